@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+
+	"policydesk/drafts"
+)
+
+func userCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "add" {
+		return errors.New("usage: policydesk user add -login NAME -role admin|editor|reviewer|staff [-name NAME] [-organisation ORG] [-password PW]")
+	}
+	c, _, err := parseConfig("user add", nil, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	sub := flag.NewFlagSet("user add", flag.ContinueOnError)
+	sub.SetOutput(stderr)
+	data := sub.String("data", c.Data, "data directory (POLICYDESK_DATA)")
+	in := drafts.NewUser{}
+	sub.StringVar(&in.Login, "login", "", "login (lower-case letters, digits, . _ -)")
+	sub.StringVar(&in.Name, "name", "", "full name")
+	sub.StringVar(&in.Organisation, "organisation", "", "organisation, e.g. Ministry of Justice")
+	sub.StringVar(&in.Role, "role", drafts.RoleEditor, "admin, editor, reviewer or staff")
+	sub.StringVar(&in.Password, "password", getenv("POLICYDESK_NEW_PASSWORD"), "password (or POLICYDESK_NEW_PASSWORD, which keeps it out of the shell history)")
+	if err := sub.Parse(args[1:]); err != nil {
+		return err
+	}
+	c.Data = *data
+	app, err := openApp(ctx, c, newLogger(c.LogFormat, stderr))
+	if err != nil {
+		return err
+	}
+	defer app.Close()
+	u, err := app.Drafts.AddUserOffline(ctx, in)
+	if err != nil {
+		return errors.New(drafts.ErrorMessage(err))
+	}
+	fmt.Fprintf(stdout, "created user %s (%s)\n", u.Login, u.Role)
+	return nil
+}
+
+func demoCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	c, _, err := parseConfig("demo", args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	app, err := openApp(ctx, c, newLogger(c.LogFormat, stderr))
+	if err != nil {
+		return err
+	}
+	defer app.Close()
+	n, err := loadDemo(ctx, app.Drafts, demoPassword)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "loaded %d demo documents into %s; demo users admin, drita, arben (legal experts), besa (ministry reviewer), staff; password %q\n", n, c.Data, demoPassword)
+	return nil
+}
+
+func checkCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	c, _, err := parseConfig("check", args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	app, err := openApp(ctx, c, newLogger(c.LogFormat, stderr))
+	if err != nil {
+		return err
+	}
+	defer app.Close()
+	if err := app.DB.Check(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "database ok")
+	return nil
+}

@@ -1,0 +1,209 @@
+// Command policydesk runs Policy Desk: `policydesk serve` (the default) starts
+// the web service; `policydesk user add` and `policydesk demo` manage data.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"time"
+
+	"policydesk/drafts"
+	"policydesk/storage/sqlite"
+	"policydesk/web"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "policydesk:", err)
+		os.Exit(1)
+	}
+}
+
+// Config is every setting; each has a flag and a POLICYDESK_ variable.
+type Config struct {
+	Addr           string
+	Data           string
+	AdminPassword  string
+	MaxUploadBytes int64
+	SecureCookies  bool
+	Demo           bool
+	LogFormat      string
+}
+
+// parseConfig reads the environment first, then flags, which win.
+func parseConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (*Config, *flag.FlagSet, error) {
+	env := func(key, def string) string {
+		if v := getenv("POLICYDESK_" + key); v != "" {
+			return v
+		}
+		return def
+	}
+	c := &Config{}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.Addr, "addr", env("ADDR", "127.0.0.1:8080"), "listen address (POLICYDESK_ADDR)")
+	fs.StringVar(&c.Data, "data", env("DATA", "./data"), "data directory: SQLite file, local blobs, local index (POLICYDESK_DATA)")
+	fs.StringVar(&c.AdminPassword, "admin-password", env("ADMIN_PASSWORD", ""), "creates user admin on a start with no users (POLICYDESK_ADMIN_PASSWORD)")
+	maxUpload, err := strconv.ParseInt(env("MAX_UPLOAD_BYTES", "104857600"), 10, 64)
+	if err != nil {
+		return nil, nil, fmt.Errorf("POLICYDESK_MAX_UPLOAD_BYTES: %w", err)
+	}
+	fs.Int64Var(&c.MaxUploadBytes, "max-upload-bytes", maxUpload, "largest attachment accepted (POLICYDESK_MAX_UPLOAD_BYTES)")
+	fs.BoolVar(&c.SecureCookies, "secure-cookies", env("SECURE_COOKIES", "") == "true", "mark cookies Secure, behind HTTPS (POLICYDESK_SECURE_COOKIES=true)")
+	fs.BoolVar(&c.Demo, "demo", env("DEMO", "") == "true", "load the demo library and demo users on start if missing (POLICYDESK_DEMO=true)")
+	fs.StringVar(&c.LogFormat, "log-format", env("LOG_FORMAT", "text"), "log format: text or json (POLICYDESK_LOG_FORMAT)")
+	if err := fs.Parse(args); err != nil {
+		return nil, nil, err
+	}
+	return c, fs, nil
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(ctx, args, getenv, stderr)
+	case "user":
+		return userCommand(ctx, args, getenv, stdout, stderr)
+	case "demo":
+		return demoCommand(ctx, args, getenv, stdout, stderr)
+	case "check":
+		return checkCommand(ctx, args, getenv, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	return fmt.Errorf("unknown command %q\n%s", cmd, usage)
+}
+
+const usage = `usage: policydesk [command] [flags]
+
+commands:
+  serve                 run the web service (the default)
+  user add              create an account: -login -name -role -password (or POLICYDESK_NEW_PASSWORD)
+  demo                  load the demo library and demo users into the data directory
+  check                 check the database's integrity
+  help                  this text
+
+Run "policydesk serve -h" for the settings.
+`
+
+func newLogger(format string, w io.Writer) *slog.Logger {
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
+}
+
+// App is the wired service: database, domain and web server.
+type App struct {
+	Config *Config
+	DB     *sqlite.DB
+	Drafts *drafts.Service
+	Logger *slog.Logger
+}
+
+// openApp opens the data directory and wires the domain over it.
+func openApp(ctx context.Context, c *Config, logger *slog.Logger) (*App, error) {
+	if err := os.MkdirAll(c.Data, 0o750); err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	db, err := sqlite.Open(ctx, filepath.Join(c.Data, "policydesk.db"))
+	if err != nil {
+		return nil, err
+	}
+	svc := drafts.NewService(db, db, drafts.NewRenderer(512))
+	return &App{Config: c, DB: db, Drafts: svc, Logger: logger}, nil
+}
+
+func (a *App) Close() error { return a.DB.Close() }
+
+func serve(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
+	c, _, err := parseConfig("serve", args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	logger := newLogger(c.LogFormat, stderr)
+	app, err := openApp(ctx, c, logger)
+	if err != nil {
+		return err
+	}
+	defer app.Close()
+	if err := app.bootstrap(ctx); err != nil {
+		return err
+	}
+	srv, err := web.NewServer(app.Drafts, logger)
+	if err != nil {
+		return err
+	}
+	srv.SecureCookies = c.SecureCookies
+	srv.Checks["database"] = app.DB.Ping
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return err
+	}
+	httpServer := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute,
+		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	logger.Info("policydesk serving", slog.String("url", "http://"+ln.Addr().String()), slog.String("data", c.Data))
+	errc := make(chan error, 1)
+	go func() { errc <- httpServer.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	// Graceful: stop accepting, let in-flight saves finish, then close the DB.
+	logger.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := httpServer.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// bootstrap makes sure someone can log in, and loads the demo if asked.
+func (a *App) bootstrap(ctx context.Context) error {
+	created, err := a.Drafts.Bootstrap(ctx, a.Config.AdminPassword)
+	if err != nil {
+		return fmt.Errorf("creating the admin account: %w", err)
+	}
+	if created {
+		a.Logger.Info("created user admin from POLICYDESK_ADMIN_PASSWORD")
+	}
+	if a.Config.Demo {
+		n, err := loadDemo(ctx, a.Drafts, demoPassword)
+		if err != nil {
+			return fmt.Errorf("loading the demo library: %w", err)
+		}
+		if n > 0 {
+			a.Logger.Info("loaded the demo library", slog.Int("documents", n), slog.String("password", demoPassword),
+				slog.String("users", "admin, drita, arben (legal experts), besa (ministry reviewer), staff"))
+		}
+	}
+	n, err := a.Drafts.Users.CountUsers(ctx)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		a.Logger.Warn("no user exists yet, so nobody can log in: restart with POLICYDESK_ADMIN_PASSWORD set " +
+			"(creates user admin), or run: policydesk user add -login NAME -role admin")
+	}
+	return nil
+}

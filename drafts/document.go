@@ -1,0 +1,133 @@
+package drafts
+
+import (
+	"context"
+	"time"
+)
+
+// Kinds, languages, visibilities and statuses accepted by the API.
+var (
+	Kinds        = []string{"regulation", "administrative_instruction", "sop", "protocol", "mou", "policy", "report", "other"}
+	Languages    = []string{"sq", "sr", "en"}
+	Visibilities = []string{"internal", "restricted"}
+	Statuses     = []string{"draft", "in_review", "approved", "adopted", "archived"}
+	MemberRoles  = []string{"editor", "reviewer", "reader"}
+)
+
+// Human labels for the pages.
+var (
+	KindLabels = map[string]string{
+		"regulation": "Regulation", "administrative_instruction": "Administrative instruction",
+		"sop": "SOP", "protocol": "Protocol", "mou": "MoU", "policy": "Policy",
+		"report": "Report", "other": "Other",
+	}
+	LanguageLabels = map[string]string{"sq": "Shqip", "sr": "Srpski", "en": "English"}
+	StatusLabels   = map[string]string{
+		"draft": "Draft", "in_review": "In review", "approved": "Approved",
+		"adopted": "Adopted", "archived": "Archived",
+	}
+)
+
+// Limits on what a caller may send.
+const (
+	MaxBodyBytes    = 5 << 20
+	MaxTitleRunes   = 300
+	MaxMessageRunes = 500
+)
+
+// Document is a draft: its metadata and the number of its newest version.
+type Document struct {
+	ID         int64     `json:"id"`
+	Title      string    `json:"title"`
+	Kind       string    `json:"kind"`
+	Language   string    `json:"language"`
+	Status     string    `json:"status"`
+	Visibility string    `json:"visibility"`
+	Head       int       `json:"head"`
+	CreatedBy  int64     `json:"-"`
+	Owner      string    `json:"owner,omitempty"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
+}
+
+// Version is one immutable save of a document.
+type Version struct {
+	DocumentID int64     `json:"-"`
+	Number     int       `json:"number"`
+	Body       string    `json:"body,omitempty"`
+	SHA256     string    `json:"sha256"`
+	AuthorID   int64     `json:"-"`
+	Author     string    `json:"author"`
+	Message    string    `json:"message"`
+	CreatedAt  time.Time `json:"created_at"`
+	// Outline holds the article identities assigned when the version was saved,
+	// so identities never change once a version exists.
+	Outline []Article `json:"-"`
+}
+
+// Member gives a user a role on one document.
+type Member struct {
+	DocumentID int64  `json:"-"`
+	UserID     int64  `json:"-"`
+	Login      string `json:"login"`
+	Name       string `json:"name"`
+	Role       string `json:"role"`
+}
+
+// DocumentFilter selects documents. The access fields are filled by the
+// service from the caller; a store must honour them.
+type DocumentFilter struct {
+	Kind, Status, Language string
+	Limit, Offset          int
+
+	// All lifts the access restriction (admins).
+	All bool
+	// Internal includes every internal document.
+	Internal bool
+	// MemberID includes documents the user created or is a member of.
+	MemberID int64
+}
+
+// AuditEntry is one line of the append-only audit log.
+type AuditEntry struct {
+	ID         int64     `json:"id"`
+	At         time.Time `json:"at"`
+	ActorID    int64     `json:"-"`
+	Actor      string    `json:"actor"`
+	Action     string    `json:"action"`
+	ObjectType string    `json:"object_type"`
+	ObjectID   string    `json:"object_id"`
+	Detail     string    `json:"detail"`
+}
+
+// AuditFilter selects audit entries, newest first.
+type AuditFilter struct {
+	ObjectType, ObjectID string
+	Limit, Offset        int
+}
+
+// DocumentStore keeps documents, versions, members and the audit log.
+// Every method that changes state appends the given audit entry in the same
+// transaction. Not-found is ENOTFOUND, never a nil result.
+type DocumentStore interface {
+	// CreateDocument inserts doc and its first version; sets doc.ID.
+	CreateDocument(ctx context.Context, doc *Document, v *Version, audit *AuditEntry) error
+	// FindDocument returns ENOTFOUND if the document does not exist.
+	FindDocument(ctx context.Context, id int64) (*Document, error)
+	FindDocuments(ctx context.Context, f DocumentFilter) ([]*Document, int, error)
+	UpdateDocument(ctx context.Context, doc *Document, audit *AuditEntry) error
+	// AddVersion appends v as version v.Number; it returns EConflict (an *Error)
+	// if the head is no longer v.Number-1, atomically with the insert.
+	AddVersion(ctx context.Context, v *Version, audit *AuditEntry) error
+	// FindVersion returns ENOTFOUND for an unknown number.
+	FindVersion(ctx context.Context, docID int64, number int) (*Version, error)
+	// FindVersions lists versions newest first, without bodies.
+	FindVersions(ctx context.Context, docID int64) ([]*Version, error)
+	SetMember(ctx context.Context, m *Member, audit *AuditEntry) error
+	RemoveMember(ctx context.Context, docID, userID int64, audit *AuditEntry) error
+	FindMembers(ctx context.Context, docID int64) ([]*Member, error)
+	// MemberRole returns the user's role on the document, or "" if none.
+	MemberRole(ctx context.Context, docID, userID int64) (string, error)
+	AppendAudit(ctx context.Context, e *AuditEntry) error
+	FindAudit(ctx context.Context, f AuditFilter) ([]*AuditEntry, int, error)
+}

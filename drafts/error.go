@@ -1,0 +1,84 @@
+package drafts
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes, one per HTTP status in the API contract. The web layer owns the
+// table from code to status; the domain only says what went wrong.
+const (
+	EBadRequest   = "bad_request"
+	EUnauthorized = "unauthorized"
+	EForbidden    = "forbidden"
+	ENotFound     = "not_found"
+	EConflict     = "conflict"
+	ETooLarge     = "too_large"
+	EUnsupported  = "unsupported"
+	EInvalid      = "invalid"
+	EUnavailable  = "unavailable"
+	EInternal     = "internal"
+)
+
+// Error is an application error whose Message is safe to show to the caller.
+// Anything that is not an *Error is reported as "internal" with no detail.
+type Error struct {
+	Code    string
+	Message string
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("policydesk error: code=%s message=%s", e.Code, e.Message)
+}
+
+// Errorf returns an *Error with the code and a formatted, user-facing message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of the first *Error in err's chain, EInternal for
+// any other error and "" for nil.
+func ErrorCode(err error) string {
+	var e *Error
+	if err == nil {
+		return ""
+	} else if errors.As(err, &e) {
+		return e.Code
+	}
+	return EInternal
+}
+
+// ErrorMessage returns the user-facing message of err; internal errors get a
+// generic sentence so no detail leaks.
+func ErrorMessage(err error) string {
+	var e *Error
+	if err == nil {
+		return ""
+	} else if errors.As(err, &e) {
+		return e.Message
+	}
+	return "Internal error."
+}
+
+// ConflictError is returned when a save names a base that is no longer the head.
+// It carries what the editor needs to finish the save without losing a word.
+type ConflictError struct {
+	Head  int
+	Merge MergeProposal
+}
+
+// MergeProposal is base→mine applied onto head; Clean is false when some part
+// could not be merged and the body holds conflict markers.
+type MergeProposal struct {
+	Body  string `json:"body"`
+	Clean bool   `json:"clean"`
+}
+
+func (e *ConflictError) Error() string {
+	return fmt.Sprintf("policydesk error: code=conflict head=%d", e.Head)
+}
+
+// Unwrap lets ErrorCode and ErrorMessage see a conflict as an ordinary *Error.
+func (e *ConflictError) Unwrap() error {
+	return Errorf(EConflict, "Someone else saved version %d first; review the merge proposal and save again.", e.Head)
+}

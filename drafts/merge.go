@@ -1,0 +1,529 @@
+package drafts
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Conflict markers written by Merge3 around a chunk that both sides changed
+// differently (git's "diff3" conflict style). Each marker is on a line of its
+// own; the base section is always present, even when it is empty (a pure
+// insertion by both sides).
+const (
+	mergeMarkerMine = "<<<<<<< your version"
+	mergeMarkerBase = "||||||| base"
+	mergeMarkerSep  = "======="
+	mergeMarkerHead = ">>>>>>> saved version"
+)
+
+// Merge3 merges two edits of the same document: mine (the version being saved)
+// and head (the version saved by someone else since), both derived from base.
+// It is a line-based diff3, like `git merge-file --diff3`:
+//
+//   - All three texts are first normalised: CRLF becomes LF, and the result
+//     always uses LF line endings. Whether the text ends with a newline is
+//     merged as a separate yes/no property (a side that changed it wins), so
+//     adding or removing the final newline never conflicts with line edits.
+//
+//   - The base is split into stable chunks (unchanged on both sides) and
+//     changed chunks. Changes of the two sides that overlap or touch (are on
+//     adjacent lines, or are insertions at the same place) form one chunk. A
+//     chunk changed by one side takes that side; a chunk changed identically
+//     by both takes it once.
+//
+//   - A chunk changed differently by both sides is first tried word by word,
+//     only in the safe case: each side replaced its lines one-for-one (no
+//     line inserted or deleted inside the chunk), each changed line keeps at
+//     least half of the base line's words, and within each line the two
+//     sides changed different words, separated by at least one unchanged
+//     token such as a space. Then both sides' changes are combined.
+//
+//   - Otherwise the chunk is a conflict, clean is false, and the chunk is
+//     written with markers in git's diff3 style (the base section is always
+//     present, empty for an insertion by both sides):
+//
+//     <<<<<<< your version
+//     ...mine lines...
+//     ||||||| base
+//     ...base lines...
+//     =======
+//     ...head lines...
+//     >>>>>>> saved version
+//
+// Every line of both sides is kept inside the markers, so nothing is lost. A
+// merged text that ends in a conflict always ends with a newline. Marker-like
+// lines already in the inputs are not escaped.
+//
+// A clean merge (clean == true) contains no markers. Merge3(b, m, b),
+// Merge3(b, b, h) and Merge3(b, x, x) return m, h and x (after CRLF
+// normalisation) with clean == true. The line diff is an exact Myers diff
+// (linear space, no time limit), so the result never depends on timing.
+func Merge3(base, mine, head string) (merged string, clean bool) {
+	base = mergeNormalize(base)
+	mine = mergeNormalize(mine)
+	head = mergeNormalize(head)
+	switch {
+	case mine == head:
+		return mine, true
+	case base == mine:
+		return head, true
+	case base == head:
+		return mine, true
+	}
+	return mergeTexts(base, mine, head)
+}
+
+// mergeNormalize converts CRLF line endings to LF.
+func mergeNormalize(s string) string {
+	if strings.Contains(s, "\r\n") {
+		return strings.ReplaceAll(s, "\r\n", "\n")
+	}
+	return s
+}
+
+// mergeSplit splits s into lines without their "\n" terminators and reports
+// whether s ends with a newline. "" has no lines.
+func mergeSplit(s string) (lines []string, finalNL bool) {
+	if s == "" {
+		return nil, false
+	}
+	lines = strings.Split(s, "\n")
+	if lines[len(lines)-1] == "" {
+		return lines[:len(lines)-1], true
+	}
+	return lines, false
+}
+
+// mergeTexts is Merge3 without the shortcuts for identical inputs.
+func mergeTexts(base, mine, head string) (string, bool) {
+	bl, bNL := mergeSplit(base)
+	ml, mNL := mergeSplit(mine)
+	hl, hNL := mergeSplit(head)
+	out, clean, endsInConflict := mergeLines(bl, ml, hl)
+	finalNL := hNL
+	if mNL != bNL {
+		finalNL = mNL
+	}
+	if endsInConflict {
+		finalNL = true
+	}
+	if len(out) == 0 {
+		return "", clean
+	}
+	var sb strings.Builder
+	n := len(out)
+	for _, l := range out {
+		n += len(l)
+	}
+	sb.Grow(n)
+	for i, l := range out {
+		if i > 0 {
+			sb.WriteByte('\n')
+		}
+		sb.WriteString(l)
+	}
+	if finalNL {
+		sb.WriteByte('\n')
+	}
+	return sb.String(), clean
+}
+
+// mergeLines runs diff3 on lines and returns the merged lines.
+func mergeLines(bl, ml, hl []string) (out []string, clean, endsInConflict bool) {
+	ids := make(map[string]int, len(bl)+len(bl)/4)
+	bi := mergeIntern(ids, bl)
+	mi := mergeIntern(ids, ml)
+	hi := mergeIntern(ids, hl)
+	hm := diff3Diff(bi, mi)
+	hh := diff3Diff(bi, hi)
+	out = make([]string, 0, max(len(ml), len(hl))+8)
+	clean = true
+	for _, r := range diff3Regions(len(bi), hm, hh) {
+		endsInConflict = false
+		switch {
+		case !r.mineChanged() && !r.headChanged():
+			out = append(out, bl[r.b0:r.b1]...)
+		case !r.mineChanged() || diff3Equal(bi[r.b0:r.b1], mi[r.m0:r.m1]):
+			out = append(out, hl[r.h0:r.h1]...)
+		case !r.headChanged() || diff3Equal(bi[r.b0:r.b1], hi[r.h0:r.h1]):
+			out = append(out, ml[r.m0:r.m1]...)
+		case diff3Equal(mi[r.m0:r.m1], hi[r.h0:r.h1]):
+			out = append(out, ml[r.m0:r.m1]...)
+		default:
+			if words, ok := mergeWordChunk(bl[r.b0:r.b1], ml[r.m0:r.m1], hl[r.h0:r.h1], hm[r.mi0:r.mi1], hh[r.hi0:r.hi1]); ok {
+				out = append(out, words...)
+				continue
+			}
+			clean = false
+			endsInConflict = true
+			out = append(out, mergeMarkerMine)
+			out = append(out, ml[r.m0:r.m1]...)
+			out = append(out, mergeMarkerBase)
+			out = append(out, bl[r.b0:r.b1]...)
+			out = append(out, mergeMarkerSep)
+			out = append(out, hl[r.h0:r.h1]...)
+			out = append(out, mergeMarkerHead)
+		}
+	}
+	return out, clean, endsInConflict
+}
+
+// mergeWordChunk tries to resolve a chunk changed differently by both sides
+// word by word. It succeeds only when both sides replaced lines one-for-one
+// and every line merges without overlap at token level.
+func mergeWordChunk(bl, ml, hl []string, hm, hh []diff3Hunk) ([]string, bool) {
+	if len(bl) == 0 || len(ml) != len(bl) || len(hl) != len(bl) {
+		return nil, false
+	}
+	for _, hs := range [2][]diff3Hunk{hm, hh} {
+		for _, h := range hs {
+			if h.b1-h.b0 != h.o1-h.o0 {
+				return nil, false
+			}
+		}
+	}
+	out := make([]string, len(bl))
+	for i := range bl {
+		switch {
+		case ml[i] == hl[i] || hl[i] == bl[i]:
+			out[i] = ml[i]
+		case ml[i] == bl[i]:
+			out[i] = hl[i]
+		default:
+			s, ok := mergeWordLine(bl[i], ml[i], hl[i])
+			if !ok {
+				return nil, false
+			}
+			out[i] = s
+		}
+	}
+	return out, true
+}
+
+// mergeWordLine runs diff3 on the tokens of one line changed by both sides.
+func mergeWordLine(b, m, h string) (string, bool) {
+	bt, mt, ht := mergeTokens(b), mergeTokens(m), mergeTokens(h)
+	ids := make(map[string]int, len(bt)+8)
+	bi, mi, hi := mergeIntern(ids, bt), mergeIntern(ids, mt), mergeIntern(ids, ht)
+	hm := diff3Diff(bi, mi)
+	hh := diff3Diff(bi, hi)
+	if !mergeSimilar(bt, hm) || !mergeSimilar(bt, hh) {
+		return "", false
+	}
+	var sb strings.Builder
+	sb.Grow(len(m) + len(h))
+	for _, r := range diff3Regions(len(bi), hm, hh) {
+		var toks []string
+		switch {
+		case !r.mineChanged() && !r.headChanged():
+			toks = bt[r.b0:r.b1]
+		case !r.mineChanged():
+			toks = ht[r.h0:r.h1]
+		case !r.headChanged() || diff3Equal(mi[r.m0:r.m1], hi[r.h0:r.h1]):
+			toks = mt[r.m0:r.m1]
+		default:
+			return "", false
+		}
+		for _, t := range toks {
+			sb.WriteString(t)
+		}
+	}
+	return sb.String(), true
+}
+
+// mergeSimilar reports whether a side's token diff keeps at least half of the
+// base line's words (non-space tokens), i.e. the line was edited rather than
+// replaced by a different one.
+func mergeSimilar(bt []string, hunks []diff3Hunk) bool {
+	words, changed := 0, 0
+	for _, t := range bt {
+		if !mergeIsSpace(t) {
+			words++
+		}
+	}
+	for _, h := range hunks {
+		for _, t := range bt[h.b0:h.b1] {
+			if !mergeIsSpace(t) {
+				changed++
+			}
+		}
+	}
+	return 2*(words-changed) >= words
+}
+
+func mergeIsSpace(t string) bool {
+	r, _ := utf8.DecodeRuneInString(t)
+	return unicode.IsSpace(r)
+}
+
+func mergeIsWordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
+}
+
+// mergeTokens splits a line into words (letters, digits and combining marks),
+// runs of white space, and single other characters (punctuation).
+func mergeTokens(s string) []string {
+	toks := make([]string, 0, len(s)/3+1)
+	for i := 0; i < len(s); {
+		r, w := utf8.DecodeRuneInString(s[i:])
+		j := i + w
+		var class func(rune) bool
+		switch {
+		case mergeIsWordRune(r):
+			class = mergeIsWordRune
+		case unicode.IsSpace(r):
+			class = unicode.IsSpace
+		}
+		if class != nil {
+			for j < len(s) {
+				r2, w2 := utf8.DecodeRuneInString(s[j:])
+				if !class(r2) {
+					break
+				}
+				j += w2
+			}
+		}
+		toks = append(toks, s[i:j])
+		i = j
+	}
+	return toks
+}
+
+// mergeIntern maps each string to a small integer shared through ids.
+func mergeIntern(ids map[string]int, xs []string) []int {
+	out := make([]int, len(xs))
+	for i, x := range xs {
+		id, ok := ids[x]
+		if !ok {
+			id = len(ids)
+			ids[x] = id
+		}
+		out[i] = id
+	}
+	return out
+}
+
+func diff3Equal(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// diff3Hunk says that base[b0:b1] was replaced by other[o0:o1].
+type diff3Hunk struct{ b0, b1, o0, o1 int }
+
+// diff3Region is a chunk of the base: base[b0:b1] corresponds to
+// mine[m0:m1] and head[h0:h1]. hm[mi0:mi1] and hh[hi0:hi1] are the hunks of
+// each side inside it; a region with no hunks is stable.
+type diff3Region struct {
+	b0, b1, m0, m1, h0, h1 int
+	mi0, mi1, hi0, hi1     int
+}
+
+func (r diff3Region) mineChanged() bool { return r.mi1 > r.mi0 }
+func (r diff3Region) headChanged() bool { return r.hi1 > r.hi0 }
+
+// diff3Regions walks the base, grouping hunks of both sides that overlap or
+// touch into one changed region, with stable regions in between.
+func diff3Regions(nb int, hm, hh []diff3Hunk) []diff3Region {
+	out := make([]diff3Region, 0, 2*(len(hm)+len(hh))+1)
+	i, j, pos, dm, dh := 0, 0, 0, 0, 0
+	for i < len(hm) || j < len(hh) {
+		mi0, hi0 := i, j
+		var gs, ge int
+		if j >= len(hh) || (i < len(hm) && hm[i].b0 <= hh[j].b0) {
+			gs, ge = hm[i].b0, hm[i].b1
+			i++
+		} else {
+			gs, ge = hh[j].b0, hh[j].b1
+			j++
+		}
+		for {
+			if i < len(hm) && hm[i].b0 <= ge {
+				ge = max(ge, hm[i].b1)
+				i++
+				continue
+			}
+			if j < len(hh) && hh[j].b0 <= ge {
+				ge = max(ge, hh[j].b1)
+				j++
+				continue
+			}
+			break
+		}
+		if gs > pos {
+			out = append(out, diff3Region{b0: pos, b1: gs, m0: pos + dm, m1: gs + dm, h0: pos + dh, h1: gs + dh,
+				mi0: mi0, mi1: mi0, hi0: hi0, hi1: hi0})
+		}
+		r := diff3Region{b0: gs, b1: ge, mi0: mi0, mi1: i, hi0: hi0, hi1: j}
+		r.m0, r.m1, dm = diff3Side(hm[mi0:i], gs, ge, dm)
+		r.h0, r.h1, dh = diff3Side(hh[hi0:j], gs, ge, dh)
+		out = append(out, r)
+		pos = ge
+	}
+	if pos < nb {
+		out = append(out, diff3Region{b0: pos, b1: nb, m0: pos + dm, m1: nb + dm, h0: pos + dh, h1: nb + dh,
+			mi0: i, mi1: i, hi0: j, hi1: j})
+	}
+	return out
+}
+
+// diff3Side maps base[gs:ge] to the side's range given the side's hunks
+// inside it and the line offset before it; it returns the offset after it.
+func diff3Side(hs []diff3Hunk, gs, ge, delta int) (o0, o1, newDelta int) {
+	if len(hs) == 0 {
+		return gs + delta, ge + delta, delta
+	}
+	f, l := hs[0], hs[len(hs)-1]
+	return f.o0 - (f.b0 - gs), l.o1 + (ge - l.b1), l.o1 - l.b1
+}
+
+// diff3Diff returns the hunks of a minimal diff from a to b.
+func diff3Diff(a, b []int) []diff3Hunk {
+	ca := make([]bool, len(a))
+	cb := make([]bool, len(b))
+	diff3Mark(a, b, ca, cb)
+	var hunks []diff3Hunk
+	i, j, n, m := 0, 0, len(a), len(b)
+	for {
+		for i < n && j < m && !ca[i] && !cb[j] {
+			i++
+			j++
+		}
+		if i >= n && j >= m {
+			break
+		}
+		si, sj := i, j
+		for i < n && ca[i] {
+			i++
+		}
+		for j < m && cb[j] {
+			j++
+		}
+		if i == si && j == sj { // cannot happen; keeps the diff correct anyway
+			i, j = n, m
+		}
+		hunks = append(hunks, diff3Hunk{si, i, sj, j})
+	}
+	return hunks
+}
+
+// diff3Mark marks the elements of a and b that are not in a longest common
+// subsequence (Myers' linear-space divide and conquer).
+func diff3Mark(a, b []int, ca, cb []bool) {
+	for len(a) > 0 && len(b) > 0 && a[0] == b[0] {
+		a, b, ca, cb = a[1:], b[1:], ca[1:], cb[1:]
+	}
+	for len(a) > 0 && len(b) > 0 && a[len(a)-1] == b[len(b)-1] {
+		a, b, ca, cb = a[:len(a)-1], b[:len(b)-1], ca[:len(ca)-1], cb[:len(cb)-1]
+	}
+	if len(a) == 0 || len(b) == 0 {
+		for i := range ca {
+			ca[i] = true
+		}
+		for i := range cb {
+			cb[i] = true
+		}
+		return
+	}
+	x, y, ok := diff3Bisect(a, b)
+	if !ok || (x == 0 && y == 0) || (x == len(a) && y == len(b)) {
+		for i := range ca {
+			ca[i] = true
+		}
+		for i := range cb {
+			cb[i] = true
+		}
+		return
+	}
+	diff3Mark(a[:x], b[:y], ca[:x], cb[:y])
+	diff3Mark(a[x:], b[y:], ca[x:], cb[y:])
+}
+
+// diff3Bisect finds the middle snake of an optimal edit path from a to b and
+// returns a point (x, y) on it. ok is false when a and b have nothing in
+// common. Based on the bisect of diff-match-patch (Myers 1986, section 4b).
+func diff3Bisect(a, b []int) (x, y int, ok bool) {
+	n, m := len(a), len(b)
+	maxD := (n + m + 1) / 2
+	vOff := maxD
+	vLen := 2*maxD + 2
+	v1 := make([]int, 2*vLen)
+	v2 := v1[vLen:]
+	v1 = v1[:vLen]
+	for i := range v1 {
+		v1[i] = -1
+		v2[i] = -1
+	}
+	v1[vOff+1] = 0
+	v2[vOff+1] = 0
+	delta := n - m
+	front := delta%2 != 0
+	k1start, k1end, k2start, k2end := 0, 0, 0, 0
+	for d := 0; d < maxD; d++ {
+		for k1 := -d + k1start; k1 <= d-k1end; k1 += 2 {
+			k1Off := vOff + k1
+			var x1 int
+			if k1 == -d || (k1 != d && v1[k1Off-1] < v1[k1Off+1]) {
+				x1 = v1[k1Off+1]
+			} else {
+				x1 = v1[k1Off-1] + 1
+			}
+			y1 := x1 - k1
+			for x1 < n && y1 < m && a[x1] == b[y1] {
+				x1++
+				y1++
+			}
+			v1[k1Off] = x1
+			if x1 > n {
+				k1end += 2
+			} else if y1 > m {
+				k1start += 2
+			} else if front {
+				k2Off := vOff + delta - k1
+				if k2Off >= 0 && k2Off < vLen && v2[k2Off] != -1 {
+					if x1 >= n-v2[k2Off] {
+						return x1, y1, true
+					}
+				}
+			}
+		}
+		for k2 := -d + k2start; k2 <= d-k2end; k2 += 2 {
+			k2Off := vOff + k2
+			var x2 int
+			if k2 == -d || (k2 != d && v2[k2Off-1] < v2[k2Off+1]) {
+				x2 = v2[k2Off+1]
+			} else {
+				x2 = v2[k2Off-1] + 1
+			}
+			y2 := x2 - k2
+			for x2 < n && y2 < m && a[n-x2-1] == b[m-y2-1] {
+				x2++
+				y2++
+			}
+			v2[k2Off] = x2
+			if x2 > n {
+				k2end += 2
+			} else if y2 > m {
+				k2start += 2
+			} else if !front {
+				k1Off := vOff + delta - k2
+				if k1Off >= 0 && k1Off < vLen && v1[k1Off] != -1 {
+					x1 := v1[k1Off]
+					y1 := vOff + x1 - k1Off
+					if x1 >= n-x2 {
+						return x1, y1, true
+					}
+				}
+			}
+		}
+	}
+	return 0, 0, false
+}

@@ -1,0 +1,384 @@
+package drafts
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+)
+
+// Service is the drafting domain: accounts, documents and their versions.
+// Every method reads the acting user from ctx and asks Policy before acting.
+type Service struct {
+	Users    UserStore
+	Docs     DocumentStore
+	Renderer *Renderer
+	Now      func() time.Time
+
+	// BcryptCost is lowered by tests; production keeps the default.
+	BcryptCost int
+
+	dummyHash []byte
+	// shas maps "doc/number" to the body hash: versions are immutable, so the
+	// mapping never goes stale and a cached rendering needs no body read.
+	shas sync.Map
+}
+
+// NewService wires a service over its stores.
+func NewService(users UserStore, docs DocumentStore, r *Renderer) *Service {
+	s := &Service{Users: users, Docs: docs, Renderer: r, Now: time.Now, BcryptCost: bcrypt.DefaultCost}
+	s.dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a password of anyone"), s.BcryptCost)
+	return s
+}
+
+// NewDocument is what an editor sends to start a document.
+type NewDocument struct {
+	Title, Kind, Language, Visibility, Status, Body, Message string
+}
+
+// DocumentPatch changes metadata; nil fields stay.
+type DocumentPatch struct {
+	Title, Status, Visibility *string
+}
+
+func (in *NewDocument) validate() error {
+	in.Title = strings.TrimSpace(in.Title)
+	if in.Title == "" {
+		return Errorf(EInvalid, "A document needs a title.")
+	}
+	if in.Status == "" {
+		in.Status = "draft"
+	}
+	if in.Visibility == "" {
+		in.Visibility = "internal"
+	}
+	checks := []error{
+		checkText("title", in.Title, MaxTitleRunes, false),
+		checkOneOf("kind", in.Kind, Kinds),
+		checkOneOf("language", in.Language, Languages),
+		checkOneOf("visibility", in.Visibility, Visibilities),
+		checkOneOf("status", in.Status, Statuses),
+		checkBody(in.Body),
+		checkText("message", in.Message, MaxMessageRunes, false),
+	}
+	for _, err := range checks {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CreateDocument starts a document with its first version.
+func (s *Service) CreateDocument(ctx context.Context, in NewDocument) (*Document, *Version, error) {
+	u := UserFromContext(ctx)
+	if !CanCreateDocuments(u) {
+		return nil, nil, Errorf(EForbidden, "Only legal experts and administrators can create documents.")
+	}
+	in.Body = normaliseBody(in.Body)
+	if err := in.validate(); err != nil {
+		return nil, nil, err
+	}
+	if in.Message == "" {
+		in.Message = "First version"
+	}
+	now := s.Now().UTC()
+	doc := &Document{Title: in.Title, Kind: in.Kind, Language: in.Language, Status: in.Status,
+		Visibility: in.Visibility, Head: 1, CreatedBy: u.ID, Owner: u.Login, CreatedAt: now, UpdatedAt: now}
+	v := s.newVersion(nil, 1, in.Body, in.Message, u, now)
+	if err := s.Docs.CreateDocument(ctx, doc, v, s.audit(ctx, "document.create", "document", "", in.Title)); err != nil {
+		return nil, nil, err
+	}
+	v.DocumentID = doc.ID
+	return doc, v, nil
+}
+
+func (s *Service) newVersion(prev *Version, number int, body, message string, u *User, now time.Time) *Version {
+	v := &Version{Number: number, Body: body, SHA256: SHA256Hex(body), AuthorID: u.ID, Author: u.Login, Message: message, CreatedAt: now}
+	var prevOutline []Article
+	prevBody := ""
+	if prev != nil {
+		prevOutline, prevBody = prev.Outline, prev.Body
+	}
+	v.Outline = ParseOutline(body)
+	// New articles get ids that name the version they appeared in, so an id
+	// is never reused for a different article, even after a deletion.
+	k := 0
+	AssignIDsWith(prevOutline, v.Outline, prevBody, body, func() string {
+		k++
+		if number == 1 {
+			return fmt.Sprintf("a%d", k)
+		}
+		return fmt.Sprintf("a%d.%d", number, k)
+	})
+	return v
+}
+
+// Document returns a document the caller may read, with what they may do.
+func (s *Service) Document(ctx context.Context, id int64) (*Document, Access, error) {
+	u := UserFromContext(ctx)
+	if u == nil {
+		return nil, Access{}, Errorf(EUnauthorized, "Log in first.")
+	}
+	doc, err := s.Docs.FindDocument(ctx, id)
+	if err != nil {
+		return nil, Access{}, err
+	}
+	role, err := s.Docs.MemberRole(ctx, id, u.ID)
+	if err != nil {
+		return nil, Access{}, err
+	}
+	a := Policy(u, doc, role)
+	if !a.Read {
+		// Say "not found" so restricted documents do not reveal they exist.
+		return nil, Access{}, Errorf(ENotFound, "Document %d not found.", id)
+	}
+	return doc, a, nil
+}
+
+// Documents lists what the caller may read.
+func (s *Service) Documents(ctx context.Context, f DocumentFilter) ([]*Document, int, error) {
+	u := UserFromContext(ctx)
+	if u == nil {
+		return nil, 0, Errorf(EUnauthorized, "Log in first.")
+	}
+	for field, v := range map[string][2]any{"kind": {f.Kind, Kinds}, "status": {f.Status, Statuses}, "language": {f.Language, Languages}} {
+		if val := v[0].(string); val != "" {
+			if err := checkOneOf(field, val, v[1].([]string)); err != nil {
+				return nil, 0, err
+			}
+		}
+	}
+	if f.Limit <= 0 || f.Limit > 200 {
+		f.Limit = 50
+	}
+	if f.Offset < 0 {
+		f.Offset = 0
+	}
+	return s.Docs.FindDocuments(ctx, documentFilterFor(u, f))
+}
+
+// UpdateDocument changes title, status or visibility.
+func (s *Service) UpdateDocument(ctx context.Context, id int64, p DocumentPatch) (*Document, error) {
+	doc, a, err := s.Document(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !a.Edit || (p.Visibility != nil && !a.Manage) {
+		return nil, Errorf(EForbidden, "You may not change this document.")
+	}
+	var changed []string
+	if p.Title != nil {
+		t := strings.TrimSpace(*p.Title)
+		if t == "" {
+			return nil, Errorf(EInvalid, "A document needs a title.")
+		}
+		if err := checkText("title", t, MaxTitleRunes, false); err != nil {
+			return nil, err
+		}
+		doc.Title, changed = t, append(changed, "title")
+	}
+	if p.Status != nil {
+		if err := checkOneOf("status", *p.Status, Statuses); err != nil {
+			return nil, err
+		}
+		doc.Status, changed = *p.Status, append(changed, "status "+*p.Status)
+	}
+	if p.Visibility != nil {
+		if err := checkOneOf("visibility", *p.Visibility, Visibilities); err != nil {
+			return nil, err
+		}
+		doc.Visibility, changed = *p.Visibility, append(changed, "visibility "+*p.Visibility)
+	}
+	if len(changed) == 0 {
+		return doc, nil
+	}
+	doc.UpdatedAt = s.Now().UTC()
+	if err := s.Docs.UpdateDocument(ctx, doc, s.audit(ctx, "document.update", "document", itoa(id), strings.Join(changed, ", "))); err != nil {
+		return nil, err
+	}
+	return doc, nil
+}
+
+// SaveVersion appends a version made from base. If base is not the head the
+// save is refused with a *ConflictError holding the head and a merge proposal;
+// nothing the editor typed is lost, because the proposal carries it.
+func (s *Service) SaveVersion(ctx context.Context, id int64, base int, body, message string) (*Version, error) {
+	doc, a, err := s.Document(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !a.Edit {
+		return nil, Errorf(EForbidden, "You may read this document but not change it.")
+	}
+	body = normaliseBody(body)
+	if err := checkBody(body); err != nil {
+		return nil, err
+	}
+	if err := checkText("message", message, MaxMessageRunes, false); err != nil {
+		return nil, err
+	}
+	if base < 1 || base > doc.Head {
+		return nil, Errorf(EInvalid, "Base version %d does not exist; the newest is %d.", base, doc.Head)
+	}
+	if base != doc.Head {
+		return nil, s.conflict(ctx, doc, base, body)
+	}
+	prev, err := s.Docs.FindVersion(ctx, id, base)
+	if err != nil {
+		return nil, err
+	}
+	u := UserFromContext(ctx)
+	v := s.newVersion(prev, base+1, body, message, u, s.Now().UTC())
+	v.DocumentID = id
+	err = s.Docs.AddVersion(ctx, v, s.audit(ctx, "version.create", "document", itoa(id), fmt.Sprintf("version %d", v.Number)))
+	if ErrorCode(err) == EConflict {
+		// Another save won the race between our read and our write.
+		if doc, err = s.Docs.FindDocument(ctx, id); err != nil {
+			return nil, err
+		}
+		return nil, s.conflict(ctx, doc, base, body)
+	} else if err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+func (s *Service) conflict(ctx context.Context, doc *Document, base int, mine string) error {
+	b, err := s.Docs.FindVersion(ctx, doc.ID, base)
+	if err != nil {
+		return err
+	}
+	h, err := s.Docs.FindVersion(ctx, doc.ID, doc.Head)
+	if err != nil {
+		return err
+	}
+	merged, clean := Merge3(b.Body, mine, h.Body)
+	return &ConflictError{Head: doc.Head, Merge: MergeProposal{Body: merged, Clean: clean}}
+}
+
+// Version returns one version of a readable document.
+func (s *Service) Version(ctx context.Context, id int64, number int) (*Version, error) {
+	if _, _, err := s.Document(ctx, id); err != nil {
+		return nil, err
+	}
+	return s.Docs.FindVersion(ctx, id, number)
+}
+
+// Versions lists the versions of a readable document, newest first.
+func (s *Service) Versions(ctx context.Context, id int64) ([]*Version, error) {
+	if _, _, err := s.Document(ctx, id); err != nil {
+		return nil, err
+	}
+	return s.Docs.FindVersions(ctx, id)
+}
+
+// VersionHTML returns the safe rendering of a version, from the cache when
+// the version has been rendered before.
+func (s *Service) VersionHTML(ctx context.Context, id int64, number int) (string, error) {
+	if _, _, err := s.Document(ctx, id); err != nil {
+		return "", err
+	}
+	key := itoa(id) + "/" + strconv.Itoa(number)
+	if sha, ok := s.shas.Load(key); ok {
+		if html, ok := s.Renderer.Cached(sha.(string)); ok {
+			return html, nil
+		}
+	}
+	v, err := s.Docs.FindVersion(ctx, id, number)
+	if err != nil {
+		return "", err
+	}
+	s.shas.Store(key, v.SHA256)
+	return s.Renderer.Render(v.Body), nil
+}
+
+// Preview renders text being edited, for the live preview.
+func (s *Service) Preview(ctx context.Context, body string) (string, error) {
+	if UserFromContext(ctx) == nil {
+		return "", Errorf(EUnauthorized, "Log in first.")
+	}
+	body = normaliseBody(body)
+	if err := checkBody(body); err != nil {
+		return "", err
+	}
+	return s.Renderer.Render(body), nil
+}
+
+// Outline returns the article outline of a version.
+func (s *Service) Outline(ctx context.Context, id int64, number int) ([]Article, error) {
+	v, err := s.Version(ctx, id, number)
+	if err != nil {
+		return nil, err
+	}
+	return v.Outline, nil
+}
+
+// SetMember shares a document with a user in a role.
+func (s *Service) SetMember(ctx context.Context, id int64, login, role string) (*Member, error) {
+	_, a, err := s.Document(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !a.Manage {
+		return nil, Errorf(EForbidden, "Only the document's owner, its editors and administrators manage who may see it.")
+	}
+	if err := checkOneOf("role", role, MemberRoles); err != nil {
+		return nil, err
+	}
+	u, err := s.Users.FindUserByLogin(ctx, login)
+	if ErrorCode(err) == ENotFound {
+		return nil, Errorf(EInvalid, "There is no user %q.", login)
+	} else if err != nil {
+		return nil, err
+	}
+	if role == "editor" && u.Role != RoleEditor && u.Role != RoleAdmin {
+		return nil, Errorf(EInvalid, "Only legal experts can be editors of a document; %s is a %s.", u.Login, u.Role)
+	}
+	m := &Member{DocumentID: id, UserID: u.ID, Login: u.Login, Name: u.Name, Role: role}
+	if err := s.Docs.SetMember(ctx, m, s.audit(ctx, "member.set", "document", itoa(id), u.Login+" as "+role)); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// RemoveMember withdraws a user's access to a document.
+func (s *Service) RemoveMember(ctx context.Context, id int64, login string) error {
+	_, a, err := s.Document(ctx, id)
+	if err != nil {
+		return err
+	}
+	if !a.Manage {
+		return Errorf(EForbidden, "You may not manage who sees this document.")
+	}
+	u, err := s.Users.FindUserByLogin(ctx, login)
+	if err != nil {
+		return err
+	}
+	return s.Docs.RemoveMember(ctx, id, u.ID, s.audit(ctx, "member.remove", "document", itoa(id), u.Login))
+}
+
+// Members lists who a document is shared with.
+func (s *Service) Members(ctx context.Context, id int64) ([]*Member, error) {
+	if _, _, err := s.Document(ctx, id); err != nil {
+		return nil, err
+	}
+	return s.Docs.FindMembers(ctx, id)
+}
+
+// Audit returns the audit log (admins only).
+func (s *Service) Audit(ctx context.Context, f AuditFilter) ([]*AuditEntry, int, error) {
+	if !IsAdmin(UserFromContext(ctx)) {
+		return nil, 0, Errorf(EForbidden, "Only an administrator can read the audit log.")
+	}
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 100
+	}
+	return s.Docs.FindAudit(ctx, f)
+}
+
+func itoa(id int64) string { return strconv.FormatInt(id, 10) }

@@ -1,0 +1,55 @@
+package drafts
+
+import (
+	"context"
+	"time"
+)
+
+// Global roles.
+const (
+	RoleAdmin    = "admin"
+	RoleEditor   = "editor"
+	RoleReviewer = "reviewer"
+	RoleStaff    = "staff"
+)
+
+// Roles lists the global roles in the order the pages show them.
+var Roles = []string{RoleAdmin, RoleEditor, RoleReviewer, RoleStaff}
+
+// User is an account. PasswordHash is never serialised.
+type User struct {
+	ID           int64     `json:"id"`
+	Login        string    `json:"login"`
+	Name         string    `json:"name"`
+	Organisation string    `json:"organisation,omitempty"`
+	Role         string    `json:"role"`
+	PasswordHash string    `json:"-"`
+	Disabled     bool      `json:"disabled,omitempty"`
+	CreatedAt    time.Time `json:"created_at"`
+}
+
+// Session is a login: a browser cookie or an API bearer token. Only the
+// SHA-256 of the secret token is stored.
+type Session struct {
+	TokenHash string
+	UserID    int64
+	CSRF      string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
+// UserStore keeps accounts and sessions.
+type UserStore interface {
+	// CreateUser returns ECONFLICT if the login is taken; sets u.ID.
+	CreateUser(ctx context.Context, u *User, audit *AuditEntry) error
+	UpdateUser(ctx context.Context, u *User, audit *AuditEntry) error
+	// FindUserByID and FindUserByLogin return ENOTFOUND when absent.
+	FindUserByID(ctx context.Context, id int64) (*User, error)
+	FindUserByLogin(ctx context.Context, login string) (*User, error)
+	FindUsers(ctx context.Context) ([]*User, error)
+	CountUsers(ctx context.Context) (int, error)
+	CreateSession(ctx context.Context, s *Session) error
+	// FindSession returns ENOTFOUND for an unknown or expired token hash.
+	FindSession(ctx context.Context, tokenHash string) (*Session, error)
+	DeleteSession(ctx context.Context, tokenHash string) error
+}

@@ -1,0 +1,263 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"strconv"
+
+	"policydesk/drafts"
+)
+
+var _ drafts.DocumentStore = (*DB)(nil)
+
+const documentColumns = `d.id, d.title, d.kind, d.language, d.status, d.visibility, d.head, d.created_by, u.login, d.created_at, d.updated_at`
+
+func scanDocument(row interface{ Scan(...any) error }) (*drafts.Document, error) {
+	var d drafts.Document
+	var created, updated string
+	if err := row.Scan(&d.ID, &d.Title, &d.Kind, &d.Language, &d.Status, &d.Visibility, &d.Head, &d.CreatedBy, &d.Owner, &created, &updated); err != nil {
+		return nil, err
+	}
+	d.CreatedAt, d.UpdatedAt = parseTime(created), parseTime(updated)
+	return &d, nil
+}
+
+// CreateDocument inserts the document, its first version and the audit entry
+// in one transaction; the audit entry gets the new document's id.
+func (db *DB) CreateDocument(ctx context.Context, doc *drafts.Document, v *drafts.Version, audit *drafts.AuditEntry) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO documents (title, kind, language, status, visibility, head, created_by, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, doc.Title, doc.Kind, doc.Language, doc.Status, doc.Visibility, v.Number,
+			doc.CreatedBy, formatTime(doc.CreatedAt), formatTime(doc.UpdatedAt))
+		if err != nil {
+			return translate(err, "Document")
+		}
+		if doc.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		v.DocumentID = doc.ID
+		if err := insertVersion(ctx, tx, v); err != nil {
+			return err
+		}
+		if audit != nil && audit.ObjectID == "" {
+			audit.ObjectID = strconv.FormatInt(doc.ID, 10)
+		}
+		return appendAudit(ctx, tx, audit)
+	})
+}
+
+func insertVersion(ctx context.Context, tx *sql.Tx, v *drafts.Version) error {
+	outline, err := json.Marshal(v.Outline)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO versions (document_id, number, body, sha256, author_id, message, outline, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, v.DocumentID, v.Number, v.Body, v.SHA256, v.AuthorID, v.Message, string(outline), formatTime(v.CreatedAt))
+	return translate(err, "Version "+strconv.Itoa(v.Number))
+}
+
+func (db *DB) FindDocument(ctx context.Context, id int64) (*drafts.Document, error) {
+	d, err := scanDocument(db.read.QueryRowContext(ctx, `SELECT `+documentColumns+`
+		FROM documents d JOIN users u ON u.id = d.created_by WHERE d.id = ?`, id))
+	if err != nil {
+		return nil, translate(err, "Document "+strconv.FormatInt(id, 10))
+	}
+	return d, nil
+}
+
+// FindDocuments lists documents, most recently changed first, limited to
+// what the filter's access fields allow.
+func (db *DB) FindDocuments(ctx context.Context, f drafts.DocumentFilter) ([]*drafts.Document, int, error) {
+	var conds []string
+	var args []any
+	for _, c := range []struct{ col, val string }{{"d.kind", f.Kind}, {"d.status", f.Status}, {"d.language", f.Language}} {
+		if c.val != "" {
+			conds, args = append(conds, c.col+" = ?"), append(args, c.val)
+		}
+	}
+	if !f.All {
+		access := `(d.created_by = ? OR EXISTS (SELECT 1 FROM members m WHERE m.document_id = d.id AND m.user_id = ?)`
+		args = append(args, f.MemberID, f.MemberID)
+		if f.Internal {
+			access += ` OR d.visibility = 'internal'`
+		}
+		conds = append(conds, access+")")
+	}
+	var total int
+	from := ` FROM documents d JOIN users u ON u.id = d.created_by` + where(conds)
+	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*)`+from, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT `+documentColumns+from+` ORDER BY d.updated_at DESC, d.id DESC LIMIT ? OFFSET ?`,
+		append(args, f.Limit, f.Offset)...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	docs := []*drafts.Document{}
+	for rows.Next() {
+		d, err := scanDocument(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		docs = append(docs, d)
+	}
+	return docs, total, rows.Err()
+}
+
+func (db *DB) UpdateDocument(ctx context.Context, doc *drafts.Document, audit *drafts.AuditEntry) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE documents SET title = ?, status = ?, visibility = ?, updated_at = ? WHERE id = ?`,
+			doc.Title, doc.Status, doc.Visibility, formatTime(doc.UpdatedAt), doc.ID)
+		if err != nil {
+			return translate(err, "Document")
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return drafts.Errorf(drafts.ENotFound, "Document %d not found.", doc.ID)
+		}
+		return appendAudit(ctx, tx, audit)
+	})
+}
+
+// AddVersion moves the head from v.Number-1 to v.Number and inserts the
+// version, atomically: if the head moved meanwhile nothing is written.
+func (db *DB) AddVersion(ctx context.Context, v *drafts.Version, audit *drafts.AuditEntry) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE documents SET head = ?, updated_at = ? WHERE id = ? AND head = ?`,
+			v.Number, formatTime(v.CreatedAt), v.DocumentID, v.Number-1)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return drafts.Errorf(drafts.EConflict, "Version %d is no longer the newest.", v.Number-1)
+		}
+		if err := insertVersion(ctx, tx, v); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, audit)
+	})
+}
+
+func (db *DB) FindVersion(ctx context.Context, docID int64, number int) (*drafts.Version, error) {
+	var v drafts.Version
+	var created, outline string
+	err := db.read.QueryRowContext(ctx, `SELECT v.document_id, v.number, v.body, v.sha256, v.author_id, u.login, v.message, v.outline, v.created_at
+		FROM versions v JOIN users u ON u.id = v.author_id WHERE v.document_id = ? AND v.number = ?`, docID, number).
+		Scan(&v.DocumentID, &v.Number, &v.Body, &v.SHA256, &v.AuthorID, &v.Author, &v.Message, &outline, &created)
+	if err != nil {
+		return nil, translate(err, "Version "+strconv.Itoa(number))
+	}
+	v.CreatedAt = parseTime(created)
+	if err := json.Unmarshal([]byte(outline), &v.Outline); err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
+
+func (db *DB) FindVersions(ctx context.Context, docID int64) ([]*drafts.Version, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT v.document_id, v.number, v.sha256, v.author_id, u.login, v.message, v.created_at
+		FROM versions v JOIN users u ON u.id = v.author_id WHERE v.document_id = ? ORDER BY v.number DESC`, docID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	versions := []*drafts.Version{}
+	for rows.Next() {
+		var v drafts.Version
+		var created string
+		if err := rows.Scan(&v.DocumentID, &v.Number, &v.SHA256, &v.AuthorID, &v.Author, &v.Message, &created); err != nil {
+			return nil, err
+		}
+		v.CreatedAt = parseTime(created)
+		versions = append(versions, &v)
+	}
+	return versions, rows.Err()
+}
+
+func (db *DB) SetMember(ctx context.Context, m *drafts.Member, audit *drafts.AuditEntry) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO members (document_id, user_id, role) VALUES (?, ?, ?)
+			ON CONFLICT (document_id, user_id) DO UPDATE SET role = excluded.role`, m.DocumentID, m.UserID, m.Role)
+		if err != nil {
+			return translate(err, "Member")
+		}
+		return appendAudit(ctx, tx, audit)
+	})
+}
+
+func (db *DB) RemoveMember(ctx context.Context, docID, userID int64, audit *drafts.AuditEntry) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM members WHERE document_id = ? AND user_id = ?`, docID, userID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return drafts.Errorf(drafts.ENotFound, "That user is not a member of the document.")
+		}
+		return appendAudit(ctx, tx, audit)
+	})
+}
+
+func (db *DB) FindMembers(ctx context.Context, docID int64) ([]*drafts.Member, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT m.document_id, m.user_id, u.login, u.name, m.role
+		FROM members m JOIN users u ON u.id = m.user_id WHERE m.document_id = ? ORDER BY u.login`, docID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	members := []*drafts.Member{}
+	for rows.Next() {
+		var m drafts.Member
+		if err := rows.Scan(&m.DocumentID, &m.UserID, &m.Login, &m.Name, &m.Role); err != nil {
+			return nil, err
+		}
+		members = append(members, &m)
+	}
+	return members, rows.Err()
+}
+
+func (db *DB) MemberRole(ctx context.Context, docID, userID int64) (string, error) {
+	var role string
+	err := db.read.QueryRowContext(ctx, `SELECT role FROM members WHERE document_id = ? AND user_id = ?`, docID, userID).Scan(&role)
+	if err == sql.ErrNoRows {
+		return "", nil
+	}
+	return role, err
+}
+
+func (db *DB) AppendAudit(ctx context.Context, e *drafts.AuditEntry) error {
+	return db.tx(ctx, func(tx *sql.Tx) error { return appendAudit(ctx, tx, e) })
+}
+
+func (db *DB) FindAudit(ctx context.Context, f drafts.AuditFilter) ([]*drafts.AuditEntry, int, error) {
+	var conds []string
+	var args []any
+	if f.ObjectType != "" {
+		conds, args = append(conds, "object_type = ?"), append(args, f.ObjectType)
+	}
+	if f.ObjectID != "" {
+		conds, args = append(conds, "object_id = ?"), append(args, f.ObjectID)
+	}
+	var total int
+	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_log`+where(conds), args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT id, at, COALESCE(actor_id, 0), actor, action, object_type, object_id, detail
+		FROM audit_log`+where(conds)+` ORDER BY id DESC LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	entries := []*drafts.AuditEntry{}
+	for rows.Next() {
+		var e drafts.AuditEntry
+		var at string
+		if err := rows.Scan(&e.ID, &at, &e.ActorID, &e.Actor, &e.Action, &e.ObjectType, &e.ObjectID, &e.Detail); err != nil {
+			return nil, 0, err
+		}
+		e.At = parseTime(at)
+		entries = append(entries, &e)
+	}
+	return entries, total, rows.Err()
+}

@@ -1,0 +1,120 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+
+	"policydesk/drafts"
+)
+
+var _ drafts.UserStore = (*DB)(nil)
+
+const userColumns = `id, login, name, organisation, role, password_hash, disabled, created_at`
+
+func scanUser(row interface{ Scan(...any) error }) (*drafts.User, error) {
+	var u drafts.User
+	var created string
+	if err := row.Scan(&u.ID, &u.Login, &u.Name, &u.Organisation, &u.Role, &u.PasswordHash, &u.Disabled, &created); err != nil {
+		return nil, err
+	}
+	u.CreatedAt = parseTime(created)
+	return &u, nil
+}
+
+// CreateUser inserts u; a taken login is ECONFLICT.
+func (db *DB) CreateUser(ctx context.Context, u *drafts.User, audit *drafts.AuditEntry) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO users (login, name, organisation, role, password_hash, disabled, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, u.Login, u.Name, u.Organisation, u.Role, u.PasswordHash, u.Disabled, formatTime(u.CreatedAt))
+		if err != nil {
+			return translate(err, "User "+u.Login)
+		}
+		if u.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, audit)
+	})
+}
+
+// UpdateUser writes every field of u except login and creation time.
+func (db *DB) UpdateUser(ctx context.Context, u *drafts.User, audit *drafts.AuditEntry) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET name = ?, organisation = ?, role = ?, password_hash = ?, disabled = ? WHERE id = ?`,
+			u.Name, u.Organisation, u.Role, u.PasswordHash, u.Disabled, u.ID)
+		if err != nil {
+			return translate(err, "User")
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return drafts.Errorf(drafts.ENotFound, "User not found.")
+		}
+		if u.Disabled {
+			// A disabled account loses every open session at once.
+			if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, u.ID); err != nil {
+				return err
+			}
+		}
+		return appendAudit(ctx, tx, audit)
+	})
+}
+
+func (db *DB) FindUserByID(ctx context.Context, id int64) (*drafts.User, error) {
+	u, err := scanUser(db.read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
+	return u, translate(err, "User")
+}
+
+func (db *DB) FindUserByLogin(ctx context.Context, login string) (*drafts.User, error) {
+	u, err := scanUser(db.read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE login = ?`, login))
+	return u, translate(err, "User "+login)
+}
+
+func (db *DB) FindUsers(ctx context.Context) ([]*drafts.User, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+userColumns+` FROM users ORDER BY login`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var users []*drafts.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		users = append(users, u)
+	}
+	return users, rows.Err()
+}
+
+func (db *DB) CountUsers(ctx context.Context) (int, error) {
+	var n int
+	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM users`).Scan(&n)
+	return n, err
+}
+
+func (db *DB) CreateSession(ctx context.Context, s *drafts.Session) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		// Expired sessions are swept on each login so the table stays small.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at < ?`, formatTime(s.CreatedAt)); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
+			s.TokenHash, s.UserID, s.CSRF, formatTime(s.CreatedAt), formatTime(s.ExpiresAt))
+		return translate(err, "Session")
+	})
+}
+
+func (db *DB) FindSession(ctx context.Context, tokenHash string) (*drafts.Session, error) {
+	var s drafts.Session
+	var created, expires string
+	err := db.read.QueryRowContext(ctx, `SELECT token_hash, user_id, csrf, created_at, expires_at FROM sessions WHERE token_hash = ?`, tokenHash).
+		Scan(&s.TokenHash, &s.UserID, &s.CSRF, &created, &expires)
+	if err != nil {
+		return nil, translate(err, "Session")
+	}
+	s.CreatedAt, s.ExpiresAt = parseTime(created), parseTime(expires)
+	return &s, nil
+}
+
+func (db *DB) DeleteSession(ctx context.Context, tokenHash string) error {
+	_, err := db.write.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = ?`, tokenHash)
+	return err
+}

@@ -1,0 +1,382 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/gorilla/mux"
+
+	"policydesk/drafts"
+)
+
+// registerAPI mounts the JSON API of API.md.
+func (s *Server) registerAPI(r *mux.Router) {
+	r.HandleFunc("/sessions", s.apiLogin).Methods(http.MethodPost)
+	r.HandleFunc("/sessions/current", s.apiLogout).Methods(http.MethodDelete)
+	r.HandleFunc("/users", s.apiUsers).Methods(http.MethodGet)
+	r.HandleFunc("/users", s.apiCreateUser).Methods(http.MethodPost)
+	r.HandleFunc("/users/{login}", s.apiUpdateUser).Methods(http.MethodPatch)
+	r.HandleFunc("/documents", s.apiDocuments).Methods(http.MethodGet)
+	r.HandleFunc("/documents", s.apiCreateDocument).Methods(http.MethodPost)
+	r.HandleFunc("/documents/{id}", s.apiDocument).Methods(http.MethodGet)
+	r.HandleFunc("/documents/{id}", s.apiUpdateDocument).Methods(http.MethodPatch)
+	r.HandleFunc("/documents/{id}/members", s.apiMembers).Methods(http.MethodGet)
+	r.HandleFunc("/documents/{id}/members/{login}", s.apiSetMember).Methods(http.MethodPut)
+	r.HandleFunc("/documents/{id}/members/{login}", s.apiRemoveMember).Methods(http.MethodDelete)
+	r.HandleFunc("/documents/{id}/versions", s.apiVersions).Methods(http.MethodGet)
+	r.HandleFunc("/documents/{id}/versions", s.apiSaveVersion).Methods(http.MethodPost)
+	r.HandleFunc("/documents/{id}/versions/{n}", s.apiVersion).Methods(http.MethodGet)
+	r.HandleFunc("/documents/{id}/versions/{n}/html", s.apiVersionHTML).Methods(http.MethodGet)
+	r.HandleFunc("/documents/{id}/outline", s.apiOutline).Methods(http.MethodGet)
+	r.HandleFunc("/preview", s.apiPreview).Methods(http.MethodPost)
+	r.HandleFunc("/audit", s.apiAudit).Methods(http.MethodGet)
+}
+
+type userJSON struct {
+	ID           int64  `json:"id"`
+	Login        string `json:"login"`
+	Name         string `json:"name"`
+	Organisation string `json:"organisation,omitempty"`
+	Role         string `json:"role"`
+	Disabled     bool   `json:"disabled,omitempty"`
+}
+
+func toUserJSON(u *drafts.User) userJSON {
+	return userJSON{ID: u.ID, Login: u.Login, Name: u.Name, Organisation: u.Organisation, Role: u.Role, Disabled: u.Disabled}
+}
+
+func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) {
+	var in struct{ Login, Password string }
+	if err := decodeJSON(r, &in); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	token, _, u, err := s.Drafts.Login(r.Context(), in.Login, in.Password)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"token": token, "user": toUserJSON(u)})
+}
+
+func (s *Server) apiLogout(w http.ResponseWriter, r *http.Request) {
+	rs := sessionFrom(r.Context())
+	if rs == nil {
+		s.apiError(w, r, drafts.Errorf(drafts.EUnauthorized, "Log in first."))
+		return
+	}
+	if err := s.Drafts.Logout(r.Context(), rs.Token); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request) {
+	users, err := s.Drafts.ListUsers(r.Context())
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	out := make([]userJSON, len(users))
+	for i, u := range users {
+		out[i] = toUserJSON(u)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"users": out})
+}
+
+func (s *Server) apiCreateUser(w http.ResponseWriter, r *http.Request) {
+	var in struct{ Login, Name, Organisation, Password, Role string }
+	if err := decodeJSON(r, &in); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	u, err := s.Drafts.CreateUser(r.Context(), drafts.NewUser(in))
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, toUserJSON(u))
+}
+
+func (s *Server) apiUpdateUser(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Name, Organisation, Role, Password *string
+		Disabled                           *bool
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	u, err := s.userByLogin(r, mux.Vars(r)["login"])
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	u, err = s.Drafts.UpdateUser(r.Context(), u.ID, drafts.UserPatch(in))
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toUserJSON(u))
+}
+
+// userByLogin finds an account for an admin route; others learn nothing.
+func (s *Server) userByLogin(r *http.Request, login string) (*drafts.User, error) {
+	if !drafts.IsAdmin(drafts.UserFromContext(r.Context())) {
+		return nil, drafts.Errorf(drafts.EForbidden, "Only an administrator can change accounts.")
+	}
+	return s.Drafts.Users.FindUserByLogin(r.Context(), login)
+}
+
+func (s *Server) apiDocuments(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := drafts.DocumentFilter{Kind: q.Get("kind"), Status: q.Get("status"), Language: q.Get("language")}
+	f.Limit, _ = strconv.Atoi(q.Get("limit"))
+	f.Offset, _ = strconv.Atoi(q.Get("offset"))
+	docs, total, err := s.Drafts.Documents(r.Context(), f)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"documents": docs, "total": total})
+}
+
+func (s *Server) apiCreateDocument(w http.ResponseWriter, r *http.Request) {
+	var in struct{ Title, Kind, Language, Visibility, Status, Body, Message string }
+	if err := decodeJSON(r, &in); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	doc, _, err := s.Drafts.CreateDocument(r.Context(), drafts.NewDocument(in))
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, doc)
+}
+
+func (s *Server) apiDocument(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	doc, _, err := s.Drafts.Document(r.Context(), id)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, doc)
+}
+
+func (s *Server) apiUpdateDocument(w http.ResponseWriter, r *http.Request) {
+	var in struct{ Title, Status, Visibility *string }
+	if err := decodeJSON(r, &in); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	doc, err := s.Drafts.UpdateDocument(r.Context(), id, drafts.DocumentPatch(in))
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, doc)
+}
+
+func (s *Server) apiMembers(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	members, err := s.Drafts.Members(r.Context(), id)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"members": members})
+}
+
+func (s *Server) apiSetMember(w http.ResponseWriter, r *http.Request) {
+	var in struct{ Role string }
+	if err := decodeJSON(r, &in); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	m, err := s.Drafts.SetMember(r.Context(), id, mux.Vars(r)["login"], in.Role)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, m)
+}
+
+func (s *Server) apiRemoveMember(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	if err := s.Drafts.RemoveMember(r.Context(), id, mux.Vars(r)["login"]); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) apiVersions(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	versions, err := s.Drafts.Versions(r.Context(), id)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"versions": versions})
+}
+
+func (s *Server) apiSaveVersion(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Base    *int   `json:"base"`
+		Body    string `json:"body"`
+		Message string `json:"message"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	if in.Base == nil {
+		s.apiError(w, r, drafts.Errorf(drafts.EInvalid, "Name the version your edit started from in \"base\"."))
+		return
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	v, err := s.Drafts.SaveVersion(r.Context(), id, *in.Base, in.Body, in.Message)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	v.Body = ""
+	writeJSON(w, http.StatusCreated, v)
+}
+
+func (s *Server) versionParams(r *http.Request) (int64, int, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return 0, 0, err
+	}
+	n, err := pathInt(r, "n")
+	return id, n, err
+}
+
+func (s *Server) apiVersion(w http.ResponseWriter, r *http.Request) {
+	id, n, err := s.versionParams(r)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	v, err := s.Drafts.Version(r.Context(), id, n)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"number": v.Number, "body": v.Body, "sha256": v.SHA256,
+		"author": v.Author, "message": v.Message, "created_at": v.CreatedAt})
+}
+
+func (s *Server) apiVersionHTML(w http.ResponseWriter, r *http.Request) {
+	id, n, err := s.versionParams(r)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	html, err := s.Drafts.VersionHTML(r.Context(), id, n)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "private, max-age=31536000, immutable")
+	w.Write([]byte(html))
+}
+
+func (s *Server) apiOutline(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	doc, _, err := s.Drafts.Document(r.Context(), id)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	n := doc.Head
+	if q := r.URL.Query().Get("version"); q != "" {
+		if n, err = strconv.Atoi(q); err != nil || n < 1 {
+			s.apiError(w, r, drafts.Errorf(drafts.EInvalid, "version must be a positive number."))
+			return
+		}
+	}
+	arts, err := s.Drafts.Outline(r.Context(), id, n)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	type articleJSON struct {
+		ID      string `json:"id"`
+		Num     string `json:"num"`
+		Heading string `json:"heading"`
+		Title   string `json:"title,omitempty"`
+		Anchor  string `json:"anchor"`
+	}
+	out := make([]articleJSON, len(arts))
+	for i, a := range arts {
+		out[i] = articleJSON{ID: a.ID, Num: a.Num, Heading: a.Heading, Title: a.Title, Anchor: a.Anchor()}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"version": n, "articles": out})
+}
+
+func (s *Server) apiPreview(w http.ResponseWriter, r *http.Request) {
+	var in struct{ Body string }
+	if err := decodeJSON(r, &in); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	html, err := s.Drafts.Preview(r.Context(), in.Body)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"html": html})
+}
+
+func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := drafts.AuditFilter{ObjectType: q.Get("object_type"), ObjectID: q.Get("object_id")}
+	f.Limit, _ = strconv.Atoi(q.Get("limit"))
+	f.Offset, _ = strconv.Atoi(q.Get("offset"))
+	entries, total, err := s.Drafts.Audit(r.Context(), f)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"entries": entries, "total": total})
+}

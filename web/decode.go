@@ -1,0 +1,53 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"unicode/utf8"
+
+	"policydesk/drafts"
+)
+
+// decodeJSON reads a JSON request body strictly: the right content type, a
+// size limit, valid UTF-8 (encoding/json would silently replace bad bytes),
+// one object of the expected shape.
+func decodeJSON(r *http.Request, v any) error {
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
+		return drafts.Errorf(drafts.EUnsupported, "Send the request body as application/json.")
+	}
+	data, err := io.ReadAll(r.Body)
+	if err != nil {
+		return bodyReadError(err)
+	}
+	if !utf8.Valid(data) {
+		return drafts.Errorf(drafts.EBadRequest, "The request body is not valid UTF-8.")
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) {
+			return drafts.Errorf(drafts.EInvalid, "Field %q must be a %s, not a %s.", typeErr.Field, typeErr.Type.String(), typeErr.Value)
+		}
+		if msg := err.Error(); len(msg) > 20 && msg[:20] == "json: unknown field " {
+			return drafts.Errorf(drafts.EInvalid, "Unknown field %s.", msg[20:])
+		}
+		return drafts.Errorf(drafts.EBadRequest, "The request body is not valid JSON: %s.", err.Error())
+	}
+	if dec.More() {
+		return drafts.Errorf(drafts.EBadRequest, "The request body holds more than one JSON value.")
+	}
+	return nil
+}
+
+func bodyReadError(err error) error {
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return drafts.Errorf(drafts.ETooLarge, "The request is larger than %d MiB.", tooBig.Limit>>20)
+	}
+	return drafts.Errorf(drafts.EBadRequest, "The request body could not be read.")
+}

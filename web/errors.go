@@ -1,0 +1,84 @@
+package web
+
+import (
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"policydesk/drafts"
+)
+
+// codes maps domain error codes to HTTP statuses, the one table of them.
+var codes = map[string]int{
+	drafts.EBadRequest:   http.StatusBadRequest,
+	drafts.EUnauthorized: http.StatusUnauthorized,
+	drafts.EForbidden:    http.StatusForbidden,
+	drafts.ENotFound:     http.StatusNotFound,
+	drafts.EConflict:     http.StatusConflict,
+	drafts.ETooLarge:     http.StatusRequestEntityTooLarge,
+	drafts.EUnsupported:  http.StatusUnsupportedMediaType,
+	drafts.EInvalid:      http.StatusUnprocessableEntity,
+	drafts.EUnavailable:  http.StatusServiceUnavailable,
+	drafts.EInternal:     http.StatusInternalServerError,
+}
+
+func statusOf(err error) int {
+	if s, ok := codes[drafts.ErrorCode(err)]; ok {
+		return s
+	}
+	return http.StatusInternalServerError
+}
+
+type errorBody struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// logIfInternal records server-side failures with the request; callers never
+// see their detail.
+func (s *Server) logIfInternal(r *http.Request, err error) {
+	if code := drafts.ErrorCode(err); code == drafts.EInternal || code == drafts.EUnavailable {
+		s.Logger.Error("request failed", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("err", err))
+	}
+}
+
+// apiError answers err as the API's JSON error object.
+func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
+	s.logIfInternal(r, err)
+	body := map[string]any{"error": errorBody{Code: drafts.ErrorCode(err), Message: drafts.ErrorMessage(err)}}
+	var conflict *drafts.ConflictError
+	if asConflict(err, &conflict) {
+		body["head"] = conflict.Head
+		body["merge"] = conflict.Merge
+	}
+	writeJSON(w, statusOf(err), body)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(true)
+	enc.Encode(v)
+}
+
+// pageError answers err as an HTML page, or a redirect to the login page when
+// the browser has no session.
+func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
+	s.logIfInternal(r, err)
+	if drafts.ErrorCode(err) == drafts.EUnauthorized {
+		http.Redirect(w, r, "/login?next="+urlQueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		return
+	}
+	status := statusOf(err)
+	s.render(w, r, status, "error", map[string]any{
+		"Title":   http.StatusText(status),
+		"Status":  status,
+		"Message": drafts.ErrorMessage(err),
+	})
+}
+
+func wantsJSON(r *http.Request) bool {
+	return strings.HasPrefix(r.URL.Path, "/api/")
+}

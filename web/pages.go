@@ -1,0 +1,440 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gorilla/mux"
+
+	"policydesk/drafts"
+)
+
+// registerPages mounts the browser pages.
+func (s *Server) registerPages(r *mux.Router) {
+	r.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/documents", http.StatusSeeOther)
+	}).Methods(http.MethodGet)
+	r.HandleFunc("/login", s.pageLogin).Methods(http.MethodGet)
+	r.HandleFunc("/login", s.pageLoginSubmit).Methods(http.MethodPost)
+	r.HandleFunc("/logout", s.pageLogout).Methods(http.MethodPost)
+	r.HandleFunc("/documents", s.pageLibrary).Methods(http.MethodGet)
+	r.HandleFunc("/documents/new", s.pageNewDocument).Methods(http.MethodGet)
+	r.HandleFunc("/documents/new", s.pageCreateDocument).Methods(http.MethodPost)
+	r.HandleFunc("/documents/{id}", s.pageDocument).Methods(http.MethodGet)
+	r.HandleFunc("/documents/{id}/settings", s.pageDocumentSettings).Methods(http.MethodPost)
+	r.HandleFunc("/documents/{id}/members", s.pageSetMember).Methods(http.MethodPost)
+	r.HandleFunc("/documents/{id}/members/{login}/remove", s.pageRemoveMember).Methods(http.MethodPost)
+	r.HandleFunc("/documents/{id}/edit", s.pageEdit).Methods(http.MethodGet)
+	r.HandleFunc("/documents/{id}/edit", s.pageSave).Methods(http.MethodPost)
+	r.HandleFunc("/documents/{id}/versions/{n}", s.pageVersion).Methods(http.MethodGet)
+	r.HandleFunc("/users", s.pageUsers).Methods(http.MethodGet)
+	r.HandleFunc("/users", s.pageCreateUser).Methods(http.MethodPost)
+	r.HandleFunc("/users/{login}", s.pageUpdateUser).Methods(http.MethodPost)
+	r.HandleFunc("/audit", s.pageAudit).Methods(http.MethodGet)
+}
+
+// requireUser sends an anonymous browser to the login page.
+func (s *Server) requireUser(w http.ResponseWriter, r *http.Request) bool {
+	if drafts.UserFromContext(r.Context()) == nil {
+		s.pageError(w, r, drafts.Errorf(drafts.EUnauthorized, "Log in first."))
+		return false
+	}
+	return true
+}
+
+// formValue reads a form field after checking the body parsed; a form over
+// the size limit is a clear 413, not an empty field.
+func formError(r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return bodyReadError(err)
+	}
+	return nil
+}
+
+// safeNext keeps post-login redirects on this site.
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/documents"
+	}
+	return next
+}
+
+func (s *Server) pageLogin(w http.ResponseWriter, r *http.Request) {
+	if drafts.UserFromContext(r.Context()) != nil {
+		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
+		return
+	}
+	s.render(w, r, http.StatusOK, "login", map[string]any{"Title": "Log in", "Next": r.URL.Query().Get("next")})
+}
+
+func (s *Server) pageLoginSubmit(w http.ResponseWriter, r *http.Request) {
+	if err := formError(r); err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	login, next := r.PostFormValue("login"), r.PostFormValue("next")
+	token, sess, _, err := s.Drafts.Login(r.Context(), login, r.PostFormValue("password"))
+	if err != nil {
+		status := statusOf(err)
+		s.render(w, r, status, "login", map[string]any{"Title": "Log in", "Error": drafts.ErrorMessage(err), "Login": login, "Next": next})
+		return
+	}
+	// A fresh token at every login: a session id planted before login is useless.
+	if rs := sessionFrom(r.Context()); rs != nil {
+		s.Drafts.Users.DeleteSession(r.Context(), drafts.HashToken(rs.Token))
+	}
+	s.setSessionCookie(w, token, sess.ExpiresAt)
+	http.Redirect(w, r, safeNext(next), http.StatusSeeOther)
+}
+
+func (s *Server) pageLogout(w http.ResponseWriter, r *http.Request) {
+	if rs := sessionFrom(r.Context()); rs != nil {
+		if err := s.Drafts.Logout(r.Context(), rs.Token); err != nil {
+			s.pageError(w, r, err)
+			return
+		}
+	}
+	s.clearSessionCookie(w)
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+func (s *Server) pageLibrary(w http.ResponseWriter, r *http.Request) {
+	if !s.requireUser(w, r) {
+		return
+	}
+	q := r.URL.Query()
+	f := drafts.DocumentFilter{Kind: q.Get("kind"), Status: q.Get("status"), Language: q.Get("language"), Limit: 50}
+	page, _ := strconv.Atoi(q.Get("page"))
+	if page < 1 {
+		page = 1
+	}
+	f.Offset = (page - 1) * f.Limit
+	docs, total, err := s.Drafts.Documents(r.Context(), f)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	more := url.Values{"kind": {f.Kind}, "status": {f.Status}, "language": {f.Language}, "page": {strconv.Itoa(page + 1)}}
+	s.render(w, r, http.StatusOK, "library", map[string]any{
+		"Title": "Documents", "Documents": docs, "Total": total, "Filter": f,
+		"NextPage": func() string {
+			if f.Offset+len(docs) < total {
+				return "/documents?" + more.Encode()
+			}
+			return ""
+		}(),
+	})
+}
+
+func (s *Server) pageNewDocument(w http.ResponseWriter, r *http.Request) {
+	if !s.requireUser(w, r) {
+		return
+	}
+	s.render(w, r, http.StatusOK, "new", map[string]any{"Title": "New document",
+		"Form": drafts.NewDocument{Kind: "regulation", Language: "sq", Visibility: "internal"}})
+}
+
+func (s *Server) pageCreateDocument(w http.ResponseWriter, r *http.Request) {
+	if !s.requireUser(w, r) {
+		return
+	}
+	if err := formError(r); err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	in := drafts.NewDocument{Title: r.PostFormValue("title"), Kind: r.PostFormValue("kind"), Language: r.PostFormValue("language"),
+		Visibility: r.PostFormValue("visibility"), Body: r.PostFormValue("body"), Message: r.PostFormValue("message")}
+	doc, _, err := s.Drafts.CreateDocument(r.Context(), in)
+	if err != nil {
+		if code := drafts.ErrorCode(err); code == drafts.EInvalid || code == drafts.ETooLarge {
+			s.render(w, r, statusOf(err), "new", map[string]any{"Title": "New document", "Form": in, "Error": drafts.ErrorMessage(err)})
+			return
+		}
+		s.pageError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/documents/"+strconv.FormatInt(doc.ID, 10), http.StatusSeeOther)
+}
+
+// documentPage gathers what the document and version pages share.
+func (s *Server) documentPage(r *http.Request, id int64, number int) (map[string]any, error) {
+	ctx := r.Context()
+	doc, access, err := s.Drafts.Document(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if number == 0 {
+		number = doc.Head
+	}
+	v, err := s.Drafts.Version(ctx, id, number)
+	if err != nil {
+		return nil, err
+	}
+	html, err := s.Drafts.VersionHTML(ctx, id, number)
+	if err != nil {
+		return nil, err
+	}
+	versions, err := s.Drafts.Versions(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	members, err := s.Drafts.Members(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{
+		"Title": doc.Title, "Doc": doc, "Access": access, "Version": v, "HTML": html,
+		"Versions": versions, "Members": members, "IsHead": number == doc.Head,
+	}, nil
+}
+
+func (s *Server) pageDocument(w http.ResponseWriter, r *http.Request) {
+	if !s.requireUser(w, r) {
+		return
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	data, err := s.documentPage(r, id, 0)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	data["Notice"] = r.URL.Query().Get("notice")
+	s.render(w, r, http.StatusOK, "document", data)
+}
+
+func (s *Server) pageVersion(w http.ResponseWriter, r *http.Request) {
+	if !s.requireUser(w, r) {
+		return
+	}
+	id, n, err := s.versionParams(r)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	data, err := s.documentPage(r, id, n)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "document", data)
+}
+
+func (s *Server) pageDocumentSettings(w http.ResponseWriter, r *http.Request) {
+	if !s.requireUser(w, r) {
+		return
+	}
+	id, err := pathID(r, "id")
+	if err == nil {
+		err = formError(r)
+	}
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	var p drafts.DocumentPatch
+	for field, dst := range map[string]**string{"title": &p.Title, "status": &p.Status, "visibility": &p.Visibility} {
+		if vals, ok := r.PostForm[field]; ok && len(vals) > 0 {
+			v := vals[0]
+			*dst = &v
+		}
+	}
+	if _, err := s.Drafts.UpdateDocument(r.Context(), id, p); err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/documents/"+strconv.FormatInt(id, 10)+"?notice=saved", http.StatusSeeOther)
+}
+
+func (s *Server) pageSetMember(w http.ResponseWriter, r *http.Request) {
+	if !s.requireUser(w, r) {
+		return
+	}
+	id, err := pathID(r, "id")
+	if err == nil {
+		err = formError(r)
+	}
+	if err == nil {
+		_, err = s.Drafts.SetMember(r.Context(), id, strings.TrimSpace(r.PostFormValue("login")), r.PostFormValue("role"))
+	}
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/documents/"+strconv.FormatInt(id, 10)+"#members", http.StatusSeeOther)
+}
+
+func (s *Server) pageRemoveMember(w http.ResponseWriter, r *http.Request) {
+	if !s.requireUser(w, r) {
+		return
+	}
+	id, err := pathID(r, "id")
+	if err == nil {
+		err = s.Drafts.RemoveMember(r.Context(), id, mux.Vars(r)["login"])
+	}
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/documents/"+strconv.FormatInt(id, 10)+"#members", http.StatusSeeOther)
+}
+
+func (s *Server) pageEdit(w http.ResponseWriter, r *http.Request) {
+	if !s.requireUser(w, r) {
+		return
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	doc, access, err := s.Drafts.Document(r.Context(), id)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	if !access.Edit {
+		s.pageError(w, r, drafts.Errorf(drafts.EForbidden, "You may read this document but not change it."))
+		return
+	}
+	v, err := s.Drafts.Version(r.Context(), id, doc.Head)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "edit", map[string]any{"Title": "Edit: " + doc.Title, "Doc": doc, "Base": doc.Head, "Body": v.Body})
+}
+
+// pageSave saves from the editor. A stale base shows the conflict page with
+// the merge proposal in the editor, so the expert reviews it and saves again.
+func (s *Server) pageSave(w http.ResponseWriter, r *http.Request) {
+	if !s.requireUser(w, r) {
+		return
+	}
+	id, err := pathID(r, "id")
+	if err == nil {
+		err = formError(r)
+	}
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	base, _ := strconv.Atoi(r.PostFormValue("base"))
+	body, message := r.PostFormValue("body"), r.PostFormValue("message")
+	v, err := s.Drafts.SaveVersion(r.Context(), id, base, body, message)
+	var conflict *drafts.ConflictError
+	switch {
+	case asConflict(err, &conflict):
+		doc, _, derr := s.Drafts.Document(r.Context(), id)
+		if derr != nil {
+			s.pageError(w, r, derr)
+			return
+		}
+		s.render(w, r, http.StatusConflict, "conflict", map[string]any{"Title": "Someone saved first: " + doc.Title,
+			"Doc": doc, "Conflict": conflict, "Mine": body, "Message": message, "Base": base})
+	case drafts.ErrorCode(err) == drafts.EInvalid || drafts.ErrorCode(err) == drafts.ETooLarge:
+		doc, _, derr := s.Drafts.Document(r.Context(), id)
+		if derr != nil {
+			s.pageError(w, r, derr)
+			return
+		}
+		s.render(w, r, statusOf(err), "edit", map[string]any{"Title": "Edit: " + doc.Title, "Doc": doc, "Base": base,
+			"Body": body, "Message": message, "Error": drafts.ErrorMessage(err)})
+	case err != nil:
+		s.pageError(w, r, err)
+	default:
+		http.Redirect(w, r, "/documents/"+strconv.FormatInt(id, 10)+"?notice=version+"+strconv.Itoa(v.Number)+"+saved", http.StatusSeeOther)
+	}
+}
+
+func (s *Server) pageUsers(w http.ResponseWriter, r *http.Request) {
+	if !s.requireUser(w, r) {
+		return
+	}
+	users, err := s.Drafts.ListUsers(r.Context())
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "users", map[string]any{"Title": "Users", "Users": users, "Notice": r.URL.Query().Get("notice")})
+}
+
+func (s *Server) pageCreateUser(w http.ResponseWriter, r *http.Request) {
+	if !s.requireUser(w, r) {
+		return
+	}
+	if err := formError(r); err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	in := drafts.NewUser{Login: r.PostFormValue("login"), Name: r.PostFormValue("name"), Organisation: r.PostFormValue("organisation"),
+		Password: r.PostFormValue("password"), Role: r.PostFormValue("role")}
+	if _, err := s.Drafts.CreateUser(r.Context(), in); err != nil {
+		if code := drafts.ErrorCode(err); code == drafts.EInvalid || code == drafts.EConflict {
+			users, _ := s.Drafts.ListUsers(r.Context())
+			in.Password = ""
+			s.render(w, r, statusOf(err), "users", map[string]any{"Title": "Users", "Users": users, "Form": in, "Error": drafts.ErrorMessage(err)})
+			return
+		}
+		s.pageError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/users?notice=created", http.StatusSeeOther)
+}
+
+func (s *Server) pageUpdateUser(w http.ResponseWriter, r *http.Request) {
+	if !s.requireUser(w, r) {
+		return
+	}
+	if err := formError(r); err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	u, err := s.userByLogin(r, mux.Vars(r)["login"])
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	var p drafts.UserPatch
+	if role := r.PostFormValue("role"); role != "" {
+		p.Role = &role
+	}
+	if pw := r.PostFormValue("password"); pw != "" {
+		p.Password = &pw
+	}
+	if d := r.PostFormValue("disabled"); d != "" {
+		disabled := d == "1"
+		p.Disabled = &disabled
+	}
+	if _, err := s.Drafts.UpdateUser(r.Context(), u.ID, p); err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/users?notice=updated", http.StatusSeeOther)
+}
+
+func (s *Server) pageAudit(w http.ResponseWriter, r *http.Request) {
+	if !s.requireUser(w, r) {
+		return
+	}
+	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	if page < 1 {
+		page = 1
+	}
+	f := drafts.AuditFilter{Limit: 100, Offset: (page - 1) * 100}
+	entries, total, err := s.Drafts.Audit(r.Context(), f)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	next := ""
+	if f.Offset+len(entries) < total {
+		next = "/audit?page=" + strconv.Itoa(page+1)
+	}
+	s.render(w, r, http.StatusOK, "audit", map[string]any{"Title": "Audit log", "Entries": entries, "Total": total, "NextPage": next})
+}

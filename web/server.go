@@ -1,0 +1,153 @@
+// Package web serves Policy Desk over HTTP: the JSON API of API.md and the
+// server-rendered pages, both on top of the domain services.
+package web
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"policydesk/drafts"
+)
+
+// MaxRequestBytes bounds every request body. Texts are limited to 5 MiB by
+// the domain; the margin leaves room for JSON escaping and form encoding.
+const MaxRequestBytes = drafts.MaxBodyBytes + 1<<20
+
+// Check reports whether a dependency is ready; nil means ok.
+type Check func(ctx context.Context) error
+
+// Server holds the handlers' dependencies.
+type Server struct {
+	Drafts *drafts.Service
+	Logger *slog.Logger
+	// Checks are named dependencies for /readyz ("database", "blobs", "search").
+	Checks map[string]Check
+	// SecureCookies marks cookies Secure, for deployments behind HTTPS.
+	SecureCookies bool
+
+	router *mux.Router
+	views  *views
+}
+
+// NewServer builds the router and parses the templates (failing fast if one
+// is broken).
+func NewServer(d *drafts.Service, logger *slog.Logger) (*Server, error) {
+	v, err := parseViews()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{Drafts: d, Logger: logger, Checks: map[string]Check{}, router: mux.NewRouter(), views: v}
+	s.router.Use(s.recoverPanics, s.securityHeaders, s.limitBody, s.authenticate)
+	s.router.HandleFunc("/healthz", s.handleHealthz).Methods(http.MethodGet)
+	s.router.HandleFunc("/readyz", s.handleReadyz).Methods(http.MethodGet)
+	s.registerStatic(s.router)
+	s.registerAPI(s.router.PathPrefix("/api/v1").Subrouter())
+	s.registerPages(s.router)
+	s.router.NotFoundHandler = http.HandlerFunc(s.handleNotFound)
+	s.router.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, drafts.Errorf(drafts.EBadRequest, "Method %s is not allowed here.", r.Method), http.StatusMethodNotAllowed)
+	})
+	return s, nil
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
+
+func (s *Server) handleNotFound(w http.ResponseWriter, r *http.Request) {
+	s.fail(w, r, drafts.Errorf(drafts.ENotFound, "There is nothing at %s.", r.URL.Path), 0)
+}
+
+// fail answers an error in the form the caller speaks; status overrides the
+// code's own status when not zero.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error, status int) {
+	if wantsJSON(r) || r.URL.Path == "/healthz" || r.URL.Path == "/readyz" {
+		if status != 0 {
+			s.logIfInternal(r, err)
+			writeJSON(w, status, map[string]any{"error": errorBody{Code: drafts.ErrorCode(err), Message: drafts.ErrorMessage(err)}})
+			return
+		}
+		s.apiError(w, r, err)
+		return
+	}
+	s.pageError(w, r, err)
+}
+
+func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// handleReadyz checks every dependency and names the ones that are down.
+func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+	defer cancel()
+	status, out := http.StatusOK, map[string]string{}
+	for name, check := range s.Checks {
+		if err := check(ctx); err != nil {
+			status, out[name] = http.StatusServiceUnavailable, "down: "+err.Error()
+			continue
+		}
+		out[name] = "ok"
+	}
+	writeJSON(w, status, out)
+}
+
+func (s *Server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.Logger.Error("panic", slog.Any("value", v), slog.String("path", r.URL.Path))
+				s.fail(w, r, errors.New("panic"), 0)
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// securityHeaders sets a strict CSP: only our own scripts and styles run, so
+// even a rendering bug could not execute an injected script.
+func (s *Server) securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' https:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "DENY")
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body != nil {
+			r.Body = http.MaxBytesReader(w, r.Body, MaxRequestBytes)
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// pathID reads a positive integer route variable.
+func pathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(mux.Vars(r)[name], 10, 64)
+	if err != nil || id < 1 {
+		return 0, drafts.Errorf(drafts.ENotFound, "No such %s.", name)
+	}
+	return id, nil
+}
+
+func pathInt(r *http.Request, name string) (int, error) {
+	id, err := pathID(r, name)
+	return int(id), err
+}
+
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }
+
+func asConflict(err error, target **drafts.ConflictError) bool { return errors.As(err, target) }

@@ -1,0 +1,160 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"policydesk/drafts"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// views holds every page template, parsed once at start.
+type views struct {
+	pages map[string]*template.Template
+	// static maps a file name to its checksummed URL.
+	static map[string]string
+}
+
+func parseViews() (*views, error) {
+	v := &views{pages: map[string]*template.Template{}, static: map[string]string{}}
+	err := fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := staticFS.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(data)
+		name := strings.TrimPrefix(p, "static/")
+		v.static[name] = "/static/" + hex.EncodeToString(sum[:6]) + "/" + name
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	funcs := template.FuncMap{
+		"static": func(name string) (string, error) {
+			if u, ok := v.static[name]; ok {
+				return u, nil
+			}
+			return "", fmt.Errorf("no static file %q", name)
+		},
+		"kindLabel":     func(k string) string { return label(drafts.KindLabels, k) },
+		"statusLabel":   func(k string) string { return label(drafts.StatusLabels, k) },
+		"languageLabel": func(k string) string { return label(drafts.LanguageLabels, k) },
+		"date":          func(t time.Time) string { return t.Local().Format("2 Jan 2006 15:04") },
+		"isoTime":       func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"shortSHA": func(s string) string {
+			if len(s) > 12 {
+				return s[:12]
+			}
+			return s
+		},
+		"safeHTML":     func(s string) template.HTML { return template.HTML(s) }, // only for sanitised renderer output
+		"add":          func(a, b int) int { return a + b },
+		"kinds":        func() []string { return drafts.Kinds },
+		"statuses":     func() []string { return drafts.Statuses },
+		"langs":        func() []string { return drafts.Languages },
+		"visibilities": func() []string { return drafts.Visibilities },
+		"roles":        func() []string { return drafts.Roles },
+		"memberRoles":  func() []string { return drafts.MemberRoles },
+	}
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range names {
+		base := path.Base(name)
+		if base == "layout.html" {
+			continue
+		}
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", name)
+		if err != nil {
+			return nil, fmt.Errorf("template %s: %w", base, err)
+		}
+		v.pages[strings.TrimSuffix(base, ".html")] = t
+	}
+	return v, nil
+}
+
+func label(m map[string]string, k string) string {
+	if l, ok := m[k]; ok {
+		return l
+	}
+	return k
+}
+
+// render executes a page into a buffer first, so a template error becomes a
+// clean 500 rather than half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page string, data map[string]any) {
+	t, ok := s.views.pages[page]
+	if !ok {
+		s.Logger.Error("missing view", "page", page)
+		http.Error(w, "Internal error.", http.StatusInternalServerError)
+		return
+	}
+	if data == nil {
+		data = map[string]any{}
+	}
+	u := drafts.UserFromContext(r.Context())
+	data["User"] = u
+	data["IsAdmin"] = drafts.IsAdmin(u)
+	data["CanCreate"] = drafts.CanCreateDocuments(u)
+	if rs := sessionFrom(r.Context()); rs != nil && rs.Session != nil {
+		data["CSRF"] = rs.Session.CSRF
+	}
+	data["Path"] = r.URL.Path
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, data); err != nil {
+		s.Logger.Error("template failed", "page", page, "err", err)
+		http.Error(w, "Internal error.", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// registerStatic serves embedded assets under checksummed URLs, cached for a
+// year since a changed file gets a new URL.
+func (s *Server) registerStatic(r *mux.Router) {
+	r.PathPrefix("/static/").Methods(http.MethodGet).HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		rest := strings.TrimPrefix(req.URL.Path, "/static/")
+		_, name, ok := strings.Cut(rest, "/")
+		if !ok || s.views.static[name] != req.URL.Path {
+			s.handleNotFound(w, req)
+			return
+		}
+		data, err := staticFS.ReadFile("static/" + name)
+		if err != nil {
+			s.handleNotFound(w, req)
+			return
+		}
+		switch path.Ext(name) {
+		case ".css":
+			w.Header().Set("Content-Type", "text/css; charset=utf-8")
+		case ".js":
+			w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+		}
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		w.Write(data)
+	})
+}
