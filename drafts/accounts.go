@@ -192,7 +192,7 @@ func (s *Service) Login(ctx context.Context, login, password string) (token stri
 	u, err = s.Users.FindUserByLogin(ctx, strings.TrimSpace(login))
 	if ErrorCode(err) == ENotFound {
 		// Spend the same time as a real check so logins cannot be probed by timing.
-		bcrypt.CompareHashAndPassword(s.dummyHash, []byte(password))
+		bcrypt.CompareHashAndPassword(s.dummy(), []byte(password))
 		return "", nil, nil, bad
 	} else if err != nil {
 		return "", nil, nil, err
@@ -245,4 +245,10 @@ func loginOf(u *User) string {
 		return ""
 	}
 	return u.Login
+}
+
+// AuditEntry starts an audit entry for an action by the user in ctx, for
+// other domain services that write through their own stores.
+func (s *Service) AuditEntry(ctx context.Context, action, objectType, objectID, detail string) *AuditEntry {
+	return s.audit(ctx, action, objectType, objectID, detail)
 }

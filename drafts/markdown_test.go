@@ -244,6 +244,7 @@ func TestRenderFeatures(t *testing.T) {
 	for _, tc := range []struct{ name, in, want string }{
 		{"table", "| Kategoria | Tarifa |\n|---|---:|\n| Çmimi | 10 € |\n", "<table>"},
 		{"table cell", "| Kategoria | Tarifa |\n|---|---:|\n| Çmimi | 10 € |\n", "<td>Çmimi</td>"},
+		{"table align", "| Kategoria | Tarifa |\n|---|---:|\n| Çmimi | 10 € |\n", `<td align="right">10 €</td>`},
 		{"strikethrough", "~~shfuqizohet~~", "<del>shfuqizohet</del>"},
 		{"albanian", "Përkufizimet e çështjeve të rëndësishme", "<p>Përkufizimet e çështjeve të rëndësishme</p>"},
 		{"serbian", "Члан 5 – Дефиниције; član 6 – Značenje izraza", "Члан 5 – Дефиниције; član 6 – Značenje izraza"},
@@ -341,6 +342,7 @@ func FuzzRenderSafe(f *testing.F) {
 		f.Add(p)
 	}
 	f.Add(draftstest.Regulation(3, 200, 1))
+	f.Add("| a | b |\n|:-|-:|\n| [x](y) | ![z](w) |")
 	r := NewRenderer(0)
 	f.Fuzz(func(t *testing.T, body string) {
 		out := r.Render(body)

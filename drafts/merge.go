@@ -389,7 +389,7 @@ func diff3Side(hs []diff3Hunk, gs, ge, delta int) (o0, o1, newDelta int) {
 func diff3Diff(a, b []int) []diff3Hunk {
 	ca := make([]bool, len(a))
 	cb := make([]bool, len(b))
-	diff3Mark(a, b, ca, cb)
+	diff3MarkFiltered(a, b, ca, cb)
 	var hunks []diff3Hunk
 	i, j, n, m := 0, 0, len(a), len(b)
 	for {
@@ -413,6 +413,59 @@ func diff3Diff(a, b []int) []diff3Hunk {
 		hunks = append(hunks, diff3Hunk{si, i, sj, j})
 	}
 	return hunks
+}
+
+// diff3MarkFiltered is diff3Mark after setting aside the elements that occur
+// only in one of a and b: they cannot be in a common subsequence, so this
+// keeps the diff minimal while making a total rewrite linear instead of
+// quadratic.
+func diff3MarkFiltered(a, b []int, ca, cb []bool) {
+	maxID := -1
+	for _, x := range a {
+		maxID = max(maxID, x)
+	}
+	for _, x := range b {
+		maxID = max(maxID, x)
+	}
+	inA := make([]bool, maxID+1)
+	inB := make([]bool, maxID+1)
+	for _, x := range a {
+		inA[x] = true
+	}
+	for _, x := range b {
+		inB[x] = true
+	}
+	fa, ia := diff3Keep(a, inB, ca)
+	fb, ib := diff3Keep(b, inA, cb)
+	if len(fa) == len(a) && len(fb) == len(b) {
+		diff3Mark(a, b, ca, cb)
+		return
+	}
+	fca := make([]bool, len(fa))
+	fcb := make([]bool, len(fb))
+	diff3Mark(fa, fb, fca, fcb)
+	for k, c := range fca {
+		ca[ia[k]] = c
+	}
+	for k, c := range fcb {
+		cb[ib[k]] = c
+	}
+}
+
+// diff3Keep returns the elements of xs present in other with their indexes,
+// marking the others as changed.
+func diff3Keep(xs []int, other []bool, changed []bool) (kept, index []int) {
+	kept = make([]int, 0, len(xs))
+	index = make([]int, 0, len(xs))
+	for i, x := range xs {
+		if other[x] {
+			kept = append(kept, x)
+			index = append(index, i)
+		} else {
+			changed[i] = true
+		}
+	}
+	return kept, index
 }
 
 // diff3Mark marks the elements of a and b that are not in a longest common

@@ -391,8 +391,9 @@ func MaxIDNum(arts []Article) int {
 // articles near where the current one would be, which keeps AssignIDs
 // O(n·simWindow) instead of O(n²) for long regulations.
 const (
-	minJaccard = 0.5
-	simWindow  = 24
+	minJaccard  = 0.5
+	sameJaccard = 0.8 // taken without looking further
+	simWindow   = 16
 )
 
 // AssignIDs is AssignIDsWith with fresh IDs numbered after the highest ID in
@@ -457,12 +458,20 @@ type simPair struct {
 	dist      int // distance from the expected position; breaks ties
 }
 
-// matchBySimilarity pairs the remaining articles by body text. Candidates
-// are previous articles within simWindow of the position implied by the
-// nearest preceding matched article; pairs are then taken best score first
-// so one good match is not stolen by an earlier, weaker one.
+// matchBySimilarity pairs the remaining articles by body text. The previous
+// article at the position implied by the nearest preceding match is tried
+// first and taken outright when nearly identical (the usual renumbering or
+// retitling case). Otherwise candidates within simWindow of that position
+// are scored, and pairs are taken best score first so one good match is not
+// stolen by an earlier, weaker one.
 func matchBySimilarity(prev, cur []Article, bodyPrev, bodyCur string, prevOf []int, used []bool) {
 	prevWords := make([][]uint64, len(prev))
+	words := func(j int) []uint64 {
+		if prevWords[j] == nil {
+			prevWords[j] = wordSet(sectionBody(bodyPrev, prev[j]))
+		}
+		return prevWords[j]
+	}
 	var pairs []simPair
 	lastCur, lastPrev := -1, -1
 	for i := range cur {
@@ -471,18 +480,19 @@ func matchBySimilarity(prev, cur []Article, bodyPrev, bodyCur string, prevOf []i
 			continue
 		}
 		center := lastPrev + (i - lastCur)
-		var words []uint64
+		text := sectionBody(bodyCur, cur[i])
+		if center < len(prev) && !used[center] && prev[center].ID != "" &&
+			(text == sectionBody(bodyPrev, prev[center]) || jaccard(wordSet(text), words(center)) >= sameJaccard) {
+			prevOf[i], used[center] = center, true
+			lastCur, lastPrev = i, center
+			continue
+		}
+		w := wordSet(text)
 		for j := max(0, center-simWindow); j < min(len(prev), center+simWindow+1); j++ {
 			if used[j] || prev[j].ID == "" {
 				continue
 			}
-			if words == nil {
-				words = wordSet(sectionBody(bodyCur, cur[i]))
-			}
-			if prevWords[j] == nil {
-				prevWords[j] = wordSet(sectionBody(bodyPrev, prev[j]))
-			}
-			if s := jaccard(words, prevWords[j]); s >= minJaccard {
+			if s := jaccard(w, words(j)); s >= minJaccard {
 				pairs = append(pairs, simPair{i, j, s, abs(j - center)})
 			}
 		}
@@ -513,30 +523,43 @@ func sectionBody(body string, a Article) string {
 // wordSet returns the sorted, distinct FNV-1a hashes of the lowercased words
 // of s. Hashes keep the sets small and make Jaccard a linear merge.
 func wordSet(s string) []uint64 {
-	var set []uint64
+	set := make([]uint64, 0, len(s)/6)
 	const offset, prime = 14695981039346656037, 1099511628211
 	h, inWord := uint64(offset), false
+	add := func(r rune) {
+		h, inWord = (h^uint64(r))*prime, true
+	}
 	flush := func() {
 		if inWord {
 			set = append(set, h)
 		}
 		h, inWord = offset, false
 	}
-	for _, r := range s {
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
-			flush()
+	for i := 0; i < len(s); {
+		// ASCII fast path: most of an Albanian draft is ASCII.
+		if c := s[i]; c < utf8.RuneSelf {
+			switch {
+			case isASCIILetter(c):
+				add(rune(c | 0x20))
+			case c >= '0' && c <= '9':
+				add(rune(c))
+			default:
+				flush()
+			}
+			i++
 			continue
 		}
-		inWord = true
-		h = (h ^ uint64(unicode.ToLower(r))) * prime
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			add(unicode.ToLower(r))
+		} else {
+			flush()
+		}
 	}
 	flush()
 	slices.Sort(set)
-	out := slices.Compact(set)
-	if out == nil {
-		out = []uint64{} // non-nil marks "computed" for the cache above
-	}
-	return out
+	return slices.Compact(set) // non-nil even when empty: marks "computed"
 }
 
 func abs(n int) int {

@@ -278,14 +278,27 @@ func BenchmarkParseOutline(b *testing.B) {
 }
 
 // BenchmarkAssignIDs500 matches a 500-article draft against a version with
-// every title changed, forcing the similarity path for all articles.
+// every title changed and most texts edited, forcing the similarity path.
 func BenchmarkAssignIDs500(b *testing.B) {
 	body1 := draftstest.Regulation(500, 100000, 5)
 	prev := ParseOutline(body1)
 	AssignIDs(nil, prev, "", body1)
 	body2 := strings.ReplaceAll(body1, "– ", "– Ndryshuar ")
+	body2 = strings.ReplaceAll(body2, "Ministria", "Ministria e Financave")
 	cur := ParseOutline(body2)
+	edited := 0
+	for i := range cur {
+		if sectionBody(body1, prev[i]) != sectionBody(body2, cur[i]) {
+			edited++
+		}
+	}
 	for b.Loop() {
 		AssignIDs(prev, cur, body1, body2)
+	}
+	b.ReportMetric(float64(edited), "edited/op")
+	for i := range cur {
+		if cur[i].ID != prev[i].ID {
+			b.Fatalf("article %d got %s, want %s", i, cur[i].ID, prev[i].ID)
+		}
 	}
 }

@@ -22,6 +22,7 @@ type Service struct {
 	// BcryptCost is lowered by tests; production keeps the default.
 	BcryptCost int
 
+	dummyOnce sync.Once
 	dummyHash []byte
 	// shas maps "doc/number" to the body hash: versions are immutable, so the
 	// mapping never goes stale and a cached rendering needs no body read.
@@ -30,9 +31,16 @@ type Service struct {
 
 // NewService wires a service over its stores.
 func NewService(users UserStore, docs DocumentStore, r *Renderer) *Service {
-	s := &Service{Users: users, Docs: docs, Renderer: r, Now: time.Now, BcryptCost: bcrypt.DefaultCost}
-	s.dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a password of anyone"), s.BcryptCost)
-	return s
+	return &Service{Users: users, Docs: docs, Renderer: r, Now: time.Now, BcryptCost: bcrypt.DefaultCost}
+}
+
+// dummy returns a hash at the service's cost, compared against when a login
+// does not exist so that unknown logins take as long as wrong passwords.
+func (s *Service) dummy() []byte {
+	s.dummyOnce.Do(func() {
+		s.dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a password of anyone"), s.BcryptCost)
+	})
+	return s.dummyHash
 }
 
 // NewDocument is what an editor sends to start a document.
@@ -145,6 +153,10 @@ func (s *Service) Documents(ctx context.Context, f DocumentFilter) ([]*Document,
 	u := UserFromContext(ctx)
 	if u == nil {
 		return nil, 0, Errorf(EUnauthorized, "Log in first.")
+	}
+	if u.Disabled {
+		// Policy lets a disabled account read nothing; the filter cannot say so.
+		return []*Document{}, 0, nil
 	}
 	for field, v := range map[string][2]any{"kind": {f.Kind, Kinds}, "status": {f.Status, Statuses}, "language": {f.Language, Languages}} {
 		if val := v[0].(string); val != "" {

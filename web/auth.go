@@ -56,7 +56,10 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			s.fail(w, r, err, 0)
 			return
 		}
-		if cookie && !safeMethod(r.Method) {
+		// The login form carries no CSRF token (it is shown to anonymous
+		// browsers); a login from a browser that still holds a session must
+		// work, and replaces that session rather than acting with it.
+		if cookie && !safeMethod(r.Method) && !(r.Method == http.MethodPost && r.URL.Path == "/login") {
 			if err := checkCSRF(r, sess.CSRF); err != nil {
 				s.fail(w, r, err, 0)
 				return

@@ -7,6 +7,8 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
+	"strings"
 	"unicode/utf8"
 
 	"policydesk/drafts"
@@ -31,7 +33,11 @@ func decodeJSON(r *http.Request, v any) error {
 	if err := dec.Decode(v); err != nil {
 		var typeErr *json.UnmarshalTypeError
 		if errors.As(err, &typeErr) {
-			return drafts.Errorf(drafts.EInvalid, "Field %q must be a %s, not a %s.", typeErr.Field, typeErr.Type.String(), typeErr.Value)
+			if typeErr.Field == "" {
+				return drafts.Errorf(drafts.EInvalid, "The request body must be a JSON object, not a %s.", typeErr.Value)
+			}
+			// Speak JSON, not Go: the caller wrote "title", not Title or *int.
+			return drafts.Errorf(drafts.EInvalid, "Field %q must be %s, not a %s.", strings.ToLower(typeErr.Field), jsonKind(typeErr.Type), typeErr.Value)
 		}
 		if msg := err.Error(); len(msg) > 20 && msg[:20] == "json: unknown field " {
 			return drafts.Errorf(drafts.EInvalid, "Unknown field %s.", msg[20:])
@@ -50,4 +56,26 @@ func bodyReadError(err error) error {
 		return drafts.Errorf(drafts.ETooLarge, "The request is larger than %d MiB.", tooBig.Limit>>20)
 	}
 	return drafts.Errorf(drafts.EBadRequest, "The request body could not be read.")
+}
+
+// jsonKind names a Go type the way a JSON caller knows it.
+func jsonKind(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	default:
+		return "an object"
+	}
 }

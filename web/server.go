@@ -89,7 +89,9 @@ func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
 	status, out := http.StatusOK, map[string]string{}
 	for name, check := range s.Checks {
 		if err := check(ctx); err != nil {
-			status, out[name] = http.StatusServiceUnavailable, "down: "+err.Error()
+			// The detail goes to the log: /readyz answers anyone.
+			s.Logger.Error("readiness check failed", slog.String("check", name), slog.Any("err", err))
+			status, out[name] = http.StatusServiceUnavailable, "down"
 			continue
 		}
 		out[name] = "ok"
