@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"time"
 
 	"policydesk/drafts"
 )
@@ -105,7 +106,8 @@ func (db *DB) CreateSession(ctx context.Context, s *drafts.Session) error {
 func (db *DB) FindSession(ctx context.Context, tokenHash string) (*drafts.Session, error) {
 	var s drafts.Session
 	var created, expires string
-	err := db.read.QueryRowContext(ctx, `SELECT token_hash, user_id, csrf, created_at, expires_at FROM sessions WHERE token_hash = ?`, tokenHash).
+	err := db.read.QueryRowContext(ctx, `SELECT token_hash, user_id, csrf, created_at, expires_at FROM sessions WHERE token_hash = ? AND expires_at > ?`,
+		tokenHash, formatTime(time.Now())).
 		Scan(&s.TokenHash, &s.UserID, &s.CSRF, &created, &expires)
 	if err != nil {
 		return nil, translate(err, "Session")
