@@ -184,9 +184,13 @@ func (s *Server) documentPage(r *http.Request, id int64, number int) (map[string
 	if err != nil {
 		return nil, err
 	}
+	rounds, err := s.Review.Rounds(ctx, id)
+	if err != nil {
+		return nil, err
+	}
 	return map[string]any{
 		"Title": doc.Title, "Doc": doc, "Access": access, "Version": v, "HTML": html,
-		"Versions": versions, "Members": members, "IsHead": number == doc.Head,
+		"Versions": versions, "Members": members, "IsHead": number == doc.Head, "Rounds": rounds,
 	}, nil
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"policydesk/drafts"
+	"policydesk/review"
 )
 
 // MaxRequestBytes bounds every request body. Texts are limited to 5 MiB by
@@ -26,6 +27,7 @@ type Check func(ctx context.Context) error
 // Server holds the handlers' dependencies.
 type Server struct {
 	Drafts *drafts.Service
+	Review *review.Service
 	Logger *slog.Logger
 	// Checks are named dependencies for /readyz ("database", "blobs", "search").
 	Checks map[string]Check
@@ -38,18 +40,21 @@ type Server struct {
 
 // NewServer builds the router and parses the templates (failing fast if one
 // is broken).
-func NewServer(d *drafts.Service, logger *slog.Logger) (*Server, error) {
+func NewServer(d *drafts.Service, rv *review.Service, logger *slog.Logger) (*Server, error) {
 	v, err := parseViews()
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Drafts: d, Logger: logger, Checks: map[string]Check{}, router: mux.NewRouter(), views: v}
+	s := &Server{Drafts: d, Review: rv, Logger: logger, Checks: map[string]Check{}, router: mux.NewRouter(), views: v}
 	s.router.Use(s.recoverPanics, s.securityHeaders, s.limitBody, s.authenticate)
 	s.router.HandleFunc("/healthz", s.handleHealthz).Methods(http.MethodGet)
 	s.router.HandleFunc("/readyz", s.handleReadyz).Methods(http.MethodGet)
 	s.registerStatic(s.router)
-	s.registerAPI(s.router.PathPrefix("/api/v1").Subrouter())
+	api := s.router.PathPrefix("/api/v1").Subrouter()
+	s.registerAPI(api)
+	s.registerReviewAPI(api)
 	s.registerPages(s.router)
+	s.registerReviewPages(s.router)
 	s.router.NotFoundHandler = http.HandlerFunc(s.handleNotFound)
 	s.router.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, drafts.Errorf(drafts.EBadRequest, "Method %s is not allowed here.", r.Method), http.StatusMethodNotAllowed)

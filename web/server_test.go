@@ -19,6 +19,7 @@ import (
 	"golang.org/x/net/html"
 
 	"policydesk/drafts"
+	"policydesk/review"
 	"policydesk/storage/sqlite"
 	"policydesk/web"
 )
@@ -50,7 +51,7 @@ func newEnv(t *testing.T) *env {
 	if _, err := svc.Bootstrap(ctx, adminPassword); err != nil {
 		t.Fatal(err)
 	}
-	s, err := web.NewServer(svc, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s, err := web.NewServer(svc, review.NewService(svc, db), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"policydesk/drafts"
+	"policydesk/review"
 	"policydesk/storage/sqlite"
 	"policydesk/web"
 )
@@ -116,6 +117,7 @@ type App struct {
 	Config *Config
 	DB     *sqlite.DB
 	Drafts *drafts.Service
+	Review *review.Service
 	Logger *slog.Logger
 }
 
@@ -129,7 +131,7 @@ func openApp(ctx context.Context, c *Config, logger *slog.Logger) (*App, error) 
 		return nil, err
 	}
 	svc := drafts.NewService(db, db, drafts.NewRenderer(512))
-	return &App{Config: c, DB: db, Drafts: svc, Logger: logger}, nil
+	return &App{Config: c, DB: db, Drafts: svc, Review: review.NewService(svc, db), Logger: logger}, nil
 }
 
 func (a *App) Close() error { return a.DB.Close() }
@@ -148,7 +150,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	if err := app.bootstrap(ctx); err != nil {
 		return err
 	}
-	srv, err := web.NewServer(app.Drafts, logger)
+	srv, err := web.NewServer(app.Drafts, app.Review, logger)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,114 @@
+// Package review holds review rounds, comments anchored to the exact words of
+// a version, editors' decisions on them, applying suggested wording, and the
+// consultation report. The redline itself is the pure package review/redline.
+package review
+
+import (
+	"context"
+	"time"
+
+	"policydesk/drafts"
+)
+
+// Decisions an editor records on a comment, with the report's wording.
+var (
+	Decisions      = []string{"accepted", "partially", "rejected"}
+	DecisionLabels = map[string]string{"accepted": "Accepted", "partially": "Partially accepted", "rejected": "Not accepted", "": "Not yet decided"}
+)
+
+// Round is one review cycle on a fixed version.
+type Round struct {
+	DocumentID int64     `json:"-"`
+	Number     int       `json:"number"`
+	Name       string    `json:"name"`
+	Version    int       `json:"version"`
+	Due        string    `json:"due,omitempty"` // YYYY-MM-DD
+	Status     string    `json:"status"`        // open | closed
+	OpenedBy   int64     `json:"-"`
+	CreatedAt  time.Time `json:"created_at"`
+	ClosedAt   time.Time `json:"closed_at,omitzero"`
+	// Comments counts the round's comments; filled by listings.
+	Comments int `json:"comments"`
+}
+
+// Anchor is where a comment's words are in one version, in Unicode code
+// points into the Markdown body, end exclusive.
+type Anchor struct {
+	Version int `json:"version"`
+	Start   int `json:"start"`
+	End     int `json:"end"`
+}
+
+// Comment is a reviewer's or editor's remark on exact words of a version.
+type Comment struct {
+	ID         int64  `json:"id"`
+	DocumentID int64  `json:"document_id"`
+	Round      int    `json:"round,omitempty"`
+	Version    int    `json:"version"` // the version it was made on
+	Start      int    `json:"-"`       // code points in Version
+	End        int    `json:"-"`
+	Quote      string `json:"quote"`
+	Prefix     string `json:"prefix"`
+	Suffix     string `json:"suffix"`
+	Body       string `json:"body"`
+	Suggestion string `json:"suggestion"`
+	// HasSuggestion tells an empty suggestion (delete these words) from none.
+	HasSuggestion  bool      `json:"has_suggestion"`
+	ArticleID      string    `json:"article_id,omitempty"`
+	ArticleNum     string    `json:"article,omitempty"`
+	Paragraph      string    `json:"paragraph,omitempty"`
+	AuthorID       int64     `json:"-"`
+	Author         string    `json:"author"`
+	AuthorName     string    `json:"author_name"`
+	Organisation   string    `json:"organisation,omitempty"`
+	Status         string    `json:"status"` // open | resolved
+	Decision       string    `json:"decision"`
+	Reason         string    `json:"reason"`
+	DecidedBy      string    `json:"decided_by,omitempty"`
+	DecidedByID    int64     `json:"-"`
+	DecidedAt      time.Time `json:"decided_at,omitzero"`
+	AppliedVersion int       `json:"applied_version,omitempty"`
+	CreatedAt      time.Time `json:"created_at"`
+	Replies        []*Reply  `json:"replies"`
+
+	// Anchor and Outdated describe the comment in the version being viewed.
+	Anchor   Anchor `json:"anchor"`
+	Outdated bool   `json:"outdated"`
+	// Orphaned is true when the words' article no longer exists there.
+	Orphaned bool `json:"orphaned,omitempty"`
+}
+
+// Reply is an answer in a comment's thread.
+type Reply struct {
+	ID        int64     `json:"id"`
+	CommentID int64     `json:"-"`
+	AuthorID  int64     `json:"-"`
+	Author    string    `json:"author"`
+	Name      string    `json:"name"`
+	Body      string    `json:"body"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// CommentFilter selects a document's comments; Round 0 means all.
+type CommentFilter struct {
+	DocumentID int64
+	Round      int
+}
+
+// Store keeps rounds, comments and replies. State changes append the audit
+// entry in the same transaction. Not-found is drafts.ENotFound.
+type Store interface {
+	// CreateRound numbers the round (one more than the last) and inserts it.
+	CreateRound(ctx context.Context, r *Round, audit *drafts.AuditEntry) error
+	FindRound(ctx context.Context, docID int64, number int) (*Round, error)
+	FindRounds(ctx context.Context, docID int64) ([]*Round, error)
+	// CloseRound returns EConflict if the round is already closed.
+	CloseRound(ctx context.Context, docID int64, number int, at time.Time, audit *drafts.AuditEntry) error
+	CreateComment(ctx context.Context, c *Comment, audit *drafts.AuditEntry) error
+	FindComment(ctx context.Context, id int64) (*Comment, error)
+	// FindComments returns comments with replies, oldest first.
+	FindComments(ctx context.Context, f CommentFilter) ([]*Comment, error)
+	AddReply(ctx context.Context, r *Reply, audit *drafts.AuditEntry) error
+	// UpdateComment writes status, decision, reason, decided_by/at and applied_version.
+	UpdateComment(ctx context.Context, c *Comment, audit *drafts.AuditEntry) error
+}

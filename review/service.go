@@ -1,0 +1,506 @@
+package review
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"policydesk/drafts"
+	"policydesk/review/anchor"
+	"policydesk/review/redline"
+)
+
+// Limits on comment texts.
+const (
+	MaxCommentRunes = 20000
+	MaxQuoteRunes   = 5000
+	MaxContextRunes = 500
+)
+
+// Service runs review rounds on top of the drafting service, which owns
+// documents, versions and the access policy.
+type Service struct {
+	Drafts *drafts.Service
+	Store  Store
+
+	mu       sync.Mutex
+	redlines map[string]*redline.Redline // by "shaA/shaB": versions are immutable
+	order    []string
+}
+
+// NewService wires the review service.
+func NewService(d *drafts.Service, store Store) *Service {
+	return &Service{Drafts: d, Store: store, redlines: map[string]*redline.Redline{}}
+}
+
+const redlineCacheSize = 64
+
+// Diff returns the redline between two versions of a readable document.
+func (s *Service) Diff(ctx context.Context, docID int64, from, to int) (*redline.Redline, *drafts.Version, *drafts.Version, error) {
+	a, err := s.Drafts.Version(ctx, docID, from)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	b, err := s.Drafts.Version(ctx, docID, to)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return s.redline(a, b), a, b, nil
+}
+
+// redline computes or recalls the redline of two immutable versions.
+func (s *Service) redline(a, b *drafts.Version) *redline.Redline {
+	key := a.SHA256 + "/" + b.SHA256
+	s.mu.Lock()
+	r, ok := s.redlines[key]
+	s.mu.Unlock()
+	if ok {
+		return r
+	}
+	r = redline.Compute(a.Body, b.Body, a.Outline, b.Outline)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.redlines[key]; !ok {
+		s.redlines[key] = r
+		s.order = append(s.order, key)
+		if len(s.order) > redlineCacheSize {
+			delete(s.redlines, s.order[0])
+			s.order = s.order[1:]
+		}
+	}
+	return r
+}
+
+func (s *Service) editable(ctx context.Context, docID int64) (*drafts.Document, error) {
+	doc, a, err := s.Drafts.Document(ctx, docID)
+	if err != nil {
+		return nil, err
+	}
+	if !a.Edit {
+		return nil, drafts.Errorf(drafts.EForbidden, "Only the document's legal experts can do this.")
+	}
+	return doc, nil
+}
+
+// OpenRound opens review round N+1 on a version of the document.
+func (s *Service) OpenRound(ctx context.Context, docID int64, name string, version int, due string) (*Round, error) {
+	doc, err := s.editable(ctx, docID)
+	if err != nil {
+		return nil, err
+	}
+	name = strings.TrimSpace(name)
+	if err := checkLine("round name", name, 200); err != nil {
+		return nil, err
+	}
+	if version == 0 {
+		version = doc.Head
+	}
+	if version < 1 || version > doc.Head {
+		return nil, drafts.Errorf(drafts.EInvalid, "Version %d does not exist; the newest is %d.", version, doc.Head)
+	}
+	if due != "" {
+		if _, err := time.Parse(time.DateOnly, due); err != nil {
+			return nil, drafts.Errorf(drafts.EInvalid, "The due date must look like 2026-12-31.")
+		}
+	}
+	r := &Round{DocumentID: docID, Name: name, Version: version, Due: due, Status: "open",
+		OpenedBy: drafts.UserFromContext(ctx).ID, CreatedAt: s.Drafts.Now().UTC()}
+	if r.Name == "" {
+		r.Name = fmt.Sprintf("Round on version %d", version)
+	}
+	audit := s.Drafts.AuditEntry(ctx, "round.open", "document", itoa(docID), fmt.Sprintf("%s on version %d", r.Name, version))
+	if err := s.Store.CreateRound(ctx, r, audit); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// CloseRound ends a round; comments on it stay and can still be decided.
+func (s *Service) CloseRound(ctx context.Context, docID int64, number int) (*Round, error) {
+	if _, err := s.editable(ctx, docID); err != nil {
+		return nil, err
+	}
+	audit := s.Drafts.AuditEntry(ctx, "round.close", "document", itoa(docID), fmt.Sprintf("round %d", number))
+	if err := s.Store.CloseRound(ctx, docID, number, s.Drafts.Now().UTC(), audit); err != nil {
+		return nil, err
+	}
+	return s.Store.FindRound(ctx, docID, number)
+}
+
+// Rounds lists a readable document's rounds, oldest first.
+func (s *Service) Rounds(ctx context.Context, docID int64) ([]*Round, error) {
+	if _, _, err := s.Drafts.Document(ctx, docID); err != nil {
+		return nil, err
+	}
+	return s.Store.FindRounds(ctx, docID)
+}
+
+// Round returns one round and the version the previous round was on (0 if
+// this is the first), which is what its redline compares against.
+func (s *Service) Round(ctx context.Context, docID int64, number int) (*Round, int, error) {
+	if _, _, err := s.Drafts.Document(ctx, docID); err != nil {
+		return nil, 0, err
+	}
+	r, err := s.Store.FindRound(ctx, docID, number)
+	if err != nil {
+		return nil, 0, err
+	}
+	prev := 0
+	if number > 1 {
+		p, err := s.Store.FindRound(ctx, docID, number-1)
+		if err != nil {
+			return nil, 0, err
+		}
+		prev = p.Version
+	}
+	return r, prev, nil
+}
+
+// NewComment is what a reviewer sends: the words they selected with some
+// context before and after, their remark and optionally better wording.
+type NewComment struct {
+	Version                     int
+	Round                       int
+	Quote, Prefix, Suffix, Body string
+	Suggestion                  *string
+}
+
+// AddComment anchors a comment to the quoted words of a version. The quote
+// must be in that version (EInvalid otherwise).
+func (s *Service) AddComment(ctx context.Context, docID int64, in NewComment) (*Comment, error) {
+	doc, access, err := s.Drafts.Document(ctx, docID)
+	if err != nil {
+		return nil, err
+	}
+	if !access.Comment {
+		return nil, drafts.Errorf(drafts.EForbidden, "You may read this document but not comment on it.")
+	}
+	if err := validateComment(&in); err != nil {
+		return nil, err
+	}
+	if in.Round != 0 {
+		r, err := s.Store.FindRound(ctx, docID, in.Round)
+		if drafts.ErrorCode(err) == drafts.ENotFound {
+			return nil, drafts.Errorf(drafts.EInvalid, "There is no round %d.", in.Round)
+		} else if err != nil {
+			return nil, err
+		}
+		if r.Status != "open" {
+			return nil, drafts.Errorf(drafts.EConflict, "Round %d is closed; comments are no longer accepted.", in.Round)
+		}
+	}
+	if in.Version == 0 {
+		in.Version = doc.Head
+	}
+	v, err := s.Drafts.Version(ctx, docID, in.Version)
+	if drafts.ErrorCode(err) == drafts.ENotFound {
+		return nil, drafts.Errorf(drafts.EInvalid, "Version %d does not exist.", in.Version)
+	} else if err != nil {
+		return nil, err
+	}
+	start, end, ok := anchor.Locate(v.Body, anchor.Selector{Quote: in.Quote, Prefix: in.Prefix, Suffix: in.Suffix})
+	if !ok {
+		return nil, drafts.Errorf(drafts.EInvalid, "The quoted words are not in version %d.", in.Version)
+	}
+	u := drafts.UserFromContext(ctx)
+	c := &Comment{DocumentID: docID, Round: in.Round, Version: in.Version,
+		Start: anchor.RuneOffset(v.Body, start), End: anchor.RuneOffset(v.Body, end),
+		Quote: v.Body[start:end], Prefix: in.Prefix, Suffix: in.Suffix, Body: in.Body,
+		AuthorID: u.ID, Author: u.Login, AuthorName: u.Name, Organisation: u.Organisation,
+		Status: "open", CreatedAt: s.Drafts.Now().UTC(), Replies: []*Reply{}}
+	if in.Suggestion != nil {
+		c.Suggestion, c.HasSuggestion = *in.Suggestion, true
+	}
+	if art, ok := articleAt(v.Outline, start); ok {
+		c.ArticleID, c.ArticleNum = art.ID, art.Num
+	}
+	c.Paragraph = paragraphAt(v.Body, start)
+	audit := s.Drafts.AuditEntry(ctx, "comment.create", "document", itoa(docID), fmt.Sprintf("on version %d", in.Version))
+	if err := s.Store.CreateComment(ctx, c, audit); err != nil {
+		return nil, err
+	}
+	c.Anchor = Anchor{Version: c.Version, Start: c.Start, End: c.End}
+	return c, nil
+}
+
+func validateComment(in *NewComment) error {
+	in.Body = strings.TrimSpace(in.Body)
+	if in.Quote == "" {
+		return drafts.Errorf(drafts.EInvalid, "Select the words the comment is about.")
+	}
+	if in.Body == "" && in.Suggestion == nil {
+		return drafts.Errorf(drafts.EInvalid, "Write a comment or propose wording.")
+	}
+	checks := []error{
+		checkText("comment", in.Body, MaxCommentRunes),
+		checkText("quote", in.Quote, MaxQuoteRunes),
+		checkText("prefix", in.Prefix, MaxContextRunes),
+		checkText("suffix", in.Suffix, MaxContextRunes),
+	}
+	if in.Suggestion != nil {
+		checks = append(checks, checkText("suggestion", *in.Suggestion, MaxCommentRunes))
+	}
+	for _, err := range checks {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func checkText(field, s string, max int) error {
+	if !utf8.ValidString(s) {
+		return drafts.Errorf(drafts.EInvalid, "The %s is not valid UTF-8 text.", field)
+	}
+	if utf8.RuneCountInString(s) > max {
+		return drafts.Errorf(drafts.EInvalid, "The %s is longer than %d characters.", field, max)
+	}
+	for _, r := range s {
+		if r < 0x20 && r != '\n' && r != '\t' || r == 0x7f {
+			return drafts.Errorf(drafts.EInvalid, "The %s contains a control character.", field)
+		}
+	}
+	return nil
+}
+
+func checkLine(field, s string, max int) error {
+	if err := checkText(field, s, max); err != nil {
+		return err
+	}
+	if strings.ContainsAny(s, "\n\t") {
+		return drafts.Errorf(drafts.EInvalid, "The %s must be a single line.", field)
+	}
+	return nil
+}
+
+// articleAt finds the article holding byte offset pos.
+func articleAt(outline []drafts.Article, pos int) (drafts.Article, bool) {
+	for _, a := range outline {
+		if pos >= a.Start && pos < a.End {
+			return a, true
+		}
+	}
+	return drafts.Article{}, false
+}
+
+var paragraphNumber = regexp.MustCompile(`^\s*(?:[-*]\s+)?(\d+(?:\.\d+)*)\.?\s`)
+
+// paragraphAt returns the number ("2", "1.3") of the numbered paragraph
+// holding pos: the nearest line at or above pos starting with one, within
+// the same block of text.
+func paragraphAt(body string, pos int) string {
+	lineStart := strings.LastIndexByte(body[:pos], '\n') + 1
+	for {
+		end := strings.IndexByte(body[lineStart:], '\n')
+		line := body[lineStart:]
+		if end >= 0 {
+			line = body[lineStart : lineStart+end]
+		}
+		if m := paragraphNumber.FindStringSubmatch(line); m != nil {
+			return m[1]
+		}
+		if strings.HasPrefix(strings.TrimSpace(line), "#") || lineStart == 0 {
+			return ""
+		}
+		lineStart = strings.LastIndexByte(body[:lineStart-1], '\n') + 1
+	}
+}
+
+// Comments returns a document's comments with anchors mapped into version
+// `at` (the head when 0). Words that changed or vanished make the comment
+// outdated; it keeps its original quote and is never dropped.
+func (s *Service) Comments(ctx context.Context, docID int64, f CommentFilter, at int) ([]*Comment, error) {
+	doc, _, err := s.Drafts.Document(ctx, docID)
+	if err != nil {
+		return nil, err
+	}
+	if at == 0 {
+		at = doc.Head
+	}
+	target, err := s.Drafts.Version(ctx, docID, at)
+	if err != nil {
+		return nil, err
+	}
+	f.DocumentID = docID
+	comments, err := s.Store.FindComments(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	versions := map[int]*drafts.Version{at: target}
+	for _, c := range comments {
+		src, ok := versions[c.Version]
+		if !ok {
+			if src, err = s.Drafts.Version(ctx, docID, c.Version); err != nil {
+				return nil, err
+			}
+			versions[c.Version] = src
+		}
+		s.mapComment(c, src, target)
+	}
+	return comments, nil
+}
+
+// mapComment sets c.Anchor and c.Outdated for the target version.
+func (s *Service) mapComment(c *Comment, src, target *drafts.Version) {
+	c.Anchor = Anchor{Version: src.Number, Start: c.Start, End: c.End}
+	if src.Number == target.Number {
+		return
+	}
+	start, end := anchor.ByteOffset(src.Body, c.Start), anchor.ByteOffset(src.Body, c.End)
+	ns, ne, intact, ok := anchor.Remap(s.redline(src, target), start, end)
+	if !ok {
+		// The article is gone: keep the anchor in the version it was made on.
+		c.Outdated, c.Orphaned = true, true
+		return
+	}
+	c.Anchor = Anchor{Version: target.Number, Start: anchor.RuneOffset(target.Body, ns), End: anchor.RuneOffset(target.Body, ne)}
+	c.Outdated = !intact
+}
+
+// Reply adds an answer to a comment's thread.
+func (s *Service) Reply(ctx context.Context, commentID int64, body string) (*Reply, error) {
+	c, access, err := s.comment(ctx, commentID)
+	if err != nil {
+		return nil, err
+	}
+	if !access.Comment && !access.Edit {
+		return nil, drafts.Errorf(drafts.EForbidden, "You may not reply on this document.")
+	}
+	body = strings.TrimSpace(body)
+	if body == "" {
+		return nil, drafts.Errorf(drafts.EInvalid, "A reply needs some text.")
+	}
+	if err := checkText("reply", body, MaxCommentRunes); err != nil {
+		return nil, err
+	}
+	u := drafts.UserFromContext(ctx)
+	r := &Reply{CommentID: commentID, AuthorID: u.ID, Author: u.Login, Name: u.Name, Body: body, CreatedAt: s.Drafts.Now().UTC()}
+	audit := s.Drafts.AuditEntry(ctx, "comment.reply", "comment", itoa(c.ID), "")
+	if err := s.Store.AddReply(ctx, r, audit); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// comment loads a comment the caller may read, with their access.
+func (s *Service) comment(ctx context.Context, id int64) (*Comment, drafts.Access, error) {
+	c, err := s.Store.FindComment(ctx, id)
+	if err != nil {
+		return nil, drafts.Access{}, err
+	}
+	_, access, err := s.Drafts.Document(ctx, c.DocumentID)
+	if drafts.ErrorCode(err) == drafts.ENotFound {
+		return nil, access, drafts.Errorf(drafts.ENotFound, "Comment %d not found.", id)
+	}
+	return c, access, err
+}
+
+// Decide records the editor's answer to a comment. A reason is required
+// unless the comment is accepted, as public consultation rules demand.
+func (s *Service) Decide(ctx context.Context, commentID int64, decision, reason string) (*Comment, error) {
+	c, access, err := s.comment(ctx, commentID)
+	if err != nil {
+		return nil, err
+	}
+	if !access.Edit {
+		return nil, drafts.Errorf(drafts.EForbidden, "Only the document's legal experts decide on comments.")
+	}
+	if !slices.Contains(Decisions, decision) {
+		return nil, drafts.Errorf(drafts.EInvalid, "A decision is one of: accepted, partially, rejected.")
+	}
+	reason = strings.TrimSpace(reason)
+	if err := checkText("reason", reason, MaxCommentRunes); err != nil {
+		return nil, err
+	}
+	if decision != "accepted" && reason == "" {
+		return nil, drafts.Errorf(drafts.EInvalid, "Give the reason for a decision other than accepted.")
+	}
+	u := drafts.UserFromContext(ctx)
+	c.Decision, c.Reason, c.DecidedBy, c.DecidedByID, c.DecidedAt = decision, reason, u.Login, u.ID, s.Drafts.Now().UTC()
+	audit := s.Drafts.AuditEntry(ctx, "comment.decide", "comment", itoa(c.ID), decision)
+	if err := s.Store.UpdateComment(ctx, c, audit); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Resolve closes or reopens a comment's thread (its author or an editor).
+func (s *Service) Resolve(ctx context.Context, commentID int64, resolved bool) (*Comment, error) {
+	c, access, err := s.comment(ctx, commentID)
+	if err != nil {
+		return nil, err
+	}
+	u := drafts.UserFromContext(ctx)
+	if !access.Edit && c.AuthorID != u.ID {
+		return nil, drafts.Errorf(drafts.EForbidden, "Only the comment's author or the document's legal experts can resolve it.")
+	}
+	c.Status = "open"
+	if resolved {
+		c.Status = "resolved"
+	}
+	audit := s.Drafts.AuditEntry(ctx, "comment."+map[bool]string{true: "resolve", false: "reopen"}[resolved], "comment", itoa(c.ID), "")
+	if err := s.Store.UpdateComment(ctx, c, audit); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Apply writes the comment's suggested wording over its words in the head
+// and saves that as a new version. base must be the head (a stale base is a
+// *drafts.ConflictError). The comment is marked accepted and resolved.
+func (s *Service) Apply(ctx context.Context, commentID int64, base int) (*drafts.Version, error) {
+	c, access, err := s.comment(ctx, commentID)
+	if err != nil {
+		return nil, err
+	}
+	if !access.Edit {
+		return nil, drafts.Errorf(drafts.EForbidden, "Only the document's legal experts apply suggestions.")
+	}
+	if !c.HasSuggestion {
+		return nil, drafts.Errorf(drafts.EInvalid, "Comment %d proposes no wording.", c.ID)
+	}
+	doc, _, err := s.Drafts.Document(ctx, c.DocumentID)
+	if err != nil {
+		return nil, err
+	}
+	head, err := s.Drafts.Version(ctx, c.DocumentID, doc.Head)
+	if err != nil {
+		return nil, err
+	}
+	src, err := s.Drafts.Version(ctx, c.DocumentID, c.Version)
+	if err != nil {
+		return nil, err
+	}
+	s.mapComment(c, src, head)
+	if c.Outdated {
+		return nil, drafts.Errorf(drafts.EConflict, "The words of comment %d have changed since it was made; apply the suggestion by hand in the editor.", c.ID)
+	}
+	start, end := anchor.ByteOffset(head.Body, c.Anchor.Start), anchor.ByteOffset(head.Body, c.Anchor.End)
+	body := head.Body[:start] + c.Suggestion + head.Body[end:]
+	msg := fmt.Sprintf("Applied the suggestion of comment %d by %s", c.ID, c.Author)
+	if c.ArticleNum != "" {
+		msg += " (article " + c.ArticleNum + ")"
+	}
+	v, err := s.Drafts.SaveVersion(ctx, c.DocumentID, base, body, msg)
+	if err != nil {
+		return nil, err
+	}
+	u := drafts.UserFromContext(ctx)
+	if c.Decision == "" {
+		c.Decision, c.DecidedBy, c.DecidedByID, c.DecidedAt = "accepted", u.Login, u.ID, s.Drafts.Now().UTC()
+	}
+	c.Status, c.AppliedVersion = "resolved", v.Number
+	audit := s.Drafts.AuditEntry(ctx, "comment.apply", "comment", itoa(c.ID), fmt.Sprintf("version %d", v.Number))
+	if err := s.Store.UpdateComment(ctx, c, audit); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
