@@ -326,4 +326,3 @@ func (s *Server) pageApply(w http.ResponseWriter, r *http.Request) {
 	q := url.Values{"from": {strconv.Itoa(v.Number - 1)}, "to": {strconv.Itoa(v.Number)}}
 	http.Redirect(w, r, docURL(c.DocumentID)+"/diff?"+q.Encode(), http.StatusSeeOther)
 }
-
