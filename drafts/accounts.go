@@ -216,17 +216,13 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Session, *Us
 	if token == "" || len(token) > 200 {
 		return nil, nil, unauth
 	}
-	sess, err := s.Users.FindSession(ctx, HashToken(token))
+	sess, u, err := s.Users.FindSessionUser(ctx, HashToken(token))
 	if ErrorCode(err) == ENotFound {
 		return nil, nil, unauth
 	} else if err != nil {
 		return nil, nil, err
 	}
-	if !s.Now().Before(sess.ExpiresAt) {
-		return nil, nil, unauth
-	}
-	u, err := s.Users.FindUserByID(ctx, sess.UserID)
-	if err != nil || u.Disabled {
+	if !s.Now().Before(sess.ExpiresAt) || u.Disabled {
 		return nil, nil, unauth
 	}
 	return sess, u, nil

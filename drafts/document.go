@@ -128,6 +128,8 @@ type DocumentStore interface {
 	FindMembers(ctx context.Context, docID int64) ([]*Member, error)
 	// MemberRole returns the user's role on the document, or "" if none.
 	MemberRole(ctx context.Context, docID, userID int64) (string, error)
+	// FindDocumentAs is FindDocument and MemberRole in one query.
+	FindDocumentAs(ctx context.Context, id, userID int64) (*Document, string, error)
 	AppendAudit(ctx context.Context, e *AuditEntry) error
 	FindAudit(ctx context.Context, f AuditFilter) ([]*AuditEntry, int, error)
 }

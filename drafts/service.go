@@ -132,11 +132,7 @@ func (s *Service) Document(ctx context.Context, id int64) (*Document, Access, er
 	if u == nil {
 		return nil, Access{}, Errorf(EUnauthorized, "Log in first.")
 	}
-	doc, err := s.Docs.FindDocument(ctx, id)
-	if err != nil {
-		return nil, Access{}, err
-	}
-	role, err := s.Docs.MemberRole(ctx, id, u.ID)
+	doc, role, err := s.Docs.FindDocumentAs(ctx, id, u.ID)
 	if err != nil {
 		return nil, Access{}, err
 	}

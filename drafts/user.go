@@ -51,5 +51,8 @@ type UserStore interface {
 	CreateSession(ctx context.Context, s *Session) error
 	// FindSession returns ENOTFOUND for an unknown or expired token hash.
 	FindSession(ctx context.Context, tokenHash string) (*Session, error)
+	// FindSessionUser is FindSession and FindUserByID in one query, for the
+	// path every authenticated request takes.
+	FindSessionUser(ctx context.Context, tokenHash string) (*Session, *User, error)
 	DeleteSession(ctx context.Context, tokenHash string) error
 }

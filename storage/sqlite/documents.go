@@ -57,6 +57,21 @@ func insertVersion(ctx context.Context, tx *sql.Tx, v *drafts.Version) error {
 	return translate(err, "Version "+strconv.Itoa(v.Number))
 }
 
+// FindDocumentAs returns the document with userID's membership role ("" if none).
+func (db *DB) FindDocumentAs(ctx context.Context, id, userID int64) (*drafts.Document, string, error) {
+	var d drafts.Document
+	var created, updated, role string
+	err := db.read.QueryRowContext(ctx, `SELECT `+documentColumns+`,
+		COALESCE((SELECT m.role FROM members m WHERE m.document_id = d.id AND m.user_id = ?), '')
+		FROM documents d JOIN users u ON u.id = d.created_by WHERE d.id = ?`, userID, id).
+		Scan(&d.ID, &d.Title, &d.Kind, &d.Language, &d.Status, &d.Visibility, &d.Head, &d.CreatedBy, &d.Owner, &created, &updated, &role)
+	if err != nil {
+		return nil, "", translate(err, "Document "+strconv.FormatInt(id, 10))
+	}
+	d.CreatedAt, d.UpdatedAt = parseTime(created), parseTime(updated)
+	return &d, role, nil
+}
+
 func (db *DB) FindDocument(ctx context.Context, id int64) (*drafts.Document, error) {
 	d, err := scanDocument(db.read.QueryRowContext(ctx, `SELECT `+documentColumns+`
 		FROM documents d JOIN users u ON u.id = d.created_by WHERE d.id = ?`, id))

@@ -120,3 +120,20 @@ func (db *DB) DeleteSession(ctx context.Context, tokenHash string) error {
 	_, err := db.write.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = ?`, tokenHash)
 	return err
 }
+
+func (db *DB) FindSessionUser(ctx context.Context, tokenHash string) (*drafts.Session, *drafts.User, error) {
+	var s drafts.Session
+	var u drafts.User
+	var created, expires, userCreated string
+	err := db.read.QueryRowContext(ctx, `SELECT s.token_hash, s.user_id, s.csrf, s.created_at, s.expires_at,
+		u.id, u.login, u.name, u.organisation, u.role, u.password_hash, u.disabled, u.created_at
+		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND s.expires_at > ?`,
+		tokenHash, formatTime(time.Now())).
+		Scan(&s.TokenHash, &s.UserID, &s.CSRF, &created, &expires,
+			&u.ID, &u.Login, &u.Name, &u.Organisation, &u.Role, &u.PasswordHash, &u.Disabled, &userCreated)
+	if err != nil {
+		return nil, nil, translate(err, "Session")
+	}
+	s.CreatedAt, s.ExpiresAt, u.CreatedAt = parseTime(created), parseTime(expires), parseTime(userCreated)
+	return &s, &u, nil
+}
