@@ -465,6 +465,10 @@ func (s *Service) Apply(ctx context.Context, commentID int64, base int) (*drafts
 	if !c.HasSuggestion {
 		return nil, drafts.Errorf(drafts.EInvalid, "Comment %d proposes no wording.", c.ID)
 	}
+	if c.AppliedVersion != 0 {
+		// A suggestion that keeps the quoted words would otherwise go in twice.
+		return nil, drafts.Errorf(drafts.EConflict, "The suggestion of comment %d is already in version %d.", c.ID, c.AppliedVersion)
+	}
 	doc, _, err := s.Drafts.Document(ctx, c.DocumentID)
 	if err != nil {
 		return nil, err

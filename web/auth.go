@@ -19,6 +19,8 @@ type requestSession struct {
 	Token   string
 	Session *drafts.Session
 	Cookie  bool // browser session: state changes need the CSRF token
+	// CSRFChecked is true once the request's CSRF token was verified.
+	CSRFChecked bool
 }
 
 func sessionFrom(ctx context.Context) *requestSession {
@@ -59,14 +61,19 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		// The login form carries no CSRF token (it is shown to anonymous
 		// browsers); a login from a browser that still holds a session must
 		// work, and replaces that session rather than acting with it.
-		if cookie && !safeMethod(r.Method) && !(r.Method == http.MethodPost && r.URL.Path == "/login") {
+		// An upload form carries its token inside the streamed body; the
+		// upload handler checks it before storing a byte of the file.
+		checked := false
+		if cookie && !safeMethod(r.Method) && !(r.Method == http.MethodPost && r.URL.Path == "/login") &&
+			!(isUpload(r) && r.Header.Get("X-CSRF-Token") == "") {
 			if err := checkCSRF(r, sess.CSRF); err != nil {
 				s.fail(w, r, err, 0)
 				return
 			}
+			checked = true
 		}
 		ctx := drafts.NewContextWithUser(r.Context(), u)
-		ctx = context.WithValue(ctx, sessionKey{}, &requestSession{Token: token, Session: sess, Cookie: cookie})
+		ctx = context.WithValue(ctx, sessionKey{}, &requestSession{Token: token, Session: sess, Cookie: cookie, CSRFChecked: checked})
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
@@ -94,10 +101,16 @@ func checkCSRF(r *http.Request, want string) error {
 		}
 		got = r.PostFormValue("csrf_token")
 	}
-	if got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
-		return drafts.Errorf(drafts.EForbidden, "The form has expired or did not come from Policy Desk; reload the page and try again.")
+	if !constantTimeEqual(got, want) {
+		return errCSRF
 	}
 	return nil
+}
+
+var errCSRF = drafts.Errorf(drafts.EForbidden, "The form has expired or did not come from Policy Desk; reload the page and try again.")
+
+func constantTimeEqual(got, want string) bool {
+	return got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
 }
 
 func (s *Server) setSessionCookie(w http.ResponseWriter, token string, expires time.Time) {

@@ -28,7 +28,9 @@ type Check func(ctx context.Context) error
 type Server struct {
 	Drafts *drafts.Service
 	Review *review.Service
-	Logger *slog.Logger
+	// Attachments is nil when no blob store is configured.
+	Attachments *drafts.Attachments
+	Logger      *slog.Logger
 	// Checks are named dependencies for /readyz ("database", "blobs", "search").
 	Checks map[string]Check
 	// SecureCookies marks cookies Secure, for deployments behind HTTPS.
@@ -53,8 +55,10 @@ func NewServer(d *drafts.Service, rv *review.Service, logger *slog.Logger) (*Ser
 	api := s.router.PathPrefix("/api/v1").Subrouter()
 	s.registerAPI(api)
 	s.registerReviewAPI(api)
+	s.registerAttachmentAPI(api)
 	s.registerPages(s.router)
 	s.registerReviewPages(s.router)
+	s.registerAttachmentPages(s.router)
 	s.router.NotFoundHandler = http.HandlerFunc(s.handleNotFound)
 	s.router.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, drafts.Errorf(drafts.EBadRequest, "Method %s is not allowed here.", r.Method), http.StatusMethodNotAllowed)
@@ -134,7 +138,7 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 
 func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Body != nil {
+		if r.Body != nil && !isUpload(r) { // uploads set their own, larger limit
 			r.Body = http.MaxBytesReader(w, r.Body, MaxRequestBytes)
 		}
 		next.ServeHTTP(w, r)
@@ -158,3 +162,5 @@ func pathInt(r *http.Request, name string) (int, error) {
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 
 func asConflict(err error, target **drafts.ConflictError) bool { return errors.As(err, target) }
+
+func asMaxBytes(err error, target **http.MaxBytesError) bool { return errors.As(err, target) }

@@ -69,6 +69,7 @@ func parseViews() (*views, error) {
 		},
 		"safeHTML":     func(s string) template.HTML { return template.HTML(s) }, // only for sanitised renderer output
 		"add":          func(a, b int) int { return a + b },
+		"bytes":        humanSize,
 		"kinds":        func() []string { return drafts.Kinds },
 		"statuses":     func() []string { return drafts.Statuses },
 		"langs":        func() []string { return drafts.Languages },
@@ -106,6 +107,19 @@ func parseViews() (*views, error) {
 		v.pages[strings.TrimSuffix(base, ".html")] = t
 	}
 	return v, nil
+}
+
+// humanSize shows a file size the way people read it.
+func humanSize(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.0f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 func label(m map[string]string, k string) string {
