@@ -525,13 +525,19 @@ func sectionBody(body string, a Article) string {
 func wordSet(s string) []uint64 {
 	set := make([]uint64, 0, len(s)/6)
 	const offset, prime = 14695981039346656037, 1099511628211
-	h, inWord := uint64(offset), false
+	// Pairs of adjacent words, not single words: articles of one regulation
+	// share most of their vocabulary, so single-word overlap calls unrelated
+	// articles similar; word pairs keep phrasing and tell them apart.
+	h, prev, inWord := uint64(offset), uint64(0), false
 	add := func(r rune) {
 		h, inWord = (h^uint64(r))*prime, true
 	}
 	flush := func() {
 		if inWord {
-			set = append(set, h)
+			if prev != 0 {
+				set = append(set, (prev^(h>>1))*prime)
+			}
+			prev = h
 		}
 		h, inWord = offset, false
 	}
