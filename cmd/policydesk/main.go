@@ -20,6 +20,8 @@ import (
 
 	"policydesk/drafts"
 	"policydesk/review"
+	"policydesk/storage/folder"
+	"policydesk/storage/s3"
 	"policydesk/storage/sqlite"
 	"policydesk/web"
 )
@@ -42,6 +44,7 @@ type Config struct {
 	SecureCookies  bool
 	Demo           bool
 	LogFormat      string
+	S3             s3.Config
 }
 
 // parseConfig reads the environment first, then flags, which win.
@@ -66,6 +69,11 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", env("SECURE_COOKIES", "") == "true", "mark cookies Secure, behind HTTPS (POLICYDESK_SECURE_COOKIES=true)")
 	fs.BoolVar(&c.Demo, "demo", env("DEMO", "") == "true", "load the demo library and demo users on start if missing (POLICYDESK_DEMO=true)")
 	fs.StringVar(&c.LogFormat, "log-format", env("LOG_FORMAT", "text"), "log format: text or json (POLICYDESK_LOG_FORMAT)")
+	fs.StringVar(&c.S3.Endpoint, "s3-endpoint", env("S3_ENDPOINT", ""), "S3/MinIO host:port; attachments go there instead of the data directory (POLICYDESK_S3_ENDPOINT)")
+	fs.StringVar(&c.S3.AccessKey, "s3-access-key", env("S3_ACCESS_KEY", ""), "S3 access key (POLICYDESK_S3_ACCESS_KEY)")
+	fs.StringVar(&c.S3.SecretKey, "s3-secret-key", env("S3_SECRET_KEY", ""), "S3 secret key (POLICYDESK_S3_SECRET_KEY)")
+	fs.StringVar(&c.S3.Bucket, "s3-bucket", env("S3_BUCKET", "policydesk"), "S3 bucket, created if missing (POLICYDESK_S3_BUCKET)")
+	fs.BoolVar(&c.S3.UseSSL, "s3-use-ssl", env("S3_USE_SSL", "") == "true", "use HTTPS to reach S3 (POLICYDESK_S3_USE_SSL=true)")
 	if err := fs.Parse(args); err != nil {
 		return nil, nil, err
 	}
@@ -118,7 +126,9 @@ type App struct {
 	DB     *sqlite.DB
 	Drafts *drafts.Service
 	Review *review.Service
-	Logger *slog.Logger
+	// Attachments keeps files in the blob store.
+	Attachments *drafts.Attachments
+	Logger      *slog.Logger
 }
 
 // openApp opens the data directory and wires the domain over it.
@@ -131,7 +141,23 @@ func openApp(ctx context.Context, c *Config, logger *slog.Logger) (*App, error) 
 		return nil, err
 	}
 	svc := drafts.NewService(db, db, drafts.NewRenderer(512))
-	return &App{Config: c, DB: db, Drafts: svc, Review: review.NewService(svc, db), Logger: logger}, nil
+	blobs, err := openBlobs(ctx, c)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	att := &drafts.Attachments{Drafts: svc, Store: db, Blobs: blobs, MaxBytes: c.MaxUploadBytes, Logger: logger}
+	return &App{Config: c, DB: db, Drafts: svc, Review: review.NewService(svc, db), Attachments: att, Logger: logger}, nil
+}
+
+// openBlobs chooses S3/MinIO when an endpoint is configured, else a folder
+// in the data directory. S3 is not contacted here: the service starts, and
+// drafting works, while the object store is down.
+func openBlobs(ctx context.Context, c *Config) (drafts.BlobStore, error) {
+	if c.S3.Endpoint != "" {
+		return s3.Open(ctx, c.S3)
+	}
+	return folder.Open(filepath.Join(c.Data, "blobs"))
 }
 
 func (a *App) Close() error { return a.DB.Close() }
@@ -155,7 +181,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		return err
 	}
 	srv.SecureCookies = c.SecureCookies
+	srv.Attachments = app.Attachments
 	srv.Checks["database"] = app.DB.Ping
+	srv.Checks["blobs"] = app.Attachments.Blobs.Ping
+	go app.sweepOrphans(ctx)
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		return err
@@ -178,6 +207,26 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		return err
 	}
 	return nil
+}
+
+// sweepOrphans removes, every half hour, attachment objects that no row names
+// (what a crash between storing a file and recording it leaves behind).
+func (a *App) sweepOrphans(ctx context.Context) {
+	t := time.NewTicker(30 * time.Minute)
+	defer t.Stop()
+	for {
+		n, err := a.Attachments.SweepOrphans(ctx, time.Hour)
+		if err != nil && ctx.Err() == nil {
+			a.Logger.Warn("orphan sweep failed; will retry", slog.Any("err", err))
+		} else if n > 0 {
+			a.Logger.Info("removed orphaned attachment objects", slog.Int("count", n))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // bootstrap makes sure someone can log in, and loads the demo if asked.

@@ -1,0 +1,35 @@
+package folder
+
+import (
+	"syscall"
+
+	"policydesk/drafts"
+)
+
+// errNotDir is what opening "a/b" gives when "a" is a file: no such key.
+var errNotDir error = syscall.ENOTDIR
+
+func notFound(key string) error {
+	return drafts.Errorf(drafts.ENotFound, "Attachment %q not found.", key)
+}
+
+// unavailableError is EUnavailable to the caller, with the file system's
+// reason kept for the logs.
+type unavailableError struct {
+	public *drafts.Error
+	cause  error
+}
+
+func unavailable(cause error) error {
+	return &unavailableError{
+		public: drafts.Errorf(drafts.EUnavailable, "The attachment store is unavailable; try again shortly."),
+		cause:  cause,
+	}
+}
+
+func (e *unavailableError) Error() string {
+	return "folder: attachment store unavailable: " + e.cause.Error()
+}
+
+// Unwrap gives errors.As the *drafts.Error first and errors.Is the cause.
+func (e *unavailableError) Unwrap() []error { return []error{e.public, e.cause} }
