@@ -15,6 +15,7 @@ import (
 
 	"policydesk/drafts"
 	"policydesk/review"
+	"policydesk/search"
 )
 
 // MaxRequestBytes bounds every request body. Texts are limited to 5 MiB by
@@ -30,6 +31,8 @@ type Server struct {
 	Review *review.Service
 	// Attachments is nil when no blob store is configured.
 	Attachments *drafts.Attachments
+	// Search is nil when no index is configured.
+	Search *search.Service
 	Logger      *slog.Logger
 	// Checks are named dependencies for /readyz ("database", "blobs", "search").
 	Checks map[string]Check
@@ -59,6 +62,7 @@ func NewServer(d *drafts.Service, rv *review.Service, logger *slog.Logger) (*Ser
 	s.registerPages(s.router)
 	s.registerReviewPages(s.router)
 	s.registerAttachmentPages(s.router)
+	s.registerSearch(api, s.router)
 	s.router.NotFoundHandler = http.HandlerFunc(s.handleNotFound)
 	s.router.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, drafts.Errorf(drafts.EBadRequest, "Method %s is not allowed here.", r.Method), http.StatusMethodNotAllowed)
@@ -96,6 +100,16 @@ func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
 	defer cancel()
 	status, out := http.StatusOK, map[string]string{}
+	if s.Search != nil {
+		backlog, err := s.Search.Ready(ctx)
+		if err != nil {
+			status, out["search"] = http.StatusServiceUnavailable, "down"
+			s.Logger.Warn("readiness: search is down", "err", err)
+		} else {
+			out["search"] = "ok"
+		}
+		out["search_backlog"] = strconv.Itoa(backlog)
+	}
 	for name, check := range s.Checks {
 		if err := check(ctx); err != nil {
 			// The detail goes to the log: /readyz answers anyone.

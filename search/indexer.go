@@ -1,0 +1,187 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"policydesk/drafts"
+)
+
+// Pending is a document with outbox events waiting: UpTo is the newest
+// event id read, Attempts how often indexing it failed.
+type Pending struct {
+	DocumentID int64
+	UpTo       int64
+	Attempts   int
+}
+
+// Outbox is the queue of documents whose search entries are stale. Changes
+// enqueue in the same transaction as the data (see the SQL triggers), so a
+// search outage or a crash loses nothing.
+type Outbox interface {
+	PendingDocuments(ctx context.Context, limit int, now time.Time) ([]Pending, error)
+	DoneDocument(ctx context.Context, docID, upTo int64) error
+	RetryDocument(ctx context.Context, docID, upTo int64, next time.Time, cause string) error
+	Backlog(ctx context.Context) (int, error)
+}
+
+// Source builds a document's entries from the system of record.
+type Source interface {
+	// DocumentEntries returns every entry of the document as it is now,
+	// or ENotFound when the document no longer exists.
+	DocumentEntries(ctx context.Context, documentID int64) ([]Entry, error)
+	DocumentIDs(ctx context.Context) ([]int64, error)
+}
+
+// Indexer drains the outbox into the index, with retries and backoff.
+type Indexer struct {
+	Index  Index
+	Outbox Outbox
+	Source Source
+	Logger *slog.Logger
+	// Batch is how many documents one drain pass takes.
+	Batch int
+	// Poll is how often the outbox is read when nobody calls Notify.
+	Poll time.Duration
+
+	wake chan struct{}
+	once sync.Once
+}
+
+func (ix *Indexer) init() {
+	ix.once.Do(func() {
+		ix.wake = make(chan struct{}, 1)
+		if ix.Batch <= 0 {
+			ix.Batch = 50
+		}
+		if ix.Poll <= 0 {
+			ix.Poll = time.Second
+		}
+	})
+}
+
+// Notify wakes the worker after a change, so search catches up at once.
+func (ix *Indexer) Notify() {
+	ix.init()
+	select {
+	case ix.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run drains the outbox until ctx ends. While the engine is down it backs
+// off up to a minute between tries; the outbox keeps every change.
+func (ix *Indexer) Run(ctx context.Context) {
+	ix.init()
+	down := 0
+	for {
+		n, err := ix.Drain(ctx)
+		wait := ix.Poll
+		switch {
+		case err != nil && ctx.Err() == nil:
+			down++
+			wait = backoff(down)
+			if ix.Logger != nil && (down == 1 || down%20 == 0) {
+				ix.Logger.Warn("search index unavailable; changes wait in the outbox", slog.Any("err", err), slog.Duration("retry_in", wait))
+			}
+		case n > 0:
+			down = 0
+			continue // more may be waiting
+		default:
+			down = 0
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-ix.wake:
+		case <-time.After(wait):
+		}
+	}
+}
+
+func backoff(failures int) time.Duration {
+	d := 500 * time.Millisecond << min(failures, 7)
+	return min(d, time.Minute)
+}
+
+// Drain indexes one batch of pending documents and reports how many it
+// indexed. An unavailable engine stops the pass with an error; a document
+// that fails on its own is postponed with backoff and the pass goes on.
+func (ix *Indexer) Drain(ctx context.Context) (int, error) {
+	ix.init()
+	pending, err := ix.Outbox.PendingDocuments(ctx, ix.Batch, time.Now())
+	if err != nil {
+		return 0, err
+	}
+	done := 0
+	for _, p := range pending {
+		err := ix.IndexDocument(ctx, p.DocumentID)
+		if drafts.ErrorCode(err) == drafts.EUnavailable || ctx.Err() != nil {
+			return done, errors.Join(err, ctx.Err())
+		}
+		if err != nil {
+			next := time.Now().Add(backoff(p.Attempts + 1))
+			if rerr := ix.Outbox.RetryDocument(ctx, p.DocumentID, p.UpTo, next, err.Error()); rerr != nil {
+				return done, rerr
+			}
+			if ix.Logger != nil {
+				ix.Logger.Warn("indexing a document failed; will retry", slog.Int64("document", p.DocumentID), slog.Any("err", err))
+			}
+			continue
+		}
+		if err := ix.Outbox.DoneDocument(ctx, p.DocumentID, p.UpTo); err != nil {
+			return done, err
+		}
+		done++
+	}
+	return done, nil
+}
+
+// IndexDocument replaces every entry of one document with its current state.
+func (ix *Indexer) IndexDocument(ctx context.Context, docID int64) error {
+	entries, err := ix.Source.DocumentEntries(ctx, docID)
+	if drafts.ErrorCode(err) == drafts.ENotFound {
+		return ix.Index.DeleteDocument(ctx, docID)
+	} else if err != nil {
+		return err
+	}
+	if err := ix.Index.DeleteDocument(ctx, docID); err != nil {
+		return err
+	}
+	return ix.Index.Upsert(ctx, entries)
+}
+
+// Fill writes every document's entries through put, reporting progress as
+// (done, total) — the body of a reindex.
+func Fill(ctx context.Context, src Source, put func([]Entry) error, progress func(done, total int)) error {
+	ids, err := src.DocumentIDs(ctx)
+	if err != nil {
+		return err
+	}
+	var batch []Entry
+	for i, id := range ids {
+		entries, err := src.DocumentEntries(ctx, id)
+		if drafts.ErrorCode(err) == drafts.ENotFound {
+			continue
+		} else if err != nil {
+			return err
+		}
+		batch = append(batch, entries...)
+		if len(batch) >= 500 {
+			if err := put(batch); err != nil {
+				return err
+			}
+			batch = batch[:0]
+		}
+		if progress != nil {
+			progress(i+1, len(ids))
+		}
+	}
+	if len(batch) > 0 {
+		return put(batch)
+	}
+	return nil
+}

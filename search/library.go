@@ -1,0 +1,134 @@
+package search
+
+import (
+	"context"
+	"io"
+	"strconv"
+	"strings"
+
+	"policydesk/drafts"
+	"policydesk/review"
+)
+
+// MaxAttachmentText bounds the text indexed from one attachment.
+const MaxAttachmentText = 1 << 20
+
+// Extractor turns an attachment's bytes into plain text; ok is false for a
+// kind of file it cannot read.
+type Extractor func(filename, contentType string, r io.Reader) (text string, ok bool, err error)
+
+// Library builds search entries from Policy Desk's stores: a document's
+// title and preamble, each article of its newest version, its comments and
+// the text of its attachments.
+type Library struct {
+	Docs        drafts.DocumentStore
+	Comments    review.Store
+	Attachments drafts.AttachmentStore
+	Blobs       drafts.BlobStore
+	Extract     Extractor
+	IDs         func(ctx context.Context) ([]int64, error)
+}
+
+// DocumentIDs lists every document.
+func (l *Library) DocumentIDs(ctx context.Context) ([]int64, error) { return l.IDs(ctx) }
+
+// DocumentEntries builds the entries of one document as it is now.
+func (l *Library) DocumentEntries(ctx context.Context, docID int64) ([]Entry, error) {
+	doc, err := l.Docs.FindDocument(ctx, docID)
+	if err != nil {
+		return nil, err
+	}
+	head, err := l.Docs.FindVersion(ctx, docID, doc.Head)
+	if err != nil {
+		return nil, err
+	}
+	members, err := l.Docs.FindMembers(ctx, docID)
+	if err != nil {
+		return nil, err
+	}
+	readers := []int64{doc.CreatedBy}
+	for _, m := range members {
+		readers = append(readers, m.UserID)
+	}
+	base := Entry{DocumentID: docID, Title: doc.Title, Kind: doc.Kind, Status: doc.Status, Language: doc.Language,
+		Visibility: doc.Visibility, Year: doc.UpdatedAt.Year(), Readers: readers}
+	entries := articleEntries(base, head)
+	comments, err := l.Comments.FindComments(ctx, review.CommentFilter{DocumentID: docID})
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range comments {
+		e := base
+		e.ID, e.Type, e.CommentID = "comment:"+strconv.FormatInt(c.ID, 10), TypeComment, c.ID
+		e.ArticleID, e.ArticleNum = c.ArticleID, c.ArticleNum
+		parts := []string{c.Body, c.Suggestion, c.Quote}
+		for _, r := range c.Replies {
+			parts = append(parts, r.Body)
+		}
+		e.Text = strings.Join(parts, "\n")
+		entries = append(entries, e)
+	}
+	atts, err := l.Attachments.FindAttachments(ctx, docID)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range atts {
+		e := base
+		e.ID, e.Type, e.AttachmentID, e.Heading = "att:"+strconv.FormatInt(a.ID, 10), TypeAttachment, a.ID, a.Filename
+		e.Text = a.Filename
+		if text, err := l.attachmentText(ctx, a); err != nil {
+			return nil, err
+		} else if text != "" {
+			e.Text += "\n" + text
+		}
+		entries = append(entries, e)
+	}
+	return entries, nil
+}
+
+// articleEntries splits the head version into a title/preamble entry and
+// one entry per article, so a hit links to the exact article.
+func articleEntries(base Entry, v *drafts.Version) []Entry {
+	id := "doc:" + strconv.FormatInt(base.DocumentID, 10)
+	first := base
+	first.ID, first.Type = id+":_", TypeDocument
+	if len(v.Outline) == 0 {
+		first.Text = v.Body
+		return []Entry{first}
+	}
+	first.Text = v.Body[:v.Outline[0].Start]
+	entries := []Entry{first}
+	for _, a := range v.Outline {
+		if a.Start < 0 || a.End > len(v.Body) || a.Start > a.End {
+			continue
+		}
+		e := base
+		e.ID, e.Type = id+":"+a.ID, TypeDocument
+		e.ArticleID, e.ArticleNum, e.Heading, e.Text = a.ID, a.Num, a.Heading, v.Body[a.Start:a.End]
+		entries = append(entries, e)
+	}
+	return entries
+}
+
+// attachmentText extracts the file's text; a store that is down makes the
+// whole document wait in the outbox rather than be indexed without it.
+func (l *Library) attachmentText(ctx context.Context, a *drafts.Attachment) (string, error) {
+	if l.Extract == nil || l.Blobs == nil {
+		return "", nil
+	}
+	rc, _, err := l.Blobs.Get(ctx, a.Key)
+	if drafts.ErrorCode(err) == drafts.EUnavailable {
+		return "", err
+	} else if err != nil {
+		return "", nil // a missing object has no text to index
+	}
+	defer rc.Close()
+	text, ok, err := l.Extract(a.Filename, a.ContentType, rc)
+	if err != nil || !ok {
+		return "", nil // unreadable files are still found by name
+	}
+	if len(text) > MaxAttachmentText {
+		text = text[:MaxAttachmentText]
+	}
+	return text, nil
+}

@@ -1,0 +1,61 @@
+package search
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"policydesk/drafts"
+)
+
+// MaxQueryRunes bounds a query's length.
+const MaxQueryRunes = 500
+
+// Service answers searches with only what the caller may read: the access
+// fields of every query are set here from the user, never by the caller.
+type Service struct {
+	Index  Index
+	Outbox Outbox
+}
+
+// Search runs q for the user in ctx.
+func (s *Service) Search(ctx context.Context, q Query) (*Result, error) {
+	u := drafts.UserFromContext(ctx)
+	if u == nil || u.Disabled {
+		return nil, drafts.Errorf(drafts.EUnauthorized, "Log in first.")
+	}
+	q.Q = strings.TrimSpace(q.Q)
+	if !utf8.ValidString(q.Q) {
+		return nil, drafts.Errorf(drafts.EInvalid, "The query is not valid UTF-8 text.")
+	}
+	if utf8.RuneCountInString(q.Q) > MaxQueryRunes {
+		return nil, drafts.Errorf(drafts.EInvalid, "The query is longer than %d characters.", MaxQueryRunes)
+	}
+	for field, v := range map[string][2]any{"kind": {q.Kind, drafts.Kinds}, "status": {q.Status, drafts.Statuses}, "language": {q.Language, drafts.Languages}} {
+		if val := v[0].(string); val != "" && !slices.Contains(v[1].([]string), val) {
+			return nil, drafts.Errorf(drafts.EInvalid, "Unknown %s %q.", field, val)
+		}
+	}
+	if q.Year != 0 && (q.Year < 1900 || q.Year > 9999) {
+		return nil, drafts.Errorf(drafts.EInvalid, "The year must be a four-digit year.")
+	}
+	q.All, q.Internal, q.UserID = false, false, u.ID
+	switch u.Role {
+	case drafts.RoleAdmin:
+		q.All = true
+	case drafts.RoleEditor, drafts.RoleStaff:
+		q.Internal = true
+	}
+	return s.Index.Search(ctx, q)
+}
+
+// Ready reports the engine's health and the outbox backlog for /readyz.
+func (s *Service) Ready(ctx context.Context) (backlog int, err error) {
+	if s.Outbox != nil {
+		if backlog, err = s.Outbox.Backlog(ctx); err != nil {
+			return 0, err
+		}
+	}
+	return backlog, s.Index.Ping(ctx)
+}
