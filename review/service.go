@@ -194,6 +194,11 @@ func (s *Service) AddComment(ctx context.Context, docID int64, in NewComment) (*
 		if r.Status != "open" {
 			return nil, drafts.Errorf(drafts.EConflict, "Round %d is closed; comments are no longer accepted.", in.Round)
 		}
+		if in.Version == 0 {
+			in.Version = r.Version
+		} else if in.Version != r.Version {
+			return nil, drafts.Errorf(drafts.EInvalid, "Round %d is on version %d; comment on that version.", in.Round, r.Version)
+		}
 	}
 	if in.Version == 0 {
 		in.Version = doc.Head
@@ -230,6 +235,11 @@ func (s *Service) AddComment(ctx context.Context, docID int64, in NewComment) (*
 }
 
 func validateComment(in *NewComment) error {
+	for _, s := range []*string{&in.Quote, &in.Prefix, &in.Suffix, &in.Body, in.Suggestion} {
+		if s != nil {
+			*s = normaliseNewlines(*s)
+		}
+	}
 	in.Body = strings.TrimSpace(in.Body)
 	if in.Quote == "" {
 		return drafts.Errorf(drafts.EInvalid, "Select the words the comment is about.")
@@ -252,6 +262,15 @@ func validateComment(in *NewComment) error {
 		}
 	}
 	return nil
+}
+
+// normaliseNewlines turns CRLF and CR into LF: browsers submit every line
+// break of a form field as CRLF, and version bodies hold LF only.
+func normaliseNewlines(s string) string {
+	if !strings.ContainsRune(s, '\r') {
+		return s
+	}
+	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
 }
 
 func checkText(field, s string, max int) error {
@@ -372,7 +391,7 @@ func (s *Service) Reply(ctx context.Context, commentID int64, body string) (*Rep
 	if !access.Comment && !access.Edit {
 		return nil, drafts.Errorf(drafts.EForbidden, "You may not reply on this document.")
 	}
-	body = strings.TrimSpace(body)
+	body = strings.TrimSpace(normaliseNewlines(body))
 	if body == "" {
 		return nil, drafts.Errorf(drafts.EInvalid, "A reply needs some text.")
 	}
@@ -414,7 +433,7 @@ func (s *Service) Decide(ctx context.Context, commentID int64, decision, reason 
 	if !slices.Contains(Decisions, decision) {
 		return nil, drafts.Errorf(drafts.EInvalid, "A decision is one of: accepted, partially, rejected.")
 	}
-	reason = strings.TrimSpace(reason)
+	reason = strings.TrimSpace(normaliseNewlines(reason))
 	if err := checkText("reason", reason, MaxCommentRunes); err != nil {
 		return nil, err
 	}
@@ -496,8 +515,10 @@ func (s *Service) Apply(ctx context.Context, commentID int64, base int) (*drafts
 		return nil, err
 	}
 	u := drafts.UserFromContext(ctx)
-	if c.Decision == "" {
-		c.Decision, c.DecidedBy, c.DecidedByID, c.DecidedAt = "accepted", u.Login, u.ID, s.Drafts.Now().UTC()
+	// Wording that went in is accepted, or partially accepted if the editor
+	// said so; never "not accepted".
+	if c.Decision != "accepted" && c.Decision != "partially" {
+		c.Decision, c.Reason, c.DecidedBy, c.DecidedByID, c.DecidedAt = "accepted", "", u.Login, u.ID, s.Drafts.Now().UTC()
 	}
 	c.Status, c.AppliedVersion = "resolved", v.Number
 	audit := s.Drafts.AuditEntry(ctx, "comment.apply", "comment", itoa(c.ID), fmt.Sprintf("version %d", v.Number))

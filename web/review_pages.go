@@ -93,7 +93,9 @@ func (s *Server) renderDiff(w http.ResponseWriter, r *http.Request, id int64, fr
 		"Title": "Changes: " + doc.Title, "Doc": doc, "Access": access, "From": a, "To": b,
 		"Stats": red.Stats, "Versions": versions, "Rounds": rounds, "Round": current,
 		"Comments": comments, "ByArticle": byArticle, "Loose": loose, "View": view, "Only": only,
-		"CanComment": access.Comment && (current == nil || current.Status == "open"),
+		// A round's comments are on its version: the form shows when the
+		// later side of the comparison is that version and the round is open.
+		"CanComment": access.Comment && (current == nil || current.Status == "open" && current.Version == b.Number),
 		"Return":     r.URL.RequestURI(),
 		"Decisions":  review.Decisions, "DecisionLabels": review.DecisionLabels,
 	}

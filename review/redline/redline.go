@@ -166,7 +166,10 @@ func deleted(d *differ, s segment) Article {
 func matched(d *differ, sa, sb segment, moved bool) Article {
 	art := Article{ID: cmp.Or(sb.id, sa.id), FromNum: sa.num, ToNum: sb.num, Heading: sb.heading, Preamble: sb.pre,
 		FromStart: sa.start, FromEnd: sa.end, ToStart: sb.start, ToEnd: sb.end}
-	same := sa.keyParts(d.a) == sb.keyParts(d.b)
+	// Trailing blank lines belong to whichever article ends before the next
+	// heading, so adding an article after this one must not make it "changed".
+	ka, kb := sa.keyParts(d.a), sb.keyParts(d.b)
+	same := ka[0] == kb[0] && strings.TrimRight(ka[1], " \t\r\n") == strings.TrimRight(kb[1], " \t\r\n")
 	art.Changed = !same
 	art.Renumbered = same && sa.num != sb.num
 	art.Ops, _, _ = d.pair(span{sa.start, sa.end}, span{sb.start, sb.end}, span{sa.numStart, sa.numEnd}, span{sb.numStart, sb.numEnd})
