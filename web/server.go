@@ -33,7 +33,7 @@ type Server struct {
 	Attachments *drafts.Attachments
 	// Search is nil when no index is configured.
 	Search *search.Service
-	Logger      *slog.Logger
+	Logger *slog.Logger
 	// Checks are named dependencies for /readyz ("database", "blobs", "search").
 	Checks map[string]Check
 	// SecureCookies marks cookies Secure, for deployments behind HTTPS.

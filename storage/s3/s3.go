@@ -143,8 +143,8 @@ func (s *Store) ensureBucket(ctx context.Context) error {
 
 // Put uploads r. With the size unknown (-1) it streams parts of PartSize,
 // holding one part in memory. On error it aborts the multipart upload and
-// removes the object if this Put created it (keys are never reused, so
-// nothing remains under key).
+// removes the object if this very Put stored it after all, so the key is
+// left as it was: absent for the fresh keys the service uses.
 func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, contentType string) error {
 	if err := ctx.Err(); err != nil {
 		return err
