@@ -1,6 +1,8 @@
 package folder
 
 import (
+	"errors"
+	"io/fs"
 	"syscall"
 
 	"policydesk/drafts"
@@ -8,6 +10,16 @@ import (
 
 // errNotDir is what opening "a/b" gives when "a" is a file: no such key.
 var errNotDir error = syscall.ENOTDIR
+
+// pathError is EConflict when key cannot be a file because a key is a
+// prefix of it ("a" and "a/b"), which S3 would allow; keys the service
+// makes never collide this way.
+func pathError(key string, err error) error {
+	if errors.Is(err, syscall.ENOTDIR) || errors.Is(err, syscall.EISDIR) || errors.Is(err, fs.ErrExist) {
+		return drafts.Errorf(drafts.EConflict, "Attachment key %q collides with another key.", key)
+	}
+	return unavailable(err)
+}
 
 func notFound(key string) error {
 	return drafts.Errorf(drafts.ENotFound, "Attachment %q not found.", key)

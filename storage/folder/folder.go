@@ -114,11 +114,11 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, co
 	final := s.path(key)
 	dir := filepath.Dir(final)
 	if err := s.mkdirAll(dir); err != nil {
-		return unavailable(err)
+		return pathError(key, err)
 	}
 	f, err := os.CreateTemp(dir, tempPrefix+"*")
 	if err != nil {
-		return unavailable(err)
+		return pathError(key, err)
 	}
 	tmp := f.Name()
 	if err := s.write(ctx, f, r, size); err != nil {
@@ -132,7 +132,7 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, co
 	}
 	if err := os.Rename(tmp, final); err != nil {
 		os.Remove(tmp)
-		return unavailable(err)
+		return pathError(key, err)
 	}
 	if err := syncDir(dir); err != nil {
 		return unavailable(err)

@@ -162,3 +162,17 @@ func checkNoTempFiles(t testing.TB, dir string) {
 		return nil
 	})
 }
+
+// TestPrefixCollision: a file system cannot hold both "a" and "a/b".
+func TestPrefixCollision(t *testing.T) {
+	s := MustOpen(t, t.TempDir())
+	blobtest.MustPut(t, s, "att/x", []byte("file"))
+	blobtest.MustPut(t, s, "att/dir/y", []byte("below"))
+	for _, key := range []string{"att/x/below", "att/dir"} {
+		err := s.Put(t.Context(), key, bytes.NewReader([]byte("z")), 1, "")
+		if drafts.ErrorCode(err) != drafts.EConflict {
+			t.Errorf("Put(%q) = %v, want %s", key, err, drafts.EConflict)
+		}
+	}
+	checkNoTempFiles(t, s.Dir())
+}

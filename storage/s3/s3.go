@@ -16,6 +16,7 @@ import (
 	"net"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/minio/minio-go/v7"
@@ -172,7 +173,11 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, co
 	if err == nil {
 		return nil
 	}
-	s.cleanup(ctx, key, token)
+	if !errors.Is(err, syscall.ECONNREFUSED) {
+		// A refused connection sent nothing, and cleaning up would only be
+		// refused too (MinIO expires stale parts on its own).
+		s.cleanup(ctx, key, token)
+	}
 	if cr.err != nil {
 		// The upload failed because the caller's stream did (or ctx ended):
 		// not the store's fault.

@@ -6,8 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"mime"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"strings"
 	"syscall"
@@ -94,6 +98,10 @@ func TestStartWhileDown(t *testing.T) {
 	store := s3test.OpenStore(t, cfg) // nothing listens yet
 
 	checkDown(t, store, "att/while-down")
+	// Presigning is local once the bucket is known, but not before.
+	if _, err := store.PresignedGetURL(t.Context(), "att/x", "a.pdf", time.Minute); drafts.ErrorCode(err) != drafts.EUnavailable {
+		t.Errorf("PresignedGetURL before the bucket exists: %v, want %s", err, drafts.EUnavailable)
+	}
 
 	if err := srv.Start(); err != nil {
 		t.Fatal(err)
@@ -143,15 +151,12 @@ func checkDown(t *testing.T, store *s3.Store, key string) {
 			return store.List(ctx, "", func(drafts.BlobInfo) error { return nil })
 		},
 		"Ping": func() error { return store.Ping(ctx) },
-		"PresignedGetURL": func() error {
-			_, err := store.PresignedGetURL(ctx, key, "a.pdf", time.Minute)
-			return err
-		},
 	}
 	for name, call := range calls {
 		start := time.Now()
 		err := call()
 		took := time.Since(start)
+		t.Logf("%s while down: %v after %v", name, drafts.ErrorCode(err), took.Round(time.Millisecond))
 		if code := drafts.ErrorCode(err); code != drafts.EUnavailable {
 			t.Errorf("%s while down: %v (code %q), want %s", name, err, code, drafts.EUnavailable)
 			continue
@@ -266,5 +271,37 @@ func checkNoIncompleteUploads(t *testing.T, cfg s3.Config) {
 			return
 		}
 		t.Errorf("incomplete upload left for %s", u.Key)
+	}
+}
+
+// TestLostAnswerRemovesObject: the server stores the object but its answer
+// never arrives (a proxy drops it). Put fails, and since the object under
+// key is the one this Put wrote, it is removed: nothing remains.
+func TestLostAnswerRemovesObject(t *testing.T) {
+	srv := sharedServer(t)
+	target, _ := url.Parse("http://" + srv.Addr)
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	proxy.ModifyResponse = func(resp *http.Response) error {
+		if resp.Request.Method == http.MethodPut && strings.HasSuffix(resp.Request.URL.Path, "/att/lost") {
+			return errors.New("answer lost")
+		}
+		return nil
+	}
+	proxy.ErrorLog = log.New(io.Discard, "", 0)
+	front := httptest.NewServer(proxy)
+	t.Cleanup(front.Close)
+
+	cfg := srv.Config(s3test.NewBucketName())
+	cfg.Endpoint = strings.TrimPrefix(front.URL, "http://")
+	store := s3test.OpenStore(t, cfg)
+	blobtest.MustPut(t, store, "att/kept", []byte("other object"))
+
+	err := store.Put(t.Context(), "att/lost", bytes.NewReader([]byte("stored, answer lost")), 19, "")
+	if err == nil {
+		t.Fatal("Put succeeded through a proxy that drops the answer")
+	}
+	blobtest.MustNotExist(t, store, "att/lost")
+	if got := blobtest.MustGet(t, store, "att/kept"); string(got) != "other object" {
+		t.Fatalf("neighbour changed: %q", got)
 	}
 }

@@ -21,6 +21,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/credentials"
+
 	"policydesk/storage/s3"
 )
 
@@ -164,7 +167,11 @@ func (s *Server) Start() error {
 	done := make(chan struct{})
 	go func() { cmd.Wait(); close(done) }()
 	s.cmd, s.done, s.out = cmd, done, out
-	if err := waitReady(s.Addr, done); err != nil {
+	err = waitReady(s.Addr, done)
+	if err == nil {
+		err = waitServing(s.Addr, done)
+	}
+	if err != nil {
 		s.stopLocked()
 		return fmt.Errorf("s3test: minio on %s: %w\n%s", s.Addr, err, out.String())
 	}
@@ -217,6 +224,34 @@ func waitReady(addr string, exited <-chan struct{}) error {
 		}
 		if time.Now().After(deadline) {
 			return fmt.Errorf("not ready after %v (last: %v)", readyTimeout, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// waitServing waits until an authenticated request succeeds: the health
+// check answers before MinIO has loaded IAM and its object layer, and until
+// then every request gets XMinioServerNotInitialized.
+func waitServing(addr string, exited <-chan struct{}) error {
+	client, err := minio.New(addr, &minio.Options{Creds: credentials.NewStaticV4(User, Password, "")})
+	if err != nil {
+		return err
+	}
+	deadline := time.Now().Add(readyTimeout)
+	for {
+		select {
+		case <-exited:
+			return errors.New("exited before it served requests")
+		default:
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		_, err := client.ListBuckets(ctx)
+		cancel()
+		if err == nil {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("not serving after %v (last: %v)", readyTimeout, err)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
