@@ -1,0 +1,59 @@
+package bleve
+
+import (
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/registry"
+
+	"policydesk/search"
+)
+
+// Names registered with bleve.
+const (
+	foldFilterName = "policydesk_fold"
+	analyzerName   = "policydesk_text"
+)
+
+func init() {
+	err := registry.RegisterTokenFilter(foldFilterName,
+		func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) { return foldFilter{}, nil })
+	if err != nil {
+		panic(err)
+	}
+}
+
+// foldFilter applies search.Fold to each token, emitting the "d" variant of
+// đ/ђ words at the same position. Tokens the unicode tokenizer keeps whole
+// but search.Words splits ("1.1", "s'ka") are split here too, so that index
+// and query see the same words.
+type foldFilter struct{}
+
+func (foldFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
+	out := make(analysis.TokenStream, 0, len(input))
+	pos := 0
+	for _, tok := range input {
+		for _, w := range search.Words(string(tok.Term)) {
+			pos++
+			for _, v := range search.FoldVariants(w) {
+				out = append(out, &analysis.Token{
+					Start: tok.Start, End: tok.End, Term: []byte(v),
+					Position: pos, Type: tok.Type,
+				})
+			}
+		}
+	}
+	return out
+}
+
+// addAnalyzer registers the text analyzer on m: unicode words, lower case,
+// then folding.
+func addAnalyzer(m *mapping.IndexMappingImpl) error {
+	return m.AddCustomAnalyzer(analyzerName, map[string]interface{}{
+		"type":          custom.Name,
+		"tokenizer":     unicode.Name,
+		"token_filters": []string{lowercase.Name, foldFilterName},
+	})
+}

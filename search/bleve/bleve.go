@@ -1,0 +1,248 @@
+// Package bleve is the embedded search.Index, a bleve (scorch) index in a
+// directory of the data folder.
+package bleve
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/mapping"
+
+	"policydesk/drafts"
+	"policydesk/search"
+)
+
+// Field names in the index.
+const (
+	fType         = "type"
+	fDocumentID   = "document_id"
+	fTitle        = "title"
+	fKind         = "kind"
+	fStatus       = "status"
+	fLanguage     = "language"
+	fVisibility   = "visibility"
+	fYear         = "year"
+	fArticleID    = "article_id"
+	fArticleNum   = "article_num"
+	fHeading      = "heading"
+	fCommentID    = "comment_id"
+	fAttachmentID = "attachment_id"
+	fText         = "text"
+	fReaders      = "readers"
+)
+
+// storedFields are what a Hit needs.
+var storedFields = []string{fType, fDocumentID, fTitle, fKind, fStatus, fLanguage, fYear,
+	fArticleID, fArticleNum, fHeading, fCommentID, fAttachmentID, fText}
+
+// Index is a search.Index on a local bleve index. Safe for concurrent use.
+type Index struct {
+	idx       bleve.Index
+	closeOnce sync.Once
+	closeErr  error
+}
+
+var _ search.Index = (*Index)(nil)
+
+// Open opens the index in dir, creating it if dir holds none.
+func Open(dir string) (*Index, error) {
+	if _, err := os.Stat(filepath.Join(dir, "index_meta.json")); err == nil {
+		idx, err := bleve.Open(dir)
+		if err != nil {
+			return nil, fmt.Errorf("open search index %s: %w", dir, err)
+		}
+		return &Index{idx: idx}, nil
+	}
+	m, err := newMapping()
+	if err != nil {
+		return nil, err
+	}
+	idx, err := bleve.New(dir, m)
+	if err != nil {
+		return nil, fmt.Errorf("create search index %s: %w", dir, err)
+	}
+	return &Index{idx: idx}, nil
+}
+
+// newMapping is lean: keyword fields for filters and facets (doc values only
+// where facets or sorting need them), three analysed text fields, no term
+// vectors, no _all field, nothing stored that a Hit does not show.
+func newMapping() (*mapping.IndexMappingImpl, error) {
+	m := bleve.NewIndexMapping()
+	if err := addAnalyzer(m); err != nil {
+		return nil, fmt.Errorf("search analyzer: %w", err)
+	}
+	m.DefaultAnalyzer = analyzerName
+	m.StoreDynamic = false
+	m.IndexDynamic = false
+	m.DocValuesDynamic = false
+
+	keywordField := func(store, docValues bool) *mapping.FieldMapping {
+		f := bleve.NewKeywordFieldMapping()
+		f.Analyzer = keyword.Name
+		f.Store = store
+		f.DocValues = docValues
+		f.IncludeInAll = false
+		f.IncludeTermVectors = false
+		return f
+	}
+	textField := func(store bool) *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = analyzerName
+		f.Store = store
+		f.IncludeInAll = false
+		f.IncludeTermVectors = false
+		f.DocValues = false
+		return f
+	}
+	storedOnly := func() *mapping.FieldMapping {
+		f := keywordField(true, false)
+		f.Index = false
+		return f
+	}
+
+	doc := bleve.NewDocumentStaticMapping()
+	doc.AddFieldMappingsAt(fType, keywordField(true, false))
+	doc.AddFieldMappingsAt(fDocumentID, keywordField(true, false))
+	doc.AddFieldMappingsAt(fKind, keywordField(true, true))
+	doc.AddFieldMappingsAt(fStatus, keywordField(true, true))
+	doc.AddFieldMappingsAt(fLanguage, keywordField(true, true))
+	doc.AddFieldMappingsAt(fYear, keywordField(true, true))
+	doc.AddFieldMappingsAt(fVisibility, keywordField(false, false))
+	doc.AddFieldMappingsAt(fReaders, keywordField(false, false))
+	doc.AddFieldMappingsAt(fArticleID, storedOnly())
+	doc.AddFieldMappingsAt(fArticleNum, storedOnly())
+	doc.AddFieldMappingsAt(fCommentID, storedOnly())
+	doc.AddFieldMappingsAt(fAttachmentID, storedOnly())
+	doc.AddFieldMappingsAt(fTitle, textField(true))
+	doc.AddFieldMappingsAt(fHeading, textField(true))
+	doc.AddFieldMappingsAt(fText, textField(true))
+	m.DefaultMapping = doc
+	m.DefaultMapping.Dynamic = false
+	return m, nil
+}
+
+func fields(e search.Entry) map[string]interface{} {
+	readers := make([]string, len(e.Readers))
+	for i, r := range e.Readers {
+		readers[i] = strconv.FormatInt(r, 10)
+	}
+	f := map[string]interface{}{
+		fType:       e.Type,
+		fDocumentID: strconv.FormatInt(e.DocumentID, 10),
+		fTitle:      e.Title,
+		fKind:       e.Kind,
+		fStatus:     e.Status,
+		fLanguage:   e.Language,
+		fVisibility: e.Visibility,
+		fText:       e.Text,
+		fReaders:    readers,
+	}
+	if e.Year != 0 {
+		f[fYear] = strconv.Itoa(e.Year)
+	}
+	for name, v := range map[string]string{fArticleID: e.ArticleID, fArticleNum: e.ArticleNum, fHeading: e.Heading} {
+		if v != "" {
+			f[name] = v
+		}
+	}
+	if e.CommentID != 0 {
+		f[fCommentID] = strconv.FormatInt(e.CommentID, 10)
+	}
+	if e.AttachmentID != 0 {
+		f[fAttachmentID] = strconv.FormatInt(e.AttachmentID, 10)
+	}
+	return f
+}
+
+// Upsert indexes the entries in one batch.
+func (ix *Index) Upsert(ctx context.Context, entries []search.Entry) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	b := ix.idx.NewBatch()
+	for _, e := range entries {
+		if err := b.Index(e.ID, fields(e)); err != nil {
+			return fmt.Errorf("index entry %s: %w", e.ID, err)
+		}
+	}
+	return ix.batch(ctx, b)
+}
+
+// Delete removes entries in one batch.
+func (ix *Index) Delete(ctx context.Context, ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	b := ix.idx.NewBatch()
+	for _, id := range ids {
+		b.Delete(id)
+	}
+	return ix.batch(ctx, b)
+}
+
+// DeleteDocument deletes every entry of the document, a page of ids at a time.
+func (ix *Index) DeleteDocument(ctx context.Context, documentID int64) error {
+	q := bleve.NewTermQuery(strconv.FormatInt(documentID, 10))
+	q.SetField(fDocumentID)
+	for {
+		req := bleve.NewSearchRequestOptions(q, 1000, 0, false)
+		req.Score = "none"
+		res, err := ix.idx.SearchInContext(ctx, req)
+		if err != nil {
+			return ix.fail("find entries of document", err)
+		}
+		if len(res.Hits) == 0 {
+			return nil
+		}
+		ids := make([]string, len(res.Hits))
+		for i, h := range res.Hits {
+			ids[i] = h.ID
+		}
+		if err := ix.Delete(ctx, ids); err != nil {
+			return err
+		}
+	}
+}
+
+func (ix *Index) batch(ctx context.Context, b *bleve.Batch) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := ix.idx.Batch(b); err != nil {
+		return ix.fail("write search index", err)
+	}
+	return nil
+}
+
+// Ping reports whether the index is open.
+func (ix *Index) Ping(ctx context.Context) error {
+	if _, err := ix.idx.DocCount(); err != nil {
+		return ix.fail("ping search index", err)
+	}
+	return nil
+}
+
+// Close closes the index; later calls return the first result.
+func (ix *Index) Close() error {
+	ix.closeOnce.Do(func() { ix.closeErr = ix.idx.Close() })
+	return ix.closeErr
+}
+
+// fail maps a closed index to EUNAVAILABLE and wraps anything else.
+func (ix *Index) fail(what string, err error) error {
+	if errors.Is(err, bleve.ErrorIndexClosed) {
+		return drafts.Errorf(drafts.EUnavailable, "The search index is closed.")
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}

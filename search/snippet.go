@@ -1,0 +1,225 @@
+package search
+
+import (
+	"html"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Snippet returns an HTML excerpt of at most about maxRunes runes of the
+// original text around the best cluster of query matches, with each matching
+// word in <mark> and everything else escaped; "…" marks a cut end. A text word
+// matches a query term when their folded forms are equal, when it starts with
+// the last term (search as you type), or when it is within the term's typo
+// allowance (Damerau–Levenshtein, see Typos). With no match the snippet is the
+// start of the text.
+func Snippet(text, q string, maxRunes int) string {
+	s, _ := snippet(text, Terms(q), maxRunes)
+	return s
+}
+
+// BestSnippet returns the snippet of the first of texts that matches q (say
+// the text, then the heading, then the title), or of the first non-empty one
+// when none matches.
+func BestSnippet(q string, maxRunes int, texts ...string) string {
+	terms := Terms(q)
+	first := ""
+	for _, t := range texts {
+		if strings.TrimSpace(t) == "" {
+			continue
+		}
+		s, n := snippet(t, terms, maxRunes)
+		if n > 0 {
+			return s
+		}
+		if first == "" {
+			first = s
+		}
+	}
+	return first
+}
+
+type span struct{ start, end int } // rune offsets, end exclusive
+
+func snippet(text string, terms []Term, maxRunes int) (string, int) {
+	if maxRunes <= 0 {
+		maxRunes = SnippetRunes
+	}
+	runes := []rune(text)
+	var matches []span
+	if len(terms) > 0 {
+		for _, w := range words(runes) {
+			if matchesAny(string(runes[w.start:w.end]), terms) {
+				matches = append(matches, w)
+			}
+		}
+	}
+	from, to := window(runes, matches, maxRunes)
+	var b strings.Builder
+	if from > 0 {
+		b.WriteString("…")
+	}
+	n := 0
+	pos := from
+	for _, m := range matches {
+		if m.start < from || m.end > to {
+			continue
+		}
+		writeText(&b, runes[pos:m.start])
+		b.WriteString("<mark>")
+		writeText(&b, runes[m.start:m.end])
+		b.WriteString("</mark>")
+		pos = m.end
+		n++
+	}
+	writeText(&b, runes[pos:to])
+	if to < len(runes) {
+		b.WriteString("…")
+	}
+	return strings.TrimSpace(b.String()), n
+}
+
+// words returns the spans of the words of runes.
+func words(runes []rune) []span {
+	var out []span
+	start := -1
+	for i, r := range runes {
+		if IsWordRune(r) {
+			if start < 0 {
+				start = i
+			}
+		} else if start >= 0 {
+			out = append(out, span{start, i})
+			start = -1
+		}
+	}
+	if start >= 0 {
+		out = append(out, span{start, len(runes)})
+	}
+	return out
+}
+
+// window picks the maxRunes-long stretch of runes holding the most matches,
+// with a little context before the first one, not cutting words.
+func window(runes []rune, matches []span, maxRunes int) (int, int) {
+	if len(runes) <= maxRunes {
+		return 0, len(runes)
+	}
+	best, bestCount := 0, -1
+	for i, m := range matches {
+		from := max(0, m.start-maxRunes/5)
+		to := min(len(runes), from+maxRunes)
+		count := 0
+		for _, o := range matches[i:] {
+			if o.end > to {
+				break
+			}
+			count++
+		}
+		if count > bestCount {
+			best, bestCount = from, count
+		}
+	}
+	from := best
+	to := min(len(runes), from+maxRunes)
+	if to == len(runes) {
+		from = max(0, to-maxRunes)
+	}
+	// Do not cut words: move the start to a word start, the end to a word end.
+	for from > 0 && from < to && IsWordRune(runes[from-1]) && IsWordRune(runes[from]) {
+		from++
+	}
+	for to < len(runes) && to > from && IsWordRune(runes[to-1]) && IsWordRune(runes[to]) {
+		to--
+	}
+	return from, to
+}
+
+// writeText writes runes escaped, with each run of white space as one space.
+func writeText(b *strings.Builder, runes []rune) {
+	var plain strings.Builder
+	space := false
+	for _, r := range runes {
+		if unicode.IsSpace(r) {
+			space = true
+			continue
+		}
+		if space {
+			plain.WriteByte(' ')
+			space = false
+		}
+		plain.WriteRune(r)
+	}
+	if space {
+		plain.WriteByte(' ')
+	}
+	b.WriteString(html.EscapeString(plain.String()))
+}
+
+// matchesAny reports whether the text word matches one of the query terms.
+func matchesAny(word string, terms []Term) bool {
+	wv := FoldVariants(word)
+	for _, t := range terms {
+		for _, tv := range t.Variants {
+			for _, w := range wv {
+				if MatchTerm(w, tv, t.Prefix) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// MatchTerm reports whether the folded word matches the folded query term:
+// equal, starting with it when prefix is set, or within Typos(len(term)).
+func MatchTerm(word, term string, prefix bool) bool {
+	if word == term || (prefix && strings.HasPrefix(word, term)) {
+		return true
+	}
+	k := Typos(utf8.RuneCountInString(term))
+	return k > 0 && distanceAtMost([]rune(word), []rune(term), k)
+}
+
+// distanceAtMost reports whether the optimal-string-alignment
+// Damerau–Levenshtein distance between a and b is at most k.
+func distanceAtMost(a, b []rune, k int) bool {
+	if abs(len(a)-len(b)) > k {
+		return false
+	}
+	prev2 := make([]int, len(b)+1)
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			d := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d = min(d, prev2[j-2]+1)
+			}
+			cur[j] = d
+			rowMin = min(rowMin, d)
+		}
+		if rowMin > k {
+			return false
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(b)] <= k
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}

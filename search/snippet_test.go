@@ -1,0 +1,53 @@
+package search
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestSnippet(t *testing.T) {
+	for _, c := range []struct{ text, q, want string }{
+		{"Shërbimet për fëmijëve në qendër", "femijeve", "Shërbimet për <mark>fëmijëve</mark> në qendër"},
+		{"Qendrave Ditore <script>alert(1)</script>", "qendrave ditore",
+			"<mark>Qendrave</mark> <mark>Ditore</mark> &lt;script&gt;alert(1)&lt;/script&gt;"},
+		{"Закон о раду", "zakon", "<mark>Закон</mark> о раду"},
+		{"Mbledhja me Đorđe dhe të tjerët", "Dorde", "Mbledhja me <mark>Đorđe</mark> dhe të tjerët"},
+		{"Udhëzimi administrative", "administrat", "Udhëzimi <mark>administrative</mark>"},
+		{"Kjo rregullore hyn", "rregullre", "Kjo <mark>rregullore</mark> hyn"},
+		{"no match\n\nhere", "xyz", "no match here"},
+		{"a & b", "", "a &amp; b"},
+	} {
+		if got := Snippet(c.text, c.q, 100); got != c.want {
+			t.Errorf("Snippet(%q, %q) = %q, want %q", c.text, c.q, got, c.want)
+		}
+	}
+}
+
+func TestSnippetWindow(t *testing.T) {
+	text := strings.Repeat("fjalë tjetër ", 50) + "Neni për qendrat ditore dhe qendrat e tjera " + strings.Repeat("mbushje teksti ", 50)
+	got := Snippet(text, "qendrat ditore", 80)
+	if !strings.HasPrefix(got, "…") || !strings.HasSuffix(got, "…") {
+		t.Errorf("cut ends not marked: %q", got)
+	}
+	if strings.Count(got, "<mark>") != 3 {
+		t.Errorf("want the window with all three matches, got %q", got)
+	}
+	if n := len([]rune(got)); n > 80+len("<mark></mark>")*3+2 {
+		t.Errorf("snippet too long (%d): %q", n, got)
+	}
+	for _, w := range strings.Fields(strings.NewReplacer("<mark>", "", "</mark>", "", "…", "").Replace(got)) {
+		if !strings.Contains(text, w) {
+			t.Errorf("cut word %q in %q", w, got)
+		}
+	}
+}
+
+func TestBestSnippet(t *testing.T) {
+	got := BestSnippet("drejtesise", 100, "Neni 1 tekst", "MoU me Akademinë e Drejtësisë")
+	if got != "MoU me Akademinë e <mark>Drejtësisë</mark>" {
+		t.Errorf("BestSnippet = %q", got)
+	}
+	if got := BestSnippet("zzz", 100, "", "Neni 1"); got != "Neni 1" {
+		t.Errorf("BestSnippet without match = %q", got)
+	}
+}
