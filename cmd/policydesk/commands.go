@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"time"
 
 	"policydesk/drafts"
 )
@@ -76,5 +77,24 @@ func checkCommand(ctx context.Context, args []string, getenv func(string) string
 		return err
 	}
 	fmt.Fprintln(stdout, "database ok")
+	return nil
+}
+
+func reindexCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	c, _, err := parseConfig("reindex", args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	app, err := openApp(ctx, c, newLogger(c.LogFormat, stderr))
+	if err != nil {
+		return err
+	}
+	defer app.Close()
+	start := time.Now()
+	n, err := reindex(ctx, app, stderr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "reindexed %d documents in %s\n", n, time.Since(start).Round(time.Millisecond))
 	return nil
 }

@@ -20,6 +20,7 @@ import (
 
 	"policydesk/drafts"
 	"policydesk/review"
+	"policydesk/search"
 	"policydesk/storage/folder"
 	"policydesk/storage/s3"
 	"policydesk/storage/sqlite"
@@ -45,6 +46,9 @@ type Config struct {
 	Demo           bool
 	LogFormat      string
 	S3             s3.Config
+	MeiliURL       string
+	MeiliKey       string
+	MeiliIndex     string
 }
 
 // parseConfig reads the environment first, then flags, which win.
@@ -73,6 +77,9 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.StringVar(&c.S3.AccessKey, "s3-access-key", env("S3_ACCESS_KEY", ""), "S3 access key (POLICYDESK_S3_ACCESS_KEY)")
 	fs.StringVar(&c.S3.SecretKey, "s3-secret-key", env("S3_SECRET_KEY", ""), "S3 secret key (POLICYDESK_S3_SECRET_KEY)")
 	fs.StringVar(&c.S3.Bucket, "s3-bucket", env("S3_BUCKET", "policydesk"), "S3 bucket, created if missing (POLICYDESK_S3_BUCKET)")
+	fs.StringVar(&c.MeiliURL, "meili-url", env("MEILI_URL", ""), "Meilisearch URL; search goes there instead of the embedded index (POLICYDESK_MEILI_URL)")
+	fs.StringVar(&c.MeiliKey, "meili-key", env("MEILI_KEY", ""), "Meilisearch API key (POLICYDESK_MEILI_KEY)")
+	fs.StringVar(&c.MeiliIndex, "meili-index", env("MEILI_INDEX", "policydesk"), "Meilisearch index name (POLICYDESK_MEILI_INDEX)")
 	fs.BoolVar(&c.S3.UseSSL, "s3-use-ssl", env("S3_USE_SSL", "") == "true", "use HTTPS to reach S3 (POLICYDESK_S3_USE_SSL=true)")
 	if err := fs.Parse(args); err != nil {
 		return nil, nil, err
@@ -94,6 +101,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return demoCommand(ctx, args, getenv, stdout, stderr)
 	case "check":
 		return checkCommand(ctx, args, getenv, stdout, stderr)
+	case "reindex":
+		return reindexCommand(ctx, args, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -108,6 +117,7 @@ commands:
   user add              create an account: -login -name -role -password (or POLICYDESK_NEW_PASSWORD)
   demo                  load the demo library and demo users into the data directory
   check                 check the database's integrity
+  reindex               rebuild the search index into a fresh one and swap it in
   help                  this text
 
 Run "policydesk serve -h" for the settings.
@@ -185,6 +195,18 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	srv.Checks["database"] = app.DB.Ping
 	srv.Checks["blobs"] = app.Attachments.Blobs.Ping
 	go app.sweepOrphans(ctx)
+	index, release, err := openSearch(ctx, c)
+	if err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	defer release()
+	defer index.Close()
+	indexer := &search.Indexer{Index: index, Outbox: app.DB, Source: app.newLibrary(), Logger: logger, Poll: 500 * time.Millisecond}
+	indexerDone := make(chan struct{})
+	indexCtx, stopIndexer := context.WithCancel(context.Background())
+	go func() { indexer.Run(indexCtx); close(indexerDone) }()
+	defer func() { stopIndexer(); <-indexerDone }()
+	srv.Search = &search.Service{Index: index, Outbox: app.DB}
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		return err
