@@ -141,7 +141,9 @@ func (a *Attachments) Open(ctx context.Context, id int64) (*Attachment, io.ReadC
 	}
 	rc, _, err := a.Blobs.Get(ctx, att.Key)
 	if ErrorCode(err) == ENotFound {
-		return nil, nil, fmt.Errorf("attachment %d: object %s is missing: %w", id, att.Key, err)
+		// The row outlived its object: a server fault, reported as internal
+		// so the caller never sees the storage key (the log does).
+		return nil, nil, fmt.Errorf("attachment %d: object %s is missing: %v", id, att.Key, err)
 	} else if err != nil {
 		return nil, nil, err
 	}

@@ -70,7 +70,12 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) (*drafts.Attachm
 		return nil, err
 	}
 	// The file may be as large as the limit; the rest of the form is small.
-	r.Body = http.MaxBytesReader(w, r.Body, s.Attachments.MaxBytes+1<<20)
+	// A zero MaxBytes means the service's default, not no room at all.
+	limit := s.Attachments.MaxBytes
+	if limit <= 0 {
+		limit = drafts.DefaultMaxUploadBytes
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, limit+1<<20)
 	mr, err := r.MultipartReader()
 	if err != nil {
 		return nil, drafts.Errorf(drafts.EUnsupported, "Send the file as multipart/form-data in a field named \"file\".")
