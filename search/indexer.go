@@ -119,7 +119,12 @@ func (ix *Indexer) Drain(ctx context.Context) (int, error) {
 	done := 0
 	for _, p := range pending {
 		err := ix.IndexDocument(ctx, p.DocumentID)
-		if drafts.ErrorCode(err) == drafts.EUnavailable || ctx.Err() != nil {
+		var serr *sourceError
+		fromSource := errors.As(err, &serr)
+		// Only the engine being down stops the pass: a document whose own
+		// data cannot be read now (say its attachments' store is down) waits
+		// with backoff and does not hold back the documents behind it.
+		if (drafts.ErrorCode(err) == drafts.EUnavailable && !fromSource) || ctx.Err() != nil {
 			return done, errors.Join(err, ctx.Err())
 		}
 		if err != nil {
@@ -140,13 +145,20 @@ func (ix *Indexer) Drain(ctx context.Context) (int, error) {
 	return done, nil
 }
 
+// sourceError marks a failure to build a document's entries, as opposed to
+// a failure of the index: Drain postpones that one document.
+type sourceError struct{ err error }
+
+func (e *sourceError) Error() string { return e.err.Error() }
+func (e *sourceError) Unwrap() error { return e.err }
+
 // IndexDocument replaces every entry of one document with its current state.
 func (ix *Indexer) IndexDocument(ctx context.Context, docID int64) error {
 	entries, err := ix.Source.DocumentEntries(ctx, docID)
 	if drafts.ErrorCode(err) == drafts.ENotFound {
 		return ix.Index.DeleteDocument(ctx, docID)
 	} else if err != nil {
-		return err
+		return &sourceError{err}
 	}
 	if err := ix.Index.DeleteDocument(ctx, docID); err != nil {
 		return err

@@ -13,6 +13,9 @@ import (
 // MaxAttachmentText bounds the text indexed from one attachment.
 const MaxAttachmentText = 1 << 20
 
+// MaxExtractBytes is the largest attachment whose text is extracted.
+const MaxExtractBytes = 16 << 20
+
 // Extractor turns an attachment's bytes into plain text; ok is false for a
 // kind of file it cannot read.
 type Extractor func(filename, contentType string, r io.Reader) (text string, ok bool, err error)
@@ -114,6 +117,11 @@ func articleEntries(base Entry, v *drafts.Version) []Entry {
 // whole document wait in the outbox rather than be indexed without it.
 func (l *Library) attachmentText(ctx context.Context, a *drafts.Attachment) (string, error) {
 	if l.Extract == nil || l.Blobs == nil {
+		return "", nil
+	}
+	if a.Size > MaxExtractBytes {
+		// PDF and DOCX readers need the whole file in memory; a file this
+		// large (typically a scan, with no text layer) is found by name.
 		return "", nil
 	}
 	rc, _, err := l.Blobs.Get(ctx, a.Key)

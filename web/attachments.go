@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/gorilla/mux"
 
@@ -164,8 +165,14 @@ func (s *Server) handleDownload(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodHead {
 		return
 	}
-	io.Copy(w, rc)
+	buf := copyBuffers.Get().(*[]byte)
+	defer copyBuffers.Put(buf)
+	// Large reads mean fewer round trips through the object store client,
+	// each of which allocates; io.Copy's 32 KiB made 6,400 of them per 200 MiB.
+	io.CopyBuffer(struct{ io.Writer }{w}, struct{ io.Reader }{rc}, *buf)
 }
+
+var copyBuffers = sync.Pool{New: func() any { b := make([]byte, 256<<10); return &b }}
 
 // ContentDisposition builds an RFC 6266 attachment header: an ASCII fallback
 // name for old clients and the exact UTF-8 name in filename*.

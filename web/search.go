@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -108,7 +109,7 @@ func (s *Server) pageSearch(w http.ResponseWriter, r *http.Request) {
 	if !s.requireUser(w, r) {
 		return
 	}
-	data := map[string]any{"Title": "Search", "Q": r.URL.Query().Get("q")}
+	data := map[string]any{"Title": "Search", "Q": r.URL.Query().Get("q"), "Labels": facetLabelsJSON}
 	if r.URL.Query().Get("q") == "" && len(r.URL.Query()) == 0 {
 		s.render(w, r, http.StatusOK, "search", data)
 		return
@@ -157,6 +158,14 @@ func (s *Server) pageSearch(w http.ResponseWriter, r *http.Request) {
 	data["Query"], data["Total"], data["Hits"], data["Facets"], data["NextPage"] = q, res.Total, hits, facets, next
 	s.render(w, r, http.StatusOK, "search", data)
 }
+
+// facetLabelsJSON gives search.js the labels the page shows for facet
+// values, so the facets it redraws while the user types read the same.
+var facetLabelsJSON = func() string {
+	b, _ := json.Marshal(map[string]map[string]string{
+		"kind": drafts.KindLabels, "status": drafts.StatusLabels, "language": drafts.LanguageLabels})
+	return string(b)
+}()
 
 func facetLabel(name, value string) string {
 	switch name {

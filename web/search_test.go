@@ -407,6 +407,23 @@ func TestSearchAPI_AccessMatrix(t *testing.T) {
 		}
 	}
 
+	// The comment hit links to the comment on the document's review page.
+	var commentURL string
+	for _, h := range e.search(owner, "q=recensentit").Hits {
+		if h.Type == "comment" {
+			commentURL = h.URL
+		}
+	}
+	if want := "/documents/" + itoa(restricted) + "/diff#comment-" + itoa(commentID); commentURL != want {
+		t.Errorf("comment hit url %q, want %q", commentURL, want)
+	}
+	ob := e.browser()
+	ob.login("drita", userPassword, "")
+	diff := parseHTML(t, must(t, ob.get(strings.Split(commentURL, "#")[0]), 200).Body)
+	if byID(diff, "comment-"+itoa(commentID)) == nil {
+		t.Errorf("the page of the comment hit has no #comment-%d", commentID)
+	}
+
 	// The same on the page: the reviewer without a share sees nothing.
 	b := e.browser()
 	b.login("vesa", userPassword, "")
@@ -528,6 +545,12 @@ func TestSearchPage(t *testing.T) {
 	page := parseHTML(t, must(t, b.get("/search"), 200).Body)
 	if s := find(page, func(n *html.Node) bool { return isElem(n, "script") && strings.Contains(attr(n, "src"), "search.js") }); s == nil {
 		t.Errorf("the search page does not load search.js")
+	}
+	// The facet labels the script uses when it redraws the facets.
+	var labels map[string]map[string]string
+	if f := byID(page, "facets"); f == nil || json.Unmarshal([]byte(attr(f, "data-labels")), &labels) != nil ||
+		labels["kind"]["administrative_instruction"] == "" || labels["language"]["sq"] == "" || labels["status"]["draft"] == "" {
+		t.Errorf("#facets data-labels is not the labels' JSON: %v", labels)
 	}
 	if in := byID(page, "search-q"); in == nil || attr(in, "name") != "q" {
 		t.Errorf("no #search-q input")

@@ -36,6 +36,21 @@ const (
 	fAttachmentID = "attachment_id"
 	fText         = "text"
 	fReaders      = "readers"
+	// fAll is title, heading and text in one analysed, unstored field: a
+	// query word is matched (exactly, fuzzily, as a prefix) against one
+	// term dictionary instead of three.
+	fAll = "all"
+	// fFacets holds every facet value of an entry as "facet=value"
+	// keywords, with doc values: facet counting visits one field per hit
+	// instead of four.
+	fFacets = "facets"
+)
+
+// layout names the index layout (fields and mapping); Open refuses an index
+// built with another one, which needs a reindex.
+const (
+	layoutKey = "policydesk_layout"
+	layout    = "2"
 )
 
 // storedFields are what a Hit needs.
@@ -58,6 +73,10 @@ func Open(dir string) (*Index, error) {
 		if err != nil {
 			return nil, fmt.Errorf("open search index %s: %w", dir, err)
 		}
+		if v, err := idx.GetInternal([]byte(layoutKey)); err != nil || string(v) != layout {
+			idx.Close()
+			return nil, fmt.Errorf("search index %s was built by an older version of policydesk: run \"policydesk reindex\"", dir)
+		}
 		return &Index{idx: idx}, nil
 	}
 	m, err := newMapping()
@@ -68,12 +87,17 @@ func Open(dir string) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create search index %s: %w", dir, err)
 	}
+	if err := idx.SetInternal([]byte(layoutKey), []byte(layout)); err != nil {
+		idx.Close()
+		return nil, fmt.Errorf("create search index %s: %w", dir, err)
+	}
 	return &Index{idx: idx}, nil
 }
 
-// newMapping is lean: keyword fields for filters and facets (doc values only
-// where facets or sorting need them), three analysed text fields, no term
-// vectors, no _all field, nothing stored that a Hit does not show.
+// newMapping is lean: keyword fields for filters, one doc-values field for
+// the facets, one analysed field (all) for matching plus the analysed title
+// for its boost, no term vectors, no _all field, nothing stored that a Hit
+// does not show.
 func newMapping() (*mapping.IndexMappingImpl, error) {
 	m := bleve.NewIndexMapping()
 	if err := addAnalyzer(m); err != nil {
@@ -111,10 +135,11 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	doc := bleve.NewDocumentStaticMapping()
 	doc.AddFieldMappingsAt(fType, keywordField(true, false))
 	doc.AddFieldMappingsAt(fDocumentID, keywordField(true, false))
-	doc.AddFieldMappingsAt(fKind, keywordField(true, true))
-	doc.AddFieldMappingsAt(fStatus, keywordField(true, true))
-	doc.AddFieldMappingsAt(fLanguage, keywordField(true, true))
-	doc.AddFieldMappingsAt(fYear, keywordField(true, true))
+	doc.AddFieldMappingsAt(fKind, keywordField(true, false))
+	doc.AddFieldMappingsAt(fStatus, keywordField(true, false))
+	doc.AddFieldMappingsAt(fLanguage, keywordField(true, false))
+	doc.AddFieldMappingsAt(fYear, keywordField(true, false))
+	doc.AddFieldMappingsAt(fFacets, keywordField(false, true))
 	doc.AddFieldMappingsAt(fVisibility, keywordField(false, false))
 	doc.AddFieldMappingsAt(fReaders, keywordField(false, false))
 	doc.AddFieldMappingsAt(fArticleID, storedOnly())
@@ -122,8 +147,9 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	doc.AddFieldMappingsAt(fCommentID, storedOnly())
 	doc.AddFieldMappingsAt(fAttachmentID, storedOnly())
 	doc.AddFieldMappingsAt(fTitle, textField(true))
-	doc.AddFieldMappingsAt(fHeading, textField(true))
-	doc.AddFieldMappingsAt(fText, textField(true))
+	doc.AddFieldMappingsAt(fHeading, storedOnly())
+	doc.AddFieldMappingsAt(fText, storedOnly())
+	doc.AddFieldMappingsAt(fAll, textField(false))
 	m.DefaultMapping = doc
 	m.DefaultMapping.Dynamic = false
 	return m, nil
@@ -144,9 +170,20 @@ func fields(e search.Entry) map[string]interface{} {
 		fVisibility: e.Visibility,
 		fText:       e.Text,
 		fReaders:    readers,
+		fAll:        e.Title + "\n" + e.Heading + "\n" + e.Text,
+	}
+	facets := make([]string, 0, len(search.Facets))
+	for _, fv := range [...][2]string{{search.FacetKind, e.Kind}, {search.FacetStatus, e.Status},
+		{search.FacetLanguage, e.Language}, {search.FacetYear, yearString(e.Year)}} {
+		if fv[1] != "" {
+			facets = append(facets, fv[0]+"="+fv[1])
+		}
+	}
+	if len(facets) > 0 {
+		f[fFacets] = facets
 	}
 	if e.Year != 0 {
-		f[fYear] = strconv.Itoa(e.Year)
+		f[fYear] = yearString(e.Year)
 	}
 	for name, v := range map[string]string{fArticleID: e.ArticleID, fArticleNum: e.ArticleNum, fHeading: e.Heading} {
 		if v != "" {
@@ -245,4 +282,11 @@ func (ix *Index) fail(what string, err error) error {
 		return err
 	}
 	return fmt.Errorf("%s: %w", what, err)
+}
+
+func yearString(y int) string {
+	if y == 0 {
+		return ""
+	}
+	return strconv.Itoa(y)
 }

@@ -3,6 +3,8 @@ package bleve
 import (
 	"context"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -10,16 +12,19 @@ import (
 	"policydesk/search"
 )
 
-// Boosts: a word in the title counts most, then the article heading.
+// Boosts: an exact word beats a fuzzy or prefix one, and a word of the
+// title adds to the score of the entry.
 const (
-	titleBoost   = 3.0
-	headingBoost = 2.0
+	exactBoost = 2.0
+	titleBoost = 3.0
+	// minPrefixRunes is the shortest last word matched as a prefix: a one-
+	// or two-letter prefix expands to a large share of the dictionary (and
+	// finds nearly everything anyway), so shorter words match exactly.
+	minPrefixRunes = 3
+	// facetSize bounds the distinct "facet=value" keywords counted, over
+	// all facets together.
+	facetSize = 1000
 )
-
-var textFields = []struct {
-	name  string
-	boost float64
-}{{fTitle, titleBoost}, {fHeading, headingBoost}, {fText, 1}}
 
 // Search runs q. Facets are computed on the same query, after the access
 // filter, so their counts never include what the caller may not read.
@@ -27,9 +32,7 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (*search.Result, er
 	limit, offset := q.Page()
 	req := bleve.NewSearchRequestOptions(buildQuery(q), limit, offset, false)
 	req.Fields = storedFields
-	for _, f := range search.Facets {
-		req.AddFacet(f, bleve.NewFacetRequest(f, 100))
-	}
+	req.AddFacet(fFacets, bleve.NewFacetRequest(fFacets, facetSize))
 	res, err := ix.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, ix.fail("search", err)
@@ -40,13 +43,15 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (*search.Result, er
 		out.Hits = append(out.Hits, hit(h.ID, h.Fields, q.Q))
 	}
 	for _, f := range search.Facets {
-		counts := map[string]int{}
-		if fr := res.Facets[f]; fr != nil {
-			for _, t := range fr.Terms.Terms() {
-				counts[t.Term] = t.Count
+		out.Facets[f] = map[string]int{}
+	}
+	if fr := res.Facets[fFacets]; fr != nil {
+		for _, t := range fr.Terms.Terms() {
+			name, value, ok := strings.Cut(t.Term, "=")
+			if counts := out.Facets[name]; ok && counts != nil {
+				counts[value] = t.Count
 			}
 		}
-		out.Facets[f] = counts
 	}
 	return out, nil
 }
@@ -55,10 +60,19 @@ func buildQuery(q search.Query) query.Query {
 	var must query.Query = bleve.NewMatchAllQuery()
 	if terms := search.Terms(q.Q); len(terms) > 0 {
 		all := make([]query.Query, 0, len(terms))
+		var title []query.Query
 		for _, t := range terms {
 			all = append(all, termQuery(t))
+			for _, v := range t.Variants {
+				tq := bleve.NewTermQuery(v)
+				tq.SetField(fTitle)
+				tq.SetBoost(titleBoost)
+				title = append(title, tq)
+			}
 		}
-		must = bleve.NewConjunctionQuery(all...)
+		// Every word must match somewhere; words of the title only add
+		// to the score.
+		must = query.NewBooleanQuery(all, title, nil)
 	}
 	var filters []query.Query
 	for field, v := range map[string]string{fKind: q.Kind, fStatus: q.Status, fLanguage: q.Language} {
@@ -81,31 +95,31 @@ func buildQuery(q search.Query) query.Query {
 	return bleve.NewConjunctionQuery(append(filters, must)...)
 }
 
-// termQuery matches one query word in any text field: exactly, within its
-// typo allowance, or (the last word) as a prefix.
+// termQuery matches one query word in the all field: exactly, within its
+// typo allowance, or (the last word, from minPrefixRunes letters) as a
+// prefix.
 func termQuery(t search.Term) query.Query {
 	var any []query.Query
 	for _, v := range t.Variants {
-		typos := search.Typos(len([]rune(v)))
-		for _, f := range textFields {
-			tq := bleve.NewTermQuery(v)
-			tq.SetField(f.name)
-			tq.SetBoost(2 * f.boost) // exact beats fuzzy and prefix
-			any = append(any, tq)
-			if typos > 0 {
-				fq := bleve.NewFuzzyQuery(v)
-				fq.SetField(f.name)
-				fq.SetFuzziness(typos)
-				fq.SetBoost(f.boost)
-				any = append(any, fq)
-			}
-			if t.Prefix {
-				pq := bleve.NewPrefixQuery(v)
-				pq.SetField(f.name)
-				pq.SetBoost(f.boost)
-				any = append(any, pq)
-			}
+		n := utf8.RuneCountInString(v)
+		tq := bleve.NewTermQuery(v)
+		tq.SetField(fAll)
+		tq.SetBoost(exactBoost)
+		any = append(any, tq)
+		if typos := search.Typos(n); typos > 0 {
+			fq := bleve.NewFuzzyQuery(v)
+			fq.SetField(fAll)
+			fq.SetFuzziness(typos)
+			any = append(any, fq)
 		}
+		if t.Prefix && n >= minPrefixRunes {
+			pq := bleve.NewPrefixQuery(v)
+			pq.SetField(fAll)
+			any = append(any, pq)
+		}
+	}
+	if len(any) == 1 {
+		return any[0]
 	}
 	return bleve.NewDisjunctionQuery(any...)
 }

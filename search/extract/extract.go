@@ -14,8 +14,9 @@ import (
 	"unicode/utf8"
 )
 
-// MaxInput is the most bytes read from one file for extraction.
-const MaxInput = 64 << 20
+// MaxInput is the most bytes read from one file for extraction: PDF and
+// DOCX need the whole file in memory.
+const MaxInput = 16 << 20
 
 // MaxText bounds the text returned.
 const MaxText = 1 << 20

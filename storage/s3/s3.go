@@ -26,10 +26,14 @@ import (
 	"policydesk/drafts"
 )
 
-// PartSize is the multipart part size, and so the one buffer a Put holds.
-// minio-go would otherwise size parts for a 5 TiB object (over 500 MiB)
-// when the length is unknown.
-const PartSize = 16 << 20
+// PartSize is the multipart part size. minio-go would otherwise size parts
+// for a 5 TiB object (over 500 MiB) when the length is unknown.
+const PartSize = 8 << 20
+
+// streamThreads parts are in memory at once: one filling from the client
+// while the others go to the server, so receiving never waits on sending.
+// Memory per upload is streamThreads × PartSize.
+const streamThreads = 2
 
 // maxParts is S3's limit on parts in one upload.
 const maxParts = 10000
@@ -143,7 +147,7 @@ func (s *Store) ensureBucket(ctx context.Context) error {
 }
 
 // Put uploads r. With the size unknown (-1) it streams parts of PartSize,
-// holding one part in memory. On error it aborts the multipart upload and
+// holding streamThreads parts in memory. On error it aborts the multipart upload and
 // removes the object if this very Put stored it after all, so the key is
 // left as it was: absent for the fresh keys the service uses.
 func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, contentType string) error {
@@ -162,6 +166,11 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, co
 		PartSize:     PartSize,
 		NumThreads:   1,
 		UserMetadata: map[string]string{uploadMeta: token},
+	}
+	if size < 0 {
+		// Only the unknown-length path pipelines; with a known length
+		// minio-go checks the reader delivers exactly size bytes.
+		opts.NumThreads, opts.ConcurrentStreamParts = streamThreads, true
 	}
 	if size > PartSize*maxParts {
 		opts.PartSize = 0 // let minio-go size the parts

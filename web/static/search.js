@@ -1,11 +1,16 @@
-// Search as you type: ask the API after a short pause and redraw the hits.
+// Search as you type: ask the API after a short pause and redraw the hits
+// and the facets (whose links and counts belong to the query typed now).
 // Snippets come from the server already escaped, with matches in <mark>.
 (function () {
   "use strict";
   var input = document.getElementById("search-q");
   var results = document.getElementById("results");
+  var facets = document.getElementById("facets");
   if (!input || !results) return;
   var timer = null, seq = 0;
+  var labels = {};
+  try { labels = JSON.parse((facets && facets.getAttribute("data-labels")) || "{}"); } catch (e) { labels = {}; }
+  var facetNames = [["kind", "Kind"], ["status", "Status"], ["language", "Language"], ["year", "Year"]];
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -14,9 +19,37 @@
     return e;
   }
 
-  function draw(data) {
+  function label(name, value) {
+    return (labels[name] && labels[name][value]) || value;
+  }
+
+  function drawFacets(q, data) {
+    if (!facets) return;
+    facets.textContent = "";
+    facetNames.forEach(function (f) {
+      var counts = (data.facets && data.facets[f[0]]) || {};
+      var values = Object.keys(counts).filter(function (v) { return counts[v] > 0; });
+      if (!values.length) return;
+      values.sort(function (a, b) { return counts[b] - counts[a] || (a < b ? -1 : a > b ? 1 : 0); });
+      facets.appendChild(el("h2", "", f[1]));
+      var ul = el("ul");
+      values.forEach(function (v) {
+        var li = el("li"), a = el("a", "", label(f[0], v));
+        a.href = "/search?q=" + encodeURIComponent(q) + "&" + f[0] + "=" + encodeURIComponent(v);
+        li.appendChild(a);
+        li.appendChild(document.createTextNode(" "));
+        li.appendChild(el("span", "muted", String(counts[v])));
+        ul.appendChild(li);
+      });
+      facets.appendChild(ul);
+    });
+  }
+
+  function draw(q, data) {
     results.textContent = "";
-    results.appendChild(el("p", "muted", data.total + (data.total === 1 ? " result" : " results")));
+    var count = el("p", "muted", data.total + (data.total === 1 ? " result" : " results"));
+    count.id = "result-count";
+    results.appendChild(count);
     data.hits.forEach(function (h) {
       var art = el("article", "hit hit-" + h.type);
       var h3 = el("h3"), a = el("a", "", h.title);
@@ -24,11 +57,16 @@
       h3.appendChild(a);
       if (h.heading) h3.appendChild(el("span", "muted", " — " + h.heading));
       art.appendChild(h3);
+      var what = h.type === "comment" ? "Comment" : h.type === "attachment" ? "Attachment" : label("kind", h.kind);
+      art.appendChild(el("p", "muted small", [what, label("language", h.language), label("status", h.status), h.year].join(" · ")));
       var p = el("p", "snippet");
+      if (h.language) p.lang = h.language;
       p.innerHTML = h.snippet; // escaped by the server; only <mark> added
       art.appendChild(p);
       results.appendChild(art);
     });
+    if (!data.hits.length) results.appendChild(el("p", "empty", "Nothing found. Try fewer words."));
+    drawFacets(q, data);
   }
 
   input.addEventListener("input", function () {
@@ -40,7 +78,7 @@
         .then(function (r) { return r.json(); })
         .then(function (data) {
           if (mine !== seq || !data.hits) return;
-          draw(data);
+          draw(q, data);
           history.replaceState(null, "", "/search?q=" + encodeURIComponent(q));
         })
         .catch(function () {});

@@ -1,0 +1,224 @@
+package search_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"policydesk/drafts"
+	"policydesk/review"
+	"policydesk/search"
+)
+
+const libraryBody = `# Rregullore për qendrat ditore
+
+Preambula: Ministria, në mbështetje të ligjit, nxjerr këtë rregullore.
+
+## Neni 1 – Qëllimi
+
+Kjo rregullore përcakton licencimin e qendrave ditore.
+
+## Neni 2 – Fushëveprimi
+
+Zbatohet për ofruesit publikë dhe privatë.
+
+## Neni 3 – Hyrja në fuqi
+
+Rregullorja hyn në fuqi shtatë ditë pas publikimit.
+`
+
+func docxOf(paragraphs ...string) []byte {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, _ := zw.Create("word/document.xml")
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>`)
+	for _, p := range paragraphs {
+		b.WriteString(`<w:p><w:r><w:t>` + p + `</w:t></w:r></w:p>`)
+	}
+	b.WriteString(`</w:body></w:document>`)
+	w.Write([]byte(b.String()))
+	zw.Close()
+	return buf.Bytes()
+}
+
+func TestLibrary_DocumentEntries(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	owner := f.user("drita", drafts.RoleEditor)
+	member := f.user("besa", drafts.RoleReviewer)
+	f.user("staff", drafts.RoleStaff) // not a member: not a reader
+	doc, _, err := f.svc.CreateDocument(as(owner), drafts.NewDocument{Title: "Rregullore për qendrat ditore", Kind: "regulation",
+		Language: "sq", Visibility: "restricted", Body: libraryBody})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.SetMember(as(owner), doc.ID, member.Login, "reviewer"); err != nil {
+		t.Fatal(err)
+	}
+	c, err := f.rv.AddComment(as(member), doc.ID, review.NewComment{Quote: "ofruesit publikë", Body: "Të përfshihen edhe OJQ-të."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.rv.Reply(as(owner), c.ID, "Pranohet pjesërisht."); err != nil {
+		t.Fatal(err)
+	}
+	txt, err := f.att.Upload(as(owner), doc.ID, "shenime.txt", strings.NewReader("Shënime nga takimi me komunat."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dx, err := f.att.Upload(as(owner), doc.ID, "MoU.docx", bytes.NewReader(docxOf("Memorandumi i Mirëkuptimit", "Akademia e Drejtësisë")))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	entries, err := f.lib.DocumentEntries(ctx, doc.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]search.Entry{}
+	for _, e := range entries {
+		if _, dup := byID[e.ID]; dup {
+			t.Errorf("duplicate entry %s", e.ID)
+		}
+		byID[e.ID] = e
+	}
+	n := strconv.FormatInt(doc.ID, 10)
+	v, err := f.db.FindVersion(ctx, doc.ID, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Outline) != 3 {
+		t.Fatalf("outline has %d articles, want 3", len(v.Outline))
+	}
+	want := []string{"doc:" + n + ":_", "comment:" + strconv.FormatInt(c.ID, 10),
+		"att:" + strconv.FormatInt(txt.ID, 10), "att:" + strconv.FormatInt(dx.ID, 10)}
+	for _, a := range v.Outline {
+		want = append(want, "doc:"+n+":"+a.ID)
+	}
+	if got := entryIDs(entries); !slices.Equal(got, func() []string { slices.Sort(want); return want }()) {
+		t.Fatalf("entry IDs %v, want %v", got, want)
+	}
+
+	// Every entry: the document's metadata and its readers.
+	wantReaders := []int64{owner.ID, member.ID}
+	for _, e := range entries {
+		if e.DocumentID != doc.ID || e.Title != doc.Title || e.Kind != "regulation" || e.Language != "sq" ||
+			e.Status != "draft" || e.Visibility != "restricted" || e.Year != doc.UpdatedAt.Year() {
+			t.Errorf("%s: metadata %+v", e.ID, e)
+		}
+		got := slices.Clone(e.Readers)
+		slices.Sort(got)
+		if !slices.Equal(got, wantReaders) {
+			t.Errorf("%s: readers %v, want owner and member %v", e.ID, got, wantReaders)
+		}
+	}
+
+	pre := byID["doc:"+n+":_"]
+	if pre.Type != search.TypeDocument || !strings.Contains(pre.Text, "Preambula") || strings.Contains(pre.Text, "Neni 1") || pre.ArticleNum != "" {
+		t.Errorf("title entry: %+v", pre)
+	}
+	words := []string{"licencimin", "ofruesit", "shtatë ditë"}
+	for i, a := range v.Outline {
+		e := byID["doc:"+n+":"+a.ID]
+		if e.Type != search.TypeDocument || e.ArticleID != a.ID || e.ArticleNum != strconv.Itoa(i+1) || !strings.HasPrefix(e.Heading, "Neni "+strconv.Itoa(i+1)) {
+			t.Errorf("article %d entry: type %q id %q num %q heading %q", i+1, e.Type, e.ArticleID, e.ArticleNum, e.Heading)
+		}
+		// Its own text only.
+		for j, w := range words {
+			if has := strings.Contains(e.Text, w); has != (i == j) {
+				t.Errorf("article %d text contains %q = %v: %q", i+1, w, has, e.Text)
+			}
+		}
+		if strings.Contains(e.Text, "Preambula") {
+			t.Errorf("article %d carries the preamble", i+1)
+		}
+	}
+
+	ce := byID["comment:"+strconv.FormatInt(c.ID, 10)]
+	if ce.Type != search.TypeComment || ce.CommentID != c.ID || ce.ArticleNum != "2" ||
+		!strings.Contains(ce.Text, "OJQ") || !strings.Contains(ce.Text, "Pranohet pjesërisht") || !strings.Contains(ce.Text, "ofruesit publikë") {
+		t.Errorf("comment entry: %+v", ce)
+	}
+	te := byID["att:"+strconv.FormatInt(txt.ID, 10)]
+	if te.Type != search.TypeAttachment || te.AttachmentID != txt.ID || te.Heading != "shenime.txt" || !strings.Contains(te.Text, "takimi me komunat") {
+		t.Errorf("txt attachment entry: %+v", te)
+	}
+	de := byID["att:"+strconv.FormatInt(dx.ID, 10)]
+	if de.Type != search.TypeAttachment || de.AttachmentID != dx.ID || !strings.Contains(de.Text, "Akademia e Drejtësisë") || !strings.Contains(de.Text, "MoU.docx") {
+		t.Errorf("docx attachment entry: %+v", de)
+	}
+
+	// A blob store that is down: EUNAVAILABLE, and the document stays in
+	// the outbox rather than being indexed without its attachments.
+	f.blobs.down.Store(true)
+	if _, err := f.lib.DocumentEntries(ctx, doc.ID); drafts.ErrorCode(err) != drafts.EUnavailable {
+		t.Fatalf("DocumentEntries with the blob store down: %v, want unavailable", err)
+	}
+	before := f.backlog()
+	if before == 0 {
+		t.Fatal("nothing in the outbox")
+	}
+	if _, err := f.indexer.Drain(ctx); err != nil {
+		t.Fatalf("Drain: %v", err)
+	}
+	if b := f.backlog(); b != 1 {
+		t.Errorf("backlog = %d with the blob store down, want the document still waiting", b)
+	}
+	if res := f.find("Akademia"); len(res.Hits) != 0 {
+		t.Errorf("indexed without its attachments: %v", hitIDs(res))
+	}
+
+	// Unknown documents are ENOTFOUND (the indexer then deletes them).
+	f.blobs.down.Store(false)
+	if _, err := f.lib.DocumentEntries(ctx, doc.ID+1000); drafts.ErrorCode(err) != drafts.ENotFound {
+		t.Errorf("unknown document: %v, want not found", err)
+	}
+	// A missing object has no text but the attachment is still found by name.
+	if err := f.blobs.Delete(ctx, txtKey(t, f, txt.ID)); err != nil {
+		t.Fatal(err)
+	}
+	entries, err = f.lib.DocumentEntries(ctx, doc.ID)
+	if err != nil {
+		t.Fatalf("DocumentEntries with a missing object: %v", err)
+	}
+	for _, e := range entries {
+		if e.AttachmentID == txt.ID && (strings.Contains(e.Text, "komunat") || !strings.Contains(e.Text, "shenime.txt")) {
+			t.Errorf("attachment with a missing object: %q", e.Text)
+		}
+	}
+}
+
+func txtKey(t *testing.T, f *fixture, id int64) string {
+	t.Helper()
+	a, err := f.db.FindAttachment(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a.Key
+}
+
+// An empty article list (no headings) gives one entry with the whole text;
+// a document with only articles gives an empty preamble entry.
+func TestLibrary_NoArticles(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	owner := f.user("drita", drafts.RoleEditor)
+	doc, _, err := f.svc.CreateDocument(as(owner), drafts.NewDocument{Title: "Shënim", Kind: "other", Language: "sq",
+		Body: "Vetëm një paragraf pa nene."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, err := f.lib.DocumentEntries(context.Background(), doc.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 1 || entries[0].ID != "doc:"+strconv.FormatInt(doc.ID, 10)+":_" || !strings.Contains(entries[0].Text, "pa nene") {
+		t.Errorf("entries %+v", entries)
+	}
+}
