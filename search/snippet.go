@@ -46,7 +46,7 @@ func snippet(text string, terms []Term, maxRunes int) (string, int) {
 	if maxRunes <= 0 {
 		maxRunes = SnippetRunes
 	}
-	runes := []rune(text)
+	runes := []rune(readable(text))
 	var matches []span
 	if len(terms) > 0 {
 		for _, w := range words(runes) {
@@ -223,3 +223,23 @@ func abs(n int) int {
 	}
 	return n
 }
+
+// readable drops the Markdown markup a reader should not see in a snippet:
+// heading hashes, emphasis markers, code ticks and table pipes. The words
+// themselves, and so the matches, are untouched.
+func readable(md string) string {
+	if !strings.ContainsAny(md, "#*_`|") {
+		return md
+	}
+	lines := strings.Split(md, "\n")
+	for i, line := range lines {
+		trimmed := strings.TrimLeft(line, " ")
+		if strings.HasPrefix(trimmed, "#") {
+			line = strings.TrimLeft(strings.TrimLeft(trimmed, "#"), " ")
+		}
+		lines[i] = markupReplacer.Replace(line)
+	}
+	return strings.Join(lines, "\n")
+}
+
+var markupReplacer = strings.NewReplacer("**", "", "__", "", "`", "", " | ", " · ", "|", " ")
