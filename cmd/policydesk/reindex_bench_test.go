@@ -1,0 +1,73 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"testing"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"policydesk/drafts"
+	"policydesk/drafts/draftstest"
+	"policydesk/search"
+)
+
+// BenchmarkReindex20000Articles rebuilds the embedded index from a library
+// of 200 generated regulations of 100 articles each (20,000 article
+// entries plus 200 title entries) and swaps it in, as `policydesk reindex`
+// does. It reports the time per full rebuild and entries per second.
+func BenchmarkReindex20000Articles(b *testing.B) {
+	ctx := context.Background()
+	c := &Config{Data: b.TempDir(), MaxUploadBytes: drafts.DefaultMaxUploadBytes, LogFormat: "text"}
+	app, err := openApp(ctx, c, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer app.Close()
+	app.Drafts.BcryptCost = bcrypt.MinCost
+	u, err := app.Drafts.AddUserOffline(ctx, drafts.NewUser{Login: "drita", Role: drafts.RoleEditor, Password: "password-123"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	uctx := drafts.NewContextWithUser(ctx, u)
+	const docs, articles = 200, 100
+	for i := range docs {
+		body := draftstest.Regulation(articles, articles*300, int64(i+1))
+		if _, _, err := app.Drafts.CreateDocument(uctx, drafts.NewDocument{Title: fmt.Sprintf("Rregullore %d", i+1),
+			Kind: "regulation", Language: "sq", Body: body}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	entries := 0
+	lib := app.newLibrary()
+	ids, _ := lib.DocumentIDs(ctx)
+	for _, id := range ids {
+		es, err := lib.DocumentEntries(ctx, id)
+		if err != nil {
+			b.Fatal(err)
+		}
+		entries += len(es)
+	}
+	b.ResetTimer()
+	for range b.N {
+		n, err := reindex(ctx, app, io.Discard)
+		if err != nil || n != docs {
+			b.Fatalf("reindex: %d documents, %v", n, err)
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(entries*b.N)/b.Elapsed().Seconds(), "entries/s")
+	// The rebuilt index answers.
+	ix, release, err := openSearch(ctx, c)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer release()
+	defer ix.Close()
+	res, err := ix.Search(ctx, search.Query{Q: "rregullore", All: true})
+	if err != nil || res.Total == 0 {
+		b.Fatalf("search after reindex: %v, %v", res, err)
+	}
+}
