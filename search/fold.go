@@ -60,6 +60,8 @@ func fold(s, dj string) string {
 			b.WriteString(dj)
 		case r == 'ł':
 			b.WriteByte('l')
+		case r < rune(len(latinFold)) && latinFold[r] != "":
+			b.WriteString(latinFold[r]) // ë, ç, č, š, ž... without decomposing
 		default:
 			if t, ok := cyrillic[r]; ok {
 				b.WriteString(t)
@@ -74,6 +76,19 @@ func fold(s, dj string) string {
 	}
 	return dropMarks(b.String())
 }
+
+// latinFold maps the accented letters of Latin-1 and Latin Extended-A
+// (every letter Albanian and Serbian Latin use) to their folded ASCII, so
+// the common case skips Unicode decomposition; computed once from it.
+var latinFold = func() (t [0x180]string) {
+	for r := rune(0xC0); r < 0x180; r++ {
+		f := dropMarks(string(unicode.ToLower(r)))
+		if f != "" && isPlainASCII(f) {
+			t[r] = f
+		}
+	}
+	return t
+}()
 
 // isPlainASCII reports whether s has no upper-case letters and no non-ASCII
 // runes, so that folding leaves it unchanged.

@@ -3,9 +3,12 @@ package bleve
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math/rand/v2"
+	"os"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -87,33 +90,174 @@ func BenchmarkIndex20000(b *testing.B) {
 	b.ReportMetric(float64(len(entries)*b.N)/total.Seconds(), "entries/s")
 }
 
+// benchIndex is the 20,000-entry index the query benchmarks share, in its
+// steady state: built, closed once the merges of the bulk load settle, and
+// reopened.
+var benchIndex struct {
+	once    sync.Once
+	ix      *Index
+	entries []search.Entry
+	dir     string
+	err     error
+}
+
+// TestMain removes the benchmark index after the run.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if benchIndex.ix != nil {
+		benchIndex.ix.Close()
+		os.RemoveAll(benchIndex.dir)
+	}
+	os.Exit(code)
+}
+
+func openBenchIndex(b *testing.B) (*Index, []search.Entry) {
+	benchIndex.once.Do(func() {
+		dir, err := os.MkdirTemp("", "bleve-bench")
+		if err != nil {
+			benchIndex.err = err
+			return
+		}
+		benchIndex.dir = dir
+		entries := generate(20000, 1)
+		ix, err := Open(dir)
+		if err != nil {
+			benchIndex.err = err
+			return
+		}
+		benchIndex.ix = ix
+		fill(b, ix, entries)
+		settle(ix)
+		ix.Close()
+		benchIndex.ix = nil
+		if ix, err = Open(dir); err != nil {
+			benchIndex.err = err
+			return
+		}
+		settle(ix)
+		if os.Getenv("BENCH_FORCEMERGE") != "" {
+			if err := ix.Compact(context.Background()); err != nil {
+				benchIndex.err = err
+				return
+			}
+			settle(ix)
+		}
+		benchIndex.ix, benchIndex.entries, benchIndex.dir = ix, entries, dir
+		b.Logf("segments: %v", ix.idx.StatsMap()["index"].(map[string]interface{})["TotFileSegmentsAtRoot"])
+	})
+	if benchIndex.err != nil {
+		b.Fatal(benchIndex.err)
+	}
+	return benchIndex.ix, benchIndex.entries
+}
+
+// settle waits until the segment count stops changing (persister and
+// merger idle), at most 10 s.
+func settle(ix *Index) {
+	segments := func() any { return ix.idx.StatsMap()["index"].(map[string]interface{})["TotFileSegmentsAtRoot"] }
+	last := segments()
+	for i := 0; i < 20; i++ {
+		time.Sleep(500 * time.Millisecond)
+		n := segments()
+		if n == last && i >= 2 {
+			return
+		}
+		last = n
+	}
+}
+
+// realisticQueries are what people type: one to three words drawn from the
+// entries (so common words are common), one in five with a typo in a word
+// long enough to tolerate it, a third of the last words cut short (search
+// as you type, at least three letters), some with filters, and the access
+// of admins, staff and restricted readers.
+func realisticQueries(entries []search.Entry, n int) []search.Query {
+	r := rand.New(rand.NewPCG(7, 7))
+	kinds := []string{"regulation", "administrative_instruction", "sop", "mou", "policy"}
+	out := make([]search.Query, n)
+	for i := range out {
+		text := search.Words(entries[r.IntN(len(entries))].Text)
+		words := make([]string, 1+r.IntN(3))
+		for j := range words {
+			w := []rune(text[r.IntN(len(text))])
+			if len(w) >= 5 && r.IntN(5) == 0 { // a typo: one letter replaced
+				w[1+r.IntN(len(w)-2)] = 'x'
+			}
+			if j == len(words)-1 && len(w) > 3 && r.IntN(3) == 0 { // typing
+				w = w[:3+r.IntN(len(w)-3)]
+			}
+			words[j] = string(w)
+		}
+		q := search.Query{Q: strings.Join(words, " ")}
+		switch r.IntN(3) {
+		case 0:
+			q.All = true
+		case 1:
+			q.Internal, q.UserID = true, int64(1+r.IntN(50))
+		default:
+			q.UserID = int64(1 + r.IntN(50))
+		}
+		switch r.IntN(10) {
+		case 0:
+			q.Kind = kinds[r.IntN(len(kinds))]
+		case 1:
+			q.Year = 2020 + r.IntN(7)
+		case 2:
+			q.Status = "draft"
+		}
+		out[i] = q
+	}
+	return out
+}
+
+// commonQueries are the worst case: the most frequent words of the corpus,
+// which match most entries, and very short last words.
+func commonQueries(entries []search.Entry) []search.Query {
+	freq := map[string]int{}
+	for _, e := range entries[:2000] {
+		for _, w := range search.Words(e.Text) {
+			freq[w]++
+		}
+	}
+	words := slices.Collect(maps.Keys(freq))
+	slices.SortFunc(words, func(a, b string) int { return freq[b] - freq[a] })
+	return []search.Query{
+		{Q: words[0], All: true},
+		{Q: words[1], Internal: true, UserID: 3},
+		{Q: words[0] + " " + words[1], Internal: true, UserID: 3},
+		{Q: words[2] + " " + words[3] + " " + words[4], All: true},
+		{Q: "k", All: true},
+		{Q: "ka", Internal: true, UserID: 3},
+		{Q: words[0] + " kri", Internal: true, UserID: 3},
+		{Q: "", All: true},
+	}
+}
+
+// fixedQueries are the queries of the first measurements.
+var fixedQueries = []search.Query{
+	{Q: "femijeve", Internal: true, UserID: 3},
+	{Q: "qendrave ditore", Internal: true, UserID: 3},
+	{Q: "rregullre", All: true},
+	{Q: "administrat", UserID: 7},
+	{Q: "mbrojtjen e te dhenave", Internal: true, UserID: 2, Kind: "regulation"},
+	{Q: "akademia drejtesise memorandum", All: true},
+	{Q: "", Internal: true, UserID: 2, Year: 2024},
+	{Q: "licencimin kritere", Internal: true, Status: "draft"},
+}
+
+// BenchmarkQuery reports the latency percentiles of queries on 20,000
+// article-sized entries. The target (p99 ≤ 5 ms) is for the realistic
+// queries; common is the worst case.
 func BenchmarkQuery(b *testing.B) {
-	dir := b.TempDir()
-	ix, err := Open(dir)
-	if err != nil {
-		b.Fatal(err)
-	}
-	fill(b, ix, generate(20000, 1))
-	// Measure the steady state, not the segment merges that follow a bulk load.
-	ix.Close()
-	time.Sleep(time.Second)
-	if ix, err = Open(dir); err != nil {
-		b.Fatal(err)
-	}
-	defer ix.Close()
-	time.Sleep(2 * time.Second)
-	queries := []search.Query{
-		{Q: "femijeve", Internal: true, UserID: 3},
-		{Q: "qendrave ditore", Internal: true, UserID: 3},
-		{Q: "rregullre", All: true},
-		{Q: "administrat", UserID: 7},
-		{Q: "mbrojtjen e te dhenave", Internal: true, UserID: 2, Kind: "regulation"},
-		{Q: "akademia drejtesise memorandum", All: true},
-		{Q: "", Internal: true, UserID: 2, Year: 2024},
-		{Q: "licencimin kritere", Internal: true, Status: "draft"},
-	}
+	ix, entries := openBenchIndex(b)
+	b.Run("realistic", func(b *testing.B) { benchQueries(b, ix, realisticQueries(entries, 2000)) })
+	b.Run("fixed", func(b *testing.B) { benchQueries(b, ix, fixedQueries) })
+	b.Run("common", func(b *testing.B) { benchQueries(b, ix, commonQueries(entries)) })
+}
+
+func benchQueries(b *testing.B, ix *Index, queries []search.Query) {
 	ctx := context.Background()
-	for _, q := range queries { // warm up
+	for _, q := range queries[:min(len(queries), 50)] { // warm up
 		if _, err := ix.Search(ctx, q); err != nil {
 			b.Fatal(err)
 		}

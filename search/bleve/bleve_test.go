@@ -50,6 +50,9 @@ func TestReopen(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ix.Close()
+	if err := ix.Compact(ctx); err != nil {
+		t.Fatal(err)
+	}
 	res, err := ix.Search(ctx, search.Query{Q: "Dorde", All: true})
 	if err != nil || res.Total != 1 || res.Hits[0].ID != "doc:4:_" {
 		t.Fatalf("after reopen: %+v, %v", res, err)
@@ -69,5 +72,21 @@ func TestFoldFilter(t *testing.T) {
 	want := []string{"1:djordje", "1:dorde", "2:zakon", "3:1", "4:1", "5:s", "6:ka", "7:femijeve"}
 	if !slices.Equal(got, want) {
 		t.Errorf("tokens %q, want %q", got, want)
+	}
+}
+
+func TestOpenOlderLayout(t *testing.T) {
+	dir := t.TempDir()
+	ix, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.idx.SetInternal([]byte(layoutKey), []byte("1")); err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+	if ix, err := Open(dir); err == nil {
+		ix.Close()
+		t.Fatal("Open of an index with an older layout succeeded, want an error asking for a reindex")
 	}
 }
