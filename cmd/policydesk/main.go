@@ -195,7 +195,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	srv.Checks["database"] = app.DB.Ping
 	srv.Checks["blobs"] = app.Attachments.Blobs.Ping
 	go app.sweepOrphans(ctx)
-	index, release, err := openSearch(ctx, c)
+	index, release, err := openSearch(ctx, c, app.DB.EnqueueAll)
 	if err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}

@@ -60,7 +60,7 @@ func BenchmarkReindex20000Articles(b *testing.B) {
 	b.StopTimer()
 	b.ReportMetric(float64(entries*b.N)/b.Elapsed().Seconds(), "entries/s")
 	// The rebuilt index answers.
-	ix, release, err := openSearch(ctx, c)
+	ix, release, err := openSearch(ctx, c, app.DB.EnqueueAll)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -28,8 +28,9 @@ const (
 )
 
 // openSearch opens Meilisearch when a URL is configured, else the embedded
-// index. The returned release frees the embedded index's lock.
-func openSearch(ctx context.Context, c *Config) (search.Index, func(), error) {
+// index. The returned release frees the embedded index's lock. requeue puts
+// every document back in the outbox when the index had to start afresh.
+func openSearch(ctx context.Context, c *Config, requeue func(context.Context) error) (search.Index, func(), error) {
 	if c.MeiliURL != "" {
 		ix, err := meili.Open(ctx, c.MeiliURL, c.MeiliKey, c.MeiliIndex)
 		return ix, func() {}, err
@@ -48,11 +49,36 @@ func openSearch(ctx context.Context, c *Config) (search.Index, func(), error) {
 		return nil, nil, err
 	}
 	ix, err := bleve.Open(filepath.Join(dir, name))
+	if errors.Is(err, bleve.ErrOldLayout) {
+		// An upgrade changed the index layout: start a fresh index and let
+		// the outbox refill it, rather than ask anyone to run a command.
+		ix, err = rebuildInPlace(ctx, dir, name, requeue)
+	}
 	if err != nil {
 		unlock()
 		return nil, nil, err
 	}
 	return ix, unlock, nil
+}
+
+// rebuildInPlace swaps in an empty index and queues every document for the
+// indexer; search fills up again within moments of starting.
+func rebuildInPlace(ctx context.Context, dir, old string, requeue func(context.Context) error) (*bleve.Index, error) {
+	name := "index-" + time.Now().UTC().Format("20060102T150405.000000000")
+	ix, err := bleve.Open(filepath.Join(dir, name))
+	if err != nil {
+		return nil, err
+	}
+	if err := requeue(ctx); err != nil {
+		ix.Close()
+		return nil, err
+	}
+	if err := swapCurrent(dir, name); err != nil {
+		ix.Close()
+		return nil, err
+	}
+	os.RemoveAll(filepath.Join(dir, old))
+	return ix, nil
 }
 
 // lockSearch takes an exclusive lock on the embedded index directory, so a

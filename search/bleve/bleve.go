@@ -47,6 +47,10 @@ const (
 	fFacets = "facets"
 )
 
+// ErrOldLayout is returned by Open for an index built with another layout;
+// it must be rebuilt.
+var ErrOldLayout = errors.New("built by another version of policydesk; it must be rebuilt")
+
 // layout names the index layout (fields and mapping); Open refuses an index
 // built with another one, which needs a reindex.
 const (
@@ -76,7 +80,7 @@ func Open(dir string) (*Index, error) {
 		}
 		if v, err := idx.GetInternal([]byte(layoutKey)); err != nil || string(v) != layout {
 			idx.Close()
-			return nil, fmt.Errorf("search index %s was built by an older version of policydesk: run \"policydesk reindex\"", dir)
+			return nil, fmt.Errorf("search index %s: %w", dir, ErrOldLayout)
 		}
 		return &Index{idx: idx}, nil
 	}

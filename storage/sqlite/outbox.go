@@ -72,3 +72,11 @@ func (db *DB) DocumentIDs(ctx context.Context) ([]int64, error) {
 	}
 	return ids, rows.Err()
 }
+
+// EnqueueAll queues every document, for an index that starts empty.
+func (db *DB) EnqueueAll(ctx context.Context) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO search_outbox (document_id) SELECT id FROM documents`)
+		return err
+	})
+}
