@@ -13,25 +13,25 @@ import (
 // registerAPI mounts the JSON API of API.md.
 func (s *Server) registerAPI(r *mux.Router) {
 	r.Use(s.requireAPIUser)
-	r.HandleFunc("/sessions", s.apiLogin).Methods(http.MethodPost)
-	r.HandleFunc("/sessions/current", s.apiLogout).Methods(http.MethodDelete)
-	r.HandleFunc("/users", s.apiUsers).Methods(http.MethodGet)
-	r.HandleFunc("/users", s.apiCreateUser).Methods(http.MethodPost)
-	r.HandleFunc("/users/{login}", s.apiUpdateUser).Methods(http.MethodPatch)
-	r.HandleFunc("/documents", s.apiDocuments).Methods(http.MethodGet)
-	r.HandleFunc("/documents", s.apiCreateDocument).Methods(http.MethodPost)
-	r.HandleFunc("/documents/{id}", s.apiDocument).Methods(http.MethodGet)
-	r.HandleFunc("/documents/{id}", s.apiUpdateDocument).Methods(http.MethodPatch)
-	r.HandleFunc("/documents/{id}/members", s.apiMembers).Methods(http.MethodGet)
-	r.HandleFunc("/documents/{id}/members/{login}", s.apiSetMember).Methods(http.MethodPut)
-	r.HandleFunc("/documents/{id}/members/{login}", s.apiRemoveMember).Methods(http.MethodDelete)
-	r.HandleFunc("/documents/{id}/versions", s.apiVersions).Methods(http.MethodGet)
-	r.HandleFunc("/documents/{id}/versions", s.apiSaveVersion).Methods(http.MethodPost)
-	r.HandleFunc("/documents/{id}/versions/{n}", s.apiVersion).Methods(http.MethodGet)
+	r.HandleFunc("/sessions", s.api(s.apiLogin)).Methods(http.MethodPost)
+	r.HandleFunc("/sessions/current", s.api(s.apiLogout)).Methods(http.MethodDelete)
+	r.HandleFunc("/users", s.api(s.apiUsers)).Methods(http.MethodGet)
+	r.HandleFunc("/users", s.api(s.apiCreateUser)).Methods(http.MethodPost)
+	r.HandleFunc("/users/{login}", s.api(s.apiUpdateUser)).Methods(http.MethodPatch)
+	r.HandleFunc("/documents", s.api(s.apiDocuments)).Methods(http.MethodGet)
+	r.HandleFunc("/documents", s.api(s.apiCreateDocument)).Methods(http.MethodPost)
+	r.HandleFunc("/documents/{id}", s.api(s.apiDocument)).Methods(http.MethodGet)
+	r.HandleFunc("/documents/{id}", s.api(s.apiUpdateDocument)).Methods(http.MethodPatch)
+	r.HandleFunc("/documents/{id}/members", s.api(s.apiMembers)).Methods(http.MethodGet)
+	r.HandleFunc("/documents/{id}/members/{login}", s.api(s.apiSetMember)).Methods(http.MethodPut)
+	r.HandleFunc("/documents/{id}/members/{login}", s.api(s.apiRemoveMember)).Methods(http.MethodDelete)
+	r.HandleFunc("/documents/{id}/versions", s.api(s.apiVersions)).Methods(http.MethodGet)
+	r.HandleFunc("/documents/{id}/versions", s.api(s.apiSaveVersion)).Methods(http.MethodPost)
+	r.HandleFunc("/documents/{id}/versions/{n}", s.api(s.apiVersion)).Methods(http.MethodGet)
 	r.HandleFunc("/documents/{id}/versions/{n}/html", s.apiVersionHTML).Methods(http.MethodGet)
-	r.HandleFunc("/documents/{id}/outline", s.apiOutline).Methods(http.MethodGet)
-	r.HandleFunc("/preview", s.apiPreview).Methods(http.MethodPost)
-	r.HandleFunc("/audit", s.apiAudit).Methods(http.MethodGet)
+	r.HandleFunc("/documents/{id}/outline", s.api(s.apiOutline)).Methods(http.MethodGet)
+	r.HandleFunc("/preview", s.api(s.apiPreview)).Methods(http.MethodPost)
+	r.HandleFunc("/audit", s.api(s.apiAudit)).Methods(http.MethodGet)
 }
 
 // requireAPIUser answers 401 to a call without credentials, so an anonymous
@@ -60,80 +60,66 @@ func toUserJSON(u *drafts.User) userJSON {
 	return userJSON{ID: u.ID, Login: u.Login, Name: u.Name, Organisation: u.Organisation, Role: u.Role, Disabled: u.Disabled}
 }
 
-func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiLogin(r *http.Request) (int, any, error) {
 	var in struct{ Login, Password string }
 	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	token, _, u, err := s.Drafts.Login(r.Context(), in.Login, in.Password)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{"token": token, "user": toUserJSON(u)})
+	return http.StatusCreated, map[string]any{"token": token, "user": toUserJSON(u)}, nil
 }
 
-func (s *Server) apiLogout(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiLogout(r *http.Request) (int, any, error) {
 	rs := sessionFrom(r.Context())
 	if rs == nil {
-		s.apiError(w, r, drafts.Errorf(drafts.EUnauthorized, "Log in first."))
-		return
+		return 0, nil, drafts.Errorf(drafts.EUnauthorized, "Log in first.")
 	}
-	if err := s.Drafts.Logout(r.Context(), rs.Token); err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+	return http.StatusNoContent, nil, s.Drafts.Logout(r.Context(), rs.Token)
 }
 
-func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiUsers(r *http.Request) (int, any, error) {
 	users, err := s.Drafts.ListUsers(r.Context())
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	out := make([]userJSON, len(users))
 	for i, u := range users {
 		out[i] = toUserJSON(u)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"users": out})
+	return http.StatusOK, map[string]any{"users": out}, nil
 }
 
-func (s *Server) apiCreateUser(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiCreateUser(r *http.Request) (int, any, error) {
 	var in struct{ Login, Name, Organisation, Password, Role string }
 	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	u, err := s.Drafts.CreateUser(r.Context(), drafts.NewUser(in))
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	writeJSON(w, http.StatusCreated, toUserJSON(u))
+	return http.StatusCreated, toUserJSON(u), nil
 }
 
-func (s *Server) apiUpdateUser(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiUpdateUser(r *http.Request) (int, any, error) {
 	var in struct {
 		Name, Organisation, Role, Password *string
 		Disabled                           *bool
 	}
 	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	u, err := s.userByLogin(r, mux.Vars(r)["login"])
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	u, err = s.Drafts.UpdateUser(r.Context(), u.ID, drafts.UserPatch(in))
-	if err != nil {
-		s.apiError(w, r, err)
-		return
+	if u, err = s.Drafts.UpdateUser(r.Context(), u.ID, drafts.UserPatch(in)); err != nil {
+		return 0, nil, err
 	}
-	writeJSON(w, http.StatusOK, toUserJSON(u))
+	return http.StatusOK, toUserJSON(u), nil
 }
 
 // userByLogin finds an account for an admin route; others learn nothing.
@@ -144,152 +130,101 @@ func (s *Server) userByLogin(r *http.Request, login string) (*drafts.User, error
 	return s.Drafts.Users.FindUserByLogin(r.Context(), login)
 }
 
-func (s *Server) apiDocuments(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiDocuments(r *http.Request) (int, any, error) {
 	q := r.URL.Query()
 	f := drafts.DocumentFilter{Kind: q.Get("kind"), Status: q.Get("status"), Language: q.Get("language")}
 	f.Limit, _ = strconv.Atoi(q.Get("limit"))
 	f.Offset, _ = strconv.Atoi(q.Get("offset"))
 	docs, total, err := s.Drafts.Documents(r.Context(), f)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"documents": docs, "total": total})
+	return http.StatusOK, map[string]any{"documents": docs, "total": total}, err
 }
 
-func (s *Server) apiCreateDocument(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiCreateDocument(r *http.Request) (int, any, error) {
 	var in struct{ Title, Kind, Language, Visibility, Status, Body, Message string }
 	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	doc, _, err := s.Drafts.CreateDocument(r.Context(), drafts.NewDocument(in))
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, doc)
+	return http.StatusCreated, doc, err
 }
 
-func (s *Server) apiDocument(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiDocument(r *http.Request) (int, any, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	doc, _, err := s.Drafts.Document(r.Context(), id)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, doc)
+	return http.StatusOK, doc, err
 }
 
-func (s *Server) apiUpdateDocument(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiUpdateDocument(r *http.Request) (int, any, error) {
 	var in struct{ Title, Status, Visibility *string }
-	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	id, err := pathID(r, "id")
+	id, err := decodeWithID(r, &in, "id")
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	doc, err := s.Drafts.UpdateDocument(r.Context(), id, drafts.DocumentPatch(in))
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, doc)
+	return http.StatusOK, doc, err
 }
 
-func (s *Server) apiMembers(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiMembers(r *http.Request) (int, any, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	members, err := s.Drafts.Members(r.Context(), id)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"members": members})
+	return http.StatusOK, map[string]any{"members": members}, err
 }
 
-func (s *Server) apiSetMember(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiSetMember(r *http.Request) (int, any, error) {
 	var in struct{ Role string }
-	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	id, err := pathID(r, "id")
+	id, err := decodeWithID(r, &in, "id")
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	m, err := s.Drafts.SetMember(r.Context(), id, mux.Vars(r)["login"], in.Role)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, m)
+	return http.StatusOK, m, err
 }
 
-func (s *Server) apiRemoveMember(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiRemoveMember(r *http.Request) (int, any, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	if err := s.Drafts.RemoveMember(r.Context(), id, mux.Vars(r)["login"]); err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+	return http.StatusNoContent, nil, s.Drafts.RemoveMember(r.Context(), id, mux.Vars(r)["login"])
 }
 
-func (s *Server) apiVersions(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiVersions(r *http.Request) (int, any, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	versions, err := s.Drafts.Versions(r.Context(), id)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"versions": versions})
+	return http.StatusOK, map[string]any{"versions": versions}, err
 }
 
-func (s *Server) apiSaveVersion(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiSaveVersion(r *http.Request) (int, any, error) {
 	var in struct {
 		Base    *int   `json:"base"`
 		Body    string `json:"body"`
 		Message string `json:"message"`
 	}
 	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	if in.Base == nil {
-		s.apiError(w, r, drafts.Errorf(drafts.EInvalid, "Name the version your edit started from in \"base\"."))
-		return
+		return 0, nil, drafts.Errorf(drafts.EInvalid, "Name the version your edit started from in \"base\".")
 	}
 	id, err := pathID(r, "id")
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	v, err := s.Drafts.SaveVersion(r.Context(), id, *in.Base, in.Body, in.Message)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	v.Body = ""
-	writeJSON(w, http.StatusCreated, v)
+	return http.StatusCreated, v, nil
 }
 
 func (s *Server) versionParams(r *http.Request) (int64, int, error) {
@@ -301,19 +236,17 @@ func (s *Server) versionParams(r *http.Request) (int64, int, error) {
 	return id, n, err
 }
 
-func (s *Server) apiVersion(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiVersion(r *http.Request) (int, any, error) {
 	id, n, err := s.versionParams(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	v, err := s.Drafts.Version(r.Context(), id, n)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"number": v.Number, "body": v.Body, "sha256": v.SHA256,
-		"author": v.Author, "message": v.Message, "created_at": v.CreatedAt})
+	return http.StatusOK, map[string]any{"number": v.Number, "body": v.Body, "sha256": v.SHA256,
+		"author": v.Author, "message": v.Message, "created_at": v.CreatedAt}, nil
 }
 
 func (s *Server) apiVersionHTML(w http.ResponseWriter, r *http.Request) {
@@ -353,28 +286,24 @@ func writeString(w http.ResponseWriter, s string) {
 	}
 }
 
-func (s *Server) apiOutline(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiOutline(r *http.Request) (int, any, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	doc, _, err := s.Drafts.Document(r.Context(), id)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	n := doc.Head
 	if q := r.URL.Query().Get("version"); q != "" {
 		if n, err = strconv.Atoi(q); err != nil || n < 1 {
-			s.apiError(w, r, drafts.Errorf(drafts.EInvalid, "version must be a positive number."))
-			return
+			return 0, nil, drafts.Errorf(drafts.EInvalid, "version must be a positive number.")
 		}
 	}
 	arts, err := s.Drafts.Outline(r.Context(), id, n)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	type articleJSON struct {
 		ID      string `json:"id"`
@@ -387,32 +316,23 @@ func (s *Server) apiOutline(w http.ResponseWriter, r *http.Request) {
 	for i, a := range arts {
 		out[i] = articleJSON{ID: a.ID, Num: a.Num, Heading: a.Heading, Title: a.Title, Anchor: a.Anchor()}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"version": n, "articles": out})
+	return http.StatusOK, map[string]any{"version": n, "articles": out}, nil
 }
 
-func (s *Server) apiPreview(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiPreview(r *http.Request) (int, any, error) {
 	var in struct{ Body string }
 	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	html, err := s.Drafts.Preview(r.Context(), in.Body)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]string{"html": html})
+	return http.StatusOK, map[string]string{"html": html}, err
 }
 
-func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiAudit(r *http.Request) (int, any, error) {
 	q := r.URL.Query()
 	f := drafts.AuditFilter{ObjectType: q.Get("object_type"), ObjectID: q.Get("object_id")}
 	f.Limit, _ = strconv.Atoi(q.Get("limit"))
 	f.Offset, _ = strconv.Atoi(q.Get("offset"))
 	entries, total, err := s.Drafts.Audit(r.Context(), f)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"entries": entries, "total": total})
+	return http.StatusOK, map[string]any{"entries": entries, "total": total}, err
 }

@@ -82,3 +82,31 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
 func wantsJSON(r *http.Request) bool {
 	return strings.HasPrefix(r.URL.Path, "/api/")
 }
+
+// jsonFunc is a JSON endpoint: it returns the status and the value to send,
+// or an error, which is answered as the API's error object.
+type jsonFunc func(r *http.Request) (status int, body any, err error)
+
+// api adapts a jsonFunc to an http.HandlerFunc. A nil body sends the status
+// alone (204).
+func (s *Server) api(f jsonFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		status, body, err := f(r)
+		switch {
+		case err != nil:
+			s.apiError(w, r, err)
+		case body == nil:
+			w.WriteHeader(status)
+		default:
+			writeJSON(w, status, body)
+		}
+	}
+}
+
+// decodeWithID decodes the JSON body into in and reads the route's id.
+func decodeWithID(r *http.Request, in any, name string) (int64, error) {
+	if err := decodeJSON(r, in); err != nil {
+		return 0, err
+	}
+	return pathID(r, name)
+}

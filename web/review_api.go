@@ -14,16 +14,16 @@ import (
 // registerReviewAPI mounts redlines, rounds, comments and reports.
 func (s *Server) registerReviewAPI(r *mux.Router) {
 	r.HandleFunc("/documents/{id}/diff", s.apiDiff).Methods(http.MethodGet)
-	r.HandleFunc("/documents/{id}/rounds", s.apiRounds).Methods(http.MethodGet)
-	r.HandleFunc("/documents/{id}/rounds", s.apiOpenRound).Methods(http.MethodPost)
-	r.HandleFunc("/documents/{id}/rounds/{r}/close", s.apiCloseRound).Methods(http.MethodPost)
+	r.HandleFunc("/documents/{id}/rounds", s.api(s.apiRounds)).Methods(http.MethodGet)
+	r.HandleFunc("/documents/{id}/rounds", s.api(s.apiOpenRound)).Methods(http.MethodPost)
+	r.HandleFunc("/documents/{id}/rounds/{r}/close", s.api(s.apiCloseRound)).Methods(http.MethodPost)
 	r.HandleFunc("/documents/{id}/rounds/{r}/report", s.apiReport).Methods(http.MethodGet)
-	r.HandleFunc("/documents/{id}/comments", s.apiComments).Methods(http.MethodGet)
-	r.HandleFunc("/documents/{id}/comments", s.apiAddComment).Methods(http.MethodPost)
-	r.HandleFunc("/comments/{cid}/replies", s.apiReply).Methods(http.MethodPost)
-	r.HandleFunc("/comments/{cid}/decision", s.apiDecide).Methods(http.MethodPost)
-	r.HandleFunc("/comments/{cid}/resolve", s.apiResolve).Methods(http.MethodPost)
-	r.HandleFunc("/comments/{cid}/apply", s.apiApply).Methods(http.MethodPost)
+	r.HandleFunc("/documents/{id}/comments", s.api(s.apiComments)).Methods(http.MethodGet)
+	r.HandleFunc("/documents/{id}/comments", s.api(s.apiAddComment)).Methods(http.MethodPost)
+	r.HandleFunc("/comments/{cid}/replies", s.api(s.apiReply)).Methods(http.MethodPost)
+	r.HandleFunc("/comments/{cid}/decision", s.api(s.apiDecide)).Methods(http.MethodPost)
+	r.HandleFunc("/comments/{cid}/resolve", s.api(s.apiResolve)).Methods(http.MethodPost)
+	r.HandleFunc("/comments/{cid}/apply", s.api(s.apiApply)).Methods(http.MethodPost)
 }
 
 // queryInt reads an optional positive integer query parameter.
@@ -86,41 +86,27 @@ func (s *Server) apiDiff(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"from": from, "to": to, "stats": red.Stats, "articles": red.Articles})
 }
 
-func (s *Server) apiRounds(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiRounds(r *http.Request) (int, any, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	rounds, err := s.Review.Rounds(r.Context(), id)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"rounds": rounds})
+	return http.StatusOK, map[string]any{"rounds": rounds}, err
 }
 
-func (s *Server) apiOpenRound(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiOpenRound(r *http.Request) (int, any, error) {
 	var in struct {
 		Name    string `json:"name"`
 		Version int    `json:"version"`
 		Due     string `json:"due"`
 	}
-	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	id, err := pathID(r, "id")
+	id, err := decodeWithID(r, &in, "id")
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	round, err := s.Review.OpenRound(r.Context(), id, in.Name, in.Version, in.Due)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, round)
+	return http.StatusCreated, round, err
 }
 
 func (s *Server) roundParams(r *http.Request) (int64, int, error) {
@@ -132,18 +118,13 @@ func (s *Server) roundParams(r *http.Request) (int64, int, error) {
 	return id, n, err
 }
 
-func (s *Server) apiCloseRound(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiCloseRound(r *http.Request) (int, any, error) {
 	id, n, err := s.roundParams(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	round, err := s.Review.CloseRound(r.Context(), id, n)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, round)
+	return http.StatusOK, round, err
 }
 
 func (s *Server) apiReport(w http.ResponseWriter, r *http.Request) {
@@ -174,28 +155,24 @@ func (s *Server) writeReportCSV(w http.ResponseWriter, rep *review.Report) {
 	rep.WriteCSV(w)
 }
 
-func (s *Server) apiComments(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiComments(r *http.Request) (int, any, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	version, err := queryInt(r, "version")
-	if err == nil {
-		var round int
-		if round, err = queryInt(r, "round"); err == nil {
-			var comments []*review.Comment
-			comments, err = s.Review.Comments(r.Context(), id, review.CommentFilter{Round: round}, version)
-			if err == nil {
-				writeJSON(w, http.StatusOK, map[string]any{"comments": comments})
-				return
-			}
-		}
+	if err != nil {
+		return 0, nil, err
 	}
-	s.apiError(w, r, err)
+	round, err := queryInt(r, "round")
+	if err != nil {
+		return 0, nil, err
+	}
+	comments, err := s.Review.Comments(r.Context(), id, review.CommentFilter{Round: round}, version)
+	return http.StatusOK, map[string]any{"comments": comments}, err
 }
 
-func (s *Server) apiAddComment(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiAddComment(r *http.Request) (int, any, error) {
 	var in struct {
 		Version    int     `json:"version"`
 		Round      int     `json:"round"`
@@ -205,110 +182,66 @@ func (s *Server) apiAddComment(w http.ResponseWriter, r *http.Request) {
 		Body       string  `json:"body"`
 		Suggestion *string `json:"suggestion"`
 	}
-	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	id, err := pathID(r, "id")
+	id, err := decodeWithID(r, &in, "id")
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	c, err := s.Review.AddComment(r.Context(), id, review.NewComment(in))
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, c)
+	return http.StatusCreated, c, err
 }
 
-func (s *Server) apiReply(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiReply(r *http.Request) (int, any, error) {
 	var in struct {
 		Body string `json:"body"`
 	}
-	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	cid, err := pathID(r, "cid")
+	cid, err := decodeWithID(r, &in, "cid")
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	reply, err := s.Review.Reply(r.Context(), cid, in.Body)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, reply)
+	return http.StatusCreated, reply, err
 }
 
-func (s *Server) apiDecide(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiDecide(r *http.Request) (int, any, error) {
 	var in struct {
 		Decision string `json:"decision"`
 		Reason   string `json:"reason"`
 	}
-	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	cid, err := pathID(r, "cid")
+	cid, err := decodeWithID(r, &in, "cid")
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	c, err := s.Review.Decide(r.Context(), cid, in.Decision, in.Reason)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, c)
+	return http.StatusOK, c, err
 }
 
-func (s *Server) apiResolve(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiResolve(r *http.Request) (int, any, error) {
 	var in struct {
 		Resolved *bool `json:"resolved"`
 	}
-	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	cid, err := pathID(r, "cid")
+	cid, err := decodeWithID(r, &in, "cid")
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	resolved := in.Resolved == nil || *in.Resolved
-	c, err := s.Review.Resolve(r.Context(), cid, resolved)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, c)
+	c, err := s.Review.Resolve(r.Context(), cid, in.Resolved == nil || *in.Resolved)
+	return http.StatusOK, c, err
 }
 
-func (s *Server) apiApply(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiApply(r *http.Request) (int, any, error) {
 	var in struct {
 		Base *int `json:"base"`
 	}
-	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+	cid, err := decodeWithID(r, &in, "cid")
+	if err != nil {
+		return 0, nil, err
 	}
 	if in.Base == nil {
-		s.apiError(w, r, drafts.Errorf(drafts.EInvalid, "Name the head version you are applying onto in \"base\"."))
-		return
-	}
-	cid, err := pathID(r, "cid")
-	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, drafts.Errorf(drafts.EInvalid, "Name the head version you are applying onto in \"base\".")
 	}
 	v, err := s.Review.Apply(r.Context(), cid, *in.Base)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	v.Body = ""
-	writeJSON(w, http.StatusCreated, v)
+	return http.StatusCreated, v, nil
 }

@@ -45,8 +45,10 @@ func userCommand(ctx context.Context, args []string, getenv func(string) string,
 	return nil
 }
 
-func demoCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	c, _, err := parseConfig("demo", args, getenv, stderr)
+// withApp parses the command's flags, opens the data directory and runs fn
+// on it: the shape every maintenance command shares.
+func withApp(ctx context.Context, name string, args []string, getenv func(string) string, stderr io.Writer, fn func(*App) error) error {
+	c, _, err := parseConfig(name, args, getenv, stderr)
 	if err != nil {
 		return err
 	}
@@ -55,46 +57,39 @@ func demoCommand(ctx context.Context, args []string, getenv func(string) string,
 		return err
 	}
 	defer app.Close()
-	n, err := loadDemo(ctx, app.Drafts, demoPassword)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "loaded %d demo documents into %s; demo users admin, drita, arben (legal experts), besa (ministry reviewer), staff; password %q\n", n, c.Data, demoPassword)
-	return nil
+	return fn(app)
+}
+
+func demoCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	return withApp(ctx, "demo", args, getenv, stderr, func(app *App) error {
+		n, err := loadDemo(ctx, app.Drafts, demoPassword)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "loaded %d demo documents into %s; demo users admin, drita, arben (legal experts), besa (ministry reviewer), staff; password %q\n",
+			n, app.Config.Data, demoPassword)
+		return nil
+	})
 }
 
 func checkCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	c, _, err := parseConfig("check", args, getenv, stderr)
-	if err != nil {
-		return err
-	}
-	app, err := openApp(ctx, c, newLogger(c.LogFormat, stderr))
-	if err != nil {
-		return err
-	}
-	defer app.Close()
-	if err := app.DB.Check(ctx); err != nil {
-		return err
-	}
-	fmt.Fprintln(stdout, "database ok")
-	return nil
+	return withApp(ctx, "check", args, getenv, stderr, func(app *App) error {
+		if err := app.DB.Check(ctx); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, "database ok")
+		return nil
+	})
 }
 
 func reindexCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	c, _, err := parseConfig("reindex", args, getenv, stderr)
-	if err != nil {
-		return err
-	}
-	app, err := openApp(ctx, c, newLogger(c.LogFormat, stderr))
-	if err != nil {
-		return err
-	}
-	defer app.Close()
-	start := time.Now()
-	n, err := reindex(ctx, app, stderr)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "reindexed %d documents in %s\n", n, time.Since(start).Round(time.Millisecond))
-	return nil
+	return withApp(ctx, "reindex", args, getenv, stderr, func(app *App) error {
+		start := time.Now()
+		n, err := reindex(ctx, app, stderr)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "reindexed %d documents in %s\n", n, time.Since(start).Round(time.Millisecond))
+		return nil
+	})
 }
