@@ -482,7 +482,7 @@ func matchBySimilarity(prev, cur []Article, bodyPrev, bodyCur string, prevOf []i
 		center := lastPrev + (i - lastCur)
 		text := sectionBody(bodyCur, cur[i])
 		if center < len(prev) && !used[center] && prev[center].ID != "" &&
-			(text == sectionBody(bodyPrev, prev[center]) || jaccard(wordSet(text), words(center)) >= sameJaccard) {
+			(text == sectionBody(bodyPrev, prev[center]) || Jaccard(wordSet(text), words(center)) >= sameJaccard) {
 			prevOf[i], used[center] = center, true
 			lastCur, lastPrev = i, center
 			continue
@@ -492,7 +492,7 @@ func matchBySimilarity(prev, cur []Article, bodyPrev, bodyCur string, prevOf []i
 			if used[j] || prev[j].ID == "" {
 				continue
 			}
-			if s := jaccard(w, words(j)); s >= minJaccard {
+			if s := Jaccard(w, words(j)); s >= minJaccard {
 				pairs = append(pairs, simPair{i, j, s, abs(j - center)})
 			}
 		}
@@ -575,7 +575,9 @@ func abs(n int) int {
 	return n
 }
 
-func jaccard(a, b []uint64) float64 {
+// Jaccard is the similarity |a∩b| / |a∪b| of two sorted sets of distinct
+// hashes; 0 when either is empty. The redline aligns articles with it too.
+func Jaccard(a, b []uint64) float64 {
 	if len(a) == 0 || len(b) == 0 {
 		return 0
 	}

@@ -221,7 +221,7 @@ func (al *alignment) bySimilarity(a, b string, sa, sb []segment) {
 			if linesB[j] == nil {
 				linesB[j] = lineSet(seed, sb[j].keyParts(b))
 			}
-			if jaccard(linesB[j], linesA[i]) >= sameLines {
+			if drafts.Jaccard(linesB[j], linesA[i]) >= sameLines {
 				al.pair(i, j)
 				break
 			}
@@ -254,7 +254,7 @@ func (al *alignment) bySimilarity(a, b string, sa, sb []segment) {
 				if !exhaustive && d > simWindow {
 					continue
 				}
-				if s := jaccard(setB(j), setA(i)); s >= minJaccard {
+				if s := drafts.Jaccard(setB(j), setA(i)); s >= minJaccard {
 					cands = append(cands, candidate{i, j, s, d})
 				}
 			}
@@ -398,26 +398,6 @@ func lineSet(seed maphash.Seed, parts [2]string) []uint64 {
 	}
 	slices.Sort(set)
 	return slices.Compact(set)
-}
-
-func jaccard(a, b []uint64) float64 {
-	if len(a) == 0 || len(b) == 0 {
-		return 0
-	}
-	inter, i, j := 0, 0, 0
-	for i < len(a) && j < len(b) {
-		switch {
-		case a[i] == b[j]:
-			inter++
-			i++
-			j++
-		case a[i] < b[j]:
-			i++
-		default:
-			j++
-		}
-	}
-	return float64(inter) / float64(len(a)+len(b)-inter)
 }
 
 func abs(n int) int {
