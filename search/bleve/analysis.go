@@ -3,6 +3,7 @@ package bleve
 import (
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/token/edgengram"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -13,8 +14,12 @@ import (
 
 // Names registered with bleve.
 const (
-	foldFilterName = "policydesk_fold"
-	analyzerName   = "policydesk_text"
+	foldFilterName   = "policydesk_fold"
+	analyzerName     = "policydesk_text"
+	edgeFilterName   = "policydesk_edge"
+	prefixAnalyzer   = "policydesk_prefixes"
+	minPrefixIndexed = 3
+	maxPrefixIndexed = 12
 )
 
 func init() {
@@ -48,12 +53,29 @@ func (foldFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
 	return out
 }
 
-// addAnalyzer registers the text analyzer on m: unicode words, lower case,
-// then folding.
+// addAnalyzer registers the text analyzer on m (unicode words, lower case,
+// then folding) and the prefix analyzer, which also indexes each folded
+// word's first 3 to 12 letters, so that search-as-you-type looks up one
+// term instead of expanding a prefix over the whole dictionary.
 func addAnalyzer(m *mapping.IndexMappingImpl) error {
-	return m.AddCustomAnalyzer(analyzerName, map[string]interface{}{
+	err := m.AddCustomAnalyzer(analyzerName, map[string]interface{}{
 		"type":          custom.Name,
 		"tokenizer":     unicode.Name,
 		"token_filters": []string{lowercase.Name, foldFilterName},
+	})
+	if err != nil {
+		return err
+	}
+	err = m.AddCustomTokenFilter(edgeFilterName, map[string]interface{}{
+		"type": edgengram.Name, "back": false,
+		"min": float64(minPrefixIndexed), "max": float64(maxPrefixIndexed),
+	})
+	if err != nil {
+		return err
+	}
+	return m.AddCustomAnalyzer(prefixAnalyzer, map[string]interface{}{
+		"type":          custom.Name,
+		"tokenizer":     unicode.Name,
+		"token_filters": []string{lowercase.Name, foldFilterName, edgeFilterName},
 	})
 }

@@ -41,6 +41,8 @@ const (
 	// query word is matched (exactly, fuzzily, as a prefix) against one
 	// term dictionary instead of three.
 	fAll = "all"
+	// fPrefixes holds the first 3 to 12 letters of every word of fAll.
+	fPrefixes = "prefixes"
 	// fFacets holds every facet value of an entry as "facet=value"
 	// keywords, with doc values: facet counting visits one field per hit
 	// instead of four.
@@ -55,7 +57,7 @@ var ErrOldLayout = errors.New("built by another version of policydesk; it must b
 // built with another one, which needs a reindex.
 const (
 	layoutKey = "policydesk_layout"
-	layout    = "2"
+	layout    = "3"
 )
 
 // storedFields are what a Hit needs.
@@ -155,6 +157,9 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	doc.AddFieldMappingsAt(fHeading, storedOnly())
 	doc.AddFieldMappingsAt(fText, storedOnly())
 	doc.AddFieldMappingsAt(fAll, textField(false))
+	prefixes := textField(false)
+	prefixes.Analyzer = prefixAnalyzer
+	doc.AddFieldMappingsAt(fPrefixes, prefixes)
 	m.DefaultMapping = doc
 	m.DefaultMapping.Dynamic = false
 	return m, nil
@@ -177,6 +182,7 @@ func fields(e search.Entry) map[string]interface{} {
 		fReaders:    readers,
 		fAll:        e.Title + "\n" + e.Heading + "\n" + e.Text,
 	}
+	f[fPrefixes] = f[fAll]
 	facets := make([]string, 0, len(search.Facets))
 	for _, fv := range [...][2]string{{search.FacetKind, e.Kind}, {search.FacetStatus, e.Status},
 		{search.FacetLanguage, e.Language}, {search.FacetYear, yearString(e.Year)}} {

@@ -112,7 +112,14 @@ func termQuery(t search.Term) query.Query {
 			fq.SetFuzziness(typos)
 			any = append(any, fq)
 		}
-		if t.Prefix && n >= minPrefixRunes {
+		switch {
+		case !t.Prefix || n < minPrefixRunes:
+		case n <= maxPrefixIndexed:
+			// Indexed prefixes: one term, not an expansion.
+			pq := bleve.NewTermQuery(v)
+			pq.SetField(fPrefixes)
+			any = append(any, pq)
+		default:
 			pq := bleve.NewPrefixQuery(v)
 			pq.SetField(fAll)
 			any = append(any, pq)
