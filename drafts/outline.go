@@ -2,6 +2,7 @@ package drafts
 
 import (
 	"cmp"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -231,8 +232,20 @@ func (s *lineScanner) article(num, title, heading string, lvl int) Article {
 		// title; a short plain line there is more likely the article text.
 		title = s.titleBelow(lvl == 0)
 	}
-	return Article{Num: num, Heading: heading, Title: title, Level: lvl, Start: s.start}
+	// The renderer never shows raw HTML, so neither does the outline.
+	return Article{Num: num, Heading: stripTags(heading), Title: stripTags(title), Level: lvl, Start: s.start}
 }
+
+// stripTags removes HTML tags (not a lone "<", as in "< 18 vjeç") from
+// heading text and tidies the spaces left.
+func stripTags(s string) string {
+	if !strings.ContainsRune(s, '<') {
+		return s
+	}
+	return strings.Join(strings.Fields(htmlTag.ReplaceAllString(s, " ")), " ")
+}
+
+var htmlTag = regexp.MustCompile(`<(?:/?[A-Za-z][^>]*|!--.*?--)>`)
 
 // titleBelow finds a title written on its own line under "Neni 5": the next
 // non-blank line, if it is a non-article heading, a bold line, or (when

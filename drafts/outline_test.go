@@ -302,3 +302,17 @@ func BenchmarkAssignIDs500(b *testing.B) {
 		}
 	}
 }
+
+func TestOutlineDropsRawHTML(t *testing.T) {
+	arts := ParseOutline("## Neni 1 – Qëllimi <img src=x onerror=alert(1)>\n\nTeksti.\n")
+	if len(arts) != 1 {
+		t.Fatalf("got %d articles", len(arts))
+	}
+	if arts[0].Heading != "Neni 1 – Qëllimi" || arts[0].Title != "Qëllimi" {
+		t.Fatalf("heading %q title %q: raw HTML must not reach the outline", arts[0].Heading, arts[0].Title)
+	}
+	arts = ParseOutline("## Neni 2 – Fëmijët < 18 vjeç\n")
+	if arts[0].Title != "Fëmijët < 18 vjeç" {
+		t.Fatalf("a lone < is text, got %q", arts[0].Title)
+	}
+}
