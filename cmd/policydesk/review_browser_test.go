@@ -177,6 +177,17 @@ func TestBrowserReviewFlow(t *testing.T) {
 	if u, _ := url.Parse(loc); u == nil || u.Path != docPath+"/rounds/2" {
 		t.Errorf("after commenting the browser is at %s", loc)
 	}
+	// The comment sits next to its words: they are marked in the redline.
+	marked, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]string](`(() => {
+		const m = document.querySelector("#redline mark.anchor");
+		return m ? {text: m.textContent, comment: m.getAttribute("data-comment")} : {text: "", comment: ""};
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if marked["text"] != reviewQuote || marked["comment"] != comment["id"] {
+		t.Errorf("the redline marks %q for %q, want %q for %q", marked["text"], marked["comment"], reviewQuote, comment["id"])
+	}
 	saveScreenshot(ctx, t, shots, "review-round-comment.png")
 
 	// The legal expert accepts and applies the suggestion.
