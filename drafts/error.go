@@ -82,3 +82,20 @@ func (e *ConflictError) Error() string {
 func (e *ConflictError) Unwrap() error {
 	return Errorf(EConflict, "Someone else saved version %d first; review the merge proposal and save again.", e.Head)
 }
+
+// Unavailable reports that a part the service depends on cannot be reached.
+// Callers see EUnavailable with message (ErrorCode, ErrorMessage find the
+// *Error first); the cause stays in Error() for the logs and for errors.Is.
+func Unavailable(message string, cause error) error {
+	return &unavailableError{public: Errorf(EUnavailable, "%s", message), cause: cause}
+}
+
+type unavailableError struct {
+	public *Error
+	cause  error
+}
+
+func (e *unavailableError) Error() string { return e.public.Message + ": " + e.cause.Error() }
+
+// Unwrap gives errors.As the *Error first and errors.Is the cause.
+func (e *unavailableError) Unwrap() []error { return []error{e.public, e.cause} }

@@ -122,8 +122,7 @@ func (ix *Index) fail(what string, err error) error {
 		switch {
 		case me.ErrCode == ms.CommunicationError, me.ErrCode == ms.TimeoutError,
 			me.ErrCode == ms.MaxRetriesExceeded, me.StatusCode >= 500:
-			return errors.Join(drafts.Errorf(drafts.EUnavailable, "The search server is unavailable."),
-				fmt.Errorf("meilisearch %s: %w", what, err))
+			return drafts.Unavailable("The search server is unavailable.", fmt.Errorf("meilisearch %s: %w", what, err))
 		}
 	}
 	return fmt.Errorf("meilisearch %s: %w", what, err)

@@ -2,6 +2,7 @@ package folder
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"syscall"
 
@@ -25,23 +26,8 @@ func notFound(key string) error {
 	return drafts.Errorf(drafts.ENotFound, "Attachment %q not found.", key)
 }
 
-// unavailableError is EUnavailable to the caller, with the file system's
-// reason kept for the logs.
-type unavailableError struct {
-	public *drafts.Error
-	cause  error
-}
-
+// unavailable is EUnavailable to the caller, with the file system's reason kept for
+// the logs.
 func unavailable(cause error) error {
-	return &unavailableError{
-		public: drafts.Errorf(drafts.EUnavailable, "The attachment store is unavailable; try again shortly."),
-		cause:  cause,
-	}
+	return drafts.Unavailable("The attachment store is unavailable; try again shortly.", fmt.Errorf("folder: %w", cause))
 }
-
-func (e *unavailableError) Error() string {
-	return "folder: attachment store unavailable: " + e.cause.Error()
-}
-
-// Unwrap gives errors.As the *drafts.Error first and errors.Is the cause.
-func (e *unavailableError) Unwrap() []error { return []error{e.public, e.cause} }

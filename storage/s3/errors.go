@@ -14,26 +14,11 @@ import (
 	"policydesk/drafts"
 )
 
-// unavailableError is EUnavailable to the caller, with the client's reason
-// kept for the logs.
-type unavailableError struct {
-	public *drafts.Error
-	cause  error
-}
-
+// unavailable is EUnavailable to the caller, with the client's reason kept for
+// the logs.
 func unavailable(cause error) error {
-	return &unavailableError{
-		public: drafts.Errorf(drafts.EUnavailable, "The attachment store is unavailable; try again shortly."),
-		cause:  cause,
-	}
+	return drafts.Unavailable("The attachment store is unavailable; try again shortly.", fmt.Errorf("s3: %w", cause))
 }
-
-func (e *unavailableError) Error() string {
-	return "s3: attachment store unavailable: " + e.cause.Error()
-}
-
-// Unwrap gives errors.As the *drafts.Error first and errors.Is the cause.
-func (e *unavailableError) Unwrap() []error { return []error{e.public, e.cause} }
 
 // serverDown lists the S3 codes of a server that is up but cannot serve, or
 // that this service cannot use (wrong keys): the store is unavailable either
