@@ -110,3 +110,27 @@ func decodeWithID(r *http.Request, in any, name string) (int64, error) {
 	}
 	return pathID(r, name)
 }
+
+// formFunc is a browser form action: it returns where to send the browser
+// next, or an error, which is shown as an error page.
+type formFunc func(r *http.Request) (redirect string, err error)
+
+// form adapts a formFunc: anonymous browsers go to the login page, the form
+// body is parsed (a body over the limit is a clear 413), and success is a
+// 303 to the returned URL.
+func (s *Server) form(f formFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !s.requireUser(w, r) {
+			return
+		}
+		to, err := "", formError(r)
+		if err == nil {
+			to, err = f(r)
+		}
+		if err != nil {
+			s.pageError(w, r, err)
+			return
+		}
+		http.Redirect(w, r, to, http.StatusSeeOther)
+	}
+}

@@ -23,9 +23,9 @@ func (s *Server) registerPages(r *mux.Router) {
 	r.HandleFunc("/documents/new", s.pageNewDocument).Methods(http.MethodGet)
 	r.HandleFunc("/documents/new", s.pageCreateDocument).Methods(http.MethodPost)
 	r.HandleFunc("/documents/{id}", s.pageDocument).Methods(http.MethodGet)
-	r.HandleFunc("/documents/{id}/settings", s.pageDocumentSettings).Methods(http.MethodPost)
-	r.HandleFunc("/documents/{id}/members", s.pageSetMember).Methods(http.MethodPost)
-	r.HandleFunc("/documents/{id}/members/{login}/remove", s.pageRemoveMember).Methods(http.MethodPost)
+	r.HandleFunc("/documents/{id}/settings", s.form(s.pageDocumentSettings)).Methods(http.MethodPost)
+	r.HandleFunc("/documents/{id}/members", s.form(s.pageSetMember)).Methods(http.MethodPost)
+	r.HandleFunc("/documents/{id}/members/{login}/remove", s.form(s.pageRemoveMember)).Methods(http.MethodPost)
 	r.HandleFunc("/documents/{id}/edit", s.pageEdit).Methods(http.MethodGet)
 	r.HandleFunc("/documents/{id}/edit", s.pageSave).Methods(http.MethodPost)
 	r.HandleFunc("/documents/{id}/versions/{n}", s.pageVersion).Methods(http.MethodGet)
@@ -238,17 +238,10 @@ func (s *Server) pageVersion(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "document", data)
 }
 
-func (s *Server) pageDocumentSettings(w http.ResponseWriter, r *http.Request) {
-	if !s.requireUser(w, r) {
-		return
-	}
+func (s *Server) pageDocumentSettings(r *http.Request) (string, error) {
 	id, err := pathID(r, "id")
-	if err == nil {
-		err = formError(r)
-	}
 	if err != nil {
-		s.pageError(w, r, err)
-		return
+		return "", err
 	}
 	var p drafts.DocumentPatch
 	for field, dst := range map[string]**string{"title": &p.Title, "status": &p.Status, "visibility": &p.Visibility} {
@@ -257,44 +250,24 @@ func (s *Server) pageDocumentSettings(w http.ResponseWriter, r *http.Request) {
 			*dst = &v
 		}
 	}
-	if _, err := s.Drafts.UpdateDocument(r.Context(), id, p); err != nil {
-		s.pageError(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/documents/"+strconv.FormatInt(id, 10)+"?notice=saved", http.StatusSeeOther)
+	_, err = s.Drafts.UpdateDocument(r.Context(), id, p)
+	return docURL(id) + "?notice=saved", err
 }
 
-func (s *Server) pageSetMember(w http.ResponseWriter, r *http.Request) {
-	if !s.requireUser(w, r) {
-		return
-	}
+func (s *Server) pageSetMember(r *http.Request) (string, error) {
 	id, err := pathID(r, "id")
-	if err == nil {
-		err = formError(r)
-	}
 	if err == nil {
 		_, err = s.Drafts.SetMember(r.Context(), id, strings.TrimSpace(r.PostFormValue("login")), r.PostFormValue("role"))
 	}
-	if err != nil {
-		s.pageError(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/documents/"+strconv.FormatInt(id, 10)+"#members", http.StatusSeeOther)
+	return docURL(id) + "#members", err
 }
 
-func (s *Server) pageRemoveMember(w http.ResponseWriter, r *http.Request) {
-	if !s.requireUser(w, r) {
-		return
-	}
+func (s *Server) pageRemoveMember(r *http.Request) (string, error) {
 	id, err := pathID(r, "id")
 	if err == nil {
 		err = s.Drafts.RemoveMember(r.Context(), id, mux.Vars(r)["login"])
 	}
-	if err != nil {
-		s.pageError(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/documents/"+strconv.FormatInt(id, 10)+"#members", http.StatusSeeOther)
+	return docURL(id) + "#members", err
 }
 
 func (s *Server) pageEdit(w http.ResponseWriter, r *http.Request) {

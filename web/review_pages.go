@@ -16,15 +16,15 @@ import (
 // registerReviewPages mounts the redline, rounds, comments and report pages.
 func (s *Server) registerReviewPages(r *mux.Router) {
 	r.HandleFunc("/documents/{id}/diff", s.pageDiff).Methods(http.MethodGet)
-	r.HandleFunc("/documents/{id}/rounds", s.pageOpenRound).Methods(http.MethodPost)
+	r.HandleFunc("/documents/{id}/rounds", s.form(s.pageOpenRound)).Methods(http.MethodPost)
 	r.HandleFunc("/documents/{id}/rounds/{r}", s.pageRound).Methods(http.MethodGet)
-	r.HandleFunc("/documents/{id}/rounds/{r}/close", s.pageCloseRound).Methods(http.MethodPost)
+	r.HandleFunc("/documents/{id}/rounds/{r}/close", s.form(s.pageCloseRound)).Methods(http.MethodPost)
 	r.HandleFunc("/documents/{id}/rounds/{r}/report", s.pageReport).Methods(http.MethodGet)
-	r.HandleFunc("/documents/{id}/comments", s.pageAddComment).Methods(http.MethodPost)
-	r.HandleFunc("/comments/{cid}/reply", s.pageReply).Methods(http.MethodPost)
-	r.HandleFunc("/comments/{cid}/decision", s.pageDecide).Methods(http.MethodPost)
-	r.HandleFunc("/comments/{cid}/resolve", s.pageResolve).Methods(http.MethodPost)
-	r.HandleFunc("/comments/{cid}/apply", s.pageApply).Methods(http.MethodPost)
+	r.HandleFunc("/documents/{id}/comments", s.form(s.pageAddComment)).Methods(http.MethodPost)
+	r.HandleFunc("/comments/{cid}/reply", s.form(s.commentAction(s.pageReply))).Methods(http.MethodPost)
+	r.HandleFunc("/comments/{cid}/decision", s.form(s.commentAction(s.pageDecide))).Methods(http.MethodPost)
+	r.HandleFunc("/comments/{cid}/resolve", s.form(s.commentAction(s.pageResolve))).Methods(http.MethodPost)
+	r.HandleFunc("/comments/{cid}/apply", s.form(s.pageApply)).Methods(http.MethodPost)
 }
 
 // articleComments groups comments by the article their anchor is in.
@@ -160,8 +160,9 @@ func (s *Server) pageRound(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// back redirects to the page the form came from, if it is on this site.
-func back(w http.ResponseWriter, r *http.Request, fallback, fragment string) {
+// backTo is the page the form came from (its "return" field), if that is on
+// this site, else fallback; with #fragment when given.
+func backTo(r *http.Request, fallback, fragment string) string {
 	to := r.PostFormValue("return")
 	if to == "" || !strings.HasPrefix(to, "/") || strings.HasPrefix(to, "//") || strings.HasPrefix(to, "/\\") {
 		to = fallback
@@ -169,44 +170,30 @@ func back(w http.ResponseWriter, r *http.Request, fallback, fragment string) {
 	if fragment != "" {
 		to += "#" + fragment
 	}
-	http.Redirect(w, r, to, http.StatusSeeOther)
+	return to
 }
 
 func docURL(id int64) string { return "/documents/" + strconv.FormatInt(id, 10) }
 
-func (s *Server) pageOpenRound(w http.ResponseWriter, r *http.Request) {
-	if !s.requireUser(w, r) {
-		return
-	}
+func (s *Server) pageOpenRound(r *http.Request) (string, error) {
 	id, err := pathID(r, "id")
-	if err == nil {
-		err = formError(r)
-	}
-	var round *review.Round
-	if err == nil {
-		version, _ := strconv.Atoi(r.PostFormValue("version"))
-		round, err = s.Review.OpenRound(r.Context(), id, r.PostFormValue("name"), version, r.PostFormValue("due"))
-	}
 	if err != nil {
-		s.pageError(w, r, err)
-		return
+		return "", err
 	}
-	http.Redirect(w, r, docURL(id)+"/rounds/"+strconv.Itoa(round.Number), http.StatusSeeOther)
+	version, _ := strconv.Atoi(r.PostFormValue("version"))
+	round, err := s.Review.OpenRound(r.Context(), id, r.PostFormValue("name"), version, r.PostFormValue("due"))
+	if err != nil {
+		return "", err
+	}
+	return docURL(id) + "/rounds/" + strconv.Itoa(round.Number), nil
 }
 
-func (s *Server) pageCloseRound(w http.ResponseWriter, r *http.Request) {
-	if !s.requireUser(w, r) {
-		return
-	}
+func (s *Server) pageCloseRound(r *http.Request) (string, error) {
 	id, n, err := s.roundParams(r)
 	if err == nil {
 		_, err = s.Review.CloseRound(r.Context(), id, n)
 	}
-	if err != nil {
-		s.pageError(w, r, err)
-		return
-	}
-	http.Redirect(w, r, docURL(id)+"#rounds", http.StatusSeeOther)
+	return docURL(id) + "#rounds", err
 }
 
 func (s *Server) pageReport(w http.ResponseWriter, r *http.Request) {
@@ -230,17 +217,10 @@ func (s *Server) pageReport(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "report", map[string]any{"Title": "Consultation report: " + rep.Document.Title, "Report": rep})
 }
 
-func (s *Server) pageAddComment(w http.ResponseWriter, r *http.Request) {
-	if !s.requireUser(w, r) {
-		return
-	}
+func (s *Server) pageAddComment(r *http.Request) (string, error) {
 	id, err := pathID(r, "id")
-	if err == nil {
-		err = formError(r)
-	}
 	if err != nil {
-		s.pageError(w, r, err)
-		return
+		return "", err
 	}
 	in := review.NewComment{Quote: r.PostFormValue("quote"), Prefix: r.PostFormValue("prefix"), Suffix: r.PostFormValue("suffix"),
 		Body: r.PostFormValue("body")}
@@ -251,80 +231,49 @@ func (s *Server) pageAddComment(w http.ResponseWriter, r *http.Request) {
 	}
 	c, err := s.Review.AddComment(r.Context(), id, in)
 	if err != nil {
-		s.pageError(w, r, err)
-		return
+		return "", err
 	}
-	back(w, r, docURL(id)+"/diff", "comment-"+strconv.FormatInt(c.ID, 10))
+	return backTo(r, docURL(id)+"/diff", "comment-"+strconv.FormatInt(c.ID, 10)), nil
 }
 
-func (s *Server) commentForm(w http.ResponseWriter, r *http.Request) (int64, bool) {
-	if !s.requireUser(w, r) {
-		return 0, false
+// commentAction runs act on the comment named in the route and returns the
+// browser to the page it came from, at that comment.
+func (s *Server) commentAction(act func(r *http.Request, cid int64) error) formFunc {
+	return func(r *http.Request) (string, error) {
+		cid, err := pathID(r, "cid")
+		if err == nil {
+			err = act(r, cid)
+		}
+		return backTo(r, "/documents", "comment-"+strconv.FormatInt(cid, 10)), err
 	}
-	cid, err := pathID(r, "cid")
-	if err == nil {
-		err = formError(r)
-	}
-	if err != nil {
-		s.pageError(w, r, err)
-		return 0, false
-	}
-	return cid, true
 }
 
-func (s *Server) pageReply(w http.ResponseWriter, r *http.Request) {
-	cid, ok := s.commentForm(w, r)
-	if !ok {
-		return
-	}
-	if _, err := s.Review.Reply(r.Context(), cid, r.PostFormValue("body")); err != nil {
-		s.pageError(w, r, err)
-		return
-	}
-	back(w, r, "/documents", "comment-"+strconv.FormatInt(cid, 10))
+func (s *Server) pageReply(r *http.Request, cid int64) error {
+	_, err := s.Review.Reply(r.Context(), cid, r.PostFormValue("body"))
+	return err
 }
 
-func (s *Server) pageDecide(w http.ResponseWriter, r *http.Request) {
-	cid, ok := s.commentForm(w, r)
-	if !ok {
-		return
-	}
-	if _, err := s.Review.Decide(r.Context(), cid, r.PostFormValue("decision"), r.PostFormValue("reason")); err != nil {
-		s.pageError(w, r, err)
-		return
-	}
-	back(w, r, "/documents", "comment-"+strconv.FormatInt(cid, 10))
+func (s *Server) pageDecide(r *http.Request, cid int64) error {
+	_, err := s.Review.Decide(r.Context(), cid, r.PostFormValue("decision"), r.PostFormValue("reason"))
+	return err
 }
 
-func (s *Server) pageResolve(w http.ResponseWriter, r *http.Request) {
-	cid, ok := s.commentForm(w, r)
-	if !ok {
-		return
-	}
-	if _, err := s.Review.Resolve(r.Context(), cid, r.PostFormValue("resolved") != "0"); err != nil {
-		s.pageError(w, r, err)
-		return
-	}
-	back(w, r, "/documents", "comment-"+strconv.FormatInt(cid, 10))
+func (s *Server) pageResolve(r *http.Request, cid int64) error {
+	_, err := s.Review.Resolve(r.Context(), cid, r.PostFormValue("resolved") != "0")
+	return err
 }
 
 // pageApply applies a suggestion and shows the new version's redline.
-func (s *Server) pageApply(w http.ResponseWriter, r *http.Request) {
-	cid, ok := s.commentForm(w, r)
-	if !ok {
-		return
+func (s *Server) pageApply(r *http.Request) (string, error) {
+	cid, err := pathID(r, "cid")
+	if err != nil {
+		return "", err
 	}
 	base, _ := strconv.Atoi(r.PostFormValue("base"))
 	v, err := s.Review.Apply(r.Context(), cid, base)
 	if err != nil {
-		s.pageError(w, r, err)
-		return
-	}
-	c, err := s.Review.Store.FindComment(r.Context(), cid)
-	if err != nil {
-		s.pageError(w, r, err)
-		return
+		return "", err
 	}
 	q := url.Values{"from": {strconv.Itoa(v.Number - 1)}, "to": {strconv.Itoa(v.Number)}}
-	http.Redirect(w, r, docURL(c.DocumentID)+"/diff?"+q.Encode(), http.StatusSeeOther)
+	return docURL(v.DocumentID) + "/diff?" + q.Encode(), nil
 }
