@@ -7,23 +7,18 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"mime"
 	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
 	"net/textproto"
 	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"golang.org/x/crypto/bcrypt"
 	"golang.org/x/net/html"
 
 	"policydesk/drafts"
-	"policydesk/review"
 	"policydesk/storage/folder"
 	"policydesk/storage/sqlite"
 	"policydesk/web"
@@ -42,33 +37,16 @@ type attEnv struct {
 // maxBytes 0 leaves the service's default.
 func newAttachmentEnv(t *testing.T, maxBytes int64) *attEnv {
 	t.Helper()
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "policydesk.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	svc := drafts.NewService(db, db, drafts.NewRenderer(512))
-	svc.BcryptCost = bcrypt.MinCost
-	if _, err := svc.Bootstrap(ctx, adminPassword); err != nil {
-		t.Fatal(err)
-	}
 	blobs, err := folder.Open(filepath.Join(t.TempDir(), "blobs"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := web.NewServer(svc, review.NewService(svc, db), slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	att := &drafts.Attachments{Drafts: svc, Store: db, Blobs: blobs, MaxBytes: maxBytes}
-	s.Attachments = att
-	s.Checks["database"] = db.Ping
-	s.Checks["blobs"] = blobs.Ping
-	srv := httptest.NewServer(s)
-	t.Cleanup(srv.Close)
-	e := &env{t: t, srv: srv, db: db, svc: svc}
-	e.admin = e.login("admin", adminPassword)
+	var att *drafts.Attachments
+	e := newEnv(t, func(s *web.Server, db *sqlite.DB, svc *drafts.Service) {
+		att = &drafts.Attachments{Drafts: svc, Store: db, Blobs: blobs, MaxBytes: maxBytes}
+		s.Attachments = att
+		s.Checks["blobs"] = blobs.Ping
+	})
 	return &attEnv{env: e, blobs: blobs, att: att}
 }
 

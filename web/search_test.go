@@ -3,10 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"maps"
-	"net/http/httptest"
 	"net/url"
 	"path/filepath"
 	"strconv"
@@ -14,11 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/crypto/bcrypt"
 	"golang.org/x/net/html"
 
 	"policydesk/drafts"
-	"policydesk/review"
 	"policydesk/search"
 	"policydesk/search/bleve"
 	"policydesk/storage/sqlite"
@@ -34,35 +29,18 @@ type searchEnv struct {
 
 func newSearchEnv(t *testing.T) *searchEnv {
 	t.Helper()
-	ctx := context.Background()
-	dir := t.TempDir()
-	db, err := sqlite.Open(ctx, filepath.Join(dir, "policydesk.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	svc := drafts.NewService(db, db, drafts.NewRenderer(512))
-	svc.BcryptCost = bcrypt.MinCost
-	if _, err := svc.Bootstrap(ctx, adminPassword); err != nil {
-		t.Fatal(err)
-	}
-	s, err := web.NewServer(svc, review.NewService(svc, db), slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.Checks["database"] = db.Ping
-	index, err := bleve.Open(filepath.Join(dir, "search", "index-1"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { index.Close() })
-	s.Search = &search.Service{Index: index, Outbox: db}
-	srv := httptest.NewServer(s)
-	t.Cleanup(srv.Close)
-	e := &env{t: t, srv: srv, db: db, svc: svc}
-	e.admin = e.login("admin", adminPassword)
-	lib := &search.Library{Docs: db, Comments: db, Attachments: db, IDs: db.DocumentIDs}
-	return &searchEnv{env: e, indexer: &search.Indexer{Index: index, Outbox: db, Source: lib}}
+	var indexer *search.Indexer
+	e := newEnv(t, func(s *web.Server, db *sqlite.DB, _ *drafts.Service) {
+		index, err := bleve.Open(filepath.Join(t.TempDir(), "search", "index-1"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { index.Close() })
+		s.Search = &search.Service{Index: index, Outbox: db}
+		lib := &search.Library{Docs: db, Comments: db, Attachments: db, IDs: db.DocumentIDs}
+		indexer = &search.Indexer{Index: index, Outbox: db, Source: lib}
+	})
+	return &searchEnv{env: e, indexer: indexer}
 }
 
 // drain indexes every change made so far.

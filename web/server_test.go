@@ -38,7 +38,9 @@ type env struct {
 	admin string
 }
 
-func newEnv(t *testing.T) *env {
+// newEnv starts a server over a fresh SQLite file with an admin logged in;
+// each wire function may add parts (attachments, search) before it starts.
+func newEnv(t *testing.T, wire ...func(s *web.Server, db *sqlite.DB, svc *drafts.Service)) *env {
 	t.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "policydesk.db"))
@@ -56,6 +58,9 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	s.Checks["database"] = db.Ping
+	for _, w := range wire {
+		w(s, db, svc)
+	}
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
 	e := &env{t: t, srv: srv, db: db, svc: svc}
