@@ -19,7 +19,6 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -39,57 +38,6 @@ import (
 func s3Env(cfg s3.Config) []string {
 	return []string{"POLICYDESK_S3_ENDPOINT=" + cfg.Endpoint, "POLICYDESK_S3_ACCESS_KEY=" + cfg.AccessKey,
 		"POLICYDESK_S3_SECRET_KEY=" + cfg.SecretKey, "POLICYDESK_S3_BUCKET=" + cfg.Bucket}
-}
-
-// launchWith is launch with extra environment variables.
-func launchWith(bin, dataDir string, extra []string) (*testServer, error) {
-	addr, err := freeLoopbackAddr()
-	if err != nil {
-		return nil, err
-	}
-	s := &testServer{URL: "http://" + addr, DataDir: dataDir, logs: &lockedBuffer{}, done: make(chan struct{})}
-	s.cmd = exec.Command(bin, "serve")
-	s.cmd.Env = append(serverEnv(addr, dataDir), extra...)
-	s.cmd.Stdout, s.cmd.Stderr = s.logs, s.logs
-	if err := s.cmd.Start(); err != nil {
-		return nil, err
-	}
-	go func() {
-		s.waitErr = s.cmd.Wait()
-		close(s.done)
-	}()
-	if err := s.waitHealthy(30 * time.Second); err != nil {
-		s.cmd.Process.Kill()
-		<-s.done
-		return nil, fmt.Errorf("%w\n%s", err, s.logs.String())
-	}
-	return s, nil
-}
-
-// startServerWith is startServer with extra environment variables.
-func startServerWith(tb testing.TB, extra ...string) *testServer {
-	tb.Helper()
-	bin := policydeskBinary(tb)
-	dataDir := tb.TempDir()
-	var lastErr error
-	for attempt := 0; attempt < 3; attempt++ {
-		s, err := launchWith(bin, dataDir, extra)
-		if err == nil {
-			tb.Cleanup(func() {
-				s.Stop(tb)
-				if tb.Failed() {
-					tb.Logf("server log (%s):\n%s", s.URL, s.logs.String())
-				}
-			})
-			return s
-		}
-		lastErr = err
-		if !strings.Contains(err.Error(), "address already in use") {
-			break
-		}
-	}
-	tb.Fatalf("starting policydesk: %v", lastErr)
-	return nil
 }
 
 type uploadedJSON struct {
@@ -218,7 +166,7 @@ func browserGet(tb testing.TB, base, path string) (int, string) {
 
 func TestAttachmentsMinIOOutage(t *testing.T) {
 	cfg, stop, restart := s3test.StartMinIO(t)
-	srv := startServerWith(t, s3Env(cfg)...)
+	srv := startServer(t, "", s3Env(cfg)...)
 	admin := longClient(t, srv.URL)
 	doc := admin.createDocument(t, "Memorandum me shtojca", "Neni 1\n\nTeksti i parë.")
 	ctx := t.Context()
@@ -397,7 +345,7 @@ func TestAttachmentMemory(t *testing.T) {
 	const size = 200 << 20
 	const budget = 64 << 20
 	cfg, _, _ := s3test.StartMinIO(t)
-	srv := startServerWith(t, append(s3Env(cfg), "POLICYDESK_MAX_UPLOAD_BYTES="+strconv.Itoa(300<<20))...)
+	srv := startServer(t, "", append(s3Env(cfg), "POLICYDESK_MAX_UPLOAD_BYTES="+strconv.Itoa(300<<20))...)
 	pid := srv.cmd.Process.Pid
 	admin := longClient(t, srv.URL)
 	doc := admin.createDocument(t, "Skanime", "Neni 1\n\nTekst.")
@@ -490,7 +438,7 @@ func attachmentBenchFixture(b *testing.B) *attBenchFixture {
 		}
 		runAtExit(func() error { m.Stop(); return nil })
 		cfg := m.Config(s3test.NewBucketName())
-		srv, err := launchWith(pd, filepath.Join(dir, "data"), append(s3Env(cfg), "POLICYDESK_MAX_UPLOAD_BYTES="+strconv.Itoa(300<<20)))
+		srv, err := launch(pd, filepath.Join(dir, "data"), append(s3Env(cfg), "POLICYDESK_MAX_UPLOAD_BYTES="+strconv.Itoa(300<<20))...)
 		if err != nil {
 			attBenchErr = err
 			return

@@ -134,9 +134,9 @@ type testServer struct {
 }
 
 // startServer runs the binary on a free loopback port with dataDir ("" for a
-// fresh temporary one) and waits until /healthz answers. The cleanup stops it
+// fresh temporary one) and extraEnv, and waits until /healthz answers. The cleanup stops it
 // with SIGTERM and fails the test unless it exits 0.
-func startServer(tb testing.TB, dataDir string) *testServer {
+func startServer(tb testing.TB, dataDir string, extraEnv ...string) *testServer {
 	tb.Helper()
 	bin := policydeskBinary(tb)
 	if dataDir == "" {
@@ -144,7 +144,7 @@ func startServer(tb testing.TB, dataDir string) *testServer {
 	}
 	var lastErr error
 	for attempt := 0; attempt < 3; attempt++ {
-		s, err := launch(bin, dataDir)
+		s, err := launch(bin, dataDir, extraEnv...)
 		if err == nil {
 			tb.Cleanup(func() {
 				s.Stop(tb)
@@ -174,14 +174,15 @@ func freeLoopbackAddr() (string, error) {
 	return ln.Addr().String(), nil
 }
 
-func launch(bin, dataDir string) (*testServer, error) {
+// launch starts the binary with the server's environment plus extraEnv.
+func launch(bin, dataDir string, extraEnv ...string) (*testServer, error) {
 	addr, err := freeLoopbackAddr()
 	if err != nil {
 		return nil, err
 	}
 	s := &testServer{URL: "http://" + addr, DataDir: dataDir, logs: &lockedBuffer{}, done: make(chan struct{})}
 	s.cmd = exec.Command(bin, "serve")
-	s.cmd.Env = serverEnv(addr, dataDir)
+	s.cmd.Env = append(serverEnv(addr, dataDir), extraEnv...)
 	s.cmd.Stdout, s.cmd.Stderr = s.logs, s.logs
 	if err := s.cmd.Start(); err != nil {
 		return nil, err
