@@ -48,33 +48,38 @@ func fold(s, dj string) string {
 	if isPlainASCII(s) {
 		return s
 	}
-	var b strings.Builder
-	b.Grow(len(s))
-	ascii := true
+	b := make([]byte, 0, len(s))
+	marks := false
 	for _, r := range s {
-		r = unicode.ToLower(r)
-		switch {
-		case r < utf8.RuneSelf:
-			b.WriteRune(r)
-		case isDj(r):
-			b.WriteString(dj)
-		case r == 'ł':
-			b.WriteByte('l')
-		case r < rune(len(latinFold)) && latinFold[r] != "":
-			b.WriteString(latinFold[r]) // ë, ç, č, š, ž... without decomposing
-		default:
-			if t, ok := cyrillic[r]; ok {
-				b.WriteString(t)
-				continue
-			}
-			b.WriteRune(r)
-			ascii = false
-		}
+		var m bool
+		b, m = appendFoldRune(b, r, dj)
+		marks = marks || m
 	}
-	if ascii {
-		return b.String()
+	if marks {
+		return dropMarks(string(b))
 	}
-	return dropMarks(b.String())
+	return string(b)
+}
+
+// appendFoldRune appends the folded form of r to b. It reports whether r
+// was appended unchanged for lack of a table entry, in which case the
+// result still needs dropMarks.
+func appendFoldRune(b []byte, r rune, dj string) ([]byte, bool) {
+	r = unicode.ToLower(r)
+	switch {
+	case r < utf8.RuneSelf:
+		return append(b, byte(r)), false
+	case isDj(r):
+		return append(b, dj...), false
+	case r == 'ł':
+		return append(b, 'l'), false
+	case r < rune(len(latinFold)) && latinFold[r] != "":
+		return append(b, latinFold[r]...), false // ë, ç, č, š, ž... without decomposing
+	}
+	if t, ok := cyrillic[r]; ok {
+		return append(b, t...), false
+	}
+	return utf8.AppendRune(b, r), true
 }
 
 // latinFold maps the accented letters of Latin-1 and Latin Extended-A

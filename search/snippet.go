@@ -15,7 +15,11 @@ import (
 // allowance (Damerau–Levenshtein, see Typos). With no match the snippet is the
 // start of the text.
 func Snippet(text, q string, maxRunes int) string {
-	s, _ := snippet(text, Terms(q), maxRunes)
+	var match WordMatcher
+	if terms := Terms(q); len(terms) > 0 {
+		match = newMatcher(terms).matchesFolded
+	}
+	s, _ := snippet(text, match, maxRunes)
 	return s
 }
 
@@ -24,12 +28,27 @@ func Snippet(text, q string, maxRunes int) string {
 // when none matches.
 func BestSnippet(q string, maxRunes int, texts ...string) string {
 	terms := Terms(q)
+	if len(terms) == 0 {
+		return BestSnippetMatching(nil, maxRunes, texts...)
+	}
+	return BestSnippetMatching(newMatcher(terms).matchesFolded, maxRunes, texts...)
+}
+
+// WordMatcher reports whether a text word, folded (see FoldVariants),
+// matches the query; the slice is valid only during the call. An engine
+// that has resolved the query words to its index terms matches with those,
+// so that the marks agree with its hits.
+type WordMatcher func(folded []byte) bool
+
+// BestSnippetMatching is BestSnippet with the matching words told by match;
+// a nil match marks nothing.
+func BestSnippetMatching(match WordMatcher, maxRunes int, texts ...string) string {
 	first := ""
 	for _, t := range texts {
 		if strings.TrimSpace(t) == "" {
 			continue
 		}
-		s, n := snippet(t, terms, maxRunes)
+		s, n := snippet(t, match, maxRunes)
 		if n > 0 {
 			return s
 		}
@@ -42,15 +61,17 @@ func BestSnippet(q string, maxRunes int, texts ...string) string {
 
 type span struct{ start, end int } // rune offsets, end exclusive
 
-func snippet(text string, terms []Term, maxRunes int) (string, int) {
+func snippet(text string, match WordMatcher, maxRunes int) (string, int) {
 	if maxRunes <= 0 {
 		maxRunes = SnippetRunes
 	}
 	runes := []rune(readable(text))
 	var matches []span
-	if len(terms) > 0 {
+	if match != nil {
+		var buf []byte
 		for _, w := range words(runes) {
-			if matchesAny(string(runes[w.start:w.end]), terms) {
+			var ok bool
+			if buf, ok = matchesWord(buf, runes[w.start:w.end], match); ok {
 				matches = append(matches, w)
 			}
 		}
@@ -157,16 +178,90 @@ func writeText(b *strings.Builder, runes []rune) {
 	b.WriteString(html.EscapeString(plain.String()))
 }
 
-// matchesAny reports whether the text word matches one of the query terms.
-func matchesAny(word string, terms []Term) bool {
-	wv := FoldVariants(word)
+// matcher tells which text words match a query's terms, reusing its
+// buffers from word to word: a snippet tests every word of the text.
+type matcher struct {
+	terms   []matchTerm
+	word    []rune
+	scratch []int
+}
+
+type matchTerm struct {
+	s      string
+	r      []rune
+	typos  int
+	prefix bool
+}
+
+func newMatcher(terms []Term) *matcher {
+	m := &matcher{}
 	for _, t := range terms {
-		for _, tv := range t.Variants {
-			for _, w := range wv {
-				if MatchTerm(w, tv, t.Prefix) {
-					return true
-				}
+		for _, v := range t.Variants {
+			r := []rune(v)
+			m.terms = append(m.terms, matchTerm{s: v, r: r, typos: Typos(len(r)), prefix: t.Prefix})
+		}
+	}
+	return m
+}
+
+// matchesWord reports whether match accepts one of the word's folded forms
+// (see FoldVariants), folding into buf, which it returns for reuse.
+func matchesWord(buf []byte, word []rune, match WordMatcher) ([]byte, bool) {
+	for _, dj := range [...]string{"dj", "d"} {
+		buf = buf[:0]
+		marks, hasDj := false, false
+		for _, r := range word {
+			var m bool
+			buf, m = appendFoldRune(buf, r, dj)
+			marks = marks || m
+			hasDj = hasDj || isDj(unicode.ToLower(r))
+		}
+		folded := buf
+		if marks {
+			folded = []byte(dropMarks(string(buf)))
+		}
+		if match(folded) {
+			return buf, true
+		}
+		if !hasDj {
+			break
+		}
+	}
+	return buf, false
+}
+
+// matchesFolded reports whether the folded word matches one of the terms.
+func (m *matcher) matchesFolded(w []byte) bool {
+	n := -1
+	var wr []rune
+	for i := range m.terms {
+		t := &m.terms[i]
+		if string(w) == t.s || (t.prefix && len(w) >= len(t.s) && string(w[:len(t.s)]) == t.s) {
+			return true
+		}
+		if t.typos == 0 {
+			continue
+		}
+		if n < 0 {
+			n = utf8.RuneCount(w)
+		}
+		if abs(n-len(t.r)) > t.typos {
+			continue
+		}
+		if wr == nil {
+			m.word = m.word[:0]
+			for rest := w; len(rest) > 0; {
+				r, size := utf8.DecodeRune(rest)
+				m.word = append(m.word, r)
+				rest = rest[size:]
 			}
+			wr = m.word
+		}
+		if need := 3 * (len(t.r) + 1); cap(m.scratch) < need {
+			m.scratch = make([]int, need)
+		}
+		if distanceAtMost(wr, t.r, t.typos, m.scratch) {
+			return true
 		}
 	}
 	return false
@@ -179,18 +274,25 @@ func MatchTerm(word, term string, prefix bool) bool {
 		return true
 	}
 	k := Typos(utf8.RuneCountInString(term))
-	return k > 0 && distanceAtMost([]rune(word), []rune(term), k)
+	return k > 0 && distanceAtMost([]rune(word), []rune(term), k, nil)
 }
 
 // distanceAtMost reports whether the optimal-string-alignment
-// Damerau–Levenshtein distance between a and b is at most k.
-func distanceAtMost(a, b []rune, k int) bool {
+// Damerau–Levenshtein distance between a and b is at most k. scratch, if it
+// holds 3*(len(b)+1) ints, saves the allocations.
+func distanceAtMost(a, b []rune, k int, scratch []int) bool {
 	if abs(len(a)-len(b)) > k {
 		return false
 	}
-	prev2 := make([]int, len(b)+1)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
+	w := len(b) + 1
+	if cap(scratch) < 3*w {
+		scratch = make([]int, 3*w)
+	}
+	scratch = scratch[:3*w]
+	prev2, prev, cur := scratch[:w], scratch[w:2*w], scratch[2*w:]
+	for j := range prev2 {
+		prev2[j] = 0
+	}
 	for j := range prev {
 		prev[j] = j
 	}

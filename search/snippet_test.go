@@ -51,3 +51,13 @@ func TestBestSnippet(t *testing.T) {
 		t.Errorf("BestSnippet without match = %q", got)
 	}
 }
+
+// BenchmarkSnippet is one hit's snippet: an article of about 160 words,
+// most with diacritics, searched for two words and a prefix.
+func BenchmarkSnippet(b *testing.B) {
+	article := strings.Repeat("Qendrat ditore për fëmijët me aftësi të kufizuara ofrojnë shërbime të kujdesit, "+
+		"rehabilitimit dhe arsimit; komuna përcakton kriteret dhe stafin e kualifikuar. ", 8)
+	for b.Loop() {
+		BestSnippet("femijet kujdesit kualif", SnippetRunes, article, "Neni 4 Shërbimet", "Rregullore")
+	}
+}
