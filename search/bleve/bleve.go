@@ -66,7 +66,11 @@ var storedFields = []string{fType, fDocumentID, fTitle, fKind, fStatus, fLanguag
 
 // Index is a search.Index on a local bleve index. Safe for concurrent use.
 type Index struct {
-	idx       bleve.Index
+	idx bleve.Index
+	// mu is held for reading while a search works on a snapshot and for
+	// writing by Close; closed is set under it.
+	mu        sync.RWMutex
+	closed    bool
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -76,7 +80,7 @@ var _ search.Index = (*Index)(nil)
 // Open opens the index in dir, creating it if dir holds none.
 func Open(dir string) (*Index, error) {
 	if _, err := os.Stat(filepath.Join(dir, "index_meta.json")); err == nil {
-		idx, err := bleve.Open(dir)
+		idx, err := bleve.OpenUsing(dir, runtimeConfig())
 		if err != nil {
 			return nil, fmt.Errorf("open search index %s: %w", dir, err)
 		}
@@ -90,7 +94,7 @@ func Open(dir string) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	idx, err := bleve.New(dir, m)
+	idx, err := bleve.NewUsing(dir, m, scorch.Name, scorch.Name, runtimeConfig())
 	if err != nil {
 		return nil, fmt.Errorf("create search index %s: %w", dir, err)
 	}
@@ -99,6 +103,20 @@ func Open(dir string) (*Index, error) {
 		return nil, fmt.Errorf("create search index %s: %w", dir, err)
 	}
 	return &Index{idx: idx}, nil
+}
+
+// runtimeConfig tunes scorch's merger for a read-mostly index: a query
+// pays per segment (dictionary walks for typos and prefixes, postings
+// lookups), so at most two segments are left per size tier instead of
+// ten. The price is more merging, which the few writes of drafting (one
+// batch per save) easily afford.
+func runtimeConfig() map[string]interface{} {
+	return map[string]interface{}{
+		"scorchMergePlanOptions": map[string]interface{}{
+			"MaxSegmentsPerTier":   2,
+			"SegmentsPerMergeTask": 10,
+		},
+	}
 }
 
 // newMapping is lean: keyword fields for filters, one doc-values field for
@@ -298,7 +316,12 @@ func (ix *Index) Ping(ctx context.Context) error {
 
 // Close closes the index; later calls return the first result.
 func (ix *Index) Close() error {
-	ix.closeOnce.Do(func() { ix.closeErr = ix.idx.Close() })
+	ix.closeOnce.Do(func() {
+		ix.mu.Lock()
+		defer ix.mu.Unlock()
+		ix.closed = true
+		ix.closeErr = ix.idx.Close()
+	})
 	return ix.closeErr
 }
 

@@ -1,0 +1,227 @@
+package bleve
+
+import (
+	"context"
+	"maps"
+	"math"
+	"slices"
+	"strings"
+	"testing"
+
+	"policydesk/search"
+	"policydesk/search/searchtest"
+)
+
+// TestNormFromFieldLength checks that the table-driven norm agrees with
+// the segment's own Norm for every posting of the test corpus.
+func TestNormFromFieldLength(t *testing.T) {
+	ix := mustOpen(t)
+	if err := ix.Upsert(context.Background(), searchtest.Corpus()); err != nil {
+		t.Fatal(err)
+	}
+	snap, release, err := ix.snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	checked := 0
+	for _, ss := range snap.Segments() {
+		d, err := ss.Segment().Dictionary(fAll)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, term := range []string{"femijeve", "qendrave", "zakon", "neni", "rregullore"} {
+			pl, err := d.PostingsList([]byte(term), nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			it := pl.Iterator(true, true, false, nil)
+			for p, err := it.Next(); p != nil || err != nil; p, err = it.Next() {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got, want := float64(norm(p)), p.Norm(); math.Abs(got-want) > 1e-6 {
+					t.Fatalf("norm(%s) = %v, Norm() = %v", term, got, want)
+				}
+				checked++
+			}
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no postings checked")
+	}
+}
+
+// levenshtein is the plain edit distance, as bleve's fuzzy dictionary
+// walks count it.
+func levenshtein(a, b []rune) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// bruteForce decides by reading every entry what Search must count: the
+// entries the caller may read that pass the filters and in which every
+// query word occurs as typed, within its typos, or (the last) as a prefix.
+// exact reports whether every word occurs as typed.
+func bruteForce(e search.Entry, q search.Query) (match, exact bool) {
+	if (q.Kind != "" && e.Kind != q.Kind) || (q.Status != "" && e.Status != q.Status) ||
+		(q.Language != "" && e.Language != q.Language) || (q.Year != 0 && e.Year != q.Year) {
+		return false, false
+	}
+	if !q.All && !(q.Internal && e.Visibility == "internal") && !slices.Contains(e.Readers, q.UserID) {
+		return false, false
+	}
+	words := map[string]bool{}
+	for _, w := range search.Words(e.Title + "\n" + e.Heading + "\n" + e.Text) {
+		for _, v := range search.FoldVariants(w) {
+			words[v] = true
+		}
+	}
+	exact = true
+	for _, t := range search.Terms(q.Q) {
+		found, foundExact := false, false
+		for _, v := range t.Variants {
+			foundExact = foundExact || words[v]
+			for w := range words {
+				if w == v || (t.Prefix && len([]rune(v)) >= minPrefixRunes && strings.HasPrefix(w, v)) ||
+					levenshtein([]rune(w), []rune(v)) <= search.Typos(len([]rune(v))) {
+					found = true
+				}
+			}
+		}
+		if !found {
+			return false, false
+		}
+		exact = exact && foundExact
+	}
+	return true, exact
+}
+
+// TestSearchAgreesWithBruteForce checks totals, facets, the exact bucket
+// and paging on 2,000 generated entries spread over several segments, some
+// replaced and some deleted, against a reading of every entry.
+func TestSearchAgreesWithBruteForce(t *testing.T) {
+	ctx := context.Background()
+	ix := mustOpen(t)
+	entries := generate(2000, 3)
+	for i := 0; i < len(entries); i += 250 { // one segment per batch
+		if err := ix.Upsert(ctx, entries[i:i+250]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Replace every seventh entry with new text and delete every
+	// eleventh: the old versions stay in their segments, marked deleted.
+	live := map[string]search.Entry{}
+	for _, e := range entries {
+		live[e.ID] = e
+	}
+	var changed []search.Entry
+	var deleted []string
+	for i, e := range entries {
+		switch {
+		case i%11 == 0:
+			deleted = append(deleted, e.ID)
+			delete(live, e.ID)
+		case i%7 == 0:
+			e.Text = entries[(i+1000)%len(entries)].Text
+			e.Year = 2019
+			changed = append(changed, e)
+			live[e.ID] = e
+		}
+	}
+	if err := ix.Upsert(ctx, changed); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Delete(ctx, deleted); err != nil {
+		t.Fatal(err)
+	}
+
+	queries := realisticQueries(entries, 60)
+	queries = append(queries, fixedQueries...)
+	queries = append(queries, search.Query{Q: "", All: true}, search.Query{Q: "", UserID: 3},
+		search.Query{Q: "", Year: 2019, Internal: true})
+	for _, q := range queries {
+		var want, wantExact int
+		wantFacets := map[string]map[string]int{}
+		for _, e := range live {
+			m, ex := bruteForce(e, q)
+			if !m {
+				continue
+			}
+			want++
+			if ex {
+				wantExact++
+			}
+			for f, v := range map[string]string{search.FacetKind: e.Kind, search.FacetStatus: e.Status,
+				search.FacetLanguage: e.Language, search.FacetYear: yearString(e.Year)} {
+				if wantFacets[f] == nil {
+					wantFacets[f] = map[string]int{}
+				}
+				wantFacets[f][v]++
+			}
+		}
+		q.Limit = 100
+		res, err := ix.Search(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total != want {
+			t.Errorf("%+v: total %d, brute force %d", q, res.Total, want)
+			continue
+		}
+		for f, counts := range res.Facets {
+			if len(counts) == 0 && len(wantFacets[f]) == 0 {
+				continue
+			}
+			if !maps.Equal(counts, wantFacets[f]) {
+				t.Errorf("%q: facet %s = %v, brute force %v", q.Q, f, counts, wantFacets[f])
+			}
+		}
+		// Hits: live entries, the exact bucket first, no repeats.
+		seen := map[string]bool{}
+		for i, h := range res.Hits {
+			e, ok := live[h.ID]
+			if !ok || seen[h.ID] {
+				t.Fatalf("%q: hit %s deleted or repeated", q.Q, h.ID)
+			}
+			seen[h.ID] = true
+			if _, ex := bruteForce(e, q); ex != (i < wantExact) && q.Q != "" {
+				t.Errorf("%q: hit %d (%s) exact=%v with %d exact entries", q.Q, i, h.ID, ex, wantExact)
+			}
+			if h.Year != e.Year {
+				t.Errorf("%q: hit %s year %d, entry %d (stale version)", q.Q, h.ID, h.Year, e.Year)
+			}
+		}
+		if len(res.Hits) != min(want, 100) {
+			t.Errorf("%q: %d hits of %d", q.Q, len(res.Hits), want)
+		}
+		// Pages of 20 are the slices of the page of 100.
+		for offset := 0; offset < min(want, 100); offset += 20 {
+			q.Limit, q.Offset = 20, offset
+			page, err := ix.Search(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, h := range page.Hits {
+				if h.ID != res.Hits[offset+i].ID {
+					t.Fatalf("%q: page at %d, hit %d = %s, want %s", q.Q, offset, i, h.ID, res.Hits[offset+i].ID)
+				}
+			}
+		}
+	}
+}
