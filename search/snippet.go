@@ -59,11 +59,24 @@ func BestSnippetMatching(match WordMatcher, maxRunes int, texts ...string) strin
 	return first
 }
 
+// SnippetScanBytes bounds the part of a text a snippet is looked for in:
+// the matches of a longer text (an attachment's) are sought in its
+// beginning only, which keeps a page of hits fast whatever their size.
+const SnippetScanBytes = 64 << 10
+
 type span struct{ start, end int } // rune offsets, end exclusive
 
 func snippet(text string, match WordMatcher, maxRunes int) (string, int) {
 	if maxRunes <= 0 {
 		maxRunes = SnippetRunes
+	}
+	cut := false
+	if len(text) > SnippetScanBytes { // an attachment's text can be megabytes
+		i := SnippetScanBytes
+		for i > 0 && !utf8.RuneStart(text[i]) {
+			i--
+		}
+		text, cut = text[:i], true
 	}
 	runes := []rune(readable(text))
 	var matches []span
@@ -95,7 +108,7 @@ func snippet(text string, match WordMatcher, maxRunes int) (string, int) {
 		n++
 	}
 	writeText(&b, runes[pos:to])
-	if to < len(runes) {
+	if to < len(runes) || cut {
 		b.WriteString("…")
 	}
 	return strings.TrimSpace(b.String()), n

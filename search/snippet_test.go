@@ -3,6 +3,7 @@ package search
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestSnippet(t *testing.T) {
@@ -59,5 +60,21 @@ func BenchmarkSnippet(b *testing.B) {
 		"rehabilitimit dhe arsimit; komuna përcakton kriteret dhe stafin e kualifikuar. ", 8)
 	for b.Loop() {
 		BestSnippet("femijet kujdesit kualif", SnippetRunes, article, "Neni 4 Shërbimet", "Rregullore")
+	}
+}
+
+func TestSnippetOfLongText(t *testing.T) {
+	// A match past the scanned part is not sought; the snippet is the
+	// beginning, marked as cut, and no rune is split.
+	long := "Fillimi i tekstit për qendrat. " + strings.Repeat("ë", SnippetScanBytes) + " fëmijëve"
+	got := Snippet(long, "femijeve", 60)
+	if strings.Contains(got, "<mark>") || !strings.HasPrefix(got, "Fillimi") || !strings.HasSuffix(got, "…") {
+		t.Errorf("Snippet of a long text = %q", got)
+	}
+	if !utf8.ValidString(got) {
+		t.Errorf("Snippet split a rune: %q", got)
+	}
+	if got := Snippet(long, "qendrat", 60); !strings.Contains(got, "<mark>qendrat</mark>") {
+		t.Errorf("match in the scanned part not marked: %q", got)
 	}
 }

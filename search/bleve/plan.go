@@ -4,9 +4,12 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/vellum/levenshtein"
+	lru "github.com/hashicorp/golang-lru/v2"
 	index "github.com/blevesearch/bleve_index_api"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
@@ -63,10 +66,12 @@ func (p *plan) mark(folded []byte) bool {
 	return false
 }
 
-// scoreTerm is a scoring term and its weight.
+// scoreTerm is a scoring term and its weight; typed is set on the words
+// as typed, unset on typo and prefix expansions.
 type scoreTerm struct {
 	fieldTerm
 	boost float64
+	typed bool
 }
 
 // counts is what the bitmaps tell: entries matching the query, those that
@@ -123,11 +128,8 @@ func newPlan(snap *scorch.IndexSnapshot, q search.Query, terms []search.Term) (*
 		for _, v := range t.Variants {
 			n := utf8.RuneCountInString(v)
 			if typos := search.Typos(n); typos > 0 {
-				fd, err := snap.FieldDictFuzzy(fAll, v, typos, "")
+				err := typoTerms(snap, fAll, v, typos, func(term string) { add(&w.others, fAll, term) })
 				if err != nil {
-					return nil, fmt.Errorf("expand %q: %w", v, err)
-				}
-				if err := eachTerm(fd, func(term string) { add(&w.others, fAll, term) }); err != nil {
 					return nil, fmt.Errorf("expand %q: %w", v, err)
 				}
 			}
@@ -154,14 +156,101 @@ func newPlan(snap *scorch.IndexSnapshot, q search.Query, terms []search.Term) (*
 			}
 		}
 		for _, ft := range w.exact {
-			p.scoring = append(p.scoring, scoreTerm{ft, exactBoost},
-				scoreTerm{fieldTerm{fTitle, ft.term}, titleBoost})
+			p.scoring = append(p.scoring, scoreTerm{ft, exactBoost, true},
+				scoreTerm{fieldTerm{fTitle, ft.term}, titleBoost, true})
 		}
 		for _, ft := range w.others {
-			p.scoring = append(p.scoring, scoreTerm{ft, 1})
+			p.scoring = append(p.scoring, scoreTerm{ft, 1, false})
 		}
 	}
 	return p, nil
+}
+
+// typoTerms calls f with the terms of field within typos edits of term, at
+// most maxExpansions, walking each segment's dictionary with the term's
+// Levenshtein automaton.
+func typoTerms(snap *scorch.IndexSnapshot, field, term string, typos int, f func(string)) error {
+	dfa, err := typoAutomaton(term, typos)
+	if err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	for _, ss := range snap.Segments() {
+		d, err := ss.Segment().Dictionary(field)
+		if err != nil {
+			return fmt.Errorf("dictionary %s: %w", field, err)
+		}
+		it := d.AutomatonIterator(dfa, nil, nil)
+		for {
+			e, err := it.Next()
+			if err != nil {
+				return err
+			}
+			if e == nil {
+				break
+			}
+			if !seen[e.Term] {
+				if len(seen) == maxExpansions {
+					return nil
+				}
+				seen[e.Term] = true
+				f(e.Term)
+			}
+		}
+	}
+	return nil
+}
+
+// automata caches the typo automata of query words. Building the two-typo
+// automaton of a long word takes about 0.4 ms (its table holds 1 KiB per
+// state, some 100-200 KiB a word, hence the small size), and the same
+// words come back query after query: every keystroke of search-as-you-type
+// repeats the words before the last.
+var automata = func() *lru.Cache[automatonKey, *levenshtein.DFA] {
+	c, err := lru.New[automatonKey, *levenshtein.DFA](64)
+	if err != nil {
+		panic(err)
+	}
+	return c
+}()
+
+type automatonKey struct {
+	term  string
+	typos int
+}
+
+// levBuilders build the automata for one and two typos; each is costly to
+// make and safe to share.
+var levBuilders = sync.OnceValues(func() ([3]*levenshtein.LevenshteinAutomatonBuilder, error) {
+	var b [3]*levenshtein.LevenshteinAutomatonBuilder
+	for typos := 1; typos <= 2; typos++ {
+		lb, err := levenshtein.NewLevenshteinAutomatonBuilder(uint8(typos), false)
+		if err != nil {
+			return b, fmt.Errorf("typo automaton builder: %w", err)
+		}
+		b[typos] = lb
+	}
+	return b, nil
+})
+
+func typoAutomaton(term string, typos int) (*levenshtein.DFA, error) {
+	key := automatonKey{term, typos}
+	if dfa, ok := automata.Get(key); ok {
+		return dfa, nil
+	}
+	if typos < 1 || typos > 2 {
+		return nil, fmt.Errorf("typo automaton: %d typos", typos)
+	}
+	b, err := levBuilders()
+	if err != nil {
+		return nil, err
+	}
+	dfa, err := b[typos].BuildDfa(term, uint8(typos))
+	if err != nil {
+		return nil, fmt.Errorf("typo automaton for %q: %w", term, err)
+	}
+	automata.Add(key, dfa)
+	return dfa, nil
 }
 
 // eachTerm calls f with the dictionary's terms, at most maxExpansions.

@@ -59,7 +59,12 @@ var scorePool = sync.Pool{New: func() any { return new([]float32) }}
 // and idf = 1 + ln(docs/(df+1)). It reads each scoring term's postings once
 // into a per-segment array, without the per-hit searcher machinery: a
 // common word costs tens of nanoseconds per entry holding it.
-func (p *plan) top(ctx context.Context, segs []*segState, st stats, k int) ([]ranked, error) {
+//
+// Entries of the exact bucket are scored on the words as typed only: an
+// entry gains nothing from also holding a misspelling of them. Typo and
+// prefix expansions score the other bucket, which is not even visited when
+// the exact bucket alone fills the k places (exact ≥ k).
+func (p *plan) top(ctx context.Context, segs []*segState, st stats, k int, exact uint64) ([]ranked, error) {
 	weights := make([]float32, len(p.scoring))
 	for i, t := range p.scoring {
 		idf := 1 + math.Log(float64(st.docs)/float64(st.df[i]+1))
@@ -74,53 +79,66 @@ func (p *plan) top(ctx context.Context, segs []*segState, st stats, k int) ([]ra
 			heap.Fix(&h, 0)
 		}
 	}
+	buf := scorePool.Get().(*[]float32)
+	defer scorePool.Put(buf)
 	for si, s := range segs {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		buf := scorePool.Get().(*[]float32)
 		if uint64(cap(*buf)) < s.segmentCount {
 			*buf = make([]float32, s.segmentCount)
 		}
 		scores := (*buf)[:s.segmentCount]
-		for i, pl := range s.scoring {
-			if pl == nil {
-				continue
+		err := p.score(scores, s, weights, true)
+		if err == nil {
+			for it := s.exact.Iterator(); it.HasNext(); {
+				n := it.Next()
+				push(ranked{seg: si, num: uint64(n), score: scores[n]})
 			}
-			it := pl.Iterator(true, true, false, nil)
-			for {
-				posting, err := it.Next()
-				if err != nil {
-					clear(scores)
-					scorePool.Put(buf)
-					return nil, fmt.Errorf("read postings: %w", err)
-				}
-				if posting == nil {
-					break
-				}
-				scores[posting.Number()] += weights[i] * tf(posting.Frequency()) * norm(posting)
+			if exact < uint64(k) {
+				err = p.score(scores, s, weights, false)
 			}
 		}
-		it := s.exact.Iterator()
-		for it.HasNext() {
-			n := it.Next()
-			push(ranked{seg: si, num: uint64(n), score: scores[n]})
-		}
-		rest := s.cand.Clone()
-		rest.AndNot(s.exact)
-		it = rest.Iterator()
-		for it.HasNext() {
-			n := it.Next()
-			push(ranked{seg: si, num: uint64(n), rest: true, score: scores[n]})
+		if err == nil && exact < uint64(k) {
+			rest := s.cand.Clone()
+			rest.AndNot(s.exact)
+			for it := rest.Iterator(); it.HasNext(); {
+				n := it.Next()
+				push(ranked{seg: si, num: uint64(n), rest: true, score: scores[n]})
+			}
 		}
 		clear(scores)
-		scorePool.Put(buf)
+		if err != nil {
+			return nil, err
+		}
 	}
 	out := make([]ranked, len(h))
 	for i := len(h) - 1; i >= 0; i-- {
 		out[i] = heap.Pop(&h).(ranked)
 	}
 	return out, nil
+}
+
+// score adds to scores the weighted occurrences of the segment's scoring
+// terms: those as typed, or the expansions.
+func (p *plan) score(scores []float32, s *segState, weights []float32, typed bool) error {
+	for i, pl := range s.scoring {
+		if pl == nil || p.scoring[i].typed != typed {
+			continue
+		}
+		it := pl.Iterator(true, true, false, nil)
+		for {
+			posting, err := it.Next()
+			if err != nil {
+				return fmt.Errorf("read postings: %w", err)
+			}
+			if posting == nil {
+				break
+			}
+			scores[posting.Number()] += weights[i] * tf(posting.Frequency()) * norm(posting)
+		}
+	}
+	return nil
 }
 
 // sqrtTable holds √n for small n.

@@ -52,9 +52,9 @@ func TestNormFromFieldLength(t *testing.T) {
 	}
 }
 
-// levenshtein is the plain edit distance, as bleve's fuzzy dictionary
+// editDistance is the plain Levenshtein distance, as bleve's fuzzy dictionary
 // walks count it.
-func levenshtein(a, b []rune) int {
+func editDistance(a, b []rune) int {
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
 	for j := range prev {
@@ -99,7 +99,7 @@ func bruteForce(e search.Entry, q search.Query) (match, exact bool) {
 			foundExact = foundExact || words[v]
 			for w := range words {
 				if w == v || (t.Prefix && len([]rune(v)) >= minPrefixRunes && strings.HasPrefix(w, v)) ||
-					levenshtein([]rune(w), []rune(v)) <= search.Typos(len([]rune(v))) {
+					editDistance([]rune(w), []rune(v)) <= search.Typos(len([]rune(v))) {
 					found = true
 				}
 			}
