@@ -123,8 +123,19 @@ func dropMarks(s string) string {
 
 // IsWordRune reports whether r belongs to a word: a letter, digit or mark.
 func IsWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return asciiWord[r]
+	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
 }
+
+// asciiWord tells the ASCII letters and digits.
+var asciiWord = func() (t [utf8.RuneSelf]bool) {
+	for r := range t {
+		t[r] = unicode.IsLetter(rune(r)) || unicode.IsDigit(rune(r))
+	}
+	return t
+}()
 
 // Words splits s into words (runs of letters, digits and marks).
 func Words(s string) []string {

@@ -3,6 +3,7 @@ package search
 import (
 	"html"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -78,16 +79,21 @@ func snippet(text string, match WordMatcher, maxRunes int) (string, int) {
 		}
 		text, cut = text[:i], true
 	}
-	runes := []rune(readable(text))
+	sb := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sb)
+	sb.runes = sb.runes[:0]
+	for _, r := range readable(text) {
+		sb.runes = append(sb.runes, r)
+	}
+	runes := sb.runes
 	var matches []span
 	if match != nil {
-		var buf []byte
-		for _, w := range words(runes) {
+		eachWord(runes, func(w span) {
 			var ok bool
-			if buf, ok = matchesWord(buf, runes[w.start:w.end], match); ok {
+			if sb.fold, ok = matchesWord(sb.fold, runes[w.start:w.end], match); ok {
 				matches = append(matches, w)
 			}
-		}
+		})
 	}
 	from, to := window(runes, matches, maxRunes)
 	var b strings.Builder
@@ -114,9 +120,16 @@ func snippet(text string, match WordMatcher, maxRunes int) (string, int) {
 	return strings.TrimSpace(b.String()), n
 }
 
-// words returns the spans of the words of runes.
-func words(runes []rune) []span {
-	var out []span
+// scratch holds a snippet's buffers; a page of hits makes twenty snippets.
+type scratch struct {
+	runes []rune
+	fold  []byte
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+// eachWord calls f with the span of each word of runes.
+func eachWord(runes []rune, f func(span)) {
 	start := -1
 	for i, r := range runes {
 		if IsWordRune(r) {
@@ -124,14 +137,13 @@ func words(runes []rune) []span {
 				start = i
 			}
 		} else if start >= 0 {
-			out = append(out, span{start, i})
+			f(span{start, i})
 			start = -1
 		}
 	}
 	if start >= 0 {
-		out = append(out, span{start, len(runes)})
+		f(span{start, len(runes)})
 	}
-	return out
 }
 
 // window picks the maxRunes-long stretch of runes holding the most matches,

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
@@ -73,6 +74,11 @@ type Index struct {
 	closed    bool
 	closeOnce sync.Once
 	closeErr  error
+	order     orderKeys
+	// scorch is the index's engine, for its events; warming and
+	// warmAgain run warmOrder.
+	scorch             *scorch.Scorch
+	warming, warmAgain atomic.Bool
 }
 
 var _ search.Index = (*Index)(nil)
@@ -88,7 +94,9 @@ func Open(dir string) (*Index, error) {
 			idx.Close()
 			return nil, fmt.Errorf("search index %s: %w", dir, ErrOldLayout)
 		}
-		return &Index{idx: idx}, nil
+		ix := &Index{idx: idx}
+		ix.register()
+		return ix, nil
 	}
 	m, err := newMapping()
 	if err != nil {
@@ -102,7 +110,9 @@ func Open(dir string) (*Index, error) {
 		idx.Close()
 		return nil, fmt.Errorf("create search index %s: %w", dir, err)
 	}
-	return &Index{idx: idx}, nil
+	ix := &Index{idx: idx}
+	ix.register()
+	return ix, nil
 }
 
 // runtimeConfig tunes scorch's merger for a read-mostly index: a query
@@ -112,6 +122,7 @@ func Open(dir string) (*Index, error) {
 // batch per save) easily afford.
 func runtimeConfig() map[string]interface{} {
 	return map[string]interface{}{
+		"eventCallbackName": eventCallback,
 		"scorchMergePlanOptions": map[string]interface{}{
 			"MaxSegmentsPerTier":   2,
 			"SegmentsPerMergeTask": 10,
@@ -320,6 +331,7 @@ func (ix *Index) Close() error {
 		ix.mu.Lock()
 		defer ix.mu.Unlock()
 		ix.closed = true
+		ix.unregister()
 		ix.closeErr = ix.idx.Close()
 	})
 	return ix.closeErr

@@ -8,11 +8,11 @@ import (
 	"unicode/utf8"
 
 	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	index "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 	"github.com/blevesearch/vellum/levenshtein"
 	lru "github.com/hashicorp/golang-lru/v2"
-	index "github.com/blevesearch/bleve_index_api"
-	"github.com/blevesearch/bleve/v2/index/scorch"
-	segment "github.com/blevesearch/scorch_segment_api/v2"
 
 	"policydesk/search"
 )
@@ -180,7 +180,12 @@ func typoTerms(snap *scorch.IndexSnapshot, field, term string, typos int, f func
 		if err != nil {
 			return fmt.Errorf("dictionary %s: %w", field, err)
 		}
-		it := d.AutomatonIterator(dfa, nil, nil)
+		var it segment.DictionaryIterator
+		if oc, ok := d.(omitCounter); ok {
+			it = oc.AutomatonIteratorOmitCount(dfa, nil, nil)
+		} else {
+			it = d.AutomatonIterator(dfa, nil, nil)
+		}
 		for {
 			e, err := it.Next()
 			if err != nil {
@@ -199,6 +204,12 @@ func typoTerms(snap *scorch.IndexSnapshot, field, term string, typos int, f func
 		}
 	}
 	return nil
+}
+
+// omitCounter is implemented by zap dictionaries: an iterator that does
+// not read each term's postings to count them.
+type omitCounter interface {
+	AutomatonIteratorOmitCount(a segment.Automaton, start, end []byte) segment.DictionaryIterator
 }
 
 // automata caches the typo automata of query words. Building the two-typo
@@ -408,6 +419,14 @@ func (s *segmentPostings) orInto(b *roaring.Bitmap, ft fieldTerm) error {
 	if err != nil {
 		return err
 	}
+	if err := orPostings(b, pl); err != nil {
+		return fmt.Errorf("postings %s:%s: %w", ft.field, ft.term, err)
+	}
+	return nil
+}
+
+// orPostings adds the entries of pl to b.
+func orPostings(b *roaring.Bitmap, pl segment.PostingsList) error {
 	if bm, ok := pl.(bitmapper); ok {
 		bm.OrInto(b)
 		return nil
@@ -416,7 +435,7 @@ func (s *segmentPostings) orInto(b *roaring.Bitmap, ft fieldTerm) error {
 	for {
 		p, err := it.Next()
 		if err != nil {
-			return fmt.Errorf("postings %s:%s: %w", ft.field, ft.term, err)
+			return err
 		}
 		if p == nil {
 			return nil

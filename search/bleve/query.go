@@ -73,7 +73,11 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (*search.Result, er
 	if len(p.words) > 0 {
 		match = p.mark
 	}
-	top, err := p.top(ctx, segs, st, min(offset+limit, int(c.total)), c.exact)
+	keys, err := ix.order.keys(snap)
+	if err != nil {
+		return nil, ix.fail("search", err)
+	}
+	top, err := p.top(ctx, segs, st, min(offset+limit, int(c.total)), c.exact, keys)
 	if err != nil {
 		return nil, ix.fail("search", err)
 	}

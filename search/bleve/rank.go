@@ -7,6 +7,7 @@ import (
 	"math"
 	"sync"
 
+	"github.com/RoaringBitmap/roaring/v2"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 
 	"policydesk/search"
@@ -18,16 +19,21 @@ type ranked struct {
 	num   uint64 // entry number in its segment
 	rest  bool   // outside the exact bucket
 	score float32
+	key   uint64 // order among equals, see orderKeys
 }
 
 // before reports whether a ranks before b: the exact bucket first, then
-// the higher score, then index order, so that the ranking is total.
+// the higher score, then the larger order key, then (for the rare equal
+// keys) index order, so that the ranking is total.
 func (a ranked) before(b ranked) bool {
 	if a.rest != b.rest {
 		return !a.rest
 	}
 	if a.score != b.score {
 		return a.score > b.score
+	}
+	if a.key != b.key {
+		return a.key > b.key
 	}
 	if a.seg != b.seg {
 		return a.seg < b.seg
@@ -64,7 +70,8 @@ var scorePool = sync.Pool{New: func() any { return new([]float32) }}
 // entry gains nothing from also holding a misspelling of them. Typo and
 // prefix expansions score the other bucket, which is not even visited when
 // the exact bucket alone fills the k places (exact ≥ k).
-func (p *plan) top(ctx context.Context, segs []*segState, st stats, k int, exact uint64) ([]ranked, error) {
+func (p *plan) top(ctx context.Context, segs []*segState, st stats, k int, exact uint64,
+	keys map[segment.Segment][]uint64) ([]ranked, error) {
 	weights := make([]float32, len(p.scoring))
 	for i, t := range p.scoring {
 		idf := 1 + math.Log(float64(st.docs)/float64(st.df[i]+1))
@@ -89,14 +96,22 @@ func (p *plan) top(ctx context.Context, segs []*segState, st stats, k int, exact
 			*buf = make([]float32, s.segmentCount)
 		}
 		scores := (*buf)[:s.segmentCount]
-		err := p.score(scores, s, weights, true)
+		key := keys[s.ss.Segment()]
+		if uint64(len(key)) != s.segmentCount {
+			return nil, fmt.Errorf("order keys of a segment: %d for %d entries", len(key), s.segmentCount)
+		}
+		want := s.cand
+		if exact >= uint64(k) {
+			want = s.exact
+		}
+		err := p.score(scores, s, want, weights, true)
 		if err == nil {
 			for it := s.exact.Iterator(); it.HasNext(); {
 				n := it.Next()
-				push(ranked{seg: si, num: uint64(n), score: scores[n]})
+				push(ranked{seg: si, num: uint64(n), score: scores[n], key: key[n]})
 			}
 			if exact < uint64(k) {
-				err = p.score(scores, s, weights, false)
+				err = p.score(scores, s, s.cand, weights, false)
 			}
 		}
 		if err == nil && exact < uint64(k) {
@@ -104,7 +119,7 @@ func (p *plan) top(ctx context.Context, segs []*segState, st stats, k int, exact
 			rest.AndNot(s.exact)
 			for it := rest.Iterator(); it.HasNext(); {
 				n := it.Next()
-				push(ranked{seg: si, num: uint64(n), rest: true, score: scores[n]})
+				push(ranked{seg: si, num: uint64(n), rest: true, score: scores[n], key: key[n]})
 			}
 		}
 		clear(scores)
@@ -120,13 +135,41 @@ func (p *plan) top(ctx context.Context, segs []*segState, st stats, k int, exact
 }
 
 // score adds to scores the weighted occurrences of the segment's scoring
-// terms: those as typed, or the expansions.
-func (p *plan) score(scores []float32, s *segState, weights []float32, typed bool) error {
+// terms (those as typed, or the expansions) in the entries of want. A term
+// much more common than want is read by skipping to each wanted entry
+// instead of decoding every posting.
+func (p *plan) score(scores []float32, s *segState, want *roaring.Bitmap, weights []float32, typed bool) error {
+	wanted := want.GetCardinality()
 	for i, pl := range s.scoring {
 		if pl == nil || p.scoring[i].typed != typed {
 			continue
 		}
+		w := weights[i]
+		add := func(posting segment.Posting) {
+			scores[posting.Number()] += w * tf(posting.Frequency()) * norm(posting)
+		}
 		it := pl.Iterator(true, true, false, nil)
+		if wanted*skipRatio < pl.Count() {
+			var cur segment.Posting // Advance must move forward: keep the last
+			for wi := want.Iterator(); wi.HasNext(); {
+				n := uint64(wi.Next())
+				if cur == nil || cur.Number() < n {
+					var err error
+					if cur, err = it.Advance(n); err != nil {
+						return fmt.Errorf("read postings: %w", err)
+					}
+					if cur == nil {
+						break
+					}
+				}
+				if cur.Number() == n {
+					add(cur)
+				} else {
+					wi.AdvanceIfNeeded(uint32(cur.Number()))
+				}
+			}
+			continue
+		}
 		for {
 			posting, err := it.Next()
 			if err != nil {
@@ -135,11 +178,15 @@ func (p *plan) score(scores []float32, s *segState, weights []float32, typed boo
 			if posting == nil {
 				break
 			}
-			scores[posting.Number()] += weights[i] * tf(posting.Frequency()) * norm(posting)
+			add(posting)
 		}
 	}
 	return nil
 }
+
+// skipRatio: a term is read by skipping when it has this many times more
+// postings than the entries wanted.
+const skipRatio = 4
 
 // sqrtTable holds √n for small n.
 var sqrtTable = func() (t [256]float32) {

@@ -7,6 +7,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/RoaringBitmap/roaring/v2"
 
 	"policydesk/search"
 	"policydesk/search/searchtest"
@@ -221,6 +224,146 @@ func TestSearchAgreesWithBruteForce(t *testing.T) {
 				if h.ID != res.Hits[offset+i].ID {
 					t.Fatalf("%q: page at %d, hit %d = %s, want %s", q.Q, offset, i, h.ID, res.Hits[offset+i].ID)
 				}
+			}
+		}
+	}
+}
+
+// TestOrderSurvivesMerges checks that a page of equally ranked entries
+// (a query without words) is the same before and after the segments are
+// merged, and that the newest document comes first.
+func TestOrderSurvivesMerges(t *testing.T) {
+	ctx := context.Background()
+	ix := mustOpen(t)
+	entries := generate(600, 5)
+	for i := 0; i < len(entries); i += 100 {
+		if err := ix.Upsert(ctx, entries[i:i+100]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	page := func() []string {
+		res, err := ix.Search(ctx, search.Query{All: true, Limit: 50, Offset: 25})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids := make([]string, len(res.Hits))
+		for i, h := range res.Hits {
+			ids[i] = h.ID
+		}
+		return ids
+	}
+	before := page()
+	if err := ix.Compact(ctx); err != nil {
+		t.Fatal(err)
+	}
+	snap, release, err := ix.snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	segments := len(snap.Segments())
+	release()
+	if segments != 1 {
+		t.Fatalf("%d segments after Compact", segments)
+	}
+	if after := page(); !slices.Equal(before, after) {
+		t.Errorf("page changed with the merge:\n%v\n%v", before, after)
+	}
+	res, err := ix.Search(ctx, search.Query{All: true, Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if newest := entries[len(entries)-1].DocumentID; res.Hits[0].DocumentID != newest {
+		t.Errorf("first hit of document %d, want the newest, %d", res.Hits[0].DocumentID, newest)
+	}
+}
+
+// TestOrderKeysWarmed checks that the order keys of new segments are read
+// in the background, before any search asks for them.
+func TestOrderKeysWarmed(t *testing.T) {
+	ix := mustOpen(t)
+	if err := ix.Upsert(context.Background(), generate(300, 9)); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		snap, release, err := ix.snapshot()
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix.order.mu.Lock()
+		ready := len(snap.Segments()) > 0
+		for _, ss := range snap.Segments() {
+			if _, ok := ix.order.segs[ss.Segment()]; !ok {
+				ready = false
+			}
+		}
+		ix.order.mu.Unlock()
+		release()
+		if ready {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("order keys of the new segments not read within 10 s")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestScoreBySkipping checks that reading a term by skipping to the wanted
+// entries scores them exactly as decoding every posting does.
+func TestScoreBySkipping(t *testing.T) {
+	ctx := context.Background()
+	ix := mustOpen(t)
+	if err := ix.Upsert(ctx, generate(3000, 11)); err != nil {
+		t.Fatal(err)
+	}
+	snap, release, err := ix.snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	for _, q := range commonQueries(generate(3000, 11))[:4] {
+		p, err := newPlan(snap, q, search.Terms(q.Q))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, segs, _, err := p.evaluate(ctx, snap, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		weights := make([]float32, len(p.scoring))
+		for i := range weights {
+			weights[i] = float32(i + 1)
+		}
+		for _, s := range segs {
+			all := roaring.New()
+			all.AddRange(0, s.segmentCount)
+			few := roaring.New()
+			for n := uint32(0); n < uint32(s.segmentCount); n += 37 {
+				few.Add(n)
+			}
+			full := make([]float32, s.segmentCount)
+			skip := make([]float32, s.segmentCount)
+			for _, typed := range []bool{true, false} {
+				if err := p.score(full, s, all, weights, typed); err != nil {
+					t.Fatal(err)
+				}
+				if err := p.score(skip, s, few, weights, typed); err != nil {
+					t.Fatal(err)
+				}
+			}
+			nonzero := 0
+			for it := few.Iterator(); it.HasNext(); {
+				n := it.Next()
+				if full[n] != skip[n] {
+					t.Fatalf("%q: entry %d scored %v by decoding, %v by skipping", q.Q, n, full[n], skip[n])
+				}
+				if full[n] != 0 {
+					nonzero++
+				}
+			}
+			if nonzero == 0 {
+				t.Fatalf("%q: no wanted entry scored", q.Q)
 			}
 		}
 	}
