@@ -215,7 +215,7 @@ func realisticQueries(entries []search.Entry, n int) []search.Query {
 // which match most entries, and very short last words.
 func commonQueries(entries []search.Entry) []search.Query {
 	freq := map[string]int{}
-	for _, e := range entries[:2000] {
+	for _, e := range entries[:min(2000, len(entries))] {
 		for _, w := range search.Words(e.Text) {
 			freq[w]++
 		}
@@ -261,7 +261,7 @@ func BenchmarkQuery(b *testing.B) {
 
 func benchQueries(b *testing.B, ix *Index, queries []search.Query, cold bool) {
 	ctx := context.Background()
-	runtime.GC() // not the garbage of building the index or of the last run
+	runtime.GC()                                        // not the garbage of building the index or of the last run
 	for _, q := range queries[:min(len(queries), 50)] { // warm up
 		if _, err := ix.Search(ctx, q); err != nil {
 			b.Fatal(err)

@@ -308,7 +308,7 @@ func (p *plan) evaluate(ctx context.Context, snap *scorch.IndexSnapshot, facetTe
 		if p.none {
 			continue
 		}
-		seg := &segmentPostings{seg: ss.Segment(), dicts: map[string]segment.TermDictionary{},
+		seg := &segmentPostings{seg: ss.Segment(), deleted: ss.Deleted(), dicts: map[string]segment.TermDictionary{},
 			lists: map[fieldTerm]segment.PostingsList{}}
 		cand := roaring.New()
 		cand.AddRange(0, ss.Segment().Count())
@@ -369,10 +369,14 @@ func (p *plan) evaluate(ctx context.Context, snap *scorch.IndexSnapshot, facetTe
 }
 
 // segmentPostings reads postings lists from one segment, each once.
+// Lists leave out the deleted entries (in their counts and iteration, not
+// in OrInto), so that document frequencies, and so scores, do not change
+// when the merger purges deleted entries.
 type segmentPostings struct {
-	seg   segment.Segment
-	dicts map[string]segment.TermDictionary
-	lists map[fieldTerm]segment.PostingsList
+	seg     segment.Segment
+	deleted *roaring.Bitmap
+	dicts   map[string]segment.TermDictionary
+	lists   map[fieldTerm]segment.PostingsList
 }
 
 // bitmapper is implemented by zap postings lists: the postings as a bitmap
@@ -391,7 +395,7 @@ func (s *segmentPostings) list(ft fieldTerm) (segment.PostingsList, error) {
 		}
 		s.dicts[ft.field] = d
 	}
-	pl, err := d.PostingsList([]byte(ft.term), nil, nil)
+	pl, err := d.PostingsList([]byte(ft.term), s.deleted, nil)
 	if err != nil {
 		return nil, fmt.Errorf("postings %s:%s: %w", ft.field, ft.term, err)
 	}
