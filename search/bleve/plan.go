@@ -36,6 +36,11 @@ type fieldTerm struct{ field, term string }
 // the last word, the words it begins.
 type word struct {
 	exact, others []fieldTerm
+	// typos counts the typos of each of others: 0 for a completion of the
+	// last word, else its edit distance (1 or 2); boosts weigh them in
+	// scores: 1 for a completion or one typo, 1/2 for two.
+	typos  []uint8
+	boosts []float64
 }
 
 // plan is a query resolved against one snapshot.
@@ -66,20 +71,21 @@ func (p *plan) mark(folded []byte) bool {
 	return false
 }
 
-// scoreTerm is a scoring term and its weight; typed is set on the words
-// as typed, unset on typo and prefix expansions.
+// scoreTerm is a scoring term, its weight and its typos (0 for the words
+// as typed and the completions of the last one).
 type scoreTerm struct {
 	fieldTerm
 	boost float64
-	typed bool
+	typos uint8
 }
 
-// counts is what the bitmaps tell: entries matching the query, those that
-// contain every word as typed (the exact bucket), and per "facet=value"
+// counts is what the bitmaps tell: entries matching the query, how many
+// match with 0, 1, 2... typos in all (buckets), and per "facet=value"
 // keyword the matching entries that carry it.
 type counts struct {
-	total, exact uint64
-	facets       map[string]uint64
+	total   uint64
+	buckets []uint64
+	facets  map[string]uint64
 }
 
 // newPlan resolves q on snap.
@@ -115,20 +121,28 @@ func newPlan(snap *scorch.IndexSnapshot, q search.Query, terms []search.Term) (*
 		}
 		seenWords[t.Variants[0]] = true
 		var w word
-		seen := map[string]bool{}
-		add := func(dst *[]fieldTerm, field, term string) {
-			if k := field + "\x00" + term; !seen[k] {
-				seen[k] = true
-				*dst = append(*dst, fieldTerm{field, term})
+		seen := map[fieldTerm]bool{}
+		for _, v := range t.Variants {
+			if ft := (fieldTerm{fAll, v}); !seen[ft] {
+				seen[ft] = true
+				w.exact = append(w.exact, ft)
 			}
 		}
-		for _, v := range t.Variants {
-			add(&w.exact, fAll, v)
+		other := func(field, term string, typos int) {
+			if ft := (fieldTerm{field, term}); !seen[ft] {
+				seen[ft] = true
+				w.others = append(w.others, ft)
+				w.typos = append(w.typos, uint8(typos))
+				w.boosts = append(w.boosts, 1/float64(max(1, typos)))
+			}
 		}
 		for _, v := range t.Variants {
 			n := utf8.RuneCountInString(v)
 			if typos := search.Typos(n); typos > 0 {
-				err := typoTerms(snap, fAll, v, typos, func(term string) { add(&w.others, fAll, term) })
+				vr := []rune(v)
+				err := typoTerms(snap, fAll, v, typos, func(term string) {
+					other(fAll, term, max(1, editDistance([]rune(term), vr)))
+				})
 				if err != nil {
 					return nil, fmt.Errorf("expand %q: %w", v, err)
 				}
@@ -136,34 +150,55 @@ func newPlan(snap *scorch.IndexSnapshot, q search.Query, terms []search.Term) (*
 			switch {
 			case !t.Prefix || n < minPrefixRunes:
 			case n <= maxPrefixIndexed:
-				add(&w.others, fPrefixes, v)
+				other(fPrefixes, v, 0)
 			default:
 				fd, err := snap.FieldDictPrefix(fAll, []byte(v))
 				if err != nil {
 					return nil, fmt.Errorf("expand %q: %w", v, err)
 				}
-				if err := eachTerm(fd, func(term string) { add(&w.others, fAll, term) }); err != nil {
+				if err := eachTerm(fd, func(term string) { other(fAll, term, 0) }); err != nil {
 					return nil, fmt.Errorf("expand %q: %w", v, err)
 				}
 			}
 		}
 		p.words = append(p.words, w)
-		for _, ft := range append(w.exact, w.others...) {
+		for _, ft := range w.exact {
+			p.markWords[ft.term] = true
+			p.scoring = append(p.scoring, scoreTerm{ft, exactBoost, 0},
+				scoreTerm{fieldTerm{fTitle, ft.term}, titleBoost, 0})
+		}
+		for i, ft := range w.others {
 			if ft.field == fPrefixes {
 				p.markPrefixes = append(p.markPrefixes, ft.term)
 			} else {
 				p.markWords[ft.term] = true
 			}
-		}
-		for _, ft := range w.exact {
-			p.scoring = append(p.scoring, scoreTerm{ft, exactBoost, true},
-				scoreTerm{fieldTerm{fTitle, ft.term}, titleBoost, true})
-		}
-		for _, ft := range w.others {
-			p.scoring = append(p.scoring, scoreTerm{ft, 1, false})
+			p.scoring = append(p.scoring, scoreTerm{ft, w.boosts[i], w.typos[i]})
 		}
 	}
 	return p, nil
+}
+
+// editDistance is the Levenshtein distance of a and b, as the typo
+// automata count it.
+func editDistance(a, b []rune) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
 
 // typoTerms calls f with the terms of field within typos edits of term, at
@@ -277,11 +312,11 @@ func eachTerm(fd index.FieldDict, f func(string)) error {
 	return nil
 }
 
-// segState is one segment's part of a query: the entries that match, those
-// in the exact bucket, and the postings lists of the scoring terms.
+// segState is one segment's part of a query: the entries that match, by
+// their number of typos, and the postings lists of the scoring terms.
 type segState struct {
 	ss           *scorch.SegmentSnapshot
-	cand, exact  *roaring.Bitmap
+	buckets      []*roaring.Bitmap      // [t]: the entries matching with t typos
 	scoring      []segment.PostingsList // parallel to plan.scoring; nil where absent
 	segmentCount uint64
 }
@@ -322,21 +357,54 @@ func (p *plan) evaluate(ctx context.Context, snap *scorch.IndexSnapshot, facetTe
 			}
 			cand.And(b)
 		}
-		exact := cand.Clone()
+		// buckets[t] holds the entries whose words match with t typos in
+		// all, each word counting its closest match: as typed or
+		// completed (0), one typo (1), two (2).
+		buckets := []*roaring.Bitmap{cand}
 		for _, w := range p.words {
-			ex, err := seg.or(w.exact)
-			if err != nil {
+			var byTypos [3]*roaring.Bitmap
+			for t := range byTypos {
+				byTypos[t] = roaring.New()
+			}
+			if err := seg.orTerms(byTypos[0], w.exact); err != nil {
 				return c, nil, st, err
 			}
-			exact.And(ex)
-			others, err := seg.or(w.others)
-			if err != nil {
-				return c, nil, st, err
+			for i, ft := range w.others {
+				if err := seg.orInto(byTypos[w.typos[i]], ft); err != nil {
+					return c, nil, st, err
+				}
 			}
-			others.Or(ex)
-			cand.And(others)
+			byTypos[1].AndNot(byTypos[0])
+			byTypos[2].AndNot(byTypos[0])
+			byTypos[2].AndNot(byTypos[1])
+			next := make([]*roaring.Bitmap, len(buckets)+2)
+			for t, b := range buckets {
+				for d, words := range byTypos {
+					if b == nil || words.IsEmpty() {
+						continue
+					}
+					x := roaring.And(b, words)
+					if x.IsEmpty() {
+						continue
+					}
+					if next[t+d] == nil {
+						next[t+d] = x
+					} else {
+						next[t+d].Or(x)
+					}
+				}
+			}
+			buckets = next
 		}
-		state := &segState{ss: ss, cand: cand, exact: exact, segmentCount: ss.Segment().Count(),
+		cand = roaring.New()
+		for t, b := range buckets {
+			if b == nil {
+				buckets[t] = roaring.New()
+				continue
+			}
+			cand.Or(b)
+		}
+		state := &segState{ss: ss, buckets: buckets, segmentCount: ss.Segment().Count(),
 			scoring: make([]segment.PostingsList, len(p.scoring))}
 		for i, t := range p.scoring {
 			pl, err := seg.list(t.fieldTerm)
@@ -353,7 +421,12 @@ func (p *plan) evaluate(ctx context.Context, snap *scorch.IndexSnapshot, facetTe
 			continue
 		}
 		c.total += n
-		c.exact += exact.GetCardinality()
+		for t, b := range buckets {
+			for len(c.buckets) <= t {
+				c.buckets = append(c.buckets, 0)
+			}
+			c.buckets[t] += b.GetCardinality()
+		}
 		segs = append(segs, state)
 		for _, t := range facetTerms {
 			b, err := seg.bitmap(fieldTerm{fFacets, t})
@@ -410,12 +483,16 @@ func (s *segmentPostings) bitmap(ft fieldTerm) (*roaring.Bitmap, error) {
 
 func (s *segmentPostings) or(terms []fieldTerm) (*roaring.Bitmap, error) {
 	b := roaring.New()
+	return b, s.orTerms(b, terms)
+}
+
+func (s *segmentPostings) orTerms(b *roaring.Bitmap, terms []fieldTerm) error {
 	for _, ft := range terms {
 		if err := s.orInto(b, ft); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return b, nil
+	return nil
 }
 
 func (s *segmentPostings) orInto(b *roaring.Bitmap, ft fieldTerm) error {

@@ -77,7 +77,7 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (*search.Result, er
 	if err != nil {
 		return nil, ix.fail("search", err)
 	}
-	top, err := p.top(ctx, segs, st, min(offset+limit, int(c.total)), c.exact, keys)
+	top, err := p.top(ctx, segs, st, min(offset+limit, int(c.total)), c.buckets, keys)
 	if err != nil {
 		return nil, ix.fail("search", err)
 	}

@@ -17,17 +17,17 @@ import (
 type ranked struct {
 	seg   int    // index into the segment states
 	num   uint64 // entry number in its segment
-	rest  bool   // outside the exact bucket
+	typos int    // the entry's bucket
 	score float32
 	key   uint64 // order among equals, see orderKeys
 }
 
-// before reports whether a ranks before b: the exact bucket first, then
-// the higher score, then the larger order key, then (for the rare equal
-// keys) index order, so that the ranking is total.
+// before reports whether a ranks before b: fewer typos first, then the
+// higher score, then the larger order key, then (for the rare equal keys)
+// index order, so that the ranking is total.
 func (a ranked) before(b ranked) bool {
-	if a.rest != b.rest {
-		return !a.rest
+	if a.typos != b.typos {
+		return a.typos < b.typos
 	}
 	if a.score != b.score {
 		return a.score > b.score
@@ -66,12 +66,23 @@ var scorePool = sync.Pool{New: func() any { return new([]float32) }}
 // into a per-segment array, without the per-hit searcher machinery: a
 // common word costs tens of nanoseconds per entry holding it.
 //
-// Entries of the exact bucket are scored on the words as typed only: an
-// entry gains nothing from also holding a misspelling of them. Typo and
-// prefix expansions score the other bucket, which is not even visited when
-// the exact bucket alone fills the k places (exact ≥ k).
-func (p *plan) top(ctx context.Context, segs []*segState, st stats, k int, exact uint64,
+// Entries are ranked by bucket, fewer typos first, as Meilisearch's typo
+// rule does, and by score within a bucket. The bucket without typos is
+// scored on the words as typed (and the completions of the last) only: an
+// entry gains nothing from also holding a misspelling of them. Typo
+// expansions score the other buckets, which are visited only as far as
+// the k places need (buckets counts each bucket's entries in all
+// segments).
+func (p *plan) top(ctx context.Context, segs []*segState, st stats, k int, buckets []uint64,
 	keys map[segment.Segment][]uint64) ([]ranked, error) {
+	// last is the last bucket with entries among the best k.
+	last, seen := 0, uint64(0)
+	for t, n := range buckets {
+		last, seen = t, seen+n
+		if seen >= uint64(k) {
+			break
+		}
+	}
 	weights := make([]float32, len(p.scoring))
 	for i, t := range p.scoring {
 		idf := 1 + math.Log(float64(st.docs)/float64(st.df[i]+1))
@@ -100,28 +111,7 @@ func (p *plan) top(ctx context.Context, segs []*segState, st stats, k int, exact
 		if uint64(len(key)) != s.segmentCount {
 			return nil, fmt.Errorf("order keys of a segment: %d for %d entries", len(key), s.segmentCount)
 		}
-		want := s.cand
-		if exact >= uint64(k) {
-			want = s.exact
-		}
-		err := p.score(scores, s, want, weights, true)
-		if err == nil {
-			for it := s.exact.Iterator(); it.HasNext(); {
-				n := it.Next()
-				push(ranked{seg: si, num: uint64(n), score: scores[n], key: key[n]})
-			}
-			if exact < uint64(k) {
-				err = p.score(scores, s, s.cand, weights, false)
-			}
-		}
-		if err == nil && exact < uint64(k) {
-			rest := s.cand.Clone()
-			rest.AndNot(s.exact)
-			for it := rest.Iterator(); it.HasNext(); {
-				n := it.Next()
-				push(ranked{seg: si, num: uint64(n), rest: true, score: scores[n], key: key[n]})
-			}
-		}
+		err := p.rankSegment(si, s, scores, key, weights, last, push)
 		clear(scores)
 		if err != nil {
 			return nil, err
@@ -134,14 +124,44 @@ func (p *plan) top(ctx context.Context, segs []*segState, st stats, k int, exact
 	return out, nil
 }
 
+// rankSegment scores the segment's buckets up to last and pushes their
+// entries.
+func (p *plan) rankSegment(si int, s *segState, scores []float32, key []uint64, weights []float32,
+	last int, push func(ranked)) error {
+	for t := 0; t <= last && t < len(s.buckets); t++ {
+		b := s.buckets[t]
+		switch t {
+		case 0:
+			if err := p.score(scores, s, b, weights, false); err != nil {
+				return err
+			}
+		case 1:
+			// From here on the typo expansions count too; the entries
+			// wanted are those of every remaining bucket.
+			rest := roaring.New()
+			for _, later := range s.buckets[1 : min(last, len(s.buckets)-1)+1] {
+				rest.Or(later)
+			}
+			if err := p.score(scores, s, rest, weights, true); err != nil {
+				return err
+			}
+		}
+		for it := b.Iterator(); it.HasNext(); {
+			n := it.Next()
+			push(ranked{seg: si, num: uint64(n), typos: t, score: scores[n], key: key[n]})
+		}
+	}
+	return nil
+}
+
 // score adds to scores the weighted occurrences of the segment's scoring
-// terms (those as typed, or the expansions) in the entries of want. A term
-// much more common than want is read by skipping to each wanted entry
-// instead of decoding every posting.
-func (p *plan) score(scores []float32, s *segState, want *roaring.Bitmap, weights []float32, typed bool) error {
+// terms in the entries of want: those without typos, or (typos set) those
+// with. A term much more common than want is read by skipping to each
+// wanted entry instead of decoding every posting.
+func (p *plan) score(scores []float32, s *segState, want *roaring.Bitmap, weights []float32, typos bool) error {
 	wanted := want.GetCardinality()
 	for i, pl := range s.scoring {
-		if pl == nil || p.scoring[i].typed != typed {
+		if pl == nil || (p.scoring[i].typos > 0) != typos {
 			continue
 		}
 		w := weights[i]
