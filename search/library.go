@@ -5,6 +5,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"policydesk/drafts"
 	"policydesk/review"
@@ -76,17 +77,57 @@ func (l *Library) DocumentEntries(ctx context.Context, docID int64) ([]Entry, er
 		return nil, err
 	}
 	for _, a := range atts {
-		e := base
-		e.ID, e.Type, e.AttachmentID, e.Heading = "att:"+strconv.FormatInt(a.ID, 10), TypeAttachment, a.ID, a.Filename
-		e.Text = a.Filename
-		if text, err := l.attachmentText(ctx, a); err != nil {
+		text, err := l.attachmentText(ctx, a)
+		if err != nil {
 			return nil, err
-		} else if text != "" {
-			e.Text += "\n" + text
 		}
-		entries = append(entries, e)
+		// A long text is indexed in parts, like a document in articles:
+		// each is ranked on its own length and its snippet shows the
+		// words found, wherever they are in the file.
+		id := "att:" + strconv.FormatInt(a.ID, 10)
+		for i, part := range splitText(text, AttachmentPartBytes) {
+			e := base
+			e.ID, e.Type, e.AttachmentID, e.Heading = id, TypeAttachment, a.ID, a.Filename
+			e.Text = part
+			if i == 0 {
+				e.Text = a.Filename + "\n" + part
+			} else {
+				e.ID = id + ":" + strconv.Itoa(i+1)
+			}
+			entries = append(entries, e)
+		}
 	}
 	return entries, nil
+}
+
+// AttachmentPartBytes is about the size of each indexed part of an
+// attachment's text: a few pages.
+const AttachmentPartBytes = 16 << 10
+
+// splitText cuts text into parts of at most size bytes, after the last
+// paragraph break, line break or space in the second half of each part
+// when there is one, never inside a rune. The parts join back into text;
+// an empty text is one empty part.
+func splitText(text string, size int) []string {
+	var parts []string
+	for len(text) > size {
+		cut := -1
+		for _, sep := range []string{"\n\n", "\n", " "} {
+			if i := strings.LastIndex(text[:size], sep); i >= size/2 {
+				cut = i + len(sep)
+				break
+			}
+		}
+		if cut < 0 {
+			cut = size
+			for cut > 0 && !utf8.RuneStart(text[cut]) {
+				cut--
+			}
+		}
+		parts = append(parts, text[:cut])
+		text = text[cut:]
+	}
+	return append(parts, text)
 }
 
 // articleEntries splits the head version into a title/preamble entry and
@@ -136,7 +177,11 @@ func (l *Library) attachmentText(ctx context.Context, a *drafts.Attachment) (str
 		return "", nil // unreadable files are still found by name
 	}
 	if len(text) > MaxAttachmentText {
-		text = text[:MaxAttachmentText]
+		cut := MaxAttachmentText
+		for cut > 0 && !utf8.RuneStart(text[cut]) {
+			cut-- // not inside a rune
+		}
+		text = text[:cut]
 	}
 	return text, nil
 }

@@ -222,3 +222,54 @@ func TestLibrary_NoArticles(t *testing.T) {
 		t.Errorf("entries %+v", entries)
 	}
 }
+
+// TestLibrary_LongAttachmentInParts checks that a long attachment is
+// indexed in parts, each findable and naming the file, the first with the
+// old ID.
+func TestLibrary_LongAttachmentInParts(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	owner := f.user("drita", drafts.RoleEditor)
+	doc, _, err := f.svc.CreateDocument(as(owner), drafts.NewDocument{Title: "Raport", Kind: "sop",
+		Language: "sq", Visibility: "internal", Body: "Tekst."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := strings.Repeat("Kapitulli për stafin dhe trajnimet e tij. ", 2000) + "Fjala e fundit: mbikëqyrja."
+	a, err := f.att.Upload(as(owner), doc.ID, "raporti.txt", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, err := f.lib.DocumentEntries(ctx, doc.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := "att:" + strconv.FormatInt(a.ID, 10)
+	var parts []search.Entry
+	for _, e := range entries {
+		if e.Type == search.TypeAttachment {
+			parts = append(parts, e)
+		}
+	}
+	if want := len(body)/search.AttachmentPartBytes + 1; len(parts) < want {
+		t.Fatalf("%d parts, want at least %d", len(parts), want)
+	}
+	var joined strings.Builder
+	for i, p := range parts {
+		wantID := id
+		if i > 0 {
+			wantID = id + ":" + strconv.Itoa(i+1)
+		}
+		if p.ID != wantID || p.AttachmentID != a.ID || p.Heading != "raporti.txt" {
+			t.Errorf("part %d: ID %s, attachment %d, heading %q", i, p.ID, p.AttachmentID, p.Heading)
+		}
+		joined.WriteString(strings.TrimPrefix(p.Text, "raporti.txt\n"))
+	}
+	if joined.String() != body {
+		t.Error("the parts do not hold the whole text")
+	}
+	if !strings.Contains(parts[len(parts)-1].Text, "mbikëqyrja") {
+		t.Error("the last words are not in the last part")
+	}
+}
