@@ -2,10 +2,12 @@ package bleve
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -367,5 +369,84 @@ func TestScoreBySkipping(t *testing.T) {
 				t.Fatalf("%q: no wanted entry scored", q.Q)
 			}
 		}
+	}
+}
+
+// TestSearchDuringWrites searches while entries are written and deleted
+// and the merger works: no error, no repeated hit, never more hits than
+// the total, and at the end the index holds exactly the live entries.
+func TestSearchDuringWrites(t *testing.T) {
+	ctx := context.Background()
+	ix := mustOpen(t)
+	entries := generate(800, 13)
+	if err := ix.Upsert(ctx, entries[:400]); err != nil {
+		t.Fatal(err)
+	}
+	queries := realisticQueries(entries, 200)
+	done := make(chan struct{})
+	errs := make(chan error, 4)
+	var readers sync.WaitGroup
+	for r := 0; r < 2; r++ {
+		readers.Add(1)
+		go func(r int) {
+			defer readers.Done()
+			for i := r; ; i++ {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				res, err := ix.Search(ctx, queries[i%len(queries)])
+				if err != nil {
+					errs <- err
+					return
+				}
+				seen := map[string]bool{}
+				for _, h := range res.Hits {
+					if seen[h.ID] {
+						errs <- fmt.Errorf("%q: hit %s repeated", queries[i%len(queries)].Q, h.ID)
+						return
+					}
+					seen[h.ID] = true
+				}
+				if len(res.Hits) > res.Total {
+					errs <- fmt.Errorf("%d hits of %d", len(res.Hits), res.Total)
+					return
+				}
+			}
+		}(r)
+	}
+	live := map[string]bool{}
+	for _, e := range entries[:400] {
+		live[e.ID] = true
+	}
+	for i := 400; i < len(entries); i += 40 {
+		if err := ix.Upsert(ctx, entries[i:i+40]); err != nil {
+			t.Fatal(err)
+		}
+		var del []string
+		for _, e := range entries[i-400 : i-400+10] {
+			del = append(del, e.ID)
+			delete(live, e.ID)
+		}
+		if err := ix.Delete(ctx, del); err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range entries[i : i+40] {
+			live[e.ID] = true
+		}
+	}
+	close(done)
+	readers.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	res, err := ix.Search(ctx, search.Query{All: true, Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total != len(live) {
+		t.Errorf("total %d after the writes, %d live entries", res.Total, len(live))
 	}
 }
