@@ -81,10 +81,7 @@ func snippet(text string, match WordMatcher, maxRunes int) (string, int) {
 	}
 	sb := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sb)
-	sb.runes = sb.runes[:0]
-	for _, r := range readable(text) {
-		sb.runes = append(sb.runes, r)
-	}
+	sb.runes = appendReadable(sb.runes[:0], text)
 	runes := sb.runes
 	var matches []span
 	if match != nil {
@@ -351,22 +348,56 @@ func abs(n int) int {
 	return n
 }
 
-// readable drops the Markdown markup a reader should not see in a snippet:
-// heading hashes, emphasis markers, code ticks and table pipes. The words
-// themselves, and so the matches, are untouched.
-func readable(md string) string {
-	if !strings.ContainsAny(md, "#*_`|") {
-		return md
-	}
-	lines := strings.Split(md, "\n")
-	for i, line := range lines {
-		trimmed := strings.TrimLeft(line, " ")
-		if strings.HasPrefix(trimmed, "#") {
-			line = strings.TrimLeft(strings.TrimLeft(trimmed, "#"), " ")
+// appendReadable appends to dst the runes of md without the Markdown
+// markup a reader should not see in a snippet: heading hashes, emphasis
+// markers ("**", "__"), code ticks and table pipes (" | " becomes " · ",
+// a lone "|" a space). The words themselves, and so the matches, are
+// untouched. One pass, as a snippet is made for every hit of a page.
+func appendReadable(dst []rune, md string) []rune {
+	lineStart := true
+	for i := 0; i < len(md); {
+		if lineStart {
+			lineStart = false
+			j := i
+			for j < len(md) && md[j] == ' ' {
+				j++
+			}
+			if j < len(md) && md[j] == '#' {
+				for j < len(md) && md[j] == '#' {
+					j++
+				}
+				for j < len(md) && md[j] == ' ' {
+					j++
+				}
+				i = j
+			}
+			continue
 		}
-		lines[i] = markupReplacer.Replace(line)
+		c := md[i]
+		switch {
+		case c == '\n':
+			dst = append(dst, '\n')
+			i++
+			lineStart = true
+		case (c == '*' || c == '_') && i+1 < len(md) && md[i+1] == c:
+			i += 2
+		case c == '`':
+			i++
+		case c == ' ' && strings.HasPrefix(md[i:], " | "):
+			dst = append(dst, ' ', '·', ' ')
+			i += 3
+		case c == '|':
+			dst = append(dst, ' ')
+			i++
+		case c < utf8.RuneSelf:
+			dst = append(dst, rune(c))
+			i++
+		default:
+			r, size := utf8.DecodeRuneInString(md[i:])
+			dst = append(dst, r)
+			i += size
+		}
 	}
-	return strings.Join(lines, "\n")
+	return dst
 }
 
-var markupReplacer = strings.NewReplacer("**", "", "__", "", "`", "", " | ", " · ", "|", " ")

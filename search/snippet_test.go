@@ -78,3 +78,32 @@ func TestSnippetOfLongText(t *testing.T) {
 		t.Errorf("match in the scanned part not marked: %q", got)
 	}
 }
+
+// readableReference is the plain statement of appendReadable: per line,
+// heading hashes dropped, then the markup replaced.
+func readableReference(md string) string {
+	lines := strings.Split(md, "\n")
+	for i, line := range lines {
+		trimmed := strings.TrimLeft(line, " ")
+		if strings.HasPrefix(trimmed, "#") {
+			line = strings.TrimLeft(strings.TrimLeft(trimmed, "#"), " ")
+		}
+		lines[i] = strings.NewReplacer("**", "", "__", "", "`", "", " | ", " · ", "|", " ").Replace(line)
+	}
+	return strings.Join(lines, "\n")
+}
+
+func FuzzReadable(f *testing.F) {
+	for _, s := range []string{"## Neni 1\n**Qëllimi** i `kodit`", "| a | b |\n|---|---|\n| ë | ç |",
+		"  # x\n  y", "***a*** __b__ _c_ \xff", "a|b | c", "#\n#\n", "**", "|"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, md string) {
+		if !utf8.ValidString(md) {
+			return // stored texts are valid UTF-8; removing markup could join halves of a rune
+		}
+		if got, want := string(appendReadable(nil, md)), string([]rune(readableReference(md))); got != want {
+			t.Errorf("appendReadable(%q) = %q, want %q", md, got, want)
+		}
+	})
+}

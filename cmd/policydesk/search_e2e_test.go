@@ -74,7 +74,7 @@ func loadDemoData(t *testing.T) string {
 
 // waitSearchCaughtUp waits until /readyz reports search ok and an empty
 // backlog.
-func waitSearchCaughtUp(t *testing.T, srv *testServer) {
+func waitSearchCaughtUp(t testing.TB, srv *testServer) {
 	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	var last map[string]string

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"policydesk/drafts"
+	"policydesk/drafts/draftstest"
 	"policydesk/search"
 )
 
@@ -102,12 +104,19 @@ var benchIndex struct {
 	err     error
 }
 
-// TestMain removes the benchmark index after the run.
+// runAtEnd holds what TestMain does after the run: closing and removing
+// benchmark indexes.
+var runAtEnd []func()
+
+// TestMain removes the benchmark indexes after the run.
 func TestMain(m *testing.M) {
 	code := m.Run()
 	if benchIndex.ix != nil {
 		benchIndex.ix.Close()
 		os.RemoveAll(benchIndex.dir)
+	}
+	for i := len(runAtEnd) - 1; i >= 0; i-- {
+		runAtEnd[i]()
 	}
 	os.Exit(code)
 }
@@ -305,4 +314,79 @@ func BenchmarkOrderKeys(b *testing.B) {
 			}
 		}
 	}
+}
+
+// legalIndex is a second benchmark index: 200 generated regulations of 100
+// articles (draftstest, the text the HTTP benchmark of cmd/policydesk
+// indexes). Its vocabulary is small, so nearly every word is in thousands
+// of entries: a harder mix than the realistic one.
+var legalIndex struct {
+	once  sync.Once
+	ix    *Index
+	texts []string
+	err   error
+}
+
+func openLegalIndex(b *testing.B) (*Index, []string) {
+	legalIndex.once.Do(func() {
+		dir, err := os.MkdirTemp("", "bleve-bench-legal")
+		if err != nil {
+			legalIndex.err = err
+			return
+		}
+		runAtEnd = append(runAtEnd, func() { os.RemoveAll(dir) })
+		ix, err := Open(dir)
+		if err != nil {
+			legalIndex.err = err
+			return
+		}
+		runAtEnd = append(runAtEnd, func() { ix.Close() })
+		for d := range 200 {
+			body := draftstest.Regulation(100, 100*300, int64(d+1))
+			legalIndex.texts = append(legalIndex.texts, body)
+			var entries []search.Entry
+			for i, a := range drafts.ParseOutline(body) {
+				entries = append(entries, search.Entry{
+					ID: fmt.Sprintf("doc:%d:a%d", d+1, i+1), Type: search.TypeDocument, DocumentID: int64(d + 1),
+					Title: fmt.Sprintf("Rregullore %d", d+1), Kind: "regulation", Status: "draft", Language: "sq",
+					Visibility: "internal", Year: 2026, ArticleNum: a.Num, Heading: a.Heading,
+					Text: body[a.Start:a.End], Readers: []int64{1},
+				})
+			}
+			if err := ix.Upsert(context.Background(), entries); err != nil {
+				legalIndex.err = err
+				return
+			}
+		}
+		settle(ix)
+		legalIndex.ix = ix
+	})
+	if legalIndex.err != nil {
+		b.Fatal(legalIndex.err)
+	}
+	return legalIndex.ix, legalIndex.texts
+}
+
+// BenchmarkQueryLegal is BenchmarkQuery's realistic mix on the legal
+// corpus, as an administrator (no access filter) like the HTTP benchmark.
+func BenchmarkQueryLegal(b *testing.B) {
+	ix, texts := openLegalIndex(b)
+	r := rand.New(rand.NewPCG(3, 3))
+	queries := make([]search.Query, 2000)
+	for i := range queries {
+		words := search.Words(texts[r.IntN(len(texts))])
+		q := make([]string, 1+r.IntN(3))
+		for j := range q {
+			w := []rune(words[r.IntN(len(words))])
+			if len(w) >= 5 && r.IntN(5) == 0 {
+				w[1+r.IntN(len(w)-2)] = 'x'
+			}
+			if j == len(q)-1 && len(w) > 3 && r.IntN(3) == 0 {
+				w = w[:3+r.IntN(len(w)-3)]
+			}
+			q[j] = string(w)
+		}
+		queries[i] = search.Query{Q: strings.Join(q, " "), All: true}
+	}
+	benchQueries(b, ix, queries, false)
 }

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"policydesk/drafts"
+	"policydesk/drafts/draftstest"
+	"policydesk/search"
+)
+
+// BenchmarkSearchHTTP measures search as a client meets it: the real
+// binary on loopback, a library of 200 generated regulations of 100
+// articles (20,200 entries) indexed through the outbox, and a realistic
+// mix of queries (one to three words of the text, one in five with a typo,
+// a third of the last words cut short) sent one after another with a
+// session token. It reports the latency percentiles of whole requests.
+//
+//	go test -run '^$' -bench SearchHTTP -benchtime 2000x ./cmd/policydesk/
+func BenchmarkSearchHTTP(b *testing.B) {
+	ctx := context.Background()
+	dir := b.TempDir()
+	c := &Config{Data: dir, MaxUploadBytes: drafts.DefaultMaxUploadBytes, LogFormat: "text"}
+	app, err := openApp(ctx, c, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	app.Drafts.BcryptCost = bcrypt.MinCost
+	if _, err := app.Drafts.AddUserOffline(ctx, drafts.NewUser{Login: "admin", Role: drafts.RoleAdmin,
+		Password: e2eAdminPassword}); err != nil {
+		b.Fatal(err)
+	}
+	u, err := app.Drafts.AddUserOffline(ctx, drafts.NewUser{Login: "drita", Role: drafts.RoleEditor, Password: "password-123"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	uctx := drafts.NewContextWithUser(ctx, u)
+	var texts []string
+	for i := range 200 {
+		body := draftstest.Regulation(100, 100*300, int64(i+1))
+		texts = append(texts, body)
+		if _, _, err := app.Drafts.CreateDocument(uctx, drafts.NewDocument{Title: fmt.Sprintf("Rregullore %d", i+1),
+			Kind: "regulation", Language: "sq", Body: body}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := app.Close(); err != nil {
+		b.Fatal(err)
+	}
+
+	srv := startServer(b, dir)
+	waitSearchCaughtUp(b, srv)
+	time.Sleep(5 * time.Second) // let the merger settle
+	api := loginAPI(b, srv.URL, "admin", e2eAdminPassword)
+
+	r := rand.New(rand.NewPCG(3, 3))
+	queries := make([]string, 2000)
+	for i := range queries {
+		words := search.Words(texts[r.IntN(len(texts))])
+		q := make([]string, 1+r.IntN(3))
+		for j := range q {
+			w := []rune(words[r.IntN(len(words))])
+			if len(w) >= 5 && r.IntN(5) == 0 {
+				w[1+r.IntN(len(w)-2)] = 'x'
+			}
+			if j == len(q)-1 && len(w) > 3 && r.IntN(3) == 0 {
+				w = w[:3+r.IntN(len(w)-3)]
+			}
+			q[j] = string(w)
+		}
+		queries[i] = strings.Join(q, " ")
+	}
+	get := func(q string) error {
+		var res struct {
+			Total int `json:"total"`
+		}
+		return api.do(ctx, http.MethodGet, "/api/v1/search?limit=20&q="+url.QueryEscape(q), nil, &res)
+	}
+	for _, q := range queries[:50] { // warm up
+		if err := get(q); err != nil {
+			b.Fatal(err)
+		}
+	}
+	lat := make([]time.Duration, 0, b.N)
+	i := 0
+	for b.Loop() {
+		start := time.Now()
+		if err := get(queries[i%len(queries)]); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(start))
+		i++
+	}
+	slices.Sort(lat)
+	pct := func(p float64) float64 {
+		return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds()) / 1000
+	}
+	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.99), "p99-ms")
+}
