@@ -400,4 +400,3 @@ func appendReadable(dst []rune, md string) []rune {
 	}
 	return dst
 }
-
