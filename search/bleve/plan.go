@@ -138,7 +138,7 @@ func newPlan(snap *scorch.IndexSnapshot, q search.Query, terms []search.Term) (*
 		}
 		for _, v := range t.Variants {
 			n := utf8.RuneCountInString(v)
-			if typos := search.Typos(n); typos > 0 {
+			if typos := search.Typos(n); typos > 0 && n <= maxTypoRunes {
 				vr := []rune(v)
 				err := typoTerms(snap, fAll, v, typos, func(term string) {
 					other(fAll, term, max(1, editDistance([]rune(term), vr)))
@@ -247,13 +247,21 @@ type omitCounter interface {
 	AutomatonIteratorOmitCount(a segment.Automaton, start, end []byte) segment.DictionaryIterator
 }
 
-// automata caches the typo automata of query words. Building the two-typo
-// automaton of a long word takes about 0.4 ms (its table holds 1 KiB per
-// state, some 100-200 KiB a word, hence the small size), and the same
-// words come back query after query: every keystroke of search-as-you-type
-// repeats the words before the last.
+// maxTypoRunes is the longest query word that tolerates typos: the typo
+// automaton grows with the word (some 32 KiB and 0.1 ms a letter for two
+// typos), and no Albanian, Serbian or English word is longer; a longer
+// string of letters (a code, a pasted run) matches exactly or as a prefix.
+const maxTypoRunes = 24
+
+// automata caches the two-typo automata of query words of up to
+// maxCachedRunes letters: building one takes about 0.4 ms, and the same
+// words come back query after query, since every keystroke of
+// search-as-you-type repeats the words before the last. One-typo automata
+// take a sixth of the time and are not kept. At most 32 × 450 KiB.
+const maxCachedRunes = 14
+
 var automata = func() *lru.Cache[automatonKey, *levenshtein.DFA] {
-	c, err := lru.New[automatonKey, *levenshtein.DFA](64)
+	c, err := lru.New[automatonKey, *levenshtein.DFA](32)
 	if err != nil {
 		panic(err)
 	}
@@ -295,7 +303,9 @@ func typoAutomaton(term string, typos int) (*levenshtein.DFA, error) {
 	if err != nil {
 		return nil, fmt.Errorf("typo automaton for %q: %w", term, err)
 	}
-	automata.Add(key, dfa)
+	if typos == 2 && utf8.RuneCountInString(term) <= maxCachedRunes {
+		automata.Add(key, dfa)
+	}
 	return dfa, nil
 }
 

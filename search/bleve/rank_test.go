@@ -450,3 +450,31 @@ func TestSearchDuringWrites(t *testing.T) {
 		t.Errorf("total %d after the writes, %d live entries", res.Total, len(live))
 	}
 }
+
+// TestLongWordsMatchExactly checks that a string of letters longer than
+// maxTypoRunes tolerates no typo (its automaton would cost megabytes) and
+// that automata of words longer than maxCachedRunes are not kept.
+func TestLongWordsMatchExactly(t *testing.T) {
+	ctx := context.Background()
+	ix := mustOpen(t)
+	long := strings.Repeat("abcdefghij", 3) // 30 letters
+	mid := "kualifikueshmërisë"             // 18 letters: two typos, not cached
+	if err := ix.Upsert(ctx, []search.Entry{{ID: "doc:1:_", Type: search.TypeDocument, DocumentID: 1,
+		Title: "Kod", Visibility: "internal", Text: long + " " + mid, Readers: []int64{1}}}); err != nil {
+		t.Fatal(err)
+	}
+	typo := long[:10] + "x" + long[11:]
+	automata.Purge()
+	for q, want := range map[string]int{long: 1, typo: 0, long[:20]: 1, "kualifikxeshmerise": 1} {
+		res, err := ix.Search(ctx, search.Query{Q: q, All: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total != want {
+			t.Errorf("%q: %d hits, want %d", q, res.Total, want)
+		}
+	}
+	if n := automata.Len(); n != 0 {
+		t.Errorf("%d automata kept for words of more than %d letters", n, maxCachedRunes)
+	}
+}
