@@ -120,6 +120,9 @@ func newPlan(snap *scorch.IndexSnapshot, q search.Query, terms []search.Term) (*
 			continue
 		}
 		seenWords[t.Variants[0]] = true
+		if len(p.words) == maxQueryWords {
+			break
+		}
 		var w word
 		seen := map[fieldTerm]bool{}
 		for _, v := range t.Variants {
@@ -252,6 +255,10 @@ type omitCounter interface {
 // typos), and no Albanian, Serbian or English word is longer; a longer
 // string of letters (a code, a pasted run) matches exactly or as a prefix.
 const maxTypoRunes = 24
+
+// maxQueryWords is the number of distinct query words considered, as in
+// Meilisearch: a pasted paragraph costs no more than ten words.
+const maxQueryWords = 10
 
 // automata caches the two-typo automata of query words of up to
 // maxCachedRunes letters: building one takes about 0.4 ms, and the same

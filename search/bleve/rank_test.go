@@ -478,3 +478,34 @@ func TestLongWordsMatchExactly(t *testing.T) {
 		t.Errorf("%d automata kept for words of more than %d letters", n, maxCachedRunes)
 	}
 }
+
+// TestPastedParagraph checks that a query of many words (a pasted
+// paragraph) is answered from its first ten distinct words.
+func TestPastedParagraph(t *testing.T) {
+	ctx := context.Background()
+	ix := mustOpen(t)
+	entries := generate(200, 17)
+	if err := ix.Upsert(ctx, entries); err != nil {
+		t.Fatal(err)
+	}
+	words := search.Words(entries[0].Text)
+	var first []string
+	seen := map[string]bool{}
+	for _, w := range words {
+		if f := search.Fold(w); !seen[f] && len(first) < maxQueryWords {
+			seen[f] = true
+			first = append(first, w)
+		}
+	}
+	all, err := ix.Search(ctx, search.Query{Q: strings.Join(words, " ") + " zzzzqqqq", All: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ten, err := ix.Search(ctx, search.Query{Q: strings.Join(first, " ") + " ", All: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if all.Total == 0 || all.Total != ten.Total {
+		t.Errorf("pasted paragraph: %d hits, its first ten words: %d", all.Total, ten.Total)
+	}
+}
