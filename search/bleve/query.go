@@ -12,8 +12,9 @@ import (
 	"policydesk/search"
 )
 
-// Boosts: an exact word beats a fuzzy or prefix one, and a word of the
-// title adds to the score of the entry.
+// Boosts: a word as typed weighs twice a completion or a one-typo spelling
+// of it (four times a two-typo one), and a word of the title adds to the
+// score of the entry.
 const (
 	exactBoost = 2.0
 	titleBoost = 3.0
@@ -32,10 +33,11 @@ const (
 // caller may not read; then the matches are ranked and the page's entries
 // read.
 //
-// Ranking: entries that contain every query word as typed (after folding)
-// come first, then those matched only through a typo or a word's
-// beginning, as with Meilisearch's typo rule; within each bucket, TF-IDF
-// with words of the title weighing more (see plan.top).
+// Ranking, as Meilisearch's typo rule: entries fall into buckets by the
+// typos of their closest matches summed over the words (a word as typed,
+// after folding, or a completion of the last word counts none), fewer
+// first; within a bucket, TF-IDF with words of the title weighing more;
+// then the newest document (see plan.top and orderKeys).
 func (ix *Index) Search(ctx context.Context, q search.Query) (*search.Result, error) {
 	limit, offset := q.Page()
 	snap, release, err := ix.snapshot()
