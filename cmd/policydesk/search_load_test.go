@@ -5,11 +5,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
-	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -17,7 +14,7 @@ import (
 
 	"policydesk/drafts"
 	"policydesk/drafts/draftstest"
-	"policydesk/search"
+	"policydesk/search/searchtest"
 )
 
 // BenchmarkSearchHTTP measures search as a client meets it: the real
@@ -64,23 +61,7 @@ func BenchmarkSearchHTTP(b *testing.B) {
 	time.Sleep(5 * time.Second) // let the merger settle
 	api := loginAPI(b, srv.URL, "admin", e2eAdminPassword)
 
-	r := rand.New(rand.NewPCG(3, 3))
-	queries := make([]string, 2000)
-	for i := range queries {
-		words := search.Words(texts[r.IntN(len(texts))])
-		q := make([]string, 1+r.IntN(3))
-		for j := range q {
-			w := []rune(words[r.IntN(len(words))])
-			if len(w) >= 5 && r.IntN(5) == 0 {
-				w[1+r.IntN(len(w)-2)] = 'x'
-			}
-			if j == len(q)-1 && len(w) > 3 && r.IntN(3) == 0 {
-				w = w[:3+r.IntN(len(w)-3)]
-			}
-			q[j] = string(w)
-		}
-		queries[i] = strings.Join(q, " ")
-	}
+	queries := searchtest.TypedQueries(texts, 2000, 3)
 	get := func(q string) error {
 		var res struct {
 			Total int `json:"total"`
@@ -102,10 +83,5 @@ func BenchmarkSearchHTTP(b *testing.B) {
 		lat = append(lat, time.Since(start))
 		i++
 	}
-	slices.Sort(lat)
-	pct := func(p float64) float64 {
-		return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds()) / 1000
-	}
-	b.ReportMetric(pct(0.50), "p50-ms")
-	b.ReportMetric(pct(0.99), "p99-ms")
+	searchtest.ReportLatency(b, lat)
 }

@@ -16,6 +16,7 @@ import (
 	"policydesk/drafts"
 	"policydesk/drafts/draftstest"
 	"policydesk/search"
+	"policydesk/search/searchtest"
 )
 
 // albanian is the vocabulary of the generated articles.
@@ -290,12 +291,7 @@ func benchQueries(b *testing.B, ix *Index, queries []search.Query, cold bool) {
 		lat = append(lat, time.Since(start))
 		i++
 	}
-	slices.Sort(lat)
-	pct := func(p float64) float64 {
-		return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds()) / 1000
-	}
-	b.ReportMetric(pct(0.50), "p50-ms")
-	b.ReportMetric(pct(0.99), "p99-ms")
+	searchtest.ReportLatency(b, lat)
 }
 
 // BenchmarkOrderKeys is the cost, once per new segment, of reading the
@@ -371,22 +367,9 @@ func openLegalIndex(b *testing.B) (*Index, []string) {
 // corpus, as an administrator (no access filter) like the HTTP benchmark.
 func BenchmarkQueryLegal(b *testing.B) {
 	ix, texts := openLegalIndex(b)
-	r := rand.New(rand.NewPCG(3, 3))
-	queries := make([]search.Query, 2000)
-	for i := range queries {
-		words := search.Words(texts[r.IntN(len(texts))])
-		q := make([]string, 1+r.IntN(3))
-		for j := range q {
-			w := []rune(words[r.IntN(len(words))])
-			if len(w) >= 5 && r.IntN(5) == 0 {
-				w[1+r.IntN(len(w)-2)] = 'x'
-			}
-			if j == len(q)-1 && len(w) > 3 && r.IntN(3) == 0 {
-				w = w[:3+r.IntN(len(w)-3)]
-			}
-			q[j] = string(w)
-		}
-		queries[i] = search.Query{Q: strings.Join(q, " "), All: true}
+	var queries []search.Query
+	for _, q := range searchtest.TypedQueries(texts, 2000, 3) {
+		queries = append(queries, search.Query{Q: q, All: true})
 	}
 	benchQueries(b, ix, queries, false)
 }
