@@ -396,6 +396,7 @@ func (p *plan) evaluate(ctx context.Context, snap *scorch.IndexSnapshot, facetTe
 			byTypos[2].AndNot(byTypos[0])
 			byTypos[2].AndNot(byTypos[1])
 			next := make([]*roaring.Bitmap, len(buckets)+2)
+			matched := false
 			for t, b := range buckets {
 				for d, words := range byTypos {
 					if b == nil || words.IsEmpty() {
@@ -405,6 +406,7 @@ func (p *plan) evaluate(ctx context.Context, snap *scorch.IndexSnapshot, facetTe
 					if x.IsEmpty() {
 						continue
 					}
+					matched = true
 					if next[t+d] == nil {
 						next[t+d] = x
 					} else {
@@ -413,6 +415,9 @@ func (p *plan) evaluate(ctx context.Context, snap *scorch.IndexSnapshot, facetTe
 				}
 			}
 			buckets = next
+			if !matched {
+				break // no entry of this segment has every word
+			}
 		}
 		cand = roaring.New()
 		for t, b := range buckets {
