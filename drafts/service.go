@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
+
+	"policydesk/drafts/cache"
 )
 
 // Service is the drafting domain: accounts, documents and their versions.
@@ -26,12 +28,21 @@ type Service struct {
 	dummyHash []byte
 	// shas maps "doc/number" to the body hash: versions are immutable, so the
 	// mapping never goes stale and a cached rendering needs no body read.
-	shas sync.Map
+	// Bounded like the render cache it points into.
+	shas *cache.Cache[string, string]
 }
+
+// shaCacheBytes holds about ten thousand version hashes; shaEntryOverhead
+// is what one costs beyond its key and value (map slot, list element).
+const (
+	shaCacheBytes    = 1 << 20
+	shaEntryOverhead = 32
+)
 
 // NewService wires a service over its stores.
 func NewService(users UserStore, docs DocumentStore, r *Renderer) *Service {
-	return &Service{Users: users, Docs: docs, Renderer: r, Now: time.Now, BcryptCost: bcrypt.DefaultCost}
+	return &Service{Users: users, Docs: docs, Renderer: r, Now: time.Now, BcryptCost: bcrypt.DefaultCost,
+		shas: cache.New[string, string](shaCacheBytes)}
 }
 
 // dummy returns a hash at the service's cost, compared against when a login
@@ -89,6 +100,9 @@ func (s *Service) CreateDocument(ctx context.Context, in NewDocument) (*Document
 	}
 	in.Body = normaliseBody(in.Body)
 	if err := in.validate(); err != nil {
+		return nil, nil, err
+	}
+	if err := s.checkRenders(ctx, in.Body); err != nil {
 		return nil, nil, err
 	}
 	if in.Message == "" {
@@ -230,6 +244,9 @@ func (s *Service) SaveVersion(ctx context.Context, id int64, base int, body, mes
 	if err := checkText("message", message, MaxMessageRunes, false); err != nil {
 		return nil, err
 	}
+	if err := s.checkRenders(ctx, body); err != nil {
+		return nil, err
+	}
 	if base < 1 || base > doc.Head {
 		return nil, Errorf(EInvalid, "Base version %d does not exist; the newest is %d.", base, doc.Head)
 	}
@@ -254,6 +271,15 @@ func (s *Service) SaveVersion(ctx context.Context, id int64, base int, body, mes
 		return nil, err
 	}
 	return v, nil
+}
+
+// checkRenders refuses a body that could not be displayed, with the same
+// ETooComplex as the preview: a version beyond the rendering bounds would be
+// shown to every reader as plain text. The rendering is cached, so the new
+// version's page is ready.
+func (s *Service) checkRenders(ctx context.Context, body string) error {
+	_, err := s.Renderer.Render(ctx, body)
+	return err
 }
 
 func (s *Service) conflict(ctx context.Context, doc *Document, base int, mine string) error {
@@ -292,8 +318,8 @@ func (s *Service) VersionHTML(ctx context.Context, id int64, number int) (string
 		return "", err
 	}
 	key := itoa(id) + "/" + strconv.Itoa(number)
-	if sha, ok := s.shas.Load(key); ok {
-		if html, ok := s.Renderer.Cached(sha.(string)); ok {
+	if sha, ok := s.shas.Get(key); ok {
+		if html, ok := s.Renderer.Cached(sha); ok {
 			return html, nil
 		}
 	}
@@ -301,8 +327,8 @@ func (s *Service) VersionHTML(ctx context.Context, id int64, number int) (string
 	if err != nil {
 		return "", err
 	}
-	s.shas.Store(key, v.SHA256)
-	return s.Renderer.Render(v.Body), nil
+	s.shas.Add(key, v.SHA256, len(key)+len(v.SHA256)+shaEntryOverhead)
+	return s.Renderer.RenderStored(ctx, v.Body)
 }
 
 // Preview renders text being edited, for the live preview.
@@ -314,7 +340,7 @@ func (s *Service) Preview(ctx context.Context, body string) (string, error) {
 	if err := checkBody(body); err != nil {
 		return "", err
 	}
-	return s.Renderer.Render(body), nil
+	return s.Renderer.Preview(ctx, body)
 }
 
 // Outline returns the article outline of a version.
