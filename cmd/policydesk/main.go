@@ -49,6 +49,9 @@ type Config struct {
 	MeiliURL       string
 	MeiliKey       string
 	MeiliIndex     string
+
+	// RenderCacheBytes bounds the memory kept for rendered versions.
+	RenderCacheBytes int64
 }
 
 // parseConfig reads the environment first, then flags, which win.
@@ -70,6 +73,11 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		return nil, nil, fmt.Errorf("POLICYDESK_MAX_UPLOAD_BYTES: %w", err)
 	}
 	fs.Int64Var(&c.MaxUploadBytes, "max-upload-bytes", maxUpload, "largest attachment accepted (POLICYDESK_MAX_UPLOAD_BYTES)")
+	renderCache, err := strconv.ParseInt(env("RENDER_CACHE_BYTES", strconv.Itoa(drafts.DefaultRenderCacheBytes)), 10, 64)
+	if err != nil {
+		return nil, nil, fmt.Errorf("POLICYDESK_RENDER_CACHE_BYTES: %w", err)
+	}
+	fs.Int64Var(&c.RenderCacheBytes, "render-cache-bytes", renderCache, "memory kept for rendered versions; 0 turns the cache off (POLICYDESK_RENDER_CACHE_BYTES)")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", env("SECURE_COOKIES", "") == "true", "mark cookies Secure, behind HTTPS (POLICYDESK_SECURE_COOKIES=true)")
 	fs.BoolVar(&c.Demo, "demo", env("DEMO", "") == "true", "load the demo library and demo users on start if missing (POLICYDESK_DEMO=true)")
 	fs.StringVar(&c.LogFormat, "log-format", env("LOG_FORMAT", "text"), "log format: text or json (POLICYDESK_LOG_FORMAT)")
@@ -150,7 +158,7 @@ func openApp(ctx context.Context, c *Config, logger *slog.Logger) (*App, error) 
 	if err != nil {
 		return nil, err
 	}
-	svc := drafts.NewService(db, db, drafts.NewRenderer(512))
+	svc := drafts.NewService(db, db, drafts.NewRenderer(c.RenderCacheBytes))
 	blobs, err := openBlobs(ctx, c)
 	if err != nil {
 		db.Close()
