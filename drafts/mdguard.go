@@ -89,13 +89,15 @@ type refused struct{ err *Error }
 // the deadline passed. It is the safety net behind the deterministic bounds.
 type stopped struct{ err error }
 
-// Costs in steps, measured as memory: a step is at most about 250 bytes
-// allocated, whatever the text (see TestRenderStepCost).
+// Costs in steps, measured as memory: whatever the text, a rendering
+// allocates at most about 300 bytes a step on top of a few copies of the
+// text (see TestRenderMemoryPerStep), so MaxSteps bounds its memory.
 const (
 	costBlock  = 3 // a block opened: its node and its first line
 	costLine   = 2 // a line continued in an open block: its record and text
 	costInline = 2 // an inline node: link, code span, emphasis marker...
 	costCell   = 3 // a table cell: costlier than a line to build and render
+	costOpen   = 4 // a '[' waiting for its ']': goldmark's heaviest inline node
 )
 
 // tick is called on every parser call and checks the context now and then:
@@ -275,6 +277,7 @@ func (p guardedInline) parseLink(g *guard, parent ast.Node, block text.Reader, p
 		n := p.InlineParser.Parse(parent, block, pc)
 		if n != nil {
 			g.brackets = append(g.brackets, seg.Start)
+			g.charge(costOpen - costInline)
 		}
 		return n
 	case line[0] == ']' && len(g.brackets) > 0:
@@ -349,7 +352,9 @@ func (t guardedTransformer) Transform(node *ast.Paragraph, reader text.Reader, p
 			g.defused++
 			return
 		}
-		g.charge(costInline * starts)
+		// Its definitions become nodes, and a title may make it copy
+		// every line of the paragraph.
+		g.charge(costInline*starts + lines.Len())
 		t.ParagraphTransformer.Transform(node, reader, pc)
 		return
 	}

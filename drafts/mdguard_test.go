@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -168,6 +169,37 @@ func TestRenderPathological(t *testing.T) {
 		}
 	}
 	t.Logf("slowest: %s, %v", slowestName, slowest)
+}
+
+// A step costs at most 300 bytes allocated, on top of ten times the text
+// (its copies: bytes for goldmark, the output, escapes), for every shape of
+// the corpus: what makes MaxSteps a memory bound.
+func TestRenderMemoryPerStep(t *testing.T) {
+	sizes := []int{64 << 10, 1 << 20, MaxBodyBytes}
+	if raceEnabled || testing.Short() {
+		sizes = []int{64 << 10}
+	}
+	r := NewRenderer(0)
+	r.Timeout = 0
+	worst, worstName := 0.0, ""
+	for _, s := range draftstest.Pathological {
+		for _, size := range sizes {
+			body := s.Sized(size)
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			_, g, _ := r.renderGuarded(context.Background(), body)
+			runtime.ReadMemStats(&after)
+			alloc := after.TotalAlloc - before.TotalAlloc
+			limit := 300*uint64(g.steps) + 10*uint64(len(body)) + 1<<20
+			if alloc > limit {
+				t.Errorf("%s at %d bytes: %d MiB allocated for %d steps, over %d MiB", s.Name, len(body), alloc>>20, g.steps, limit>>20)
+			}
+			if f := float64(alloc) / float64(limit); f > worst {
+				worst, worstName = f, fmt.Sprintf("%s at %d bytes (%d MiB, %d steps)", s.Name, len(body), alloc>>20, g.steps)
+			}
+		}
+	}
+	t.Logf("closest to the bound: %s, %.0f%% of it", worstName, 100*worst)
 }
 
 // The same text always gets the same answer: the bounds count work, they do
