@@ -292,3 +292,73 @@ func rssClients() int {
 	}
 	return 4
 }
+
+// The worst answer time per endpoint over the whole corpus at the largest
+// size a request carries: preview, save, version page and version HTML.
+//
+//	POLICYDESK_WORST_CASE=1 go test -run TestRenderEndpointsWorstCase -v ./web/
+func TestRenderEndpointsWorstCase(t *testing.T) {
+	if os.Getenv("POLICYDESK_WORST_CASE") != "1" {
+		t.Skip("set POLICYDESK_WORST_CASE=1 to time every endpoint on the whole corpus (a few minutes)")
+	}
+	e := newEnv(t)
+	id := e.doc(e.admin, "Rregullore", "internal", "## Neni 1\n\nTeksti.")
+	b := e.browser()
+	b.login("admin", adminPassword, "/")
+	type worst struct {
+		took time.Duration
+		what string
+	}
+	var prev, save, page, frag worst
+	note := func(w *worst, took time.Duration, what string) {
+		if took > w.took {
+			*w = worst{took, what}
+		}
+	}
+	head := 1
+	for _, s := range draftstest.Pathological {
+		// The largest text whose JSON fits in a request.
+		size := drafts.MaxBodyBytes
+		body := s.Sized(size)
+		for {
+			j, _ := json.Marshal(body)
+			if len(j) < drafts.MaxBodyBytes+(1<<20)-4096 && len(body) <= drafts.MaxBodyBytes {
+				break
+			}
+			size = size * 9 / 10
+			body = s.Sized(size)
+		}
+		what := fmt.Sprintf("%s (%d KiB)", s.Name, len(body)>>10)
+		r, took := e.timedPost("/api/v1/preview", e.admin, map[string]string{"body": body})
+		note(&prev, took, what)
+		if r.Status != 200 && r.Status != 422 {
+			t.Errorf("preview %s: %s", what, r)
+		}
+		r, took = e.timedPost(docPath(id, "/versions"), e.admin, map[string]any{"base": head, "body": body})
+		note(&save, took, what)
+		if r.Status != 201 {
+			if r.Status != 422 {
+				t.Errorf("save %s: %s", what, r)
+			}
+			continue
+		}
+		head++
+		e.svc.Renderer = drafts.NewRenderer(0) // the pages must render, not hit the save's cache
+		start := time.Now()
+		must(t, b.get("/documents/"+itoa(id)+"/versions/"+strconv.Itoa(head)), 200)
+		note(&page, time.Since(start), what)
+		start = time.Now()
+		must(t, e.raw("GET", docPath(id, "/versions/"+strconv.Itoa(head)+"/html"), e.admin, "", nil), 200)
+		note(&frag, time.Since(start), what)
+		e.svc.Renderer = drafts.NewRenderer(drafts.DefaultRenderCacheBytes)
+	}
+	t.Logf("slowest preview:      %v, %s", prev.took.Round(time.Millisecond), prev.what)
+	t.Logf("slowest save:         %v, %s", save.took.Round(time.Millisecond), save.what)
+	t.Logf("slowest version page: %v, %s", page.took.Round(time.Millisecond), page.what)
+	t.Logf("slowest version HTML: %v, %s", frag.took.Round(time.Millisecond), frag.what)
+	for _, w := range []worst{prev, save, page, frag} {
+		if w.took > 2*time.Second {
+			t.Errorf("%s took %v", w.what, w.took)
+		}
+	}
+}
