@@ -66,10 +66,10 @@ type rendering struct {
 	refusal *Error
 }
 
-// Defaults of a Renderer. A body under HeavyBytes renders in a few
-// milliseconds whatever it holds; the worst body the limits admit takes
-// about half a second, so a rendering that passes DefaultRenderTimeout is
-// stuck behind others.
+// Defaults of a Renderer. A body under HeavyBytes renders in at most a few
+// tens of milliseconds and 10 MB whatever it holds; the worst body the
+// limits admit takes about 0.3 s, so a rendering that passes
+// DefaultRenderTimeout is stuck behind others.
 const (
 	DefaultRenderTimeout    = 1500 * time.Millisecond
 	DefaultRenderHeavyBytes = 64 << 10
