@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -360,5 +361,53 @@ func TestRenderEndpointsWorstCase(t *testing.T) {
 		if w.took > 2*time.Second {
 			t.Errorf("%s took %v", w.what, w.took)
 		}
+	}
+}
+
+// cpuTime is the CPU this process has used, user and system.
+func cpuTime(t *testing.T) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		t.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// A preview stops when its client leaves: with the bounds lifted and no
+// deadline, so that only the disconnection can stop it, the process uses
+// next to no CPU once the client is gone.
+func TestPreviewStopsWhenClientLeaves(t *testing.T) {
+	if raceEnabled {
+		t.Skip("measures CPU time, which the race detector inflates")
+	}
+	e := newEnv(t)
+	e.svc.Renderer.Limits.MaxSteps = 1 << 40
+	e.svc.Renderer.Timeout = 0
+	// 2.6 million unclosed links on one line: seconds of work without the bounds.
+	body, _ := json.Marshal(map[string]string{"body": strings.Repeat("[a", drafts.MaxBodyBytes/2-16)})
+	ctx, cancel := context.WithCancel(context.Background())
+	req, _ := http.NewRequestWithContext(ctx, "POST", e.srv.URL+"/api/v1/preview", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+e.admin)
+	done := make(chan error, 1)
+	go func() {
+		res, err := http.DefaultClient.Do(req)
+		if err == nil {
+			res.Body.Close()
+		}
+		done <- err
+	}()
+	time.Sleep(300 * time.Millisecond) // the body is sent and the rendering under way
+	cancel()
+	if err := <-done; err == nil {
+		t.Fatal("the preview finished before the client left; make it heavier")
+	}
+	time.Sleep(100 * time.Millisecond) // the server notices the closed connection
+	start := cpuTime(t)
+	time.Sleep(time.Second)
+	used := cpuTime(t) - start
+	t.Logf("CPU used in the second after the client left: %v", used)
+	if used > 300*time.Millisecond {
+		t.Errorf("the server used %v of CPU in the second after the client left: the rendering went on", used)
 	}
 }
