@@ -92,7 +92,7 @@ type stopped struct{ err error }
 
 // Costs in steps, measured as memory: whatever the text, a rendering
 // allocates at most about 300 bytes a step on top of a few copies of the
-// text (see TestRenderMemoryPerStep), so MaxSteps bounds its memory.
+// text (see TestRenderPathological), so MaxSteps bounds its memory.
 const (
 	costBlock  = 3 // a block opened: its node and its first line
 	costLine   = 2 // a line continued in an open block: its record and text

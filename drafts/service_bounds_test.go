@@ -3,6 +3,7 @@ package drafts_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -115,9 +116,11 @@ func TestPreviewNeverCached(t *testing.T) {
 // The slowest admissible saves and version pages stay within the 2 s the
 // issue allows. Logged with their times for the report; the assertion is
 // generous because the machine is shared.
+//
+//	POLICYDESK_WORST_CASE=1 go test -run TestSaveWorstCaseTime -v ./drafts/
 func TestSaveWorstCaseTime(t *testing.T) {
-	if testing.Short() || raceEnabled {
-		t.Skip("times renderings of 5 MiB texts; the race detector makes them ten times slower")
+	if os.Getenv("POLICYDESK_WORST_CASE") != "1" || raceEnabled {
+		t.Skip("set POLICYDESK_WORST_CASE=1 (without -race) to time saves of the whole corpus at up to 5 MiB (a minute)")
 	}
 	f := newFixture(t)
 	ed := f.user("ana", drafts.RoleEditor)

@@ -135,8 +135,17 @@ var Pathological = []Shape{
 // Sized returns the shape's text at about size bytes (never less than one
 // unit), so shapes of different unit lengths can be compared byte for byte.
 func (s Shape) Sized(size int) string {
-	// Some shapes grow faster than n (deeply nested lists are quadratic), so
-	// find the largest n that fits by doubling and then bisecting.
+	// Most shapes grow linearly: two samples give n at once.
+	a, b := len(s.Gen(64)), len(s.Gen(128))
+	if b > a {
+		if n := 64 + (size-a)*64/(b-a); n > 1 {
+			if out := s.Gen(n); len(out) <= size && len(s.Gen(n+1)) > size {
+				return out
+			}
+		}
+	}
+	// Some grow faster (deeply nested lists are quadratic): find the
+	// largest n that fits by doubling and then bisecting.
 	lo, hi := 1, 2
 	for len(s.Gen(hi)) <= size {
 		lo, hi = hi, 2*hi
