@@ -103,6 +103,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return checkCommand(ctx, args, getenv, stdout, stderr)
 	case "reindex":
 		return reindexCommand(ctx, args, getenv, stdout, stderr)
+	case "backup":
+		return backupCommand(ctx, args, getenv, stdout, stderr)
+	case "restore":
+		return restoreCommand(ctx, args, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -118,6 +122,8 @@ commands:
   demo                  load the demo library and demo users into the data directory
   check                 check the database's integrity
   reindex               rebuild the search index into a fresh one and swap it in
+  backup -o FILE        write the database and attachment files to FILE while the service runs
+  restore FILE -data DIR  rebuild an empty data directory from a backup file
   help                  this text
 
 Run "policydesk serve -h" for the settings.
