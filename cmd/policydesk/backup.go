@@ -7,7 +7,7 @@ package main
 import (
 	"archive/tar"
 	"bytes"
-	"compress/gzip"
+
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -22,6 +22,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/klauspost/compress/gzip"
 
 	"policydesk/drafts"
 	"policydesk/storage/folder"
@@ -191,7 +193,7 @@ func writeBackup(ctx context.Context, db *sqlite.DB, c *Config, work, out string
 	if err := addEntry(tw, manifestName, int64(len(manifest)), m.CreatedAt, bytes.NewReader(manifest), ""); err != nil {
 		return nil, err
 	}
-	if err := addFile(tw, databaseName, snap, m.Database.Size, m.Database.SHA256, m.CreatedAt); err != nil {
+	if err := addFile(tw, databaseName, snap, m.Database.Size, "", m.CreatedAt); err != nil { // just hashed
 		return nil, err
 	}
 	for i, ref := range refs[:len(files)] {

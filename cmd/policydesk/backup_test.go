@@ -13,8 +13,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"policydesk/drafts"
+	"policydesk/drafts/draftstest"
 )
 
 // backupFixture is a data directory with the demo library and three
@@ -299,5 +301,87 @@ func TestBackupMissingFile(t *testing.T) {
 	}
 	if err := run(t.Context(), []string{"backup", "-data", filepath.Join(t.TempDir(), "nothing"), "-o", out}, func(string) string { return "" }, io.Discard, io.Discard); err == nil {
 		t.Fatal("backup of a directory without a database succeeded")
+	}
+}
+
+// BenchmarkBackup times `policydesk backup` and `policydesk restore` on the
+// demo library and on 200 documents of 100 articles (30,000 words) with
+// three versions each and 50 attachments of 256 KiB.
+func BenchmarkBackup(b *testing.B) {
+	ctx := context.Background()
+	for _, size := range []struct {
+		name string
+		docs int
+	}{{"demo", 0}, {"200docs", 200}} {
+		b.Run(size.name, func(b *testing.B) {
+			data := filepath.Join(b.TempDir(), "data")
+			getenv := func(k string) string {
+				if k == "POLICYDESK_DATA" {
+					return data
+				}
+				return ""
+			}
+			if err := run(ctx, []string{"demo"}, getenv, io.Discard, io.Discard); err != nil {
+				b.Fatal(err)
+			}
+			if size.docs > 0 {
+				fillLibrary(b, data, size.docs)
+			}
+			out := filepath.Join(b.TempDir(), "backup.tar.gz")
+			var total time.Duration
+			for b.Loop() {
+				start := time.Now()
+				if err := run(ctx, []string{"backup", "-o", out}, getenv, io.Discard, io.Discard); err != nil {
+					b.Fatal(err)
+				}
+				total += time.Since(start)
+				b.StopTimer()
+				target := filepath.Join(b.TempDir(), "restored")
+				rstart := time.Now()
+				if err := run(ctx, restoreArgs(out, target), getenv, io.Discard, io.Discard); err != nil {
+					b.Fatal(err)
+				}
+				b.ReportMetric(float64(time.Since(rstart).Milliseconds()), "restore-ms")
+				os.RemoveAll(target)
+				b.StartTimer()
+			}
+			st, _ := os.Stat(out)
+			dbst, _ := os.Stat(filepath.Join(data, databaseName))
+			b.ReportMetric(float64(dbst.Size())/(1<<20), "db-MiB")
+			b.ReportMetric(float64(st.Size())/(1<<20), "archive-MiB")
+		})
+	}
+}
+
+func fillLibrary(b *testing.B, data string, docs int) {
+	ctx := context.Background()
+	c := &Config{Data: data, MaxUploadBytes: drafts.DefaultMaxUploadBytes, LogFormat: "text"}
+	app, err := openApp(ctx, c, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer app.Close()
+	u, err := app.DB.FindUserByLogin(ctx, "drita")
+	if err != nil {
+		b.Fatal(err)
+	}
+	uctx := drafts.NewContextWithUser(ctx, u)
+	for i := range docs {
+		body := draftstest.Regulation(100, 30000, int64(i+1))
+		doc, _, err := app.Drafts.CreateDocument(uctx, drafts.NewDocument{Title: fmt.Sprintf("Rregullore %d", i+1), Kind: "regulation", Language: "sq", Body: body})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for v := 2; v <= 3; v++ {
+			body = draftstest.Revise(body, int64(i*10+v))
+			if _, err := app.Drafts.SaveVersion(uctx, doc.ID, v-1, body, "rishikim"); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if i%4 == 0 {
+			if _, err := app.Attachments.Upload(uctx, doc.ID, "shtojca.pdf", bytes.NewReader(randomBytes(256<<10, uint64(i)))); err != nil {
+				b.Fatal(err)
+			}
+		}
 	}
 }
