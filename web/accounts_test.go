@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -408,4 +409,54 @@ func TestAdminResetEndsSessions(t *testing.T) {
 	must(t, e.api("GET", "/api/v1/documents", token, nil), 200)
 	must(t, admin.post("/users/drita", url.Values{"csrf_token": {csrf}, "role": {"reviewer"}, "disabled": {"0"}}), http.StatusSeeOther)
 	must(t, e.api("GET", "/api/v1/documents", token, nil), 401)
+}
+
+// TestTrustedProxies: behind a trusted proxy the client is the nearest
+// untrusted address of X-Forwarded-For, so one client's failures do not
+// throttle everyone behind the proxy; from anywhere else the header is
+// ignored, so it cannot be used to dodge the throttle.
+func TestTrustedProxies(t *testing.T) {
+	t.Parallel()
+	if _, err := web.ParseTrustedProxies("10.0.0.0/8, 192.0.2.1, nonsense"); err == nil {
+		t.Error("a bad entry was accepted")
+	}
+	loginVia := func(e *env, login, xff string) resp {
+		req, _ := http.NewRequest("POST", e.srv.URL+"/api/v1/sessions", strings.NewReader(`{"login":"`+login+`","password":"wrong-password-1"}`))
+		req.Header.Set("Content-Type", "application/json")
+		if xff != "" {
+			req.Header.Set("X-Forwarded-For", xff)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return readResp(t, res)
+	}
+	lastFailure := func(e *env) string {
+		entries := must(t, e.api("GET", "/api/v1/audit?limit=1", e.admin, nil), 200).object(t)["entries"].([]any)
+		return entries[0].(map[string]any)["detail"].(string)
+	}
+
+	behind := newEnv(t, func(s *web.Server, _ *sqlite.DB, _ *drafts.Service) {
+		s.TrustedProxies, _ = web.ParseTrustedProxies("127.0.0.1, 10.0.0.0/8")
+	})
+	must(t, loginVia(behind, "x0", "198.51.100.66, 203.0.113.7, 10.1.2.3"), 401)
+	if d := lastFailure(behind); !strings.Contains(d, "from 203.0.113.7;") {
+		t.Errorf("behind a proxy the failure is from %q", d)
+	}
+	for i := range 20 {
+		must(t, loginVia(behind, "guess"+strconv.Itoa(i), "203.0.113.5"), 401)
+	}
+	must(t, loginVia(behind, "guess-more", "203.0.113.5"), 429)
+	must(t, loginVia(behind, "guess-more", "203.0.113.6"), 401)
+
+	direct := newEnv(t)
+	must(t, loginVia(direct, "x0", "203.0.113.5"), 401)
+	if d := lastFailure(direct); !strings.Contains(d, "from 127.0.0.1;") {
+		t.Errorf("an untrusted X-Forwarded-For was believed: %q", d)
+	}
+	for i := range 19 { // twenty failures in all from 127.0.0.1, whatever the header says
+		must(t, loginVia(direct, "guess"+strconv.Itoa(i), "203.0.113."+strconv.Itoa(i)), 401)
+	}
+	must(t, loginVia(direct, "guess-more", "203.0.113.99"), 429)
 }

@@ -34,7 +34,7 @@ func sessionFrom(ctx context.Context) *requestSession {
 // on every state-changing request.
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r = r.WithContext(drafts.NewContextWithClient(r.Context(), clientAddress(r)))
+		r = r.WithContext(drafts.NewContextWithClient(r.Context(), s.clientAddress(r)))
 		token, cookie := bearerToken(r), false
 		if token == "" {
 			if c, err := r.Cookie(sessionCookie); err == nil {
