@@ -72,6 +72,10 @@ type ThrottleStore interface {
 	// are counted one by one. A state left with no failures is deleted. If
 	// fn returns an error, nothing is written and UpdateThrottle returns it.
 	UpdateThrottle(ctx context.Context, keys []string, fn func(states []*ThrottleState) error) error
+	// FindThrottle reads the states of the keys (zero states for unknown
+	// keys) without a write transaction, for the cheap answer to a flood of
+	// attempts on a key that must wait.
+	FindThrottle(ctx context.Context, keys []string) ([]*ThrottleState, error)
 	// ForgetThrottle deletes the states whose last failure is before cutoff
 	// and that are not locked at now.
 	ForgetThrottle(ctx context.Context, cutoff, now time.Time) error
@@ -188,16 +192,19 @@ func addressKey(client string) string {
 func (s *Service) begin(ctx context.Context, a attempt) (int, error) {
 	now := s.Now().UTC()
 	limits := s.LoginLimits
+	// A read answers the common case of a flood while a key waits without
+	// taking the database's one writer; the transaction below checks again.
+	states, err := s.Users.FindThrottle(ctx, a.keys())
+	if err != nil {
+		return 0, err
+	}
+	if err := waiting(states, now); err != nil {
+		return 0, err
+	}
 	failures := 0
-	err := s.Users.UpdateThrottle(ctx, a.keys(), func(states []*ThrottleState) error {
-		var wait time.Duration
-		for _, st := range states {
-			if st.LockedUntil.After(now) {
-				wait = max(wait, st.LockedUntil.Sub(now))
-			}
-		}
-		if wait > 0 {
-			return &ThrottledError{Wait: wait}
+	err = s.Users.UpdateThrottle(ctx, a.keys(), func(states []*ThrottleState) error {
+		if err := waiting(states, now); err != nil {
+			return err
 		}
 		for _, st := range states {
 			if now.Sub(st.LastFailure) > limits.Forget {
@@ -215,6 +222,20 @@ func (s *Service) begin(ctx context.Context, a attempt) (int, error) {
 		return nil
 	})
 	return failures, err
+}
+
+// waiting answers *ThrottledError when one of the states is locked at now.
+func waiting(states []*ThrottleState, now time.Time) error {
+	var wait time.Duration
+	for _, st := range states {
+		if st.LockedUntil.After(now) {
+			wait = max(wait, st.LockedUntil.Sub(now))
+		}
+	}
+	if wait > 0 {
+		return &ThrottledError{Wait: wait}
+	}
+	return nil
 }
 
 // succeed undoes begin's count for a right password: the account starts

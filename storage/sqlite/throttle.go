@@ -14,17 +14,9 @@ import (
 // read-modify-write atomic across processes sharing the file.
 func (db *DB) UpdateThrottle(ctx context.Context, keys []string, fn func([]*drafts.ThrottleState) error) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		states := make([]*drafts.ThrottleState, len(keys))
-		for i, key := range keys {
-			st := &drafts.ThrottleState{Key: key}
-			var last, locked string
-			err := tx.QueryRowContext(ctx, `SELECT failures, last_failure, locked_until FROM login_throttle WHERE key = ?`, key).
-				Scan(&st.Failures, &last, &locked)
-			if err != nil && !errors.Is(err, sql.ErrNoRows) {
-				return err
-			}
-			st.LastFailure, st.LockedUntil = parseTime(last), parseOptionalTime(locked)
-			states[i] = st
+		states, err := findThrottle(ctx, tx, keys)
+		if err != nil {
+			return err
 		}
 		if err := fn(states); err != nil {
 			return err
@@ -49,6 +41,29 @@ func (db *DB) UpdateThrottle(ctx context.Context, keys []string, fn func([]*draf
 		}
 		return nil
 	})
+}
+
+// FindThrottle reads the keys' states outside any write transaction.
+func (db *DB) FindThrottle(ctx context.Context, keys []string) ([]*drafts.ThrottleState, error) {
+	return findThrottle(ctx, db.read, keys)
+}
+
+func findThrottle(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, keys []string) ([]*drafts.ThrottleState, error) {
+	states := make([]*drafts.ThrottleState, len(keys))
+	for i, key := range keys {
+		st := &drafts.ThrottleState{Key: key}
+		var last, locked string
+		err := q.QueryRowContext(ctx, `SELECT failures, last_failure, locked_until FROM login_throttle WHERE key = ?`, key).
+			Scan(&st.Failures, &last, &locked)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, err
+		}
+		st.LastFailure, st.LockedUntil = parseTime(last), parseOptionalTime(locked)
+		states[i] = st
+	}
+	return states, nil
 }
 
 // ForgetThrottle deletes the states whose last failure is before cutoff and
