@@ -21,6 +21,8 @@ type Service struct {
 
 	// BcryptCost is lowered by tests; production keeps the default.
 	BcryptCost int
+	// LoginLimits throttle password guessing (DefaultLoginLimits).
+	LoginLimits LoginLimits
 
 	dummyOnce sync.Once
 	dummyHash []byte
@@ -31,7 +33,7 @@ type Service struct {
 
 // NewService wires a service over its stores.
 func NewService(users UserStore, docs DocumentStore, r *Renderer) *Service {
-	return &Service{Users: users, Docs: docs, Renderer: r, Now: time.Now, BcryptCost: bcrypt.DefaultCost}
+	return &Service{Users: users, Docs: docs, Renderer: r, Now: time.Now, BcryptCost: bcrypt.DefaultCost, LoginLimits: DefaultLoginLimits}
 }
 
 // dummy returns a hash at the service's cost, compared against when a login

@@ -115,7 +115,7 @@ func newFixture(t *testing.T) *fixture {
 	t.Cleanup(func() { db.Close() })
 	svc := drafts.NewService(db, db, drafts.NewRenderer(64))
 	svc.BcryptCost = bcrypt.MinCost
-	if _, err := svc.Bootstrap(ctx, "admin-password-1"); err != nil {
+	if _, err := svc.Bootstrap(ctx, "kestrel-harbour-41"); err != nil {
 		t.Fatal(err)
 	}
 	admin, err := db.FindUserByLogin(ctx, "admin")

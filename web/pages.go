@@ -19,6 +19,8 @@ func (s *Server) registerPages(r *mux.Router) {
 	r.HandleFunc("/login", s.pageLogin).Methods(http.MethodGet)
 	r.HandleFunc("/login", s.pageLoginSubmit).Methods(http.MethodPost)
 	r.HandleFunc("/logout", s.pageLogout).Methods(http.MethodPost)
+	r.HandleFunc("/account/password", s.pageAccountPassword).Methods(http.MethodGet)
+	r.HandleFunc("/account/password", s.pageChangePassword).Methods(http.MethodPost)
 	r.HandleFunc("/documents", s.pageLibrary).Methods(http.MethodGet)
 	r.HandleFunc("/documents/new", s.pageNewDocument).Methods(http.MethodGet)
 	r.HandleFunc("/documents/new", s.pageCreateDocument).Methods(http.MethodPost)
@@ -51,42 +53,6 @@ func formError(r *http.Request) error {
 		return bodyReadError(err)
 	}
 	return nil
-}
-
-// safeNext keeps post-login redirects on this site.
-func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/documents"
-	}
-	return next
-}
-
-func (s *Server) pageLogin(w http.ResponseWriter, r *http.Request) {
-	if drafts.UserFromContext(r.Context()) != nil {
-		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
-		return
-	}
-	s.render(w, r, http.StatusOK, "login", map[string]any{"Title": "Log in", "Next": r.URL.Query().Get("next")})
-}
-
-func (s *Server) pageLoginSubmit(w http.ResponseWriter, r *http.Request) {
-	if err := formError(r); err != nil {
-		s.pageError(w, r, err)
-		return
-	}
-	login, next := r.PostFormValue("login"), r.PostFormValue("next")
-	token, sess, _, err := s.Drafts.Login(r.Context(), login, r.PostFormValue("password"))
-	if err != nil {
-		status := statusOf(err)
-		s.render(w, r, status, "login", map[string]any{"Title": "Log in", "Error": drafts.ErrorMessage(err), "Login": login, "Next": next})
-		return
-	}
-	// A fresh token at every login: a session id planted before login is useless.
-	if rs := sessionFrom(r.Context()); rs != nil {
-		s.Drafts.Users.DeleteSession(r.Context(), drafts.HashToken(rs.Token))
-	}
-	s.setSessionCookie(w, token, sess.ExpiresAt)
-	http.Redirect(w, r, safeNext(next), http.StatusSeeOther)
 }
 
 func (s *Server) pageLogout(w http.ResponseWriter, r *http.Request) {

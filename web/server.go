@@ -7,6 +7,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"time"
@@ -38,6 +39,9 @@ type Server struct {
 	Checks map[string]Check
 	// SecureCookies marks cookies Secure, for deployments behind HTTPS.
 	SecureCookies bool
+	// TrustedProxies are the proxies whose X-Forwarded-For names the client
+	// (for login throttling and the audit log); see ParseTrustedProxies.
+	TrustedProxies []netip.Prefix
 
 	router *mux.Router
 	views  *views

@@ -43,6 +43,7 @@ type Config struct {
 	AdminPassword  string
 	MaxUploadBytes int64
 	SecureCookies  bool
+	TrustedProxies string
 	Demo           bool
 	LogFormat      string
 	S3             s3.Config
@@ -71,6 +72,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	}
 	fs.Int64Var(&c.MaxUploadBytes, "max-upload-bytes", maxUpload, "largest attachment accepted (POLICYDESK_MAX_UPLOAD_BYTES)")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", env("SECURE_COOKIES", "") == "true", "mark cookies Secure, behind HTTPS (POLICYDESK_SECURE_COOKIES=true)")
+	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("TRUSTED_PROXIES", ""), "comma-separated IPs or CIDRs of proxies whose X-Forwarded-For names the client (POLICYDESK_TRUSTED_PROXIES)")
 	fs.BoolVar(&c.Demo, "demo", env("DEMO", "") == "true", "load the demo library and demo users on start if missing (POLICYDESK_DEMO=true)")
 	fs.StringVar(&c.LogFormat, "log-format", env("LOG_FORMAT", "text"), "log format: text or json (POLICYDESK_LOG_FORMAT)")
 	fs.StringVar(&c.S3.Endpoint, "s3-endpoint", env("S3_ENDPOINT", ""), "S3/MinIO host:port; attachments go there instead of the data directory (POLICYDESK_S3_ENDPOINT)")
@@ -103,6 +105,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return checkCommand(ctx, args, getenv, stdout, stderr)
 	case "reindex":
 		return reindexCommand(ctx, args, getenv, stdout, stderr)
+	case "backup":
+		return backupCommand(ctx, args, getenv, stdout, stderr)
+	case "restore":
+		return restoreCommand(ctx, args, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -118,6 +124,8 @@ commands:
   demo                  load the demo library and demo users into the data directory
   check                 check the database's integrity
   reindex               rebuild the search index into a fresh one and swap it in
+  backup -o FILE        write the database and attachment files to FILE while the service runs
+  restore FILE -data DIR  rebuild an empty data directory from a backup file
   help                  this text
 
 Run "policydesk serve -h" for the settings.
@@ -191,6 +199,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		return err
 	}
 	srv.SecureCookies = c.SecureCookies
+	if srv.TrustedProxies, err = web.ParseTrustedProxies(c.TrustedProxies); err != nil {
+		return fmt.Errorf("POLICYDESK_TRUSTED_PROXIES: %w", err)
+	}
 	srv.Attachments = app.Attachments
 	srv.Checks["database"] = app.DB.Ping
 	srv.Checks["blobs"] = app.Attachments.Blobs.Ping
@@ -254,7 +265,9 @@ func (a *App) sweepOrphans(ctx context.Context) {
 // bootstrap makes sure someone can log in, and loads the demo if asked.
 func (a *App) bootstrap(ctx context.Context) error {
 	created, err := a.Drafts.Bootstrap(ctx, a.Config.AdminPassword)
-	if err != nil {
+	if drafts.ErrorCode(err) == drafts.EInvalid {
+		return fmt.Errorf("POLICYDESK_ADMIN_PASSWORD (-admin-password) is not accepted: %s", drafts.ErrorMessage(err))
+	} else if err != nil {
 		return fmt.Errorf("creating the admin account: %w", err)
 	}
 	if created {
