@@ -109,7 +109,7 @@ func (r *Runner) Text(ctx context.Context, filename, contentType string, in io.R
 		return "", ErrUnsupported
 	case code == exitRefused && msg != "":
 		return "", &RefusedError{Reason: msg}
-	case strings.Contains(msg, "out of memory") || strings.Contains(msg, "stack exceeds"):
+	case strings.Contains(msg, "out of memory") || strings.Contains(msg, "stack exceeds") || strings.Contains(msg, "failed to allocate"):
 		return "", &LimitError{Reason: fmt.Sprintf("reading it needed more than %d MiB of memory", memory>>20)}
 	default:
 		first, _, _ := strings.Cut(msg, "\n")

@@ -125,8 +125,8 @@ func TestRunner_HangingReaderIsStopped(t *testing.T) {
 // 512 MiB string makes the reader allocate without bound; the child's own limit
 // stops it and the error says memory.
 func TestRunner_MemoryHogIsStopped(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds a 512 MiB inflating stream")
+	if testing.Short() || raceEnabled {
+		t.Skip("builds a 512 MiB inflating stream: slow with -short or -race")
 	}
 	hog := extracttest.HogPDF(512 << 20)
 	r := testRunner(t, 60*time.Second, 128<<20)
