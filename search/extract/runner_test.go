@@ -200,3 +200,26 @@ func BenchmarkRunner_SmallPDF(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkRefusePoison is the time to refuse each poison file, in this
+// process and through a child.
+func BenchmarkRefusePoison(b *testing.B) {
+	r := testRunner(b, 20*time.Second, 512<<20)
+	for _, p := range poison {
+		data := p.data()
+		b.Run(p.name+"/in-process", func(b *testing.B) {
+			for range b.N {
+				if _, err := extract.Text(p.name, "", bytes.NewReader(data)); err == nil {
+					b.Fatal("not refused")
+				}
+			}
+		})
+		b.Run(p.name+"/child", func(b *testing.B) {
+			for range b.N {
+				if _, err := r.Text(context.Background(), p.name, "", bytes.NewReader(data)); err == nil {
+					b.Fatal("not refused")
+				}
+			}
+		})
+	}
+}
