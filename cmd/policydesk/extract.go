@@ -52,6 +52,8 @@ func (a *App) newExtraction() (*search.Extraction, error) {
 	if err != nil {
 		return nil, fmt.Errorf("finding the policydesk binary to read attachments with: %w", err)
 	}
-	r := &extract.Runner{Command: []string{exe, extractTextCommand}, Timeout: a.Config.ExtractTimeout, Memory: a.Config.ExtractMemoryMiB << 20}
+	// The child gets an empty environment: the service's secrets (S3 keys,
+	// the admin password) stay out of the process that parses uploads.
+	r := &extract.Runner{Command: []string{exe, extractTextCommand}, Env: []string{}, Timeout: a.Config.ExtractTimeout, Memory: a.Config.ExtractMemoryMiB << 20}
 	return &search.Extraction{Queue: a.DB, Blobs: a.Attachments.Blobs, Extract: r.Text, Logger: a.Logger, Poll: 500 * time.Millisecond}, nil
 }

@@ -165,6 +165,9 @@ func TestIndexingE2E_StuckPDF(t *testing.T) {
 		}
 		return false
 	})
+	if env, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(reader), "environ")); err != nil || bytes.Contains(env, []byte("POLICYDESK_")) {
+		t.Errorf("the reader's environment holds the service's settings (%v): %q", err, env)
+	}
 
 	// A new document is searchable while the reader is stuck (before this
 	// fix, the indexer itself was stuck).

@@ -33,7 +33,8 @@ type Runner struct {
 	// Command starts the child: a program and its first arguments, such
 	// as the service's own binary and "extract-text".
 	Command []string
-	// Env is the child's environment; nil inherits the caller's.
+	// Env is the child's environment; nil inherits the caller's, an empty
+	// slice gives none.
 	Env []string
 	// Timeout is the wall-clock budget of one file (DefaultTimeout if 0).
 	Timeout time.Duration
