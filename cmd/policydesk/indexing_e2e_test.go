@@ -48,9 +48,14 @@ func childPIDs(t testing.TB, pid int) []int {
 	return out
 }
 
+// alive reports whether pid runs (a zombie waiting to be reaped does not).
 func alive(pid int) bool {
-	_, err := os.Stat(filepath.Join("/proc", strconv.Itoa(pid)))
-	return err == nil
+	stat, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+	if err != nil {
+		return false
+	}
+	fields := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
+	return len(fields) > 0 && fields[0] != "Z" && fields[0] != "X"
 }
 
 type problemJSON struct {
@@ -286,4 +291,24 @@ func TestShutdownE2E_GraceBoundsAStuckRequest(t *testing.T) {
 	if !strings.Contains(srv.Logs(), "still running") {
 		t.Errorf("the log does not say requests were still running:\n%s", srv.Logs())
 	}
+}
+
+// TestIndexingE2E_ReaderDiesWithTheServer: a reader stuck on a file does
+// not outlive a server killed outright (SIGKILL, the OOM killer): it
+// notices its parent is gone and exits.
+func TestIndexingE2E_ReaderDiesWithTheServer(t *testing.T) {
+	srv := startServer(t, "", "POLICYDESK_EXTRACT_TIMEOUT=120s")
+	admin := loginAPI(t, srv.URL, "admin", e2eAdminPassword)
+	doc := admin.createDocument(t, "Rregullore", "# R\n")
+	admin.upload(t, doc.ID, "xref-loop.pdf", extracttest.XrefLoopPDF())
+	var reader int
+	within(t, 10*time.Second, "the reader is running", func() bool {
+		if c := childPIDs(t, srv.cmd.Process.Pid); len(c) == 1 {
+			reader = c[0]
+			return true
+		}
+		return false
+	})
+	srv.Kill(t)
+	within(t, 3*time.Second, "the orphaned reader exits", func() bool { return !alive(reader) })
 }
