@@ -192,6 +192,15 @@ func TestIndexingE2E_StuckPDF(t *testing.T) {
 	within(t, 5*time.Second, "the restricted document disappears from staff's search", func() bool {
 		return staff.search(t, "qzkorniza").Total == 0
 	})
+	// Once the document is re-indexed (its entries are replaced, not
+	// updated in place), its readers still find it.
+	within(t, 5*time.Second, "the documents' backlog is empty", func() bool {
+		backlog, _, _ := admin.indexing(t)
+		return backlog == 0
+	})
+	if staff.search(t, "qzkorniza").Total != 0 {
+		t.Error("staff finds the restricted document again")
+	}
 	if !hasTitle(admin.search(t, "qzkorniza"), doc.Title) {
 		t.Error("the admin no longer finds the restricted document")
 	}

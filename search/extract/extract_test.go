@@ -121,27 +121,23 @@ func TestPDF_TreeShapes(t *testing.T) {
 		last = at
 	}
 
-	// Flat trees: time for 4n pages over time for n stays near 4.
+	// A wide flat tree (fpdf's shape) of 4,000 pages reads whole, well
+	// within a child's budget (measured: about 0.3 s).
 	if testing.Short() {
 		return
 	}
-	timeOf := func(n int) time.Duration {
-		pages := make([]string, n)
-		for i := range pages {
-			pages[i] = fmt.Sprintf("Faqja %d", i)
-		}
-		data := fpdfFile(t, pages...)
-		start := time.Now()
-		text, err := extract.Text("flat.pdf", "", bytes.NewReader(data))
-		if err != nil || !strings.Contains(text, fmt.Sprintf("Faqja %d", n-1)) {
-			t.Fatalf("%d pages: %v (%d bytes of text)", n, err, len(text))
-		}
-		return time.Since(start)
+	pages := make([]string, 4000)
+	for i := range pages {
+		pages[i] = fmt.Sprintf("Faqja %d", i)
 	}
-	small, large := timeOf(250), timeOf(1000)
-	t.Logf("flat tree: 250 pages %v, 1000 pages %v (ratio %.1f)", small, large, float64(large)/float64(small))
-	if large > 12*small {
-		t.Errorf("1000 pages took %v, %0.1f times 250 pages (%v): not linear", large, float64(large)/float64(small), small)
+	data := fpdfFile(t, pages...)
+	start := time.Now()
+	text, err = extract.Text("flat.pdf", "", bytes.NewReader(data))
+	if err != nil || !strings.Contains(text, "Faqja 3999") {
+		t.Fatalf("4000 pages: %v (%d bytes of text)", err, len(text))
+	}
+	if took := time.Since(start); took > 5*time.Second {
+		t.Errorf("4000 pages took %v", took)
 	}
 }
 

@@ -27,12 +27,18 @@ func pdfText(r io.Reader) (text string, err error) {
 	if err != nil {
 		return "", err
 	}
+	return pdfTextAt(bytes.NewReader(data), int64(len(data)))
+}
+
+// pdfTextAt reads the PDF in ra, which the reader reads again for every
+// object it loads.
+func pdfTextAt(ra io.ReaderAt, size int64) (text string, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			text, err = "", refused("the PDF is malformed: %v", p)
 		}
 	}()
-	pr, err := pdf.NewReader(bytes.NewReader(data), int64(len(data)))
+	pr, err := pdf.NewReader(ra, size)
 	if err != nil {
 		return "", refused("the file is not a readable PDF: %v", err)
 	}
