@@ -24,7 +24,7 @@ type Problem struct {
 // ProblemStore keeps what the indexer and the extraction worker could not do.
 type ProblemStore interface {
 	// IndexingProblems lists documents and attachments that failed at
-	// least once and are not done, set aside first, newest first.
+	// least once and are not done: set aside first, then most attempts.
 	IndexingProblems(ctx context.Context, limit int) ([]Problem, error)
 	// NotIndexed counts documents and attachments set aside.
 	NotIndexed(ctx context.Context) (int, error)
