@@ -17,6 +17,11 @@ const MaxQueryRunes = 500
 type Service struct {
 	Index  Index
 	Outbox Outbox
+	// Texts, when set, adds the attachments waiting for extraction to the
+	// backlog.
+	Texts TextQueue
+	// Problems, when set, lets admins see and retry work set aside.
+	Problems ProblemStore
 }
 
 // Search runs q for the user in ctx.
@@ -50,12 +55,20 @@ func (s *Service) Search(ctx context.Context, q Query) (*Result, error) {
 	return s.Index.Search(ctx, q)
 }
 
-// Ready reports the engine's health and the outbox backlog for /readyz.
+// Ready reports the engine's health and the backlog for /readyz: documents
+// waiting to be indexed plus attachments waiting for their text.
 func (s *Service) Ready(ctx context.Context) (backlog int, err error) {
 	if s.Outbox != nil {
 		if backlog, err = s.Outbox.Backlog(ctx); err != nil {
 			return 0, err
 		}
+	}
+	if s.Texts != nil {
+		n, err := s.Texts.TextBacklog(ctx)
+		if err != nil {
+			return 0, err
+		}
+		backlog += n
 	}
 	return backlog, s.Index.Ping(ctx)
 }

@@ -67,6 +67,7 @@ func NewServer(d *drafts.Service, rv *review.Service, logger *slog.Logger) (*Ser
 	s.registerReviewPages(s.router)
 	s.registerAttachmentPages(s.router)
 	s.registerSearch(api, s.router)
+	s.registerIndexing(api, s.router)
 	s.router.NotFoundHandler = http.HandlerFunc(s.handleNotFound)
 	s.router.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, drafts.Errorf(drafts.EBadRequest, "Method %s is not allowed here.", r.Method), http.StatusMethodNotAllowed)
@@ -113,6 +114,9 @@ func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
 			out["search"] = "ok"
 		}
 		out["search_backlog"] = strconv.Itoa(backlog)
+		if n, err := s.Search.NotIndexed(ctx); err == nil {
+			out["search_not_indexed"] = strconv.Itoa(n)
+		}
 	}
 	for name, check := range s.Checks {
 		if err := check(ctx); err != nil {

@@ -69,6 +69,7 @@ func parseViews() (*views, error) {
 		},
 		"safeHTML":     func(s string) template.HTML { return template.HTML(s) }, // only for sanitised renderer output
 		"add":          func(a, b int) int { return a + b },
+		"retryURL":     problemRetryURL,
 		"bytes":        humanSize,
 		"kinds":        func() []string { return drafts.Kinds },
 		"statuses":     func() []string { return drafts.Statuses },

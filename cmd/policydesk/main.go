@@ -15,6 +15,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"syscall"
 	"time"
 
@@ -28,6 +29,9 @@ import (
 )
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == extractTextCommand {
+		os.Exit(extractText(os.Args[2:]))
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
@@ -50,6 +54,11 @@ type Config struct {
 	MeiliURL       string
 	MeiliKey       string
 	MeiliIndex     string
+	// ExtractTimeout and ExtractMemoryMiB are the budget of reading one
+	// attachment's text; ShutdownGrace bounds a shutdown.
+	ExtractTimeout   time.Duration
+	ExtractMemoryMiB int64
+	ShutdownGrace    time.Duration
 }
 
 // parseConfig reads the environment first, then flags, which win.
@@ -83,6 +92,9 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.StringVar(&c.MeiliKey, "meili-key", env("MEILI_KEY", ""), "Meilisearch API key (POLICYDESK_MEILI_KEY)")
 	fs.StringVar(&c.MeiliIndex, "meili-index", env("MEILI_INDEX", "policydesk"), "Meilisearch index name (POLICYDESK_MEILI_INDEX)")
 	fs.BoolVar(&c.S3.UseSSL, "s3-use-ssl", env("S3_USE_SSL", "") == "true", "use HTTPS to reach S3 (POLICYDESK_S3_USE_SSL=true)")
+	if err := budgetFlags(fs, c, env); err != nil {
+		return nil, nil, err
+	}
 	if err := fs.Parse(args); err != nil {
 		return nil, nil, err
 	}
@@ -186,6 +198,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		return err
 	}
 	logger := newLogger(c.LogFormat, stderr)
+	// Armed at SIGTERM; stopped only once everything below has returned.
+	var hardExit *time.Timer
+	defer func() {
+		if hardExit != nil {
+			hardExit.Stop()
+		}
+	}()
 	app, err := openApp(ctx, c, logger)
 	if err != nil {
 		return err
@@ -212,12 +231,19 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	}
 	defer release()
 	defer index.Close()
+	// Indexing and reading attachments' text are two workers: access and
+	// content changes reach search however long a file takes to read.
 	indexer := &search.Indexer{Index: index, Outbox: app.DB, Source: app.newLibrary(), Logger: logger, Poll: 500 * time.Millisecond}
-	indexerDone := make(chan struct{})
-	indexCtx, stopIndexer := context.WithCancel(context.Background())
-	go func() { indexer.Run(indexCtx); close(indexerDone) }()
-	defer func() { stopIndexer(); <-indexerDone }()
-	srv.Search = &search.Service{Index: index, Outbox: app.DB}
+	extraction, err := app.newExtraction()
+	if err != nil {
+		return err
+	}
+	workCtx, stopWork := context.WithCancel(context.Background())
+	var workers sync.WaitGroup
+	workers.Go(func() { indexer.Run(workCtx) })
+	workers.Go(func() { extraction.Run(workCtx) })
+	defer func() { stopWork(); workers.Wait() }()
+	srv.Search = &search.Service{Index: index, Outbox: app.DB, Texts: app.DB, Problems: app.DB}
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		return err
@@ -232,12 +258,20 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		return err
 	case <-ctx.Done():
 	}
-	// Graceful: stop accepting, let in-flight saves finish, then close the DB.
-	logger.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	// Graceful: stop the workers (a text reader running is killed), stop
+	// accepting, let in-flight saves finish, then close the index and the
+	// DB — all within the grace period, after which the process exits
+	// whatever is still running.
+	logger.Info("shutting down", slog.Duration("grace", c.ShutdownGrace))
+	hardExit = time.AfterFunc(c.ShutdownGrace, func() {
+		logger.Error("shutdown did not finish within its grace period; exiting now", slog.Duration("grace", c.ShutdownGrace))
+		os.Exit(1)
+	})
+	stopWork()
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), c.ShutdownGrace*3/4)
 	defer cancel()
 	if err := httpServer.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
+		return fmt.Errorf("shutting down: requests still running after %s: %w", c.ShutdownGrace*3/4, err)
 	}
 	return nil
 }
