@@ -433,6 +433,10 @@ func (s *Service) Decide(ctx context.Context, commentID int64, decision, reason 
 	if !slices.Contains(Decisions, decision) {
 		return nil, drafts.Errorf(drafts.EInvalid, "A decision is one of: accepted, partially, rejected.")
 	}
+	if c.AppliedVersion != 0 && decision != "accepted" && decision != "partially" {
+		// The report would say the proposal was refused while the text carries it.
+		return nil, drafts.Errorf(drafts.EConflict, "The wording of comment %d is already in version %d, so it cannot be recorded as not accepted; record it as accepted or partially accepted.", c.ID, c.AppliedVersion)
+	}
 	reason = strings.TrimSpace(normaliseNewlines(reason))
 	if err := checkText("reason", reason, MaxCommentRunes); err != nil {
 		return nil, err

@@ -492,6 +492,39 @@ func TestApply(t *testing.T) {
 	}
 }
 
+// TestDecideAfterApply checks that wording already applied cannot be
+// recorded as not accepted: the consultation report would say the
+// proposal was refused while the text carries it.
+func TestDecideAfterApply(t *testing.T) {
+	f := newFixture(t)
+	c := f.comment(f.reviewer, review.NewComment{Version: 1, Quote: quote, Body: "Shtohet larmia.",
+		Suggestion: strp("ushqim të larmishëm")})
+	if _, err := f.svc.Apply(f.as(f.editor), c.ID, 1); err != nil {
+		t.Fatal(err)
+	}
+	before := f.state()
+	_, err := f.svc.Decide(f.as(f.editor), c.ID, "rejected", "Nuk pajtohemi.")
+	wantCode(t, err, drafts.EConflict)
+	if msg := drafts.ErrorMessage(err); !strings.Contains(msg, "version 2") || !strings.Contains(msg, "partially accepted") {
+		t.Errorf("message %q does not say where the wording is and what may be recorded", msg)
+	}
+	f.unchanged(before, "a refused decision")
+	stored, err := f.db.FindComment(context.Background(), c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stored.Decision != "accepted" || stored.Reason != "" {
+		t.Errorf("after a refused decision: %q (%q)", stored.Decision, stored.Reason)
+	}
+	// Partially accepted, with a reason, and back to accepted remain possible.
+	for _, d := range []struct{ decision, reason string }{{"partially", "Vetëm pjesa e parë."}, {"accepted", ""}} {
+		got, err := f.svc.Decide(f.as(f.editor), c.ID, d.decision, d.reason)
+		if err != nil || got.Decision != d.decision {
+			t.Fatalf("Decide %s after apply: %+v, %v", d.decision, got, err)
+		}
+	}
+}
+
 func TestReport(t *testing.T) {
 	f := newFixture(t)
 	round := f.openRound(1)
