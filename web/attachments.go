@@ -160,7 +160,7 @@ func (s *Server) handleDownload(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Disposition", ContentDisposition(att.Filename))
 	h.Set("Content-Length", strconv.FormatInt(att.Size, 10))
 	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-	h.Set("Cache-Control", "private, no-cache")
+	h.Set("Cache-Control", "private, no-store")
 	h.Set("ETag", `"`+att.SHA256+`"`)
 	if r.Method == http.MethodHead {
 		return
