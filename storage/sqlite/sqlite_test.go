@@ -587,7 +587,7 @@ func TestFindDocuments_Access(t *testing.T) {
 		{"owner without internal", rd(drafts.Scope{Owner: true, UserID: ana.ID}), []string{"ana internal", "ana restricted", "bob shared"}},
 		// A creator who is no longer an editor: created_by alone grants nothing.
 		{"creator without Owner", rd(drafts.Scope{UserID: ana.ID}), []string{"bob shared"}},
-		{"creator without Owner, internal", rd(drafts.Scope{Internal: true, UserID: bob.ID}), []string{"ana internal", "bob shared"}},
+		{"creator without Owner, internal", rd(drafts.Scope{Internal: true, UserID: bob.ID}), []string{"ana internal"}},
 		{"nobody", rd(drafts.Scope{UserID: 4242}), nil},
 		{"no user", rd(drafts.Scope{Owner: true}), nil},
 		{"internal only", rd(drafts.Scope{Internal: true, UserID: 4242}), []string{"ana internal"}},
