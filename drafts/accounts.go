@@ -47,10 +47,10 @@ func validateNewUser(in NewUser) error {
 	if in.Login == MeLogin {
 		return Errorf(EInvalid, "The login %q is reserved; choose another.", MeLogin)
 	}
-	if err := checkText("name", in.Name, 200, false); err != nil {
+	if err := checkLabel("name", in.Name, 200); err != nil {
 		return err
 	}
-	if err := checkText("organisation", in.Organisation, 200, false); err != nil {
+	if err := checkLabel("organisation", in.Organisation, 200); err != nil {
 		return err
 	}
 	if err := checkOneOf("role", in.Role, Roles); err != nil {
@@ -130,13 +130,13 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, p UserPatch) (*User,
 	var changed []string
 	endsSessions := false
 	if p.Name != nil {
-		if err := checkText("name", *p.Name, 200, false); err != nil {
+		if err := checkLabel("name", *p.Name, 200); err != nil {
 			return nil, err
 		}
 		u.Name, changed = *p.Name, append(changed, "name")
 	}
 	if p.Organisation != nil {
-		if err := checkText("organisation", *p.Organisation, 200, false); err != nil {
+		if err := checkLabel("organisation", *p.Organisation, 200); err != nil {
 			return nil, err
 		}
 		u.Organisation, changed = *p.Organisation, append(changed, "organisation")

@@ -71,7 +71,7 @@ func (f *fixture) createDocument(u *drafts.User, title, visibility, body string)
 func (f *fixture) counts() (documents, audit int) {
 	f.tb.Helper()
 	ctx := context.Background()
-	_, documents, err := f.db.FindDocuments(ctx, drafts.DocumentFilter{All: true, Limit: 1})
+	_, documents, err := f.db.FindDocuments(ctx, drafts.DocumentFilter{Read: drafts.Scope{All: true}, Limit: 1})
 	if err != nil {
 		f.tb.Fatal(err)
 	}

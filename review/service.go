@@ -248,7 +248,7 @@ func validateComment(in *NewComment) error {
 		return drafts.Errorf(drafts.EInvalid, "Write a comment or propose wording.")
 	}
 	checks := []error{
-		checkText("comment", in.Body, MaxCommentRunes),
+		checkWritten("comment", in.Body, MaxCommentRunes),
 		checkText("quote", in.Quote, MaxQuoteRunes),
 		checkText("prefix", in.Prefix, MaxContextRunes),
 		checkText("suffix", in.Suffix, MaxContextRunes),
@@ -295,7 +295,16 @@ func checkLine(field, s string, max int) error {
 	if strings.ContainsAny(s, "\n\t") {
 		return drafts.Errorf(drafts.EInvalid, "The %s must be a single line.", field)
 	}
-	return nil
+	return drafts.CheckVisible(field, s, true)
+}
+
+// checkWritten is checkText for what a person writes for others to read
+// (a comment, a reply, a reason): no invisible characters either.
+func checkWritten(field, s string, max int) error {
+	if err := checkText(field, s, max); err != nil {
+		return err
+	}
+	return drafts.CheckVisible(field, s, false)
 }
 
 // articleAt finds the article holding byte offset pos.
@@ -395,7 +404,7 @@ func (s *Service) Reply(ctx context.Context, commentID int64, body string) (*Rep
 	if body == "" {
 		return nil, drafts.Errorf(drafts.EInvalid, "A reply needs some text.")
 	}
-	if err := checkText("reply", body, MaxCommentRunes); err != nil {
+	if err := checkWritten("reply", body, MaxCommentRunes); err != nil {
 		return nil, err
 	}
 	u := drafts.UserFromContext(ctx)
@@ -433,8 +442,12 @@ func (s *Service) Decide(ctx context.Context, commentID int64, decision, reason 
 	if !slices.Contains(Decisions, decision) {
 		return nil, drafts.Errorf(drafts.EInvalid, "A decision is one of: accepted, partially, rejected.")
 	}
+	if c.AppliedVersion != 0 && decision != "accepted" && decision != "partially" {
+		// The report would say the proposal was refused while the text carries it.
+		return nil, drafts.Errorf(drafts.EConflict, "The wording of comment %d is already in version %d, so it cannot be recorded as not accepted; record it as accepted or partially accepted.", c.ID, c.AppliedVersion)
+	}
 	reason = strings.TrimSpace(normaliseNewlines(reason))
-	if err := checkText("reason", reason, MaxCommentRunes); err != nil {
+	if err := checkWritten("reason", reason, MaxCommentRunes); err != nil {
 		return nil, err
 	}
 	if decision != "accepted" && reason == "" {

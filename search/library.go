@@ -42,12 +42,12 @@ func (l *Library) DocumentEntries(ctx context.Context, docID int64) ([]Entry, er
 	if err != nil {
 		return nil, err
 	}
-	readers := []int64{doc.CreatedBy}
+	readers := make([]int64, 0, len(members))
 	for _, m := range members {
 		readers = append(readers, m.UserID)
 	}
 	base := Entry{DocumentID: docID, Title: doc.Title, Kind: doc.Kind, Status: doc.Status, Language: doc.Language,
-		Visibility: doc.Visibility, Year: doc.UpdatedAt.Year(), Readers: readers}
+		Visibility: doc.Visibility, Year: doc.UpdatedAt.Year(), Readers: readers, Owner: doc.CreatedBy}
 	entries := articleEntries(base, head)
 	comments, err := l.Comments.FindComments(ctx, review.CommentFilter{DocumentID: docID})
 	if err != nil {

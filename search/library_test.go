@@ -117,8 +117,9 @@ func TestLibrary_DocumentEntries(t *testing.T) {
 		t.Fatalf("entry IDs %v, want %v", got, want)
 	}
 
-	// Every entry: the document's metadata and its readers.
-	wantReaders := []int64{owner.ID, member.ID}
+	// Every entry: the document's metadata, its members as readers and its
+	// creator as owner (who reads it only while an editor).
+	wantReaders := []int64{member.ID}
 	for _, e := range entries {
 		if e.DocumentID != doc.ID || e.Title != doc.Title || e.Kind != "regulation" || e.Language != "sq" ||
 			e.Status != "draft" || e.Visibility != "restricted" || e.Year != doc.UpdatedAt.Year() {
@@ -127,7 +128,10 @@ func TestLibrary_DocumentEntries(t *testing.T) {
 		got := slices.Clone(e.Readers)
 		slices.Sort(got)
 		if !slices.Equal(got, wantReaders) {
-			t.Errorf("%s: readers %v, want owner and member %v", e.ID, got, wantReaders)
+			t.Errorf("%s: readers %v, want the member %v", e.ID, got, wantReaders)
+		}
+		if e.Owner != owner.ID {
+			t.Errorf("%s: owner %d, want %d", e.ID, e.Owner, owner.ID)
 		}
 	}
 

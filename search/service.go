@@ -45,13 +45,8 @@ func (s *Service) Search(ctx context.Context, q Query) (*Result, error) {
 	if q.Year != 0 && (q.Year < 1900 || q.Year > 9999) {
 		return nil, drafts.Errorf(drafts.EInvalid, "The year must be a four-digit year.")
 	}
-	q.All, q.Internal, q.UserID = false, false, u.ID
-	switch u.Role {
-	case drafts.RoleAdmin:
-		q.All = true
-	case drafts.RoleEditor, drafts.RoleStaff:
-		q.Internal = true
-	}
+	scope := drafts.ReadScope(u)
+	q.All, q.Internal, q.Owner, q.UserID = scope.All, scope.Internal, scope.Owner, scope.UserID
 	return s.Index.Search(ctx, q)
 }
 

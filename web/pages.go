@@ -183,7 +183,9 @@ func (s *Server) pageDocument(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
-	data["Notice"] = r.URL.Query().Get("notice")
+	if doc, ok := data["Doc"].(*drafts.Document); ok {
+		data["Notice"] = notice(r, doc.Head)
+	}
 	s.render(w, r, http.StatusOK, "document", data)
 }
 
@@ -217,7 +219,7 @@ func (s *Server) pageDocumentSettings(r *http.Request) (string, error) {
 		}
 	}
 	_, err = s.Drafts.UpdateDocument(r.Context(), id, p)
-	return docURL(id) + "?notice=saved", err
+	return noticeURL(docURL(id), noticeSaved, "", 0), err
 }
 
 func (s *Server) pageSetMember(r *http.Request) (string, error) {
@@ -300,7 +302,7 @@ func (s *Server) pageSave(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		s.pageError(w, r, err)
 	default:
-		http.Redirect(w, r, "/documents/"+strconv.FormatInt(id, 10)+"?notice=version+"+strconv.Itoa(v.Number)+"+saved", http.StatusSeeOther)
+		http.Redirect(w, r, noticeURL(docURL(id), noticeVersionSaved, "", v.Number), http.StatusSeeOther)
 	}
 }
 
@@ -313,7 +315,7 @@ func (s *Server) pageUsers(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "users", map[string]any{"Title": "Users", "Users": users, "Notice": r.URL.Query().Get("notice")})
+	s.render(w, r, http.StatusOK, "users", map[string]any{"Title": "Users", "Users": users, "Notice": notice(r, 0)})
 }
 
 func (s *Server) pageCreateUser(w http.ResponseWriter, r *http.Request) {
@@ -336,7 +338,7 @@ func (s *Server) pageCreateUser(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/users?notice=created", http.StatusSeeOther)
+	http.Redirect(w, r, noticeURL("/users", noticeUserCreated, "", 0), http.StatusSeeOther)
 }
 
 func (s *Server) pageUpdateUser(w http.ResponseWriter, r *http.Request) {
@@ -367,7 +369,7 @@ func (s *Server) pageUpdateUser(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/users?notice=updated", http.StatusSeeOther)
+	http.Redirect(w, r, noticeURL("/users", noticeUserUpdated, "", 0), http.StatusSeeOther)
 }
 
 func (s *Server) pageAudit(w http.ResponseWriter, r *http.Request) {

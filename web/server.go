@@ -146,14 +146,19 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 }
 
 // securityHeaders sets a strict CSP: only our own scripts and styles run, so
-// even a rendering bug could not execute an injected script.
+// even a rendering bug could not execute an injected script; images come
+// only from the service, since an external image in a draft would tell its
+// owner who read the draft and when. Answers are not kept by browsers or
+// proxies (restricted text must not outlive a logout); the static assets,
+// under checksummed URLs, set their own long caching.
 func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' https:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+		h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("X-Frame-Options", "DENY")
+		h.Set("Cache-Control", "private, no-store")
 		next.ServeHTTP(w, r)
 	})
 }
