@@ -71,14 +71,14 @@ func (s *Server) pageIndexing(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.render(w, r, http.StatusOK, "indexing", map[string]any{"Title": "Indexing", "Status": st,
-		"SetAside": setAside, "Retrying": retrying, "Retried": r.URL.Query().Get("notice") == "retried"})
+		"SetAside": setAside, "Retrying": retrying, "Notice": notice(r, 0)})
 }
 
 func (s *Server) pageRetryIndexing(r *http.Request) (string, error) {
 	if err := s.retryIndexing(r); err != nil {
 		return "", err
 	}
-	return "/admin/indexing?notice=retried", nil
+	return noticeURL("/admin/indexing", noticeIndexingRetried, "", 0), nil
 }
 
 // problemRetryURL is where a problem's retry form posts.

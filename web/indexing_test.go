@@ -127,7 +127,7 @@ func TestIndexingPage(t *testing.T) {
 	}
 	token := b.csrf("/admin/indexing")
 	r = b.post(attr(form, "action"), url.Values{"csrf_token": {token}})
-	if r.Status != 303 || r.Header.Get("Location") != "/admin/indexing?notice=retried" {
+	if r.Status != 303 || r.Header.Get("Location") != "/admin/indexing?notice=indexing-retried" {
 		t.Fatalf("retry form: %d %s", r.Status, r.Header.Get("Location"))
 	}
 	if after := e.counts(0); after.audit != before.audit+1 {
@@ -136,7 +136,7 @@ func TestIndexingPage(t *testing.T) {
 	if n, _ := e.db.TextBacklog(ctx); n != 1 {
 		t.Errorf("text backlog after the retry = %d, want 1", n)
 	}
-	if !strings.Contains(string(must(t, b.get("/admin/indexing?notice=retried"), 200).Body), "Queued again") {
+	if !strings.Contains(string(must(t, b.get("/admin/indexing?notice=indexing-retried"), 200).Body), "Queued again") {
 		t.Error("no notice after the retry")
 	}
 	// Nothing left to retry: 404 from the API.

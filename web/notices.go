@@ -17,6 +17,7 @@ const (
 	noticeAttachmentDeleted = "attachment-deleted"
 	noticeUserCreated       = "user-created"
 	noticeUserUpdated       = "user-updated"
+	noticeIndexingRetried   = "indexing-retried"
 )
 
 var notices = map[string]string{
@@ -26,6 +27,7 @@ var notices = map[string]string{
 	noticeAttachmentDeleted: "The attachment was deleted.",
 	noticeUserCreated:       "User created.",
 	noticeUserUpdated:       "User updated.",
+	noticeIndexingRetried:   "Queued again; it is tried within a few seconds.",
 }
 
 // noticeURL is path with the notice's code (and the version number, for
