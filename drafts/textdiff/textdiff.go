@@ -237,8 +237,11 @@ func (d *differ[T]) bisect(a0, a1, b0, b1 int) (x, y int, found, ok bool) {
 	delta := n - m
 	front := delta%2 != 0
 	k1start, k1end, k2start, k2end := 0, 0, 0, 0
+	// steps is paid every checkEvery steps, so that neither a long round of
+	// diagonals nor the context goes unchecked for long; the work beyond
+	// the budget is then at most checkEvery steps and one snake.
+	steps := 0
 	for dd := 0; dd < maxD; dd++ {
-		steps := 0
 		for k1 := -dd + k1start; k1 <= dd-k1end; k1 += 2 {
 			k1Off := vOff + k1
 			var x1 int
@@ -253,7 +256,12 @@ func (d *differ[T]) bisect(a0, a1, b0, b1 int) (x, y int, found, ok bool) {
 				x1++
 				y1++
 			}
-			steps += 1 + x1 - s
+			if steps += 1 + x1 - s; steps >= checkEvery {
+				if !d.bud.Spend(steps) {
+					return 0, 0, false, false
+				}
+				steps = 0
+			}
 			v1[k1Off] = x1
 			if x1 > n {
 				k1end += 2
@@ -281,7 +289,12 @@ func (d *differ[T]) bisect(a0, a1, b0, b1 int) (x, y int, found, ok bool) {
 				x2++
 				y2++
 			}
-			steps += 1 + x2 - s
+			if steps += 1 + x2 - s; steps >= checkEvery {
+				if !d.bud.Spend(steps) {
+					return 0, 0, false, false
+				}
+				steps = 0
+			}
 			v2[k2Off] = x2
 			if x2 > n {
 				k2end += 2
@@ -299,9 +312,7 @@ func (d *differ[T]) bisect(a0, a1, b0, b1 int) (x, y int, found, ok bool) {
 				}
 			}
 		}
-		if !d.bud.Spend(steps) {
-			return 0, 0, false, false
-		}
 	}
+	d.bud.Spend(steps)
 	return 0, 0, false, true
 }
