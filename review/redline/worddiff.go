@@ -212,6 +212,9 @@ func (d *differ) wordDiff(as, bs span) {
 	i, j := 0, 0
 	for _, df := range diffs {
 		n := utf8.RuneCountInString(df.Text)
+		if n == 0 {
+			continue // the cleanup can leave empty diffs behind
+		}
 		switch df.Type {
 		case diffmatchpatch.DiffEqual:
 			for k := 0; k < n; k++ {
