@@ -188,7 +188,13 @@ type candidate struct {
 // similar reports whether two sets are at least min alike, charging the
 // comparison to bud; a comparison it cannot pay for counts as dissimilar
 // (the two stay a deletion and an insertion) and is recorded as a cut.
+// Sets whose sizes alone rule it out (the Jaccard index is at most the
+// ratio of the sizes) cost nothing.
 func similar(bud *textdiff.Budget, x, y []uint64, min float64) (float64, bool) {
+	if small, large := float64(len(x)), float64(len(y)); small > large && small*min > large ||
+		small < large && large*min > small {
+		return 0, false
+	}
 	if !bud.Spend(1 + len(x) + len(y)) {
 		if bud.Err() == nil {
 			bud.Cut()
