@@ -398,40 +398,59 @@ func (s *Service) Comments(ctx context.Context, docID int64, f CommentFilter, at
 	if err != nil {
 		return nil, err
 	}
-	versions := map[int]*drafts.Version{at: target}
+	// One redline, mapper and offset index per version, however many
+	// comments: a conversion from the start of a 5 MiB body per comment
+	// would make the cost comments × body.
+	m := commentMapper{s: s, target: target, targetOffsets: anchor.NewOffsets(target.Body), from: map[int]*mapFrom{}}
 	for _, c := range comments {
-		src, ok := versions[c.Version]
-		if !ok {
-			if src, err = s.Drafts.Version(ctx, docID, c.Version); err != nil {
-				return nil, err
-			}
-			versions[c.Version] = src
-		}
-		if err := s.mapComment(ctx, c, src, target); err != nil {
+		if err := m.mapComment(ctx, docID, c); err != nil {
 			return nil, err
 		}
 	}
 	return comments, nil
 }
 
+// commentMapper maps the comments of one request into one target version.
+type commentMapper struct {
+	s             *Service
+	target        *drafts.Version
+	targetOffsets *anchor.Offsets
+	from          map[int]*mapFrom // by source version number
+}
+
+type mapFrom struct {
+	v       *drafts.Version
+	offsets *anchor.Offsets
+	mapper  *anchor.Mapper // nil for the target itself
+}
+
 // mapComment sets c.Anchor and c.Outdated for the target version.
-func (s *Service) mapComment(ctx context.Context, c *Comment, src, target *drafts.Version) error {
-	c.Anchor = Anchor{Version: src.Number, Start: c.Start, End: c.End}
-	if src.Number == target.Number {
+func (m *commentMapper) mapComment(ctx context.Context, docID int64, c *Comment) error {
+	c.Anchor = Anchor{Version: c.Version, Start: c.Start, End: c.End}
+	if c.Version == m.target.Number {
 		return nil
 	}
-	start, end := anchor.ByteOffset(src.Body, c.Start), anchor.ByteOffset(src.Body, c.End)
-	r, err := s.redline(ctx, src, target)
-	if err != nil {
-		return err
+	src, ok := m.from[c.Version]
+	if !ok {
+		v, err := m.s.Drafts.Version(ctx, docID, c.Version)
+		if err != nil {
+			return err
+		}
+		r, err := m.s.redline(ctx, v, m.target)
+		if err != nil {
+			return err
+		}
+		src = &mapFrom{v: v, offsets: anchor.NewOffsets(v.Body), mapper: anchor.NewMapper(r)}
+		m.from[c.Version] = src
 	}
-	ns, ne, intact, ok := anchor.Remap(r, start, end)
+	start, end := src.offsets.ByteOffset(c.Start), src.offsets.ByteOffset(c.End)
+	ns, ne, intact, ok := src.mapper.Map(start, end)
 	if !ok {
 		// The article is gone: keep the anchor in the version it was made on.
 		c.Outdated, c.Orphaned = true, true
 		return nil
 	}
-	c.Anchor = Anchor{Version: target.Number, Start: anchor.RuneOffset(target.Body, ns), End: anchor.RuneOffset(target.Body, ne)}
+	c.Anchor = Anchor{Version: m.target.Number, Start: m.targetOffsets.RuneOffset(ns), End: m.targetOffsets.RuneOffset(ne)}
 	c.Outdated = !intact
 	return nil
 }
@@ -550,11 +569,8 @@ func (s *Service) Apply(ctx context.Context, commentID int64, base int) (*drafts
 	if err != nil {
 		return nil, err
 	}
-	src, err := s.Drafts.Version(ctx, c.DocumentID, c.Version)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.mapComment(ctx, c, src, head); err != nil {
+	m := commentMapper{s: s, target: head, targetOffsets: anchor.NewOffsets(head.Body), from: map[int]*mapFrom{}}
+	if err := m.mapComment(ctx, c.DocumentID, c); err != nil {
 		return nil, err
 	}
 	if c.Outdated {
