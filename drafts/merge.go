@@ -75,8 +75,9 @@ func Merge3(base, mine, head string) (merged string, clean bool) {
 }
 
 // MergeBudget is the work, in textdiff steps, that each side's diffs may do
-// in one merge: some 0.2 s on one core. Real edits of the largest documents
-// take a few hundred thousand.
+// in one merge: some 70 ms on one core. Real edits need far less, since
+// lines found on one side only are set aside before the diff (a 60,000-word
+// document edited in three places takes 4,000 steps).
 const MergeBudget = 20_000_000
 
 // Merge3Context is Merge3 that gives up, returning ctx's error, once ctx
