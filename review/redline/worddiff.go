@@ -268,8 +268,8 @@ func toDiffs(ra, rb []rune, hunks []textdiff.Hunk) []diffmatchpatch.Diff {
 // piece is charged its square over cleanupPerStep before it runs. A piece
 // the budget cannot pay for keeps its exact but unpolished diff.
 const (
-	cleanupPiece   = 1 << 15
-	cleanupPerStep = 8
+	cleanupPiece   = 1 << 13
+	cleanupPerStep = 4
 )
 
 // cleanup runs go-diff's semantic cleanup piece by piece.
