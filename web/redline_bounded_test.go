@@ -1,6 +1,8 @@
 package web_test
 
 import (
+	"bytes"
+	"context"
 	"golang.org/x/net/html"
 
 	"encoding/json"
@@ -48,11 +50,11 @@ type boundedDiffJSON struct {
 func TestBoundedRedlineAPI(t *testing.T) {
 	e := newEnv(t)
 	ed := e.user("arta", "editor")
-	for _, pair := range findingBodies() {
+	for _, pair := range append(findingBodies(), largeReversal()) {
 		id := e.doc(ed, "Rregullore", "internal", pair[0])
 		must(t, e.api("POST", docPath(id, "/versions"), ed, map[string]any{"base": 1, "body": pair[1], "message": "përmbys"}), 201)
 		start := time.Now()
-		res := must(t, e.api("GET", docPath(id, "/diff?from=1&to=2"), ed, nil), 200)
+		res := must(t, e.apiWithin(30*time.Second, "GET", docPath(id, "/diff?from=1&to=2"), ed, nil), 200)
 		t.Logf("%d bytes: redline in %v", len(pair[0]), time.Since(start))
 		var d boundedDiffJSON
 		if err := json.Unmarshal(res.Body, &d); err != nil {
@@ -112,19 +114,57 @@ func TestBoundedRedlineAPI(t *testing.T) {
 	}
 }
 
+// largeReversal is 560,000 words on one line (4.4 MB, under the body
+// limit) and the same words reversed: unbounded, the merge's word diff of
+// that line would run for hours.
+func largeReversal() [2]string {
+	ws := make([]string, 560000)
+	for k := range ws {
+		ws[k] = fmt.Sprintf("f%d", k)
+	}
+	rw := slices.Clone(ws)
+	slices.Reverse(rw)
+	return [2]string{strings.Join(ws, " ") + "\n", strings.Join(rw, " ") + "\n"}
+}
+
+// apiWithin is e.api that gives up after d: a bounded request answers long
+// before; an unbounded one would otherwise hang the test.
+func (e *env) apiWithin(d time.Duration, method, path, token string, v any) resp {
+	e.t.Helper()
+	body, err := json.Marshal(v)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, method, e.srv.URL+path, bytes.NewReader(body))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		e.t.Fatalf("%s %s: no answer within %v: %v", method, path, d, err)
+	}
+	return readResp(e.t, res)
+}
+
 // TestPathologicalMergeProposal saves on a stale base while the head holds
-// the finding's reversal: the 409 comes with a proposal that keeps every
-// line of both sides.
+// the finding's reversal (and one of 4.5 MB): the 409 comes at once with a
+// proposal that keeps every line of both sides.
 func TestPathologicalMergeProposal(t *testing.T) {
 	e := newEnv(t)
 	ed := e.user("arta", "editor")
-	for _, pair := range findingBodies() {
+	for _, pair := range append(findingBodies(), largeReversal()) {
 		id := e.doc(ed, "Rregullore", "internal", pair[0])
 		must(t, e.api("POST", docPath(id, "/versions"), ed, map[string]any{"base": 1, "body": pair[1]}), 201)
 		mine := strings.Replace(pair[0], "fjala8000 ", "fjala8000 e re ", 1)
+		mine = strings.Replace(mine, " f8000 ", " f8000 e re ", 1)
 		mine = strings.Replace(mine, "8000. Rreshti", "8000. Rreshti i ri", 1)
 		start := time.Now()
-		res := must(t, e.api("POST", docPath(id, "/versions"), ed, map[string]any{"base": 1, "body": mine}), 409)
+		// 30 s is ten times what the merge takes under the race detector.
+		res := must(t, e.apiWithin(30*time.Second, "POST", docPath(id, "/versions"), ed, map[string]any{"base": 1, "body": mine}), 409)
 		t.Logf("%d bytes: 409 in %v", len(mine), time.Since(start))
 		var conflict struct {
 			Merge struct {
