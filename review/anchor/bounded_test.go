@@ -54,7 +54,9 @@ func TestLocateBounded(t *testing.T) {
 		s, e, ok := anchor.Locate(c.body, c.sel)
 		took := time.Since(start)
 		t.Logf("%s: %v", name, took)
-		if took > 2*time.Second {
+		// 0.2 s measured (2.4 s under the race detector); before the
+		// bound, the first case took 67 s.
+		if took > 10*time.Second {
 			t.Errorf("%s: took %v", name, took)
 		}
 		switch name {
