@@ -2,13 +2,16 @@ package drafts
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
+	"golang.org/x/sync/semaphore"
 )
 
 // Service is the drafting domain: accounts, documents and their versions.
@@ -29,6 +32,9 @@ type Service struct {
 	// shas maps "doc/number" to the body hash: versions are immutable, so the
 	// mapping never goes stale and a cached rendering needs no body read.
 	shas sync.Map
+
+	heavyOnce sync.Once
+	heavy     *semaphore.Weighted // see Heavy
 }
 
 // NewService wires a service over its stores.
@@ -263,8 +269,33 @@ func (s *Service) conflict(ctx context.Context, doc *Document, base int, mine st
 	if err != nil {
 		return err
 	}
-	merged, clean := Merge3(b.Body, mine, h.Body)
+	var merged string
+	var clean bool
+	err = s.Heavy(ctx, func() (err error) {
+		merged, clean, err = Merge3Context(ctx, b.Body, mine, h.Body)
+		return err
+	})
+	if err != nil {
+		return err
+	}
 	return &ConflictError{Head: doc.Head, Merge: MergeProposal{Body: merged, Clean: clean}}
+}
+
+// Heavy runs work, a diff or a merge, once one of GOMAXPROCS slots is free,
+// so that many readers asking for new pairs of versions queue instead of
+// multiplying CPU and memory. Waiting ends with an EUnavailable error when
+// ctx does; so does work that ends early because ctx did.
+func (s *Service) Heavy(ctx context.Context, work func() error) error {
+	s.heavyOnce.Do(func() { s.heavy = semaphore.NewWeighted(int64(runtime.GOMAXPROCS(0))) })
+	if err := s.heavy.Acquire(ctx, 1); err != nil {
+		return Unavailable("The request ended before the comparison could start.", err)
+	}
+	defer s.heavy.Release(1)
+	err := work()
+	if err != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+		return Unavailable("The request ended before the comparison was done.", err)
+	}
+	return err
 }
 
 // Version returns one version of a readable document.

@@ -59,6 +59,8 @@ type Config struct {
 	ExtractTimeout   time.Duration
 	ExtractMemoryMiB int64
 	ShutdownGrace    time.Duration
+	// RedlineCacheBytes bounds the memory of cached redlines; 0 turns the cache off.
+	RedlineCacheBytes int64
 }
 
 // parseConfig reads the environment first, then flags, which win.
@@ -95,8 +97,16 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	if err := budgetFlags(fs, c, env); err != nil {
 		return nil, nil, err
 	}
+	redlineCache, err := strconv.ParseInt(env("REDLINE_CACHE_BYTES", strconv.Itoa(review.DefaultRedlineCacheBytes)), 10, 64)
+	if err != nil {
+		return nil, nil, fmt.Errorf("POLICYDESK_REDLINE_CACHE_BYTES: %w", err)
+	}
+	fs.Int64Var(&c.RedlineCacheBytes, "redline-cache-bytes", redlineCache, "memory for cached redlines, 0 for none (POLICYDESK_REDLINE_CACHE_BYTES)")
 	if err := fs.Parse(args); err != nil {
 		return nil, nil, err
+	}
+	if c.RedlineCacheBytes < 0 {
+		return nil, nil, fmt.Errorf("-redline-cache-bytes must be 0 or more, not %d", c.RedlineCacheBytes)
 	}
 	return c, fs, nil
 }
@@ -177,7 +187,9 @@ func openApp(ctx context.Context, c *Config, logger *slog.Logger) (*App, error) 
 		return nil, err
 	}
 	att := &drafts.Attachments{Drafts: svc, Store: db, Blobs: blobs, MaxBytes: c.MaxUploadBytes, Logger: logger}
-	return &App{Config: c, DB: db, Drafts: svc, Review: review.NewService(svc, db), Attachments: att, Logger: logger}, nil
+	rv := review.NewService(svc, db)
+	rv.SetRedlineCacheBytes(c.RedlineCacheBytes)
+	return &App{Config: c, DB: db, Drafts: svc, Review: rv, Attachments: att, Logger: logger}, nil
 }
 
 // openBlobs chooses S3/MinIO when an endpoint is configured, else a folder
