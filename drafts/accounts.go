@@ -15,9 +15,6 @@ import (
 // SessionTTL is how long a login lasts without a new login.
 const SessionTTL = 12 * time.Hour
 
-// MinPasswordLength is the shortest password accepted for a new account.
-const MinPasswordLength = 10
-
 // NewUser is what an admin sends to create an account.
 type NewUser struct {
 	Login, Name, Organisation, Password, Role string
@@ -47,30 +44,24 @@ func validateNewUser(in NewUser) error {
 	if err := checkLogin(in.Login); err != nil {
 		return err
 	}
-	if err := checkText("name", in.Name, 200, false); err != nil {
+	if in.Login == MeLogin {
+		return Errorf(EInvalid, "The login %q is reserved; choose another.", MeLogin)
+	}
+	if err := checkLabel("name", in.Name, 200); err != nil {
 		return err
 	}
-	if err := checkText("organisation", in.Organisation, 200, false); err != nil {
+	if err := checkLabel("organisation", in.Organisation, 200); err != nil {
 		return err
 	}
 	if err := checkOneOf("role", in.Role, Roles); err != nil {
 		return err
 	}
-	return checkPassword(in.Password)
+	return CheckPassword(in.Password, in.Login, in.Name)
 }
 
-func checkPassword(p string) error {
-	if err := checkText("password", p, 200, false); err != nil {
-		return err
-	}
-	if len([]rune(p)) < MinPasswordLength {
-		return Errorf(EInvalid, "A password has at least %d characters.", MinPasswordLength)
-	}
-	if len(p) > 72 { // bcrypt's limit; refuse rather than silently truncate
-		return Errorf(EInvalid, "A password is at most 72 bytes.")
-	}
-	return nil
-}
+// MeLogin names the caller's own account in the API (/api/v1/users/me), so
+// no account may have it as its login.
+const MeLogin = "me"
 
 // CreateUser makes an account. Only admins may, except through Bootstrap.
 func (s *Service) CreateUser(ctx context.Context, in NewUser) (*User, error) {
@@ -123,7 +114,10 @@ type UserPatch struct {
 	Disabled                           *bool
 }
 
-// UpdateUser changes an account (admins only).
+// UpdateUser changes an account (admins only). A new password, a new role
+// or disabling the account ends every session of the user (the store does
+// it in the same transaction), so a reset locks out whoever held the old
+// password and a demoted user acts with the new role from the next request.
 func (s *Service) UpdateUser(ctx context.Context, id int64, p UserPatch) (*User, error) {
 	actor := UserFromContext(ctx)
 	if !IsAdmin(actor) {
@@ -134,42 +128,51 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, p UserPatch) (*User,
 		return nil, err
 	}
 	var changed []string
+	endsSessions := false
 	if p.Name != nil {
-		if err := checkText("name", *p.Name, 200, false); err != nil {
+		if err := checkLabel("name", *p.Name, 200); err != nil {
 			return nil, err
 		}
 		u.Name, changed = *p.Name, append(changed, "name")
 	}
 	if p.Organisation != nil {
-		if err := checkText("organisation", *p.Organisation, 200, false); err != nil {
+		if err := checkLabel("organisation", *p.Organisation, 200); err != nil {
 			return nil, err
 		}
 		u.Organisation, changed = *p.Organisation, append(changed, "organisation")
 	}
-	if p.Role != nil {
+	if p.Role != nil && *p.Role != u.Role {
 		if err := checkOneOf("role", *p.Role, Roles); err != nil {
 			return nil, err
 		}
 		if u.ID == actor.ID && *p.Role != RoleAdmin {
 			return nil, Errorf(EInvalid, "You cannot remove your own administrator role.")
 		}
-		u.Role, changed = *p.Role, append(changed, "role "+*p.Role)
+		u.Role, changed, endsSessions = *p.Role, append(changed, "role "+*p.Role), true
 	}
-	if p.Disabled != nil {
+	if p.Disabled != nil && *p.Disabled != u.Disabled {
 		if u.ID == actor.ID && *p.Disabled {
 			return nil, Errorf(EInvalid, "You cannot disable your own account.")
 		}
-		u.Disabled, changed = *p.Disabled, append(changed, "disabled")
+		u.Disabled = *p.Disabled
+		if u.Disabled {
+			changed, endsSessions = append(changed, "disabled"), true
+		} else {
+			changed = append(changed, "enabled")
+		}
 	}
 	if p.Password != nil {
-		if err := checkPassword(*p.Password); err != nil {
+		if err := CheckPassword(*p.Password, u.Login, u.Name); err != nil {
 			return nil, err
 		}
 		hash, err := bcrypt.GenerateFromPassword([]byte(*p.Password), s.BcryptCost)
 		if err != nil {
 			return nil, err
 		}
-		u.PasswordHash, changed = string(hash), append(changed, "password")
+		u.PasswordHash, changed, endsSessions = string(hash), append(changed, "password reset"), true
+	}
+	if endsSessions {
+		changed = append(changed, "every session ended")
 	}
 	if err := s.Users.UpdateUser(ctx, u, s.audit(ctx, "user.update", "user", u.Login, strings.Join(changed, ", "))); err != nil {
 		return nil, err
@@ -186,28 +189,113 @@ func (s *Service) ListUsers(ctx context.Context) ([]*User, error) {
 }
 
 // Login checks a password and opens a session. The token is returned once;
-// only its hash is stored. Bad login and bad password answer alike.
+// only its hash is stored. Bad login and bad password answer alike, in the
+// same time. Attempts are throttled per login and per client address (from
+// ctx, see NewContextWithClient): after a few failures *ThrottledError
+// (ETooManyRequests) answers until the wait is over, even for the right
+// password. Failures and successes go to the audit log.
 func (s *Service) Login(ctx context.Context, login, password string) (token string, sess *Session, u *User, err error) {
 	bad := Errorf(EUnauthorized, "Wrong login or password.")
-	u, err = s.Users.FindUserByLogin(ctx, strings.TrimSpace(login))
-	if ErrorCode(err) == ENotFound {
-		// Spend the same time as a real check so logins cannot be probed by timing.
-		bcrypt.CompareHashAndPassword(s.dummy(), []byte(password))
+	if len(login) > 1024 || len(password) > 1024 {
+		return "", nil, nil, bad // nobody has such a login or password; spare the hashing
+	}
+	a := newAttempt(login, ClientFromContext(ctx))
+	failures, err := s.begin(ctx, a)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	u, err = s.checkPassword(ctx, normaliseLogin(login), password)
+	if ErrorCode(err) == EUnauthorized {
+		s.failed(ctx, "login.failed", login, failures)
 		return "", nil, nil, bad
 	} else if err != nil {
 		return "", nil, nil, err
 	}
-	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil || u.Disabled {
-		return "", nil, nil, bad
-	}
-	token = randomToken()
-	now := s.Now().UTC()
-	sess = &Session{TokenHash: HashToken(token), UserID: u.ID, CSRF: randomToken(), CreatedAt: now, ExpiresAt: now.Add(SessionTTL)}
-	if err := s.Users.CreateSession(ctx, sess); err != nil {
+	if err := s.succeed(ctx, a); err != nil {
 		return "", nil, nil, err
 	}
-	s.Docs.AppendAudit(ctx, &AuditEntry{At: now, ActorID: u.ID, Actor: u.Login, Action: "session.create", ObjectType: "user", ObjectID: u.Login})
+	token, sess, err = s.openSession(ctx, u, "login.ok")
+	if err != nil {
+		return "", nil, nil, err
+	}
 	return token, sess, u, nil
+}
+
+// checkPassword finds the account and compares the password; an unknown
+// login is compared against a dummy hash so that it takes as long.
+func (s *Service) checkPassword(ctx context.Context, login, password string) (*User, error) {
+	bad := Errorf(EUnauthorized, "Wrong login or password.")
+	u, err := s.Users.FindUserByLogin(ctx, login)
+	if ErrorCode(err) == ENotFound {
+		bcrypt.CompareHashAndPassword(s.dummy(), []byte(password))
+		return nil, bad
+	} else if err != nil {
+		return nil, err
+	}
+	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil || u.Disabled {
+		return nil, bad
+	}
+	return u, nil
+}
+
+// openSession stores a new session for u and audits it as action.
+func (s *Service) openSession(ctx context.Context, u *User, action string) (string, *Session, error) {
+	token := randomToken()
+	now := s.Now().UTC()
+	sess := &Session{TokenHash: HashToken(token), UserID: u.ID, CSRF: randomToken(), CreatedAt: now, ExpiresAt: now.Add(SessionTTL)}
+	if err := s.Users.CreateSession(ctx, sess); err != nil {
+		return "", nil, err
+	}
+	detail := ""
+	if c := ClientFromContext(ctx); c != "" {
+		detail = "from " + cleanForLog(c, 64)
+	}
+	s.Docs.AppendAudit(ctx, &AuditEntry{At: now, ActorID: u.ID, Actor: u.Login, Action: action, ObjectType: "user", ObjectID: u.Login, Detail: detail})
+	return token, sess, nil
+}
+
+// ChangePassword sets the caller's own password. The current one is
+// required and checked under the same throttle as a login. Every session
+// of the account ends, the caller's too; the caller gets a new session,
+// whose token is returned.
+func (s *Service) ChangePassword(ctx context.Context, current, next string) (string, *Session, error) {
+	me := UserFromContext(ctx)
+	if me == nil || me.Disabled {
+		return "", nil, Errorf(EUnauthorized, "Log in first.")
+	}
+	if current == next {
+		return "", nil, Errorf(EInvalid, "The new password is the same as the current one.")
+	}
+	if err := CheckPassword(next, me.Login, me.Name); err != nil {
+		return "", nil, err
+	}
+	if len(current) > 1024 {
+		return "", nil, Errorf(EInvalid, "The current password is not right.")
+	}
+	a := newAttempt(me.Login, ClientFromContext(ctx))
+	failures, err := s.begin(ctx, a)
+	if err != nil {
+		return "", nil, err
+	}
+	u, err := s.checkPassword(ctx, me.Login, current)
+	if ErrorCode(err) == EUnauthorized {
+		s.failed(ctx, "password.change.failed", me.Login, failures)
+		return "", nil, Errorf(EInvalid, "The current password is not right.")
+	} else if err != nil {
+		return "", nil, err
+	}
+	if err := s.succeed(ctx, a); err != nil {
+		return "", nil, err
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(next), s.BcryptCost)
+	if err != nil {
+		return "", nil, err
+	}
+	u.PasswordHash = string(hash)
+	if err := s.Users.UpdateUser(ctx, u, s.audit(ctx, "password.change", "user", u.Login, "every session ended")); err != nil {
+		return "", nil, err
+	}
+	return s.openSession(ctx, u, "session.renew")
 }
 
 // Authenticate resolves a session token to its live session and user.

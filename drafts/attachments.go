@@ -226,7 +226,7 @@ func CleanFilename(name string) (string, error) {
 		name = name[i+1:]
 	}
 	name = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || r == '"' {
+		if unicode.IsControl(r) || Invisible(r) || r == '"' {
 			return -1
 		}
 		return r

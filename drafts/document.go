@@ -80,12 +80,8 @@ type DocumentFilter struct {
 	Kind, Status, Language string
 	Limit, Offset          int
 
-	// All lifts the access restriction (admins).
-	All bool
-	// Internal includes every internal document.
-	Internal bool
-	// MemberID includes documents the user created or is a member of.
-	MemberID int64
+	// Read is the caller's ReadScope: only documents in it are listed.
+	Read Scope
 }
 
 // AuditEntry is one line of the append-only audit log.

@@ -5,6 +5,8 @@ import (
 	"math/rand"
 	"strings"
 	"testing"
+
+	"policydesk/drafts/textdiff"
 )
 
 const mergeTestBase = `# Ligji për Mbrojtjen e të Dhënave Personale
@@ -293,7 +295,7 @@ func TestMergeDiffMinimal(t *testing.T) {
 		for i := range b {
 			b[i] = rng.Intn(alpha)
 		}
-		hunks := diff3Diff(a, b)
+		hunks := diff3Diff(a, b, textdiff.Unlimited())
 		var rebuilt []int
 		pos, edits := 0, 0
 		for _, h := range hunks {

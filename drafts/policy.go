@@ -9,34 +9,86 @@ type Access struct {
 	Comment bool // comment on versions in a review round
 }
 
-// Policy decides access from the user's global role, the document's
-// visibility and ownership, and the user's membership role on it ("" if none).
+// Scope is the set of documents a user may read, said in terms that a
+// store's list query and a search index evaluate without knowing roles: a
+// document is in it if any clause holds.
+type Scope struct {
+	All      bool // every document
+	Internal bool // every internal document
+	Owner    bool // the documents UserID created
+	// UserID is the user whose memberships (any role) count, and whose
+	// documents count with Owner; 0 (nobody) makes only All and Internal count.
+	UserID int64
+}
+
+// ReadScope is the one rule of who reads what; Policy's Read, the library
+// listing (DocumentFilter.Read) and search (search.Query's access fields)
+// are all derived from it, from the user's role as it is now.
 //
 //   - admin: everything.
-//   - editor (legal expert): reads internal documents and restricted ones they
-//     own or are a member of; edits what they read unless their membership
-//     says reader or reviewer; manages documents they own or edit as member.
-//   - staff: reads internal documents and restricted ones they are a member of.
-//   - reviewer (external): reads and comments only on documents shared with them.
-func Policy(u *User, doc *Document, memberRole string) Access {
+//   - editor (legal expert): internal documents, and restricted ones they
+//     created or are a member of.
+//   - staff: internal documents and those they are a member of.
+//   - reviewer (external): only the documents shared with them.
+//
+// Having created a document grants nothing by itself: an editor later made
+// staff or reviewer no longer reads the restricted documents they wrote
+// unless they are a member. A disabled account reads nothing.
+func ReadScope(u *User) Scope {
 	if u == nil || u.Disabled {
+		return Scope{}
+	}
+	switch u.Role {
+	case RoleAdmin:
+		return Scope{All: true, UserID: u.ID}
+	case RoleEditor:
+		return Scope{Internal: true, Owner: true, UserID: u.ID}
+	case RoleStaff:
+		return Scope{Internal: true, UserID: u.ID}
+	case RoleReviewer:
+		return Scope{UserID: u.ID}
+	}
+	return Scope{}
+}
+
+// Allows tells whether doc is in the scope, for a user whose membership
+// role on it is memberRole ("" if none).
+func (s Scope) Allows(doc *Document, memberRole string) bool {
+	switch {
+	case s.All, s.Internal && doc.Visibility == "internal":
+		return true
+	case s.UserID == 0:
+		return false
+	}
+	return memberRole != "" || s.Owner && doc.CreatedBy == s.UserID
+}
+
+// Policy decides access from the user's global role, the document's
+// visibility and ownership, and the user's membership role on it ("" if none).
+// Read is ReadScope's; beyond reading:
+//
+//   - admin: everything.
+//   - editor (legal expert): edits what they read unless their membership
+//     says reader or reviewer; manages documents they own or edit as member.
+//   - staff: only reads.
+//   - reviewer (external): comments on documents shared with them as
+//     reviewer or editor.
+func Policy(u *User, doc *Document, memberRole string) Access {
+	read := ReadScope(u).Allows(doc, memberRole)
+	if !read {
 		return Access{}
 	}
 	if u.Role == RoleAdmin {
 		return Access{Read: true, Edit: true, Manage: true, Comment: true}
 	}
 	owner := doc.CreatedBy == u.ID
-	var a Access
+	a := Access{Read: true}
 	switch u.Role {
 	case RoleEditor:
-		a.Read = owner || memberRole != "" || doc.Visibility == "internal"
-		a.Edit = a.Read && (owner || memberRole == "editor" || (memberRole == "" && doc.Visibility == "internal"))
+		a.Edit = owner || memberRole == "editor" || (memberRole == "" && doc.Visibility == "internal")
 		a.Manage = owner || memberRole == "editor"
-		a.Comment = a.Read
-	case RoleStaff:
-		a.Read = memberRole != "" || doc.Visibility == "internal"
+		a.Comment = true
 	case RoleReviewer:
-		a.Read = memberRole != ""
 		a.Comment = memberRole == "reviewer" || memberRole == "editor"
 	}
 	return a
@@ -52,12 +104,6 @@ func IsAdmin(u *User) bool { return u != nil && !u.Disabled && u.Role == RoleAdm
 
 // documentFilterFor narrows a listing to what Policy lets u read.
 func documentFilterFor(u *User, f DocumentFilter) DocumentFilter {
-	f.All, f.Internal, f.MemberID = false, false, u.ID
-	switch u.Role {
-	case RoleAdmin:
-		f.All = true
-	case RoleEditor, RoleStaff:
-		f.Internal = true
-	}
+	f.Read = ReadScope(u)
 	return f
 }

@@ -2,13 +2,16 @@ package drafts
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
+	"golang.org/x/sync/semaphore"
 
 	"policydesk/drafts/cache"
 )
@@ -23,6 +26,8 @@ type Service struct {
 
 	// BcryptCost is lowered by tests; production keeps the default.
 	BcryptCost int
+	// LoginLimits throttle password guessing (DefaultLoginLimits).
+	LoginLimits LoginLimits
 
 	dummyOnce sync.Once
 	dummyHash []byte
@@ -30,6 +35,9 @@ type Service struct {
 	// mapping never goes stale and a cached rendering needs no body read.
 	// Bounded like the render cache it points into.
 	shas *cache.Cache[string, string]
+
+	heavyOnce sync.Once
+	heavy     *semaphore.Weighted // see Heavy
 }
 
 // shaCacheBytes holds about ten thousand version hashes; shaEntryOverhead
@@ -41,7 +49,7 @@ const (
 
 // NewService wires a service over its stores.
 func NewService(users UserStore, docs DocumentStore, r *Renderer) *Service {
-	return &Service{Users: users, Docs: docs, Renderer: r, Now: time.Now, BcryptCost: bcrypt.DefaultCost,
+	return &Service{Users: users, Docs: docs, Renderer: r, Now: time.Now, BcryptCost: bcrypt.DefaultCost, LoginLimits: DefaultLoginLimits,
 		shas: cache.New[string, string](shaCacheBytes)}
 }
 
@@ -76,13 +84,13 @@ func (in *NewDocument) validate() error {
 		in.Visibility = "internal"
 	}
 	checks := []error{
-		checkText("title", in.Title, MaxTitleRunes, false),
+		checkLabel("title", in.Title, MaxTitleRunes),
 		checkOneOf("kind", in.Kind, Kinds),
 		checkOneOf("language", in.Language, Languages),
 		checkOneOf("visibility", in.Visibility, Visibilities),
 		checkOneOf("status", in.Status, Statuses),
 		checkBody(in.Body),
-		checkText("message", in.Message, MaxMessageRunes, false),
+		checkLabel("message", in.Message, MaxMessageRunes),
 	}
 	for _, err := range checks {
 		if err != nil {
@@ -164,10 +172,6 @@ func (s *Service) Documents(ctx context.Context, f DocumentFilter) ([]*Document,
 	if u == nil {
 		return nil, 0, Errorf(EUnauthorized, "Log in first.")
 	}
-	if u.Disabled {
-		// Policy lets a disabled account read nothing; the filter cannot say so.
-		return []*Document{}, 0, nil
-	}
 	for field, v := range map[string][2]any{"kind": {f.Kind, Kinds}, "status": {f.Status, Statuses}, "language": {f.Language, Languages}} {
 		if val := v[0].(string); val != "" {
 			if err := checkOneOf(field, val, v[1].([]string)); err != nil {
@@ -199,7 +203,7 @@ func (s *Service) UpdateDocument(ctx context.Context, id int64, p DocumentPatch)
 		if t == "" {
 			return nil, Errorf(EInvalid, "A document needs a title.")
 		}
-		if err := checkText("title", t, MaxTitleRunes, false); err != nil {
+		if err := checkLabel("title", t, MaxTitleRunes); err != nil {
 			return nil, err
 		}
 		doc.Title, changed = t, append(changed, "title")
@@ -241,7 +245,7 @@ func (s *Service) SaveVersion(ctx context.Context, id int64, base int, body, mes
 	if err := checkBody(body); err != nil {
 		return nil, err
 	}
-	if err := checkText("message", message, MaxMessageRunes, false); err != nil {
+	if err := checkLabel("message", message, MaxMessageRunes); err != nil {
 		return nil, err
 	}
 	if err := s.checkRenders(ctx, body); err != nil {
@@ -291,8 +295,33 @@ func (s *Service) conflict(ctx context.Context, doc *Document, base int, mine st
 	if err != nil {
 		return err
 	}
-	merged, clean := Merge3(b.Body, mine, h.Body)
+	var merged string
+	var clean bool
+	err = s.Heavy(ctx, func() (err error) {
+		merged, clean, err = Merge3Context(ctx, b.Body, mine, h.Body)
+		return err
+	})
+	if err != nil {
+		return err
+	}
 	return &ConflictError{Head: doc.Head, Merge: MergeProposal{Body: merged, Clean: clean}}
+}
+
+// Heavy runs work, a diff or a merge, once one of GOMAXPROCS slots is free,
+// so that many readers asking for new pairs of versions queue instead of
+// multiplying CPU and memory. Waiting ends with an EUnavailable error when
+// ctx does; so does work that ends early because ctx did.
+func (s *Service) Heavy(ctx context.Context, work func() error) error {
+	s.heavyOnce.Do(func() { s.heavy = semaphore.NewWeighted(int64(runtime.GOMAXPROCS(0))) })
+	if err := s.heavy.Acquire(ctx, 1); err != nil {
+		return Unavailable("The request ended before the comparison could start.", err)
+	}
+	defer s.heavy.Release(1)
+	err := work()
+	if err != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+		return Unavailable("The request ended before the comparison was done.", err)
+	}
+	return err
 }
 
 // Version returns one version of a readable document.

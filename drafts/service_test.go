@@ -71,7 +71,7 @@ func (f *fixture) createDocument(u *drafts.User, title, visibility, body string)
 func (f *fixture) counts() (documents, audit int) {
 	f.tb.Helper()
 	ctx := context.Background()
-	_, documents, err := f.db.FindDocuments(ctx, drafts.DocumentFilter{All: true, Limit: 1})
+	_, documents, err := f.db.FindDocuments(ctx, drafts.DocumentFilter{Read: drafts.Scope{All: true}, Limit: 1})
 	if err != nil {
 		f.tb.Fatal(err)
 	}
@@ -201,7 +201,7 @@ func TestLogin(t *testing.T) {
 	if u.ID != ana.ID || sess.UserID != ana.ID || sess.TokenHash != drafts.HashToken(token) || strings.Contains(sess.TokenHash, token) {
 		t.Fatalf("session %+v for token %q", sess, token)
 	}
-	if e := f.lastAudit(); e.Action != "session.create" || e.Actor != "ana" || e.ActorID != ana.ID {
+	if e := f.lastAudit(); e.Action != "login.ok" || e.Actor != "ana" || e.ActorID != ana.ID {
 		t.Fatalf("audit %+v", e)
 	}
 
@@ -841,7 +841,7 @@ func TestAuditTrail(t *testing.T) {
 		{func() error { _, err := f.svc.UpdateUser(as(admin), ana.ID, drafts.UserPatch{Name: &name}); return err },
 			"admin", "user.update", "user", func() string { return "ana" }},
 		{func() (err error) { token, _, _, err = f.svc.Login(context.Background(), "ana", password); return err },
-			"ana", "session.create", "user", func() string { return "ana" }},
+			"ana", "login.ok", "user", func() string { return "ana" }},
 		{func() (err error) {
 			doc, _, err = f.svc.CreateDocument(as(ana), drafts.NewDocument{Title: "Rregullore", Kind: "regulation", Language: "sq", Body: "x"})
 			return err

@@ -38,10 +38,13 @@ type Session struct {
 	ExpiresAt time.Time
 }
 
-// UserStore keeps accounts and sessions.
+// UserStore keeps accounts, sessions and the login throttle.
 type UserStore interface {
 	// CreateUser returns ECONFLICT if the login is taken; sets u.ID.
 	CreateUser(ctx context.Context, u *User, audit *AuditEntry) error
+	// UpdateUser writes u. When the role or the password hash changes, or
+	// the account is disabled, every session of the user ends in the same
+	// transaction.
 	UpdateUser(ctx context.Context, u *User, audit *AuditEntry) error
 	// FindUserByID and FindUserByLogin return ENOTFOUND when absent.
 	FindUserByID(ctx context.Context, id int64) (*User, error)
@@ -55,4 +58,5 @@ type UserStore interface {
 	// path every authenticated request takes.
 	FindSessionUser(ctx context.Context, tokenHash string) (*Session, *User, error)
 	DeleteSession(ctx context.Context, tokenHash string) error
+	ThrottleStore
 }

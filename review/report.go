@@ -6,6 +6,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"policydesk/drafts"
 )
@@ -84,10 +85,27 @@ func (rep *Report) WriteCSV(w io.Writer) error {
 	return cw.Error()
 }
 
-// cell defuses CSV formula injection (=, +, -, @ at the start of a cell).
+// formulaStarts are the characters a spreadsheet takes as the start of a
+// formula, in their ASCII and fullwidth forms.
+const formulaStarts = "=+-@＝＋－＠"
+
+// cell defuses CSV formula injection: a cell whose first visible character
+// starts a formula gets a leading quote, also when whitespace (which
+// spreadsheets skip: spaces, tabs, line breaks, no-break spaces) or
+// invisible format characters (zero-width, bidi controls, BOM) come first;
+// so does any cell that begins with a tab or carriage return, as OWASP
+// advises.
 func cell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
+	for i, r := range s {
+		switch {
+		case i == 0 && (r == '\t' || r == '\r'):
+			return "'" + s
+		case unicode.IsSpace(r) || unicode.Is(unicode.Cf, r):
+			continue
+		case strings.ContainsRune(formulaStarts, r):
+			return "'" + s
+		}
+		return s
 	}
 	return s
 }

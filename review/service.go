@@ -7,11 +7,14 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
+	"unsafe"
+
+	"golang.org/x/sync/singleflight"
 
 	"policydesk/drafts"
+	"policydesk/drafts/cache"
 	"policydesk/review/anchor"
 	"policydesk/review/redline"
 )
@@ -29,19 +32,30 @@ type Service struct {
 	Drafts *drafts.Service
 	Store  Store
 
-	mu       sync.Mutex
-	redlines map[string]*redline.Redline // by "shaA/shaB": versions are immutable
-	order    []string
+	// redlines by "shaA/shaB": versions are immutable and a redline depends
+	// only on the two texts (its budget counts steps, not time).
+	redlines *cache.Cache[string, *redline.Redline]
+	flights  singleflight.Group // one computation per pair at a time
 }
+
+// DefaultRedlineCacheBytes bounds the redline cache unless
+// SetRedlineCacheBytes says otherwise.
+const DefaultRedlineCacheBytes = 64 << 20
 
 // NewService wires the review service.
 func NewService(d *drafts.Service, store Store) *Service {
-	return &Service{Drafts: d, Store: store, redlines: map[string]*redline.Redline{}}
+	return &Service{Drafts: d, Store: store, redlines: cache.New[string, *redline.Redline](DefaultRedlineCacheBytes)}
 }
 
-const redlineCacheSize = 64
+// SetRedlineCacheBytes replaces the redline cache by an empty one holding at
+// most n bytes; 0 turns caching off. Call it before serving.
+func (s *Service) SetRedlineCacheBytes(n int64) {
+	s.redlines = cache.New[string, *redline.Redline](n)
+}
 
-// Diff returns the redline between two versions of a readable document.
+// Diff returns the redline between two versions of a readable document. It
+// is bounded by redline.Budget; if ctx ends first the work stops and the
+// error is EUnavailable.
 func (s *Service) Diff(ctx context.Context, docID int64, from, to int) (*redline.Redline, *drafts.Version, *drafts.Version, error) {
 	a, err := s.Drafts.Version(ctx, docID, from)
 	if err != nil {
@@ -51,30 +65,63 @@ func (s *Service) Diff(ctx context.Context, docID int64, from, to int) (*redline
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	return s.redline(a, b), a, b, nil
+	r, err := s.redline(ctx, a, b)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return r, a, b, nil
 }
 
 // redline computes or recalls the redline of two immutable versions.
-func (s *Service) redline(a, b *drafts.Version) *redline.Redline {
+// Concurrent requests for one pair share a computation, and computations
+// wait for one of the drafting service's Heavy slots.
+func (s *Service) redline(ctx context.Context, a, b *drafts.Version) (*redline.Redline, error) {
 	key := a.SHA256 + "/" + b.SHA256
-	s.mu.Lock()
-	r, ok := s.redlines[key]
-	s.mu.Unlock()
-	if ok {
-		return r
+	if r, ok := s.redlines.Get(key); ok {
+		return r, nil
 	}
-	r = redline.Compute(a.Body, b.Body, a.Outline, b.Outline)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, ok := s.redlines[key]; !ok {
-		s.redlines[key] = r
-		s.order = append(s.order, key)
-		if len(s.order) > redlineCacheSize {
-			delete(s.redlines, s.order[0])
-			s.order = s.order[1:]
+	for {
+		ch := s.flights.DoChan(key, func() (any, error) {
+			if r, ok := s.redlines.Get(key); ok {
+				return r, nil
+			}
+			var r *redline.Redline
+			err := s.Drafts.Heavy(ctx, func() (err error) {
+				r, err = redline.ComputeContext(ctx, a.Body, b.Body, a.Outline, b.Outline)
+				return err
+			})
+			if err != nil {
+				return nil, err
+			}
+			s.redlines.Add(key, r, redlineSize(key, r, a.Body, b.Body))
+			return r, nil
+		})
+		select {
+		case <-ctx.Done():
+			return nil, drafts.Unavailable("The request ended before the comparison was done.", ctx.Err())
+		case res := <-ch:
+			if res.Err != nil && ctx.Err() == nil && drafts.ErrorCode(res.Err) == drafts.EUnavailable {
+				continue // the client that started it left; this one has not
+			}
+			if res.Err != nil {
+				return nil, res.Err
+			}
+			return res.Val.(*redline.Redline), nil
 		}
 	}
-	return r
+}
+
+// redlineSize is what a cached redline keeps alive: its ops and headings
+// are slices of the two bodies (counted whole, since a slice holds its
+// string's memory), plus the slices of articles and ops themselves.
+func redlineSize(key string, r *redline.Redline, a, b string) int {
+	n := len(key) + len(a) + len(b) + int(unsafe.Sizeof(*r))
+	for k := range r.Articles {
+		art := &r.Articles[k]
+		n += int(unsafe.Sizeof(*art)) + len(art.ID) + len(art.FromNum) + len(art.ToNum) + len(art.Heading)
+		n += len(art.Ops) * int(unsafe.Sizeof(redline.Op{}))
+	}
+	return n
 }
 
 func (s *Service) editable(ctx context.Context, docID int64) (*drafts.Document, error) {
@@ -248,7 +295,7 @@ func validateComment(in *NewComment) error {
 		return drafts.Errorf(drafts.EInvalid, "Write a comment or propose wording.")
 	}
 	checks := []error{
-		checkText("comment", in.Body, MaxCommentRunes),
+		checkWritten("comment", in.Body, MaxCommentRunes),
 		checkText("quote", in.Quote, MaxQuoteRunes),
 		checkText("prefix", in.Prefix, MaxContextRunes),
 		checkText("suffix", in.Suffix, MaxContextRunes),
@@ -295,7 +342,16 @@ func checkLine(field, s string, max int) error {
 	if strings.ContainsAny(s, "\n\t") {
 		return drafts.Errorf(drafts.EInvalid, "The %s must be a single line.", field)
 	}
-	return nil
+	return drafts.CheckVisible(field, s, true)
+}
+
+// checkWritten is checkText for what a person writes for others to read
+// (a comment, a reply, a reason): no invisible characters either.
+func checkWritten(field, s string, max int) error {
+	if err := checkText(field, s, max); err != nil {
+		return err
+	}
+	return drafts.CheckVisible(field, s, false)
 }
 
 // articleAt finds the article holding byte offset pos.
@@ -351,35 +407,61 @@ func (s *Service) Comments(ctx context.Context, docID int64, f CommentFilter, at
 	if err != nil {
 		return nil, err
 	}
-	versions := map[int]*drafts.Version{at: target}
+	// One redline, mapper and offset index per version, however many
+	// comments: a conversion from the start of a 5 MiB body per comment
+	// would make the cost comments × body.
+	m := commentMapper{s: s, target: target, targetOffsets: anchor.NewOffsets(target.Body), from: map[int]*mapFrom{}}
 	for _, c := range comments {
-		src, ok := versions[c.Version]
-		if !ok {
-			if src, err = s.Drafts.Version(ctx, docID, c.Version); err != nil {
-				return nil, err
-			}
-			versions[c.Version] = src
+		if err := m.mapComment(ctx, docID, c); err != nil {
+			return nil, err
 		}
-		s.mapComment(c, src, target)
 	}
 	return comments, nil
 }
 
+// commentMapper maps the comments of one request into one target version.
+type commentMapper struct {
+	s             *Service
+	target        *drafts.Version
+	targetOffsets *anchor.Offsets
+	from          map[int]*mapFrom // by source version number
+}
+
+type mapFrom struct {
+	v       *drafts.Version
+	offsets *anchor.Offsets
+	mapper  *anchor.Mapper // nil for the target itself
+}
+
 // mapComment sets c.Anchor and c.Outdated for the target version.
-func (s *Service) mapComment(c *Comment, src, target *drafts.Version) {
-	c.Anchor = Anchor{Version: src.Number, Start: c.Start, End: c.End}
-	if src.Number == target.Number {
-		return
+func (m *commentMapper) mapComment(ctx context.Context, docID int64, c *Comment) error {
+	c.Anchor = Anchor{Version: c.Version, Start: c.Start, End: c.End}
+	if c.Version == m.target.Number {
+		return nil
 	}
-	start, end := anchor.ByteOffset(src.Body, c.Start), anchor.ByteOffset(src.Body, c.End)
-	ns, ne, intact, ok := anchor.Remap(s.redline(src, target), start, end)
+	src, ok := m.from[c.Version]
+	if !ok {
+		v, err := m.s.Drafts.Version(ctx, docID, c.Version)
+		if err != nil {
+			return err
+		}
+		r, err := m.s.redline(ctx, v, m.target)
+		if err != nil {
+			return err
+		}
+		src = &mapFrom{v: v, offsets: anchor.NewOffsets(v.Body), mapper: anchor.NewMapper(r)}
+		m.from[c.Version] = src
+	}
+	start, end := src.offsets.ByteOffset(c.Start), src.offsets.ByteOffset(c.End)
+	ns, ne, intact, ok := src.mapper.Map(start, end)
 	if !ok {
 		// The article is gone: keep the anchor in the version it was made on.
 		c.Outdated, c.Orphaned = true, true
-		return
+		return nil
 	}
-	c.Anchor = Anchor{Version: target.Number, Start: anchor.RuneOffset(target.Body, ns), End: anchor.RuneOffset(target.Body, ne)}
+	c.Anchor = Anchor{Version: m.target.Number, Start: m.targetOffsets.RuneOffset(ns), End: m.targetOffsets.RuneOffset(ne)}
 	c.Outdated = !intact
+	return nil
 }
 
 // Reply adds an answer to a comment's thread.
@@ -395,7 +477,7 @@ func (s *Service) Reply(ctx context.Context, commentID int64, body string) (*Rep
 	if body == "" {
 		return nil, drafts.Errorf(drafts.EInvalid, "A reply needs some text.")
 	}
-	if err := checkText("reply", body, MaxCommentRunes); err != nil {
+	if err := checkWritten("reply", body, MaxCommentRunes); err != nil {
 		return nil, err
 	}
 	u := drafts.UserFromContext(ctx)
@@ -433,8 +515,12 @@ func (s *Service) Decide(ctx context.Context, commentID int64, decision, reason 
 	if !slices.Contains(Decisions, decision) {
 		return nil, drafts.Errorf(drafts.EInvalid, "A decision is one of: accepted, partially, rejected.")
 	}
+	if c.AppliedVersion != 0 && decision != "accepted" && decision != "partially" {
+		// The report would say the proposal was refused while the text carries it.
+		return nil, drafts.Errorf(drafts.EConflict, "The wording of comment %d is already in version %d, so it cannot be recorded as not accepted; record it as accepted or partially accepted.", c.ID, c.AppliedVersion)
+	}
 	reason = strings.TrimSpace(normaliseNewlines(reason))
-	if err := checkText("reason", reason, MaxCommentRunes); err != nil {
+	if err := checkWritten("reason", reason, MaxCommentRunes); err != nil {
 		return nil, err
 	}
 	if decision != "accepted" && reason == "" {
@@ -496,11 +582,10 @@ func (s *Service) Apply(ctx context.Context, commentID int64, base int) (*drafts
 	if err != nil {
 		return nil, err
 	}
-	src, err := s.Drafts.Version(ctx, c.DocumentID, c.Version)
-	if err != nil {
+	m := commentMapper{s: s, target: head, targetOffsets: anchor.NewOffsets(head.Body), from: map[int]*mapFrom{}}
+	if err := m.mapComment(ctx, c.DocumentID, c); err != nil {
 		return nil, err
 	}
-	s.mapComment(c, src, head)
 	if c.Outdated {
 		return nil, drafts.Errorf(drafts.EConflict, "The words of comment %d have changed since it was made; apply the suggestion by hand in the editor.", c.ID)
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -492,6 +493,39 @@ func TestApply(t *testing.T) {
 	}
 }
 
+// TestDecideAfterApply checks that wording already applied cannot be
+// recorded as not accepted: the consultation report would say the
+// proposal was refused while the text carries it.
+func TestDecideAfterApply(t *testing.T) {
+	f := newFixture(t)
+	c := f.comment(f.reviewer, review.NewComment{Version: 1, Quote: quote, Body: "Shtohet larmia.",
+		Suggestion: strp("ushqim të larmishëm")})
+	if _, err := f.svc.Apply(f.as(f.editor), c.ID, 1); err != nil {
+		t.Fatal(err)
+	}
+	before := f.state()
+	_, err := f.svc.Decide(f.as(f.editor), c.ID, "rejected", "Nuk pajtohemi.")
+	wantCode(t, err, drafts.EConflict)
+	if msg := drafts.ErrorMessage(err); !strings.Contains(msg, "version 2") || !strings.Contains(msg, "partially accepted") {
+		t.Errorf("message %q does not say where the wording is and what may be recorded", msg)
+	}
+	f.unchanged(before, "a refused decision")
+	stored, err := f.db.FindComment(context.Background(), c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stored.Decision != "accepted" || stored.Reason != "" {
+		t.Errorf("after a refused decision: %q (%q)", stored.Decision, stored.Reason)
+	}
+	// Partially accepted, with a reason, and back to accepted remain possible.
+	for _, d := range []struct{ decision, reason string }{{"partially", "Vetëm pjesa e parë."}, {"accepted", ""}} {
+		got, err := f.svc.Decide(f.as(f.editor), c.ID, d.decision, d.reason)
+		if err != nil || got.Decision != d.decision {
+			t.Fatalf("Decide %s after apply: %+v, %v", d.decision, got, err)
+		}
+	}
+}
+
 func TestReport(t *testing.T) {
 	f := newFixture(t)
 	round := f.openRound(1)
@@ -556,5 +590,37 @@ func TestReport(t *testing.T) {
 	}
 	if got := records[3][6]; got != "'@todo" {
 		t.Errorf("comment %q starting with @ not defused", got)
+	}
+}
+
+// TestInvisibleCharactersRefused checks that round names, comments, replies
+// and reasons holding a bidi control or a zero-width character are refused
+// with a message naming it, and that nothing is written.
+func TestInvisibleCharactersRefused(t *testing.T) {
+	f := newFixture(t)
+	c := f.comment(f.reviewer, review.NewComment{Quote: quote, Body: "Koment"})
+	for _, r := range []rune{'\u202E', '\u2066', '\u2067', '\u2068', '\u2069', '\u200E', '\u200F', '\u061C', '\u200B', '\u200D', '\uFEFF'} {
+		bad := "Pajtohem" + string(r) + "plotësisht"
+		before := f.state()
+		attempts := map[string]func() error{
+			"round name": func() error { _, err := f.svc.OpenRound(f.as(f.editor), f.doc.ID, bad, 1, ""); return err },
+			"comment": func() error {
+				_, err := f.svc.AddComment(f.as(f.reviewer), f.doc.ID, review.NewComment{Quote: quote, Body: bad})
+				return err
+			},
+			"reply":  func() error { _, err := f.svc.Reply(f.as(f.reviewer), c.ID, bad); return err },
+			"reason": func() error { _, err := f.svc.Decide(f.as(f.editor), c.ID, "rejected", bad); return err },
+		}
+		for what, attempt := range attempts {
+			err := attempt()
+			if code := fmt.Sprintf("U+%04X", r); drafts.ErrorCode(err) != drafts.EInvalid || !strings.Contains(drafts.ErrorMessage(err), code) {
+				t.Errorf("%s with %U: %v, want EInvalid naming %s", what, r, err, code)
+			}
+		}
+		f.unchanged(before, fmt.Sprintf("texts with %U", r))
+	}
+	stored, err := f.db.FindComment(context.Background(), c.ID)
+	if err != nil || stored.Decision != "" || len(stored.Replies) != 0 {
+		t.Errorf("comment after refused texts: %+v, %v", stored, err)
 	}
 }

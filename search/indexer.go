@@ -22,9 +22,17 @@ type Pending struct {
 // enqueue in the same transaction as the data (see the SQL triggers), so a
 // search outage or a crash loses nothing.
 type Outbox interface {
+	// PendingDocuments returns documents with events due by now: those
+	// with an access change (visibility, members, deletion) first, then
+	// oldest first. Set-aside events are not due.
 	PendingDocuments(ctx context.Context, limit int, now time.Time) ([]Pending, error)
 	DoneDocument(ctx context.Context, docID, upTo int64) error
 	RetryDocument(ctx context.Context, docID, upTo int64, next time.Time, cause string) error
+	// SetAsideDocument stops retrying the document's events up to upTo
+	// and keeps the cause for admins; a later change queues it again.
+	SetAsideDocument(ctx context.Context, docID, upTo int64, cause string) error
+	// Backlog counts the documents waiting to be indexed, not those set
+	// aside.
 	Backlog(ctx context.Context) (int, error)
 }
 
@@ -36,7 +44,9 @@ type Source interface {
 	DocumentIDs(ctx context.Context) ([]int64, error)
 }
 
-// Indexer drains the outbox into the index, with retries and backoff.
+// Indexer drains the outbox into the index, with retries and backoff. A
+// document that keeps failing is set aside after MaxAttempts and shown to
+// admins; the queue moves on.
 type Indexer struct {
 	Index  Index
 	Outbox Outbox
@@ -44,6 +54,9 @@ type Indexer struct {
 	Logger *slog.Logger
 	// Batch is how many documents one drain pass takes.
 	Batch int
+	// MaxAttempts before a document is set aside (default 6: about half a
+	// minute of retries).
+	MaxAttempts int
 	// Poll is how often the outbox is read when nobody calls Notify.
 	Poll time.Duration
 
@@ -59,6 +72,9 @@ func (ix *Indexer) init() {
 		}
 		if ix.Poll <= 0 {
 			ix.Poll = time.Second
+		}
+		if ix.MaxAttempts <= 0 {
+			ix.MaxAttempts = 6
 		}
 	})
 }
@@ -128,12 +144,8 @@ func (ix *Indexer) Drain(ctx context.Context) (int, error) {
 			return done, errors.Join(err, ctx.Err())
 		}
 		if err != nil {
-			next := time.Now().Add(backoff(p.Attempts + 1))
-			if rerr := ix.Outbox.RetryDocument(ctx, p.DocumentID, p.UpTo, next, err.Error()); rerr != nil {
-				return done, rerr
-			}
-			if ix.Logger != nil {
-				ix.Logger.Warn("indexing a document failed; will retry", slog.Int64("document", p.DocumentID), slog.Any("err", err))
+			if err := ix.failed(ctx, p, err); err != nil {
+				return done, err
 			}
 			continue
 		}
@@ -145,6 +157,22 @@ func (ix *Indexer) Drain(ctx context.Context) (int, error) {
 	return done, nil
 }
 
+// failed postpones a document whose indexing failed, or sets it aside
+// after its last attempt.
+func (ix *Indexer) failed(ctx context.Context, p Pending, err error) error {
+	if p.Attempts+1 >= ix.MaxAttempts {
+		if ix.Logger != nil {
+			ix.Logger.Error("indexing a document keeps failing; set aside", slog.Int64("document", p.DocumentID),
+				slog.Int("attempts", p.Attempts+1), slog.Any("err", err))
+		}
+		return ix.Outbox.SetAsideDocument(ctx, p.DocumentID, p.UpTo, err.Error())
+	}
+	if ix.Logger != nil {
+		ix.Logger.Warn("indexing a document failed; will retry", slog.Int64("document", p.DocumentID), slog.Any("err", err))
+	}
+	return ix.Outbox.RetryDocument(ctx, p.DocumentID, p.UpTo, time.Now().Add(backoff(p.Attempts+1)), err.Error())
+}
+
 // sourceError marks a failure to build a document's entries, as opposed to
 // a failure of the index: Drain postpones that one document.
 type sourceError struct{ err error }
@@ -153,11 +181,18 @@ func (e *sourceError) Error() string { return e.err.Error() }
 func (e *sourceError) Unwrap() error { return e.err }
 
 // IndexDocument replaces every entry of one document with its current state.
+// When its state cannot be read, its old entries are removed: they may
+// grant what the Policy no longer does, and search must fail closed.
 func (ix *Indexer) IndexDocument(ctx context.Context, docID int64) error {
 	entries, err := ix.Source.DocumentEntries(ctx, docID)
 	if drafts.ErrorCode(err) == drafts.ENotFound {
 		return ix.Index.DeleteDocument(ctx, docID)
 	} else if err != nil {
+		if ctx.Err() == nil {
+			if derr := ix.Index.DeleteDocument(ctx, docID); derr != nil && ix.Logger != nil {
+				ix.Logger.Warn("removing the entries of a document that cannot be read failed", slog.Int64("document", docID), slog.Any("err", derr))
+			}
+		}
 		return &sourceError{err}
 	}
 	if err := ix.Index.DeleteDocument(ctx, docID); err != nil {

@@ -2,7 +2,6 @@ package search
 
 import (
 	"context"
-	"io"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -11,26 +10,19 @@ import (
 	"policydesk/review"
 )
 
-// MaxAttachmentText bounds the text indexed from one attachment.
-const MaxAttachmentText = 1 << 20
-
-// MaxExtractBytes is the largest attachment whose text is extracted.
-const MaxExtractBytes = 16 << 20
-
-// Extractor turns an attachment's bytes into plain text; ok is false for a
-// kind of file it cannot read.
-type Extractor func(filename, contentType string, r io.Reader) (text string, ok bool, err error)
-
 // Library builds search entries from Policy Desk's stores: a document's
 // title and preamble, each article of its newest version, its comments and
-// the text of its attachments.
+// the text of its attachments. It reads stored text only — attachments are
+// read once, by the Extraction worker — so building a document's entries
+// takes the same short time whatever files it carries.
 type Library struct {
 	Docs        drafts.DocumentStore
 	Comments    review.Store
 	Attachments drafts.AttachmentStore
-	Blobs       drafts.BlobStore
-	Extract     Extractor
-	IDs         func(ctx context.Context) ([]int64, error)
+	// Texts holds the attachments' extracted text; nil, or an attachment
+	// not read yet, is found by its name only.
+	Texts TextStore
+	IDs   func(ctx context.Context) ([]int64, error)
 }
 
 // DocumentIDs lists every document.
@@ -50,12 +42,12 @@ func (l *Library) DocumentEntries(ctx context.Context, docID int64) ([]Entry, er
 	if err != nil {
 		return nil, err
 	}
-	readers := []int64{doc.CreatedBy}
+	readers := make([]int64, 0, len(members))
 	for _, m := range members {
 		readers = append(readers, m.UserID)
 	}
 	base := Entry{DocumentID: docID, Title: doc.Title, Kind: doc.Kind, Status: doc.Status, Language: doc.Language,
-		Visibility: doc.Visibility, Year: doc.UpdatedAt.Year(), Readers: readers}
+		Visibility: doc.Visibility, Year: doc.UpdatedAt.Year(), Readers: readers, Owner: doc.CreatedBy}
 	entries := articleEntries(base, head)
 	comments, err := l.Comments.FindComments(ctx, review.CommentFilter{DocumentID: docID})
 	if err != nil {
@@ -76,10 +68,16 @@ func (l *Library) DocumentEntries(ctx context.Context, docID int64) ([]Entry, er
 	if err != nil {
 		return nil, err
 	}
-	for _, a := range atts {
-		text, err := l.attachmentText(ctx, a)
-		if err != nil {
+	texts := map[int64]*AttachmentText{}
+	if l.Texts != nil && len(atts) > 0 {
+		if texts, err = l.Texts.AttachmentTexts(ctx, docID); err != nil {
 			return nil, err
+		}
+	}
+	for _, a := range atts {
+		text := ""
+		if t := texts[a.ID]; t != nil && t.Status == TextDone {
+			text = t.Text
 		}
 		// A long text is indexed in parts, like a document in articles:
 		// each is ranked on its own length and its snippet shows the
@@ -152,36 +150,4 @@ func articleEntries(base Entry, v *drafts.Version) []Entry {
 		entries = append(entries, e)
 	}
 	return entries
-}
-
-// attachmentText extracts the file's text; a store that is down makes the
-// whole document wait in the outbox rather than be indexed without it.
-func (l *Library) attachmentText(ctx context.Context, a *drafts.Attachment) (string, error) {
-	if l.Extract == nil || l.Blobs == nil {
-		return "", nil
-	}
-	if a.Size > MaxExtractBytes {
-		// PDF and DOCX readers need the whole file in memory; a file this
-		// large (typically a scan, with no text layer) is found by name.
-		return "", nil
-	}
-	rc, _, err := l.Blobs.Get(ctx, a.Key)
-	if drafts.ErrorCode(err) == drafts.EUnavailable {
-		return "", err
-	} else if err != nil {
-		return "", nil // a missing object has no text to index
-	}
-	defer rc.Close()
-	text, ok, err := l.Extract(a.Filename, a.ContentType, rc)
-	if err != nil || !ok {
-		return "", nil // unreadable files are still found by name
-	}
-	if len(text) > MaxAttachmentText {
-		cut := MaxAttachmentText
-		for cut > 0 && !utf8.RuneStart(text[cut]) {
-			cut-- // not inside a rune
-		}
-		text = text[:cut]
-	}
-	return text, nil
 }

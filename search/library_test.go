@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"policydesk/drafts"
 	"policydesk/review"
@@ -77,7 +78,18 @@ func TestLibrary_DocumentEntries(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// Before their text is read the attachments are found by name.
 	entries, err := f.lib.DocumentEntries(ctx, doc.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.AttachmentID != 0 && (strings.Contains(e.Text, "komunat") || strings.Contains(e.Text, "Akademia") || !strings.Contains(e.Text, e.Heading)) {
+			t.Errorf("attachment entry before extraction: %+v", e)
+		}
+	}
+	f.extract()
+	entries, err = f.lib.DocumentEntries(ctx, doc.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,8 +117,9 @@ func TestLibrary_DocumentEntries(t *testing.T) {
 		t.Fatalf("entry IDs %v, want %v", got, want)
 	}
 
-	// Every entry: the document's metadata and its readers.
-	wantReaders := []int64{owner.ID, member.ID}
+	// Every entry: the document's metadata, its members as readers and its
+	// creator as owner (who reads it only while an editor).
+	wantReaders := []int64{member.ID}
 	for _, e := range entries {
 		if e.DocumentID != doc.ID || e.Title != doc.Title || e.Kind != "regulation" || e.Language != "sq" ||
 			e.Status != "draft" || e.Visibility != "restricted" || e.Year != doc.UpdatedAt.Year() {
@@ -115,7 +128,10 @@ func TestLibrary_DocumentEntries(t *testing.T) {
 		got := slices.Clone(e.Readers)
 		slices.Sort(got)
 		if !slices.Equal(got, wantReaders) {
-			t.Errorf("%s: readers %v, want owner and member %v", e.ID, got, wantReaders)
+			t.Errorf("%s: readers %v, want the member %v", e.ID, got, wantReaders)
+		}
+		if e.Owner != owner.ID {
+			t.Errorf("%s: owner %d, want %d", e.ID, e.Owner, owner.ID)
 		}
 	}
 
@@ -154,43 +170,76 @@ func TestLibrary_DocumentEntries(t *testing.T) {
 		t.Errorf("docx attachment entry: %+v", de)
 	}
 
-	// A blob store that is down: EUNAVAILABLE, and the document stays in
-	// the outbox rather than being indexed without its attachments.
-	f.blobs.down.Store(true)
-	if _, err := f.lib.DocumentEntries(ctx, doc.ID); drafts.ErrorCode(err) != drafts.EUnavailable {
-		t.Fatalf("DocumentEntries with the blob store down: %v, want unavailable", err)
-	}
-	before := f.backlog()
-	if before == 0 {
-		t.Fatal("nothing in the outbox")
-	}
-	if _, err := f.indexer.Drain(ctx); err != nil {
-		t.Fatalf("Drain: %v", err)
-	}
-	if b := f.backlog(); b != 1 {
-		t.Errorf("backlog = %d with the blob store down, want the document still waiting", b)
-	}
-	if res := f.find("Akademia"); len(res.Hits) != 0 {
-		t.Errorf("indexed without its attachments: %v", hitIDs(res))
-	}
-
 	// Unknown documents are ENOTFOUND (the indexer then deletes them).
-	f.blobs.down.Store(false)
 	if _, err := f.lib.DocumentEntries(ctx, doc.ID+1000); drafts.ErrorCode(err) != drafts.ENotFound {
 		t.Errorf("unknown document: %v, want not found", err)
 	}
-	// A missing object has no text but the attachment is still found by name.
+}
+
+// TestLibrary_TextWaitsForTheStore: while the blob store is down, an
+// attachment's text waits (and is never set aside for it), the document is
+// indexed at once with the file found by name, and the text lands once the
+// store is back. A missing object is set aside with its reason.
+func TestLibrary_TextWaitsForTheStore(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	owner := f.user("drita", drafts.RoleEditor)
+	doc, _, err := f.svc.CreateDocument(as(owner), drafts.NewDocument{Title: "Rregullore", Kind: "regulation", Language: "sq", Body: libraryBody})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dx, err := f.att.Upload(as(owner), doc.ID, "MoU.docx", bytes.NewReader(docxOf("Akademia e Drejtësisë")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.blobs.down.Store(true)
+	for range f.texts.MaxAttempts + 3 {
+		if _, err := f.texts.Drain(ctx); err != nil {
+			t.Fatalf("extraction Drain with the store down: %v", err)
+		}
+		pending, err := f.db.PendingTexts(ctx, 10, time.Now().Add(time.Hour))
+		if err != nil || len(pending) != 1 {
+			t.Fatalf("pending texts with the store down = %+v, %v; want the attachment still waiting", pending, err)
+		}
+		// Due again now (the worker postponed it), one attempt more.
+		if err := f.db.RetryText(ctx, dx.ID, time.Now(), "made due again by the test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := f.indexer.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if res := f.find("MoU"); len(res.Hits) == 0 {
+		t.Error("the attachment is not found by name while its text waits")
+	}
+	if res := f.find("Akademia"); len(res.Hits) != 0 {
+		t.Error("text found before it was read")
+	}
+	f.blobs.down.Store(false)
+	f.drain()
+	if res := f.find("Akademia"); len(res.Hits) != 1 || res.Hits[0].AttachmentID != dx.ID {
+		t.Errorf("the text is not found once the store is back: %v", hitIDs(res))
+	}
+
+	// A missing object: set aside at once, with the reason, found by name.
+	txt, err := f.att.Upload(as(owner), doc.ID, "shenime.txt", strings.NewReader("Shënime nga takimi me komunat."))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := f.blobs.Delete(ctx, txtKey(t, f, txt.ID)); err != nil {
 		t.Fatal(err)
 	}
-	entries, err = f.lib.DocumentEntries(ctx, doc.ID)
+	f.drain()
+	texts, err := f.db.AttachmentTexts(ctx, doc.ID)
 	if err != nil {
-		t.Fatalf("DocumentEntries with a missing object: %v", err)
+		t.Fatal(err)
 	}
-	for _, e := range entries {
-		if e.AttachmentID == txt.ID && (strings.Contains(e.Text, "komunat") || !strings.Contains(e.Text, "shenime.txt")) {
-			t.Errorf("attachment with a missing object: %q", e.Text)
-		}
+	if got := texts[txt.ID]; got == nil || got.Status != search.TextFailed || !strings.Contains(got.Reason, "missing") {
+		t.Errorf("text of a missing object: %+v", got)
+	}
+	if res := f.find("shenime"); len(res.Hits) != 1 {
+		t.Errorf("the attachment with a missing object is not found by name: %v", hitIDs(res))
 	}
 }
 
@@ -241,6 +290,7 @@ func TestLibrary_LongAttachmentInParts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	f.extract()
 	entries, err := f.lib.DocumentEntries(ctx, doc.ID)
 	if err != nil {
 		t.Fatal(err)

@@ -55,8 +55,12 @@ type Entry struct {
 
 	Text string // original text: Markdown, comment or extracted attachment text
 
-	// Readers may read the entry whatever its visibility (owner and members).
+	// Readers are the document's members: they read the entry whatever its
+	// visibility. Owner is the user who created the document, who reads it
+	// only while their role says so (Query.Owner): a role change then needs
+	// no reindex.
 	Readers []int64
+	Owner   int64
 }
 
 // Query is a search. Q may be empty: every readable entry matches.
@@ -66,11 +70,12 @@ type Query struct {
 	Year                   int
 	Limit, Offset          int
 
-	// Access, filled by the caller from the user: All (admin) sees every
-	// entry; Internal (editor, staff) sees every internal entry; everyone
+	// Access, filled by the caller from the user's drafts.ReadScope: All
+	// (admin) sees every entry; Internal (editor, staff) sees every internal
+	// entry; Owner (editor) sees the entries whose Owner is UserID; everyone
 	// sees the entries whose Readers contain UserID.
-	All, Internal bool
-	UserID        int64
+	All, Internal, Owner bool
+	UserID               int64
 }
 
 // Hit is one result. Snippet is HTML: matches in <mark>, the rest escaped.

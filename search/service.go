@@ -17,6 +17,11 @@ const MaxQueryRunes = 500
 type Service struct {
 	Index  Index
 	Outbox Outbox
+	// Texts, when set, adds the attachments waiting for extraction to the
+	// backlog.
+	Texts TextQueue
+	// Problems, when set, lets admins see and retry work set aside.
+	Problems ProblemStore
 }
 
 // Search runs q for the user in ctx.
@@ -40,22 +45,25 @@ func (s *Service) Search(ctx context.Context, q Query) (*Result, error) {
 	if q.Year != 0 && (q.Year < 1900 || q.Year > 9999) {
 		return nil, drafts.Errorf(drafts.EInvalid, "The year must be a four-digit year.")
 	}
-	q.All, q.Internal, q.UserID = false, false, u.ID
-	switch u.Role {
-	case drafts.RoleAdmin:
-		q.All = true
-	case drafts.RoleEditor, drafts.RoleStaff:
-		q.Internal = true
-	}
+	scope := drafts.ReadScope(u)
+	q.All, q.Internal, q.Owner, q.UserID = scope.All, scope.Internal, scope.Owner, scope.UserID
 	return s.Index.Search(ctx, q)
 }
 
-// Ready reports the engine's health and the outbox backlog for /readyz.
+// Ready reports the engine's health and the backlog for /readyz: documents
+// waiting to be indexed plus attachments waiting for their text.
 func (s *Service) Ready(ctx context.Context) (backlog int, err error) {
 	if s.Outbox != nil {
 		if backlog, err = s.Outbox.Backlog(ctx); err != nil {
 			return 0, err
 		}
+	}
+	if s.Texts != nil {
+		n, err := s.Texts.TextBacklog(ctx)
+		if err != nil {
+			return 0, err
+		}
+		backlog += n
 	}
 	return backlog, s.Index.Ping(ctx)
 }

@@ -17,6 +17,8 @@ func (s *Server) registerAPI(r *mux.Router) {
 	r.HandleFunc("/sessions/current", s.api(s.apiLogout)).Methods(http.MethodDelete)
 	r.HandleFunc("/users", s.api(s.apiUsers)).Methods(http.MethodGet)
 	r.HandleFunc("/users", s.api(s.apiCreateUser)).Methods(http.MethodPost)
+	r.HandleFunc("/users/me", s.api(s.apiMe)).Methods(http.MethodGet)
+	r.HandleFunc("/users/me", s.apiUpdateMe).Methods(http.MethodPatch)
 	r.HandleFunc("/users/{login}", s.api(s.apiUpdateUser)).Methods(http.MethodPatch)
 	r.HandleFunc("/documents", s.api(s.apiDocuments)).Methods(http.MethodGet)
 	r.HandleFunc("/documents", s.api(s.apiCreateDocument)).Methods(http.MethodPost)
@@ -62,6 +64,11 @@ func toUserJSON(u *drafts.User) userJSON {
 
 func (s *Server) apiLogin(r *http.Request) (int, any, error) {
 	var in struct{ Login, Password string }
+	// decodeJSON insists on application/json, which no cross-site form can
+	// send; a page of another site is refused by its Origin as well.
+	if err := checkOrigin(r); err != nil {
+		return 0, nil, err
+	}
 	if err := decodeJSON(r, &in); err != nil {
 		return 0, nil, err
 	}
@@ -261,7 +268,6 @@ func (s *Server) apiVersionHTML(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "private, max-age=31536000, immutable")
 	w.Header().Set("Content-Length", strconv.Itoa(len(html)))
 	writeString(w, html)
 }

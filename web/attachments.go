@@ -130,7 +130,7 @@ func (s *Server) pageUpload(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
-	http.Redirect(w, r, docURL(att.DocumentID)+"?notice="+urlQueryEscape("Attached "+att.Filename)+"#attachments", http.StatusSeeOther)
+	http.Redirect(w, r, noticeURL(docURL(att.DocumentID), noticeAttached, "attachments", 0), http.StatusSeeOther)
 }
 
 // handleDownload sends the bytes as a download, never as a page: any name is
@@ -160,7 +160,7 @@ func (s *Server) handleDownload(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Disposition", ContentDisposition(att.Filename))
 	h.Set("Content-Length", strconv.FormatInt(att.Size, 10))
 	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-	h.Set("Cache-Control", "private, no-cache")
+	h.Set("Cache-Control", "private, no-store")
 	h.Set("ETag", `"`+att.SHA256+`"`)
 	if r.Method == http.MethodHead {
 		return
@@ -237,5 +237,5 @@ func (s *Server) pageDeleteAttachment(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
-	http.Redirect(w, r, docURL(att.DocumentID)+"?notice="+urlQueryEscape("Deleted "+att.Filename)+"#attachments", http.StatusSeeOther)
+	http.Redirect(w, r, noticeURL(docURL(att.DocumentID), noticeAttachmentDeleted, "attachments", 0), http.StatusSeeOther)
 }

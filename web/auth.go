@@ -34,6 +34,7 @@ func sessionFrom(ctx context.Context) *requestSession {
 // on every state-changing request.
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r = r.WithContext(drafts.NewContextWithClient(r.Context(), s.clientAddress(r)))
 		token, cookie := bearerToken(r), false
 		if token == "" {
 			if c, err := r.Cookie(sessionCookie); err == nil {
@@ -58,9 +59,10 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			s.fail(w, r, err, 0)
 			return
 		}
-		// The login form carries no CSRF token (it is shown to anonymous
-		// browsers); a login from a browser that still holds a session must
-		// work, and replaces that session rather than acting with it.
+		// The login form carries its own token, bound to the login cookie
+		// (it is shown to anonymous browsers; see checkLoginForm); a login
+		// from a browser that still holds a session must work, and replaces
+		// that session rather than acting with it.
 		// An upload form carries its token inside the streamed body; the
 		// upload handler checks it before storing a byte of the file.
 		checked := false

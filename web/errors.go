@@ -22,6 +22,8 @@ var codes = map[string]int{
 	drafts.ETooComplex:   http.StatusUnprocessableEntity,
 	drafts.EUnavailable:  http.StatusServiceUnavailable,
 	drafts.EInternal:     http.StatusInternalServerError,
+
+	drafts.ETooManyRequests: http.StatusTooManyRequests,
 }
 
 func statusOf(err error) int {
@@ -47,6 +49,7 @@ func (s *Server) logIfInternal(r *http.Request, err error) {
 // apiError answers err as the API's JSON error object.
 func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 	s.logIfInternal(r, err)
+	setRetryAfter(w, err)
 	body := map[string]any{"error": errorBody{Code: drafts.ErrorCode(err), Message: drafts.ErrorMessage(err)}}
 	var conflict *drafts.ConflictError
 	if asConflict(err, &conflict) {

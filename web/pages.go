@@ -19,6 +19,8 @@ func (s *Server) registerPages(r *mux.Router) {
 	r.HandleFunc("/login", s.pageLogin).Methods(http.MethodGet)
 	r.HandleFunc("/login", s.pageLoginSubmit).Methods(http.MethodPost)
 	r.HandleFunc("/logout", s.pageLogout).Methods(http.MethodPost)
+	r.HandleFunc("/account/password", s.pageAccountPassword).Methods(http.MethodGet)
+	r.HandleFunc("/account/password", s.pageChangePassword).Methods(http.MethodPost)
 	r.HandleFunc("/documents", s.pageLibrary).Methods(http.MethodGet)
 	r.HandleFunc("/documents/new", s.pageNewDocument).Methods(http.MethodGet)
 	r.HandleFunc("/documents/new", s.pageCreateDocument).Methods(http.MethodPost)
@@ -51,42 +53,6 @@ func formError(r *http.Request) error {
 		return bodyReadError(err)
 	}
 	return nil
-}
-
-// safeNext keeps post-login redirects on this site.
-func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/documents"
-	}
-	return next
-}
-
-func (s *Server) pageLogin(w http.ResponseWriter, r *http.Request) {
-	if drafts.UserFromContext(r.Context()) != nil {
-		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
-		return
-	}
-	s.render(w, r, http.StatusOK, "login", map[string]any{"Title": "Log in", "Next": r.URL.Query().Get("next")})
-}
-
-func (s *Server) pageLoginSubmit(w http.ResponseWriter, r *http.Request) {
-	if err := formError(r); err != nil {
-		s.pageError(w, r, err)
-		return
-	}
-	login, next := r.PostFormValue("login"), r.PostFormValue("next")
-	token, sess, _, err := s.Drafts.Login(r.Context(), login, r.PostFormValue("password"))
-	if err != nil {
-		status := statusOf(err)
-		s.render(w, r, status, "login", map[string]any{"Title": "Log in", "Error": drafts.ErrorMessage(err), "Login": login, "Next": next})
-		return
-	}
-	// A fresh token at every login: a session id planted before login is useless.
-	if rs := sessionFrom(r.Context()); rs != nil {
-		s.Drafts.Users.DeleteSession(r.Context(), drafts.HashToken(rs.Token))
-	}
-	s.setSessionCookie(w, token, sess.ExpiresAt)
-	http.Redirect(w, r, safeNext(next), http.StatusSeeOther)
 }
 
 func (s *Server) pageLogout(w http.ResponseWriter, r *http.Request) {
@@ -217,7 +183,9 @@ func (s *Server) pageDocument(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
-	data["Notice"] = r.URL.Query().Get("notice")
+	if doc, ok := data["Doc"].(*drafts.Document); ok {
+		data["Notice"] = notice(r, doc.Head)
+	}
 	s.render(w, r, http.StatusOK, "document", data)
 }
 
@@ -251,7 +219,7 @@ func (s *Server) pageDocumentSettings(r *http.Request) (string, error) {
 		}
 	}
 	_, err = s.Drafts.UpdateDocument(r.Context(), id, p)
-	return docURL(id) + "?notice=saved", err
+	return noticeURL(docURL(id), noticeSaved, "", 0), err
 }
 
 func (s *Server) pageSetMember(r *http.Request) (string, error) {
@@ -334,7 +302,7 @@ func (s *Server) pageSave(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		s.pageError(w, r, err)
 	default:
-		http.Redirect(w, r, "/documents/"+strconv.FormatInt(id, 10)+"?notice=version+"+strconv.Itoa(v.Number)+"+saved", http.StatusSeeOther)
+		http.Redirect(w, r, noticeURL(docURL(id), noticeVersionSaved, "", v.Number), http.StatusSeeOther)
 	}
 }
 
@@ -347,7 +315,7 @@ func (s *Server) pageUsers(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "users", map[string]any{"Title": "Users", "Users": users, "Notice": r.URL.Query().Get("notice")})
+	s.render(w, r, http.StatusOK, "users", map[string]any{"Title": "Users", "Users": users, "Notice": notice(r, 0)})
 }
 
 func (s *Server) pageCreateUser(w http.ResponseWriter, r *http.Request) {
@@ -370,7 +338,7 @@ func (s *Server) pageCreateUser(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/users?notice=created", http.StatusSeeOther)
+	http.Redirect(w, r, noticeURL("/users", noticeUserCreated, "", 0), http.StatusSeeOther)
 }
 
 func (s *Server) pageUpdateUser(w http.ResponseWriter, r *http.Request) {
@@ -401,7 +369,7 @@ func (s *Server) pageUpdateUser(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/users?notice=updated", http.StatusSeeOther)
+	http.Redirect(w, r, noticeURL("/users", noticeUserUpdated, "", 0), http.StatusSeeOther)
 }
 
 func (s *Server) pageAudit(w http.ResponseWriter, r *http.Request) {

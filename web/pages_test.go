@@ -29,7 +29,7 @@ func TestLoginCookie(t *testing.T) {
 	}
 
 	// A wrong password: the form again, no cookie.
-	r = b.post("/login", url.Values{"login": {"drita"}, "password": {"wrong-password"}})
+	r = b.post("/login", url.Values{"login": {"drita"}, "password": {"wrong-password"}, "csrf_token": {b.loginToken()}})
 	if r.Status != 401 || b.session() != "" {
 		t.Errorf("bad login: status %d, cookie %q", r.Status, b.session())
 	}

@@ -83,7 +83,7 @@ func (s *Server) apiDiff(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte(redline.InlineHTML(red)))
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"from": from, "to": to, "stats": red.Stats, "articles": red.Articles})
+	writeJSON(w, http.StatusOK, map[string]any{"from": from, "to": to, "stats": red.Stats, "bounded": red.Bounded, "articles": red.Articles})
 }
 
 func (s *Server) apiRounds(r *http.Request) (int, any, error) {

@@ -91,7 +91,7 @@ func (s *Server) renderDiff(w http.ResponseWriter, r *http.Request, id int64, fr
 	}
 	data := map[string]any{
 		"Title": "Changes: " + doc.Title, "Doc": doc, "Access": access, "From": a, "To": b,
-		"Stats": red.Stats, "Versions": versions, "Rounds": rounds, "Round": current,
+		"Stats": red.Stats, "Bounded": red.Bounded, "Versions": versions, "Rounds": rounds, "Round": current,
 		"Comments": comments, "ByArticle": byArticle, "Loose": loose, "View": view, "Only": only,
 		// A round's comments are on its version: the form shows when the
 		// later side of the comparison is that version and the round is open.
@@ -111,7 +111,7 @@ func (s *Server) renderDiff(w http.ResponseWriter, r *http.Request, id int64, fr
 // changesOnly keeps the articles that changed, moved, came or went, so a
 // reviewer can read just what is new since the last round.
 func changesOnly(r *redline.Redline) *redline.Redline {
-	out := &redline.Redline{Stats: r.Stats}
+	out := &redline.Redline{Stats: r.Stats, Bounded: r.Bounded}
 	for _, a := range r.Articles {
 		if a.Status != "unchanged" || a.Renumbered {
 			out.Articles = append(out.Articles, a)

@@ -364,6 +364,18 @@ func TestReviewAPI_RoundsCommentsDecisions(t *testing.T) {
 		t.Errorf("after apply: %s", res)
 	}
 	checkError(t, must(t, r.api("GET", docPath(r.id, "/comments?version=x"), r.editor, nil), 422))
+	// Applied wording cannot become "not accepted" afterwards.
+	auditBefore := r.counts(r.id).audit
+	res = must(t, r.api("POST", commentPath(cid, "/decision"), r.editor,
+		map[string]any{"decision": "rejected", "reason": "Ndryshuam mendje."}), 409)
+	if checkError(t, res); !strings.Contains(string(res.Body), "version 3") {
+		t.Errorf("409 %s does not name the version holding the wording", res)
+	}
+	res = must(t, r.api("GET", docPath(r.id, "/comments?version=3"), r.editor, nil), 200)
+	json.Unmarshal(res.Body, &after)
+	if after.Comments[0].Decision != "partially" || r.counts(r.id).audit != auditBefore {
+		t.Errorf("a refused decision was written: %s", res)
+	}
 
 	// The report.
 	r.api("POST", docPath(r.id, "/comments"), r.reviewer, map[string]any{"version": 2, "round": 2, "quote": "Gazetën Zyrtare", "body": "=1+1"})

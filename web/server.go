@@ -7,6 +7,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"time"
@@ -38,6 +39,9 @@ type Server struct {
 	Checks map[string]Check
 	// SecureCookies marks cookies Secure, for deployments behind HTTPS.
 	SecureCookies bool
+	// TrustedProxies are the proxies whose X-Forwarded-For names the client
+	// (for login throttling and the audit log); see ParseTrustedProxies.
+	TrustedProxies []netip.Prefix
 
 	router *mux.Router
 	views  *views
@@ -63,6 +67,7 @@ func NewServer(d *drafts.Service, rv *review.Service, logger *slog.Logger) (*Ser
 	s.registerReviewPages(s.router)
 	s.registerAttachmentPages(s.router)
 	s.registerSearch(api, s.router)
+	s.registerIndexing(api, s.router)
 	s.router.NotFoundHandler = http.HandlerFunc(s.handleNotFound)
 	s.router.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, drafts.Errorf(drafts.EBadRequest, "Method %s is not allowed here.", r.Method), http.StatusMethodNotAllowed)
@@ -109,6 +114,9 @@ func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
 			out["search"] = "ok"
 		}
 		out["search_backlog"] = strconv.Itoa(backlog)
+		if n, err := s.Search.NotIndexed(ctx); err == nil {
+			out["search_not_indexed"] = strconv.Itoa(n)
+		}
 	}
 	for name, check := range s.Checks {
 		if err := check(ctx); err != nil {
@@ -138,14 +146,19 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 }
 
 // securityHeaders sets a strict CSP: only our own scripts and styles run, so
-// even a rendering bug could not execute an injected script.
+// even a rendering bug could not execute an injected script; images come
+// only from the service, since an external image in a draft would tell its
+// owner who read the draft and when. Answers are not kept by browsers or
+// proxies (restricted text must not outlive a logout); the static assets,
+// under checksummed URLs, set their own long caching.
 func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' https:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+		h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("X-Frame-Options", "DENY")
+		h.Set("Cache-Control", "private, no-store")
 		next.ServeHTTP(w, r)
 	})
 }

@@ -25,7 +25,7 @@ import (
 )
 
 const (
-	adminPassword = "admin-password-1"
+	adminPassword = "kestrel-harbour-41"
 	userPassword  = "user-password-1"
 )
 
@@ -262,14 +262,35 @@ func (b *browser) post(path string, form url.Values) resp {
 	return b.do(req)
 }
 
-// login submits the login form and expects the redirect.
+// login submits the login form, with the token the login page gave, and
+// expects the redirect.
 func (b *browser) login(login, password, next string) resp {
 	b.t.Helper()
-	r := b.post("/login", url.Values{"login": {login}, "password": {password}, "next": {next}})
+	r := b.post("/login", url.Values{"login": {login}, "password": {password}, "next": {next}, "csrf_token": {b.loginToken()}})
 	if r.Status != http.StatusSeeOther {
 		b.t.Fatalf("login: status %d: %s", r.Status, r)
 	}
 	return r
+}
+
+// loginToken opens the login page and returns its form's CSRF token. A
+// browser already logged in is sent on by the page; like a tab still
+// showing the form, it uses the token of its login cookie.
+func (b *browser) loginToken() string {
+	b.t.Helper()
+	doc := parseHTML(b.t, b.get("/login").Body)
+	in := find(doc, func(n *html.Node) bool { return isElem(n, "input") && attr(n, "name") == "csrf_token" })
+	if in != nil && attr(in, "value") != "" {
+		return attr(in, "value")
+	}
+	u, _ := url.Parse(b.e.srv.URL + "/login")
+	for _, c := range b.c.Jar.Cookies(u) {
+		if c.Name == "pd_login" {
+			return c.Value
+		}
+	}
+	b.t.Fatal("the login page has no csrf_token")
+	return ""
 }
 
 // session is the current pd_session cookie value in the jar.

@@ -69,6 +69,7 @@ func parseViews() (*views, error) {
 		},
 		"safeHTML":     func(s string) template.HTML { return template.HTML(s) }, // only for sanitised renderer output
 		"add":          func(a, b int) int { return a + b },
+		"retryURL":     problemRetryURL,
 		"bytes":        humanSize,
 		"kinds":        func() []string { return drafts.Kinds },
 		"statuses":     func() []string { return drafts.Statuses },
@@ -156,7 +157,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Cache-Control", "private, no-store")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
 }

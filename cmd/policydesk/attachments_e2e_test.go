@@ -17,7 +17,6 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -155,10 +154,7 @@ func browserGet(tb testing.TB, base, path string) (int, string) {
 	tb.Helper()
 	jar, _ := cookiejar.New(nil)
 	client := &http.Client{Jar: jar, Timeout: 30 * time.Second}
-	resp, err := client.PostForm(base+"/login", url.Values{"login": {"admin"}, "password": {e2eAdminPassword}, "next": {path}})
-	if err != nil {
-		tb.Fatal(err)
-	}
+	resp := formLogin(tb, client, base, "admin", e2eAdminPassword, path)
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	return resp.StatusCode, string(body)

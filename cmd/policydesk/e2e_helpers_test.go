@@ -27,7 +27,7 @@ import (
 
 // e2eAdminPassword is the password of the admin account every test server
 // bootstraps through POLICYDESK_ADMIN_PASSWORD.
-const e2eAdminPassword = "e2e-admin-password-42"
+const e2eAdminPassword = "e2e-kestrel-harbour-42"
 
 var (
 	// atExit holds the teardown of fixtures shared across benchmark runs;

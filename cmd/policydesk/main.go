@@ -15,6 +15,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"syscall"
 	"time"
 
@@ -28,6 +29,9 @@ import (
 )
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == extractTextCommand {
+		os.Exit(extractText(os.Args[2:]))
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
@@ -43,14 +47,21 @@ type Config struct {
 	AdminPassword  string
 	MaxUploadBytes int64
 	SecureCookies  bool
+	TrustedProxies string
 	Demo           bool
 	LogFormat      string
 	S3             s3.Config
 	MeiliURL       string
 	MeiliKey       string
 	MeiliIndex     string
-
-	// RenderCacheBytes bounds the memory kept for rendered versions.
+	// ExtractTimeout and ExtractMemoryMiB are the budget of reading one
+	// attachment's text; ShutdownGrace bounds a shutdown.
+	ExtractTimeout   time.Duration
+	ExtractMemoryMiB int64
+	ShutdownGrace    time.Duration
+	// RedlineCacheBytes bounds the memory of cached redlines; 0 turns the cache off.
+	RedlineCacheBytes int64
+	// RenderCacheBytes bounds the memory kept for rendered versions; 0 turns it off.
 	RenderCacheBytes int64
 }
 
@@ -79,6 +90,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	}
 	fs.Int64Var(&c.RenderCacheBytes, "render-cache-bytes", renderCache, "memory kept for rendered versions; 0 turns the cache off (POLICYDESK_RENDER_CACHE_BYTES)")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", env("SECURE_COOKIES", "") == "true", "mark cookies Secure, behind HTTPS (POLICYDESK_SECURE_COOKIES=true)")
+	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("TRUSTED_PROXIES", ""), "comma-separated IPs or CIDRs of proxies whose X-Forwarded-For names the client (POLICYDESK_TRUSTED_PROXIES)")
 	fs.BoolVar(&c.Demo, "demo", env("DEMO", "") == "true", "load the demo library and demo users on start if missing (POLICYDESK_DEMO=true)")
 	fs.StringVar(&c.LogFormat, "log-format", env("LOG_FORMAT", "text"), "log format: text or json (POLICYDESK_LOG_FORMAT)")
 	fs.StringVar(&c.S3.Endpoint, "s3-endpoint", env("S3_ENDPOINT", ""), "S3/MinIO host:port; attachments go there instead of the data directory (POLICYDESK_S3_ENDPOINT)")
@@ -89,8 +101,19 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.StringVar(&c.MeiliKey, "meili-key", env("MEILI_KEY", ""), "Meilisearch API key (POLICYDESK_MEILI_KEY)")
 	fs.StringVar(&c.MeiliIndex, "meili-index", env("MEILI_INDEX", "policydesk"), "Meilisearch index name (POLICYDESK_MEILI_INDEX)")
 	fs.BoolVar(&c.S3.UseSSL, "s3-use-ssl", env("S3_USE_SSL", "") == "true", "use HTTPS to reach S3 (POLICYDESK_S3_USE_SSL=true)")
+	if err := budgetFlags(fs, c, env); err != nil {
+		return nil, nil, err
+	}
+	redlineCache, err := strconv.ParseInt(env("REDLINE_CACHE_BYTES", strconv.Itoa(review.DefaultRedlineCacheBytes)), 10, 64)
+	if err != nil {
+		return nil, nil, fmt.Errorf("POLICYDESK_REDLINE_CACHE_BYTES: %w", err)
+	}
+	fs.Int64Var(&c.RedlineCacheBytes, "redline-cache-bytes", redlineCache, "memory for cached redlines, 0 for none (POLICYDESK_REDLINE_CACHE_BYTES)")
 	if err := fs.Parse(args); err != nil {
 		return nil, nil, err
+	}
+	if c.RedlineCacheBytes < 0 {
+		return nil, nil, fmt.Errorf("-redline-cache-bytes must be 0 or more, not %d", c.RedlineCacheBytes)
 	}
 	return c, fs, nil
 }
@@ -111,6 +134,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return checkCommand(ctx, args, getenv, stdout, stderr)
 	case "reindex":
 		return reindexCommand(ctx, args, getenv, stdout, stderr)
+	case "backup":
+		return backupCommand(ctx, args, getenv, stdout, stderr)
+	case "restore":
+		return restoreCommand(ctx, args, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -126,6 +153,8 @@ commands:
   demo                  load the demo library and demo users into the data directory
   check                 check the database's integrity
   reindex               rebuild the search index into a fresh one and swap it in
+  backup -o FILE        write the database and attachment files to FILE while the service runs
+  restore FILE -data DIR  rebuild an empty data directory from a backup file
   help                  this text
 
 Run "policydesk serve -h" for the settings.
@@ -165,7 +194,9 @@ func openApp(ctx context.Context, c *Config, logger *slog.Logger) (*App, error) 
 		return nil, err
 	}
 	att := &drafts.Attachments{Drafts: svc, Store: db, Blobs: blobs, MaxBytes: c.MaxUploadBytes, Logger: logger}
-	return &App{Config: c, DB: db, Drafts: svc, Review: review.NewService(svc, db), Attachments: att, Logger: logger}, nil
+	rv := review.NewService(svc, db)
+	rv.SetRedlineCacheBytes(c.RedlineCacheBytes)
+	return &App{Config: c, DB: db, Drafts: svc, Review: rv, Attachments: att, Logger: logger}, nil
 }
 
 // openBlobs chooses S3/MinIO when an endpoint is configured, else a folder
@@ -186,6 +217,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		return err
 	}
 	logger := newLogger(c.LogFormat, stderr)
+	// Armed at SIGTERM; stopped only once everything below has returned.
+	var hardExit *time.Timer
+	defer func() {
+		if hardExit != nil {
+			hardExit.Stop()
+		}
+	}()
 	app, err := openApp(ctx, c, logger)
 	if err != nil {
 		return err
@@ -199,6 +237,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		return err
 	}
 	srv.SecureCookies = c.SecureCookies
+	if srv.TrustedProxies, err = web.ParseTrustedProxies(c.TrustedProxies); err != nil {
+		return fmt.Errorf("POLICYDESK_TRUSTED_PROXIES: %w", err)
+	}
 	srv.Attachments = app.Attachments
 	srv.Checks["database"] = app.DB.Ping
 	srv.Checks["blobs"] = app.Attachments.Blobs.Ping
@@ -209,12 +250,19 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	}
 	defer release()
 	defer index.Close()
+	// Indexing and reading attachments' text are two workers: access and
+	// content changes reach search however long a file takes to read.
 	indexer := &search.Indexer{Index: index, Outbox: app.DB, Source: app.newLibrary(), Logger: logger, Poll: 500 * time.Millisecond}
-	indexerDone := make(chan struct{})
-	indexCtx, stopIndexer := context.WithCancel(context.Background())
-	go func() { indexer.Run(indexCtx); close(indexerDone) }()
-	defer func() { stopIndexer(); <-indexerDone }()
-	srv.Search = &search.Service{Index: index, Outbox: app.DB}
+	extraction, err := app.newExtraction()
+	if err != nil {
+		return err
+	}
+	workCtx, stopWork := context.WithCancel(context.Background())
+	var workers sync.WaitGroup
+	workers.Go(func() { indexer.Run(workCtx) })
+	workers.Go(func() { extraction.Run(workCtx) })
+	defer func() { stopWork(); workers.Wait() }()
+	srv.Search = &search.Service{Index: index, Outbox: app.DB, Texts: app.DB, Problems: app.DB}
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		return err
@@ -229,12 +277,20 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		return err
 	case <-ctx.Done():
 	}
-	// Graceful: stop accepting, let in-flight saves finish, then close the DB.
-	logger.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	// Graceful: stop the workers (a text reader running is killed), stop
+	// accepting, let in-flight saves finish, then close the index and the
+	// DB — all within the grace period, after which the process exits
+	// whatever is still running.
+	logger.Info("shutting down", slog.Duration("grace", c.ShutdownGrace))
+	hardExit = time.AfterFunc(c.ShutdownGrace, func() {
+		logger.Error("shutdown did not finish within its grace period; exiting now", slog.Duration("grace", c.ShutdownGrace))
+		os.Exit(1)
+	})
+	stopWork()
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), c.ShutdownGrace*3/4)
 	defer cancel()
 	if err := httpServer.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
+		return fmt.Errorf("shutting down: requests still running after %s: %w", c.ShutdownGrace*3/4, err)
 	}
 	return nil
 }
@@ -262,7 +318,9 @@ func (a *App) sweepOrphans(ctx context.Context) {
 // bootstrap makes sure someone can log in, and loads the demo if asked.
 func (a *App) bootstrap(ctx context.Context) error {
 	created, err := a.Drafts.Bootstrap(ctx, a.Config.AdminPassword)
-	if err != nil {
+	if drafts.ErrorCode(err) == drafts.EInvalid {
+		return fmt.Errorf("POLICYDESK_ADMIN_PASSWORD (-admin-password) is not accepted: %s", drafts.ErrorMessage(err))
+	} else if err != nil {
 		return fmt.Errorf("creating the admin account: %w", err)
 	}
 	if created {

@@ -27,7 +27,7 @@ func BenchmarkReindex20000Articles(b *testing.B) {
 	}
 	defer app.Close()
 	app.Drafts.BcryptCost = bcrypt.MinCost
-	u, err := app.Drafts.AddUserOffline(ctx, drafts.NewUser{Login: "drita", Role: drafts.RoleEditor, Password: "password-123"})
+	u, err := app.Drafts.AddUserOffline(ctx, drafts.NewUser{Login: "drita", Role: drafts.RoleEditor, Password: "lantern-orchard-12"})
 	if err != nil {
 		b.Fatal(err)
 	}

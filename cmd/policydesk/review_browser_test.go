@@ -36,8 +36,8 @@ const (
 	reviewComment    = "Të përcaktohet edhe larmia e ushqimit."
 	reviewSuggestion = "ushqim të shëndetshëm dhe të larmishëm"
 	reviewerName     = "Vjosa Berisha"
-	reviewerPassword = "vjosa-password-42"
-	editorPassword   = "arta-password-42"
+	reviewerPassword = "linden-meadow-42"
+	editorPassword   = "copper-lantern-42"
 )
 
 // call is apiClient.do with a deadline, failing the test on error.

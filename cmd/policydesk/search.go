@@ -15,7 +15,6 @@ import (
 
 	"policydesk/search"
 	"policydesk/search/bleve"
-	"policydesk/search/extract"
 	"policydesk/search/meili"
 )
 
@@ -142,8 +141,7 @@ func swapCurrent(dir, name string) error {
 
 // newLibrary builds the search source over the app's stores.
 func (a *App) newLibrary() *search.Library {
-	return &search.Library{Docs: a.DB, Comments: a.DB, Attachments: a.DB, Blobs: a.Attachments.Blobs,
-		Extract: extract.Text, IDs: a.DB.DocumentIDs}
+	return &search.Library{Docs: a.DB, Comments: a.DB, Attachments: a.DB, Texts: a.DB, IDs: a.DB.DocumentIDs}
 }
 
 // reindex rebuilds the whole index into a fresh one and swaps it in:

@@ -38,7 +38,7 @@ func BenchmarkSearchHTTP(b *testing.B) {
 		Password: e2eAdminPassword}); err != nil {
 		b.Fatal(err)
 	}
-	u, err := app.Drafts.AddUserOffline(ctx, drafts.NewUser{Login: "drita", Role: drafts.RoleEditor, Password: "password-123"})
+	u, err := app.Drafts.AddUserOffline(ctx, drafts.NewUser{Login: "drita", Role: drafts.RoleEditor, Password: "lantern-orchard-12"})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -4,6 +4,7 @@
 package anchor
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -16,23 +17,33 @@ type Selector struct {
 	Quote, Prefix, Suffix string
 }
 
-// contextBytes bounds how much body text around a candidate is compared
-// with the prefix and suffix.
+// contextBytes bounds how much text around a candidate is compared with
+// the prefix and suffix.
 const contextBytes = 512
+
+// LocateBudget bounds the work of one Locate spent on choosing among
+// occurrences: each costs 64 plus the bytes of context compared, so a
+// common word is chosen among hundreds of thousands of occurrences in some
+// 50 ms. A quote with more occurrences than that pays for (a letter
+// repeated over megabytes) is placed at the best of those scored so far,
+// the same one every time.
+const LocateBudget = 64 << 20
 
 // Locate returns the byte span [start,end) of sel.Quote in body, using the
 // prefix and suffix to choose among several occurrences. When the quote
 // does not occur verbatim it is looked for with whitespace collapsed, then
 // also ignoring emphasis markers (*, _, `), then also ignoring line-start
 // markup (#, >, list markers); the span returned covers the match in body.
-// ok is false when the quote is empty or not found.
+// ok is false when the quote is empty or not found. Its cost is linear in
+// the body plus at most LocateBudget.
 func Locate(body string, sel Selector) (start, end int, ok bool) {
 	if strings.TrimSpace(sel.Quote) == "" {
 		return 0, 0, false
 	}
-	if spans := exactSpans(body, sel.Quote); len(spans) > 0 {
-		s := best(body, spans, sel)
-		return s[0], s[1], true
+	p := newPicker(body, sel)
+	occurrences(body, sel.Quote, func(k int) bool { return p.consider(k, k+len(sel.Quote)) })
+	if p.found {
+		return p.span[0], p.span[1], true
 	}
 	for _, mode := range []viewMode{collapseSpace, dropEmphasis, rendered} {
 		v := newView(body, mode)
@@ -40,56 +51,109 @@ func Locate(body string, sel Selector) (start, end int, ok bool) {
 		if q == "" {
 			continue
 		}
-		var spans [][2]int
-		for off := 0; ; {
-			k := strings.Index(v.text[off:], q)
-			if k < 0 {
-				break
-			}
-			k += off
-			spans = append(spans, [2]int{v.src[k], v.srcEnd(k + len(q))})
-			off = k + 1
-		}
-		if len(spans) > 0 {
-			s := best(body, spans, sel)
-			return s[0], s[1], true
+		occurrences(v.text, q, func(k int) bool { return p.consider(int(v.src[k]), v.srcEnd(k+len(q))) })
+		if p.found {
+			return p.span[0], p.span[1], true
 		}
 	}
 	return 0, 0, false
 }
 
-func exactSpans(body, quote string) [][2]int {
-	var spans [][2]int
-	for off := 0; ; {
-		k := strings.Index(body[off:], quote)
-		if k < 0 {
-			return spans
+// occurrences calls visit with the offset of every occurrence of pat in
+// text, overlapping ones included, in order, until visit returns false.
+// Knuth-Morris-Pratt: linear in len(text)+len(pat) however periodic both
+// are, where repeated strings.Index calls would compare pat again at each
+// offset.
+func occurrences(text, pat string, visit func(k int) bool) {
+	fail := make([]int32, len(pat))
+	for i, k := 1, int32(0); i < len(pat); i++ {
+		for k > 0 && pat[i] != pat[k] {
+			k = fail[k-1]
 		}
-		k += off
-		spans = append(spans, [2]int{k, k + len(quote)})
-		off = k + 1
+		if pat[i] == pat[k] {
+			k++
+		}
+		fail[i] = k
+	}
+	k := int32(0)
+	for i := 0; i < len(text); i++ {
+		if k == 0 {
+			// Skip quickly to the next possible start.
+			j := strings.IndexByte(text[i:], pat[0])
+			if j < 0 {
+				return
+			}
+			i += j
+		}
+		for k > 0 && text[i] != pat[k] {
+			k = fail[k-1]
+		}
+		if text[i] == pat[k] {
+			k++
+		}
+		if int(k) == len(pat) {
+			if !visit(i - len(pat) + 1) {
+				return
+			}
+			k = fail[k-1]
+		}
 	}
 }
 
-// best picks the span whose surroundings agree most with the selector's
-// prefix and suffix, compared in the rendered view; the first wins ties.
-func best(body string, spans [][2]int, sel Selector) [2]int {
-	if len(spans) == 1 || sel.Prefix == "" && sel.Suffix == "" {
-		return spans[0]
+// picker keeps the candidate whose surroundings agree most with the
+// selector's prefix and suffix, compared in the rendered view of the body;
+// the first wins ties. Each candidate costs the bytes compared plus a
+// binary search, paid from left.
+type picker struct {
+	body           string
+	prefix, suffix string // rendered, trimmed next to the quote
+	context        bool
+	view           *view // the rendered body, made for the second candidate
+	left           int
+	found          bool
+	span           [2]int
+	score          int
+}
+
+func newPicker(body string, sel Selector) *picker {
+	return &picker{body: body, left: LocateBudget, context: sel.Prefix != "" || sel.Suffix != "",
+		prefix: strings.TrimRight(newView(sel.Prefix, rendered).text, " "),
+		suffix: strings.TrimLeft(newView(sel.Suffix, rendered).text, " ")}
+}
+
+// consider scores one occurrence; it returns false when looking further is
+// pointless (no context to choose by) or unaffordable.
+func (p *picker) consider(start, end int) bool {
+	if !p.found {
+		// The first needs no score unless another comes.
+		p.found, p.span = true, [2]int{start, end}
+		return p.context
 	}
-	prefix := newView(sel.Prefix, rendered).text
-	suffix := newView(sel.Suffix, rendered).text
-	bestSpan, bestScore := spans[0], -1
-	for _, s := range spans {
-		before := newView(body[max(0, s[0]-contextBytes):s[0]], rendered).text
-		after := newView(body[s[1]:min(len(body), s[1]+contextBytes)], rendered).text
-		score := commonSuffix(strings.TrimRight(prefix, " "), strings.TrimRight(before, " ")) +
-			commonPrefix(strings.TrimLeft(suffix, " "), strings.TrimLeft(after, " "))
-		if score > bestScore {
-			bestSpan, bestScore = s, score
-		}
+	if p.view == nil {
+		v := newView(p.body, rendered)
+		p.view = &v
+		p.score = p.scoreOf(p.span[0], p.span[1])
 	}
-	return bestSpan
+	if p.left <= 0 {
+		return false
+	}
+	if s := p.scoreOf(start, end); s > p.score {
+		p.span, p.score = [2]int{start, end}, s
+	}
+	return true
+}
+
+// scoreOf is how many bytes of prefix and suffix agree with the rendered
+// text before and after [start,end), each side up to contextBytes.
+func (p *picker) scoreOf(start, end int) int {
+	v := p.view
+	i0, _ := slices.BinarySearch(v.src, int32(start))
+	i1, _ := slices.BinarySearch(v.src, int32(end))
+	before := strings.TrimRight(v.text[max(0, i0-contextBytes):i0], " ")
+	after := strings.TrimLeft(v.text[i1:min(len(v.text), i1+contextBytes)], " ")
+	s := commonSuffix(p.prefix, before) + commonPrefix(p.suffix, after)
+	p.left -= 64 + s
+	return s
 }
 
 func commonPrefix(a, b string) int {
@@ -121,22 +185,22 @@ const (
 // offset of the source byte it came from.
 type view struct {
 	text   string
-	src    []int // src[k] is the source offset of text[k]
-	srcLen []int // bytes of source the view byte stands for, to compute ends
+	src    []int32 // src[k] is the source offset of text[k] (bodies are at most 5 MiB)
+	srcLen []int32 // bytes of source the view byte stands for, to compute ends
 }
 
 func (v view) srcEnd(k int) int {
 	if k == 0 {
-		return v.src[0]
+		return int(v.src[0])
 	}
-	return v.src[k-1] + v.srcLen[k-1]
+	return int(v.src[k-1] + v.srcLen[k-1])
 }
 
 func newView(s string, mode viewMode) view {
 	var b strings.Builder
 	b.Grow(len(s))
-	src := make([]int, 0, len(s))
-	srcLen := make([]int, 0, len(s))
+	src := make([]int32, 0, len(s))
+	srcLen := make([]int32, 0, len(s))
 	lineStart, space := true, false
 	for i := 0; i < len(s); {
 		if lineStart && mode == rendered {
@@ -153,11 +217,11 @@ func newView(s string, mode viewMode) view {
 			}
 			if !space {
 				b.WriteByte(' ')
-				src = append(src, i)
-				srcLen = append(srcLen, size)
+				src = append(src, int32(i))
+				srcLen = append(srcLen, int32(size))
 				space = true
 			} else {
-				srcLen[len(srcLen)-1] = i + size - src[len(src)-1]
+				srcLen[len(srcLen)-1] = int32(i+size) - src[len(src)-1]
 			}
 			i += size
 			continue
@@ -172,7 +236,7 @@ func newView(s string, mode viewMode) view {
 		lineStart, space = false, false
 		b.WriteString(s[i : i+size])
 		for k := 0; k < size; k++ {
-			src = append(src, i+k)
+			src = append(src, int32(i+k))
 			srcLen = append(srcLen, 1)
 		}
 		i += size
@@ -246,4 +310,65 @@ func ByteOffset(s string, runeOff int) int {
 		n++
 	}
 	return len(s)
+}
+
+// Offsets converts between byte and code-point offsets of one text in time
+// independent of the text's length, for the many anchors of one version:
+// RuneOffset and ByteOffset count from the start each time.
+type Offsets struct {
+	s     string
+	bytes []int32 // checkpoints: rune starts about every offsetStride bytes
+	runes []int32 // code points before each checkpoint
+}
+
+const offsetStride = 4096
+
+// NewOffsets indexes s in one pass.
+func NewOffsets(s string) *Offsets {
+	o := &Offsets{s: s, bytes: []int32{0}, runes: []int32{0}}
+	for at, n := 0, 0; ; {
+		next := min(at+offsetStride, len(s))
+		for next < len(s) && !utf8.RuneStart(s[next]) {
+			next++
+		}
+		if next >= len(s) {
+			return o
+		}
+		n += utf8.RuneCountInString(s[at:next])
+		at = next
+		o.bytes, o.runes = append(o.bytes, int32(at)), append(o.runes, int32(n))
+	}
+}
+
+// RuneOffset is RuneOffset(s, byteOff).
+func (o *Offsets) RuneOffset(byteOff int) int {
+	s := o.s
+	byteOff = min(max(byteOff, 0), len(s))
+	for byteOff > 0 && byteOff < len(s) && !utf8.RuneStart(s[byteOff]) {
+		byteOff--
+	}
+	k, found := slices.BinarySearch(o.bytes, int32(byteOff))
+	if !found {
+		k--
+	}
+	return int(o.runes[k]) + utf8.RuneCountInString(s[o.bytes[k]:byteOff])
+}
+
+// ByteOffset is ByteOffset(s, runeOff).
+func (o *Offsets) ByteOffset(runeOff int) int {
+	if runeOff <= 0 {
+		return 0
+	}
+	k, found := slices.BinarySearch(o.runes, int32(min(runeOff, len(o.s))))
+	if !found {
+		k--
+	}
+	n := int(o.runes[k])
+	for i := range o.s[o.bytes[k]:] {
+		if n == runeOff {
+			return int(o.bytes[k]) + i
+		}
+		n++
+	}
+	return len(o.s)
 }

@@ -48,8 +48,11 @@ func (m *Mapper) Map(start, end int) (ns, ne int, intact, ok bool) {
 		return p, p, exact, found
 	}
 	w := walk{start: start, end: end, intact: true, ns: -1}
-	for _, art := range m.arts {
-		if art.FromEnd <= start || art.FromStart >= end {
+	for _, art := range m.arts[m.first(start+1):] {
+		if art.FromStart >= end {
+			break
+		}
+		if art.FromEnd <= start {
 			continue
 		}
 		if art.ToStart < 0 {
@@ -109,10 +112,20 @@ func (w *walk) article(art *redline.Article) {
 	}
 }
 
+// first is the index of the first article (in a's order) that ends at or
+// after p: the articles cover a without overlapping, so their ends ascend.
+func (m *Mapper) first(p int) int {
+	k, _ := slices.BinarySearchFunc(m.arts, p, func(art *redline.Article, p int) int { return cmp.Compare(art.FromEnd, p) })
+	return k
+}
+
 // point maps an empty span (a caret position).
 func (m *Mapper) point(p int) (int, bool, bool) {
-	for _, art := range m.arts {
-		if p < art.FromStart || p > art.FromEnd || art.ToStart < 0 {
+	for _, art := range m.arts[m.first(p):] {
+		if p < art.FromStart {
+			break
+		}
+		if p > art.FromEnd || art.ToStart < 0 {
 			continue
 		}
 		aPos, bPos := art.FromStart, art.ToStart

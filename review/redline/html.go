@@ -18,7 +18,8 @@ var views = template.Must(template.New("parts").Parse(
 func init() {
 	template.Must(views.New("inline").Parse(`{{range .}}` +
 		`<section class="art art-{{.Status}}" id="chg-{{.N}}" data-article="{{.ID}}">` +
-		`<div class="art-head">{{.Label}}</div><div class="art-text">{{template "parts" .Parts}}</div></section>
+		`<div class="art-head">{{.Label}}{{if .Bounded}} <span class="bounded-note">shown coarsely</span>{{end}}</div>` +
+		`<div class="art-text">{{template "parts" .Parts}}</div></section>
 {{end}}`))
 }
 
@@ -30,18 +31,21 @@ type part struct {
 type view struct {
 	N                 int
 	Status, ID, Label string
+	Bounded           bool
 	Parts             []part
 }
 
 // InlineHTML renders the whole redline as one document: each article in a
 // <section class="art art-STATUS" id="chg-N" data-article="ID"> with a
-// header line such as "Neni 5 → Neni 6 (renumbered)".
+// header line such as "Neni 5 → Neni 6 (renumbered)", followed by
+// <span class="bounded-note">shown coarsely</span> when the work budget cut
+// the article's diff short.
 func InlineHTML(r *Redline) template.HTML {
 	var sb strings.Builder
 	n := 0
 	views := make([]view, len(r.Articles))
 	for k, art := range r.Articles {
-		views[k] = view{N: k + 1, Status: art.Status, ID: art.ID, Label: Label(art), Parts: parts(art.Ops, &n)}
+		views[k] = view{N: k + 1, Status: art.Status, ID: art.ID, Label: Label(art), Bounded: art.Bounded, Parts: parts(art.Ops, &n)}
 	}
 	if err := lookup("inline").Execute(&sb, views); err != nil {
 		panic(err) // the template is static and its data plain strings
@@ -60,6 +64,7 @@ type Row struct {
 	Proposed template.HTML
 	ID       string // article identity, "" when unknown
 	Anchor   string // "chg-N", the same as the inline view's section id
+	Bounded  bool   // the work budget cut this article's diff short
 }
 
 // SideBySide renders each article's earlier text (equal + deleted) and
@@ -84,7 +89,7 @@ func SideBySide(r *Redline) []Row {
 		}
 		rows[k] = Row{Status: art.Status, FromNum: art.FromNum, ToNum: art.ToNum, Heading: art.Heading,
 			Label: Label(art), Earlier: render(earlier), Proposed: render(proposed), ID: art.ID,
-			Anchor: "chg-" + strconv.Itoa(k+1)}
+			Anchor: "chg-" + strconv.Itoa(k+1), Bounded: art.Bounded}
 	}
 	return rows
 }

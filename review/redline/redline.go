@@ -10,10 +10,12 @@ package redline
 
 import (
 	"cmp"
+	"context"
 	"slices"
 	"strings"
 
 	"policydesk/drafts"
+	"policydesk/drafts/textdiff"
 )
 
 // Op kinds.
@@ -51,6 +53,10 @@ type Article struct {
 	Heading    string `json:"heading"`              // heading in b (a for deleted)
 	Renumbered bool   `json:"renumbered,omitempty"` // same text, new number
 	Changed    bool   `json:"changed,omitempty"`    // text differs (a moved article may also be changed)
+	// Bounded: the work budget ran out while diffing this article, so some
+	// of its changes are shown coarser than they are (a run deleted whole
+	// and inserted whole) or not polished to word boundaries.
+	Bounded bool `json:"bounded,omitempty"`
 	// Byte spans in a and b; -1 when the side is absent.
 	FromStart int  `json:"-"`
 	FromEnd   int  `json:"-"`
@@ -77,17 +83,46 @@ type Stats struct {
 type Redline struct {
 	Articles []Article `json:"articles"`
 	Stats    Stats     `json:"stats"`
+	// Bounded: the work budget ran out somewhere (an article diff, or the
+	// alignment of similar articles, which leaves some pairs as one
+	// deleted and one added article). The ops still rebuild both texts.
+	Bounded bool `json:"bounded"`
 }
+
+// Budget is the work, in textdiff steps, that one redline may do beyond
+// reading its two texts: aligning articles by similarity, the line and word
+// diffs and their semantic cleanup. It is some 0.3 s on one core; the
+// largest realistic revisions take a few million (see TestRealisticUnbounded).
+const Budget = 100_000_000
 
 // Compute diffs a → b. aOut and bOut are the versions' outlines with IDs
 // (as stored); nil, or an outline whose offsets do not fit the text, means
 // parse with drafts.ParseOutline (no IDs).
 func Compute(a, b string, aOut, bOut []drafts.Article) *Redline {
+	r, _ := ComputeContext(context.Background(), a, b, aOut, bOut)
+	return r
+}
+
+// ComputeContext is Compute within Budget: where the budget runs out, an
+// article (or the whole alignment) is cut short as textdiff describes, the
+// ops still rebuild both texts, and the redline and its articles say
+// Bounded. The budget counts steps, not time, so the same texts always give
+// the same redline. If ctx ends first the work stops and ctx's error is
+// returned.
+func ComputeContext(ctx context.Context, a, b string, aOut, bOut []drafts.Article) (*Redline, error) {
+	return compute(textdiff.NewBudget(ctx, Budget), a, b, aOut, bOut)
+}
+
+func compute(bud *textdiff.Budget, a, b string, aOut, bOut []drafts.Article) (*Redline, error) {
 	sa, sb := segments(a, aOut), segments(b, bOut)
-	al := align(a, b, sa, sb)
-	d := newDiffer(a, b)
-	r := &Redline{Articles: make([]Article, 0, len(sb)+len(sa)/8)}
+	al := align(a, b, sa, sb, bud)
+	d := newDiffer(a, b, bud)
+	r := &Redline{Articles: make([]Article, 0, len(sb)+len(sa)/8), Bounded: bud.Cuts() > 0}
 	for _, k := range outputOrder(al, len(sa), len(sb)) {
+		if err := bud.Err(); err != nil {
+			return nil, err
+		}
+		cuts := bud.Cuts()
 		var art Article
 		switch {
 		case k.i < 0:
@@ -97,10 +132,16 @@ func Compute(a, b string, aOut, bOut []drafts.Article) *Redline {
 		default:
 			art = matched(d, sa[k.i], sb[k.j], al.moved[k.j])
 		}
+		if bud.Cuts() > cuts {
+			art.Bounded, r.Bounded = true, true
+		}
 		r.Articles = append(r.Articles, art)
 		r.Stats.add(art, d)
 	}
-	return r
+	if err := bud.Err(); err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 func (s *Stats) add(art Article, d *differ) {

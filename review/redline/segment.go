@@ -11,6 +11,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"policydesk/drafts"
+	"policydesk/drafts/textdiff"
 )
 
 // segment is one aligned unit: the preamble or one article. Segments of a
@@ -104,14 +105,14 @@ type alignment struct {
 	moved    []bool
 }
 
-func align(a, b string, sa, sb []segment) *alignment {
+func align(a, b string, sa, sb []segment, bud *textdiff.Budget) *alignment {
 	al := &alignment{aOf: fill(len(sb)), bOf: fill(len(sa)), moved: make([]bool, len(sb))}
 	if len(sa) > 0 && len(sb) > 0 && sa[0].pre && sb[0].pre {
 		al.pair(0, 0)
 	}
 	al.byID(sa, sb)
 	al.byText(a, b, sa, sb)
-	al.bySimilarity(a, b, sa, sb)
+	al.bySimilarity(a, b, sa, sb, bud)
 	al.markMoved(sa, sb)
 	return al
 }
@@ -184,7 +185,27 @@ type candidate struct {
 	dist  int
 }
 
-func (al *alignment) bySimilarity(a, b string, sa, sb []segment) {
+// similar reports whether two sets are at least min alike, charging the
+// comparison to bud; a comparison it cannot pay for counts as dissimilar
+// (the two stay a deletion and an insertion) and is recorded as a cut.
+// Sets whose sizes alone rule it out (the Jaccard index is at most the
+// ratio of the sizes) cost nothing.
+func similar(bud *textdiff.Budget, x, y []uint64, min float64) (float64, bool) {
+	if small, large := float64(len(x)), float64(len(y)); small > large && small*min > large ||
+		small < large && large*min > small {
+		return 0, false
+	}
+	if !bud.Spend(1 + len(x) + len(y)) {
+		if bud.Err() == nil {
+			bud.Cut()
+		}
+		return 0, false
+	}
+	s := drafts.Jaccard(x, y)
+	return s, s >= min
+}
+
+func (al *alignment) bySimilarity(a, b string, sa, sb []segment, bud *textdiff.Budget) {
 	setsA, setsB := make([][]uint64, len(sa)), make([][]uint64, len(sb))
 	setA := func(i int) []uint64 {
 		if setsA[i] == nil {
@@ -221,7 +242,7 @@ func (al *alignment) bySimilarity(a, b string, sa, sb []segment) {
 			if linesB[j] == nil {
 				linesB[j] = lineSet(seed, sb[j].keyParts(b))
 			}
-			if drafts.Jaccard(linesB[j], linesA[i]) >= sameLines {
+			if _, ok := similar(bud, linesB[j], linesA[i], sameLines); ok {
 				al.pair(i, j)
 				break
 			}
@@ -249,13 +270,15 @@ func (al *alignment) bySimilarity(a, b string, sa, sb []segment) {
 		var cands []candidate
 		for _, j := range freeB {
 			center := al.expected(j, len(sa))
-			for _, i := range freeA {
-				d := abs(i - center)
-				if !exhaustive && d > simWindow {
-					continue
-				}
-				if s := drafts.Jaccard(setB(j), setA(i)); s >= minJaccard {
-					cands = append(cands, candidate{i, j, s, d})
+			near := freeA
+			if !exhaustive { // freeA is sorted: only the window around center
+				lo, _ := slices.BinarySearch(freeA, center-simWindow)
+				hi, _ := slices.BinarySearch(freeA, center+simWindow+1)
+				near = freeA[lo:hi]
+			}
+			for _, i := range near {
+				if s, ok := similar(bud, setB(j), setA(i), minJaccard); ok {
+					cands = append(cands, candidate{i, j, s, abs(i - center)})
 				}
 			}
 		}

@@ -5,6 +5,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/sergi/go-diff/diffmatchpatch"
+
+	"policydesk/drafts/textdiff"
 )
 
 // span is a byte range of one of the two texts.
@@ -17,7 +19,8 @@ func (s span) contains(t token) bool { return t.start >= s.start && t.end <= s.e
 // document's vocabulary is interned once.
 type differ struct {
 	a, b   string
-	dmp    *diffmatchpatch.DiffMatchPatch
+	dmp    *diffmatchpatch.DiffMatchPatch // for its semantic cleanup
+	bud    *textdiff.Budget
 	lines  runeMap
 	words  runeMap
 	ta, tb []token
@@ -30,12 +33,8 @@ type differ struct {
 	del    int
 }
 
-func newDiffer(a, b string) *differ {
-	dmp := diffmatchpatch.New()
-	// A timeout makes go-diff fall back to a coarse replace; a redline must
-	// never degrade silently, and the line-then-word split keeps inputs small.
-	dmp.DiffTimeout = 0
-	return &differ{a: a, b: b, dmp: dmp, lines: newRuneMap(), words: newRuneMap()}
+func newDiffer(a, b string, bud *textdiff.Budget) *differ {
+	return &differ{a: a, b: b, dmp: diffmatchpatch.New(), bud: bud, lines: newRuneMap(), words: newRuneMap()}
 }
 
 // runeMap interns strings as runes, skipping the surrogate range so the
@@ -135,24 +134,16 @@ func (d *differ) lineDiff(as, bs span) {
 
 // middle diffs the interned lines d.ra and d.rb, which start at line pre.
 func (d *differ) middle(pre int) {
-	diffs := d.dmp.DiffMainRunes(d.ra, d.rb, false)
 	i, j := pre, pre // next line of a and b
-	ri, rj := i, j
-	for _, df := range diffs {
-		n := utf8.RuneCountInString(df.Text)
-		switch df.Type {
-		case diffmatchpatch.DiffEqual:
-			d.region(ri, i, rj, j)
-			d.ops.equal(d.la[i], d.la[i+n], d.lb[j], d.lb[j+n])
-			i, j = i+n, j+n
-			ri, rj = i, j
-		case diffmatchpatch.DiffDelete:
-			i += n
-		case diffmatchpatch.DiffInsert:
-			j += n
-		}
+	ea, eb := pre+len(d.ra), pre+len(d.rb)
+	// The word diffs of the regions reuse d.ra and d.rb.
+	for _, h := range textdiff.Diff(d.ra, d.rb, d.bud) {
+		i0, j0 := pre+h.A0, pre+h.B0
+		d.ops.equal(d.la[i], d.la[i0], d.lb[j], d.lb[j0])
+		i, j = pre+h.A1, pre+h.B1
+		d.region(i0, i, j0, j)
 	}
-	d.region(ri, i, rj, j)
+	d.ops.equal(d.la[i], d.la[ea], d.lb[j], d.lb[eb])
 }
 
 // region word-diffs lines [i0,i1) of a against [j0,j1) of b.
@@ -211,11 +202,19 @@ func (d *differ) wordDiff(as, bs span) {
 	for _, t := range d.tb {
 		d.rb = append(d.rb, d.words.get(tokenKey(d.b, t)))
 	}
-	diffs := d.dmp.DiffMainRunes(d.ra, d.rb, false)
-	diffs = d.dmp.DiffCleanupSemantic(diffs)
+	cuts := d.bud.Cuts()
+	diffs := toDiffs(d.ra, d.rb, textdiff.Diff(d.ra, d.rb, d.bud))
+	if d.bud.Cuts() == cuts {
+		// A script cut short is left as it is: it is flagged already, and
+		// its long hunks are where the cleanup is slowest.
+		diffs = d.cleanup(diffs)
+	}
 	i, j := 0, 0
 	for _, df := range diffs {
 		n := utf8.RuneCountInString(df.Text)
+		if n == 0 {
+			continue // the cleanup can leave empty diffs behind
+		}
 		switch df.Type {
 		case diffmatchpatch.DiffEqual:
 			for k := 0; k < n; k++ {
@@ -236,6 +235,67 @@ func (d *differ) wordDiff(as, bs span) {
 			j += n
 		}
 	}
+}
+
+// toDiffs turns hunks of the interned token runes into go-diff's form, the
+// input of its semantic cleanup.
+func toDiffs(ra, rb []rune, hunks []textdiff.Hunk) []diffmatchpatch.Diff {
+	diffs := make([]diffmatchpatch.Diff, 0, 3*len(hunks)+1)
+	i := 0
+	for _, h := range hunks {
+		if h.A0 > i {
+			diffs = append(diffs, diffmatchpatch.Diff{Type: diffmatchpatch.DiffEqual, Text: string(ra[i:h.A0])})
+		}
+		if h.A1 > h.A0 {
+			diffs = append(diffs, diffmatchpatch.Diff{Type: diffmatchpatch.DiffDelete, Text: string(ra[h.A0:h.A1])})
+		}
+		if h.B1 > h.B0 {
+			diffs = append(diffs, diffmatchpatch.Diff{Type: diffmatchpatch.DiffInsert, Text: string(rb[h.B0:h.B1])})
+		}
+		i = h.A1
+	}
+	if i < len(ra) {
+		diffs = append(diffs, diffmatchpatch.Diff{Type: diffmatchpatch.DiffEqual, Text: string(ra[i:])})
+	}
+	return diffs
+}
+
+// Semantic cleanup costs. go-diff's DiffCleanupSemantic is quadratic in
+// the number of diffs and in their length on some inputs (equalities
+// eliminated one by one, each shifting the slice; edits shifted rune by
+// rune across long runs of one word), so it runs on pieces of at most
+// cleanupPiece units (diffs plus bytes), cut before an equality, and each
+// piece is charged its square over cleanupPerStep before it runs. A piece
+// the budget cannot pay for keeps its exact but unpolished diff.
+const (
+	cleanupPiece   = 1 << 13
+	cleanupPerStep = 4
+)
+
+// cleanup runs go-diff's semantic cleanup piece by piece.
+func (d *differ) cleanup(diffs []diffmatchpatch.Diff) []diffmatchpatch.Diff {
+	out := diffs[:0:0]
+	start, size := 0, 0
+	flush := func(end int) {
+		piece := diffs[start:end:end] // the cleanup appends: not over the next piece
+		if len(piece) > 1 {
+			if d.bud.Spend(size * size / cleanupPerStep) {
+				piece = d.dmp.DiffCleanupSemantic(piece)
+			} else if d.bud.Err() == nil {
+				d.bud.Cut()
+			}
+		}
+		out = append(out, piece...)
+		start, size = end, 0
+	}
+	for k, df := range diffs {
+		if df.Type == diffmatchpatch.DiffEqual && k > start && size+1+len(df.Text) > cleanupPiece {
+			flush(k)
+		}
+		size += 1 + len(df.Text)
+	}
+	flush(len(diffs))
+	return out
 }
 
 // equalTokens emits a pair of NFC-equal tokens: equal when the bytes match,

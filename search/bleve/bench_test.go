@@ -66,6 +66,7 @@ func generate(n int, seed uint64) []search.Entry {
 			ArticleID: fmt.Sprintf("a%d", i%10+1), ArticleNum: fmt.Sprint(i%10 + 1),
 			Heading: fmt.Sprintf("Neni %d %s", i%10+1, words[5]),
 			Text:    strings.Join(words, " ") + ".", Readers: []int64{doc%50 + 1},
+			Owner: doc%37 + 1,
 		}
 	}
 	return out

@@ -38,6 +38,7 @@ const (
 	fAttachmentID = "attachment_id"
 	fText         = "text"
 	fReaders      = "readers"
+	fOwner        = "owner"
 	// fAll is title, heading and text in one analysed, unstored field: a
 	// query word is matched (exactly, fuzzily, as a prefix) against one
 	// term dictionary instead of three.
@@ -58,7 +59,7 @@ var ErrOldLayout = errors.New("built by another version of policydesk; it must b
 // built with another one, which needs a reindex.
 const (
 	layoutKey = "policydesk_layout"
-	layout    = "3"
+	layout    = "4"
 )
 
 // storedFields are what a Hit needs.
@@ -178,6 +179,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	doc.AddFieldMappingsAt(fFacets, keywordField(false, true))
 	doc.AddFieldMappingsAt(fVisibility, keywordField(false, false))
 	doc.AddFieldMappingsAt(fReaders, keywordField(false, false))
+	doc.AddFieldMappingsAt(fOwner, keywordField(false, false))
 	doc.AddFieldMappingsAt(fArticleID, storedOnly())
 	doc.AddFieldMappingsAt(fArticleNum, storedOnly())
 	doc.AddFieldMappingsAt(fCommentID, storedOnly())
@@ -229,6 +231,9 @@ func fields(e search.Entry) map[string]interface{} {
 		if v != "" {
 			f[name] = v
 		}
+	}
+	if e.Owner != 0 {
+		f[fOwner] = strconv.FormatInt(e.Owner, 10)
 	}
 	if e.CommentID != 0 {
 		f[fCommentID] = strconv.FormatInt(e.CommentID, 10)

@@ -1,8 +1,10 @@
 package bleve
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"sync"
 	"unicode/utf8"
@@ -47,10 +49,13 @@ type word struct {
 // plan is a query resolved against one snapshot.
 type plan struct {
 	words []word
-	// filters must all match; each is a disjunction of terms (access is
-	// visibility:internal OR readers:<user>). none means nothing may match.
+	// filters must all match; each is a disjunction of terms.
 	filters [][]fieldTerm
-	none    bool
+	// access is the disjunction of terms that says what the caller may
+	// read (visibility:internal OR owner:<user> OR readers:<user>); nil
+	// for everything. none means nothing may match.
+	access []fieldTerm
+	none   bool
 	// scoring are the terms whose occurrences add to an entry's score.
 	scoring []scoreTerm
 	// words and prefixes that snippets mark: the terms of all the words
@@ -101,17 +106,18 @@ func newPlan(snap *scorch.IndexSnapshot, q search.Query, terms []search.Term) (*
 		p.filters = append(p.filters, []fieldTerm{{fYear, strconv.Itoa(q.Year)}})
 	}
 	if !q.All {
-		var or []fieldTerm
+		p.access = []fieldTerm{}
 		if q.Internal {
-			or = append(or, fieldTerm{fVisibility, "internal"})
+			p.access = append(p.access, fieldTerm{fVisibility, "internal"})
 		}
 		if q.UserID != 0 {
-			or = append(or, fieldTerm{fReaders, strconv.FormatInt(q.UserID, 10)})
+			user := strconv.FormatInt(q.UserID, 10)
+			p.access = append(p.access, fieldTerm{fReaders, user})
+			if q.Owner {
+				p.access = append(p.access, fieldTerm{fOwner, user})
+			}
 		}
-		if len(or) == 0 {
-			p.none = true
-		}
-		p.filters = append(p.filters, or)
+		p.none = len(p.access) == 0
 	}
 	seenWords := map[string]bool{}
 	for _, t := range terms {
@@ -165,6 +171,7 @@ func newPlan(snap *scorch.IndexSnapshot, q search.Query, terms []search.Term) (*
 				}
 			}
 		}
+		w.sortOthers()
 		p.words = append(p.words, w)
 		for _, ft := range w.exact {
 			p.markWords[ft.term] = true
@@ -181,6 +188,29 @@ func newPlan(snap *scorch.IndexSnapshot, q search.Query, terms []search.Term) (*
 		}
 	}
 	return p, nil
+}
+
+// sortOthers puts the word's expansions in term order. Their order is the
+// order in which their weights are summed into a score, and float sums
+// depend on it: found in segment order, a term that a new segment (or a
+// document the caller cannot read) holds first would move the others and
+// change scores in their last bits, and so the order of near-equal results.
+func (w *word) sortOthers() {
+	idx := make([]int, len(w.others))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(a, b int) int {
+		if c := cmp.Compare(w.others[a].field, w.others[b].field); c != 0 {
+			return c
+		}
+		return cmp.Compare(w.others[a].term, w.others[b].term)
+	})
+	others, typos, boosts := make([]fieldTerm, len(idx)), make([]uint8, len(idx)), make([]float64, len(idx))
+	for i, j := range idx {
+		others[i], typos[i], boosts[i] = w.others[j], w.typos[j], w.boosts[j]
+	}
+	w.others, w.typos, w.boosts = others, typos, boosts
 }
 
 // editDistance is the Levenshtein distance of a and b, as the typo
@@ -339,8 +369,11 @@ type segState struct {
 	segmentCount uint64
 }
 
-// stats are snapshot-wide figures for scoring: live entries and, per
-// scoring term, the entries holding it.
+// stats are snapshot-wide figures for scoring: the live entries the
+// caller may read and, per scoring term, those of them holding it. Counting
+// only what the caller reads keeps hidden entries out of the scores: a word
+// added to or removed from a document the caller cannot read changes
+// nothing in their ranking.
 type stats struct {
 	docs uint64
 	df   []uint64
@@ -357,17 +390,30 @@ func (p *plan) evaluate(ctx context.Context, snap *scorch.IndexSnapshot, facetTe
 		if err := ctx.Err(); err != nil {
 			return c, nil, st, err
 		}
-		st.docs += ss.Count()
 		if p.none {
 			continue
 		}
 		seg := &segmentPostings{seg: ss.Segment(), deleted: ss.Deleted(), dicts: map[string]segment.TermDictionary{},
 			lists: map[fieldTerm]segment.PostingsList{}}
-		cand := roaring.New()
-		cand.AddRange(0, ss.Segment().Count())
+		// readable: the live entries the caller may read.
+		readable := roaring.New()
+		readable.AddRange(0, ss.Segment().Count())
 		if del := ss.Deleted(); del != nil {
-			cand.AndNot(del)
+			readable.AndNot(del)
 		}
+		if p.access != nil {
+			b, err := seg.or(p.access)
+			if err != nil {
+				return c, nil, st, err
+			}
+			readable.And(b)
+		}
+		readableCount := readable.GetCardinality()
+		st.docs += readableCount
+		// hidden: some live entries are not readable, so a term's count
+		// must be taken on the readable ones.
+		hidden := readableCount != ss.Count()
+		cand := readable.Clone()
 		for _, f := range p.filters {
 			b, err := seg.or(f)
 			if err != nil {
@@ -429,12 +475,24 @@ func (p *plan) evaluate(ctx context.Context, snap *scorch.IndexSnapshot, facetTe
 		}
 		state := &segState{ss: ss, buckets: buckets, segmentCount: ss.Segment().Count(),
 			scoring: make([]segment.PostingsList, len(p.scoring))}
+		var scratch *roaring.Bitmap
 		for i, t := range p.scoring {
 			pl, err := seg.list(t.fieldTerm)
 			if err != nil {
 				return c, nil, st, err
 			}
-			if n := pl.Count(); n > 0 {
+			n := pl.Count()
+			if n > 0 && hidden {
+				if scratch == nil {
+					scratch = roaring.New()
+				}
+				scratch.Clear()
+				if err := orPostings(scratch, pl); err != nil {
+					return c, nil, st, fmt.Errorf("postings %s:%s: %w", t.field, t.term, err)
+				}
+				n = scratch.AndCardinality(readable)
+			}
+			if n > 0 {
 				st.df[i] += n
 				state.scoring[i] = pl
 			}

@@ -62,7 +62,8 @@ var scorePool = sync.Pool{New: func() any { return new([]float32) }}
 //
 // The score is classic TF-IDF summed over the scoring terms: boost × idf² ×
 // √tf × norm, where norm is 1/√(words in the field) as the index stores it
-// and idf = 1 + ln(docs/(df+1)). It reads each scoring term's postings once
+// and idf = 1 + ln(docs/(df+1)), docs and df counting only the live entries
+// the caller may read (see stats). It reads each scoring term's postings once
 // into a per-segment array, without the per-hit searcher machinery: a
 // common word costs tens of nanoseconds per entry holding it.
 //
@@ -70,7 +71,7 @@ var scorePool = sync.Pool{New: func() any { return new([]float32) }}
 // rule does, and by score within a bucket. The bucket without typos is
 // scored on the words as typed (and the completions of the last) only: an
 // entry gains nothing from also holding a misspelling of them. Typo
-// expansions score the other buckets, which are visited only as far as
+// expansions add to the scores of the other buckets, which are visited only as far as
 // the k places need (buckets counts each bucket's entries in all
 // segments).
 func (p *plan) top(ctx context.Context, segs []*segState, st stats, k int, buckets []uint64,
@@ -128,20 +129,26 @@ func (p *plan) top(ctx context.Context, segs []*segState, st stats, k int, bucke
 // entries.
 func (p *plan) rankSegment(si int, s *segState, scores []float32, key []uint64, weights []float32,
 	last int, push func(ranked)) error {
+	// The words as typed count in every bucket's entries, the typo
+	// expansions from bucket 1 on. Each term is added to exactly the
+	// entries wanted whichever way score reads it, so that a score never
+	// depends on how the entries lie in segments.
+	rest := roaring.New()
+	for _, later := range s.buckets[1:min(last+1, len(s.buckets))] {
+		rest.Or(later)
+	}
 	for t := 0; t <= last && t < len(s.buckets); t++ {
 		b := s.buckets[t]
 		switch t {
 		case 0:
-			if err := p.score(scores, s, b, weights, false); err != nil {
+			want := b
+			if !rest.IsEmpty() {
+				want = roaring.Or(b, rest)
+			}
+			if err := p.score(scores, s, want, weights, false); err != nil {
 				return err
 			}
 		case 1:
-			// From here on the typo expansions count too; the entries
-			// wanted are those of every remaining bucket.
-			rest := roaring.New()
-			for _, later := range s.buckets[1 : min(last, len(s.buckets)-1)+1] {
-				rest.Or(later)
-			}
 			if err := p.score(scores, s, rest, weights, true); err != nil {
 				return err
 			}

@@ -67,7 +67,8 @@ func bruteForce(e search.Entry, q search.Query) (match bool, typos int) {
 		(q.Language != "" && e.Language != q.Language) || (q.Year != 0 && e.Year != q.Year) {
 		return false, 0
 	}
-	if !q.All && !(q.Internal && e.Visibility == "internal") && !slices.Contains(e.Readers, q.UserID) {
+	if !q.All && !(q.Internal && e.Visibility == "internal") && !(q.UserID != 0 && slices.Contains(e.Readers, q.UserID)) &&
+		!(q.Owner && q.UserID != 0 && e.Owner == q.UserID) {
 		return false, 0
 	}
 	words := map[string]bool{}
@@ -142,6 +143,12 @@ func TestSearchAgreesWithBruteForce(t *testing.T) {
 	queries = append(queries, fixedQueries...)
 	queries = append(queries, search.Query{Q: "", All: true}, search.Query{Q: "", UserID: 3},
 		search.Query{Q: "", Year: 2019, Internal: true})
+	// Editors also read what they created: the owner clause.
+	for i, q := range realisticQueries(entries, 30) {
+		q.All, q.Internal, q.Owner, q.UserID = false, i%2 == 0, true, int64(1+i%37)
+		queries = append(queries, q)
+	}
+	queries = append(queries, search.Query{Q: "", Owner: true, UserID: 5}, search.Query{Q: "", Owner: true})
 	for _, q := range queries {
 		var want int
 		var bucketsWanted []int

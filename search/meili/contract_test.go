@@ -125,7 +125,7 @@ const settingsJSON = `{
 	"searchableAttributes": ["title_folded","heading_folded","text_folded","variants_folded"],
 	"displayedAttributes": ["id","type","document_id","title","kind","status","language","year",
 		"article_id","article_num","heading","comment_id","attachment_id","text"],
-	"filterableAttributes": ["type","kind","status","language","visibility","year","document_id","readers"],
+	"filterableAttributes": ["type","kind","status","language","visibility","year","document_id","readers","owner"],
 	"sortableAttributes": ["year"],
 	"typoTolerance": {"enabled":true,"minWordSizeForTypos":{"oneTypo":5,"twoTypos":9},
 		"disableOnWords":[],"disableOnAttributes":[],"disableOnNumbers":false}
@@ -157,11 +157,12 @@ var entry = search.Entry{
 	ID: "doc:12:a5", Type: search.TypeDocument, DocumentID: 12, Title: "Udhëzim për qendrat ditore",
 	Kind: "administrative_instruction", Status: "draft", Language: "sq", Visibility: "restricted", Year: 2026,
 	ArticleID: "a5", ArticleNum: "5", Heading: "Neni 5 Đorđe", Text: "Kujdesi ndaj fëmijëve.", Readers: []int64{2, 4},
+	Owner: 9,
 }
 
 const entryJSON = `{"id":"doc_c12_ca5","type":"document","document_id":12,"title":"Udhëzim për qendrat ditore",
 	"kind":"administrative_instruction","status":"draft","language":"sq","visibility":"restricted","year":2026,
-	"article_id":"a5","article_num":"5","heading":"Neni 5 Đorđe","text":"Kujdesi ndaj fëmijëve.","readers":[2,4],
+	"article_id":"a5","article_num":"5","heading":"Neni 5 Đorđe","text":"Kujdesi ndaj fëmijëve.","readers":[2,4],"owner":9,
 	"title_folded":"udhezim per qendrat ditore","heading_folded":"neni 5 djordje","text_folded":"kujdesi ndaj femijeve.",
 	"variants_folded":"dorde"}`
 
@@ -247,7 +248,7 @@ func TestContractSearch(t *testing.T) {
 		"attributesToRetrieve":["id","type","document_id","title","kind","status","language","year",
 			"article_id","article_num","heading","comment_id","attachment_id","text"],
 		"facets":["kind","status","language","year"],
-		"filter":"kind = \"administrative_instruction\" AND year = 2026 AND (visibility = \"internal\" OR readers = 3)"}`,
+		"filter":"kind = \"administrative_instruction\" AND year = 2026 AND (visibility = \"internal\" OR readers = 3 OR owner = 3)"}`,
 		status: 200, reply: `{
 		"hits":[{"id":"doc_c12_ca5","type":"document","document_id":12,"title":"Udhëzim për qendrat ditore",
 			"kind":"administrative_instruction","status":"draft","language":"sq","year":2026,"article_id":"a5",
@@ -259,7 +260,7 @@ func TestContractSearch(t *testing.T) {
 		"facetDistribution":{"kind":{"administrative_instruction":2},"status":{"draft":2},"language":{"sq":2},"year":{"2026":2}},
 		"facetStats":{"year":{"min":2026,"max":2026}}}`})
 	res, err := ix.Search(context.Background(), search.Query{Q: "fëmijëve Qendrave", Kind: "administrative_instruction",
-		Year: 2026, Internal: true, UserID: 3})
+		Year: 2026, Internal: true, Owner: true, UserID: 3})
 	if err != nil {
 		t.Fatalf("Search: %v", err)
 	}
@@ -386,6 +387,8 @@ func TestFilter(t *testing.T) {
 	}{
 		{search.Query{All: true}, "", true},
 		{search.Query{Internal: true, UserID: 3}, `(visibility = "internal" OR readers = 3)`, true},
+		{search.Query{Internal: true, Owner: true, UserID: 3}, `(visibility = "internal" OR readers = 3 OR owner = 3)`, true},
+		{search.Query{Owner: true}, "", false},
 		{search.Query{UserID: 4, Status: "draft"}, `status = "draft" AND (readers = 4)`, true},
 		{search.Query{All: true, Kind: `a"b\c`}, `kind = "a\"b\\c"`, true},
 		{search.Query{}, "", false},

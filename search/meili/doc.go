@@ -24,6 +24,7 @@ const (
 	aAttachmentID = "attachment_id"
 	aText         = "text"
 	aReaders      = "readers"
+	aOwner        = "owner"
 	aTitleFolded  = "title_folded"
 	aHeadFolded   = "heading_folded"
 	aTextFolded   = "text_folded"
@@ -50,6 +51,7 @@ type doc struct {
 	AttachmentID  int64   `json:"attachment_id,omitempty"`
 	Text          string  `json:"text"`
 	Readers       []int64 `json:"readers"`
+	Owner         int64   `json:"owner,omitempty"`
 	TitleFolded   string  `json:"title_folded"`
 	HeadingFolded string  `json:"heading_folded,omitempty"`
 	TextFolded    string  `json:"text_folded"`
@@ -65,7 +67,7 @@ func toDoc(e search.Entry) doc {
 		ID: encodeID(e.ID), Type: e.Type, DocumentID: e.DocumentID, Title: e.Title,
 		Kind: e.Kind, Status: e.Status, Language: e.Language, Visibility: e.Visibility, Year: e.Year,
 		ArticleID: e.ArticleID, ArticleNum: e.ArticleNum, Heading: e.Heading,
-		CommentID: e.CommentID, AttachmentID: e.AttachmentID, Text: e.Text, Readers: readers,
+		CommentID: e.CommentID, AttachmentID: e.AttachmentID, Text: e.Text, Readers: readers, Owner: e.Owner,
 		TitleFolded: search.Fold(e.Title), HeadingFolded: search.Fold(e.Heading), TextFolded: search.Fold(e.Text),
 		Variants: variants(e.Title, e.Heading, e.Text),
 	}

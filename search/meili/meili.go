@@ -27,7 +27,7 @@ const pollInterval = 20 * time.Millisecond
 // Settings of every index this package creates.
 var (
 	searchable = []string{aTitleFolded, aHeadFolded, aTextFolded, aVariants}
-	filterable = []string{aType, aKind, aStatus, aLanguage, aVisibility, aYear, aDocumentID, aReaders}
+	filterable = []string{aType, aKind, aStatus, aLanguage, aVisibility, aYear, aDocumentID, aReaders, aOwner}
 	displayed  = []string{aID, aType, aDocumentID, aTitle, aKind, aStatus, aLanguage, aYear,
 		aArticleID, aArticleNum, aHeading, aCommentID, aAttachmentID, aText}
 )
@@ -260,7 +260,11 @@ func Filter(q search.Query) (expr string, ok bool) {
 			or = append(or, aVisibility+` = "internal"`)
 		}
 		if q.UserID != 0 {
-			or = append(or, aReaders+" = "+strconv.FormatInt(q.UserID, 10))
+			user := strconv.FormatInt(q.UserID, 10)
+			or = append(or, aReaders+" = "+user)
+			if q.Owner {
+				or = append(or, aOwner+" = "+user)
+			}
 		}
 		if len(or) == 0 {
 			return "", false

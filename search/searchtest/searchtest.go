@@ -349,21 +349,21 @@ func wantFacets(t *testing.T, what string, res *search.Result, entries []search.
 	}
 }
 
-// access fixture: one internal document, one restricted document A whose
-// readers are the editor (2) and reviewer 4, and a comment on A.
+// access fixture: one internal document and one restricted document A,
+// both created by user 2, A shared with reviewer 4, and a comment on A.
 func accessEntries() []search.Entry {
 	return []search.Entry{
 		{ID: "doc:10:_", Type: search.TypeDocument, DocumentID: 10, Title: "Politika e brendshme matrica",
 			Kind: "policy", Status: "draft", Language: "sq", Visibility: "internal", Year: 2024,
-			Text: "Matrica e qasjes për dokumentin e brendshëm.", Readers: []int64{2}},
+			Text: "Matrica e qasjes për dokumentin e brendshëm.", Owner: 2},
 		{ID: "doc:11:a1", Type: search.TypeDocument, DocumentID: 11, Title: "Protokoll i kufizuar matrica",
 			Kind: "protocol", Status: "in_review", Language: "sr", Visibility: "restricted", Year: 2025,
 			ArticleID: "a1", ArticleNum: "1", Heading: "Član 1",
-			Text: "Matrica pristupa za ograničeni dokument.", Readers: []int64{2, 4}},
+			Text: "Matrica pristupa za ograničeni dokument.", Readers: []int64{4}, Owner: 2},
 		{ID: "comment:12", Type: search.TypeComment, DocumentID: 11, CommentID: 12,
 			Title: "Protokoll i kufizuar matrica", Kind: "protocol", Status: "in_review", Language: "sr",
 			Visibility: "restricted", Year: 2025, ArticleID: "a1", ArticleNum: "1",
-			Text: "Komentar na matricu pristupa, matrica.", Readers: []int64{2, 4}},
+			Text: "Komentar na matricu pristupa, matrica.", Readers: []int64{4}, Owner: 2},
 	}
 }
 
@@ -376,8 +376,12 @@ func testAccess(t *testing.T, ix search.Index) {
 		sees []string
 	}{
 		{"admin", search.Query{All: true, UserID: 1}, []string{"doc:10:_", "doc:11:a1", "comment:12"}},
-		{"editor 2", search.Query{Internal: true, UserID: 2}, []string{"doc:10:_", "doc:11:a1", "comment:12"}},
+		{"editor 2 (creator)", search.Query{Internal: true, Owner: true, UserID: 2}, []string{"doc:10:_", "doc:11:a1", "comment:12"}},
+		// The creator made staff or reviewer reads what that role reads.
+		{"creator 2 made staff", search.Query{Internal: true, UserID: 2}, []string{"doc:10:_"}},
+		{"creator 2 made reviewer", search.Query{UserID: 2}, nil},
 		{"staff 3", search.Query{Internal: true, UserID: 3}, []string{"doc:10:_"}},
+		{"editor 3 (not the creator)", search.Query{Internal: true, Owner: true, UserID: 3}, []string{"doc:10:_"}},
 		{"reviewer 4 (member of A)", search.Query{UserID: 4}, []string{"doc:11:a1", "comment:12"}},
 		{"reviewer 5 (member of nothing)", search.Query{UserID: 5}, nil},
 		{"anonymous", search.Query{}, nil},
@@ -392,7 +396,7 @@ func testAccess(t *testing.T, ix search.Index) {
 		for _, q := range []search.Query{
 			{}, {Q: "matrica"}, {Q: "matric"}, {Q: "matrca"}, {Limit: 1}, {Kind: "protocol"}, {Year: 2025},
 		} {
-			q.All, q.Internal, q.UserID = u.q.All, u.q.Internal, u.q.UserID
+			q.All, q.Internal, q.Owner, q.UserID = u.q.All, u.q.Internal, u.q.Owner, u.q.UserID
 			res := find(t, ix, q)
 			what := fmt.Sprintf("%s, query %+v", u.name, q)
 			want := visible

@@ -3,9 +3,12 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strconv"
+	"time"
 
 	"policydesk/drafts"
+	"policydesk/search"
 )
 
 var _ drafts.AttachmentStore = (*DB)(nil)
@@ -77,4 +80,96 @@ func (db *DB) AttachmentKeyExists(ctx context.Context, key string) (bool, error)
 	var n int
 	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM attachments WHERE blob_key = ?`, key).Scan(&n)
 	return n > 0, err
+}
+
+var (
+	_ search.TextQueue = (*DB)(nil)
+	_ search.TextStore = (*DB)(nil)
+)
+
+// PendingTexts returns attachments whose text is due for extraction by now,
+// oldest first.
+func (db *DB) PendingTexts(ctx context.Context, limit int, now time.Time) ([]search.PendingText, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT t.attachment_id, t.document_id, a.filename, a.content_type, a.blob_key, a.size, t.attempts
+		FROM attachment_texts t JOIN attachments a ON a.id = t.attachment_id
+		WHERE t.status = 'pending' AND t.next_at <= ? ORDER BY t.next_at, t.attachment_id LIMIT ?`, formatTime(now), limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []search.PendingText
+	for rows.Next() {
+		var p search.PendingText
+		if err := rows.Scan(&p.AttachmentID, &p.DocumentID, &p.Filename, &p.ContentType, &p.Key, &p.Size, &p.Attempts); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// SaveText stores the outcome of an extraction; the trigger on status
+// queues the document for indexing in the same transaction.
+func (db *DB) SaveText(ctx context.Context, t *search.AttachmentText) error {
+	switch t.Status {
+	case search.TextDone, search.TextUnsupported, search.TextFailed:
+	default:
+		return fmt.Errorf("SaveText: status %q is not an outcome", t.Status)
+	}
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE attachment_texts SET status = ?, text = ?, reason = ?, attempts = ?, next_at = '', updated_at = ?
+			WHERE attachment_id = ?`, t.Status, t.Text, t.Reason, t.Attempts, formatTime(time.Now()), t.AttachmentID)
+		return err
+	})
+}
+
+// RetryText counts a failed attempt and postpones the attachment.
+func (db *DB) RetryText(ctx context.Context, attachmentID int64, next time.Time, reason string) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE attachment_texts SET attempts = attempts + 1, next_at = ?, reason = ?, updated_at = ?
+			WHERE attachment_id = ? AND status = 'pending'`, formatTime(next), reason, formatTime(time.Now()), attachmentID)
+		return err
+	})
+}
+
+// TextBacklog counts attachments waiting for extraction.
+func (db *DB) TextBacklog(ctx context.Context) (int, error) {
+	var n int
+	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM attachment_texts WHERE status = 'pending'`).Scan(&n)
+	return n, err
+}
+
+// AttachmentTexts returns the stored text of a document's attachments.
+func (db *DB) AttachmentTexts(ctx context.Context, docID int64) (map[int64]*search.AttachmentText, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT attachment_id, document_id, status, text, reason, attempts
+		FROM attachment_texts WHERE document_id = ?`, docID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]*search.AttachmentText{}
+	for rows.Next() {
+		var t search.AttachmentText
+		if err := rows.Scan(&t.AttachmentID, &t.DocumentID, &t.Status, &t.Text, &t.Reason, &t.Attempts); err != nil {
+			return nil, err
+		}
+		out[t.AttachmentID] = &t
+	}
+	return out, rows.Err()
+}
+
+// RetryTextNow makes a failed attachment due for extraction now with fresh
+// attempts.
+func (db *DB) RetryTextNow(ctx context.Context, attachmentID int64, audit *drafts.AuditEntry) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE attachment_texts SET status = 'pending', attempts = 0, next_at = '', updated_at = ?
+			WHERE attachment_id = ? AND (status = 'failed' OR (status = 'pending' AND attempts > 0))`, formatTime(time.Now()), attachmentID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return drafts.Errorf(drafts.ENotFound, "Attachment %d has no failed text extraction to retry.", attachmentID)
+		}
+		return appendAudit(ctx, tx, audit)
+	})
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"strconv"
+	"strings"
 
 	"policydesk/drafts"
 )
@@ -91,13 +92,8 @@ func (db *DB) FindDocuments(ctx context.Context, f drafts.DocumentFilter) ([]*dr
 			conds, args = append(conds, c.col+" = ?"), append(args, c.val)
 		}
 	}
-	if !f.All {
-		access := `(d.created_by = ? OR EXISTS (SELECT 1 FROM members m WHERE m.document_id = d.id AND m.user_id = ?)`
-		args = append(args, f.MemberID, f.MemberID)
-		if f.Internal {
-			access += ` OR d.visibility = 'internal'`
-		}
-		conds = append(conds, access+")")
+	if access, accessArgs := readScope(f.Read); access != "" {
+		conds, args = append(conds, access), append(args, accessArgs...)
 	}
 	var total int
 	from := ` FROM documents d JOIN users u ON u.id = d.created_by` + where(conds)
@@ -119,6 +115,23 @@ func (db *DB) FindDocuments(ctx context.Context, f drafts.DocumentFilter) ([]*dr
 		docs = append(docs, d)
 	}
 	return docs, total, rows.Err()
+}
+
+// readScope is the condition on documents d that drafts.Scope.Allows
+// states, or "" for every document.
+func readScope(s drafts.Scope) (string, []any) {
+	if s.All {
+		return "", nil
+	}
+	or := []string{"EXISTS (SELECT 1 FROM members m WHERE m.document_id = d.id AND m.user_id = ?)"}
+	args := []any{s.UserID}
+	if s.Owner {
+		or, args = append(or, "d.created_by = ?"), append(args, s.UserID)
+	}
+	if s.Internal {
+		or = append(or, "d.visibility = 'internal'")
+	}
+	return "(" + strings.Join(or, " OR ") + ")", args
 }
 
 func (db *DB) UpdateDocument(ctx context.Context, doc *drafts.Document, audit *drafts.AuditEntry) error {

@@ -5,17 +5,23 @@ import (
 	"database/sql"
 	"time"
 
+	"policydesk/drafts"
 	"policydesk/search"
 )
 
-var _ search.Outbox = (*DB)(nil)
+var (
+	_ search.Outbox       = (*DB)(nil)
+	_ search.ProblemStore = (*DB)(nil)
+)
 
-// PendingDocuments returns documents with outbox events due by now, oldest
-// first, each with the newest event id seen so that events arriving while
-// the document is indexed stay queued.
+// PendingDocuments returns documents with outbox events due by now, those
+// with an access change first, then oldest first, each with the newest
+// event id seen so that events arriving while the document is indexed stay
+// queued. Set-aside events are skipped; a document set aside that changes
+// again is due with its new events (and attempts counted afresh).
 func (db *DB) PendingDocuments(ctx context.Context, limit int, now time.Time) ([]search.Pending, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT document_id, MAX(id), MAX(attempts) FROM search_outbox
-		WHERE next_at <= ? GROUP BY document_id ORDER BY MIN(id) LIMIT ?`, formatTime(now), limit)
+		WHERE set_aside = 0 AND next_at <= ? GROUP BY document_id ORDER BY MAX(access) DESC, MIN(id) LIMIT ?`, formatTime(now), limit)
 	if err != nil {
 		return nil, err
 	}
@@ -43,16 +49,83 @@ func (db *DB) DoneDocument(ctx context.Context, docID, upTo int64) error {
 func (db *DB) RetryDocument(ctx context.Context, docID, upTo int64, next time.Time, cause string) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE search_outbox SET attempts = attempts + 1, next_at = ?, last_error = ?
-			WHERE document_id = ? AND id <= ?`, formatTime(next), cause, docID, upTo)
+			WHERE document_id = ? AND id <= ? AND set_aside = 0`, formatTime(next), cause, docID, upTo)
 		return err
 	})
 }
 
-// Backlog counts the documents waiting to be indexed.
+// SetAsideDocument stops retrying the document's events up to upTo.
+func (db *DB) SetAsideDocument(ctx context.Context, docID, upTo int64, cause string) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE search_outbox SET attempts = attempts + 1, set_aside = 1, last_error = ?
+			WHERE document_id = ? AND id <= ?`, cause, docID, upTo)
+		return err
+	})
+}
+
+// Backlog counts the documents waiting to be indexed (not those set aside).
 func (db *DB) Backlog(ctx context.Context) (int, error) {
 	var n int
-	err := db.read.QueryRowContext(ctx, `SELECT COUNT(DISTINCT document_id) FROM search_outbox`).Scan(&n)
+	err := db.read.QueryRowContext(ctx, `SELECT COUNT(DISTINCT document_id) FROM search_outbox WHERE set_aside = 0`).Scan(&n)
 	return n, err
+}
+
+// IndexingProblems lists documents whose indexing failed and attachments
+// whose text was not extracted, set aside first, most attempts first.
+func (db *DB) IndexingProblems(ctx context.Context, limit int) ([]search.Problem, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT * FROM (
+			SELECT o.document_id, COALESCE(d.title, ''), 0, '', MAX(o.set_aside), MAX(o.attempts),
+				(SELECT last_error FROM search_outbox l WHERE l.document_id = o.document_id AND l.attempts > 0 ORDER BY l.id DESC LIMIT 1),
+				MAX(o.next_at)
+			FROM search_outbox o LEFT JOIN documents d ON d.id = o.document_id
+			WHERE o.attempts > 0 GROUP BY o.document_id
+			UNION ALL
+			SELECT t.document_id, d.title, t.attachment_id, a.filename, t.status = 'failed', t.attempts, t.reason, t.next_at
+			FROM attachment_texts t JOIN attachments a ON a.id = t.attachment_id JOIN documents d ON d.id = t.document_id
+			WHERE t.status = 'failed' OR (t.status = 'pending' AND t.attempts > 0)
+		) ORDER BY 5 DESC, 6 DESC, 1 DESC, 3 DESC LIMIT ?`, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []search.Problem{}
+	for rows.Next() {
+		var p search.Problem
+		var next string
+		if err := rows.Scan(&p.DocumentID, &p.Title, &p.AttachmentID, &p.Filename, &p.SetAside, &p.Attempts, &p.Reason, &next); err != nil {
+			return nil, err
+		}
+		if !p.SetAside {
+			p.NextAt = parseTime(next)
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// NotIndexed counts documents and attachments set aside.
+func (db *DB) NotIndexed(ctx context.Context) (int, error) {
+	var n int
+	err := db.read.QueryRowContext(ctx, `SELECT
+		(SELECT COUNT(DISTINCT document_id) FROM search_outbox WHERE set_aside = 1) +
+		(SELECT COUNT(*) FROM attachment_texts WHERE status = 'failed')`).Scan(&n)
+	return n, err
+}
+
+// RetryDocumentNow makes a failed document's events due now with fresh
+// attempts.
+func (db *DB) RetryDocumentNow(ctx context.Context, docID int64, audit *drafts.AuditEntry) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE search_outbox SET set_aside = 0, attempts = 0, next_at = ''
+			WHERE document_id = ? AND (set_aside = 1 OR attempts > 0)`, docID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return drafts.Errorf(drafts.ENotFound, "Document %d has no failed indexing to retry.", docID)
+		}
+		return appendAudit(ctx, tx, audit)
+	})
 }
 
 // DocumentIDs lists every document, for a full reindex.

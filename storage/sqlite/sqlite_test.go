@@ -556,6 +556,7 @@ func TestFindDocuments_Access(t *testing.T) {
 		}
 	}
 
+	rd := func(s drafts.Scope) drafts.DocumentFilter { return drafts.DocumentFilter{Read: s} }
 	titles := func(f drafts.DocumentFilter) []string {
 		t.Helper()
 		f.Limit = 100
@@ -578,16 +579,20 @@ func TestFindDocuments_Access(t *testing.T) {
 		f    drafts.DocumentFilter
 		want []string
 	}{
-		{"all", drafts.DocumentFilter{All: true}, []string{"ana internal", "ana restricted", "bob private", "bob shared"}},
-		{"editor ana", drafts.DocumentFilter{Internal: true, MemberID: ana.ID}, []string{"ana internal", "ana restricted", "bob shared"}},
-		{"editor bob", drafts.DocumentFilter{Internal: true, MemberID: bob.ID}, []string{"ana internal", "bob private", "bob shared"}},
-		{"staff member", drafts.DocumentFilter{Internal: true, MemberID: sara.ID}, []string{"ana internal", "bob shared"}},
-		{"reviewer member", drafts.DocumentFilter{MemberID: rita.ID}, []string{"bob shared"}},
-		{"created_by without internal", drafts.DocumentFilter{MemberID: ana.ID}, []string{"ana internal", "ana restricted", "bob shared"}},
-		{"nobody", drafts.DocumentFilter{MemberID: 4242}, nil},
-		{"internal only", drafts.DocumentFilter{Internal: true, MemberID: 4242}, []string{"ana internal"}},
-		{"kind filter", drafts.DocumentFilter{All: true, Kind: "sop"}, nil},
-		{"status filter", drafts.DocumentFilter{Internal: true, MemberID: bob.ID, Status: "draft"}, []string{"ana internal", "bob private", "bob shared"}},
+		{"all", rd(drafts.Scope{All: true}), []string{"ana internal", "ana restricted", "bob private", "bob shared"}},
+		{"editor ana", rd(drafts.Scope{Internal: true, Owner: true, UserID: ana.ID}), []string{"ana internal", "ana restricted", "bob shared"}},
+		{"editor bob", rd(drafts.Scope{Internal: true, Owner: true, UserID: bob.ID}), []string{"ana internal", "bob private", "bob shared"}},
+		{"staff member", rd(drafts.Scope{Internal: true, UserID: sara.ID}), []string{"ana internal", "bob shared"}},
+		{"reviewer member", rd(drafts.Scope{UserID: rita.ID}), []string{"bob shared"}},
+		{"owner without internal", rd(drafts.Scope{Owner: true, UserID: ana.ID}), []string{"ana internal", "ana restricted", "bob shared"}},
+		// A creator who is no longer an editor: created_by alone grants nothing.
+		{"creator without Owner", rd(drafts.Scope{UserID: ana.ID}), []string{"bob shared"}},
+		{"creator without Owner, internal", rd(drafts.Scope{Internal: true, UserID: bob.ID}), []string{"ana internal"}},
+		{"nobody", rd(drafts.Scope{UserID: 4242}), nil},
+		{"no user", rd(drafts.Scope{Owner: true}), nil},
+		{"internal only", rd(drafts.Scope{Internal: true, UserID: 4242}), []string{"ana internal"}},
+		{"kind filter", drafts.DocumentFilter{Read: drafts.Scope{All: true}, Kind: "sop"}, nil},
+		{"status filter", drafts.DocumentFilter{Read: drafts.Scope{Internal: true, Owner: true, UserID: bob.ID}, Status: "draft"}, []string{"ana internal", "bob private", "bob shared"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := titles(tc.f); !slices.Equal(got, tc.want) {
@@ -597,7 +602,7 @@ func TestFindDocuments_Access(t *testing.T) {
 	}
 
 	t.Run("paging", func(t *testing.T) {
-		docs, total, err := db.FindDocuments(ctx, drafts.DocumentFilter{All: true, Limit: 3, Offset: 2})
+		docs, total, err := db.FindDocuments(ctx, drafts.DocumentFilter{Read: drafts.Scope{All: true}, Limit: 3, Offset: 2})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -622,7 +627,7 @@ func TestFindDocuments_Access(t *testing.T) {
 			t.Fatal(err)
 		}
 		assertCode(t, db.RemoveMember(ctx, bobShared.ID, rita.ID, nil), drafts.ENotFound)
-		if got := titles(drafts.DocumentFilter{MemberID: rita.ID}); got != nil {
+		if got := titles(rd(drafts.Scope{UserID: rita.ID})); got != nil {
 			t.Fatalf("removed member still lists %q", got)
 		}
 	})

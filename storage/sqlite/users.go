@@ -37,7 +37,9 @@ func (db *DB) CreateUser(ctx context.Context, u *drafts.User, audit *drafts.Audi
 	})
 }
 
-// UpdateUser writes every field of u except login and creation time.
+// UpdateUser writes every field of u except login and creation time; the
+// users_end_sessions trigger ends the user's sessions when the role or the
+// password changes or the account is disabled.
 func (db *DB) UpdateUser(ctx context.Context, u *drafts.User, audit *drafts.AuditEntry) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE users SET name = ?, organisation = ?, role = ?, password_hash = ?, disabled = ? WHERE id = ?`,
@@ -48,12 +50,8 @@ func (db *DB) UpdateUser(ctx context.Context, u *drafts.User, audit *drafts.Audi
 		if n, _ := res.RowsAffected(); n == 0 {
 			return drafts.Errorf(drafts.ENotFound, "User not found.")
 		}
-		if u.Disabled {
-			// A disabled account loses every open session at once.
-			if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, u.ID); err != nil {
-				return err
-			}
-		}
+		// Trigger users_end_sessions has ended the user's sessions if the
+		// role or password changed or the account was disabled.
 		return appendAudit(ctx, tx, audit)
 	})
 }

@@ -1,0 +1,117 @@
+package search
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"policydesk/drafts"
+)
+
+// Problem is indexing work that failed: a document not indexed, or an
+// attachment whose text was not extracted (AttachmentID set).
+type Problem struct {
+	DocumentID   int64     `json:"document_id"`
+	Title        string    `json:"title"`
+	AttachmentID int64     `json:"attachment_id,omitempty"`
+	Filename     string    `json:"filename,omitempty"`
+	SetAside     bool      `json:"set_aside"` // false: still being retried
+	Attempts     int       `json:"attempts"`
+	Reason       string    `json:"reason"`
+	NextAt       time.Time `json:"next_at,omitzero"` // the next try, while retried
+}
+
+// ProblemStore keeps what the indexer and the extraction worker could not do.
+type ProblemStore interface {
+	// IndexingProblems lists documents and attachments that failed at
+	// least once and are not done: set aside first, then most attempts.
+	IndexingProblems(ctx context.Context, limit int) ([]Problem, error)
+	// NotIndexed counts documents and attachments set aside.
+	NotIndexed(ctx context.Context) (int, error)
+	// RetryDocumentNow makes a failed document due again with fresh
+	// attempts, appending audit in the same transaction; ENOTFOUND when
+	// nothing failed for it.
+	RetryDocumentNow(ctx context.Context, documentID int64, audit *drafts.AuditEntry) error
+	// RetryTextNow does the same for an attachment's text.
+	RetryTextNow(ctx context.Context, attachmentID int64, audit *drafts.AuditEntry) error
+}
+
+// Indexing is the indexing status admins see.
+type Indexing struct {
+	Backlog     int       `json:"backlog"`      // documents waiting to be indexed
+	TextBacklog int       `json:"text_backlog"` // attachments waiting for their text
+	Problems    []Problem `json:"problems"`
+}
+
+// MaxProblems bounds the problems listed.
+const MaxProblems = 500
+
+func (s *Service) requireAdmin(ctx context.Context) (*drafts.User, error) {
+	u := drafts.UserFromContext(ctx)
+	if u == nil || u.Disabled {
+		return nil, drafts.Errorf(drafts.EUnauthorized, "Log in first.")
+	}
+	if !drafts.IsAdmin(u) {
+		return nil, drafts.Errorf(drafts.EForbidden, "Only an administrator can see and retry indexing.")
+	}
+	if s.Problems == nil {
+		return nil, drafts.Errorf(drafts.EUnavailable, "Indexing status is not available on this server.")
+	}
+	return u, nil
+}
+
+// Indexing returns the backlogs and the problems (admins only).
+func (s *Service) Indexing(ctx context.Context) (*Indexing, error) {
+	if _, err := s.requireAdmin(ctx); err != nil {
+		return nil, err
+	}
+	out := &Indexing{}
+	var err error
+	if s.Outbox != nil {
+		if out.Backlog, err = s.Outbox.Backlog(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if s.Texts != nil {
+		if out.TextBacklog, err = s.Texts.TextBacklog(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if out.Problems, err = s.Problems.IndexingProblems(ctx, MaxProblems); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// NotIndexed counts documents and attachments set aside, for /readyz; 0
+// when no store is set.
+func (s *Service) NotIndexed(ctx context.Context) (int, error) {
+	if s.Problems == nil {
+		return 0, nil
+	}
+	return s.Problems.NotIndexed(ctx)
+}
+
+// RetryDocument queues a failed document again (admins only, audited).
+func (s *Service) RetryDocument(ctx context.Context, documentID int64) error {
+	u, err := s.requireAdmin(ctx)
+	if err != nil {
+		return err
+	}
+	return s.Problems.RetryDocumentNow(ctx, documentID, retryAudit(u, "document", documentID))
+}
+
+// RetryAttachment queues a failed attachment's text again (admins only,
+// audited).
+func (s *Service) RetryAttachment(ctx context.Context, attachmentID int64) error {
+	u, err := s.requireAdmin(ctx)
+	if err != nil {
+		return err
+	}
+	return s.Problems.RetryTextNow(ctx, attachmentID, retryAudit(u, "attachment", attachmentID))
+}
+
+func retryAudit(u *drafts.User, objectType string, id int64) *drafts.AuditEntry {
+	return &drafts.AuditEntry{At: time.Now().UTC(), ActorID: u.ID, Actor: u.Login, Action: "indexing.retry",
+		ObjectType: objectType, ObjectID: strconv.FormatInt(id, 10)}
+}

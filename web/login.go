@@ -1,0 +1,226 @@
+package web
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"policydesk/drafts"
+)
+
+// loginCookie carries the login form's CSRF token before there is a session
+// (double submit): another site can neither read it nor set the form field
+// to match, so it cannot log a victim's browser in to the attacker's account.
+const loginCookie = "pd_login"
+
+var errForeignOrigin = drafts.Errorf(drafts.EForbidden, "The login did not come from a Policy Desk page; open the login page and try again.")
+
+func (s *Server) pageLogin(w http.ResponseWriter, r *http.Request) {
+	if drafts.UserFromContext(r.Context()) != nil {
+		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
+		return
+	}
+	s.renderLogin(w, r, http.StatusOK, map[string]any{"Next": r.URL.Query().Get("next")})
+}
+
+// renderLogin shows the login form with a token matching the browser's
+// login cookie, setting one if the browser has none.
+func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, status int, data map[string]any) {
+	data["Title"] = "Log in"
+	data["LoginCSRF"] = s.loginToken(w, r)
+	s.render(w, r, status, "login", data)
+}
+
+func (s *Server) loginToken(w http.ResponseWriter, r *http.Request) string {
+	if c, err := r.Cookie(loginCookie); err == nil && validLoginToken(c.Value) {
+		return c.Value
+	}
+	b := make([]byte, 32)
+	rand.Read(b)
+	token := base64.RawURLEncoding.EncodeToString(b)
+	http.SetCookie(w, &http.Cookie{Name: loginCookie, Value: token, Path: "/login", MaxAge: int(drafts.SessionTTL.Seconds()),
+		HttpOnly: true, Secure: s.SecureCookies, SameSite: http.SameSiteLaxMode})
+	return token
+}
+
+func validLoginToken(t string) bool {
+	if len(t) != 43 {
+		return false
+	}
+	_, err := base64.RawURLEncoding.DecodeString(t)
+	return err == nil
+}
+
+func (s *Server) pageLoginSubmit(w http.ResponseWriter, r *http.Request) {
+	if err := formError(r); err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	login, next := r.PostFormValue("login"), r.PostFormValue("next")
+	form := map[string]any{"Login": login, "Next": next}
+	if err := checkLoginForm(r); err != nil {
+		form["Error"] = drafts.ErrorMessage(err)
+		s.renderLogin(w, r, statusOf(err), form)
+		return
+	}
+	token, sess, _, err := s.Drafts.Login(r.Context(), login, r.PostFormValue("password"))
+	if err != nil {
+		if drafts.ErrorCode(err) == drafts.EInternal || drafts.ErrorCode(err) == drafts.EUnavailable {
+			s.pageError(w, r, err)
+			return
+		}
+		setRetryAfter(w, err)
+		form["Error"] = drafts.ErrorMessage(err)
+		s.renderLogin(w, r, statusOf(err), form)
+		return
+	}
+	// A fresh token at every login: a session id planted before login is useless.
+	if rs := sessionFrom(r.Context()); rs != nil {
+		s.Drafts.Users.DeleteSession(r.Context(), drafts.HashToken(rs.Token))
+	}
+	s.setSessionCookie(w, token, sess.ExpiresAt)
+	http.Redirect(w, r, safeNext(next), http.StatusSeeOther)
+}
+
+// checkLoginForm refuses a login form that another site made the browser
+// send: the Origin (or, without one, the Referer) must name this host, and
+// the form's token must match the login cookie.
+func checkLoginForm(r *http.Request) error {
+	if err := checkOrigin(r); err != nil {
+		return err
+	}
+	c, err := r.Cookie(loginCookie)
+	if err != nil || !constantTimeEqual(r.PostFormValue("csrf_token"), c.Value) {
+		return errCSRF
+	}
+	return nil
+}
+
+// checkOrigin refuses a request whose Origin, or Referer when there is no
+// Origin, names another host than the one the request was sent to. A
+// request with neither (a script, not a browser) passes.
+func checkOrigin(r *http.Request) error {
+	if o := r.Header.Get("Origin"); o != "" {
+		if !sameHost(o, r.Host) {
+			return errForeignOrigin
+		}
+		return nil
+	}
+	if ref := r.Header.Get("Referer"); ref != "" && !sameHost(ref, r.Host) {
+		return errForeignOrigin
+	}
+	return nil
+}
+
+func sameHost(raw, host string) bool {
+	u, err := url.Parse(raw)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && strings.EqualFold(u.Host, host)
+}
+
+// safeNext keeps post-login redirects on this site: only a printable ASCII
+// path that starts with one slash, with no scheme or host once parsed, and
+// no backslash, control character or leading "//" even after
+// percent-decoding. Browsers drop tabs and newlines from URLs and read "\"
+// as "/", so "/\t/evil.example" would otherwise leave the site.
+func safeNext(next string) string {
+	const home = "/documents"
+	if next == "" || len(next) > 2048 || next[0] != '/' {
+		return home
+	}
+	for i := 0; i < len(next); i++ {
+		if c := next[i]; c <= ' ' || c >= 0x7f || c == '\\' {
+			return home
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" || strings.HasPrefix(next, "//") {
+		return home
+	}
+	decoded, err := url.PathUnescape(next)
+	if err != nil || strings.HasPrefix(decoded, "//") || strings.HasPrefix(u.Path, "//") {
+		return home
+	}
+	for i := 0; i < len(decoded); i++ {
+		if c := decoded[i]; c < ' ' || c == 0x7f || c == '\\' {
+			return home
+		}
+	}
+	return next
+}
+
+// setRetryAfter tells a throttled client how long to wait.
+func setRetryAfter(w http.ResponseWriter, err error) {
+	var throttled *drafts.ThrottledError
+	if errors.As(err, &throttled) {
+		w.Header().Set("Retry-After", strconv.Itoa(throttled.RetryAfterSeconds()))
+	}
+}
+
+// clientAddress is the IP address the request came from: the peer of the
+// connection, or, when that is a trusted proxy, the nearest address in
+// X-Forwarded-For that is not one (the ones to its left could be forged).
+func (s *Server) clientAddress(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	if len(s.TrustedProxies) == 0 || !s.trusted(host) {
+		return host
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop := strings.TrimSpace(hops[i])
+		if _, err := netip.ParseAddr(hop); err != nil {
+			break // a mangled header: stop at the last proxy that wrote sense
+		}
+		if !s.trusted(hop) {
+			return hop
+		}
+		host = hop
+	}
+	return host
+}
+
+func (s *Server) trusted(addr string) bool {
+	ip, err := netip.ParseAddr(addr)
+	if err != nil {
+		return false
+	}
+	ip = ip.Unmap().WithZone("")
+	for _, p := range s.TrustedProxies {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return false
+}
+
+// ParseTrustedProxies reads a comma-separated list of IP addresses and CIDR
+// prefixes (POLICYDESK_TRUSTED_PROXIES).
+func ParseTrustedProxies(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, item := range strings.Split(list, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(item); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		ip, err := netip.ParseAddr(item)
+		if err != nil {
+			return nil, fmt.Errorf("%q is neither an IP address nor a CIDR prefix", item)
+		}
+		ip = ip.Unmap()
+		out = append(out, netip.PrefixFrom(ip, ip.BitLen()))
+	}
+	return out, nil
+}
