@@ -19,6 +19,7 @@ import (
 	"github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
+	"golang.org/x/sync/semaphore"
 
 	"policydesk/drafts/cache"
 )
@@ -43,11 +44,12 @@ import (
 // Cost is bounded too: every goldmark parser runs under a guard (see
 // RenderLimits) that refuses or defuses the inputs on which goldmark is
 // superlinear, and checks the caller's context as it goes. Large bodies take
-// one of GOMAXPROCS slots, so a crowd of them cannot multiply memory.
+// one of GOMAXPROCS slots, the pool the Service's diffs and merges use too,
+// so a crowd of them cannot multiply memory.
 type Renderer struct {
 	md    goldmark.Markdown
 	cache *cache.Cache[[32]byte, rendering]
-	heavy chan struct{}
+	slots *semaphore.Weighted // shared with the Service's Heavy work
 
 	// Limits bound every rendering; DefaultRenderLimits unless changed
 	// before first use.
@@ -82,7 +84,7 @@ func NewRenderer(cacheBytes int64) *Renderer {
 	return &Renderer{
 		md:         newMarkdown(),
 		cache:      cache.New[[32]byte, rendering](cacheBytes),
-		heavy:      make(chan struct{}, runtime.GOMAXPROCS(0)),
+		slots:      semaphore.NewWeighted(int64(runtime.GOMAXPROCS(0))),
 		Limits:     DefaultRenderLimits,
 		Timeout:    DefaultRenderTimeout,
 		HeavyBytes: DefaultRenderHeavyBytes,
@@ -202,12 +204,10 @@ func (r *Renderer) renderGuarded(ctx context.Context, body string) (html string,
 		defer cancel()
 	}
 	if len(body) >= r.HeavyBytes {
-		select {
-		case r.heavy <- struct{}{}:
-			defer func() { <-r.heavy }()
-		case <-ctx.Done():
-			return "", nil, Errorf(EUnavailable, "The service is busy displaying other large texts; try again in a moment.")
+		if err := r.slots.Acquire(ctx, 1); err != nil {
+			return "", nil, Errorf(EUnavailable, "The service is busy with other large texts; try again in a moment.")
 		}
+		defer r.slots.Release(1)
 	}
 	g = &guard{ctx: ctx, lim: r.Limits}
 	pc := parser.NewContext()

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +16,7 @@ import (
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/util"
+	"golang.org/x/sync/semaphore"
 
 	"policydesk/drafts/draftstest"
 )
@@ -282,41 +282,61 @@ func TestRenderStopsWhenContextEnds(t *testing.T) {
 }
 
 // Large renderings wait for a slot; one that cannot get one in time is
-// answered "busy" rather than piling up.
+// answered "busy" rather than piling up, and one that waits goes on as soon
+// as a slot is free.
 func TestRenderHeavySlots(t *testing.T) {
+	ctx := context.Background()
 	r := NewRenderer(0)
-	r.heavy = make(chan struct{}, 1)
-	r.heavy <- struct{}{} // someone else is rendering
+	r.slots = semaphore.NewWeighted(1)
+	if err := r.slots.Acquire(ctx, 1); err != nil { // someone else is rendering
+		t.Fatal(err)
+	}
 	r.Timeout = 50 * time.Millisecond
 	heavy := strings.Repeat("Teksti i nenit. ", DefaultRenderHeavyBytes/16+1)
-	if _, err := r.Render(context.Background(), heavy); ErrorCode(err) != EUnavailable || !strings.Contains(ErrorMessage(err), "busy") {
+	if _, err := r.Render(ctx, heavy); ErrorCode(err) != EUnavailable || !strings.Contains(ErrorMessage(err), "busy") {
 		t.Errorf("heavy rendering with no slot: %v", err)
 	}
-	if _, err := r.Render(context.Background(), "## Neni 1\n\nTeksti."); err != nil {
+	if _, err := r.Render(ctx, "## Neni 1\n\nTeksti."); err != nil {
 		t.Errorf("a small body needs no slot: %v", err)
 	}
-	<-r.heavy
-	if _, err := r.Render(context.Background(), heavy); err != nil {
-		t.Errorf("heavy rendering with a free slot: %v", err)
-	}
 
-	// Never more renderings in flight than slots.
-	r = NewRenderer(0)
-	r.heavy = make(chan struct{}, 2)
-	var wg sync.WaitGroup
-	for i := range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if _, err := r.Render(context.Background(), heavy+fmt.Sprint(i)); err != nil {
-				t.Error(err)
-			}
-			if n := len(r.heavy); n > 2 {
-				t.Errorf("%d renderings in flight", n)
-			}
-		}()
+	r.Timeout = 0
+	done := make(chan error, 1)
+	go func() {
+		_, err := r.Render(ctx, heavy)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		t.Fatalf("rendered without a slot: %v", err)
+	case <-time.After(100 * time.Millisecond):
 	}
-	wg.Wait()
+	r.slots.Release(1)
+	if err := <-done; err != nil {
+		t.Errorf("heavy rendering once the slot was free: %v", err)
+	}
+}
+
+// The service's diffs and merges and its renderer's large renderings share
+// one pool: while Heavy work holds the only slot, a large preview waits.
+func TestRenderSharesServiceSlots(t *testing.T) {
+	r := NewRenderer(0)
+	r.slots = semaphore.NewWeighted(1)
+	s := NewService(nil, nil, r)
+	u := &User{ID: 1, Login: "ana", Role: RoleEditor}
+	heavy := strings.Repeat("Teksti i nenit. ", DefaultRenderHeavyBytes/16+1)
+	err := s.Heavy(context.Background(), func() error {
+		ctx, cancel := context.WithTimeout(NewContextWithUser(context.Background(), u), 50*time.Millisecond)
+		defer cancel()
+		_, err := s.Preview(ctx, heavy)
+		return err
+	})
+	if ErrorCode(err) != EUnavailable || !strings.Contains(ErrorMessage(err), "busy") {
+		t.Errorf("a large preview during Heavy work with one slot: %v", err)
+	}
+	if _, err := s.Preview(NewContextWithUser(context.Background(), u), heavy); err != nil {
+		t.Errorf("once the slot is free: %v", err)
+	}
 }
 
 // Previews are answered from the cache but never enter it; a stored body
@@ -376,7 +396,7 @@ func TestRenderStoredKeepsOtherErrors(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	r.HeavyBytes = 0
-	r.heavy = make(chan struct{}) // no slot at all
+	r.slots = semaphore.NewWeighted(0) // no slot at all
 	if _, err := r.RenderStored(ctx, "# A"); ErrorCode(err) != EUnavailable {
 		t.Errorf("RenderStored with no slot = %v", err)
 	}

@@ -49,8 +49,14 @@ const (
 
 // NewService wires a service over its stores.
 func NewService(users UserStore, docs DocumentStore, r *Renderer) *Service {
-	return &Service{Users: users, Docs: docs, Renderer: r, Now: time.Now, BcryptCost: bcrypt.DefaultCost, LoginLimits: DefaultLoginLimits,
+	s := &Service{Users: users, Docs: docs, Renderer: r, Now: time.Now, BcryptCost: bcrypt.DefaultCost, LoginLimits: DefaultLoginLimits,
 		shas: cache.New[string, string](shaCacheBytes)}
+	if r != nil {
+		// Large renderings, diffs and merges share one pool of slots, so
+		// together they never run on more than GOMAXPROCS at once.
+		s.heavyOnce.Do(func() { s.heavy = r.slots })
+	}
+	return s
 }
 
 // dummy returns a hash at the service's cost, compared against when a login
