@@ -121,7 +121,7 @@ func TestIndexingE2E_StuckPDF(t *testing.T) {
 	srv := startServer(t, data, "POLICYDESK_EXTRACT_TIMEOUT=120s", "POLICYDESK_SHUTDOWN_GRACE=10s")
 	admin := loginAPI(t, srv.URL, "admin", e2eAdminPassword)
 	ctx := context.Background()
-	const staffPassword = "staff-e2e-password-9431"
+	const staffPassword = "kthim-e2e-fjalekalim-9431"
 	if err := admin.do(ctx, http.MethodPost, "/api/v1/users", map[string]string{"login": "staff1", "name": "Staff", "role": "staff",
 		"password": staffPassword}, nil); err != nil {
 		t.Fatalf("creating staff1: %v", err)

@@ -75,7 +75,10 @@ func (r *Runner) Text(ctx context.Context, filename, contentType string, in io.R
 		"-memory", fmt.Sprint(memory), "-cpu", timeout.String())
 	cmd := exec.CommandContext(tctx, r.Command[0], args...)
 	cmd.Env = r.Env
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// Pdeathsig: the kernel kills the reader the moment the server dies,
+	// however busy the reader is; the child's own watch of its parent
+	// (exitWithParent) stays as a second line.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = 2 * time.Second
 	cmd.Stdin = io.LimitReader(in, MaxInput+1)
