@@ -14,6 +14,7 @@ const (
 	ENotFound     = "not_found"
 	EConflict     = "conflict"
 	ETooLarge     = "too_large"
+	ETooComplex   = "too_complex" // a text beyond the rendering bounds; 422 like EInvalid
 	EUnsupported  = "unsupported"
 	EInvalid      = "invalid"
 	EUnavailable  = "unavailable"

@@ -2,18 +2,26 @@ package drafts
 
 import (
 	"bytes"
-	"container/list"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
+	stdhtml "html"
+	"runtime"
 	"strings"
-	"sync"
+	"time"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
+	"golang.org/x/sync/semaphore"
+
+	"policydesk/drafts/cache"
 )
 
 // Renderer turns draft Markdown into HTML that is safe to embed in a page.
@@ -32,46 +40,136 @@ import (
 // A bluemonday pass was measured and left out because it more than doubled
 // render time (see the benchmarks); the tests in markdown_test.go, including
 // FuzzRenderSafe, are the proof that the output stays safe.
+//
+// Cost is bounded too: every goldmark parser runs under a guard (see
+// RenderLimits) that refuses or defuses the inputs on which goldmark is
+// superlinear, and checks the caller's context as it goes. Large bodies take
+// one of GOMAXPROCS slots, the pool the Service's diffs and merges use too,
+// so a crowd of them cannot multiply memory.
 type Renderer struct {
 	md    goldmark.Markdown
-	cache *lru
+	cache *cache.Cache[[32]byte, rendering]
+	slots *semaphore.Weighted // shared with the Service's Heavy work
+
+	// Limits bound every rendering; DefaultRenderLimits unless changed
+	// before first use.
+	Limits RenderLimits
+	// Timeout bounds one rendering, waiting for a slot included. It is the
+	// safety net behind Limits, which decide what is refused.
+	Timeout time.Duration
+	// HeavyBytes is the body size from which a rendering needs a slot.
+	HeavyBytes int
 }
 
-// NewRenderer returns a Renderer that keeps the HTML of the last cacheEntries
-// distinct bodies. cacheEntries <= 0 disables caching.
-func NewRenderer(cacheEntries int) *Renderer {
-	return &Renderer{md: newMarkdown(), cache: newLRU(cacheEntries)}
+// rendering is a cached result: the HTML, or for a stored body beyond the
+// limits, the plain-text fallback with the reason it was refused.
+type rendering struct {
+	html    string
+	refusal *Error
+}
+
+// Defaults of a Renderer. A body under HeavyBytes renders in at most a few
+// tens of milliseconds and 10 MB whatever it holds; the worst body the
+// limits admit takes about 0.3 s, so a rendering that passes
+// DefaultRenderTimeout is stuck behind others.
+const (
+	DefaultRenderTimeout    = 1500 * time.Millisecond
+	DefaultRenderHeavyBytes = 64 << 10
+	DefaultRenderCacheBytes = 64 << 20
+)
+
+// NewRenderer returns a Renderer that keeps up to cacheBytes of rendered
+// HTML. cacheBytes <= 0 disables caching.
+func NewRenderer(cacheBytes int64) *Renderer {
+	return &Renderer{
+		md:         newMarkdown(),
+		cache:      cache.New[[32]byte, rendering](cacheBytes),
+		slots:      semaphore.NewWeighted(int64(runtime.GOMAXPROCS(0))),
+		Limits:     DefaultRenderLimits,
+		Timeout:    DefaultRenderTimeout,
+		HeavyBytes: DefaultRenderHeavyBytes,
+	}
 }
 
 // newMarkdown builds the goldmark pipeline once; goldmark.Markdown is safe for
 // concurrent use as long as its options are not changed after construction.
+// It is goldmark's default parser plus the GFM table and strikethrough
+// extensions, assembled by hand so that every parser can be guarded.
 func newMarkdown() goldmark.Markdown {
-	return goldmark.New(
-		goldmark.WithExtensions(
-			// align="right" instead of the default style attribute, so pages
-			// can run under a CSP that forbids inline styles.
-			extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignAttribute)),
-			extension.Strikethrough,
-		),
-		goldmark.WithParserOptions(
-			parser.WithASTTransformers(
-				util.Prioritized(urlGuard{}, 100),
-				util.Prioritized(articleAnchors{}, 200),
-			),
+	p := parser.NewParser(
+		parser.WithBlockParsers(guardBlockParsers(parser.DefaultBlockParsers())...),
+		parser.WithInlineParsers(guardInlineParsers(append(parser.DefaultInlineParsers(),
+			util.Prioritized(extension.NewStrikethroughParser(), 500)))...),
+		parser.WithParagraphTransformers(guardParagraphTransformers(append(parser.DefaultParagraphTransformers(),
+			util.Prioritized(extension.NewTableParagraphTransformer(), 200)))...),
+		parser.WithASTTransformers(
+			util.Prioritized(extension.NewTableASTTransformer(), 0),
+			util.Prioritized(urlGuard{}, 100),
+			util.Prioritized(articleAnchors{}, 200),
 		),
 	)
+	r := renderer.NewRenderer(renderer.WithNodeRenderers(
+		util.Prioritized(html.NewRenderer(), 1000),
+		// align="right" instead of the default style attribute, so pages
+		// can run under a CSP that forbids inline styles.
+		util.Prioritized(extension.NewTableHTMLRenderer(extension.WithTableCellAlignMethod(extension.TableCellAlignAttribute)), 500),
+		util.Prioritized(extension.NewStrikethroughHTMLRenderer(), 500),
+	))
+	return goldmark.New(goldmark.WithParser(p), goldmark.WithRenderer(r))
 }
 
-// Render returns the HTML for body, from the cache when the same body was
-// rendered recently.
-func (r *Renderer) Render(body string) string {
+// Render returns the HTML for body and keeps it in the cache, from which
+// the same body is answered next time. It returns ETooComplex, saying what
+// is too deep or too large, for a body beyond r.Limits, and EUnavailable when
+// ctx ends or r.Timeout passes first; neither is cached.
+func (r *Renderer) Render(ctx context.Context, body string) (string, error) {
 	key := sum(body)
-	if html, ok := r.cache.get(key); ok {
-		return html
+	if c, ok := r.cache.Get(key); ok {
+		return c.result()
 	}
-	html := r.render(body)
-	r.cache.put(key, html)
-	return html
+	html, err := r.render(ctx, body)
+	if err != nil {
+		return "", err
+	}
+	r.cache.Add(key, rendering{html: html}, len(html))
+	return html, nil
+}
+
+// Preview is Render for text being edited: it is answered from the cache
+// but never enters it, since every keystroke makes a new body.
+func (r *Renderer) Preview(ctx context.Context, body string) (string, error) {
+	if c, ok := r.cache.Get(sum(body)); ok {
+		return c.result()
+	}
+	return r.render(ctx, body)
+}
+
+// RenderStored is Render for a body already saved, perhaps before the
+// limits existed: a body beyond them is shown as escaped plain text under a
+// notice saying why, and that answer is cached like any other.
+func (r *Renderer) RenderStored(ctx context.Context, body string) (string, error) {
+	key := sum(body)
+	if c, ok := r.cache.Get(key); ok {
+		return c.html, nil
+	}
+	html, err := r.render(ctx, body)
+	var e *Error
+	if ErrorCode(err) == ETooComplex && errors.As(err, &e) {
+		c := rendering{html: plainText(body, e.Message), refusal: e}
+		r.cache.Add(key, c, len(c.html))
+		return c.html, nil
+	} else if err != nil {
+		return "", err
+	}
+	r.cache.Add(key, rendering{html: html}, len(html))
+	return html, nil
+}
+
+func (c rendering) result() (string, error) {
+	if c.refusal != nil {
+		return "", c.refusal
+	}
+	return c.html, nil
 }
 
 // Cached returns the HTML of the body whose SHA256Hex is sha, if it is still
@@ -84,19 +182,68 @@ func (r *Renderer) Cached(sha string) (string, bool) {
 	if _, err := hex.Decode(key[:], []byte(sha)); err != nil {
 		return "", false
 	}
-	return r.cache.get(key)
+	c, ok := r.cache.Get(key)
+	return c.html, ok
 }
 
+// CacheBytes is the size of the HTML held in the cache.
+func (r *Renderer) CacheBytes() int64 { return r.cache.Bytes() }
+
 // render is the uncached path; benchmarks call it directly.
-func (r *Renderer) render(body string) string {
+func (r *Renderer) render(ctx context.Context, body string) (string, error) {
+	html, _, err := r.renderGuarded(ctx, body)
+	return html, err
+}
+
+// renderGuarded renders under a fresh guard, which it returns so tests can
+// see the work counted.
+func (r *Renderer) renderGuarded(ctx context.Context, body string) (html string, g *guard, err error) {
+	if r.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, r.Timeout)
+		defer cancel()
+	}
+	if len(body) >= r.HeavyBytes {
+		if err := r.slots.Acquire(ctx, 1); err != nil {
+			return "", nil, Errorf(EUnavailable, "The service is busy with other large texts; try again in a moment.")
+		}
+		defer r.slots.Release(1)
+	}
+	g = &guard{ctx: ctx, lim: r.Limits}
+	pc := parser.NewContext()
+	pc.Set(guardKey, g)
+	defer func() {
+		switch p := recover().(type) {
+		case nil:
+		case refused:
+			html, err = "", p.err
+		case stopped:
+			html, err = "", Errorf(EUnavailable, "The text took too long to display; try again when the service is less busy.")
+		default:
+			panic(p)
+		}
+	}()
 	// strings.Builder hands its buffer to String without a copy; drafts
 	// render to about 1.3× their size, so one allocation usually suffices.
 	var b strings.Builder
 	b.Grow(len(body) + len(body)/2)
-	if err := r.md.Convert([]byte(body), &b); err != nil {
+	if err := r.md.Convert([]byte(body), &b, parser.WithContext(pc)); err != nil {
 		// goldmark only fails when the writer fails; strings.Builder does not.
-		return ""
+		return "", g, err
 	}
+	return b.String(), g, nil
+}
+
+// plainText is how a stored body beyond the limits is shown: escaped, in a
+// <pre> that keeps its lines, under a notice with the reason.
+func plainText(body, reason string) string {
+	var b strings.Builder
+	b.Grow(len(body) + len(body)/8 + 256)
+	b.WriteString(`<p class="notice render-notice" role="status">`)
+	b.WriteString(stdhtml.EscapeString("This version is shown as plain text because it cannot be displayed formatted. " + reason))
+	b.WriteString("</p>\n<pre class=\"plain-text\">")
+	b.WriteString(stdhtml.EscapeString(body))
+	b.WriteString("</pre>\n")
 	return b.String()
 }
 
@@ -263,53 +410,4 @@ func blockText(n ast.Node, source []byte) []byte {
 		b = append(b, seg.Value(source)...)
 	}
 	return b
-}
-
-// lru is a fixed-size, mutex-guarded LRU from body hash to HTML.
-type lru struct {
-	mu    sync.Mutex
-	max   int
-	order *list.List // front = most recently used
-	items map[[32]byte]*list.Element
-}
-
-type lruEntry struct {
-	key  [32]byte
-	html string
-}
-
-func newLRU(max int) *lru {
-	return &lru{max: max, order: list.New(), items: make(map[[32]byte]*list.Element)}
-}
-
-func (c *lru) get(key [32]byte) (string, bool) {
-	if c.max <= 0 {
-		return "", false
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.items[key]
-	if !ok {
-		return "", false
-	}
-	c.order.MoveToFront(e)
-	return e.Value.(*lruEntry).html, true
-}
-
-func (c *lru) put(key [32]byte, html string) {
-	if c.max <= 0 {
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if e, ok := c.items[key]; ok {
-		c.order.MoveToFront(e)
-		return
-	}
-	c.items[key] = c.order.PushFront(&lruEntry{key: key, html: html})
-	if c.order.Len() > c.max {
-		old := c.order.Back()
-		c.order.Remove(old)
-		delete(c.items, old.Value.(*lruEntry).key)
-	}
 }

@@ -2,6 +2,7 @@ package drafts
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"strings"
 	"sync"
@@ -162,7 +163,7 @@ var xssPayloads = []string{
 func TestRenderXSS(t *testing.T) {
 	r := NewRenderer(0)
 	for _, p := range xssPayloads {
-		out := r.Render(p)
+		out := mustRender(t, r, p)
 		t.Logf("%q\n\t→ %q", p, out)
 		if probs := checkSafe(out); len(probs) > 0 {
 			t.Errorf("Render(%q) = %q\nunsafe: %v", p, out, probs)
@@ -215,7 +216,7 @@ func TestRenderDefangKeepsText(t *testing.T) {
 		{`[**fort**](vbscript:x)`, "<p><strong>fort</strong></p>\n", "<a"},
 		{`<script>alert(1)</script>`, "<!-- raw HTML omitted -->\n", "<script"},
 	} {
-		out := r.Render(tc.in)
+		out := mustRender(t, r, tc.in)
 		if out != tc.want || strings.Contains(out, tc.notWant) {
 			t.Errorf("Render(%q) = %q, want %q", tc.in, out, tc.want)
 		}
@@ -233,7 +234,7 @@ func TestRenderAllowedLinks(t *testing.T) {
 		{`<info@rks-gov.net>`, `<a href="mailto:info@rks-gov.net">info@rks-gov.net</a>`},
 		{`![harta](/img/harta.png)`, `<img src="/img/harta.png" alt="harta">`},
 	} {
-		if out := r.Render(tc.in); !strings.Contains(out, tc.want) {
+		if out := mustRender(t, r, tc.in); !strings.Contains(out, tc.want) {
 			t.Errorf("Render(%q) = %q, want it to contain %q", tc.in, out, tc.want)
 		}
 	}
@@ -257,7 +258,7 @@ func TestRenderFeatures(t *testing.T) {
 		{"chapter no id", "# Kapitulli I", "<h1>Kapitulli I</h1>"},
 		{"preamble no id", "## Preambula", "<h2>Preambula</h2>"},
 	} {
-		if out := r.Render(tc.in); !strings.Contains(out, tc.want) {
+		if out := mustRender(t, r, tc.in); !strings.Contains(out, tc.want) {
 			t.Errorf("%s: Render(%q) = %q, want it to contain %q", tc.name, tc.in, out, tc.want)
 		}
 	}
@@ -266,7 +267,7 @@ func TestRenderFeatures(t *testing.T) {
 // The anchors the renderer writes must be the anchors the outline links to.
 func TestRenderAnchorsMatchOutline(t *testing.T) {
 	body := draftstest.Regulation(30, 3000, 7) + "\n**Neni 31**\n\nTeksti.\n"
-	out := NewRenderer(0).Render(body)
+	out := mustRender(t, NewRenderer(0), body)
 	arts := ParseOutline(body)
 	if len(arts) != 31 {
 		t.Fatalf("ParseOutline found %d articles, want 31", len(arts))
@@ -286,34 +287,53 @@ func TestArticleAnchor(t *testing.T) {
 	}
 }
 
+// mustRender renders body, failing the test on any error.
+func mustRender(tb testing.TB, r *Renderer, body string) string {
+	tb.Helper()
+	out, err := r.Render(context.Background(), body)
+	if err != nil {
+		tb.Fatalf("Render(%.80q): %v", body, err)
+	}
+	return out
+}
+
 func TestRenderCache(t *testing.T) {
-	r := NewRenderer(2)
-	a, b, c := "# A", "# B", "# C"
-	ha := r.Render(a)
-	if got, ok := r.Cached(SHA256Hex(a)); !ok || got != ha {
-		t.Fatalf("Cached(a) = %q, %v; want %q, true", got, ok, ha)
+	bodies := []string{"# A", "# B", "# C", "# D", "# E"}
+	size := len(mustRender(t, NewRenderer(0), bodies[0])) // all render to the same size
+	// Room for four renderings: one entry may take at most a quarter.
+	r := NewRenderer(int64(4 * size))
+	ha := mustRender(t, r, bodies[0])
+	if got, ok := r.Cached(SHA256Hex(bodies[0])); !ok || got != ha {
+		t.Fatalf("Cached(A) = %q, %v; want %q, true", got, ok, ha)
 	}
-	r.Render(b)
-	r.Render(a) // a is now most recent, so c evicts b
-	r.Render(c)
-	if _, ok := r.Cached(SHA256Hex(b)); ok {
-		t.Error("b should have been evicted")
+	for _, b := range bodies[1:4] {
+		mustRender(t, r, b)
 	}
-	if _, ok := r.Cached(SHA256Hex(a)); !ok {
-		t.Error("a should still be cached")
+	mustRender(t, r, bodies[0]) // A is now the most recent, so E evicts B
+	mustRender(t, r, bodies[4])
+	if _, ok := r.Cached(SHA256Hex(bodies[1])); ok {
+		t.Error("B should have been evicted")
+	}
+	for _, b := range []string{bodies[0], bodies[2], bodies[3], bodies[4]} {
+		if _, ok := r.Cached(SHA256Hex(b)); !ok {
+			t.Errorf("%s should still be cached", b)
+		}
+	}
+	if got := r.CacheBytes(); got != int64(4*size) {
+		t.Errorf("CacheBytes = %d, want %d", got, 4*size)
 	}
 	for _, bad := range []string{"", "zz", strings.Repeat("0", 66), strings.Repeat("g", 64)} {
 		if _, ok := r.Cached(bad); ok {
 			t.Errorf("Cached(%q) hit", bad)
 		}
 	}
-	if _, ok := NewRenderer(0).Cached(SHA256Hex(a)); ok {
+	if _, ok := NewRenderer(0).Cached(SHA256Hex(bodies[0])); ok {
 		t.Error("disabled cache hit")
 	}
 }
 
 func TestRenderConcurrent(t *testing.T) {
-	r := NewRenderer(4)
+	r := NewRenderer(1 << 20)
 	var wg sync.WaitGroup
 	for i := range 16 {
 		wg.Add(1)
@@ -321,8 +341,9 @@ func TestRenderConcurrent(t *testing.T) {
 			defer wg.Done()
 			for j := range 50 {
 				body := fmt.Sprintf("## Neni %d\n\nTeksti %d.", (i+j)%6, j%3)
-				if out := r.Render(body); !strings.Contains(out, "<h2") {
-					t.Errorf("Render(%q) = %q", body, out)
+				out, err := r.Render(context.Background(), body)
+				if err != nil || !strings.Contains(out, "<h2") {
+					t.Errorf("Render(%q) = %q, %v", body, out, err)
 					return
 				}
 			}
@@ -344,8 +365,14 @@ func FuzzRenderSafe(f *testing.F) {
 	f.Add(draftstest.Regulation(3, 200, 1))
 	f.Add("| a | b |\n|:-|-:|\n| [x](y) | ![z](w) |")
 	r := NewRenderer(0)
+	r.Timeout = 0 // only the deterministic bounds may refuse
 	f.Fuzz(func(t *testing.T, body string) {
-		out := r.Render(body)
+		out, err := r.Render(context.Background(), body)
+		if ErrorCode(err) == ETooComplex {
+			return
+		} else if err != nil {
+			t.Fatalf("Render(%q): %v", body, err)
+		}
 		if probs := checkSafe(out); len(probs) > 0 {
 			t.Errorf("Render(%q) = %q\nunsafe: %v", body, out, probs)
 		}
@@ -368,7 +395,7 @@ func BenchmarkRender100Articles60kWords(b *testing.B) {
 	body := regulation60k(b)
 	r := NewRenderer(0)
 	for b.Loop() {
-		_ = r.render(body)
+		_, _ = r.render(context.Background(), body)
 	}
 }
 
@@ -390,15 +417,19 @@ func BenchmarkRenderBluemonday(b *testing.B) {
 	p := bluemonday.UGCPolicy()
 	p.AllowAttrs("id").Matching(bluemonday.SpaceSeparatedTokens).OnElements("h1", "h2", "h3", "h4", "h5", "h6", "p")
 	for b.Loop() {
-		_ = p.Sanitize(r.render(body))
+		html, _ := r.render(context.Background(), body)
+		_ = p.Sanitize(html)
 	}
 }
 
 func BenchmarkRenderCached(b *testing.B) {
 	body := regulation60k(b)
-	r := NewRenderer(16)
-	r.Render(body)
+	r := NewRenderer(DefaultRenderCacheBytes)
+	ctx := context.Background()
+	if _, err := r.Render(ctx, body); err != nil {
+		b.Fatal(err)
+	}
 	for b.Loop() {
-		_ = r.Render(body)
+		_, _ = r.Render(ctx, body)
 	}
 }

@@ -12,6 +12,8 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 	"golang.org/x/sync/semaphore"
+
+	"policydesk/drafts/cache"
 )
 
 // Service is the drafting domain: accounts, documents and their versions.
@@ -31,15 +33,30 @@ type Service struct {
 	dummyHash []byte
 	// shas maps "doc/number" to the body hash: versions are immutable, so the
 	// mapping never goes stale and a cached rendering needs no body read.
-	shas sync.Map
+	// Bounded like the render cache it points into.
+	shas *cache.Cache[string, string]
 
 	heavyOnce sync.Once
 	heavy     *semaphore.Weighted // see Heavy
 }
 
+// shaCacheBytes holds about ten thousand version hashes; shaEntryOverhead
+// is what one costs beyond its key and value (map slot, list element).
+const (
+	shaCacheBytes    = 1 << 20
+	shaEntryOverhead = 32
+)
+
 // NewService wires a service over its stores.
 func NewService(users UserStore, docs DocumentStore, r *Renderer) *Service {
-	return &Service{Users: users, Docs: docs, Renderer: r, Now: time.Now, BcryptCost: bcrypt.DefaultCost, LoginLimits: DefaultLoginLimits}
+	s := &Service{Users: users, Docs: docs, Renderer: r, Now: time.Now, BcryptCost: bcrypt.DefaultCost, LoginLimits: DefaultLoginLimits,
+		shas: cache.New[string, string](shaCacheBytes)}
+	if r != nil {
+		// Large renderings, diffs and merges share one pool of slots, so
+		// together they never run on more than GOMAXPROCS at once.
+		s.heavyOnce.Do(func() { s.heavy = r.slots })
+	}
+	return s
 }
 
 // dummy returns a hash at the service's cost, compared against when a login
@@ -97,6 +114,9 @@ func (s *Service) CreateDocument(ctx context.Context, in NewDocument) (*Document
 	}
 	in.Body = normaliseBody(in.Body)
 	if err := in.validate(); err != nil {
+		return nil, nil, err
+	}
+	if err := s.checkRenders(ctx, in.Body); err != nil {
 		return nil, nil, err
 	}
 	if in.Message == "" {
@@ -234,6 +254,9 @@ func (s *Service) SaveVersion(ctx context.Context, id int64, base int, body, mes
 	if err := checkLabel("message", message, MaxMessageRunes); err != nil {
 		return nil, err
 	}
+	if err := s.checkRenders(ctx, body); err != nil {
+		return nil, err
+	}
 	if base < 1 || base > doc.Head {
 		return nil, Errorf(EInvalid, "Base version %d does not exist; the newest is %d.", base, doc.Head)
 	}
@@ -258,6 +281,15 @@ func (s *Service) SaveVersion(ctx context.Context, id int64, base int, body, mes
 		return nil, err
 	}
 	return v, nil
+}
+
+// checkRenders refuses a body that could not be displayed, with the same
+// ETooComplex as the preview: a version beyond the rendering bounds would be
+// shown to every reader as plain text. The rendering is cached, so the new
+// version's page is ready.
+func (s *Service) checkRenders(ctx context.Context, body string) error {
+	_, err := s.Renderer.Render(ctx, body)
+	return err
 }
 
 func (s *Service) conflict(ctx context.Context, doc *Document, base int, mine string) error {
@@ -321,8 +353,8 @@ func (s *Service) VersionHTML(ctx context.Context, id int64, number int) (string
 		return "", err
 	}
 	key := itoa(id) + "/" + strconv.Itoa(number)
-	if sha, ok := s.shas.Load(key); ok {
-		if html, ok := s.Renderer.Cached(sha.(string)); ok {
+	if sha, ok := s.shas.Get(key); ok {
+		if html, ok := s.Renderer.Cached(sha); ok {
 			return html, nil
 		}
 	}
@@ -330,8 +362,8 @@ func (s *Service) VersionHTML(ctx context.Context, id int64, number int) (string
 	if err != nil {
 		return "", err
 	}
-	s.shas.Store(key, v.SHA256)
-	return s.Renderer.Render(v.Body), nil
+	s.shas.Add(key, v.SHA256, len(key)+len(v.SHA256)+shaEntryOverhead)
+	return s.Renderer.RenderStored(ctx, v.Body)
 }
 
 // Preview renders text being edited, for the live preview.
@@ -343,7 +375,7 @@ func (s *Service) Preview(ctx context.Context, body string) (string, error) {
 	if err := checkBody(body); err != nil {
 		return "", err
 	}
-	return s.Renderer.Render(body), nil
+	return s.Renderer.Preview(ctx, body)
 }
 
 // Outline returns the article outline of a version.

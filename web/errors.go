@@ -19,6 +19,7 @@ var codes = map[string]int{
 	drafts.ETooLarge:     http.StatusRequestEntityTooLarge,
 	drafts.EUnsupported:  http.StatusUnsupportedMediaType,
 	drafts.EInvalid:      http.StatusUnprocessableEntity,
+	drafts.ETooComplex:   http.StatusUnprocessableEntity,
 	drafts.EUnavailable:  http.StatusServiceUnavailable,
 	drafts.EInternal:     http.StatusInternalServerError,
 

@@ -114,7 +114,7 @@ func (s *Server) pageCreateDocument(w http.ResponseWriter, r *http.Request) {
 		Visibility: r.PostFormValue("visibility"), Body: r.PostFormValue("body"), Message: r.PostFormValue("message")}
 	doc, _, err := s.Drafts.CreateDocument(r.Context(), in)
 	if err != nil {
-		if code := drafts.ErrorCode(err); code == drafts.EInvalid || code == drafts.ETooLarge {
+		if code := drafts.ErrorCode(err); code == drafts.EInvalid || code == drafts.ETooLarge || code == drafts.ETooComplex {
 			s.render(w, r, statusOf(err), "new", map[string]any{"Title": "New document", "Form": in, "Error": drafts.ErrorMessage(err)})
 			return
 		}
@@ -291,7 +291,7 @@ func (s *Server) pageSave(w http.ResponseWriter, r *http.Request) {
 		}
 		s.render(w, r, http.StatusConflict, "conflict", map[string]any{"Title": "Someone saved first: " + doc.Title,
 			"Doc": doc, "Conflict": conflict, "Mine": body, "Message": message, "Base": base})
-	case drafts.ErrorCode(err) == drafts.EInvalid || drafts.ErrorCode(err) == drafts.ETooLarge:
+	case drafts.ErrorCode(err) == drafts.EInvalid || drafts.ErrorCode(err) == drafts.ETooLarge || drafts.ErrorCode(err) == drafts.ETooComplex:
 		doc, _, derr := s.Drafts.Document(r.Context(), id)
 		if derr != nil {
 			s.pageError(w, r, derr)

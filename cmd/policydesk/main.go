@@ -61,6 +61,8 @@ type Config struct {
 	ShutdownGrace    time.Duration
 	// RedlineCacheBytes bounds the memory of cached redlines; 0 turns the cache off.
 	RedlineCacheBytes int64
+	// RenderCacheBytes bounds the memory kept for rendered versions; 0 turns it off.
+	RenderCacheBytes int64
 }
 
 // parseConfig reads the environment first, then flags, which win.
@@ -82,6 +84,11 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		return nil, nil, fmt.Errorf("POLICYDESK_MAX_UPLOAD_BYTES: %w", err)
 	}
 	fs.Int64Var(&c.MaxUploadBytes, "max-upload-bytes", maxUpload, "largest attachment accepted (POLICYDESK_MAX_UPLOAD_BYTES)")
+	renderCache, err := strconv.ParseInt(env("RENDER_CACHE_BYTES", strconv.Itoa(drafts.DefaultRenderCacheBytes)), 10, 64)
+	if err != nil {
+		return nil, nil, fmt.Errorf("POLICYDESK_RENDER_CACHE_BYTES: %w", err)
+	}
+	fs.Int64Var(&c.RenderCacheBytes, "render-cache-bytes", renderCache, "memory kept for rendered versions; 0 turns the cache off (POLICYDESK_RENDER_CACHE_BYTES)")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", env("SECURE_COOKIES", "") == "true", "mark cookies Secure, behind HTTPS (POLICYDESK_SECURE_COOKIES=true)")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("TRUSTED_PROXIES", ""), "comma-separated IPs or CIDRs of proxies whose X-Forwarded-For names the client (POLICYDESK_TRUSTED_PROXIES)")
 	fs.BoolVar(&c.Demo, "demo", env("DEMO", "") == "true", "load the demo library and demo users on start if missing (POLICYDESK_DEMO=true)")
@@ -180,7 +187,7 @@ func openApp(ctx context.Context, c *Config, logger *slog.Logger) (*App, error) 
 	if err != nil {
 		return nil, err
 	}
-	svc := drafts.NewService(db, db, drafts.NewRenderer(512))
+	svc := drafts.NewService(db, db, drafts.NewRenderer(c.RenderCacheBytes))
 	blobs, err := openBlobs(ctx, c)
 	if err != nil {
 		db.Close()

@@ -8,6 +8,18 @@
   var csrf = preview.getAttribute("data-csrf");
   var timer = null, seq = 0, shown = 0;
 
+  // showProblem puts a sentence in the pane instead of the rendering: the
+  // server's reason (a text nested too deep, too large, a busy service) as
+  // text, never as HTML. The text in the editor is untouched.
+  function showProblem(message, status) {
+    var p = document.createElement("p");
+    p.className = "error preview-problem";
+    p.setAttribute("role", "alert");
+    if (status) p.setAttribute("data-status", String(status));
+    p.textContent = message;
+    preview.replaceChildren(p);
+  }
+
   function refresh() {
     var mine = ++seq;
     fetch("/api/v1/preview", {
@@ -16,7 +28,8 @@
       headers: {"Content-Type": "application/json", "X-CSRF-Token": csrf},
       body: JSON.stringify({body: body.value})
     }).then(function (r) {
-      return r.json().then(function (j) { return {ok: r.ok, j: j}; });
+      return r.json().then(function (j) { return {ok: r.ok, status: r.status, j: j}; },
+        function () { return {ok: false, status: r.status, j: {}}; });
     }).then(function (res) {
       if (mine < shown) return; // an older answer arriving late
       shown = mine;
@@ -24,10 +37,11 @@
         preview.innerHTML = res.j.html; // sanitised by the server
         preview.setAttribute("data-rendered", String(mine));
       } else {
-        preview.textContent = res.j.error ? res.j.error.message : "The preview failed.";
+        var msg = res.j.error && res.j.error.message ? res.j.error.message : "The preview failed.";
+        showProblem("No preview: " + msg, res.status);
       }
     }).catch(function () {
-      preview.textContent = "The preview is unavailable; your text is still here and can be saved.";
+      showProblem("The preview is unavailable; your text is still here and can be saved.", 0);
     });
   }
 

@@ -1,0 +1,5 @@
+//go:build race
+
+package drafts_test
+
+const raceEnabled = true
