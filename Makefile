@@ -13,6 +13,12 @@ test: deps
 	$(GO) vet ./...
 	POLICYDESK_REQUIRE_BROWSER=1 POLICYDESK_REQUIRE_MINIO=1 POLICYDESK_MINIO_BIN=$(CURDIR)/.tools/bin/minio \
 		$(GO) test -race -count=1 -timeout 20m ./...
+	$(GO) test -count=1 -timeout 10m -run '^($(FULLSIZE))$$' ./drafts/ ./web/ ./search/extract/
+
+# The race detector makes goldmark ten times slower and inflates memory, so
+# under -race the bounds are tried on small texts and the CPU and memory
+# limits are not; these tests run once more without it, at full size.
+FULLSIZE = TestRenderPathological|TestRenderBoundsDeterministic|TestRenderIssueBodies|TestParseOutlinePathological|TestPreviewPathologicalBodies|TestPreviewStopsWhenClientLeaves|TestRunner_MemoryHogIsStopped
 
 deps:
 	GO=$(GO) ./scripts/test-deps.sh

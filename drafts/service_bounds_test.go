@@ -3,7 +3,6 @@ package drafts_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -117,11 +116,11 @@ func TestPreviewNeverCached(t *testing.T) {
 // issue allows. Logged with their times for the report; the assertion is
 // generous because the machine is shared.
 //
-//	POLICYDESK_WORST_CASE=1 go test -run TestSaveWorstCaseTime -v ./drafts/
-func TestSaveWorstCaseTime(t *testing.T) {
-	if os.Getenv("POLICYDESK_WORST_CASE") != "1" || raceEnabled {
-		t.Skip("set POLICYDESK_WORST_CASE=1 (without -race) to time saves of the whole corpus at up to 5 MiB (a minute)")
-	}
+//	go test -run '^$' -bench SaveWorstCase -benchtime 1x ./drafts/
+//
+// It is a benchmark, run once whatever b.N, because it measures.
+func BenchmarkSaveWorstCase(b *testing.B) {
+	t := testing.TB(b)
 	f := newFixture(t)
 	ed := f.user("ana", drafts.RoleEditor)
 	doc := f.createDocument(ed, "Rregullore", "internal", "## Neni 1\n\nTeksti.")
@@ -164,4 +163,5 @@ func TestSaveWorstCaseTime(t *testing.T) {
 		}
 	}
 	t.Logf("slowest: %s, %v", worstName, worst)
+	b.ReportMetric(float64(worst.Milliseconds()), "slowest-ms")
 }

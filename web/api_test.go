@@ -12,7 +12,7 @@ import (
 const twoArticles = "# Rregullore\n\n## Neni 1 – Qëllimi\n\nKjo rregullore përcakton rregullat.\n\n## Neni 2 – Fushëveprimi\n\nZbatohet për të gjitha institucionet.\n"
 
 // keys fails unless m has every key.
-func keys(t *testing.T, what string, m map[string]any, want ...string) {
+func keys(t testing.TB, what string, m map[string]any, want ...string) {
 	t.Helper()
 	for _, k := range want {
 		if _, ok := m[k]; !ok {

@@ -35,7 +35,7 @@ type attEnv struct {
 
 // newAttachmentEnv builds what newEnv builds, with srv.Attachments set;
 // maxBytes 0 leaves the service's default.
-func newAttachmentEnv(t *testing.T, maxBytes int64) *attEnv {
+func newAttachmentEnv(t testing.TB, maxBytes int64) *attEnv {
 	t.Helper()
 	blobs, err := folder.Open(filepath.Join(t.TempDir(), "blobs"))
 	if err != nil {
@@ -71,7 +71,7 @@ func file(filename string, data []byte) part {
 }
 
 // multipartBody encodes the parts in order.
-func multipartBody(t *testing.T, parts ...part) (string, []byte) {
+func multipartBody(t testing.TB, parts ...part) (string, []byte) {
 	t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
@@ -130,7 +130,7 @@ func hexSHA(b []byte) string {
 }
 
 // checkDownload asserts the download headers and bytes of an attachment.
-func checkDownload(t *testing.T, r resp, wantName, wantType string, data []byte) {
+func checkDownload(t testing.TB, r resp, wantName, wantType string, data []byte) {
 	t.Helper()
 	must(t, r, 200)
 	cd := r.Header.Get("Content-Disposition")
@@ -330,7 +330,7 @@ func TestAttachmentListAndDeleteAPI(t *testing.T) {
 	checkAudit(t, e, "attachment.delete", 1)
 }
 
-func checkAudit(t *testing.T, e *attEnv, action string, want int) {
+func checkAudit(t testing.TB, e *attEnv, action string, want int) {
 	t.Helper()
 	r := must(t, e.api("GET", "/api/v1/audit?limit=200", e.admin, nil), 200)
 	var out struct {
@@ -351,7 +351,7 @@ func checkAudit(t *testing.T, e *attEnv, action string, want int) {
 }
 
 // uploadForm reads #upload-form from the document page.
-func uploadForm(t *testing.T, b *browser, id int64) (action, token string) {
+func uploadForm(t testing.TB, b *browser, id int64) (action, token string) {
 	t.Helper()
 	doc := parseHTML(t, must(t, b.get("/documents/"+itoa(id)), 200).Body)
 	form := byID(doc, "upload-form")

@@ -30,7 +30,7 @@ type indexingEnv struct {
 	extraction *search.Extraction
 }
 
-func newIndexingEnv(t *testing.T) *indexingEnv {
+func newIndexingEnv(t testing.TB) *indexingEnv {
 	t.Helper()
 	blobs, err := folder.Open(filepath.Join(t.TempDir(), "blobs"))
 	if err != nil {

@@ -9,7 +9,7 @@ import (
 )
 
 // banners returns the texts of the page's green notices (role="status").
-func banners(t *testing.T, r resp) []string {
+func banners(t testing.TB, r resp) []string {
 	t.Helper()
 	var out []string
 	for _, n := range findAll(parseHTML(t, r.Body), func(n *html.Node) bool {

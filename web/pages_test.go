@@ -410,7 +410,7 @@ const xssBody = "## Neni 1\n\n<script>alert(1)</script>\n\n" +
 
 // checkSafe fails on any script but our own static one, any event handler
 // attribute, any URL outside http, https and mailto, and embedding elements.
-func checkSafe(t *testing.T, what string, doc *html.Node) {
+func checkSafe(t testing.TB, what string, doc *html.Node) {
 	t.Helper()
 	for _, n := range findAll(doc, func(n *html.Node) bool { return n.Type == html.ElementNode }) {
 		switch n.Data {

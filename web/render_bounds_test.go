@@ -208,11 +208,11 @@ func TestStoredVersionBeyondBounds(t *testing.T) {
 // after their full budget. The peak stays under the stated bound:
 // GOMAXPROCS renderings at once, each at most about 250 MB allocated.
 //
-//	POLICYDESK_RSS_TEST=1 go test -run TestPreviewStreamRSS -v ./web/
-func TestPreviewStreamRSS(t *testing.T) {
-	if os.Getenv("POLICYDESK_RSS_TEST") != "1" {
-		t.Skip("set POLICYDESK_RSS_TEST=1 to measure RSS under a stream of large previews (about a minute)")
-	}
+//	go test -run '^$' -bench PreviewStreamRSS -benchtime 1x ./web/
+//
+// It is a benchmark, run once whatever b.N, because it measures.
+func BenchmarkPreviewStreamRSS(b *testing.B) {
+	t := testing.TB(b)
 	e := newEnv(t)
 	staff := e.user("sara", "staff")
 	var bodies []string
@@ -266,6 +266,8 @@ func TestPreviewStreamRSS(t *testing.T) {
 	close(stop)
 	wg.Wait()
 	t.Logf("RSS %d MiB at the start, peak %d MiB over %d samples; answers %v; slowest %v", base>>20, peak>>20, samples, status, slowest)
+	b.ReportMetric(float64(peak>>20), "peak-RSS-MiB")
+	b.ReportMetric(float64(slowest.Milliseconds()), "slowest-ms")
 	if peak > 1536<<20 {
 		t.Errorf("peak RSS %d MiB, over the 1.5 GiB bound", peak>>20)
 	}
@@ -297,15 +299,15 @@ func rssClients() int {
 // The worst answer time per endpoint over the whole corpus at the largest
 // size a request carries: preview, save, version page and version HTML.
 //
-//	POLICYDESK_WORST_CASE=1 go test -run TestRenderEndpointsWorstCase -v ./web/
-func TestRenderEndpointsWorstCase(t *testing.T) {
-	if os.Getenv("POLICYDESK_WORST_CASE") != "1" {
-		t.Skip("set POLICYDESK_WORST_CASE=1 to time every endpoint on the whole corpus (a few minutes)")
-	}
+//	go test -run '^$' -bench RenderEndpointsWorstCase -benchtime 1x ./web/
+//
+// It is a benchmark, run once whatever b.N, because it measures.
+func BenchmarkRenderEndpointsWorstCase(b *testing.B) {
+	t := testing.TB(b)
 	e := newEnv(t)
 	id := e.doc(e.admin, "Rregullore", "internal", "## Neni 1\n\nTeksti.")
-	b := e.browser()
-	b.login("admin", adminPassword, "/")
+	br := e.browser()
+	br.login("admin", adminPassword, "/")
 	type worst struct {
 		took time.Duration
 		what string
@@ -346,7 +348,7 @@ func TestRenderEndpointsWorstCase(t *testing.T) {
 		head++
 		e.svc.Renderer = drafts.NewRenderer(0) // the pages must render, not hit the save's cache
 		start := time.Now()
-		must(t, b.get("/documents/"+itoa(id)+"/versions/"+strconv.Itoa(head)), 200)
+		must(t, br.get("/documents/"+itoa(id)+"/versions/"+strconv.Itoa(head)), 200)
 		note(&page, time.Since(start), what)
 		start = time.Now()
 		must(t, e.raw("GET", docPath(id, "/versions/"+strconv.Itoa(head)+"/html"), e.admin, "", nil), 200)
@@ -357,6 +359,10 @@ func TestRenderEndpointsWorstCase(t *testing.T) {
 	t.Logf("slowest save:         %v, %s", save.took.Round(time.Millisecond), save.what)
 	t.Logf("slowest version page: %v, %s", page.took.Round(time.Millisecond), page.what)
 	t.Logf("slowest version HTML: %v, %s", frag.took.Round(time.Millisecond), frag.what)
+	b.ReportMetric(float64(prev.took.Milliseconds()), "preview-max-ms")
+	b.ReportMetric(float64(save.took.Milliseconds()), "save-max-ms")
+	b.ReportMetric(float64(page.took.Milliseconds()), "page-max-ms")
+	b.ReportMetric(float64(frag.took.Milliseconds()), "html-max-ms")
 	for _, w := range []worst{prev, save, page, frag} {
 		if w.took > 2*time.Second {
 			t.Errorf("%s took %v", w.what, w.took)
@@ -365,7 +371,7 @@ func TestRenderEndpointsWorstCase(t *testing.T) {
 }
 
 // cpuTime is the CPU this process has used, user and system.
-func cpuTime(t *testing.T) time.Duration {
+func cpuTime(t testing.TB) time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		t.Fatal(err)

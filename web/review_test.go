@@ -46,7 +46,7 @@ type reviewEnv struct {
 	editor, reviewer, outsider, staff string
 }
 
-func newReviewEnv(t *testing.T) *reviewEnv {
+func newReviewEnv(t testing.TB) *reviewEnv {
 	t.Helper()
 	e := newEnv(t)
 	r := &reviewEnv{env: e}
@@ -537,7 +537,7 @@ func TestReviewAPI_BadInput(t *testing.T) {
 }
 
 // reviewPage reads a page as a logged-in browser and parses it.
-func reviewPage(t *testing.T, b *browser, path string) *html.Node {
+func reviewPage(t testing.TB, b *browser, path string) *html.Node {
 	t.Helper()
 	res := must(t, b.get(path), 200)
 	checkPageHeaders(t, path, res)

@@ -27,7 +27,7 @@ type searchEnv struct {
 	indexer *search.Indexer
 }
 
-func newSearchEnv(t *testing.T) *searchEnv {
+func newSearchEnv(t testing.TB) *searchEnv {
 	t.Helper()
 	var indexer *search.Indexer
 	e := newEnv(t, func(s *web.Server, db *sqlite.DB, _ *drafts.Service) {

@@ -31,7 +31,7 @@ const (
 
 // env is a running server over a real SQLite file, with an admin token.
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	srv   *httptest.Server
 	db    *sqlite.DB
 	svc   *drafts.Service
@@ -40,7 +40,7 @@ type env struct {
 
 // newEnv starts a server over a fresh SQLite file with an admin logged in;
 // each wire function may add parts (attachments, search) before it starts.
-func newEnv(t *testing.T, wire ...func(s *web.Server, db *sqlite.DB, svc *drafts.Service)) *env {
+func newEnv(t testing.TB, wire ...func(s *web.Server, db *sqlite.DB, svc *drafts.Service)) *env {
 	t.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "policydesk.db"))
@@ -85,7 +85,7 @@ func (r resp) String() string {
 }
 
 // object decodes the body as a JSON object.
-func (r resp) object(t *testing.T) map[string]any {
+func (r resp) object(t testing.TB) map[string]any {
 	t.Helper()
 	var m map[string]any
 	if err := json.Unmarshal(r.Body, &m); err != nil {
@@ -94,7 +94,7 @@ func (r resp) object(t *testing.T) map[string]any {
 	return m
 }
 
-func readResp(t *testing.T, res *http.Response) resp {
+func readResp(t testing.TB, res *http.Response) resp {
 	t.Helper()
 	defer res.Body.Close()
 	b, err := io.ReadAll(res.Body)
@@ -146,7 +146,7 @@ func (e *env) api(method, path, token string, v any) resp {
 }
 
 // must fails the test unless the response has the status.
-func must(t *testing.T, r resp, status int) resp {
+func must(t testing.TB, r resp, status int) resp {
 	t.Helper()
 	if r.Status != status {
 		t.Fatalf("status %d, want %d: %s", r.Status, status, r)
@@ -206,7 +206,7 @@ func (e *env) counts(id int64) counts {
 }
 
 // checkError asserts the error object of the contract and returns its code.
-func checkError(t *testing.T, r resp) string {
+func checkError(t testing.TB, r resp) string {
 	t.Helper()
 	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
 		t.Errorf("error Content-Type %q, want application/json", ct)
@@ -225,7 +225,7 @@ func checkError(t *testing.T, r resp) string {
 
 // browser is a cookie-holding client that does not follow redirects.
 type browser struct {
-	t *testing.T
+	t testing.TB
 	e *env
 	c *http.Client
 }
@@ -322,7 +322,7 @@ func (b *browser) csrf(path string) string {
 
 // HTML helpers.
 
-func parseHTML(t *testing.T, b []byte) *html.Node {
+func parseHTML(t testing.TB, b []byte) *html.Node {
 	t.Helper()
 	doc, err := html.Parse(bytes.NewReader(b))
 	if err != nil {
@@ -389,7 +389,7 @@ func textOf(n *html.Node) string {
 	return b.String()
 }
 
-func checkPageHeaders(t *testing.T, path string, r resp) {
+func checkPageHeaders(t testing.TB, path string, r resp) {
 	t.Helper()
 	if csp := r.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") {
 		t.Errorf("%s: Content-Security-Policy %q lacks script-src 'self'", path, csp)
