@@ -316,3 +316,38 @@ func TestOutlineDropsRawHTML(t *testing.T) {
 		t.Fatalf("a lone < is text, got %q", arts[0].Title)
 	}
 }
+
+// shuffledTinyArticles is the worst shape for identity assignment: n
+// articles of near-identical text, renumbered and shuffled, so every
+// article finds dozens of equally good candidates in its window.
+func shuffledTinyArticles(n int) (prev []Article, bodyPrev string, cur []Article, bodyCur string) {
+	var a, b strings.Builder
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&a, "## Neni %d\n\nTeksti i njëjtë për të gjithë %d.\n\n", i+1, i%3)
+	}
+	// A fixed permutation: multiply by a unit modulo n.
+	for k := 0; k < n; k++ {
+		i := (k*7919 + 13) % n
+		fmt.Fprintf(&b, "## Neni %d\n\nTeksti i njëjtë për të gjithë %d.\n\n", k+1, i%3)
+	}
+	bodyPrev, bodyCur = a.String(), b.String()
+	prev = ParseOutline(bodyPrev)
+	for i := range prev {
+		prev[i].ID = fmt.Sprint("a", i+1)
+	}
+	return prev, bodyPrev, ParseOutline(bodyCur), bodyCur
+}
+
+// BenchmarkAssignIDsShuffled/n=90000 is a 4.4 MB save of that shape;
+// time(8N)/time(N) near 8 shows the assignment is linear.
+func BenchmarkAssignIDsShuffled(b *testing.B) {
+	for _, n := range []int{11250, 90000} {
+		prev, bodyPrev, cur, bodyCur := shuffledTinyArticles(n)
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				next := len(prev)
+				AssignIDsWith(prev, cur, bodyPrev, bodyCur, func() string { next++; return fmt.Sprint("a", next) })
+			}
+		})
+	}
+}

@@ -282,8 +282,10 @@ func (al *alignment) bySimilarity(a, b string, sa, sb []segment, bud *textdiff.B
 				}
 			}
 		}
-		slices.SortStableFunc(cands, func(x, y candidate) int {
-			return cmp.Or(cmp.Compare(y.score, x.score), cmp.Compare(x.dist, y.dist))
+		// Candidates were appended in (j, i) order: ordering ties by those
+		// is the stable sort's order at an unstable sort's cost.
+		slices.SortFunc(cands, func(x, y candidate) int {
+			return cmp.Or(cmp.Compare(y.score, x.score), cmp.Compare(x.dist, y.dist), cmp.Compare(x.j, y.j), cmp.Compare(x.i, y.i))
 		})
 		for _, c := range cands {
 			if al.bOf[c.i] < 0 && al.aOf[c.j] < 0 {
