@@ -92,16 +92,23 @@ func (ix *Indexer) Notify() {
 // off up to a minute between tries; the outbox keeps every change.
 func (ix *Indexer) Run(ctx context.Context) {
 	ix.init()
+	drainLoop(ctx, ix.Drain, ix.wake, ix.Poll, ix.Logger, "search index unavailable; changes wait in the outbox")
+}
+
+// drainLoop calls drain until ctx ends: again at once while it finds work,
+// after poll (or a wake-up) when idle, and with growing pauses while it
+// fails, logging the first failure and every twentieth with failed.
+func drainLoop(ctx context.Context, drain func(context.Context) (int, error), wake <-chan struct{}, poll time.Duration, logger *slog.Logger, failed string) {
 	down := 0
 	for {
-		n, err := ix.Drain(ctx)
-		wait := ix.Poll
+		n, err := drain(ctx)
+		wait := poll
 		switch {
 		case err != nil && ctx.Err() == nil:
 			down++
 			wait = backoff(down)
-			if ix.Logger != nil && (down == 1 || down%20 == 0) {
-				ix.Logger.Warn("search index unavailable; changes wait in the outbox", slog.Any("err", err), slog.Duration("retry_in", wait))
+			if logger != nil && (down == 1 || down%20 == 0) {
+				logger.Warn(failed, slog.Any("err", err), slog.Duration("retry_in", wait))
 			}
 		case n > 0:
 			down = 0
@@ -112,7 +119,7 @@ func (ix *Indexer) Run(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			return
-		case <-ix.wake:
+		case <-wake:
 		case <-time.After(wait):
 		}
 	}

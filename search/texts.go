@@ -120,30 +120,7 @@ func (x *Extraction) Notify() {
 // Run extracts until ctx ends; a reader still running then is stopped.
 func (x *Extraction) Run(ctx context.Context) {
 	x.init()
-	down := 0
-	for {
-		n, err := x.Drain(ctx)
-		wait := x.Poll
-		switch {
-		case err != nil && ctx.Err() == nil:
-			down++
-			wait = backoff(down)
-			if x.Logger != nil && (down == 1 || down%20 == 0) {
-				x.Logger.Warn("reading attachments' text failed; will retry", slog.Any("err", err), slog.Duration("retry_in", wait))
-			}
-		case n > 0:
-			down = 0
-			continue
-		default:
-			down = 0
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-x.wake:
-		case <-time.After(wait):
-		}
-	}
+	drainLoop(ctx, x.Drain, x.wake, x.Poll, x.Logger, "reading attachments' text failed; will retry")
 }
 
 // Drain reads one batch of due attachments and reports how many it

@@ -7,7 +7,6 @@ package main
 import (
 	"archive/tar"
 	"bytes"
-
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -20,6 +19,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/dustin/go-humanize"
 	"github.com/klauspost/compress/gzip"
 
 	"policydesk/storage/folder"
@@ -82,12 +82,12 @@ func backupCommand(ctx context.Context, args []string, getenv func(string) strin
 	if err != nil {
 		return err
 	}
-	where := fmt.Sprintf("%d attachment files (%s)", m.Blobs.Count, humanBytes(m.Blobs.Bytes))
+	where := fmt.Sprintf("%d attachment files (%s)", m.Blobs.Count, humanize.IBytes(uint64(m.Blobs.Bytes)))
 	if m.Blobs.Store == "s3" {
 		where = fmt.Sprintf("no attachment files: %d attachments stay in S3 bucket %q, which needs its own backup", m.Blobs.Count, m.Blobs.Bucket)
 	}
 	fmt.Fprintf(stdout, "backed up the database (%s) and %s to %s in %s\n",
-		humanBytes(m.Database.Size), where, *out, time.Since(start).Round(time.Millisecond))
+		humanize.IBytes(uint64(m.Database.Size)), where, *out, time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
@@ -284,16 +284,4 @@ func syncTree(dir string) error {
 		}
 		return syncDir(p)
 	})
-}
-
-func humanBytes(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d bytes", n)
 }

@@ -21,6 +21,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/dustin/go-humanize"
 	"github.com/klauspost/compress/gzip"
 
 	"policydesk/drafts"
@@ -54,7 +55,7 @@ func restoreCommand(ctx context.Context, args []string, getenv func(string) stri
 	if err != nil {
 		return fmt.Errorf("restore %s: %w", file, err)
 	}
-	blobs := fmt.Sprintf("%d attachment files (%s) checked against their SHA-256", m.Blobs.Count, humanBytes(m.Blobs.Bytes))
+	blobs := fmt.Sprintf("%d attachment files (%s) checked against their SHA-256", m.Blobs.Count, humanize.IBytes(uint64(m.Blobs.Bytes)))
 	if m.Blobs.Store == "s3" {
 		blobs = fmt.Sprintf("%d attachments whose files are in S3 bucket %q (not in the backup); point POLICYDESK_S3_* at it", m.Blobs.Count, m.Blobs.Bucket)
 	}
@@ -309,7 +310,7 @@ func checkFreeSpace(dir string, need int64) error {
 		return nil // cannot tell; the writes will fail on a full disk
 	}
 	if free := int64(st.Bavail) * int64(st.Bsize); need > free {
-		return fmt.Errorf("the backup needs %s but %s has %s free", humanBytes(need), dir, humanBytes(free))
+		return fmt.Errorf("the backup needs %s but %s has %s free", humanize.IBytes(uint64(need)), dir, humanize.IBytes(uint64(free)))
 	}
 	return nil
 }
