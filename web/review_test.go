@@ -137,7 +137,7 @@ func TestReviewAPI_DiffShapeAndReconstruction(t *testing.T) {
 	arts, _ := raw["articles"].([]any)
 	for _, a := range arts {
 		m := a.(map[string]any)
-		for _, k := range []string{"status", "from_num", "to_num", "heading", "ops"} {
+		for _, k := range []string{"status", "from_num", "to_num", "heading", "ops", "from_index"} {
 			if _, ok := m[k]; !ok {
 				t.Errorf("article lacks %q: %v", k, m)
 			}

@@ -57,6 +57,10 @@ type Article struct {
 	// of its changes are shown coarser than they are (a run deleted whole
 	// and inserted whole) or not polished to word boundaries.
 	Bounded bool `json:"bounded,omitempty"`
+	// FromIndex is the article's position among a's segments (the preamble
+	// counts), -1 for an added one: ordering by it rebuilds a when articles
+	// moved.
+	FromIndex int `json:"from_index"`
 	// Byte spans in a and b; -1 when the side is absent.
 	FromStart int  `json:"-"`
 	FromEnd   int  `json:"-"`
@@ -135,6 +139,7 @@ func compute(bud *textdiff.Budget, a, b string, aOut, bOut []drafts.Article) (*R
 		if bud.Cuts() > cuts {
 			art.Bounded, r.Bounded = true, true
 		}
+		art.FromIndex = k.i
 		r.Articles = append(r.Articles, art)
 		r.Stats.add(art, d)
 	}

@@ -1,9 +1,11 @@
 package redline_test
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -164,7 +166,7 @@ func TestJSONShape(t *testing.T) {
 	}
 	arts := m["articles"].([]any)
 	last := arts[len(arts)-1].(map[string]any)
-	for _, k := range []string{"status", "from_num", "to_num", "heading", "ops"} {
+	for _, k := range []string{"status", "from_num", "to_num", "heading", "ops", "from_index"} {
 		if _, ok := last[k]; !ok {
 			t.Errorf("article JSON lacks %q: %s", k, raw)
 		}
@@ -182,6 +184,28 @@ func checkReconstruct(t *testing.T, r *redline.Redline, a, b string) {
 	}
 	if gb != b {
 		t.Errorf("reconstructed b differs:\n%q\nwant\n%q", gb, b)
+	}
+	// A client holding only the JSON rebuilds a by from_index.
+	var fromA []redline.Article
+	for _, art := range r.Articles {
+		if art.FromIndex >= 0 {
+			fromA = append(fromA, art)
+		}
+	}
+	slices.SortFunc(fromA, func(x, y redline.Article) int { return cmp.Compare(x.FromIndex, y.FromIndex) })
+	var sb strings.Builder
+	for k, art := range fromA {
+		if art.FromIndex != k {
+			t.Errorf("from_index %d at position %d: the indices are not 0..n-1", art.FromIndex, k)
+		}
+		for _, op := range art.Ops {
+			if op.Op != redline.OpInsert {
+				sb.WriteString(op.Text)
+			}
+		}
+	}
+	if sb.String() != a {
+		t.Errorf("a rebuilt by from_index differs:\n%q\nwant\n%q", sb.String(), a)
 	}
 	checkStats(t, r)
 }
