@@ -37,21 +37,28 @@ func (db *DB) CreateUser(ctx context.Context, u *drafts.User, audit *drafts.Audi
 	})
 }
 
-// UpdateUser writes every field of u except login and creation time; the
-// users_end_sessions trigger ends the user's sessions when the role or the
-// password changes or the account is disabled.
+// UpdateUser writes every field of u except login and creation time, and
+// ends the user's sessions when the role or the password changes or the
+// account is disabled.
 func (db *DB) UpdateUser(ctx context.Context, u *drafts.User, audit *drafts.AuditEntry) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE users SET name = ?, organisation = ?, role = ?, password_hash = ?, disabled = ? WHERE id = ?`,
-			u.Name, u.Organisation, u.Role, u.PasswordHash, u.Disabled, u.ID)
+		old, err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, u.ID))
 		if err != nil {
 			return translate(err, "User")
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return drafts.Errorf(drafts.ENotFound, "User not found.")
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET name = ?, organisation = ?, role = ?, password_hash = ?, disabled = ? WHERE id = ?`,
+			u.Name, u.Organisation, u.Role, u.PasswordHash, u.Disabled, u.ID); err != nil {
+			return translate(err, "User")
 		}
-		// Trigger users_end_sessions has ended the user's sessions if the
-		// role or password changed or the account was disabled.
+		// A new password or role, or a disabled account, ends every session
+		// of the user in the same transaction, whatever path changed it: a
+		// reset locks out whoever knew the old password, and a demoted
+		// user's open sessions do not keep the old role's pages.
+		if old.Role != u.Role || old.PasswordHash != u.PasswordHash || (u.Disabled && !old.Disabled) {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, u.ID); err != nil {
+				return err
+			}
+		}
 		return appendAudit(ctx, tx, audit)
 	})
 }
