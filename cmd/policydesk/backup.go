@@ -17,11 +17,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/dustin/go-humanize"
 	"github.com/klauspost/compress/gzip"
 
+	"policydesk/drafts"
 	"policydesk/storage/folder"
 	"policydesk/storage/sqlite"
 )
@@ -33,9 +35,6 @@ const (
 	databaseName     = "policydesk.db"
 	blobsDir         = "blobs"
 	maxManifestBytes = 64 << 10
-	// backupAttempts bounds how often a backup starts over because an
-	// attachment was deleted between the database copy and its file's turn.
-	backupAttempts = 5
 )
 
 // backupManifest is the archive's first entry.
@@ -91,20 +90,14 @@ func backupCommand(ctx context.Context, args []string, getenv func(string) strin
 	return nil
 }
 
-// blobGoneError is an attachment whose file vanished after the database was
-// copied: it was deleted meanwhile, so a fresh copy no longer names it.
-type blobGoneError struct{ ref sqlite.BlobRef }
-
-func (e *blobGoneError) Error() string {
-	return fmt.Sprintf("the file of attachment %d (%q of document %d) is missing from %s",
-		e.ref.AttachmentID, e.ref.Filename, e.ref.DocumentID, blobsDir)
-}
-
 // backup copies the database while the service runs, then the attachment
-// files that copy names (files are immutable and written before their row,
-// so every file the copy names exists unless it was deleted since, which a
-// new attempt with a fresh copy settles), into a temporary file renamed
-// over out once complete and on disk.
+// files that copy names, into a temporary file renamed over out once
+// complete and on disk. Files are immutable and written before their row,
+// so every file the copy names exists unless its attachment was deleted
+// since: each is first hard-linked into a staging folder, which keeps its
+// bytes whatever the service deletes next, and an attachment whose file is
+// already gone is dropped from the copy when the live database confirms it
+// was deleted (and is a damaged store, refused, when it was not).
 func backup(ctx context.Context, c *Config, out string) (*backupManifest, error) {
 	dbPath := filepath.Join(c.Data, databaseName)
 	if _, err := os.Stat(dbPath); err != nil {
@@ -124,52 +117,71 @@ func backup(ctx context.Context, c *Config, out string) (*backupManifest, error)
 		return nil, fmt.Errorf("backup: %w", err)
 	}
 	defer os.RemoveAll(work)
-	for attempt := 1; ; attempt++ {
-		m, err := writeBackup(ctx, db, c, work, out, attempt)
-		var gone *blobGoneError
-		if !errors.As(err, &gone) {
-			return m, err
-		}
-		if attempt == backupAttempts {
-			return nil, fmt.Errorf("%w; delete that attachment or put its file back, then back up again", err)
-		}
-	}
+	return writeBackup(ctx, db, c, work, out)
 }
 
-func writeBackup(ctx context.Context, db *sqlite.DB, c *Config, work, out string, attempt int) (*backupManifest, error) {
-	snap := filepath.Join(work, fmt.Sprintf("snapshot-%d.db", attempt))
+// backupAfterSnapshot lets a test act between the database copy and the
+// files, as a running service may.
+var backupAfterSnapshot func()
+
+func writeBackup(ctx context.Context, db *sqlite.DB, c *Config, work, out string) (*backupManifest, error) {
+	snap := filepath.Join(work, "snapshot.db")
 	if err := db.Snapshot(ctx, snap); err != nil {
 		return nil, fmt.Errorf("copying the database: %w", err)
 	}
-	defer os.Remove(snap)
+	if backupAfterSnapshot != nil {
+		backupAfterSnapshot()
+	}
 	refs, err := sqlite.ReadBlobRefs(ctx, snap)
 	if err != nil {
 		return nil, fmt.Errorf("reading the database copy: %w", err)
 	}
 	m := &backupManifest{Format: backupFormat, Version: backupVersion, CreatedAt: time.Now().UTC()}
 	m.Database.Name = databaseName
-	if m.Database.Size, m.Database.SHA256, err = hashFile(snap); err != nil {
-		return nil, err
-	}
-	m.Blobs.Store, m.Blobs.Count = "folder", len(refs)
+	m.Blobs.Store = "folder"
 	if c.S3.Endpoint != "" {
 		m.Blobs.Store, m.Blobs.Bucket = "s3", c.S3.Bucket
 	}
 	var files []string
 	if m.Blobs.Store == "folder" {
+		stage, err := os.MkdirTemp(c.Data, ".backup-")
+		if err != nil {
+			return nil, fmt.Errorf("backup: %w", err)
+		}
+		defer os.RemoveAll(stage)
+		var kept []sqlite.BlobRef
+		var deleted []int64
 		for _, ref := range refs {
 			p, err := blobPath(c.Data, ref)
 			if err != nil {
 				return nil, err
 			}
-			if _, err := os.Stat(p); errors.Is(err, os.ErrNotExist) {
-				return nil, &blobGoneError{ref}
-			} else if err != nil {
-				return nil, err
+			staged := filepath.Join(stage, strconv.Itoa(len(files)))
+			err = os.Link(p, staged)
+			switch {
+			case err == nil:
+				kept, files = append(kept, ref), append(files, staged)
+				m.Blobs.Bytes += ref.Size
+			case errors.Is(err, os.ErrNotExist):
+				if _, ferr := db.FindAttachment(ctx, ref.AttachmentID); drafts.ErrorCode(ferr) != drafts.ENotFound {
+					return nil, errors.Join(fmt.Errorf("the file of attachment %d (%q of document %d) is missing from %s; delete that attachment or put its file back, then back up again",
+						ref.AttachmentID, ref.Filename, ref.DocumentID, blobsDir), ferr)
+				}
+				deleted = append(deleted, ref.AttachmentID) // deleted after the copy was taken
+			default:
+				return nil, fmt.Errorf("staging the file of attachment %d: %w", ref.AttachmentID, err)
 			}
-			m.Blobs.Bytes += ref.Size
-			files = append(files, p)
 		}
+		if len(deleted) > 0 {
+			if err := sqlite.ForgetAttachments(ctx, snap, deleted); err != nil {
+				return nil, fmt.Errorf("dropping attachments deleted during the backup from the copy: %w", err)
+			}
+		}
+		refs = kept
+	}
+	m.Blobs.Count = len(refs)
+	if m.Database.Size, m.Database.SHA256, err = hashFile(snap); err != nil {
+		return nil, err
 	}
 
 	tmp, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".tmp-")
@@ -196,10 +208,7 @@ func writeBackup(ctx context.Context, db *sqlite.DB, c *Config, work, out string
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		err := addFile(tw, blobsDir+"/"+ref.Key, files[i], ref.Size, ref.SHA256, m.CreatedAt)
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, &blobGoneError{ref}
-		} else if err != nil {
+		if err := addFile(tw, blobsDir+"/"+ref.Key, files[i], ref.Size, ref.SHA256, m.CreatedAt); err != nil {
 			return nil, fmt.Errorf("attachment %d (%q of document %d): %w", ref.AttachmentID, ref.Filename, ref.DocumentID, err)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -17,6 +18,7 @@ import (
 
 	"policydesk/drafts"
 	"policydesk/drafts/draftstest"
+	"policydesk/storage/sqlite"
 )
 
 // backupFixture is a data directory with the demo library and three
@@ -383,5 +385,77 @@ func fillLibrary(b *testing.B, data string, docs int) {
 				b.Fatal(err)
 			}
 		}
+	}
+}
+
+// An attachment deleted after the database was copied, before its file was
+// read, is dropped from the copy with an audit entry saying so: the backup
+// succeeds and restores to a database that names only files it holds.
+func TestBackupAttachmentDeletedMeanwhile(t *testing.T) {
+	f := newBackupFixture(t)
+	ctx := context.Background()
+	getenv := func(k string) string {
+		if k == "POLICYDESK_DATA" {
+			return f.data
+		}
+		return ""
+	}
+	c, _, err := parseConfig("test", nil, getenv, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, err := openApp(ctx, c, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer app.Close()
+	admin, err := app.DB.FindUserByLogin(ctx, "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	atts, err := app.DB.FindAttachments(ctx, 2)
+	if err != nil || len(atts) != 1 {
+		t.Fatalf("attachments of document 2: %v %v", atts, err)
+	}
+	backupAfterSnapshot = func() {
+		if err := app.Attachments.Delete(drafts.NewContextWithUser(ctx, admin), atts[0].ID); err != nil {
+			t.Errorf("deleting during the backup: %v", err)
+		}
+		if _, err := os.Stat(f.blobs[1]); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("the deleted attachment's file is still there: %v", err)
+		}
+	}
+	defer func() { backupAfterSnapshot = nil }()
+	out := filepath.Join(t.TempDir(), "meanwhile.tar.gz")
+	if err := run(ctx, []string{"backup", "-data", f.data, "-o", out}, getenv, io.Discard, io.Discard); err != nil {
+		t.Fatalf("backup while an attachment is deleted: %v", err)
+	}
+	restored := filepath.Join(t.TempDir(), "restored")
+	if err := run(ctx, []string{"restore", out, "-data", restored}, func(string) string { return "" }, io.Discard, io.Discard); err != nil {
+		t.Fatalf("restore: %v", err)
+	}
+	db, err := sqlite.Open(ctx, filepath.Join(restored, "policydesk.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if got, err := db.FindAttachments(ctx, 2); err != nil || len(got) != 0 {
+		t.Errorf("the restored database names %d attachments of document 2 (%v), want the deleted one gone", len(got), err)
+	}
+	for _, doc := range []int64{1, 3} {
+		if got, err := db.FindAttachments(ctx, doc); err != nil || len(got) != 1 {
+			t.Errorf("document %d has %d attachments after restore (%v), want 1", doc, len(got), err)
+		}
+	}
+	entries, _, err := db.FindAudit(ctx, drafts.AuditFilter{Limit: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, e := range entries {
+		found = found || (e.Action == "attachment.delete" && strings.Contains(e.Detail, "while this backup was taken"))
+	}
+	if !found {
+		t.Error("the copy's audit log does not say the attachment was deleted during the backup")
 	}
 }

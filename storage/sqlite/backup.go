@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"strconv"
 
 	"policydesk/drafts"
 )
@@ -60,6 +61,36 @@ func ReadBlobRefs(ctx context.Context, path string) ([]BlobRef, error) {
 		refs = append(refs, r)
 	}
 	return refs, rows.Err()
+}
+
+// ForgetAttachments removes the attachments ids from the database file at
+// path (a backup's copy): they were deleted after the copy was taken and
+// their files are gone, so the copy must not name them. The copy's audit
+// log says so.
+func ForgetAttachments(ctx context.Context, path string, ids []int64) error {
+	db, err := Open(ctx, path)
+	if err != nil {
+		return err
+	}
+	err = db.tx(ctx, func(tx *sql.Tx) error {
+		for _, id := range ids {
+			var docID int64
+			var name string
+			if err := tx.QueryRowContext(ctx, `SELECT document_id, filename FROM attachments WHERE id = ?`, id).Scan(&docID, &name); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `DELETE FROM attachments WHERE id = ?`, id); err != nil {
+				return err
+			}
+			audit := &drafts.AuditEntry{Actor: "policydesk backup", Action: "attachment.delete", ObjectType: "document",
+				ObjectID: strconv.FormatInt(docID, 10), Detail: fmt.Sprintf("%s (attachment %d) was deleted while this backup was taken", name, id)}
+			if err := appendAudit(ctx, tx, audit); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return errors.Join(err, db.Close())
 }
 
 // Restored prepares a database just restored from a backup for its first
