@@ -50,6 +50,11 @@ type Document struct {
 	UpdatedAt  time.Time `json:"updated_at"`
 }
 
+// Sharing tells the Policy how the document is shared and who created it.
+func (d *Document) Sharing() (visibility string, createdBy int64) {
+	return d.Visibility, d.CreatedBy
+}
+
 // Version is one immutable save of a document.
 type Version struct {
 	DocumentID int64     `json:"-"`
@@ -82,24 +87,6 @@ type DocumentFilter struct {
 
 	// Read is the caller's ReadScope: only documents in it are listed.
 	Read Scope
-}
-
-// AuditEntry is one line of the append-only audit log.
-type AuditEntry struct {
-	ID         int64     `json:"id"`
-	At         time.Time `json:"at"`
-	ActorID    int64     `json:"-"`
-	Actor      string    `json:"actor"`
-	Action     string    `json:"action"`
-	ObjectType string    `json:"object_type"`
-	ObjectID   string    `json:"object_id"`
-	Detail     string    `json:"detail"`
-}
-
-// AuditFilter selects audit entries, newest first.
-type AuditFilter struct {
-	ObjectType, ObjectID string
-	Limit, Offset        int
 }
 
 // DocumentStore keeps documents, versions, members and the audit log.

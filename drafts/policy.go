@@ -51,16 +51,23 @@ func ReadScope(u *User) Scope {
 	return Scope{}
 }
 
+// Shared is a document as the Policy sees it: how it is shared and who
+// created it.
+type Shared interface {
+	Sharing() (visibility string, createdBy int64)
+}
+
 // Allows tells whether doc is in the scope, for a user whose membership
 // role on it is memberRole ("" if none).
-func (s Scope) Allows(doc *Document, memberRole string) bool {
+func (s Scope) Allows(doc Shared, memberRole string) bool {
+	visibility, createdBy := doc.Sharing()
 	switch {
-	case s.All, s.Internal && doc.Visibility == "internal":
+	case s.All, s.Internal && visibility == "internal":
 		return true
 	case s.UserID == 0:
 		return false
 	}
-	return memberRole != "" || s.Owner && doc.CreatedBy == s.UserID
+	return memberRole != "" || s.Owner && createdBy == s.UserID
 }
 
 // Policy decides access from the user's global role, the document's
@@ -73,7 +80,7 @@ func (s Scope) Allows(doc *Document, memberRole string) bool {
 //   - staff: only reads.
 //   - reviewer (external): comments on documents shared with them as
 //     reviewer or editor.
-func Policy(u *User, doc *Document, memberRole string) Access {
+func Policy(u *User, doc Shared, memberRole string) Access {
 	read := ReadScope(u).Allows(doc, memberRole)
 	if !read {
 		return Access{}
@@ -81,11 +88,12 @@ func Policy(u *User, doc *Document, memberRole string) Access {
 	if u.Role == RoleAdmin {
 		return Access{Read: true, Edit: true, Manage: true, Comment: true}
 	}
-	owner := doc.CreatedBy == u.ID
+	visibility, createdBy := doc.Sharing()
+	owner := createdBy == u.ID
 	a := Access{Read: true}
 	switch u.Role {
 	case RoleEditor:
-		a.Edit = owner || memberRole == "editor" || (memberRole == "" && doc.Visibility == "internal")
+		a.Edit = owner || memberRole == "editor" || (memberRole == "" && visibility == "internal")
 		a.Manage = owner || memberRole == "editor"
 		a.Comment = true
 	case RoleReviewer:
@@ -101,9 +109,3 @@ func CanCreateDocuments(u *User) bool {
 
 // IsAdmin tells whether the user manages accounts and reads the audit log.
 func IsAdmin(u *User) bool { return u != nil && !u.Disabled && u.Role == RoleAdmin }
-
-// documentFilterFor narrows a listing to what Policy lets u read.
-func documentFilterFor(u *User, f DocumentFilter) DocumentFilter {
-	f.Read = ReadScope(u)
-	return f
-}

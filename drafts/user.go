@@ -1,9 +1,6 @@
 package drafts
 
-import (
-	"context"
-	"time"
-)
+import "time"
 
 // Global roles.
 const (
@@ -26,37 +23,4 @@ type User struct {
 	PasswordHash string    `json:"-"`
 	Disabled     bool      `json:"disabled,omitempty"`
 	CreatedAt    time.Time `json:"created_at"`
-}
-
-// Session is a login: a browser cookie or an API bearer token. Only the
-// SHA-256 of the secret token is stored.
-type Session struct {
-	TokenHash string
-	UserID    int64
-	CSRF      string
-	CreatedAt time.Time
-	ExpiresAt time.Time
-}
-
-// UserStore keeps accounts, sessions and the login throttle.
-type UserStore interface {
-	// CreateUser returns ECONFLICT if the login is taken; sets u.ID.
-	CreateUser(ctx context.Context, u *User, audit *AuditEntry) error
-	// UpdateUser writes u. When the role or the password hash changes, or
-	// the account is disabled, every session of the user ends in the same
-	// transaction.
-	UpdateUser(ctx context.Context, u *User, audit *AuditEntry) error
-	// FindUserByID and FindUserByLogin return ENOTFOUND when absent.
-	FindUserByID(ctx context.Context, id int64) (*User, error)
-	FindUserByLogin(ctx context.Context, login string) (*User, error)
-	FindUsers(ctx context.Context) ([]*User, error)
-	CountUsers(ctx context.Context) (int, error)
-	CreateSession(ctx context.Context, s *Session) error
-	// FindSession returns ENOTFOUND for an unknown or expired token hash.
-	FindSession(ctx context.Context, tokenHash string) (*Session, error)
-	// FindSessionUser is FindSession and FindUserByID in one query, for the
-	// path every authenticated request takes.
-	FindSessionUser(ctx context.Context, tokenHash string) (*Session, *User, error)
-	DeleteSession(ctx context.Context, tokenHash string) error
-	ThrottleStore
 }

@@ -1,0 +1,26 @@
+package drafts
+
+import "fmt"
+
+// ConflictError is returned when a save names a base that is no longer the head.
+// It carries what the editor needs to finish the save without losing a word.
+type ConflictError struct {
+	Head  int
+	Merge MergeProposal
+}
+
+// MergeProposal is base→mine applied onto head; Clean is false when some part
+// could not be merged and the body holds conflict markers.
+type MergeProposal struct {
+	Body  string `json:"body"`
+	Clean bool   `json:"clean"`
+}
+
+func (e *ConflictError) Error() string {
+	return fmt.Sprintf("policydesk error: code=conflict head=%d", e.Head)
+}
+
+// Unwrap lets ErrorCode and ErrorMessage see a conflict as an ordinary *Error.
+func (e *ConflictError) Unwrap() error {
+	return Errorf(EConflict, "Someone else saved version %d first; review the merge proposal and save again.", e.Head)
+}
