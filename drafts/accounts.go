@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
+
+	"policydesk"
 )
 
 // SessionTTL is how long a login lasts without a new login.
@@ -32,9 +34,9 @@ func randomToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-func (s *Service) audit(ctx context.Context, action, objectType, objectID, detail string) *AuditEntry {
-	e := &AuditEntry{At: s.Now().UTC(), Action: action, ObjectType: objectType, ObjectID: objectID, Detail: detail}
-	if u := UserFromContext(ctx); u != nil {
+func (s *Service) audit(ctx context.Context, action, objectType, objectID, detail string) *policydesk.AuditEntry {
+	e := &policydesk.AuditEntry{At: s.Now().UTC(), Action: action, ObjectType: objectType, ObjectID: objectID, Detail: detail}
+	if u := policydesk.UserFromContext(ctx); u != nil {
 		e.ActorID, e.Actor = u.ID, u.Login
 	}
 	return e
@@ -45,7 +47,7 @@ func validateNewUser(in NewUser) error {
 		return err
 	}
 	if in.Login == MeLogin {
-		return Errorf(EInvalid, "The login %q is reserved; choose another.", MeLogin)
+		return policydesk.Errorf(policydesk.EInvalid, "The login %q is reserved; choose another.", MeLogin)
 	}
 	if err := checkLabel("name", in.Name, 200); err != nil {
 		return err
@@ -53,7 +55,7 @@ func validateNewUser(in NewUser) error {
 	if err := checkLabel("organisation", in.Organisation, 200); err != nil {
 		return err
 	}
-	if err := checkOneOf("role", in.Role, Roles); err != nil {
+	if err := checkOneOf("role", in.Role, policydesk.Roles); err != nil {
 		return err
 	}
 	return CheckPassword(in.Password, in.Login, in.Name)
@@ -64,14 +66,14 @@ func validateNewUser(in NewUser) error {
 const MeLogin = "me"
 
 // CreateUser makes an account. Only admins may, except through Bootstrap.
-func (s *Service) CreateUser(ctx context.Context, in NewUser) (*User, error) {
-	if !IsAdmin(UserFromContext(ctx)) {
-		return nil, Errorf(EForbidden, "Only an administrator can create accounts.")
+func (s *Service) CreateUser(ctx context.Context, in NewUser) (*policydesk.User, error) {
+	if !policydesk.IsAdmin(policydesk.UserFromContext(ctx)) {
+		return nil, policydesk.Errorf(policydesk.EForbidden, "Only an administrator can create accounts.")
 	}
 	return s.createUser(ctx, in)
 }
 
-func (s *Service) createUser(ctx context.Context, in NewUser) (*User, error) {
+func (s *Service) createUser(ctx context.Context, in NewUser) (*policydesk.User, error) {
 	in.Login = strings.TrimSpace(in.Login)
 	if in.Name == "" {
 		in.Name = in.Login
@@ -83,7 +85,7 @@ func (s *Service) createUser(ctx context.Context, in NewUser) (*User, error) {
 	if err != nil {
 		return nil, err
 	}
-	u := &User{Login: in.Login, Name: in.Name, Organisation: in.Organisation, Role: in.Role,
+	u := &policydesk.User{Login: in.Login, Name: in.Name, Organisation: in.Organisation, Role: in.Role,
 		PasswordHash: string(hash), CreatedAt: s.Now().UTC()}
 	if err := s.Users.CreateUser(ctx, u, s.audit(ctx, "user.create", "user", in.Login, "role "+in.Role)); err != nil {
 		return nil, err
@@ -98,13 +100,13 @@ func (s *Service) Bootstrap(ctx context.Context, password string) (bool, error) 
 	if err != nil || n > 0 || password == "" {
 		return false, err
 	}
-	_, err = s.createUser(ctx, NewUser{Login: "admin", Name: "Administrator", Password: password, Role: RoleAdmin})
+	_, err = s.createUser(ctx, NewUser{Login: "admin", Name: "Administrator", Password: password, Role: policydesk.RoleAdmin})
 	return err == nil, err
 }
 
 // AddUserOffline creates an account from the command line, which has the
 // machine and so needs no admin session.
-func (s *Service) AddUserOffline(ctx context.Context, in NewUser) (*User, error) {
+func (s *Service) AddUserOffline(ctx context.Context, in NewUser) (*policydesk.User, error) {
 	return s.createUser(ctx, in)
 }
 
@@ -118,10 +120,10 @@ type UserPatch struct {
 // or disabling the account ends every session of the user (the store does
 // it in the same transaction), so a reset locks out whoever held the old
 // password and a demoted user acts with the new role from the next request.
-func (s *Service) UpdateUser(ctx context.Context, id int64, p UserPatch) (*User, error) {
-	actor := UserFromContext(ctx)
-	if !IsAdmin(actor) {
-		return nil, Errorf(EForbidden, "Only an administrator can change accounts.")
+func (s *Service) UpdateUser(ctx context.Context, id int64, p UserPatch) (*policydesk.User, error) {
+	actor := policydesk.UserFromContext(ctx)
+	if !policydesk.IsAdmin(actor) {
+		return nil, policydesk.Errorf(policydesk.EForbidden, "Only an administrator can change accounts.")
 	}
 	u, err := s.Users.FindUserByID(ctx, id)
 	if err != nil {
@@ -142,17 +144,17 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, p UserPatch) (*User,
 		u.Organisation, changed = *p.Organisation, append(changed, "organisation")
 	}
 	if p.Role != nil && *p.Role != u.Role {
-		if err := checkOneOf("role", *p.Role, Roles); err != nil {
+		if err := checkOneOf("role", *p.Role, policydesk.Roles); err != nil {
 			return nil, err
 		}
-		if u.ID == actor.ID && *p.Role != RoleAdmin {
-			return nil, Errorf(EInvalid, "You cannot remove your own administrator role.")
+		if u.ID == actor.ID && *p.Role != policydesk.RoleAdmin {
+			return nil, policydesk.Errorf(policydesk.EInvalid, "You cannot remove your own administrator role.")
 		}
 		u.Role, changed, endsSessions = *p.Role, append(changed, "role "+*p.Role), true
 	}
 	if p.Disabled != nil && *p.Disabled != u.Disabled {
 		if u.ID == actor.ID && *p.Disabled {
-			return nil, Errorf(EInvalid, "You cannot disable your own account.")
+			return nil, policydesk.Errorf(policydesk.EInvalid, "You cannot disable your own account.")
 		}
 		u.Disabled = *p.Disabled
 		if u.Disabled {
@@ -181,9 +183,9 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, p UserPatch) (*User,
 }
 
 // Users lists accounts (admins only).
-func (s *Service) ListUsers(ctx context.Context) ([]*User, error) {
-	if !IsAdmin(UserFromContext(ctx)) {
-		return nil, Errorf(EForbidden, "Only an administrator can list accounts.")
+func (s *Service) ListUsers(ctx context.Context) ([]*policydesk.User, error) {
+	if !policydesk.IsAdmin(policydesk.UserFromContext(ctx)) {
+		return nil, policydesk.Errorf(policydesk.EForbidden, "Only an administrator can list accounts.")
 	}
 	return s.Users.FindUsers(ctx)
 }
@@ -194,8 +196,8 @@ func (s *Service) ListUsers(ctx context.Context) ([]*User, error) {
 // ctx, see NewContextWithClient): after a few failures *ThrottledError
 // (ETooManyRequests) answers until the wait is over, even for the right
 // password. Failures and successes go to the audit log.
-func (s *Service) Login(ctx context.Context, login, password string) (token string, sess *Session, u *User, err error) {
-	bad := Errorf(EUnauthorized, "Wrong login or password.")
+func (s *Service) Login(ctx context.Context, login, password string) (token string, sess *Session, u *policydesk.User, err error) {
+	bad := policydesk.Errorf(policydesk.EUnauthorized, "Wrong login or password.")
 	if len(login) > 1024 || len(password) > 1024 {
 		return "", nil, nil, bad // nobody has such a login or password; spare the hashing
 	}
@@ -205,7 +207,7 @@ func (s *Service) Login(ctx context.Context, login, password string) (token stri
 		return "", nil, nil, err
 	}
 	u, err = s.checkPassword(ctx, normaliseLogin(login), password)
-	if ErrorCode(err) == EUnauthorized {
+	if policydesk.ErrorCode(err) == policydesk.EUnauthorized {
 		s.failed(ctx, "login.failed", login, failures)
 		return "", nil, nil, bad
 	} else if err != nil {
@@ -223,10 +225,10 @@ func (s *Service) Login(ctx context.Context, login, password string) (token stri
 
 // checkPassword finds the account and compares the password; an unknown
 // login is compared against a dummy hash so that it takes as long.
-func (s *Service) checkPassword(ctx context.Context, login, password string) (*User, error) {
-	bad := Errorf(EUnauthorized, "Wrong login or password.")
+func (s *Service) checkPassword(ctx context.Context, login, password string) (*policydesk.User, error) {
+	bad := policydesk.Errorf(policydesk.EUnauthorized, "Wrong login or password.")
 	u, err := s.Users.FindUserByLogin(ctx, login)
-	if ErrorCode(err) == ENotFound {
+	if policydesk.ErrorCode(err) == policydesk.ENotFound {
 		bcrypt.CompareHashAndPassword(s.dummy(), []byte(password))
 		return nil, bad
 	} else if err != nil {
@@ -239,7 +241,7 @@ func (s *Service) checkPassword(ctx context.Context, login, password string) (*U
 }
 
 // openSession stores a new session for u and audits it as action.
-func (s *Service) openSession(ctx context.Context, u *User, action string) (string, *Session, error) {
+func (s *Service) openSession(ctx context.Context, u *policydesk.User, action string) (string, *Session, error) {
 	token := randomToken()
 	now := s.Now().UTC()
 	sess := &Session{TokenHash: HashToken(token), UserID: u.ID, CSRF: randomToken(), CreatedAt: now, ExpiresAt: now.Add(SessionTTL)}
@@ -250,7 +252,7 @@ func (s *Service) openSession(ctx context.Context, u *User, action string) (stri
 	if c := ClientFromContext(ctx); c != "" {
 		detail = "from " + cleanForLog(c, 64)
 	}
-	s.Docs.AppendAudit(ctx, &AuditEntry{At: now, ActorID: u.ID, Actor: u.Login, Action: action, ObjectType: "user", ObjectID: u.Login, Detail: detail})
+	s.Docs.AppendAudit(ctx, &policydesk.AuditEntry{At: now, ActorID: u.ID, Actor: u.Login, Action: action, ObjectType: "user", ObjectID: u.Login, Detail: detail})
 	return token, sess, nil
 }
 
@@ -259,18 +261,18 @@ func (s *Service) openSession(ctx context.Context, u *User, action string) (stri
 // of the account ends, the caller's too; the caller gets a new session,
 // whose token is returned.
 func (s *Service) ChangePassword(ctx context.Context, current, next string) (string, *Session, error) {
-	me := UserFromContext(ctx)
+	me := policydesk.UserFromContext(ctx)
 	if me == nil || me.Disabled {
-		return "", nil, Errorf(EUnauthorized, "Log in first.")
+		return "", nil, policydesk.Errorf(policydesk.EUnauthorized, "Log in first.")
 	}
 	if current == next {
-		return "", nil, Errorf(EInvalid, "The new password is the same as the current one.")
+		return "", nil, policydesk.Errorf(policydesk.EInvalid, "The new password is the same as the current one.")
 	}
 	if err := CheckPassword(next, me.Login, me.Name); err != nil {
 		return "", nil, err
 	}
 	if len(current) > 1024 {
-		return "", nil, Errorf(EInvalid, "The current password is not right.")
+		return "", nil, policydesk.Errorf(policydesk.EInvalid, "The current password is not right.")
 	}
 	a := newAttempt(me.Login, ClientFromContext(ctx))
 	failures, err := s.begin(ctx, a)
@@ -278,9 +280,9 @@ func (s *Service) ChangePassword(ctx context.Context, current, next string) (str
 		return "", nil, err
 	}
 	u, err := s.checkPassword(ctx, me.Login, current)
-	if ErrorCode(err) == EUnauthorized {
+	if policydesk.ErrorCode(err) == policydesk.EUnauthorized {
 		s.failed(ctx, "password.change.failed", me.Login, failures)
-		return "", nil, Errorf(EInvalid, "The current password is not right.")
+		return "", nil, policydesk.Errorf(policydesk.EInvalid, "The current password is not right.")
 	} else if err != nil {
 		return "", nil, err
 	}
@@ -299,13 +301,13 @@ func (s *Service) ChangePassword(ctx context.Context, current, next string) (str
 }
 
 // Authenticate resolves a session token to its live session and user.
-func (s *Service) Authenticate(ctx context.Context, token string) (*Session, *User, error) {
-	unauth := Errorf(EUnauthorized, "Your session has ended; log in again.")
+func (s *Service) Authenticate(ctx context.Context, token string) (*Session, *policydesk.User, error) {
+	unauth := policydesk.Errorf(policydesk.EUnauthorized, "Your session has ended; log in again.")
 	if token == "" || len(token) > 200 {
 		return nil, nil, unauth
 	}
 	sess, u, err := s.Users.FindSessionUser(ctx, HashToken(token))
-	if ErrorCode(err) == ENotFound {
+	if policydesk.ErrorCode(err) == policydesk.ENotFound {
 		return nil, nil, unauth
 	} else if err != nil {
 		return nil, nil, err
@@ -321,10 +323,10 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 	if err := s.Users.DeleteSession(ctx, HashToken(token)); err != nil {
 		return err
 	}
-	return s.Docs.AppendAudit(ctx, s.audit(ctx, "session.delete", "user", loginOf(UserFromContext(ctx)), ""))
+	return s.Docs.AppendAudit(ctx, s.audit(ctx, "session.delete", "user", loginOf(policydesk.UserFromContext(ctx)), ""))
 }
 
-func loginOf(u *User) string {
+func loginOf(u *policydesk.User) string {
 	if u == nil {
 		return ""
 	}
@@ -333,6 +335,6 @@ func loginOf(u *User) string {
 
 // AuditEntry starts an audit entry for an action by the user in ctx, for
 // other domain services that write through their own stores.
-func (s *Service) AuditEntry(ctx context.Context, action, objectType, objectID, detail string) *AuditEntry {
+func (s *Service) AuditEntry(ctx context.Context, action, objectType, objectID, detail string) *policydesk.AuditEntry {
 	return s.audit(ctx, action, objectType, objectID, detail)
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"policydesk"
 	"policydesk/drafts"
 )
 
@@ -41,7 +42,7 @@ func from(addr string) context.Context {
 func waitOf(t *testing.T, err error) time.Duration {
 	t.Helper()
 	var th *drafts.ThrottledError
-	if !errors.As(err, &th) || drafts.ErrorCode(err) != drafts.ETooManyRequests {
+	if !errors.As(err, &th) || policydesk.ErrorCode(err) != drafts.ETooManyRequests {
 		t.Fatalf("want a throttled refusal, got %v", err)
 	}
 	return th.Wait
@@ -69,7 +70,7 @@ func TestCheckPassword(t *testing.T) {
 		strings.Repeat("ë", 37), // over bcrypt's 72 bytes
 	} {
 		err := drafts.CheckPassword(pw, "drita", "Drita Gashi")
-		if drafts.ErrorCode(err) != drafts.EInvalid || drafts.ErrorMessage(err) == "" {
+		if policydesk.ErrorCode(err) != policydesk.EInvalid || policydesk.ErrorMessage(err) == "" {
 			t.Errorf("password %q accepted (%v)", pw, err)
 		}
 	}
@@ -96,31 +97,31 @@ func TestPasswordRulesEverywhere(t *testing.T) {
 	ctx := context.Background()
 	weak := []string{"aaaaaaaaaa", "password1234", "dita-and-ana-1"} // the last names both accounts
 	for _, pw := range []string{"aaaaaaaaaa", "password1234", "admin-password-1"} {
-		if created, err := f.svc.Bootstrap(ctx, pw); created || drafts.ErrorCode(err) != drafts.EInvalid {
+		if created, err := f.svc.Bootstrap(ctx, pw); created || policydesk.ErrorCode(err) != policydesk.EInvalid {
 			t.Errorf("Bootstrap(%q) = %v, %v", pw, created, err)
 		}
 	}
-	admin := f.user("admin", drafts.RoleAdmin)
-	ana := f.user("ana", drafts.RoleEditor)
+	admin := f.user("admin", policydesk.RoleAdmin)
+	ana := f.user("ana", policydesk.RoleEditor)
 	for _, pw := range weak {
-		if _, err := f.svc.AddUserOffline(ctx, drafts.NewUser{Login: "dita", Password: pw, Role: drafts.RoleStaff}); drafts.ErrorCode(err) != drafts.EInvalid {
+		if _, err := f.svc.AddUserOffline(ctx, drafts.NewUser{Login: "dita", Password: pw, Role: policydesk.RoleStaff}); policydesk.ErrorCode(err) != policydesk.EInvalid {
 			t.Errorf("AddUserOffline with %q: %v", pw, err)
 		}
-		if _, err := f.svc.CreateUser(as(admin), drafts.NewUser{Login: "dita", Password: pw, Role: drafts.RoleStaff}); drafts.ErrorCode(err) != drafts.EInvalid {
+		if _, err := f.svc.CreateUser(as(admin), drafts.NewUser{Login: "dita", Password: pw, Role: policydesk.RoleStaff}); policydesk.ErrorCode(err) != policydesk.EInvalid {
 			t.Errorf("CreateUser with %q: %v", pw, err)
 		}
 		pw := pw
-		if _, err := f.svc.UpdateUser(as(admin), ana.ID, drafts.UserPatch{Password: &pw}); drafts.ErrorCode(err) != drafts.EInvalid {
+		if _, err := f.svc.UpdateUser(as(admin), ana.ID, drafts.UserPatch{Password: &pw}); policydesk.ErrorCode(err) != policydesk.EInvalid {
 			t.Errorf("admin reset to %q: %v", pw, err)
 		}
-		if _, _, err := f.svc.ChangePassword(as(ana), password, pw); drafts.ErrorCode(err) != drafts.EInvalid {
+		if _, _, err := f.svc.ChangePassword(as(ana), password, pw); policydesk.ErrorCode(err) != policydesk.EInvalid {
 			t.Errorf("own change to %q: %v", pw, err)
 		}
 	}
 	if _, _, _, err := f.svc.Login(ctx, "ana", password); err != nil {
 		t.Fatalf("refused changes touched the password: %v", err)
 	}
-	if _, err := f.svc.CreateUser(as(admin), drafts.NewUser{Login: "me", Password: password, Role: drafts.RoleStaff}); drafts.ErrorCode(err) != drafts.EInvalid {
+	if _, err := f.svc.CreateUser(as(admin), drafts.NewUser{Login: "me", Password: password, Role: policydesk.RoleStaff}); policydesk.ErrorCode(err) != policydesk.EInvalid {
 		t.Errorf("login \"me\" accepted: %v", err)
 	}
 }
@@ -133,7 +134,7 @@ func TestLoginThrottle_Account(t *testing.T) {
 	f := newFixture(t)
 	clk := newClock()
 	f.svc.Now = clk.Now
-	f.user("ana", drafts.RoleEditor)
+	f.user("ana", policydesk.RoleEditor)
 
 	for _, login := range []string{"ana", "nobody"} {
 		t.Run(login, func(t *testing.T) {
@@ -145,7 +146,7 @@ func TestLoginThrottle_Account(t *testing.T) {
 				return err
 			}
 			for i := 0; i < 5; i++ {
-				assertCode(t, try("wrong password!"), drafts.EUnauthorized)
+				assertCode(t, try("wrong password!"), policydesk.EUnauthorized)
 			}
 			want := 15 * time.Second
 			for range 9 {
@@ -155,7 +156,7 @@ func TestLoginThrottle_Account(t *testing.T) {
 				clk.Advance(want - time.Second)
 				waitOf(t, try(password)) // still waiting, right password or not
 				clk.Advance(time.Second)
-				assertCode(t, try("wrong password!"), drafts.EUnauthorized)
+				assertCode(t, try("wrong password!"), policydesk.EUnauthorized)
 				want = min(want*2, 15*time.Minute)
 			}
 			if got := waitOf(t, try("wrong password!")); got != 15*time.Minute {
@@ -163,7 +164,7 @@ func TestLoginThrottle_Account(t *testing.T) {
 			}
 			clk.Advance(15 * time.Minute)
 			if login == "nobody" {
-				assertCode(t, try(password), drafts.EUnauthorized)
+				assertCode(t, try(password), policydesk.EUnauthorized)
 				return
 			}
 			if _, _, _, err := f.svc.Login(from("203.0.113.9"), login, password); err != nil {
@@ -171,7 +172,7 @@ func TestLoginThrottle_Account(t *testing.T) {
 			}
 			// The success reset the account: four failures pass unthrottled.
 			for i := 0; i < 4; i++ {
-				assertCode(t, try("wrong password!"), drafts.EUnauthorized)
+				assertCode(t, try("wrong password!"), policydesk.EUnauthorized)
 			}
 			if _, _, _, err := f.svc.Login(from("203.0.113.9"), " ANA ", password); err != nil {
 				t.Fatalf("login after four failures: %v", err)
@@ -187,8 +188,8 @@ func TestLoginThrottle_Address(t *testing.T) {
 	f := newFixture(t)
 	clk := newClock()
 	f.svc.Now = clk.Now
-	f.user("ana", drafts.RoleEditor)
-	f.user("mallory", drafts.RoleStaff)
+	f.user("ana", policydesk.RoleEditor)
+	f.user("mallory", policydesk.RoleStaff)
 
 	for _, c := range []struct{ first, same, other string }{
 		{"192.0.2.7", "192.0.2.7", "192.0.2.8"},
@@ -198,7 +199,7 @@ func TestLoginThrottle_Address(t *testing.T) {
 		t.Run(c.first, func(t *testing.T) {
 			for i := 0; i < 20; i++ {
 				_, _, _, err := f.svc.Login(from(c.first), fmt.Sprintf("guess%d-%s", i, c.first), "wrong password!")
-				assertCode(t, err, drafts.EUnauthorized)
+				assertCode(t, err, policydesk.EUnauthorized)
 				if i%4 == 0 { // logging in to one's own account gives nothing back
 					if _, _, _, err := f.svc.Login(from(c.first), "mallory", password); err != nil {
 						t.Fatal(err)
@@ -225,7 +226,7 @@ func TestLoginThrottle_Address(t *testing.T) {
 // password checks than the throttle allows one by one.
 func TestLoginThrottle_Parallel(t *testing.T) {
 	f := newFixture(t)
-	f.user("ana", drafts.RoleEditor)
+	f.user("ana", policydesk.RoleEditor)
 	var mu sync.Mutex
 	codes := map[string]int{}
 	var wg sync.WaitGroup
@@ -233,12 +234,12 @@ func TestLoginThrottle_Parallel(t *testing.T) {
 		wg.Go(func() {
 			_, _, _, err := f.svc.Login(from(fmt.Sprintf("198.51.100.%d", i)), "ana", "wrong password!")
 			mu.Lock()
-			codes[drafts.ErrorCode(err)]++
+			codes[policydesk.ErrorCode(err)]++
 			mu.Unlock()
 		})
 	}
 	wg.Wait()
-	if codes[drafts.EUnauthorized] != 5 || codes[drafts.ETooManyRequests] != 35 {
+	if codes[policydesk.EUnauthorized] != 5 || codes[drafts.ETooManyRequests] != 35 {
 		t.Fatalf("40 parallel guesses answered %v; want 5 checked and 35 throttled", codes)
 	}
 }
@@ -248,17 +249,17 @@ func TestLoginThrottle_Parallel(t *testing.T) {
 // grows no faster than passwords are checked.
 func TestLoginAudit(t *testing.T) {
 	f := newFixture(t)
-	ana := f.user("ana", drafts.RoleEditor)
+	ana := f.user("ana", policydesk.RoleEditor)
 	ctx := from("192.0.2.10")
 
 	_, _, _, err := f.svc.Login(ctx, "ana", "wrong password!")
-	assertCode(t, err, drafts.EUnauthorized)
+	assertCode(t, err, policydesk.EUnauthorized)
 	e := f.lastAudit()
 	if e.Action != "login.failed" || e.ObjectID != "ana" || e.ActorID != 0 || !strings.Contains(e.Detail, "192.0.2.10") {
 		t.Fatalf("failure audited as %+v", e)
 	}
 	_, _, _, err = f.svc.Login(ctx, "nob\x1bo\u202edy"+strings.Repeat("x", 500), "wrong password!")
-	assertCode(t, err, drafts.EUnauthorized)
+	assertCode(t, err, policydesk.EUnauthorized)
 	if e := f.lastAudit(); e.Action != "login.failed" || !strings.HasPrefix(e.ObjectID, "nobody") || len([]rune(e.ObjectID)) > 65 {
 		t.Fatalf("unknown login audited as %+v", e)
 	}
@@ -286,9 +287,9 @@ func TestLoginAudit(t *testing.T) {
 // ends every session of the user; other changes keep them.
 func TestAdminChangesEndSessions(t *testing.T) {
 	f := newFixture(t)
-	admin := f.user("admin", drafts.RoleAdmin)
-	bob := f.user("bob", drafts.RoleEditor)
-	login := func(u *drafts.User) []string {
+	admin := f.user("admin", policydesk.RoleAdmin)
+	bob := f.user("bob", policydesk.RoleEditor)
+	login := func(u *policydesk.User) []string {
 		var tokens []string
 		for range 2 {
 			token, _, _, err := f.svc.Login(context.Background(), u.Login, password)
@@ -316,13 +317,13 @@ func TestAdminChangesEndSessions(t *testing.T) {
 		ends  bool
 	}{
 		{"name", drafts.UserPatch{Name: str("Ana Krasniqi"), Organisation: str("Ministria")}, false},
-		{"same role, still enabled", drafts.UserPatch{Role: str(drafts.RoleEditor), Disabled: &no}, false},
+		{"same role, still enabled", drafts.UserPatch{Role: str(policydesk.RoleEditor), Disabled: &no}, false},
 		{"password reset", drafts.UserPatch{Password: str("a new long passphrase")}, true},
-		{"role change", drafts.UserPatch{Role: str(drafts.RoleStaff)}, true},
+		{"role change", drafts.UserPatch{Role: str(policydesk.RoleStaff)}, true},
 		{"disabled", drafts.UserPatch{Disabled: &yes}, true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			u := f.user(fmt.Sprintf("user%d", i), drafts.RoleEditor)
+			u := f.user(fmt.Sprintf("user%d", i), policydesk.RoleEditor)
 			tokens := login(u)
 			if _, err := f.svc.UpdateUser(as(admin), u.ID, c.patch); err != nil {
 				t.Fatal(err)
@@ -350,7 +351,7 @@ func TestChangePassword(t *testing.T) {
 	f := newFixture(t)
 	clk := newClock()
 	f.svc.Now = clk.Now
-	f.user("ana", drafts.RoleEditor)
+	f.user("ana", policydesk.RoleEditor)
 	ctx := context.Background()
 	other, _, _, err := f.svc.Login(ctx, "ana", password)
 	if err != nil {
@@ -364,10 +365,10 @@ func TestChangePassword(t *testing.T) {
 	const next = "a brand new passphrase"
 
 	_, _, err = f.svc.ChangePassword(context.Background(), password, next)
-	assertCode(t, err, drafts.EUnauthorized)
+	assertCode(t, err, policydesk.EUnauthorized)
 	for range 5 {
 		_, _, err := f.svc.ChangePassword(mine, "not my password", next)
-		assertCode(t, err, drafts.EInvalid)
+		assertCode(t, err, policydesk.EInvalid)
 	}
 	if e := f.lastAudit(); e.Action != "password.change.failed" || e.ObjectID != "ana" {
 		t.Fatalf("audit %+v", e)
@@ -385,18 +386,18 @@ func TestChangePassword(t *testing.T) {
 	}
 	for _, old := range []string{other, current} {
 		_, _, err := f.svc.Authenticate(ctx, old)
-		assertCode(t, err, drafts.EUnauthorized)
+		assertCode(t, err, policydesk.EUnauthorized)
 	}
 	if s, u, err := f.svc.Authenticate(ctx, token); err != nil || u.Login != "ana" || s.TokenHash != sess.TokenHash {
 		t.Fatalf("new session: %v", err)
 	}
 	_, _, _, err = f.svc.Login(ctx, "ana", password)
-	assertCode(t, err, drafts.EUnauthorized)
+	assertCode(t, err, policydesk.EUnauthorized)
 	if _, _, _, err := f.svc.Login(ctx, "ana", next); err != nil {
 		t.Fatalf("new password: %v", err)
 	}
 	_, _, err = f.svc.ChangePassword(mine, next, next)
-	assertCode(t, err, drafts.EInvalid)
+	assertCode(t, err, policydesk.EInvalid)
 }
 
 // TestThrottleBudget measures, on the service's real rules and store with a
@@ -407,7 +408,7 @@ func TestThrottleBudget(t *testing.T) {
 	f := newFixture(t)
 	clk := newClock()
 	f.svc.Now = clk.Now
-	f.user("ana", drafts.RoleEditor)
+	f.user("ana", policydesk.RoleEditor)
 	start := clk.Now()
 	run := func(attempt func(i int) error, horizon time.Duration) map[time.Duration]int {
 		marks := []time.Duration{time.Minute, time.Hour, 24 * time.Hour}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"io"
 	"time"
+
+	"policydesk"
 )
 
 // Attachment is a file kept with a document: an annex, a signed MoU, a
@@ -47,11 +49,11 @@ type BlobStore interface {
 
 // AttachmentStore keeps attachment metadata rows.
 type AttachmentStore interface {
-	CreateAttachment(ctx context.Context, a *Attachment, audit *AuditEntry) error
+	CreateAttachment(ctx context.Context, a *Attachment, audit *policydesk.AuditEntry) error
 	// FindAttachment returns ENOTFOUND when absent.
 	FindAttachment(ctx context.Context, id int64) (*Attachment, error)
 	FindAttachments(ctx context.Context, docID int64) ([]*Attachment, error)
-	DeleteAttachment(ctx context.Context, id int64, audit *AuditEntry) error
+	DeleteAttachment(ctx context.Context, id int64, audit *policydesk.AuditEntry) error
 	// AttachmentKeyExists tells the orphan sweep whether a row names key.
 	AttachmentKeyExists(ctx context.Context, key string) (bool, error)
 }

@@ -17,6 +17,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"policydesk"
 )
 
 // DefaultMaxUploadBytes is the largest attachment accepted unless configured.
@@ -68,7 +70,7 @@ func (a *Attachments) Upload(ctx context.Context, docID int64, filename string, 
 		return nil, err
 	}
 	if !access.Edit {
-		return nil, Errorf(EForbidden, "Only the document's legal experts can add attachments.")
+		return nil, policydesk.Errorf(policydesk.EForbidden, "Only the document's legal experts can add attachments.")
 	}
 	name, err := CleanFilename(filename)
 	if err != nil {
@@ -78,7 +80,7 @@ func (a *Attachments) Upload(ctx context.Context, docID int64, filename string, 
 	head, _ := br.Peek(512)
 	att := &Attachment{DocumentID: docID, Filename: name, ContentType: ContentTypeFor(name, head),
 		Key: newBlobKey(a.Drafts.Now()), CreatedAt: a.Drafts.Now().UTC()}
-	u := UserFromContext(ctx)
+	u := policydesk.UserFromContext(ctx)
 	att.UploaderID, att.Uploader = u.ID, u.Login
 
 	h := sha256.New()
@@ -87,7 +89,7 @@ func (a *Attachments) Upload(ctx context.Context, docID int64, filename string, 
 	if err := a.Blobs.Put(ctx, att.Key, io.TeeReader(lr, counted), -1, att.ContentType); err != nil {
 		a.removeBlob(att.Key)
 		if errors.Is(err, errTooLarge) {
-			return nil, Errorf(ETooLarge, "The file is larger than the limit of %s.", humanBytes(a.maxBytes()))
+			return nil, policydesk.Errorf(policydesk.ETooLarge, "The file is larger than the limit of %s.", humanBytes(a.maxBytes()))
 		}
 		return nil, err
 	}
@@ -140,7 +142,7 @@ func (a *Attachments) Open(ctx context.Context, id int64) (*Attachment, io.ReadC
 		return nil, nil, err
 	}
 	rc, _, err := a.Blobs.Get(ctx, att.Key)
-	if ErrorCode(err) == ENotFound {
+	if policydesk.ErrorCode(err) == policydesk.ENotFound {
 		// The row outlived its object: a server fault, reported as internal
 		// so the caller never sees the storage key (the log does).
 		return nil, nil, fmt.Errorf("attachment %d: object %s is missing: %v", id, att.Key, err)
@@ -155,8 +157,8 @@ func (a *Attachments) find(ctx context.Context, id int64) (*Attachment, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, _, err := a.Drafts.Document(ctx, att.DocumentID); ErrorCode(err) == ENotFound {
-		return nil, Errorf(ENotFound, "Attachment %d not found.", id)
+	if _, _, err := a.Drafts.Document(ctx, att.DocumentID); policydesk.ErrorCode(err) == policydesk.ENotFound {
+		return nil, policydesk.Errorf(policydesk.ENotFound, "Attachment %d not found.", id)
 	} else if err != nil {
 		return nil, err
 	}
@@ -183,7 +185,7 @@ func (a *Attachments) Delete(ctx context.Context, id int64) error {
 		return err
 	}
 	if !access.Edit {
-		return Errorf(EForbidden, "Only the document's legal experts can delete attachments.")
+		return policydesk.Errorf(policydesk.EForbidden, "Only the document's legal experts can delete attachments.")
 	}
 	audit := a.Drafts.audit(ctx, "attachment.delete", "document", itoa(att.DocumentID), fmt.Sprintf("%s (sha256 %s)", att.Filename, att.SHA256))
 	if err := a.Store.DeleteAttachment(ctx, id, audit); err != nil {
@@ -220,7 +222,7 @@ func (a *Attachments) SweepOrphans(ctx context.Context, minAge time.Duration) (i
 // only ever shown and sent back in Content-Disposition; storage uses keys.
 func CleanFilename(name string) (string, error) {
 	if !utf8.ValidString(name) {
-		return "", Errorf(EInvalid, "The file name is not valid UTF-8 text.")
+		return "", policydesk.Errorf(policydesk.EInvalid, "The file name is not valid UTF-8 text.")
 	}
 	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
 		name = name[i+1:]

@@ -15,6 +15,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"policydesk"
 	"policydesk/drafts"
 	"policydesk/storage/folder"
 )
@@ -24,7 +25,7 @@ type attFixture struct {
 	*fixture
 	blobs *folder.Store
 	att   *drafts.Attachments
-	admin *drafts.User
+	admin *policydesk.User
 	doc   *drafts.Document
 }
 
@@ -39,7 +40,7 @@ func newAttFixture(t *testing.T) *attFixture {
 	}
 	a := &attFixture{fixture: f, blobs: blobs}
 	a.att = &drafts.Attachments{Drafts: f.svc, Store: f.db, Blobs: blobs, MaxBytes: testMaxBytes}
-	a.admin = f.user("admin", drafts.RoleAdmin)
+	a.admin = f.user("admin", policydesk.RoleAdmin)
 	a.doc = f.createDocument(a.admin, "Rregullore për shtojcat", "internal", "Neni 1\n\nTekst.")
 	return a
 }
@@ -121,14 +122,14 @@ func TestAttachmentsUploadListOpenDelete(t *testing.T) {
 		t.Fatal(err)
 	}
 	a.checkEmpty("after delete")
-	if _, _, err := a.att.Open(ctx, att.ID); drafts.ErrorCode(err) != drafts.ENotFound {
+	if _, _, err := a.att.Open(ctx, att.ID); policydesk.ErrorCode(err) != policydesk.ENotFound {
 		t.Errorf("Open after delete: %v, want not_found", err)
 	}
-	if err := a.att.Delete(ctx, att.ID); drafts.ErrorCode(err) != drafts.ENotFound {
+	if err := a.att.Delete(ctx, att.ID); policydesk.ErrorCode(err) != policydesk.ENotFound {
 		t.Errorf("second Delete: %v, want not_found", err)
 	}
 
-	entries, _, err := a.svc.Audit(ctx, drafts.AuditFilter{Limit: 100})
+	entries, _, err := a.svc.Audit(ctx, policydesk.AuditFilter{Limit: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,10 +166,10 @@ func TestAttachmentUploadSizeLimit(t *testing.T) {
 
 	over := append(exact, 'b')
 	_, err = a.att.Upload(ctx, a.doc.ID, "over.txt", bytes.NewReader(over))
-	if drafts.ErrorCode(err) != drafts.ETooLarge {
+	if policydesk.ErrorCode(err) != policydesk.ETooLarge {
 		t.Fatalf("one byte over: %v, want too_large", err)
 	}
-	if msg := drafts.ErrorMessage(err); !strings.Contains(msg, "64 KiB") {
+	if msg := policydesk.ErrorMessage(err); !strings.Contains(msg, "64 KiB") {
 		t.Errorf("message %q should name the limit", msg)
 	}
 	a.checkEmpty("one byte over")
@@ -176,7 +177,7 @@ func TestAttachmentUploadSizeLimit(t *testing.T) {
 	// A stream far over the limit is cut off, not read to the end.
 	r := &countingReader{r: io.LimitReader(zeros{}, 10*testMaxBytes)}
 	_, err = a.att.Upload(ctx, a.doc.ID, "huge.bin", r)
-	if drafts.ErrorCode(err) != drafts.ETooLarge {
+	if policydesk.ErrorCode(err) != policydesk.ETooLarge {
 		t.Fatalf("huge: %v, want too_large", err)
 	}
 	if r.n > 2*testMaxBytes {
@@ -240,7 +241,7 @@ type downBlobs struct {
 func (d *downBlobs) Put(ctx context.Context, key string, r io.Reader, size int64, ct string) error {
 	d.puts++
 	io.CopyN(io.Discard, r, 1000)
-	return drafts.Errorf(drafts.EUnavailable, "The attachment store is unavailable; try again shortly.")
+	return policydesk.Errorf(policydesk.EUnavailable, "The attachment store is unavailable; try again shortly.")
 }
 
 func TestAttachmentUploadBlobStoreDown(t *testing.T) {
@@ -249,7 +250,7 @@ func TestAttachmentUploadBlobStoreDown(t *testing.T) {
 	down := &downBlobs{BlobStore: a.blobs}
 	a.att.Blobs = down
 	_, err := a.att.Upload(as(a.admin), a.doc.ID, "annex.pdf", strings.NewReader("%PDF-1.4 annex"))
-	if drafts.ErrorCode(err) != drafts.EUnavailable {
+	if policydesk.ErrorCode(err) != policydesk.EUnavailable {
 		t.Fatalf("store down: %v, want unavailable", err)
 	}
 	if down.puts != 1 {
@@ -257,7 +258,7 @@ func TestAttachmentUploadBlobStoreDown(t *testing.T) {
 	}
 	a.checkEmpty("store down")
 	// No audit entry claims a file that was never stored.
-	entries, _, _ := a.svc.Audit(as(a.admin), drafts.AuditFilter{Limit: 100})
+	entries, _, _ := a.svc.Audit(as(a.admin), policydesk.AuditFilter{Limit: 100})
 	for _, e := range entries {
 		if e.Action == "attachment.create" {
 			t.Errorf("audit has %+v for a failed upload", e)
@@ -270,7 +271,7 @@ type failingRows struct {
 	drafts.AttachmentStore
 }
 
-func (failingRows) CreateAttachment(ctx context.Context, att *drafts.Attachment, audit *drafts.AuditEntry) error {
+func (failingRows) CreateAttachment(ctx context.Context, att *drafts.Attachment, audit *policydesk.AuditEntry) error {
 	return errors.New("database is locked")
 }
 
@@ -341,11 +342,11 @@ func TestAttachmentSweepOrphans(t *testing.T) {
 func TestAttachmentAccess(t *testing.T) {
 	t.Parallel()
 	a := newAttFixture(t)
-	owner := a.user("drita", drafts.RoleEditor)
-	rev := a.user("besa", drafts.RoleReviewer)
-	stranger := a.user("arben", drafts.RoleReviewer)
-	staff := a.user("staff", drafts.RoleStaff)
-	other := a.user("other", drafts.RoleEditor)
+	owner := a.user("drita", policydesk.RoleEditor)
+	rev := a.user("besa", policydesk.RoleReviewer)
+	stranger := a.user("arben", policydesk.RoleReviewer)
+	staff := a.user("staff", policydesk.RoleStaff)
+	other := a.user("other", policydesk.RoleEditor)
 	doc := a.createDocument(owner, "Memorandum", "restricted", "Neni 1\n\nTekst.")
 	if _, err := a.svc.SetMember(as(owner), doc.ID, "besa", "reviewer"); err != nil {
 		t.Fatal(err)
@@ -364,29 +365,29 @@ func TestAttachmentAccess(t *testing.T) {
 		t.Fatalf("reviewer Open: %v", err)
 	}
 	rc.Close()
-	if _, err := a.att.Upload(as(rev), doc.ID, "x.pdf", strings.NewReader("x")); drafts.ErrorCode(err) != drafts.EForbidden {
+	if _, err := a.att.Upload(as(rev), doc.ID, "x.pdf", strings.NewReader("x")); policydesk.ErrorCode(err) != policydesk.EForbidden {
 		t.Errorf("reviewer Upload: %v, want forbidden", err)
 	}
-	if err := a.att.Delete(as(rev), att.ID); drafts.ErrorCode(err) != drafts.EForbidden {
+	if err := a.att.Delete(as(rev), att.ID); policydesk.ErrorCode(err) != policydesk.EForbidden {
 		t.Errorf("reviewer Delete: %v, want forbidden", err)
 	}
 
 	// Those who may not read the document do not learn it exists.
-	for _, u := range []*drafts.User{stranger, staff, other} {
-		if _, _, err := a.att.Open(as(u), att.ID); drafts.ErrorCode(err) != drafts.ENotFound {
+	for _, u := range []*policydesk.User{stranger, staff, other} {
+		if _, _, err := a.att.Open(as(u), att.ID); policydesk.ErrorCode(err) != policydesk.ENotFound {
 			t.Errorf("%s Open: %v, want not_found", u.Login, err)
 		}
-		if _, err := a.att.List(as(u), doc.ID); drafts.ErrorCode(err) != drafts.ENotFound {
+		if _, err := a.att.List(as(u), doc.ID); policydesk.ErrorCode(err) != policydesk.ENotFound {
 			t.Errorf("%s List: %v, want not_found", u.Login, err)
 		}
-		if err := a.att.Delete(as(u), att.ID); drafts.ErrorCode(err) != drafts.ENotFound {
+		if err := a.att.Delete(as(u), att.ID); policydesk.ErrorCode(err) != policydesk.ENotFound {
 			t.Errorf("%s Delete: %v, want not_found", u.Login, err)
 		}
-		if _, err := a.att.Upload(as(u), doc.ID, "x.pdf", strings.NewReader("x")); drafts.ErrorCode(err) != drafts.ENotFound {
+		if _, err := a.att.Upload(as(u), doc.ID, "x.pdf", strings.NewReader("x")); policydesk.ErrorCode(err) != policydesk.ENotFound {
 			t.Errorf("%s Upload: %v, want not_found", u.Login, err)
 		}
 	}
-	if _, err := a.att.Upload(context.Background(), doc.ID, "x.pdf", strings.NewReader("x")); drafts.ErrorCode(err) != drafts.EUnauthorized {
+	if _, err := a.att.Upload(context.Background(), doc.ID, "x.pdf", strings.NewReader("x")); policydesk.ErrorCode(err) != policydesk.EUnauthorized {
 		t.Errorf("anonymous Upload: %v, want unauthorized", err)
 	}
 	if got := a.keys(); len(got) != 1 {
@@ -413,7 +414,7 @@ func TestAttachmentMissingObject(t *testing.T) {
 	if err == nil {
 		t.Fatal("Open of a missing object succeeded")
 	}
-	if msg := drafts.ErrorMessage(err); strings.Contains(msg, att.Key) || strings.Contains(msg, "att/") {
+	if msg := policydesk.ErrorMessage(err); strings.Contains(msg, att.Key) || strings.Contains(msg, "att/") {
 		t.Errorf("message %q exposes the storage key", msg)
 	}
 }
@@ -462,7 +463,7 @@ func TestCleanFilename(t *testing.T) {
 			t.Errorf("long name %q lost its extension: %q", filepath.Ext(in), got)
 		}
 	}
-	if _, err := drafts.CleanFilename("bad\xffname.pdf"); drafts.ErrorCode(err) != drafts.EInvalid {
+	if _, err := drafts.CleanFilename("bad\xffname.pdf"); policydesk.ErrorCode(err) != policydesk.EInvalid {
 		t.Errorf("invalid UTF-8: %v, want invalid", err)
 	}
 }

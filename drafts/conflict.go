@@ -1,6 +1,10 @@
 package drafts
 
-import "fmt"
+import (
+	"fmt"
+
+	"policydesk"
+)
 
 // ConflictError is returned when a save names a base that is no longer the head.
 // It carries what the editor needs to finish the save without losing a word.
@@ -22,5 +26,5 @@ func (e *ConflictError) Error() string {
 
 // Unwrap lets ErrorCode and ErrorMessage see a conflict as an ordinary *Error.
 func (e *ConflictError) Unwrap() error {
-	return Errorf(EConflict, "Someone else saved version %d first; review the merge proposal and save again.", e.Head)
+	return policydesk.Errorf(policydesk.EConflict, "Someone else saved version %d first; review the merge proposal and save again.", e.Head)
 }

@@ -3,6 +3,8 @@ package drafts
 import (
 	"context"
 	"time"
+
+	"policydesk"
 )
 
 // Kinds, languages, visibilities and statuses accepted by the API.
@@ -86,7 +88,7 @@ type DocumentFilter struct {
 	Limit, Offset          int
 
 	// Read is the caller's ReadScope: only documents in it are listed.
-	Read Scope
+	Read policydesk.Scope
 }
 
 // DocumentStore keeps documents, versions, members and the audit log.
@@ -94,25 +96,25 @@ type DocumentFilter struct {
 // transaction. Not-found is ENOTFOUND, never a nil result.
 type DocumentStore interface {
 	// CreateDocument inserts doc and its first version; sets doc.ID.
-	CreateDocument(ctx context.Context, doc *Document, v *Version, audit *AuditEntry) error
+	CreateDocument(ctx context.Context, doc *Document, v *Version, audit *policydesk.AuditEntry) error
 	// FindDocument returns ENOTFOUND if the document does not exist.
 	FindDocument(ctx context.Context, id int64) (*Document, error)
 	FindDocuments(ctx context.Context, f DocumentFilter) ([]*Document, int, error)
-	UpdateDocument(ctx context.Context, doc *Document, audit *AuditEntry) error
+	UpdateDocument(ctx context.Context, doc *Document, audit *policydesk.AuditEntry) error
 	// AddVersion appends v as version v.Number; it returns EConflict (an *Error)
 	// if the head is no longer v.Number-1, atomically with the insert.
-	AddVersion(ctx context.Context, v *Version, audit *AuditEntry) error
+	AddVersion(ctx context.Context, v *Version, audit *policydesk.AuditEntry) error
 	// FindVersion returns ENOTFOUND for an unknown number.
 	FindVersion(ctx context.Context, docID int64, number int) (*Version, error)
 	// FindVersions lists versions newest first, without bodies.
 	FindVersions(ctx context.Context, docID int64) ([]*Version, error)
-	SetMember(ctx context.Context, m *Member, audit *AuditEntry) error
-	RemoveMember(ctx context.Context, docID, userID int64, audit *AuditEntry) error
+	SetMember(ctx context.Context, m *Member, audit *policydesk.AuditEntry) error
+	RemoveMember(ctx context.Context, docID, userID int64, audit *policydesk.AuditEntry) error
 	FindMembers(ctx context.Context, docID int64) ([]*Member, error)
 	// MemberRole returns the user's role on the document, or "" if none.
 	MemberRole(ctx context.Context, docID, userID int64) (string, error)
 	// FindDocumentAs is FindDocument and MemberRole in one query.
 	FindDocumentAs(ctx context.Context, id, userID int64) (*Document, string, error)
-	AppendAudit(ctx context.Context, e *AuditEntry) error
-	FindAudit(ctx context.Context, f AuditFilter) ([]*AuditEntry, int, error)
+	AppendAudit(ctx context.Context, e *policydesk.AuditEntry) error
+	FindAudit(ctx context.Context, f policydesk.AuditFilter) ([]*policydesk.AuditEntry, int, error)
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/yuin/goldmark/util"
 	"golang.org/x/sync/semaphore"
 
+	"policydesk"
 	"policydesk/drafts/cache"
 )
 
@@ -65,7 +66,7 @@ type Renderer struct {
 // limits, the plain-text fallback with the reason it was refused.
 type rendering struct {
 	html    string
-	refusal *Error
+	refusal *policydesk.Error
 }
 
 // Defaults of a Renderer. A body under HeavyBytes renders in at most a few
@@ -153,8 +154,8 @@ func (r *Renderer) RenderStored(ctx context.Context, body string) (string, error
 		return c.html, nil
 	}
 	html, err := r.render(ctx, body)
-	var e *Error
-	if ErrorCode(err) == ETooComplex && errors.As(err, &e) {
+	var e *policydesk.Error
+	if policydesk.ErrorCode(err) == policydesk.ETooComplex && errors.As(err, &e) {
 		c := rendering{html: plainText(body, e.Message), refusal: e}
 		r.cache.Add(key, c, len(c.html))
 		return c.html, nil
@@ -205,7 +206,7 @@ func (r *Renderer) renderGuarded(ctx context.Context, body string) (html string,
 	}
 	if len(body) >= r.HeavyBytes {
 		if err := r.slots.Acquire(ctx, 1); err != nil {
-			return "", nil, Errorf(EUnavailable, "The service is busy with other large texts; try again in a moment.")
+			return "", nil, policydesk.Errorf(policydesk.EUnavailable, "The service is busy with other large texts; try again in a moment.")
 		}
 		defer r.slots.Release(1)
 	}
@@ -218,7 +219,7 @@ func (r *Renderer) renderGuarded(ctx context.Context, body string) (html string,
 		case refused:
 			html, err = "", p.err
 		case stopped:
-			html, err = "", Errorf(EUnavailable, "The text took too long to display; try again when the service is less busy.")
+			html, err = "", policydesk.Errorf(policydesk.EUnavailable, "The text took too long to display; try again when the service is less busy.")
 		default:
 			panic(p)
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/yuin/goldmark/extension"
 	"golang.org/x/net/html"
 
+	"policydesk"
 	"policydesk/drafts/draftstest"
 )
 
@@ -368,7 +369,7 @@ func FuzzRenderSafe(f *testing.F) {
 	r.Timeout = 0 // only the deterministic bounds may refuse
 	f.Fuzz(func(t *testing.T, body string) {
 		out, err := r.Render(context.Background(), body)
-		if ErrorCode(err) == ETooComplex {
+		if policydesk.ErrorCode(err) == policydesk.ETooComplex {
 			return
 		} else if err != nil {
 			t.Fatalf("Render(%q): %v", body, err)

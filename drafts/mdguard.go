@@ -9,6 +9,8 @@ import (
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
+
+	"policydesk"
 )
 
 // RenderLimits bound the work of one rendering, so that no text up to the
@@ -84,7 +86,7 @@ func guardOf(pc parser.Context) *guard { return pc.Get(guardKey).(*guard) }
 
 // refused is panicked by the guard when a bound that refuses the text is
 // crossed, and recovered by Renderer.render.
-type refused struct{ err *Error }
+type refused struct{ err *policydesk.Error }
 
 // stopped is panicked when the rendering's context ends: the client left or
 // the deadline passed. It is the safety net behind the deterministic bounds.
@@ -116,7 +118,7 @@ func (g *guard) tick() {
 func (g *guard) charge(n int) {
 	g.steps += n
 	if g.steps > g.lim.MaxSteps {
-		panic(refused{Errorf(ETooComplex, "The text has too much structure to display: its lines, list items, links, formatting marks and table cells come to more than %s steps of work. Split it into smaller documents.", thousands(g.lim.MaxSteps))})
+		panic(refused{policydesk.Errorf(policydesk.ETooComplex, "The text has too much structure to display: its lines, list items, links, formatting marks and table cells come to more than %s steps of work. Split it into smaller documents.", thousands(g.lim.MaxSteps))})
 	}
 }
 
@@ -172,7 +174,7 @@ func (b guardedBlock) Open(parent ast.Node, reader text.Reader, pc parser.Contex
 		}
 		if depth > g.lim.MaxDepth {
 			line, _ := reader.Position()
-			panic(refused{Errorf(ETooComplex, "The text nests block quotes or lists more than %d levels deep (line %s); at most %d levels are allowed.", g.lim.MaxDepth, thousands(line+1), g.lim.MaxDepth)})
+			panic(refused{policydesk.Errorf(policydesk.ETooComplex, "The text nests block quotes or lists more than %d levels deep (line %s); at most %d levels are allowed.", g.lim.MaxDepth, thousands(line+1), g.lim.MaxDepth)})
 		}
 	}
 	return n, state

@@ -18,6 +18,7 @@ import (
 	"github.com/yuin/goldmark/util"
 	"golang.org/x/sync/semaphore"
 
+	"policydesk"
 	"policydesk/drafts/draftstest"
 )
 
@@ -84,7 +85,7 @@ func TestGuardedRenderingMatchesGoldmark(t *testing.T) {
 			t.Fatal(err)
 		}
 		got, g, err := r.renderGuarded(context.Background(), body)
-		if ErrorCode(err) == ETooComplex && strings.HasSuffix(name, "×20") && strings.Contains(ErrorMessage(err), "deep") {
+		if policydesk.ErrorCode(err) == policydesk.ETooComplex && strings.HasSuffix(name, "×20") && strings.Contains(policydesk.ErrorMessage(err), "deep") {
 			continue // 20 nested containers on a line is over 32 levels
 		} else if err != nil {
 			t.Errorf("%s: %v", name, err)
@@ -163,15 +164,15 @@ func TestRenderPathological(t *testing.T) {
 					heaviest, heaviestName = f, fmt.Sprintf("%s at %d bytes (%d MiB, %d steps)", s.Name, len(body), alloc>>20, g.steps)
 				}
 			}
-			switch ErrorCode(err) {
+			switch policydesk.ErrorCode(err) {
 			case "":
 				if size <= 64<<10 {
 					if probs := checkSafe(out); len(probs) > 0 {
 						t.Errorf("%s at %d bytes: unsafe output: %v", s.Name, len(body), probs)
 					}
 				}
-			case ETooComplex:
-				if msg := ErrorMessage(err); !strings.Contains(msg, "deep") && !strings.Contains(msg, "structure") {
+			case policydesk.ETooComplex:
+				if msg := policydesk.ErrorMessage(err); !strings.Contains(msg, "deep") && !strings.Contains(msg, "structure") {
 					t.Errorf("%s at %d bytes: refused with %q, which does not say what is too deep or too large", s.Name, len(body), msg)
 				}
 			default:
@@ -201,7 +202,7 @@ func TestRenderBoundsDeterministic(t *testing.T) {
 		body := s.Sized(size)
 		first, _, err1 := r.renderGuarded(context.Background(), body)
 		second, _, err2 := r.renderGuarded(context.Background(), body)
-		if first != second || ErrorMessage(err1) != ErrorMessage(err2) {
+		if first != second || policydesk.ErrorMessage(err1) != policydesk.ErrorMessage(err2) {
 			t.Errorf("%s: two renderings differ (%v / %v)", s.Name, err1, err2)
 		}
 	}
@@ -234,8 +235,8 @@ func TestRenderIssueBodies(t *testing.T) {
 		start := time.Now()
 		out, err := r.Render(context.Background(), body)
 		took := time.Since(start)
-		code := ErrorCode(err)
-		if code != "" && code != ETooComplex {
+		code := policydesk.ErrorCode(err)
+		if code != "" && code != policydesk.ETooComplex {
 			t.Errorf("%s: %v", name, err)
 		}
 		if code == "" && len(out) > 10*len(body)+1000 {
@@ -244,12 +245,12 @@ func TestRenderIssueBodies(t *testing.T) {
 		if !raceEnabled && took > 2*time.Second {
 			t.Errorf("%s took %v", name, took)
 		}
-		t.Logf("%-28s %7d bytes %-12s %v %s", name, len(body), code, took.Round(time.Millisecond), ErrorMessage(err))
+		t.Logf("%-28s %7d bytes %-12s %v %s", name, len(body), code, took.Round(time.Millisecond), policydesk.ErrorMessage(err))
 	}
 	// Nesting is refused with the depth, the line and the limit.
 	_, err := r.Render(context.Background(), issueBodies[">×160 KB"])
-	if want := "The text nests block quotes or lists more than 32 levels deep (line 1); at most 32 levels are allowed."; ErrorMessage(err) != want {
-		t.Errorf("message %q, want %q", ErrorMessage(err), want)
+	if want := "The text nests block quotes or lists more than 32 levels deep (line 1); at most 32 levels are allowed."; policydesk.ErrorMessage(err) != want {
+		t.Errorf("message %q, want %q", policydesk.ErrorMessage(err), want)
 	}
 }
 
@@ -264,7 +265,7 @@ func TestRenderStopsWhenContextEnds(t *testing.T) {
 	start := time.Now()
 	_, err := r.Render(ctx, body)
 	took := time.Since(start)
-	if ErrorCode(err) != EUnavailable {
+	if policydesk.ErrorCode(err) != policydesk.EUnavailable {
 		t.Fatalf("err = %v, want unavailable", err)
 	}
 	if !raceEnabled && took > time.Second {
@@ -276,7 +277,7 @@ func TestRenderStopsWhenContextEnds(t *testing.T) {
 
 	// The deadline is the same safety net.
 	r.Timeout = 10 * time.Millisecond
-	if _, err := r.Render(context.Background(), body); ErrorCode(err) != EUnavailable {
+	if _, err := r.Render(context.Background(), body); policydesk.ErrorCode(err) != policydesk.EUnavailable {
 		t.Errorf("past the deadline: %v", err)
 	}
 }
@@ -293,7 +294,7 @@ func TestRenderHeavySlots(t *testing.T) {
 	}
 	r.Timeout = 50 * time.Millisecond
 	heavy := strings.Repeat("Teksti i nenit. ", DefaultRenderHeavyBytes/16+1)
-	if _, err := r.Render(ctx, heavy); ErrorCode(err) != EUnavailable || !strings.Contains(ErrorMessage(err), "busy") {
+	if _, err := r.Render(ctx, heavy); policydesk.ErrorCode(err) != policydesk.EUnavailable || !strings.Contains(policydesk.ErrorMessage(err), "busy") {
 		t.Errorf("heavy rendering with no slot: %v", err)
 	}
 	if _, err := r.Render(ctx, "## Neni 1\n\nTeksti."); err != nil {
@@ -323,18 +324,18 @@ func TestRenderSharesServiceSlots(t *testing.T) {
 	r := NewRenderer(0)
 	r.slots = semaphore.NewWeighted(1)
 	s := NewService(nil, nil, r)
-	u := &User{ID: 1, Login: "ana", Role: RoleEditor}
+	u := &policydesk.User{ID: 1, Login: "ana", Role: policydesk.RoleEditor}
 	heavy := strings.Repeat("Teksti i nenit. ", DefaultRenderHeavyBytes/16+1)
 	err := s.Heavy(context.Background(), func() error {
-		ctx, cancel := context.WithTimeout(NewContextWithUser(context.Background(), u), 50*time.Millisecond)
+		ctx, cancel := context.WithTimeout(policydesk.NewContextWithUser(context.Background(), u), 50*time.Millisecond)
 		defer cancel()
 		_, err := s.Preview(ctx, heavy)
 		return err
 	})
-	if ErrorCode(err) != EUnavailable || !strings.Contains(ErrorMessage(err), "busy") {
+	if policydesk.ErrorCode(err) != policydesk.EUnavailable || !strings.Contains(policydesk.ErrorMessage(err), "busy") {
 		t.Errorf("a large preview during Heavy work with one slot: %v", err)
 	}
-	if _, err := s.Preview(NewContextWithUser(context.Background(), u), heavy); err != nil {
+	if _, err := s.Preview(policydesk.NewContextWithUser(context.Background(), u), heavy); err != nil {
 		t.Errorf("once the slot is free: %v", err)
 	}
 }
@@ -359,7 +360,7 @@ func TestRenderCacheUse(t *testing.T) {
 	}
 
 	deep := strings.Repeat("> ", 40) + "<b>Neni & 1</b>\n" + "line two\n"
-	if _, err := r.Render(ctx, deep); ErrorCode(err) != ETooComplex {
+	if _, err := r.Render(ctx, deep); policydesk.ErrorCode(err) != policydesk.ETooComplex {
 		t.Fatalf("Render(deep) = %v, want too_complex", err)
 	}
 	before := r.CacheBytes()
@@ -382,10 +383,10 @@ func TestRenderCacheUse(t *testing.T) {
 	if got, ok := r.Cached(SHA256Hex(deep)); !ok || got != shown {
 		t.Error("Cached does not return the fallback")
 	}
-	if _, err := r.Preview(ctx, deep); ErrorCode(err) != ETooComplex {
+	if _, err := r.Preview(ctx, deep); policydesk.ErrorCode(err) != policydesk.ETooComplex {
 		t.Errorf("Preview of a cached refusal = %v, want too_complex", err)
 	}
-	if _, err := r.Render(ctx, deep); ErrorCode(err) != ETooComplex {
+	if _, err := r.Render(ctx, deep); policydesk.ErrorCode(err) != policydesk.ETooComplex {
 		t.Errorf("Render of a cached refusal = %v, want too_complex", err)
 	}
 }
@@ -397,10 +398,10 @@ func TestRenderStoredKeepsOtherErrors(t *testing.T) {
 	cancel()
 	r.HeavyBytes = 0
 	r.slots = semaphore.NewWeighted(0) // no slot at all
-	if _, err := r.RenderStored(ctx, "# A"); ErrorCode(err) != EUnavailable {
+	if _, err := r.RenderStored(ctx, "# A"); policydesk.ErrorCode(err) != policydesk.EUnavailable {
 		t.Errorf("RenderStored with no slot = %v", err)
 	}
-	var e *Error
+	var e *policydesk.Error
 	if _, err := r.RenderStored(ctx, "# A"); !errors.As(err, &e) {
 		t.Errorf("not an *Error: %v", err)
 	}

@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/trustelem/zxcvbn/frequency"
+
+	"policydesk"
 )
 
 // MinPasswordLength is the shortest password accepted, in characters.
@@ -48,28 +50,28 @@ func CheckPassword(pw, login, name string) error {
 		return err
 	}
 	if strings.ContainsRune(pw, '\t') {
-		return Errorf(EInvalid, "The password contains a control character (U+0009).")
+		return policydesk.Errorf(policydesk.EInvalid, "The password contains a control character (U+0009).")
 	}
 	if utf8.RuneCountInString(pw) < MinPasswordLength {
-		return Errorf(EInvalid, "A password has at least %d characters.", MinPasswordLength)
+		return policydesk.Errorf(policydesk.EInvalid, "A password has at least %d characters.", MinPasswordLength)
 	}
 	if len(pw) > maxPasswordBytes {
-		return Errorf(EInvalid, "A password is at most %d bytes (about %d letters with accents).", maxPasswordBytes, maxPasswordBytes/2)
+		return policydesk.Errorf(policydesk.EInvalid, "A password is at most %d bytes (about %d letters with accents).", maxPasswordBytes, maxPasswordBytes/2)
 	}
 	low := strings.ToLower(pw)
 	if isCommonPassword(low) {
-		return Errorf(EInvalid, "This password is on a list of commonly used passwords; choose another.")
+		return policydesk.Errorf(policydesk.EInvalid, "This password is on a list of commonly used passwords; choose another.")
 	}
 	for _, part := range accountWords(login, name) {
 		if strings.Contains(low, part) {
-			return Errorf(EInvalid, "A password may not contain the account's login or name.")
+			return policydesk.Errorf(policydesk.EInvalid, "A password may not contain the account's login or name.")
 		}
 	}
 	if isRepetition(low) {
-		return Errorf(EInvalid, "A password may not be one character or a short group of characters repeated.")
+		return policydesk.Errorf(policydesk.EInvalid, "A password may not be one character or a short group of characters repeated.")
 	}
 	if isKeyRun(low) {
-		return Errorf(EInvalid, "A password may not be a run of keys or letters such as 123456789 or qwertyuiop.")
+		return policydesk.Errorf(policydesk.EInvalid, "A password may not be a run of keys or letters such as 123456789 or qwertyuiop.")
 	}
 	return nil
 }

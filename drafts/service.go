@@ -13,6 +13,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 	"golang.org/x/sync/semaphore"
 
+	"policydesk"
 	"policydesk/drafts/cache"
 )
 
@@ -81,7 +82,7 @@ type DocumentPatch struct {
 func (in *NewDocument) validate() error {
 	in.Title = strings.TrimSpace(in.Title)
 	if in.Title == "" {
-		return Errorf(EInvalid, "A document needs a title.")
+		return policydesk.Errorf(policydesk.EInvalid, "A document needs a title.")
 	}
 	if in.Status == "" {
 		in.Status = "draft"
@@ -108,9 +109,9 @@ func (in *NewDocument) validate() error {
 
 // CreateDocument starts a document with its first version.
 func (s *Service) CreateDocument(ctx context.Context, in NewDocument) (*Document, *Version, error) {
-	u := UserFromContext(ctx)
-	if !CanCreateDocuments(u) {
-		return nil, nil, Errorf(EForbidden, "Only legal experts and administrators can create documents.")
+	u := policydesk.UserFromContext(ctx)
+	if !policydesk.CanCreateDocuments(u) {
+		return nil, nil, policydesk.Errorf(policydesk.EForbidden, "Only legal experts and administrators can create documents.")
 	}
 	in.Body = normaliseBody(in.Body)
 	if err := in.validate(); err != nil {
@@ -133,7 +134,7 @@ func (s *Service) CreateDocument(ctx context.Context, in NewDocument) (*Document
 	return doc, v, nil
 }
 
-func (s *Service) newVersion(prev *Version, number int, body, message string, u *User, now time.Time) *Version {
+func (s *Service) newVersion(prev *Version, number int, body, message string, u *policydesk.User, now time.Time) *Version {
 	v := &Version{Number: number, Body: body, SHA256: SHA256Hex(body), AuthorID: u.ID, Author: u.Login, Message: message, CreatedAt: now}
 	var prevOutline []Article
 	prevBody := ""
@@ -155,28 +156,28 @@ func (s *Service) newVersion(prev *Version, number int, body, message string, u 
 }
 
 // Document returns a document the caller may read, with what they may do.
-func (s *Service) Document(ctx context.Context, id int64) (*Document, Access, error) {
-	u := UserFromContext(ctx)
+func (s *Service) Document(ctx context.Context, id int64) (*Document, policydesk.Access, error) {
+	u := policydesk.UserFromContext(ctx)
 	if u == nil {
-		return nil, Access{}, Errorf(EUnauthorized, "Log in first.")
+		return nil, policydesk.Access{}, policydesk.Errorf(policydesk.EUnauthorized, "Log in first.")
 	}
 	doc, role, err := s.Docs.FindDocumentAs(ctx, id, u.ID)
 	if err != nil {
-		return nil, Access{}, err
+		return nil, policydesk.Access{}, err
 	}
-	a := Policy(u, doc, role)
+	a := policydesk.Policy(u, doc, role)
 	if !a.Read {
 		// Say "not found" so restricted documents do not reveal they exist.
-		return nil, Access{}, Errorf(ENotFound, "Document %d not found.", id)
+		return nil, policydesk.Access{}, policydesk.Errorf(policydesk.ENotFound, "Document %d not found.", id)
 	}
 	return doc, a, nil
 }
 
 // Documents lists what the caller may read.
 func (s *Service) Documents(ctx context.Context, f DocumentFilter) ([]*Document, int, error) {
-	u := UserFromContext(ctx)
+	u := policydesk.UserFromContext(ctx)
 	if u == nil {
-		return nil, 0, Errorf(EUnauthorized, "Log in first.")
+		return nil, 0, policydesk.Errorf(policydesk.EUnauthorized, "Log in first.")
 	}
 	for field, v := range map[string][2]any{"kind": {f.Kind, Kinds}, "status": {f.Status, Statuses}, "language": {f.Language, Languages}} {
 		if val := v[0].(string); val != "" {
@@ -201,13 +202,13 @@ func (s *Service) UpdateDocument(ctx context.Context, id int64, p DocumentPatch)
 		return nil, err
 	}
 	if !a.Edit || (p.Visibility != nil && !a.Manage) {
-		return nil, Errorf(EForbidden, "You may not change this document.")
+		return nil, policydesk.Errorf(policydesk.EForbidden, "You may not change this document.")
 	}
 	var changed []string
 	if p.Title != nil {
 		t := strings.TrimSpace(*p.Title)
 		if t == "" {
-			return nil, Errorf(EInvalid, "A document needs a title.")
+			return nil, policydesk.Errorf(policydesk.EInvalid, "A document needs a title.")
 		}
 		if err := checkLabel("title", t, MaxTitleRunes); err != nil {
 			return nil, err
@@ -245,7 +246,7 @@ func (s *Service) SaveVersion(ctx context.Context, id int64, base int, body, mes
 		return nil, err
 	}
 	if !a.Edit {
-		return nil, Errorf(EForbidden, "You may read this document but not change it.")
+		return nil, policydesk.Errorf(policydesk.EForbidden, "You may read this document but not change it.")
 	}
 	body = normaliseBody(body)
 	if err := checkBody(body); err != nil {
@@ -258,7 +259,7 @@ func (s *Service) SaveVersion(ctx context.Context, id int64, base int, body, mes
 		return nil, err
 	}
 	if base < 1 || base > doc.Head {
-		return nil, Errorf(EInvalid, "Base version %d does not exist; the newest is %d.", base, doc.Head)
+		return nil, policydesk.Errorf(policydesk.EInvalid, "Base version %d does not exist; the newest is %d.", base, doc.Head)
 	}
 	if base != doc.Head {
 		return nil, s.conflict(ctx, doc, base, body)
@@ -267,11 +268,11 @@ func (s *Service) SaveVersion(ctx context.Context, id int64, base int, body, mes
 	if err != nil {
 		return nil, err
 	}
-	u := UserFromContext(ctx)
+	u := policydesk.UserFromContext(ctx)
 	v := s.newVersion(prev, base+1, body, message, u, s.Now().UTC())
 	v.DocumentID = id
 	err = s.Docs.AddVersion(ctx, v, s.audit(ctx, "version.create", "document", itoa(id), fmt.Sprintf("version %d", v.Number)))
-	if ErrorCode(err) == EConflict {
+	if policydesk.ErrorCode(err) == policydesk.EConflict {
 		// Another save won the race between our read and our write.
 		if doc, err = s.Docs.FindDocument(ctx, id); err != nil {
 			return nil, err
@@ -320,12 +321,12 @@ func (s *Service) conflict(ctx context.Context, doc *Document, base int, mine st
 func (s *Service) Heavy(ctx context.Context, work func() error) error {
 	s.heavyOnce.Do(func() { s.heavy = semaphore.NewWeighted(int64(runtime.GOMAXPROCS(0))) })
 	if err := s.heavy.Acquire(ctx, 1); err != nil {
-		return Unavailable("The request ended before the comparison could start.", err)
+		return policydesk.Unavailable("The request ended before the comparison could start.", err)
 	}
 	defer s.heavy.Release(1)
 	err := work()
 	if err != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
-		return Unavailable("The request ended before the comparison was done.", err)
+		return policydesk.Unavailable("The request ended before the comparison was done.", err)
 	}
 	return err
 }
@@ -368,8 +369,8 @@ func (s *Service) VersionHTML(ctx context.Context, id int64, number int) (string
 
 // Preview renders text being edited, for the live preview.
 func (s *Service) Preview(ctx context.Context, body string) (string, error) {
-	if UserFromContext(ctx) == nil {
-		return "", Errorf(EUnauthorized, "Log in first.")
+	if policydesk.UserFromContext(ctx) == nil {
+		return "", policydesk.Errorf(policydesk.EUnauthorized, "Log in first.")
 	}
 	body = normaliseBody(body)
 	if err := checkBody(body); err != nil {
@@ -394,19 +395,19 @@ func (s *Service) SetMember(ctx context.Context, id int64, login, role string) (
 		return nil, err
 	}
 	if !a.Manage {
-		return nil, Errorf(EForbidden, "Only the document's owner, its editors and administrators manage who may see it.")
+		return nil, policydesk.Errorf(policydesk.EForbidden, "Only the document's owner, its editors and administrators manage who may see it.")
 	}
 	if err := checkOneOf("role", role, MemberRoles); err != nil {
 		return nil, err
 	}
 	u, err := s.Users.FindUserByLogin(ctx, login)
-	if ErrorCode(err) == ENotFound {
-		return nil, Errorf(EInvalid, "There is no user %q.", login)
+	if policydesk.ErrorCode(err) == policydesk.ENotFound {
+		return nil, policydesk.Errorf(policydesk.EInvalid, "There is no user %q.", login)
 	} else if err != nil {
 		return nil, err
 	}
-	if role == "editor" && u.Role != RoleEditor && u.Role != RoleAdmin {
-		return nil, Errorf(EInvalid, "Only legal experts can be editors of a document; %s is a %s.", u.Login, u.Role)
+	if role == "editor" && u.Role != policydesk.RoleEditor && u.Role != policydesk.RoleAdmin {
+		return nil, policydesk.Errorf(policydesk.EInvalid, "Only legal experts can be editors of a document; %s is a %s.", u.Login, u.Role)
 	}
 	m := &Member{DocumentID: id, UserID: u.ID, Login: u.Login, Name: u.Name, Role: role}
 	if err := s.Docs.SetMember(ctx, m, s.audit(ctx, "member.set", "document", itoa(id), u.Login+" as "+role)); err != nil {
@@ -422,7 +423,7 @@ func (s *Service) RemoveMember(ctx context.Context, id int64, login string) erro
 		return err
 	}
 	if !a.Manage {
-		return Errorf(EForbidden, "You may not manage who sees this document.")
+		return policydesk.Errorf(policydesk.EForbidden, "You may not manage who sees this document.")
 	}
 	u, err := s.Users.FindUserByLogin(ctx, login)
 	if err != nil {
@@ -440,9 +441,9 @@ func (s *Service) Members(ctx context.Context, id int64) ([]*Member, error) {
 }
 
 // Audit returns the audit log (admins only).
-func (s *Service) Audit(ctx context.Context, f AuditFilter) ([]*AuditEntry, int, error) {
-	if !IsAdmin(UserFromContext(ctx)) {
-		return nil, 0, Errorf(EForbidden, "Only an administrator can read the audit log.")
+func (s *Service) Audit(ctx context.Context, f policydesk.AuditFilter) ([]*policydesk.AuditEntry, int, error) {
+	if !policydesk.IsAdmin(policydesk.UserFromContext(ctx)) {
+		return nil, 0, policydesk.Errorf(policydesk.EForbidden, "Only an administrator can read the audit log.")
 	}
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 100

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"policydesk"
 	"policydesk/drafts"
 	"policydesk/drafts/draftstest"
 )
@@ -18,7 +19,7 @@ var deepQuote = strings.Repeat("> ", 40) + "<b>Neni 1</b> & fund\n"
 // writes nothing: no version, no audit entry, no document.
 func TestSaveBeyondBoundsRefused(t *testing.T) {
 	f := newFixture(t)
-	ed := f.user("ana", drafts.RoleEditor)
+	ed := f.user("ana", policydesk.RoleEditor)
 	doc := f.createDocument(ed, "Rregullore", "internal", "## Neni 1\n\nTeksti.")
 	docs, audits := f.counts()
 	for name, body := range map[string]string{
@@ -27,12 +28,12 @@ func TestSaveBeyondBoundsRefused(t *testing.T) {
 		"issue quotes": strings.Repeat(">", 160000),
 	} {
 		_, err := f.svc.SaveVersion(as(ed), doc.ID, 1, body, "")
-		assertCode(t, err, drafts.ETooComplex)
-		if !strings.Contains(drafts.ErrorMessage(err), "levels deep") {
-			t.Errorf("%s: message %q", name, drafts.ErrorMessage(err))
+		assertCode(t, err, policydesk.ETooComplex)
+		if !strings.Contains(policydesk.ErrorMessage(err), "levels deep") {
+			t.Errorf("%s: message %q", name, policydesk.ErrorMessage(err))
 		}
 		_, _, err = f.svc.CreateDocument(as(ed), drafts.NewDocument{Title: "X", Kind: "regulation", Language: "sq", Body: body})
-		assertCode(t, err, drafts.ETooComplex)
+		assertCode(t, err, policydesk.ETooComplex)
 	}
 	if f.head(doc.ID) != 1 {
 		t.Errorf("head moved to %d", f.head(doc.ID))
@@ -45,19 +46,19 @@ func TestSaveBeyondBoundsRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := f.svc.SaveVersion(as(ed), doc.ID, 1, deepQuote, "")
-	assertCode(t, err, drafts.ETooComplex)
+	assertCode(t, err, policydesk.ETooComplex)
 }
 
 // A version stored before the bounds existed is still shown: as escaped
 // plain text under a notice, never an error and never an unbounded render.
 func TestVersionBeyondBoundsShownAsText(t *testing.T) {
 	f := newFixture(t)
-	ed := f.user("ana", drafts.RoleEditor)
+	ed := f.user("ana", policydesk.RoleEditor)
 	doc := f.createDocument(ed, "Rregullore", "internal", "## Neni 1\n\nTeksti.")
 	for i, body := range []string{deepQuote, strings.Repeat("> ", 30000) + "a"} {
 		v := &drafts.Version{DocumentID: doc.ID, Number: 2 + i, Body: body, SHA256: drafts.SHA256Hex(body),
 			AuthorID: ed.ID, Author: ed.Login, Message: "saved before the bounds", CreatedAt: time.Now().UTC()}
-		if err := f.db.AddVersion(context.Background(), v, &drafts.AuditEntry{At: v.CreatedAt, Action: "version.create", ObjectType: "document"}); err != nil {
+		if err := f.db.AddVersion(context.Background(), v, &policydesk.AuditEntry{At: v.CreatedAt, Action: "version.create", ObjectType: "document"}); err != nil {
 			t.Fatal(err)
 		}
 		for range 2 { // the second from the cache
@@ -90,7 +91,7 @@ func TestVersionBeyondBoundsShownAsText(t *testing.T) {
 func TestPreviewNeverCached(t *testing.T) {
 	f := newFixture(t)
 	f.svc.Renderer = drafts.NewRenderer(drafts.DefaultRenderCacheBytes)
-	ed := f.user("ana", drafts.RoleEditor)
+	ed := f.user("ana", policydesk.RoleEditor)
 	big := draftstest.Regulation(100, 60000, 42)
 	for i := range 10 {
 		if _, err := f.svc.Preview(as(ed), fmt.Sprintf("%s\n\nNeni %d", big, i)); err != nil {
@@ -104,7 +105,7 @@ func TestPreviewNeverCached(t *testing.T) {
 	if n := f.svc.Renderer.CacheBytes(); n < int64(len(big)) {
 		t.Errorf("the saved version is not cached (%d bytes)", n)
 	}
-	if _, err := f.svc.Preview(as(ed), deepQuote); drafts.ErrorCode(err) != drafts.ETooComplex {
+	if _, err := f.svc.Preview(as(ed), deepQuote); policydesk.ErrorCode(err) != policydesk.ETooComplex {
 		t.Errorf("preview beyond the bounds = %v", err)
 	}
 	if _, err := f.svc.VersionHTML(as(ed), doc.ID, 1); err != nil {
@@ -122,7 +123,7 @@ func TestPreviewNeverCached(t *testing.T) {
 func BenchmarkSaveWorstCase(b *testing.B) {
 	t := testing.TB(b)
 	f := newFixture(t)
-	ed := f.user("ana", drafts.RoleEditor)
+	ed := f.user("ana", policydesk.RoleEditor)
 	doc := f.createDocument(ed, "Rregullore", "internal", "## Neni 1\n\nTeksti.")
 	bodies := map[string]string{"regulation 5 MiB": draftstest.Regulation(800, 660000, 1)}
 	for _, s := range draftstest.Pathological {
@@ -137,14 +138,14 @@ func BenchmarkSaveWorstCase(b *testing.B) {
 		start := time.Now()
 		v, err := f.svc.SaveVersion(as(ed), doc.ID, f.head(doc.ID), body, "")
 		took := time.Since(start)
-		if code := drafts.ErrorCode(err); code != "" && code != drafts.ETooComplex {
+		if code := policydesk.ErrorCode(err); code != "" && code != policydesk.ETooComplex {
 			t.Errorf("%s: %v", name, err)
 		}
 		if took > worst {
 			worst, worstName = took, name
 		}
 		if took > 300*time.Millisecond {
-			t.Logf("%s: save %v (%s)", name, took.Round(time.Millisecond), drafts.ErrorCode(err))
+			t.Logf("%s: save %v (%s)", name, took.Round(time.Millisecond), policydesk.ErrorCode(err))
 		}
 		if took > 5*time.Second {
 			t.Errorf("%s: save took %v", name, took)

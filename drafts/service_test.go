@@ -18,6 +18,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"policydesk"
 	"policydesk/drafts"
 	"policydesk/drafts/draftstest"
 	"policydesk/storage/sqlite"
@@ -45,7 +46,7 @@ func newFixture(tb testing.TB) *fixture {
 }
 
 // user creates an account from the command line, which needs no admin.
-func (f *fixture) user(login, role string) *drafts.User {
+func (f *fixture) user(login, role string) *policydesk.User {
 	f.tb.Helper()
 	u, err := f.svc.AddUserOffline(context.Background(), drafts.NewUser{Login: login, Password: password, Role: role})
 	if err != nil {
@@ -54,11 +55,11 @@ func (f *fixture) user(login, role string) *drafts.User {
 	return u
 }
 
-func as(u *drafts.User) context.Context {
-	return drafts.NewContextWithUser(context.Background(), u)
+func as(u *policydesk.User) context.Context {
+	return policydesk.NewContextWithUser(context.Background(), u)
 }
 
-func (f *fixture) createDocument(u *drafts.User, title, visibility, body string) *drafts.Document {
+func (f *fixture) createDocument(u *policydesk.User, title, visibility, body string) *drafts.Document {
 	f.tb.Helper()
 	doc, _, err := f.svc.CreateDocument(as(u), drafts.NewDocument{Title: title, Kind: "regulation", Language: "sq", Visibility: visibility, Body: body})
 	if err != nil {
@@ -71,20 +72,20 @@ func (f *fixture) createDocument(u *drafts.User, title, visibility, body string)
 func (f *fixture) counts() (documents, audit int) {
 	f.tb.Helper()
 	ctx := context.Background()
-	_, documents, err := f.db.FindDocuments(ctx, drafts.DocumentFilter{Read: drafts.Scope{All: true}, Limit: 1})
+	_, documents, err := f.db.FindDocuments(ctx, drafts.DocumentFilter{Read: policydesk.Scope{All: true}, Limit: 1})
 	if err != nil {
 		f.tb.Fatal(err)
 	}
-	_, audit, err = f.db.FindAudit(ctx, drafts.AuditFilter{Limit: 1})
+	_, audit, err = f.db.FindAudit(ctx, policydesk.AuditFilter{Limit: 1})
 	if err != nil {
 		f.tb.Fatal(err)
 	}
 	return documents, audit
 }
 
-func (f *fixture) lastAudit() *drafts.AuditEntry {
+func (f *fixture) lastAudit() *policydesk.AuditEntry {
 	f.tb.Helper()
-	entries, _, err := f.db.FindAudit(context.Background(), drafts.AuditFilter{Limit: 1})
+	entries, _, err := f.db.FindAudit(context.Background(), policydesk.AuditFilter{Limit: 1})
 	if err != nil || len(entries) == 0 {
 		f.tb.Fatalf("last audit entry: %v, %d entries", err, len(entries))
 	}
@@ -102,7 +103,7 @@ func (f *fixture) head(id int64) int {
 
 func assertCode(tb testing.TB, err error, code string) {
 	tb.Helper()
-	if got := drafts.ErrorCode(err); got != code {
+	if got := policydesk.ErrorCode(err); got != code {
 		tb.Fatalf("error code = %q (%v), want %q", got, err, code)
 	}
 }
@@ -115,7 +116,7 @@ func TestBootstrap(t *testing.T) {
 		t.Fatalf("Bootstrap without password = %v, %v", created, err)
 	}
 	created, err := f.svc.Bootstrap(ctx, "short")
-	assertCode(t, err, drafts.EInvalid)
+	assertCode(t, err, policydesk.EInvalid)
 	if created {
 		t.Fatal("created an admin with a short password")
 	}
@@ -123,7 +124,7 @@ func TestBootstrap(t *testing.T) {
 		t.Fatalf("Bootstrap on an empty database = %v, %v", created, err)
 	}
 	admin, err := f.db.FindUserByLogin(ctx, "admin")
-	if err != nil || admin.Role != drafts.RoleAdmin {
+	if err != nil || admin.Role != policydesk.RoleAdmin {
 		t.Fatalf("admin = %+v, %v", admin, err)
 	}
 	if created, err := f.svc.Bootstrap(ctx, "another password"); created || err != nil {
@@ -139,21 +140,21 @@ func TestBootstrap(t *testing.T) {
 
 func TestCreateUser_AdminOnly(t *testing.T) {
 	f := newFixture(t)
-	admin := f.user("admin", drafts.RoleAdmin)
-	editor := f.user("ana", drafts.RoleEditor)
-	in := drafts.NewUser{Login: "besa", Name: "Besa", Password: password, Role: drafts.RoleStaff}
+	admin := f.user("admin", policydesk.RoleAdmin)
+	editor := f.user("ana", policydesk.RoleEditor)
+	in := drafts.NewUser{Login: "besa", Name: "Besa", Password: password, Role: policydesk.RoleStaff}
 
 	for name, ctx := range map[string]context.Context{
 		"no user":        context.Background(),
 		"editor":         as(editor),
-		"disabled admin": as(&drafts.User{ID: admin.ID, Login: admin.Login, Role: drafts.RoleAdmin, Disabled: true}),
+		"disabled admin": as(&policydesk.User{ID: admin.ID, Login: admin.Login, Role: policydesk.RoleAdmin, Disabled: true}),
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := f.svc.CreateUser(ctx, in)
-			assertCode(t, err, drafts.EForbidden)
+			assertCode(t, err, policydesk.EForbidden)
 		})
 	}
-	if _, err := f.db.FindUserByLogin(context.Background(), "besa"); drafts.ErrorCode(err) != drafts.ENotFound {
+	if _, err := f.db.FindUserByLogin(context.Background(), "besa"); policydesk.ErrorCode(err) != policydesk.ENotFound {
 		t.Fatalf("refused user was stored: %v", err)
 	}
 
@@ -168,30 +169,30 @@ func TestCreateUser_AdminOnly(t *testing.T) {
 		t.Fatal("password not stored as a bcrypt hash")
 	}
 	_, err = f.svc.CreateUser(as(admin), in)
-	assertCode(t, err, drafts.EConflict)
+	assertCode(t, err, policydesk.EConflict)
 
 	for _, bad := range []drafts.NewUser{
-		{Login: "Besa!", Password: password, Role: drafts.RoleStaff},
-		{Login: "dita", Password: "short", Role: drafts.RoleStaff},
+		{Login: "Besa!", Password: password, Role: policydesk.RoleStaff},
+		{Login: "dita", Password: "short", Role: policydesk.RoleStaff},
 		{Login: "dita", Password: password, Role: "superuser"},
-		{Login: "dita", Password: strings.Repeat("ë", 40), Role: drafts.RoleStaff},
+		{Login: "dita", Password: strings.Repeat("ë", 40), Role: policydesk.RoleStaff},
 	} {
 		_, err := f.svc.CreateUser(as(admin), bad)
-		assertCode(t, err, drafts.EInvalid)
+		assertCode(t, err, policydesk.EInvalid)
 	}
 }
 
 func TestLogin(t *testing.T) {
 	f := newFixture(t)
-	ana := f.user("ana", drafts.RoleEditor)
+	ana := f.user("ana", policydesk.RoleEditor)
 	ctx := context.Background()
 
 	_, _, _, errPassword := f.svc.Login(ctx, "ana", "wrong password!")
 	_, _, _, errLogin := f.svc.Login(ctx, "nobody", password)
-	assertCode(t, errPassword, drafts.EUnauthorized)
-	assertCode(t, errLogin, drafts.EUnauthorized)
-	if drafts.ErrorMessage(errPassword) != drafts.ErrorMessage(errLogin) {
-		t.Fatalf("bad password says %q, unknown login says %q", drafts.ErrorMessage(errPassword), drafts.ErrorMessage(errLogin))
+	assertCode(t, errPassword, policydesk.EUnauthorized)
+	assertCode(t, errLogin, policydesk.EUnauthorized)
+	if policydesk.ErrorMessage(errPassword) != policydesk.ErrorMessage(errLogin) {
+		t.Fatalf("bad password says %q, unknown login says %q", policydesk.ErrorMessage(errPassword), policydesk.ErrorMessage(errLogin))
 	}
 
 	token, sess, u, err := f.svc.Login(ctx, " ana ", password)
@@ -211,7 +212,7 @@ func TestLogin(t *testing.T) {
 	}
 	for _, bad := range []string{"", "not-a-token", strings.Repeat("x", 300)} {
 		_, _, err := f.svc.Authenticate(ctx, bad)
-		assertCode(t, err, drafts.EUnauthorized)
+		assertCode(t, err, policydesk.EUnauthorized)
 	}
 
 	if err := f.svc.Logout(as(gotUser), token); err != nil {
@@ -221,12 +222,12 @@ func TestLogin(t *testing.T) {
 		t.Fatalf("audit %+v", e)
 	}
 	_, _, err = f.svc.Authenticate(ctx, token)
-	assertCode(t, err, drafts.EUnauthorized)
+	assertCode(t, err, policydesk.EUnauthorized)
 }
 
 func TestAuthenticate_Expired(t *testing.T) {
 	f := newFixture(t)
-	f.user("ana", drafts.RoleEditor)
+	f.user("ana", policydesk.RoleEditor)
 	token, _, _, err := f.svc.Login(context.Background(), "ana", password)
 	if err != nil {
 		t.Fatal(err)
@@ -238,13 +239,13 @@ func TestAuthenticate_Expired(t *testing.T) {
 	}
 	f.svc.Now = func() time.Time { return time.Now().Add(drafts.SessionTTL + time.Minute) }
 	_, _, err = f.svc.Authenticate(context.Background(), token)
-	assertCode(t, err, drafts.EUnauthorized)
+	assertCode(t, err, policydesk.EUnauthorized)
 }
 
 func TestDisabledUser(t *testing.T) {
 	f := newFixture(t)
-	admin := f.user("admin", drafts.RoleAdmin)
-	ana := f.user("ana", drafts.RoleEditor)
+	admin := f.user("admin", policydesk.RoleAdmin)
+	ana := f.user("ana", policydesk.RoleEditor)
 	doc := f.createDocument(ana, "Rregullore", "internal", "tekst")
 	token, _, _, err := f.svc.Login(context.Background(), "ana", password)
 	if err != nil {
@@ -257,26 +258,26 @@ func TestDisabledUser(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, _, err = f.svc.Authenticate(context.Background(), token)
-	assertCode(t, err, drafts.EUnauthorized)
+	assertCode(t, err, policydesk.EUnauthorized)
 	_, _, _, err = f.svc.Login(context.Background(), "ana", password)
-	assertCode(t, err, drafts.EUnauthorized)
-	if drafts.ErrorMessage(err) != "Wrong login or password." {
-		t.Fatalf("disabled login says %q", drafts.ErrorMessage(err))
+	assertCode(t, err, policydesk.EUnauthorized)
+	if policydesk.ErrorMessage(err) != "Wrong login or password." {
+		t.Fatalf("disabled login says %q", policydesk.ErrorMessage(err))
 	}
 
 	// Even if a stale *User reached the service, it would be refused.
 	_, _, err = f.svc.CreateDocument(as(disabled), drafts.NewDocument{Title: "x", Kind: "sop", Language: "en", Body: "x"})
-	assertCode(t, err, drafts.EForbidden)
+	assertCode(t, err, policydesk.EForbidden)
 	_, _, err = f.svc.Document(as(disabled), doc.ID)
-	assertCode(t, err, drafts.ENotFound)
+	assertCode(t, err, policydesk.ENotFound)
 
 	_, err = f.svc.UpdateUser(as(admin), admin.ID, drafts.UserPatch{Disabled: &yes})
-	assertCode(t, err, drafts.EInvalid)
+	assertCode(t, err, policydesk.EInvalid)
 }
 
 func TestCreateDocument_Invalid(t *testing.T) {
 	f := newFixture(t)
-	ana := f.user("ana", drafts.RoleEditor)
+	ana := f.user("ana", policydesk.RoleEditor)
 	valid := drafts.NewDocument{Title: "Rregullore", Kind: "regulation", Language: "sq", Visibility: "internal", Body: "## Neni 1\n\nTekst.\n", Message: "Fillimi"}
 
 	for _, tc := range []struct {
@@ -284,25 +285,25 @@ func TestCreateDocument_Invalid(t *testing.T) {
 		change func(*drafts.NewDocument)
 		code   string
 	}{
-		{"empty title", func(in *drafts.NewDocument) { in.Title = "" }, drafts.EInvalid},
-		{"blank title", func(in *drafts.NewDocument) { in.Title = " \t " }, drafts.EInvalid},
-		{"long title", func(in *drafts.NewDocument) { in.Title = strings.Repeat("ë", drafts.MaxTitleRunes+1) }, drafts.EInvalid},
-		{"two-line title", func(in *drafts.NewDocument) { in.Title = "Rregullore\npër" }, drafts.EInvalid},
-		{"unknown kind", func(in *drafts.NewDocument) { in.Kind = "law" }, drafts.EInvalid},
-		{"empty kind", func(in *drafts.NewDocument) { in.Kind = "" }, drafts.EInvalid},
-		{"unknown language", func(in *drafts.NewDocument) { in.Language = "de" }, drafts.EInvalid},
-		{"unknown visibility", func(in *drafts.NewDocument) { in.Visibility = "public" }, drafts.EInvalid},
-		{"unknown status", func(in *drafts.NewDocument) { in.Status = "published" }, drafts.EInvalid},
-		{"invalid UTF-8 title", func(in *drafts.NewDocument) { in.Title = "Rregullore \xff" }, drafts.EInvalid},
-		{"invalid UTF-8 body", func(in *drafts.NewDocument) { in.Body = "Neni \xc3\x28" }, drafts.EInvalid},
-		{"invalid UTF-8 message", func(in *drafts.NewDocument) { in.Message = "\xfe" }, drafts.EInvalid},
-		{"body over 5 MiB", func(in *drafts.NewDocument) { in.Body = strings.Repeat("a", drafts.MaxBodyBytes+1) }, drafts.ETooLarge},
-		{"NUL in title", func(in *drafts.NewDocument) { in.Title = "Rregu\x00llore" }, drafts.EInvalid},
-		{"BEL in body", func(in *drafts.NewDocument) { in.Body = "Tekst\a" }, drafts.EInvalid},
-		{"ESC in message", func(in *drafts.NewDocument) { in.Message = "\x1b[31mred" }, drafts.EInvalid},
-		{"DEL in body", func(in *drafts.NewDocument) { in.Body = "a\x7fb" }, drafts.EInvalid},
-		{"C1 control in title", func(in *drafts.NewDocument) { in.Title = "a\u0085b" }, drafts.EInvalid},
-		{"long message", func(in *drafts.NewDocument) { in.Message = strings.Repeat("m", drafts.MaxMessageRunes+1) }, drafts.EInvalid},
+		{"empty title", func(in *drafts.NewDocument) { in.Title = "" }, policydesk.EInvalid},
+		{"blank title", func(in *drafts.NewDocument) { in.Title = " \t " }, policydesk.EInvalid},
+		{"long title", func(in *drafts.NewDocument) { in.Title = strings.Repeat("ë", drafts.MaxTitleRunes+1) }, policydesk.EInvalid},
+		{"two-line title", func(in *drafts.NewDocument) { in.Title = "Rregullore\npër" }, policydesk.EInvalid},
+		{"unknown kind", func(in *drafts.NewDocument) { in.Kind = "law" }, policydesk.EInvalid},
+		{"empty kind", func(in *drafts.NewDocument) { in.Kind = "" }, policydesk.EInvalid},
+		{"unknown language", func(in *drafts.NewDocument) { in.Language = "de" }, policydesk.EInvalid},
+		{"unknown visibility", func(in *drafts.NewDocument) { in.Visibility = "public" }, policydesk.EInvalid},
+		{"unknown status", func(in *drafts.NewDocument) { in.Status = "published" }, policydesk.EInvalid},
+		{"invalid UTF-8 title", func(in *drafts.NewDocument) { in.Title = "Rregullore \xff" }, policydesk.EInvalid},
+		{"invalid UTF-8 body", func(in *drafts.NewDocument) { in.Body = "Neni \xc3\x28" }, policydesk.EInvalid},
+		{"invalid UTF-8 message", func(in *drafts.NewDocument) { in.Message = "\xfe" }, policydesk.EInvalid},
+		{"body over 5 MiB", func(in *drafts.NewDocument) { in.Body = strings.Repeat("a", drafts.MaxBodyBytes+1) }, policydesk.ETooLarge},
+		{"NUL in title", func(in *drafts.NewDocument) { in.Title = "Rregu\x00llore" }, policydesk.EInvalid},
+		{"BEL in body", func(in *drafts.NewDocument) { in.Body = "Tekst\a" }, policydesk.EInvalid},
+		{"ESC in message", func(in *drafts.NewDocument) { in.Message = "\x1b[31mred" }, policydesk.EInvalid},
+		{"DEL in body", func(in *drafts.NewDocument) { in.Body = "a\x7fb" }, policydesk.EInvalid},
+		{"C1 control in title", func(in *drafts.NewDocument) { in.Title = "a\u0085b" }, policydesk.EInvalid},
+		{"long message", func(in *drafts.NewDocument) { in.Message = strings.Repeat("m", drafts.MaxMessageRunes+1) }, policydesk.EInvalid},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			docsBefore, auditBefore := f.counts()
@@ -320,10 +321,10 @@ func TestCreateDocument_Invalid(t *testing.T) {
 	}
 
 	t.Run("staff may not create", func(t *testing.T) {
-		staff := f.user("sara", drafts.RoleStaff)
+		staff := f.user("sara", policydesk.RoleStaff)
 		docsBefore, auditBefore := f.counts()
 		_, _, err := f.svc.CreateDocument(as(staff), valid)
-		assertCode(t, err, drafts.EForbidden)
+		assertCode(t, err, policydesk.EForbidden)
 		if docs, audit := f.counts(); docs != docsBefore || audit != auditBefore {
 			t.Fatal("refused create wrote something")
 		}
@@ -337,7 +338,7 @@ func TestCreateDocument_Invalid(t *testing.T) {
 
 func TestCreateDocument_NormalisesLineEnds(t *testing.T) {
 	f := newFixture(t)
-	ana := f.user("ana", drafts.RoleEditor)
+	ana := f.user("ana", policydesk.RoleEditor)
 	crlf := "## Neni 1 – Qëllimi\r\n\r\nTekst.\r\nRresht i vjetër\rfund\r\n"
 	want := "## Neni 1 – Qëllimi\n\nTekst.\nRresht i vjetër\nfund\n"
 	doc, v, err := f.svc.CreateDocument(as(ana), drafts.NewDocument{Title: "Rregullore", Kind: "regulation", Language: "sq", Body: crlf})
@@ -371,7 +372,7 @@ func sha256Hex(s string) string {
 
 func TestSaveVersion(t *testing.T) {
 	f := newFixture(t)
-	ana := f.user("ana", drafts.RoleEditor)
+	ana := f.user("ana", policydesk.RoleEditor)
 	doc := f.createDocument(ana, "Rregullore", "internal", "Paragrafi një.\n")
 
 	body := "Paragrafi një.\n\nParagrafi dy, me ë dhe ç.\n"
@@ -399,12 +400,12 @@ func TestSaveVersion(t *testing.T) {
 		body, message string
 		code          string
 	}{
-		{"base zero", 0, "x", "", drafts.EInvalid},
-		{"base ahead", 3, "x", "", drafts.EInvalid},
-		{"invalid UTF-8", 2, "\xff", "", drafts.EInvalid},
-		{"control character", 2, "a\x00", "", drafts.EInvalid},
-		{"too large", 2, strings.Repeat("a", drafts.MaxBodyBytes+1), "", drafts.ETooLarge},
-		{"message two lines", 2, "x", "a\nb", drafts.EInvalid},
+		{"base zero", 0, "x", "", policydesk.EInvalid},
+		{"base ahead", 3, "x", "", policydesk.EInvalid},
+		{"invalid UTF-8", 2, "\xff", "", policydesk.EInvalid},
+		{"control character", 2, "a\x00", "", policydesk.EInvalid},
+		{"too large", 2, strings.Repeat("a", drafts.MaxBodyBytes+1), "", policydesk.ETooLarge},
+		{"message two lines", 2, "x", "a\nb", policydesk.EInvalid},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, auditBefore := f.counts()
@@ -442,7 +443,7 @@ func TestSaveVersion_Conflict(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFixture(t)
-			ana, besa := f.user("ana", drafts.RoleEditor), f.user("besa", drafts.RoleEditor)
+			ana, besa := f.user("ana", policydesk.RoleEditor), f.user("besa", policydesk.RoleEditor)
 			doc := f.createDocument(ana, "Rregullore", "internal", base)
 			if _, err := f.svc.SaveVersion(as(besa), doc.ID, 1, tc.head, "Besa"); err != nil {
 				t.Fatal(err)
@@ -454,7 +455,7 @@ func TestSaveVersion_Conflict(t *testing.T) {
 			if !errors.As(err, &ce) {
 				t.Fatalf("err = %v, want *ConflictError", err)
 			}
-			assertCode(t, err, drafts.EConflict)
+			assertCode(t, err, policydesk.EConflict)
 			if v != nil || ce.Head != 2 || ce.Merge.Clean != tc.clean {
 				t.Fatalf("head %d clean %v, want 2 %v", ce.Head, ce.Merge.Clean, tc.clean)
 			}
@@ -469,7 +470,7 @@ func TestSaveVersion_Conflict(t *testing.T) {
 			if docs, audit := f.counts(); docs != docsBefore || audit != auditBefore || f.head(doc.ID) != 2 {
 				t.Fatal("conflicting save wrote something")
 			}
-			if _, err := f.db.FindVersion(context.Background(), doc.ID, 3); drafts.ErrorCode(err) != drafts.ENotFound {
+			if _, err := f.db.FindVersion(context.Background(), doc.ID, 3); policydesk.ErrorCode(err) != policydesk.ENotFound {
 				t.Fatalf("version 3 exists: %v", err)
 			}
 
@@ -485,7 +486,7 @@ func TestSaveVersion_Conflict(t *testing.T) {
 
 func TestSaveVersion_Race(t *testing.T) {
 	f := newFixture(t)
-	ana := f.user("ana", drafts.RoleEditor)
+	ana := f.user("ana", policydesk.RoleEditor)
 	doc := f.createDocument(ana, "Rregullore", "internal", "Paragrafi.\n")
 	_, auditBefore := f.counts()
 
@@ -534,7 +535,7 @@ func TestSaveVersion_Race(t *testing.T) {
 
 func TestSaveVersion_OutlineIDsSurviveRenumbering(t *testing.T) {
 	f := newFixture(t)
-	ana := f.user("ana", drafts.RoleEditor)
+	ana := f.user("ana", policydesk.RoleEditor)
 	v1 := "# Rregullore për qendrat ditore\n\n" +
 		"## Neni 1 – Qëllimi\n\n1. Kjo rregullore përcakton kushtet dhe standardet për funksionimin e qendrave ditore.\n\n" +
 		"## Neni 2 – Fushëveprimi\n\n1. Rregullorja zbatohet për të gjitha qendrat ditore publike dhe private në Kosovë.\n"
@@ -586,8 +587,8 @@ func TestSaveVersion_OutlineIDsSurviveRenumbering(t *testing.T) {
 // Expected outcomes in the policy matrix: "" allowed, or the error code.
 const (
 	ok = ""
-	no = drafts.EForbidden
-	nf = drafts.ENotFound
+	no = policydesk.EForbidden
+	nf = policydesk.ENotFound
 )
 
 var matrixActions = []string{"read", "list", "save", "status", "visibility", "member", "audit"}
@@ -617,19 +618,19 @@ var policyMatrix = map[string]map[string][7]string{
 
 func TestPolicyMatrix(t *testing.T) {
 	f := newFixture(t)
-	admin := f.user("admin", drafts.RoleAdmin)
-	owner := f.user("owner", drafts.RoleEditor)
-	users := map[string]*drafts.User{
+	admin := f.user("admin", policydesk.RoleAdmin)
+	owner := f.user("owner", policydesk.RoleEditor)
+	users := map[string]*policydesk.User{
 		"admin":           admin,
 		"owner":           owner,
-		"other-editor":    f.user("other-editor", drafts.RoleEditor),
-		"editor-reader":   f.user("editor-reader", drafts.RoleEditor),
-		"staff":           f.user("staff", drafts.RoleStaff),
-		"reviewer-member": f.user("reviewer-member", drafts.RoleReviewer),
-		"reviewer-other":  f.user("reviewer-other", drafts.RoleReviewer),
-		"disabled":        f.user("disabled", drafts.RoleEditor),
+		"other-editor":    f.user("other-editor", policydesk.RoleEditor),
+		"editor-reader":   f.user("editor-reader", policydesk.RoleEditor),
+		"staff":           f.user("staff", policydesk.RoleStaff),
+		"reviewer-member": f.user("reviewer-member", policydesk.RoleReviewer),
+		"reviewer-other":  f.user("reviewer-other", policydesk.RoleReviewer),
+		"disabled":        f.user("disabled", policydesk.RoleEditor),
 	}
-	f.user("guest", drafts.RoleStaff) // whom SetMember shares with
+	f.user("guest", policydesk.RoleStaff) // whom SetMember shares with
 	docs := map[string]*drafts.Document{
 		"internal":   f.createDocument(owner, "Udhëzim i brendshëm", "internal", "Tekst.\n"),
 		"restricted": f.createDocument(owner, "Rregullore e kufizuar", "restricted", "Tekst.\n"),
@@ -670,7 +671,7 @@ func TestPolicyMatrix(t *testing.T) {
 			if slices.ContainsFunc(list, func(d *drafts.Document) bool { return d.ID == doc.ID }) {
 				return nil
 			}
-			return drafts.Errorf(drafts.ENotFound, "not listed")
+			return policydesk.Errorf(policydesk.ENotFound, "not listed")
 		}},
 		"save": {auditAs: "version.create", changesDoc: true, run: func(ctx context.Context, doc *drafts.Document) error {
 			head := f.head(doc.ID)
@@ -692,7 +693,7 @@ func TestPolicyMatrix(t *testing.T) {
 			return err
 		}},
 		"audit": {run: func(ctx context.Context, doc *drafts.Document) error {
-			entries, _, err := f.svc.Audit(ctx, drafts.AuditFilter{ObjectType: "document", ObjectID: strconv.FormatInt(doc.ID, 10)})
+			entries, _, err := f.svc.Audit(ctx, policydesk.AuditFilter{ObjectType: "document", ObjectID: strconv.FormatInt(doc.ID, 10)})
 			if err == nil && len(entries) == 0 {
 				return fmt.Errorf("no audit entries for document %d", doc.ID)
 			}
@@ -719,7 +720,7 @@ func TestPolicyMatrix(t *testing.T) {
 					assertCode(t, err, want[i])
 					if want[i] == nf && actionName != "list" {
 						// Indistinguishable from a document that does not exist.
-						if msg, wantMsg := drafts.ErrorMessage(err), fmt.Sprintf("Document %d not found.", doc.ID); msg != wantMsg {
+						if msg, wantMsg := policydesk.ErrorMessage(err), fmt.Sprintf("Document %d not found.", doc.ID); msg != wantMsg {
 							t.Errorf("message %q, want %q", msg, wantMsg)
 						}
 					}
@@ -754,44 +755,44 @@ func TestPolicyMatrix(t *testing.T) {
 
 	t.Run("unknown document", func(t *testing.T) {
 		_, _, err := f.svc.Document(as(owner), 4242)
-		assertCode(t, err, drafts.ENotFound)
-		if msg := drafts.ErrorMessage(err); msg != "Document 4242 not found." {
+		assertCode(t, err, policydesk.ENotFound)
+		if msg := policydesk.ErrorMessage(err); msg != "Document 4242 not found." {
 			t.Fatalf("message %q", msg)
 		}
 	})
 	t.Run("no user", func(t *testing.T) {
 		_, _, err := f.svc.Document(context.Background(), docs["internal"].ID)
-		assertCode(t, err, drafts.EUnauthorized)
+		assertCode(t, err, policydesk.EUnauthorized)
 		_, _, err = f.svc.Documents(context.Background(), drafts.DocumentFilter{})
-		assertCode(t, err, drafts.EUnauthorized)
+		assertCode(t, err, policydesk.EUnauthorized)
 	})
 }
 
 // TestPolicyMatrixMatchesPolicy keeps the expected table honest against the
 // function it describes, so a change to either is noticed.
 func TestPolicyMatrixMatchesPolicy(t *testing.T) {
-	owner := &drafts.User{ID: 2, Role: drafts.RoleEditor}
+	owner := &policydesk.User{ID: 2, Role: policydesk.RoleEditor}
 	users := map[string]struct {
-		u    *drafts.User
+		u    *policydesk.User
 		role string
 	}{
-		"admin":           {&drafts.User{ID: 1, Role: drafts.RoleAdmin}, ""},
+		"admin":           {&policydesk.User{ID: 1, Role: policydesk.RoleAdmin}, ""},
 		"owner":           {owner, ""},
-		"other-editor":    {&drafts.User{ID: 3, Role: drafts.RoleEditor}, ""},
-		"editor-reader":   {&drafts.User{ID: 4, Role: drafts.RoleEditor}, "reader"},
-		"staff":           {&drafts.User{ID: 5, Role: drafts.RoleStaff}, ""},
-		"reviewer-member": {&drafts.User{ID: 6, Role: drafts.RoleReviewer}, "reviewer"},
-		"reviewer-other":  {&drafts.User{ID: 7, Role: drafts.RoleReviewer}, ""},
-		"disabled":        {&drafts.User{ID: 8, Role: drafts.RoleEditor, Disabled: true}, "editor"},
+		"other-editor":    {&policydesk.User{ID: 3, Role: policydesk.RoleEditor}, ""},
+		"editor-reader":   {&policydesk.User{ID: 4, Role: policydesk.RoleEditor}, "reader"},
+		"staff":           {&policydesk.User{ID: 5, Role: policydesk.RoleStaff}, ""},
+		"reviewer-member": {&policydesk.User{ID: 6, Role: policydesk.RoleReviewer}, "reviewer"},
+		"reviewer-other":  {&policydesk.User{ID: 7, Role: policydesk.RoleReviewer}, ""},
+		"disabled":        {&policydesk.User{ID: 8, Role: policydesk.RoleEditor, Disabled: true}, "editor"},
 	}
 	for name, c := range users {
 		for _, vis := range []string{"internal", "restricted"} {
-			a := drafts.Policy(c.u, &drafts.Document{CreatedBy: owner.ID, Visibility: vis}, c.role)
+			a := policydesk.Policy(c.u, &drafts.Document{CreatedBy: owner.ID, Visibility: vis}, c.role)
 			want := policyMatrix[name][vis]
 			got := [7]string{
 				allow(a.Read, nf), allow(a.Read, nf),
 				gate(a, a.Edit), gate(a, a.Edit), gate(a, a.Edit && a.Manage), gate(a, a.Manage),
-				allow(drafts.IsAdmin(c.u), no),
+				allow(policydesk.IsAdmin(c.u), no),
 			}
 			if got != want {
 				t.Errorf("%s/%s: Policy gives %q, table says %q", name, vis, got, want)
@@ -810,7 +811,7 @@ func allow(b bool, code string) string {
 	return code
 }
 
-func gate(a drafts.Access, b bool) string {
+func gate(a policydesk.Access, b bool) string {
 	if !a.Read {
 		return nf
 	}
@@ -820,9 +821,9 @@ func gate(a drafts.Access, b bool) string {
 // TestAuditTrail checks that every state change records who did what to what.
 func TestAuditTrail(t *testing.T) {
 	f := newFixture(t)
-	admin := f.user("admin", drafts.RoleAdmin)
-	ana := f.user("ana", drafts.RoleEditor)
-	f.user("besa", drafts.RoleReviewer)
+	admin := f.user("admin", policydesk.RoleAdmin)
+	ana := f.user("ana", policydesk.RoleEditor)
+	f.user("besa", policydesk.RoleReviewer)
 	var doc *drafts.Document
 	var token string
 	docID := func() string { return strconv.FormatInt(doc.ID, 10) }
@@ -835,7 +836,7 @@ func TestAuditTrail(t *testing.T) {
 		objID                  func() string
 	}{
 		{func() error {
-			_, err := f.svc.CreateUser(as(admin), drafts.NewUser{Login: "dita", Password: password, Role: drafts.RoleStaff})
+			_, err := f.svc.CreateUser(as(admin), drafts.NewUser{Login: "dita", Password: password, Role: policydesk.RoleStaff})
 			return err
 		}, "admin", "user.create", "user", func() string { return "dita" }},
 		{func() error { _, err := f.svc.UpdateUser(as(admin), ana.ID, drafts.UserPatch{Name: &name}); return err },
@@ -881,7 +882,7 @@ func TestAuditTrail(t *testing.T) {
 // includes a durable commit. p50-ns/op is the median of the individual saves.
 func BenchmarkSaveVersion(b *testing.B) {
 	f := newFixture(b)
-	ana := f.user("ana", drafts.RoleEditor)
+	ana := f.user("ana", policydesk.RoleEditor)
 	body := draftstest.Regulation(25, 2600, 1)
 	if len(body) < 18<<10 || len(body) > 22<<10 {
 		b.Fatalf("body is %d bytes, want about 20 KB", len(body))

@@ -3,6 +3,8 @@ package drafts
 import (
 	"unicode"
 	"unicode/utf8"
+
+	"policydesk"
 )
 
 // Invisible tells whether r is a character that is not seen but changes how
@@ -28,7 +30,7 @@ func Invisible(r rune) bool {
 func CheckVisible(field, s string, singleLine bool) error {
 	for i, r := range s {
 		if Invisible(r) || singleLine && (r == '\u2028' || r == '\u2029') {
-			return Errorf(EInvalid, "The %s contains an invisible character (U+%04X) after %d characters; remove it and type the text again.",
+			return policydesk.Errorf(policydesk.EInvalid, "The %s contains an invisible character (U+%04X) after %d characters; remove it and type the text again.",
 				field, r, utf8.RuneCountInString(s[:i]))
 		}
 	}

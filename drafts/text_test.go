@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"policydesk"
 	"policydesk/drafts"
 )
 
@@ -37,8 +38,8 @@ var invisibles = map[string]rune{
 // paragraph separator is refused in these one-line fields too.
 func TestInvisibleCharactersRefused(t *testing.T) {
 	f := newFixture(t)
-	admin := f.user("admin", drafts.RoleAdmin)
-	ed := f.user("ana", drafts.RoleEditor)
+	admin := f.user("admin", policydesk.RoleAdmin)
+	ed := f.user("ana", policydesk.RoleEditor)
 	doc := f.createDocument(ed, "Rregullore për qendrat ditore", "internal", "Tekst.\n")
 
 	cases := map[string]rune{"line separator": '\u2028', "paragraph separator": '\u2029'}
@@ -66,11 +67,11 @@ func TestInvisibleCharactersRefused(t *testing.T) {
 				return err
 			},
 			"user name": func() error {
-				_, err := f.svc.CreateUser(as(admin), drafts.NewUser{Login: "besa", Name: bad, Password: password, Role: drafts.RoleReviewer})
+				_, err := f.svc.CreateUser(as(admin), drafts.NewUser{Login: "besa", Name: bad, Password: password, Role: policydesk.RoleReviewer})
 				return err
 			},
 			"organisation": func() error {
-				_, err := f.svc.CreateUser(as(admin), drafts.NewUser{Login: "besa", Name: "Besa", Organisation: bad, Password: password, Role: drafts.RoleReviewer})
+				_, err := f.svc.CreateUser(as(admin), drafts.NewUser{Login: "besa", Name: "Besa", Organisation: bad, Password: password, Role: policydesk.RoleReviewer})
 				return err
 			},
 			"name change": func() error {
@@ -81,7 +82,7 @@ func TestInvisibleCharactersRefused(t *testing.T) {
 		for what, attempt := range attempts {
 			docs, audit := f.counts()
 			err := attempt()
-			if drafts.ErrorCode(err) != drafts.EInvalid || !strings.Contains(drafts.ErrorMessage(err), code) {
+			if policydesk.ErrorCode(err) != policydesk.EInvalid || !strings.Contains(policydesk.ErrorMessage(err), code) {
 				t.Errorf("%s with a %s: %v, want EInvalid naming %s", what, name, err, code)
 			}
 			if d, a := f.counts(); d != docs || a != audit {
@@ -114,7 +115,7 @@ func TestCheckVisibleMultiline(t *testing.T) {
 		t.Errorf("line breaks refused: %v", err)
 	}
 	err := drafts.CheckVisible("comment", "Pajtohem\u202E.qe", false)
-	if drafts.ErrorCode(err) != drafts.EInvalid || !strings.Contains(drafts.ErrorMessage(err), "(U+202E) after 8 characters") {
+	if policydesk.ErrorCode(err) != policydesk.EInvalid || !strings.Contains(policydesk.ErrorMessage(err), "(U+202E) after 8 characters") {
 		t.Errorf("override in a comment: %v", err)
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"policydesk"
 )
 
 // ETooManyRequests is the code of a password check refused by the
@@ -93,7 +95,7 @@ func (e *ThrottledError) Error() string {
 
 // Unwrap lets ErrorCode and ErrorMessage see the wait as an ordinary *Error.
 func (e *ThrottledError) Unwrap() error {
-	return Errorf(ETooManyRequests, "Too many failed attempts. Wait %s and try again.", humanWait(e.Wait))
+	return policydesk.Errorf(ETooManyRequests, "Too many failed attempts. Wait %s and try again.", humanWait(e.Wait))
 }
 
 // RetryAfterSeconds is the wait rounded up to whole seconds, at least 1.
@@ -275,8 +277,8 @@ func (s *Service) failed(ctx context.Context, action, login string, failures int
 	if w := s.LoginLimits.Account.wait(failures); w > 0 {
 		detail += "; next attempt waits " + humanWait(w)
 	}
-	e := &AuditEntry{At: s.Now().UTC(), Action: action, ObjectType: "user", ObjectID: cleanForLog(strings.TrimSpace(login), 64), Detail: detail}
-	if u := UserFromContext(ctx); u != nil {
+	e := &policydesk.AuditEntry{At: s.Now().UTC(), Action: action, ObjectType: "user", ObjectID: cleanForLog(strings.TrimSpace(login), 64), Detail: detail}
+	if u := policydesk.UserFromContext(ctx); u != nil {
 		e.ActorID, e.Actor = u.ID, u.Login
 	}
 	s.Docs.AppendAudit(ctx, e) // best effort: a failed audit write must not turn a refusal into a 500

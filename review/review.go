@@ -7,7 +7,7 @@ import (
 	"context"
 	"time"
 
-	"policydesk/drafts"
+	"policydesk"
 )
 
 // Decisions an editor records on a comment, with the report's wording.
@@ -99,16 +99,16 @@ type CommentFilter struct {
 // entry in the same transaction. Not-found is drafts.ENotFound.
 type Store interface {
 	// CreateRound numbers the round (one more than the last) and inserts it.
-	CreateRound(ctx context.Context, r *Round, audit *drafts.AuditEntry) error
+	CreateRound(ctx context.Context, r *Round, audit *policydesk.AuditEntry) error
 	FindRound(ctx context.Context, docID int64, number int) (*Round, error)
 	FindRounds(ctx context.Context, docID int64) ([]*Round, error)
 	// CloseRound returns EConflict if the round is already closed.
-	CloseRound(ctx context.Context, docID int64, number int, at time.Time, audit *drafts.AuditEntry) error
-	CreateComment(ctx context.Context, c *Comment, audit *drafts.AuditEntry) error
+	CloseRound(ctx context.Context, docID int64, number int, at time.Time, audit *policydesk.AuditEntry) error
+	CreateComment(ctx context.Context, c *Comment, audit *policydesk.AuditEntry) error
 	FindComment(ctx context.Context, id int64) (*Comment, error)
 	// FindComments returns comments with replies, oldest first.
 	FindComments(ctx context.Context, f CommentFilter) ([]*Comment, error)
-	AddReply(ctx context.Context, r *Reply, audit *drafts.AuditEntry) error
+	AddReply(ctx context.Context, r *Reply, audit *policydesk.AuditEntry) error
 	// UpdateComment writes status, decision, reason, decided_by/at and applied_version.
-	UpdateComment(ctx context.Context, c *Comment, audit *drafts.AuditEntry) error
+	UpdateComment(ctx context.Context, c *Comment, audit *policydesk.AuditEntry) error
 }

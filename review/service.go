@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/sync/singleflight"
 
+	"policydesk"
 	"policydesk/drafts"
 	"policydesk/drafts/cache"
 	"policydesk/review/anchor"
@@ -98,9 +99,9 @@ func (s *Service) redline(ctx context.Context, a, b *drafts.Version) (*redline.R
 		})
 		select {
 		case <-ctx.Done():
-			return nil, drafts.Unavailable("The request ended before the comparison was done.", ctx.Err())
+			return nil, policydesk.Unavailable("The request ended before the comparison was done.", ctx.Err())
 		case res := <-ch:
-			if res.Err != nil && ctx.Err() == nil && drafts.ErrorCode(res.Err) == drafts.EUnavailable {
+			if res.Err != nil && ctx.Err() == nil && policydesk.ErrorCode(res.Err) == policydesk.EUnavailable {
 				continue // the client that started it left; this one has not
 			}
 			if res.Err != nil {
@@ -130,7 +131,7 @@ func (s *Service) editable(ctx context.Context, docID int64) (*drafts.Document, 
 		return nil, err
 	}
 	if !a.Edit {
-		return nil, drafts.Errorf(drafts.EForbidden, "Only the document's legal experts can do this.")
+		return nil, policydesk.Errorf(policydesk.EForbidden, "Only the document's legal experts can do this.")
 	}
 	return doc, nil
 }
@@ -149,15 +150,15 @@ func (s *Service) OpenRound(ctx context.Context, docID int64, name string, versi
 		version = doc.Head
 	}
 	if version < 1 || version > doc.Head {
-		return nil, drafts.Errorf(drafts.EInvalid, "Version %d does not exist; the newest is %d.", version, doc.Head)
+		return nil, policydesk.Errorf(policydesk.EInvalid, "Version %d does not exist; the newest is %d.", version, doc.Head)
 	}
 	if due != "" {
 		if _, err := time.Parse(time.DateOnly, due); err != nil {
-			return nil, drafts.Errorf(drafts.EInvalid, "The due date must look like 2026-12-31.")
+			return nil, policydesk.Errorf(policydesk.EInvalid, "The due date must look like 2026-12-31.")
 		}
 	}
 	r := &Round{DocumentID: docID, Name: name, Version: version, Due: due, Status: "open",
-		OpenedBy: drafts.UserFromContext(ctx).ID, CreatedAt: s.Drafts.Now().UTC()}
+		OpenedBy: policydesk.UserFromContext(ctx).ID, CreatedAt: s.Drafts.Now().UTC()}
 	if r.Name == "" {
 		r.Name = fmt.Sprintf("Round on version %d", version)
 	}
@@ -226,41 +227,41 @@ func (s *Service) AddComment(ctx context.Context, docID int64, in NewComment) (*
 		return nil, err
 	}
 	if !access.Comment {
-		return nil, drafts.Errorf(drafts.EForbidden, "You may read this document but not comment on it.")
+		return nil, policydesk.Errorf(policydesk.EForbidden, "You may read this document but not comment on it.")
 	}
 	if err := validateComment(&in); err != nil {
 		return nil, err
 	}
 	if in.Round != 0 {
 		r, err := s.Store.FindRound(ctx, docID, in.Round)
-		if drafts.ErrorCode(err) == drafts.ENotFound {
-			return nil, drafts.Errorf(drafts.EInvalid, "There is no round %d.", in.Round)
+		if policydesk.ErrorCode(err) == policydesk.ENotFound {
+			return nil, policydesk.Errorf(policydesk.EInvalid, "There is no round %d.", in.Round)
 		} else if err != nil {
 			return nil, err
 		}
 		if r.Status != "open" {
-			return nil, drafts.Errorf(drafts.EConflict, "Round %d is closed; comments are no longer accepted.", in.Round)
+			return nil, policydesk.Errorf(policydesk.EConflict, "Round %d is closed; comments are no longer accepted.", in.Round)
 		}
 		if in.Version == 0 {
 			in.Version = r.Version
 		} else if in.Version != r.Version {
-			return nil, drafts.Errorf(drafts.EInvalid, "Round %d is on version %d; comment on that version.", in.Round, r.Version)
+			return nil, policydesk.Errorf(policydesk.EInvalid, "Round %d is on version %d; comment on that version.", in.Round, r.Version)
 		}
 	}
 	if in.Version == 0 {
 		in.Version = doc.Head
 	}
 	v, err := s.Drafts.Version(ctx, docID, in.Version)
-	if drafts.ErrorCode(err) == drafts.ENotFound {
-		return nil, drafts.Errorf(drafts.EInvalid, "Version %d does not exist.", in.Version)
+	if policydesk.ErrorCode(err) == policydesk.ENotFound {
+		return nil, policydesk.Errorf(policydesk.EInvalid, "Version %d does not exist.", in.Version)
 	} else if err != nil {
 		return nil, err
 	}
 	start, end, ok := anchor.Locate(v.Body, anchor.Selector{Quote: in.Quote, Prefix: in.Prefix, Suffix: in.Suffix})
 	if !ok {
-		return nil, drafts.Errorf(drafts.EInvalid, "The quoted words are not in version %d.", in.Version)
+		return nil, policydesk.Errorf(policydesk.EInvalid, "The quoted words are not in version %d.", in.Version)
 	}
-	u := drafts.UserFromContext(ctx)
+	u := policydesk.UserFromContext(ctx)
 	c := &Comment{DocumentID: docID, Round: in.Round, Version: in.Version,
 		Start: anchor.RuneOffset(v.Body, start), End: anchor.RuneOffset(v.Body, end),
 		Quote: v.Body[start:end], Prefix: in.Prefix, Suffix: in.Suffix, Body: in.Body,
@@ -289,10 +290,10 @@ func validateComment(in *NewComment) error {
 	}
 	in.Body = strings.TrimSpace(in.Body)
 	if in.Quote == "" {
-		return drafts.Errorf(drafts.EInvalid, "Select the words the comment is about.")
+		return policydesk.Errorf(policydesk.EInvalid, "Select the words the comment is about.")
 	}
 	if in.Body == "" && in.Suggestion == nil {
-		return drafts.Errorf(drafts.EInvalid, "Write a comment or propose wording.")
+		return policydesk.Errorf(policydesk.EInvalid, "Write a comment or propose wording.")
 	}
 	checks := []error{
 		checkWritten("comment", in.Body, MaxCommentRunes),
@@ -322,14 +323,14 @@ func normaliseNewlines(s string) string {
 
 func checkText(field, s string, max int) error {
 	if !utf8.ValidString(s) {
-		return drafts.Errorf(drafts.EInvalid, "The %s is not valid UTF-8 text.", field)
+		return policydesk.Errorf(policydesk.EInvalid, "The %s is not valid UTF-8 text.", field)
 	}
 	if utf8.RuneCountInString(s) > max {
-		return drafts.Errorf(drafts.EInvalid, "The %s is longer than %d characters.", field, max)
+		return policydesk.Errorf(policydesk.EInvalid, "The %s is longer than %d characters.", field, max)
 	}
 	for _, r := range s {
 		if r < 0x20 && r != '\n' && r != '\t' || r == 0x7f {
-			return drafts.Errorf(drafts.EInvalid, "The %s contains a control character.", field)
+			return policydesk.Errorf(policydesk.EInvalid, "The %s contains a control character.", field)
 		}
 	}
 	return nil
@@ -340,7 +341,7 @@ func checkLine(field, s string, max int) error {
 		return err
 	}
 	if strings.ContainsAny(s, "\n\t") {
-		return drafts.Errorf(drafts.EInvalid, "The %s must be a single line.", field)
+		return policydesk.Errorf(policydesk.EInvalid, "The %s must be a single line.", field)
 	}
 	return drafts.CheckVisible(field, s, true)
 }
@@ -471,16 +472,16 @@ func (s *Service) Reply(ctx context.Context, commentID int64, body string) (*Rep
 		return nil, err
 	}
 	if !access.Comment && !access.Edit {
-		return nil, drafts.Errorf(drafts.EForbidden, "You may not reply on this document.")
+		return nil, policydesk.Errorf(policydesk.EForbidden, "You may not reply on this document.")
 	}
 	body = strings.TrimSpace(normaliseNewlines(body))
 	if body == "" {
-		return nil, drafts.Errorf(drafts.EInvalid, "A reply needs some text.")
+		return nil, policydesk.Errorf(policydesk.EInvalid, "A reply needs some text.")
 	}
 	if err := checkWritten("reply", body, MaxCommentRunes); err != nil {
 		return nil, err
 	}
-	u := drafts.UserFromContext(ctx)
+	u := policydesk.UserFromContext(ctx)
 	r := &Reply{CommentID: commentID, AuthorID: u.ID, Author: u.Login, Name: u.Name, Body: body, CreatedAt: s.Drafts.Now().UTC()}
 	audit := s.Drafts.AuditEntry(ctx, "comment.reply", "comment", itoa(c.ID), "")
 	if err := s.Store.AddReply(ctx, r, audit); err != nil {
@@ -490,14 +491,14 @@ func (s *Service) Reply(ctx context.Context, commentID int64, body string) (*Rep
 }
 
 // comment loads a comment the caller may read, with their access.
-func (s *Service) comment(ctx context.Context, id int64) (*Comment, drafts.Access, error) {
+func (s *Service) comment(ctx context.Context, id int64) (*Comment, policydesk.Access, error) {
 	c, err := s.Store.FindComment(ctx, id)
 	if err != nil {
-		return nil, drafts.Access{}, err
+		return nil, policydesk.Access{}, err
 	}
 	_, access, err := s.Drafts.Document(ctx, c.DocumentID)
-	if drafts.ErrorCode(err) == drafts.ENotFound {
-		return nil, access, drafts.Errorf(drafts.ENotFound, "Comment %d not found.", id)
+	if policydesk.ErrorCode(err) == policydesk.ENotFound {
+		return nil, access, policydesk.Errorf(policydesk.ENotFound, "Comment %d not found.", id)
 	}
 	return c, access, err
 }
@@ -510,23 +511,23 @@ func (s *Service) Decide(ctx context.Context, commentID int64, decision, reason 
 		return nil, err
 	}
 	if !access.Edit {
-		return nil, drafts.Errorf(drafts.EForbidden, "Only the document's legal experts decide on comments.")
+		return nil, policydesk.Errorf(policydesk.EForbidden, "Only the document's legal experts decide on comments.")
 	}
 	if !slices.Contains(Decisions, decision) {
-		return nil, drafts.Errorf(drafts.EInvalid, "A decision is one of: accepted, partially, rejected.")
+		return nil, policydesk.Errorf(policydesk.EInvalid, "A decision is one of: accepted, partially, rejected.")
 	}
 	if c.AppliedVersion != 0 && decision != "accepted" && decision != "partially" {
 		// The report would say the proposal was refused while the text carries it.
-		return nil, drafts.Errorf(drafts.EConflict, "The wording of comment %d is already in version %d, so it cannot be recorded as not accepted; record it as accepted or partially accepted.", c.ID, c.AppliedVersion)
+		return nil, policydesk.Errorf(policydesk.EConflict, "The wording of comment %d is already in version %d, so it cannot be recorded as not accepted; record it as accepted or partially accepted.", c.ID, c.AppliedVersion)
 	}
 	reason = strings.TrimSpace(normaliseNewlines(reason))
 	if err := checkWritten("reason", reason, MaxCommentRunes); err != nil {
 		return nil, err
 	}
 	if decision != "accepted" && reason == "" {
-		return nil, drafts.Errorf(drafts.EInvalid, "Give the reason for a decision other than accepted.")
+		return nil, policydesk.Errorf(policydesk.EInvalid, "Give the reason for a decision other than accepted.")
 	}
-	u := drafts.UserFromContext(ctx)
+	u := policydesk.UserFromContext(ctx)
 	c.Decision, c.Reason, c.DecidedBy, c.DecidedByID, c.DecidedAt = decision, reason, u.Login, u.ID, s.Drafts.Now().UTC()
 	audit := s.Drafts.AuditEntry(ctx, "comment.decide", "comment", itoa(c.ID), decision)
 	if err := s.Store.UpdateComment(ctx, c, audit); err != nil {
@@ -541,9 +542,9 @@ func (s *Service) Resolve(ctx context.Context, commentID int64, resolved bool) (
 	if err != nil {
 		return nil, err
 	}
-	u := drafts.UserFromContext(ctx)
+	u := policydesk.UserFromContext(ctx)
 	if !access.Edit && c.AuthorID != u.ID {
-		return nil, drafts.Errorf(drafts.EForbidden, "Only the comment's author or the document's legal experts can resolve it.")
+		return nil, policydesk.Errorf(policydesk.EForbidden, "Only the comment's author or the document's legal experts can resolve it.")
 	}
 	c.Status = "open"
 	if resolved {
@@ -565,14 +566,14 @@ func (s *Service) Apply(ctx context.Context, commentID int64, base int) (*drafts
 		return nil, err
 	}
 	if !access.Edit {
-		return nil, drafts.Errorf(drafts.EForbidden, "Only the document's legal experts apply suggestions.")
+		return nil, policydesk.Errorf(policydesk.EForbidden, "Only the document's legal experts apply suggestions.")
 	}
 	if !c.HasSuggestion {
-		return nil, drafts.Errorf(drafts.EInvalid, "Comment %d proposes no wording.", c.ID)
+		return nil, policydesk.Errorf(policydesk.EInvalid, "Comment %d proposes no wording.", c.ID)
 	}
 	if c.AppliedVersion != 0 {
 		// A suggestion that keeps the quoted words would otherwise go in twice.
-		return nil, drafts.Errorf(drafts.EConflict, "The suggestion of comment %d is already in version %d.", c.ID, c.AppliedVersion)
+		return nil, policydesk.Errorf(policydesk.EConflict, "The suggestion of comment %d is already in version %d.", c.ID, c.AppliedVersion)
 	}
 	doc, _, err := s.Drafts.Document(ctx, c.DocumentID)
 	if err != nil {
@@ -587,7 +588,7 @@ func (s *Service) Apply(ctx context.Context, commentID int64, base int) (*drafts
 		return nil, err
 	}
 	if c.Outdated {
-		return nil, drafts.Errorf(drafts.EConflict, "The words of comment %d have changed since it was made; apply the suggestion by hand in the editor.", c.ID)
+		return nil, policydesk.Errorf(policydesk.EConflict, "The words of comment %d have changed since it was made; apply the suggestion by hand in the editor.", c.ID)
 	}
 	start, end := anchor.ByteOffset(head.Body, c.Anchor.Start), anchor.ByteOffset(head.Body, c.Anchor.End)
 	body := head.Body[:start] + c.Suggestion + head.Body[end:]
@@ -599,7 +600,7 @@ func (s *Service) Apply(ctx context.Context, commentID int64, base int) (*drafts
 	if err != nil {
 		return nil, err
 	}
-	u := drafts.UserFromContext(ctx)
+	u := policydesk.UserFromContext(ctx)
 	// Wording that went in is accepted, or partially accepted if the editor
 	// said so; never "not accepted".
 	if c.Decision != "accepted" && c.Decision != "partially" {

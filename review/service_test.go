@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"policydesk"
 	"policydesk/drafts"
 	"policydesk/review"
 	"policydesk/storage/sqlite"
@@ -40,7 +41,7 @@ type fixture struct {
 	drafts *drafts.Service
 	svc    *review.Service
 
-	editor, other, reviewer, reader, outsider *drafts.User
+	editor, other, reviewer, reader, outsider *policydesk.User
 	doc                                       *drafts.Document
 }
 
@@ -58,18 +59,18 @@ func newFixture(t *testing.T) *fixture {
 	ds := drafts.NewService(db, db, drafts.NewRenderer(64))
 	ds.BcryptCost = bcrypt.MinCost
 	f := &fixture{t: t, db: db, drafts: ds, svc: review.NewService(ds, db)}
-	mk := func(login, name, org, role string) *drafts.User {
+	mk := func(login, name, org, role string) *policydesk.User {
 		u, err := ds.AddUserOffline(ctx, drafts.NewUser{Login: login, Name: name, Organisation: org, Password: password, Role: role})
 		if err != nil {
 			t.Fatalf("user %s: %v", login, err)
 		}
 		return u
 	}
-	f.editor = mk("arta", "Arta Krasniqi", "Ministria e Punës", drafts.RoleEditor)
-	f.other = mk("besnik", "Besnik Gashi", "", drafts.RoleEditor)
-	f.reviewer = mk("vjosa", "Vjosa Berisha", "Ministria e Drejtësisë", drafts.RoleReviewer)
-	f.reader = mk("dren", "Dren Hoxha", "", drafts.RoleReviewer)
-	f.outsider = mk("lulzim", "Lulzim Morina", "", drafts.RoleReviewer)
+	f.editor = mk("arta", "Arta Krasniqi", "Ministria e Punës", policydesk.RoleEditor)
+	f.other = mk("besnik", "Besnik Gashi", "", policydesk.RoleEditor)
+	f.reviewer = mk("vjosa", "Vjosa Berisha", "Ministria e Drejtësisë", policydesk.RoleReviewer)
+	f.reader = mk("dren", "Dren Hoxha", "", policydesk.RoleReviewer)
+	f.outsider = mk("lulzim", "Lulzim Morina", "", policydesk.RoleReviewer)
 	f.doc, _, err = ds.CreateDocument(f.as(f.editor), drafts.NewDocument{Title: "Rregullore për qendrat ditore",
 		Kind: "regulation", Language: "sq", Visibility: "restricted", Body: bodyV1})
 	if err != nil {
@@ -80,8 +81,8 @@ func newFixture(t *testing.T) *fixture {
 	return f
 }
 
-func (f *fixture) as(u *drafts.User) context.Context {
-	return drafts.NewContextWithUser(context.Background(), u)
+func (f *fixture) as(u *policydesk.User) context.Context {
+	return policydesk.NewContextWithUser(context.Background(), u)
 }
 
 func (f *fixture) share(login, role string) {
@@ -114,7 +115,7 @@ func (f *fixture) openRound(version int) *review.Round {
 	return r
 }
 
-func (f *fixture) comment(u *drafts.User, in review.NewComment) *review.Comment {
+func (f *fixture) comment(u *policydesk.User, in review.NewComment) *review.Comment {
 	f.t.Helper()
 	c, err := f.svc.AddComment(f.as(u), f.doc.ID, in)
 	if err != nil {
@@ -133,7 +134,7 @@ func (f *fixture) state() state {
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	_, audit, err := f.db.FindAudit(ctx, drafts.AuditFilter{Limit: 1})
+	_, audit, err := f.db.FindAudit(ctx, policydesk.AuditFilter{Limit: 1})
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -153,7 +154,7 @@ func (f *fixture) unchanged(before state, what string) {
 
 func wantCode(t *testing.T, err error, code string) {
 	t.Helper()
-	if got := drafts.ErrorCode(err); got != code {
+	if got := policydesk.ErrorCode(err); got != code {
 		t.Fatalf("error %v has code %q, want %q", err, got, code)
 	}
 }
@@ -190,21 +191,21 @@ func TestRounds_OpenAndClose(t *testing.T) {
 
 	before := f.state()
 	_, err = f.svc.OpenRound(f.as(f.reviewer), f.doc.ID, "", 1, "")
-	wantCode(t, err, drafts.EForbidden)
+	wantCode(t, err, policydesk.EForbidden)
 	_, err = f.svc.OpenRound(f.as(f.outsider), f.doc.ID, "", 1, "")
-	wantCode(t, err, drafts.ENotFound)
+	wantCode(t, err, policydesk.ENotFound)
 	for _, due := range []string{"31.12.2026", "2026-13-01", "nesër"} {
 		_, err = f.svc.OpenRound(f.as(f.editor), f.doc.ID, "", 1, due)
-		wantCode(t, err, drafts.EInvalid)
+		wantCode(t, err, policydesk.EInvalid)
 	}
 	for _, v := range []int{3, -1} {
 		_, err = f.svc.OpenRound(f.as(f.editor), f.doc.ID, "", v, "")
-		wantCode(t, err, drafts.EInvalid)
+		wantCode(t, err, policydesk.EInvalid)
 	}
 	_, err = f.svc.OpenRound(f.as(f.editor), f.doc.ID, "line\nbreak", 1, "")
-	wantCode(t, err, drafts.EInvalid)
+	wantCode(t, err, policydesk.EInvalid)
 	_, err = f.svc.CloseRound(f.as(f.reviewer), f.doc.ID, 1)
-	wantCode(t, err, drafts.EForbidden)
+	wantCode(t, err, policydesk.EForbidden)
 	f.unchanged(before, "refused round changes")
 
 	closed, err := f.svc.CloseRound(f.as(f.editor), f.doc.ID, 1)
@@ -215,9 +216,9 @@ func TestRounds_OpenAndClose(t *testing.T) {
 		t.Errorf("closed round = %+v", closed)
 	}
 	_, err = f.svc.CloseRound(f.as(f.editor), f.doc.ID, 1)
-	wantCode(t, err, drafts.EConflict)
+	wantCode(t, err, policydesk.EConflict)
 	_, err = f.svc.CloseRound(f.as(f.editor), f.doc.ID, 9)
-	wantCode(t, err, drafts.ENotFound)
+	wantCode(t, err, policydesk.ENotFound)
 
 	rounds, err := f.svc.Rounds(f.as(f.reviewer), f.doc.ID)
 	if err != nil {
@@ -227,7 +228,7 @@ func TestRounds_OpenAndClose(t *testing.T) {
 		t.Errorf("rounds = %+v", rounds)
 	}
 	_, err = f.svc.Rounds(f.as(f.outsider), f.doc.ID)
-	wantCode(t, err, drafts.ENotFound)
+	wantCode(t, err, policydesk.ENotFound)
 
 	r, prev, err := f.svc.Round(f.as(f.reviewer), f.doc.ID, 2)
 	if err != nil || r.Number != 2 || prev != 1 {
@@ -295,23 +296,23 @@ func TestAddComment_Refused(t *testing.T) {
 	ok := review.NewComment{Version: 1, Round: round.Number, Quote: quote, Body: "Koment"}
 	cases := []struct {
 		name string
-		user *drafts.User
+		user *policydesk.User
 		in   func(review.NewComment) review.NewComment
 		code string
 	}{
-		{"quote not in version", f.reviewer, func(c review.NewComment) review.NewComment { c.Quote = "ushqim të pashëndetshëm"; return c }, drafts.EInvalid},
-		{"empty quote", f.reviewer, func(c review.NewComment) review.NewComment { c.Quote = ""; return c }, drafts.EInvalid},
-		{"no body nor suggestion", f.reviewer, func(c review.NewComment) review.NewComment { c.Body = "  "; return c }, drafts.EInvalid},
+		{"quote not in version", f.reviewer, func(c review.NewComment) review.NewComment { c.Quote = "ushqim të pashëndetshëm"; return c }, policydesk.EInvalid},
+		{"empty quote", f.reviewer, func(c review.NewComment) review.NewComment { c.Quote = ""; return c }, policydesk.EInvalid},
+		{"no body nor suggestion", f.reviewer, func(c review.NewComment) review.NewComment { c.Body = "  "; return c }, policydesk.EInvalid},
 		{"over-long body", f.reviewer, func(c review.NewComment) review.NewComment {
 			c.Body = strings.Repeat("ë", review.MaxCommentRunes+1)
 			return c
-		}, drafts.EInvalid},
-		{"control character", f.reviewer, func(c review.NewComment) review.NewComment { c.Body = "a\x00b"; return c }, drafts.EInvalid},
-		{"version out of range", f.reviewer, func(c review.NewComment) review.NewComment { c.Version = 7; return c }, drafts.EInvalid},
-		{"no such round", f.reviewer, func(c review.NewComment) review.NewComment { c.Round = 42; return c }, drafts.EInvalid},
-		{"closed round", f.reviewer, func(c review.NewComment) review.NewComment { c.Round = closedRound.Number; return c }, drafts.EConflict},
-		{"reviewer not shared", f.outsider, func(c review.NewComment) review.NewComment { return c }, drafts.ENotFound},
-		{"reviewer shared as reader", f.reader, func(c review.NewComment) review.NewComment { return c }, drafts.EForbidden},
+		}, policydesk.EInvalid},
+		{"control character", f.reviewer, func(c review.NewComment) review.NewComment { c.Body = "a\x00b"; return c }, policydesk.EInvalid},
+		{"version out of range", f.reviewer, func(c review.NewComment) review.NewComment { c.Version = 7; return c }, policydesk.EInvalid},
+		{"no such round", f.reviewer, func(c review.NewComment) review.NewComment { c.Round = 42; return c }, policydesk.EInvalid},
+		{"closed round", f.reviewer, func(c review.NewComment) review.NewComment { c.Round = closedRound.Number; return c }, policydesk.EConflict},
+		{"reviewer not shared", f.outsider, func(c review.NewComment) review.NewComment { return c }, policydesk.ENotFound},
+		{"reviewer shared as reader", f.reader, func(c review.NewComment) review.NewComment { return c }, policydesk.EForbidden},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -393,7 +394,7 @@ func TestComments_AnchorsFollowLaterVersions(t *testing.T) {
 		t.Errorf("comments at head: %d, %v; want 2", len(cs), err)
 	}
 	_, err = f.svc.Comments(f.as(f.outsider), f.doc.ID, review.CommentFilter{}, 0)
-	wantCode(t, err, drafts.ENotFound)
+	wantCode(t, err, policydesk.ENotFound)
 }
 
 func TestDecide(t *testing.T) {
@@ -402,17 +403,17 @@ func TestDecide(t *testing.T) {
 
 	before := f.state()
 	_, err := f.svc.Decide(f.as(f.reviewer), c.ID, "accepted", "")
-	wantCode(t, err, drafts.EForbidden)
+	wantCode(t, err, policydesk.EForbidden)
 	_, err = f.svc.Decide(f.as(f.outsider), c.ID, "accepted", "")
-	wantCode(t, err, drafts.ENotFound)
+	wantCode(t, err, policydesk.ENotFound)
 	for _, d := range []string{"rejected", "partially"} {
 		_, err = f.svc.Decide(f.as(f.editor), c.ID, d, "   ")
-		wantCode(t, err, drafts.EInvalid)
+		wantCode(t, err, policydesk.EInvalid)
 	}
 	_, err = f.svc.Decide(f.as(f.editor), c.ID, "maybe", "arsye")
-	wantCode(t, err, drafts.EInvalid)
+	wantCode(t, err, policydesk.EInvalid)
 	_, err = f.svc.Decide(f.as(f.editor), 9999, "accepted", "")
-	wantCode(t, err, drafts.ENotFound)
+	wantCode(t, err, policydesk.ENotFound)
 	f.unchanged(before, "refused decisions")
 
 	if _, err := f.svc.Decide(f.as(f.editor), c.ID, "accepted", ""); err != nil {
@@ -436,7 +437,7 @@ func TestDecide(t *testing.T) {
 		t.Fatalf("reply: %+v %v", r, err)
 	}
 	_, err = f.svc.Reply(f.as(f.reader), c.ID, "Edhe unë.")
-	wantCode(t, err, drafts.EForbidden)
+	wantCode(t, err, policydesk.EForbidden)
 }
 
 func TestApply(t *testing.T) {
@@ -451,11 +452,11 @@ func TestApply(t *testing.T) {
 
 	before := f.state()
 	_, err := f.svc.Apply(f.as(f.reviewer), c.ID, v2.Number)
-	wantCode(t, err, drafts.EForbidden)
+	wantCode(t, err, policydesk.EForbidden)
 	_, err = f.svc.Apply(f.as(f.editor), plain.ID, v2.Number)
-	wantCode(t, err, drafts.EInvalid)
+	wantCode(t, err, policydesk.EInvalid)
 	_, err = f.svc.Apply(f.as(f.editor), changed.ID, v2.Number)
-	wantCode(t, err, drafts.EConflict)
+	wantCode(t, err, policydesk.EConflict)
 	_, err = f.svc.Apply(f.as(f.editor), c.ID, 1)
 	var conflict *drafts.ConflictError
 	if !errors.As(err, &conflict) || conflict.Head != v2.Number {
@@ -482,7 +483,7 @@ func TestApply(t *testing.T) {
 	// applying it a second time must not duplicate the new words.
 	before = f.state()
 	_, err = f.svc.Apply(f.as(f.editor), c.ID, v3.Number)
-	wantCode(t, err, drafts.EConflict)
+	wantCode(t, err, policydesk.EConflict)
 	f.unchanged(before, "applying an applied suggestion again")
 	cs, err := f.svc.Comments(f.as(f.editor), f.doc.ID, review.CommentFilter{}, 3)
 	if err != nil {
@@ -505,8 +506,8 @@ func TestDecideAfterApply(t *testing.T) {
 	}
 	before := f.state()
 	_, err := f.svc.Decide(f.as(f.editor), c.ID, "rejected", "Nuk pajtohemi.")
-	wantCode(t, err, drafts.EConflict)
-	if msg := drafts.ErrorMessage(err); !strings.Contains(msg, "version 2") || !strings.Contains(msg, "partially accepted") {
+	wantCode(t, err, policydesk.EConflict)
+	if msg := policydesk.ErrorMessage(err); !strings.Contains(msg, "version 2") || !strings.Contains(msg, "partially accepted") {
 		t.Errorf("message %q does not say where the wording is and what may be recorded", msg)
 	}
 	f.unchanged(before, "a refused decision")
@@ -561,9 +562,9 @@ func TestReport(t *testing.T) {
 		t.Errorf("row 3 = %+v", r3)
 	}
 	_, err = f.svc.Report(f.as(f.outsider), f.doc.ID, round.Number)
-	wantCode(t, err, drafts.ENotFound)
+	wantCode(t, err, policydesk.ENotFound)
 	_, err = f.svc.Report(f.as(f.editor), f.doc.ID, 9)
-	wantCode(t, err, drafts.ENotFound)
+	wantCode(t, err, policydesk.ENotFound)
 
 	var buf bytes.Buffer
 	if err := rep.WriteCSV(&buf); err != nil {
@@ -613,7 +614,7 @@ func TestInvisibleCharactersRefused(t *testing.T) {
 		}
 		for what, attempt := range attempts {
 			err := attempt()
-			if code := fmt.Sprintf("U+%04X", r); drafts.ErrorCode(err) != drafts.EInvalid || !strings.Contains(drafts.ErrorMessage(err), code) {
+			if code := fmt.Sprintf("U+%04X", r); policydesk.ErrorCode(err) != policydesk.EInvalid || !strings.Contains(policydesk.ErrorMessage(err), code) {
 				t.Errorf("%s with %U: %v, want EInvalid naming %s", what, r, err, code)
 			}
 		}

@@ -7,7 +7,7 @@ import (
 	"sync"
 	"time"
 
-	"policydesk/drafts"
+	"policydesk"
 )
 
 // Pending is a document with outbox events waiting: UpTo is the newest
@@ -147,7 +147,7 @@ func (ix *Indexer) Drain(ctx context.Context) (int, error) {
 		// Only the engine being down stops the pass: a document whose own
 		// data cannot be read now (say its attachments' store is down) waits
 		// with backoff and does not hold back the documents behind it.
-		if (drafts.ErrorCode(err) == drafts.EUnavailable && !fromSource) || ctx.Err() != nil {
+		if (policydesk.ErrorCode(err) == policydesk.EUnavailable && !fromSource) || ctx.Err() != nil {
 			return done, errors.Join(err, ctx.Err())
 		}
 		if err != nil {
@@ -192,7 +192,7 @@ func (e *sourceError) Unwrap() error { return e.err }
 // grant what the Policy no longer does, and search must fail closed.
 func (ix *Indexer) IndexDocument(ctx context.Context, docID int64) error {
 	entries, err := ix.Source.DocumentEntries(ctx, docID)
-	if drafts.ErrorCode(err) == drafts.ENotFound {
+	if policydesk.ErrorCode(err) == policydesk.ENotFound {
 		return ix.Index.DeleteDocument(ctx, docID)
 	} else if err != nil {
 		if ctx.Err() == nil {
@@ -218,7 +218,7 @@ func Fill(ctx context.Context, src Source, put func([]Entry) error, progress fun
 	var batch []Entry
 	for i, id := range ids {
 		entries, err := src.DocumentEntries(ctx, id)
-		if drafts.ErrorCode(err) == drafts.ENotFound {
+		if policydesk.ErrorCode(err) == policydesk.ENotFound {
 			continue
 		} else if err != nil {
 			return err

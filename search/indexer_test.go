@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"policydesk"
 	"policydesk/drafts"
 	"policydesk/review"
 	"policydesk/search"
@@ -34,7 +35,7 @@ type switchIndex struct {
 
 func (s *switchIndex) err() error {
 	if s.down.Load() {
-		return drafts.Errorf(drafts.EUnavailable, "engine down")
+		return policydesk.Errorf(policydesk.EUnavailable, "engine down")
 	}
 	return nil
 }
@@ -88,7 +89,7 @@ type fixture struct {
 	bleve   *bleve.Index
 	index   *switchIndex
 	indexer *search.Indexer
-	admin   *drafts.User
+	admin   *policydesk.User
 }
 
 // downBlobs wraps the folder store; when down, Get fails as an unreachable
@@ -100,7 +101,7 @@ type downBlobs struct {
 
 func (b *downBlobs) Get(ctx context.Context, key string) (io.ReadCloser, int64, error) {
 	if b.down.Load() {
-		return nil, 0, drafts.Errorf(drafts.EUnavailable, "The file store cannot be reached.")
+		return nil, 0, policydesk.Errorf(policydesk.EUnavailable, "The file store cannot be reached.")
 	}
 	return b.BlobStore.Get(ctx, key)
 }
@@ -163,7 +164,7 @@ func (f *fixture) extract() {
 	f.t.Fatal("the extraction queue does not drain")
 }
 
-func (f *fixture) user(login, role string) *drafts.User {
+func (f *fixture) user(login, role string) *policydesk.User {
 	f.t.Helper()
 	u, err := f.svc.AddUserOffline(context.Background(), drafts.NewUser{Login: login, Name: strings.ToUpper(login), Password: "user-password-1", Role: role})
 	if err != nil {
@@ -172,7 +173,9 @@ func (f *fixture) user(login, role string) *drafts.User {
 	return u
 }
 
-func as(u *drafts.User) context.Context { return drafts.NewContextWithUser(context.Background(), u) }
+func as(u *policydesk.User) context.Context {
+	return policydesk.NewContextWithUser(context.Background(), u)
+}
 
 // drain reads attachments due and runs the indexer until the outbox is
 // empty.
@@ -280,10 +283,10 @@ func TestIndexer_OutboxConverges(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
-	owner := f.user("drita", drafts.RoleEditor)
-	other := f.user("arben", drafts.RoleEditor)
-	reviewer := f.user("besa", drafts.RoleReviewer)
-	staff := f.user("staff", drafts.RoleStaff)
+	owner := f.user("drita", policydesk.RoleEditor)
+	other := f.user("arben", policydesk.RoleEditor)
+	reviewer := f.user("besa", policydesk.RoleReviewer)
+	staff := f.user("staff", policydesk.RoleStaff)
 	// Clear what bootstrap left, then take the engine down.
 	f.drain()
 	f.index.down.Store(true)
@@ -390,7 +393,7 @@ func TestIndexer_OutboxConverges(t *testing.T) {
 		}
 		if s == len(steps)/2 {
 			// A drain in the middle, still down: it fails and loses nothing.
-			if _, err := f.indexer.Drain(ctx); drafts.ErrorCode(err) != drafts.EUnavailable {
+			if _, err := f.indexer.Drain(ctx); policydesk.ErrorCode(err) != policydesk.EUnavailable {
 				t.Fatalf("Drain with the engine down: %v, want unavailable", err)
 			}
 		}
@@ -401,7 +404,7 @@ func TestIndexer_OutboxConverges(t *testing.T) {
 
 	for range 3 {
 		n, err := f.indexer.Drain(ctx)
-		if drafts.ErrorCode(err) != drafts.EUnavailable || n != 0 {
+		if policydesk.ErrorCode(err) != policydesk.EUnavailable || n != 0 {
 			t.Fatalf("Drain with the engine down = %d, %v; want 0, unavailable", n, err)
 		}
 	}
@@ -480,7 +483,7 @@ func TestIndexer_OutboxConverges(t *testing.T) {
 	// Access converged: each user finds a document's entries exactly when
 	// the drafts policy lets them read it now.
 	svc := &search.Service{Index: f.bleve, Outbox: f.db}
-	for _, u := range []*drafts.User{reviewer, staff, other} {
+	for _, u := range []*policydesk.User{reviewer, staff, other} {
 		for _, d := range docs {
 			_, _, err := f.svc.Document(as(u), d.id)
 			canRead := err == nil
@@ -518,7 +521,7 @@ func TestIndexer_DocumentFailureRetriedWithoutBlockingOthers(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
-	owner := f.user("drita", drafts.RoleEditor)
+	owner := f.user("drita", policydesk.RoleEditor)
 	var ids []int64
 	for i := range 5 {
 		d, _, err := f.svc.CreateDocument(as(owner), drafts.NewDocument{Title: fmt.Sprintf("Dokument %d", i), Kind: "regulation", Language: "sq",
@@ -584,7 +587,7 @@ func ptr[T any](v T) *T { return &v }
 func TestIndexer_RunStopsOnCancel(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	owner := f.user("drita", drafts.RoleEditor)
+	owner := f.user("drita", policydesk.RoleEditor)
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Add(1)

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"policydesk"
 	"policydesk/drafts"
 	"policydesk/review"
 	"policydesk/search"
@@ -51,9 +52,9 @@ func TestLibrary_DocumentEntries(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
-	owner := f.user("drita", drafts.RoleEditor)
-	member := f.user("besa", drafts.RoleReviewer)
-	f.user("staff", drafts.RoleStaff) // not a member: not a reader
+	owner := f.user("drita", policydesk.RoleEditor)
+	member := f.user("besa", policydesk.RoleReviewer)
+	f.user("staff", policydesk.RoleStaff) // not a member: not a reader
 	doc, _, err := f.svc.CreateDocument(as(owner), drafts.NewDocument{Title: "Rregullore për qendrat ditore", Kind: "regulation",
 		Language: "sq", Visibility: "restricted", Body: libraryBody})
 	if err != nil {
@@ -171,7 +172,7 @@ func TestLibrary_DocumentEntries(t *testing.T) {
 	}
 
 	// Unknown documents are ENOTFOUND (the indexer then deletes them).
-	if _, err := f.lib.DocumentEntries(ctx, doc.ID+1000); drafts.ErrorCode(err) != drafts.ENotFound {
+	if _, err := f.lib.DocumentEntries(ctx, doc.ID+1000); policydesk.ErrorCode(err) != policydesk.ENotFound {
 		t.Errorf("unknown document: %v, want not found", err)
 	}
 }
@@ -184,7 +185,7 @@ func TestLibrary_TextWaitsForTheStore(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
-	owner := f.user("drita", drafts.RoleEditor)
+	owner := f.user("drita", policydesk.RoleEditor)
 	doc, _, err := f.svc.CreateDocument(as(owner), drafts.NewDocument{Title: "Rregullore", Kind: "regulation", Language: "sq", Body: libraryBody})
 	if err != nil {
 		t.Fatal(err)
@@ -257,7 +258,7 @@ func txtKey(t *testing.T, f *fixture, id int64) string {
 func TestLibrary_NoArticles(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	owner := f.user("drita", drafts.RoleEditor)
+	owner := f.user("drita", policydesk.RoleEditor)
 	doc, _, err := f.svc.CreateDocument(as(owner), drafts.NewDocument{Title: "Shënim", Kind: "other", Language: "sq",
 		Body: "Vetëm një paragraf pa nene."})
 	if err != nil {
@@ -279,7 +280,7 @@ func TestLibrary_LongAttachmentInParts(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
-	owner := f.user("drita", drafts.RoleEditor)
+	owner := f.user("drita", policydesk.RoleEditor)
 	doc, _, err := f.svc.CreateDocument(as(owner), drafts.NewDocument{Title: "Raport", Kind: "sop",
 		Language: "sq", Visibility: "internal", Body: "Tekst."})
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"policydesk"
 	"policydesk/drafts"
 	"policydesk/search"
 	"policydesk/search/extract"
@@ -32,7 +33,7 @@ func waitFor(t *testing.T, limit time.Duration, what string, cond func() bool) t
 
 // staffFinds searches as the user, through the Service (the access filter
 // of every caller).
-func staffFinds(t *testing.T, f *fixture, u *drafts.User, q string) int {
+func staffFinds(t *testing.T, f *fixture, u *policydesk.User, q string) int {
 	t.Helper()
 	res, err := (&search.Service{Index: f.bleve}).Search(as(u), search.Query{Q: q})
 	if err != nil {
@@ -50,8 +51,8 @@ func staffFinds(t *testing.T, f *fixture, u *drafts.User, q string) int {
 func TestIndexing_StuckAttachmentHoldsBackNothing(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	owner := f.user("drita", drafts.RoleEditor)
-	staff := f.user("staff", drafts.RoleStaff)
+	owner := f.user("drita", policydesk.RoleEditor)
+	staff := f.user("staff", policydesk.RoleStaff)
 	release := make(chan struct{})
 	var stuck atomic.Bool
 	f.texts.Extract = func(ctx context.Context, filename, contentType string, r io.Reader) (string, error) {
@@ -117,7 +118,7 @@ func TestIndexing_StuckAttachmentHoldsBackNothing(t *testing.T) {
 func TestIndexing_CancelStopsAStuckReader(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	owner := f.user("drita", drafts.RoleEditor)
+	owner := f.user("drita", policydesk.RoleEditor)
 	var stuck atomic.Bool
 	f.texts.Extract = func(ctx context.Context, filename, contentType string, r io.Reader) (string, error) {
 		stuck.Store(true)
@@ -155,8 +156,8 @@ func TestIndexer_AccessChangesFirstInADrain(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
-	owner := f.user("drita", drafts.RoleEditor)
-	staff := f.user("staff", drafts.RoleStaff)
+	owner := f.user("drita", policydesk.RoleEditor)
+	staff := f.user("staff", policydesk.RoleStaff)
 	var ids []int64
 	words := []string{"qzkalbrtyw", "qzmuvenhop", "qzditrasxe", "qzfoglumib", "qzpernaswo"}
 	for i := range 5 {
@@ -224,8 +225,8 @@ func TestIndexer_SetAsideAfterAttempts(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
-	owner := f.user("drita", drafts.RoleEditor)
-	staff := f.user("staff", drafts.RoleStaff)
+	owner := f.user("drita", policydesk.RoleEditor)
+	staff := f.user("staff", policydesk.RoleStaff)
 	bad, _, err := f.svc.CreateDocument(as(owner), drafts.NewDocument{Title: "Rregullore qzbad", Kind: "regulation", Language: "sq", Body: "# R\n"})
 	if err != nil {
 		t.Fatal(err)
@@ -278,10 +279,10 @@ func TestIndexer_SetAsideAfterAttempts(t *testing.T) {
 	if n, err := svc.NotIndexed(ctx); err != nil || n != 1 {
 		t.Errorf("NotIndexed = %d, %v", n, err)
 	}
-	if _, err := svc.Indexing(as(owner)); drafts.ErrorCode(err) != drafts.EForbidden {
+	if _, err := svc.Indexing(as(owner)); policydesk.ErrorCode(err) != policydesk.EForbidden {
 		t.Errorf("an editor reads the indexing status: %v", err)
 	}
-	if err := svc.RetryDocument(as(owner), bad.ID); drafts.ErrorCode(err) != drafts.EForbidden {
+	if err := svc.RetryDocument(as(owner), bad.ID); policydesk.ErrorCode(err) != policydesk.EForbidden {
 		t.Errorf("an editor retries: %v", err)
 	}
 
@@ -297,7 +298,7 @@ func TestIndexer_SetAsideAfterAttempts(t *testing.T) {
 	if st, _ := svc.Indexing(admin); len(st.Problems) != 0 {
 		t.Errorf("problems after the retry: %+v", st.Problems)
 	}
-	entries, _, err := f.svc.Audit(admin, drafts.AuditFilter{ObjectType: "document"})
+	entries, _, err := f.svc.Audit(admin, policydesk.AuditFilter{ObjectType: "document"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -314,7 +315,7 @@ func TestExtraction_RetriesThenSetsAside(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
-	owner := f.user("drita", drafts.RoleEditor)
+	owner := f.user("drita", policydesk.RoleEditor)
 	f.texts.MaxAttempts = 2
 	var overBudget atomic.Int64
 	f.texts.Extract = func(ctx context.Context, filename, contentType string, r io.Reader) (string, error) {

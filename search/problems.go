@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"time"
 
-	"policydesk/drafts"
+	"policydesk"
 )
 
 // Problem is indexing work that failed: a document not indexed, or an
@@ -31,9 +31,9 @@ type ProblemStore interface {
 	// RetryDocumentNow makes a failed document due again with fresh
 	// attempts, appending audit in the same transaction; ENOTFOUND when
 	// nothing failed for it.
-	RetryDocumentNow(ctx context.Context, documentID int64, audit *drafts.AuditEntry) error
+	RetryDocumentNow(ctx context.Context, documentID int64, audit *policydesk.AuditEntry) error
 	// RetryTextNow does the same for an attachment's text.
-	RetryTextNow(ctx context.Context, attachmentID int64, audit *drafts.AuditEntry) error
+	RetryTextNow(ctx context.Context, attachmentID int64, audit *policydesk.AuditEntry) error
 }
 
 // Indexing is the indexing status admins see.
@@ -46,16 +46,16 @@ type Indexing struct {
 // MaxProblems bounds the problems listed.
 const MaxProblems = 500
 
-func (s *Service) requireAdmin(ctx context.Context) (*drafts.User, error) {
-	u := drafts.UserFromContext(ctx)
+func (s *Service) requireAdmin(ctx context.Context) (*policydesk.User, error) {
+	u := policydesk.UserFromContext(ctx)
 	if u == nil || u.Disabled {
-		return nil, drafts.Errorf(drafts.EUnauthorized, "Log in first.")
+		return nil, policydesk.Errorf(policydesk.EUnauthorized, "Log in first.")
 	}
-	if !drafts.IsAdmin(u) {
-		return nil, drafts.Errorf(drafts.EForbidden, "Only an administrator can see and retry indexing.")
+	if !policydesk.IsAdmin(u) {
+		return nil, policydesk.Errorf(policydesk.EForbidden, "Only an administrator can see and retry indexing.")
 	}
 	if s.Problems == nil {
-		return nil, drafts.Errorf(drafts.EUnavailable, "Indexing status is not available on this server.")
+		return nil, policydesk.Errorf(policydesk.EUnavailable, "Indexing status is not available on this server.")
 	}
 	return u, nil
 }
@@ -111,7 +111,7 @@ func (s *Service) RetryAttachment(ctx context.Context, attachmentID int64) error
 	return s.Problems.RetryTextNow(ctx, attachmentID, retryAudit(u, "attachment", attachmentID))
 }
 
-func retryAudit(u *drafts.User, objectType string, id int64) *drafts.AuditEntry {
-	return &drafts.AuditEntry{At: time.Now().UTC(), ActorID: u.ID, Actor: u.Login, Action: "indexing.retry",
+func retryAudit(u *policydesk.User, objectType string, id int64) *policydesk.AuditEntry {
+	return &policydesk.AuditEntry{At: time.Now().UTC(), ActorID: u.ID, Actor: u.Login, Action: "indexing.retry",
 		ObjectType: objectType, ObjectID: strconv.FormatInt(id, 10)}
 }

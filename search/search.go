@@ -70,7 +70,7 @@ type Query struct {
 	Year                   int
 	Limit, Offset          int
 
-	// Access, filled by the caller from the user's drafts.ReadScope: All
+	// Access, filled by the caller from the user's policydesk.ReadScope: All
 	// (admin) sees every entry; Internal (editor, staff) sees every internal
 	// entry; Owner (editor) sees the entries whose Owner is UserID; everyone
 	// sees the entries whose Readers contain UserID.
@@ -99,7 +99,7 @@ type Result struct {
 }
 
 // Index is a full-text index. Every method returns EUNAVAILABLE
-// (drafts.EUnavailable) when the engine cannot be reached.
+// (policydesk.EUnavailable) when the engine cannot be reached.
 type Index interface {
 	// Upsert adds the entries or replaces those with the same ID.
 	Upsert(ctx context.Context, entries []Entry) error

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"policydesk"
 	"policydesk/drafts"
 )
 
@@ -26,26 +27,26 @@ type Service struct {
 
 // Search runs q for the user in ctx.
 func (s *Service) Search(ctx context.Context, q Query) (*Result, error) {
-	u := drafts.UserFromContext(ctx)
+	u := policydesk.UserFromContext(ctx)
 	if u == nil || u.Disabled {
-		return nil, drafts.Errorf(drafts.EUnauthorized, "Log in first.")
+		return nil, policydesk.Errorf(policydesk.EUnauthorized, "Log in first.")
 	}
 	q.Q = strings.TrimSpace(q.Q)
 	if !utf8.ValidString(q.Q) {
-		return nil, drafts.Errorf(drafts.EInvalid, "The query is not valid UTF-8 text.")
+		return nil, policydesk.Errorf(policydesk.EInvalid, "The query is not valid UTF-8 text.")
 	}
 	if utf8.RuneCountInString(q.Q) > MaxQueryRunes {
-		return nil, drafts.Errorf(drafts.EInvalid, "The query is longer than %d characters.", MaxQueryRunes)
+		return nil, policydesk.Errorf(policydesk.EInvalid, "The query is longer than %d characters.", MaxQueryRunes)
 	}
 	for field, v := range map[string][2]any{"kind": {q.Kind, drafts.Kinds}, "status": {q.Status, drafts.Statuses}, "language": {q.Language, drafts.Languages}} {
 		if val := v[0].(string); val != "" && !slices.Contains(v[1].([]string), val) {
-			return nil, drafts.Errorf(drafts.EInvalid, "Unknown %s %q.", field, val)
+			return nil, policydesk.Errorf(policydesk.EInvalid, "Unknown %s %q.", field, val)
 		}
 	}
 	if q.Year != 0 && (q.Year < 1900 || q.Year > 9999) {
-		return nil, drafts.Errorf(drafts.EInvalid, "The year must be a four-digit year.")
+		return nil, policydesk.Errorf(policydesk.EInvalid, "The year must be a four-digit year.")
 	}
-	scope := drafts.ReadScope(u)
+	scope := policydesk.ReadScope(u)
 	q.All, q.Internal, q.Owner, q.UserID = scope.All, scope.Internal, scope.Owner, scope.UserID
 	return s.Index.Search(ctx, q)
 }

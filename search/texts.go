@@ -11,6 +11,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"policydesk"
 	"policydesk/drafts"
 	"policydesk/search/extract"
 )
@@ -167,11 +168,11 @@ func (x *Extraction) one(ctx context.Context, p PendingText) (settled bool, err 
 		out.Status, out.Reason = TextUnsupported, "No text reader for this kind of file; it is found by its name only."
 	case errors.As(err, &refused):
 		out.Status, out.Reason = TextFailed, sentence(refused.Reason)
-	case drafts.ErrorCode(err) == drafts.EUnavailable:
+	case policydesk.ErrorCode(err) == policydesk.EUnavailable:
 		// The store is down, not the file's fault: wait without counting
 		// towards setting it aside.
 		next := time.Now().Add(backoff(min(p.Attempts+1, 7)))
-		return false, x.Queue.RetryText(ctx, p.AttachmentID, next, drafts.ErrorMessage(err))
+		return false, x.Queue.RetryText(ctx, p.AttachmentID, next, policydesk.ErrorMessage(err))
 	case p.Attempts+1 >= x.MaxAttempts:
 		out.Status, out.Reason = TextFailed, sentence(err.Error())
 	default:
@@ -202,9 +203,9 @@ func (x *Extraction) read(ctx context.Context, p PendingText) (string, error) {
 		return "", &skipError{TextUnsupported, "The file is larger than 16 MiB; it is found by its name only."}
 	}
 	rc, _, err := x.Blobs.Get(ctx, p.Key)
-	switch drafts.ErrorCode(err) {
+	switch policydesk.ErrorCode(err) {
 	case "":
-	case drafts.ENotFound:
+	case policydesk.ENotFound:
 		return "", &skipError{TextFailed, "The file is missing from the file store."}
 	default:
 		return "", err

@@ -8,25 +8,26 @@ import (
 	"slices"
 	"testing"
 
+	"policydesk"
 	"policydesk/drafts"
 )
 
 // readRule is who may read a document, written out from the issue and
-// drafts.ReadScope's doc comment rather than taken from the code: admins
+// policydesk.ReadScope's doc comment rather than taken from the code: admins
 // read everything; editors and staff read internal documents; members
 // read what is shared with them; an editor reads what they created, but
 // only while they are an editor.
 func readRule(role, visibility, member string, creator bool) bool {
-	return role == drafts.RoleAdmin ||
-		visibility == "internal" && (role == drafts.RoleEditor || role == drafts.RoleStaff) ||
+	return role == policydesk.RoleAdmin ||
+		visibility == "internal" && (role == policydesk.RoleEditor || role == policydesk.RoleStaff) ||
 		member != "" ||
-		creator && role == drafts.RoleEditor
+		creator && role == policydesk.RoleEditor
 }
 
 // TestReadAccessAgreesEverywhere checks, for roles × ownership × membership
 // × visibility × a role change after the documents were made, that the
 // library listing (SQLite), GET of the document, search hits and search
-// facets (the embedded engine, filled by the indexer) and drafts.Policy all
+// facets (the embedded engine, filled by the indexer) and policydesk.Policy all
 // say the same, and that they say readRule.
 //
 // Subjects end in each role, some having held it all along and some
@@ -142,7 +143,7 @@ func TestReadAccessAgreesEverywhere(t *testing.T) {
 		for _, d := range docs {
 			member := d.members[s.login]
 			rule := readRule(s.to, d.visibility, member, d.creator == s.login)
-			if policy := drafts.Policy(u, d.doc, member).Read; policy != rule {
+			if policy := policydesk.Policy(u, d.doc, member).Read; policy != rule {
 				t.Errorf("%s, document %d (%s, member %q, creator %v): Policy says read=%v, the rule %v",
 					s.login, d.id, d.visibility, member, d.creator == s.login, policy, rule)
 			}

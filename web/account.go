@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"policydesk"
 	"policydesk/drafts"
 )
 
@@ -28,30 +29,30 @@ func (s *Server) pageChangePassword(w http.ResponseWriter, r *http.Request) {
 	current, next := r.PostFormValue("current_password"), r.PostFormValue("new_password")
 	var err error
 	if next != r.PostFormValue("repeat_password") {
-		err = drafts.Errorf(drafts.EInvalid, "The two new passwords differ; type the same one twice.")
+		err = policydesk.Errorf(policydesk.EInvalid, "The two new passwords differ; type the same one twice.")
 	}
 	var token string
 	var sess *drafts.Session
 	if err == nil {
 		token, sess, err = s.Drafts.ChangePassword(r.Context(), current, next)
 	}
-	switch code := drafts.ErrorCode(err); {
+	switch code := policydesk.ErrorCode(err); {
 	case err == nil:
 		s.setSessionCookie(w, token, sess.ExpiresAt)
 		http.Redirect(w, r, "/account/password?changed=1", http.StatusSeeOther)
-	case code == drafts.EInvalid || code == drafts.ETooManyRequests:
+	case code == policydesk.EInvalid || code == drafts.ETooManyRequests:
 		setRetryAfter(w, err)
 		s.render(w, r, statusOf(err), "password", map[string]any{"Title": "Change your password",
-			"Error": drafts.ErrorMessage(err), "MinLength": drafts.MinPasswordLength})
+			"Error": policydesk.ErrorMessage(err), "MinLength": drafts.MinPasswordLength})
 	default:
 		s.pageError(w, r, err)
 	}
 }
 
 func (s *Server) apiMe(r *http.Request) (int, any, error) {
-	u := drafts.UserFromContext(r.Context())
+	u := policydesk.UserFromContext(r.Context())
 	if u == nil {
-		return 0, nil, drafts.Errorf(drafts.EUnauthorized, "Log in first.")
+		return 0, nil, policydesk.Errorf(policydesk.EUnauthorized, "Log in first.")
 	}
 	return http.StatusOK, toUserJSON(u), nil
 }
@@ -69,7 +70,7 @@ func (s *Server) apiUpdateMe(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if in.Password == "" || in.OldPassword == "" {
-		s.apiError(w, r, drafts.Errorf(drafts.EInvalid, "Send the new password in \"password\" and the current one in \"old_password\"."))
+		s.apiError(w, r, policydesk.Errorf(policydesk.EInvalid, "Send the new password in \"password\" and the current one in \"old_password\"."))
 		return
 	}
 	token, sess, err := s.Drafts.ChangePassword(r.Context(), in.OldPassword, in.Password)
@@ -77,7 +78,7 @@ func (s *Server) apiUpdateMe(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	u := drafts.UserFromContext(r.Context())
+	u := policydesk.UserFromContext(r.Context())
 	out := map[string]any{"user": toUserJSON(u)}
 	if rs := sessionFrom(r.Context()); rs != nil && rs.Cookie {
 		s.setSessionCookie(w, token, sess.ExpiresAt)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"policydesk"
 	"policydesk/drafts"
 )
 
@@ -41,8 +42,8 @@ func (s *Server) registerAPI(r *mux.Router) {
 // Logging in is the one call that needs no session.
 func (s *Server) requireAPIUser(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if drafts.UserFromContext(r.Context()) == nil && !(r.Method == http.MethodPost && r.URL.Path == "/api/v1/sessions") {
-			s.apiError(w, r, drafts.Errorf(drafts.EUnauthorized, "Log in first: send Authorization: Bearer <token>."))
+		if policydesk.UserFromContext(r.Context()) == nil && !(r.Method == http.MethodPost && r.URL.Path == "/api/v1/sessions") {
+			s.apiError(w, r, policydesk.Errorf(policydesk.EUnauthorized, "Log in first: send Authorization: Bearer <token>."))
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -58,7 +59,7 @@ type userJSON struct {
 	Disabled     bool   `json:"disabled,omitempty"`
 }
 
-func toUserJSON(u *drafts.User) userJSON {
+func toUserJSON(u *policydesk.User) userJSON {
 	return userJSON{ID: u.ID, Login: u.Login, Name: u.Name, Organisation: u.Organisation, Role: u.Role, Disabled: u.Disabled}
 }
 
@@ -82,7 +83,7 @@ func (s *Server) apiLogin(r *http.Request) (int, any, error) {
 func (s *Server) apiLogout(r *http.Request) (int, any, error) {
 	rs := sessionFrom(r.Context())
 	if rs == nil {
-		return 0, nil, drafts.Errorf(drafts.EUnauthorized, "Log in first.")
+		return 0, nil, policydesk.Errorf(policydesk.EUnauthorized, "Log in first.")
 	}
 	return http.StatusNoContent, nil, s.Drafts.Logout(r.Context(), rs.Token)
 }
@@ -130,9 +131,9 @@ func (s *Server) apiUpdateUser(r *http.Request) (int, any, error) {
 }
 
 // userByLogin finds an account for an admin route; others learn nothing.
-func (s *Server) userByLogin(r *http.Request, login string) (*drafts.User, error) {
-	if !drafts.IsAdmin(drafts.UserFromContext(r.Context())) {
-		return nil, drafts.Errorf(drafts.EForbidden, "Only an administrator can change accounts.")
+func (s *Server) userByLogin(r *http.Request, login string) (*policydesk.User, error) {
+	if !policydesk.IsAdmin(policydesk.UserFromContext(r.Context())) {
+		return nil, policydesk.Errorf(policydesk.EForbidden, "Only an administrator can change accounts.")
 	}
 	return s.Drafts.Users.FindUserByLogin(r.Context(), login)
 }
@@ -220,7 +221,7 @@ func (s *Server) apiSaveVersion(r *http.Request) (int, any, error) {
 		return 0, nil, err
 	}
 	if in.Base == nil {
-		return 0, nil, drafts.Errorf(drafts.EInvalid, "Name the version your edit started from in \"base\".")
+		return 0, nil, policydesk.Errorf(policydesk.EInvalid, "Name the version your edit started from in \"base\".")
 	}
 	id, err := pathID(r, "id")
 	if err != nil {
@@ -304,7 +305,7 @@ func (s *Server) apiOutline(r *http.Request) (int, any, error) {
 	n := doc.Head
 	if q := r.URL.Query().Get("version"); q != "" {
 		if n, err = strconv.Atoi(q); err != nil || n < 1 {
-			return 0, nil, drafts.Errorf(drafts.EInvalid, "version must be a positive number.")
+			return 0, nil, policydesk.Errorf(policydesk.EInvalid, "version must be a positive number.")
 		}
 	}
 	arts, err := s.Drafts.Outline(r.Context(), id, n)
@@ -336,7 +337,7 @@ func (s *Server) apiPreview(r *http.Request) (int, any, error) {
 
 func (s *Server) apiAudit(r *http.Request) (int, any, error) {
 	q := r.URL.Query()
-	f := drafts.AuditFilter{ObjectType: q.Get("object_type"), ObjectID: q.Get("object_id")}
+	f := policydesk.AuditFilter{ObjectType: q.Get("object_type"), ObjectID: q.Get("object_id")}
 	f.Limit, _ = strconv.Atoi(q.Get("limit"))
 	f.Offset, _ = strconv.Atoi(q.Get("offset"))
 	entries, total, err := s.Drafts.Audit(r.Context(), f)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"policydesk"
 	"policydesk/drafts"
 )
 
@@ -37,7 +38,7 @@ func (s *Server) registerAttachmentPages(r *mux.Router) {
 
 func (s *Server) attachmentsOff() error {
 	if s.Attachments == nil {
-		return drafts.Errorf(drafts.EUnavailable, "Attachments are not configured on this server.")
+		return policydesk.Errorf(policydesk.EUnavailable, "Attachments are not configured on this server.")
 	}
 	return nil
 }
@@ -79,14 +80,14 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) (*drafts.Attachm
 	r.Body = http.MaxBytesReader(w, r.Body, limit+1<<20)
 	mr, err := r.MultipartReader()
 	if err != nil {
-		return nil, drafts.Errorf(drafts.EUnsupported, "Send the file as multipart/form-data in a field named \"file\".")
+		return nil, policydesk.Errorf(policydesk.EUnsupported, "Send the file as multipart/form-data in a field named \"file\".")
 	}
 	rs := sessionFrom(r.Context())
 	csrfOK := rs == nil || !rs.Cookie || rs.CSRFChecked
 	for {
 		part, err := mr.NextPart()
 		if err == io.EOF {
-			return nil, drafts.Errorf(drafts.EInvalid, "The upload has no field named \"file\".")
+			return nil, policydesk.Errorf(policydesk.EInvalid, "The upload has no field named \"file\".")
 		} else if err != nil {
 			return nil, bodyReadError(err)
 		}
@@ -102,7 +103,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) (*drafts.Attachm
 			if err != nil {
 				var tooBig *http.MaxBytesError
 				if asMaxBytes(err, &tooBig) {
-					return nil, drafts.Errorf(drafts.ETooLarge, "The file is larger than the limit.")
+					return nil, policydesk.Errorf(policydesk.ETooLarge, "The file is larger than the limit.")
 				}
 				return nil, err
 			}
@@ -145,8 +146,8 @@ func (s *Server) handleDownload(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err, 0)
 		return
 	}
-	if drafts.UserFromContext(r.Context()) == nil {
-		s.fail(w, r, drafts.Errorf(drafts.EUnauthorized, "Log in first."), 0)
+	if policydesk.UserFromContext(r.Context()) == nil {
+		s.fail(w, r, policydesk.Errorf(policydesk.EUnauthorized, "Log in first."), 0)
 		return
 	}
 	att, rc, err := s.Attachments.Open(r.Context(), id)

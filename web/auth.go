@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"policydesk"
 	"policydesk/drafts"
 )
 
@@ -47,7 +48,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		}
 		sess, u, err := s.Drafts.Authenticate(r.Context(), token)
 		if err != nil {
-			if drafts.ErrorCode(err) != drafts.EUnauthorized {
+			if policydesk.ErrorCode(err) != policydesk.EUnauthorized {
 				s.fail(w, r, err, 0)
 				return
 			}
@@ -74,7 +75,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			}
 			checked = true
 		}
-		ctx := drafts.NewContextWithUser(r.Context(), u)
+		ctx := policydesk.NewContextWithUser(r.Context(), u)
 		ctx = context.WithValue(ctx, sessionKey{}, &requestSession{Token: token, Session: sess, Cookie: cookie, CSRFChecked: checked})
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
@@ -109,7 +110,7 @@ func checkCSRF(r *http.Request, want string) error {
 	return nil
 }
 
-var errCSRF = drafts.Errorf(drafts.EForbidden, "The form has expired or did not come from Policy Desk; reload the page and try again.")
+var errCSRF = policydesk.Errorf(policydesk.EForbidden, "The form has expired or did not come from Policy Desk; reload the page and try again.")
 
 func constantTimeEqual(got, want string) bool {
 	return got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1

@@ -13,7 +13,7 @@ var actors = []string{"admin", "owner", "editor", "staff", "reviewer", "outsider
 type row [7]int
 
 // TestAuthorizationMatrix checks every route × actor × document against the
-// rules of drafts.Policy's doc comment:
+// rules of policydesk.Policy's doc comment:
 //
 //   - admin: everything.
 //   - editor: reads internal documents and restricted ones they own or are a

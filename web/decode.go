@@ -11,7 +11,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"policydesk/drafts"
+	"policydesk"
 )
 
 // decodeJSON reads a JSON request body strictly: the right content type, a
@@ -19,14 +19,14 @@ import (
 // one object of the expected shape.
 func decodeJSON(r *http.Request, v any) error {
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
-		return drafts.Errorf(drafts.EUnsupported, "Send the request body as application/json.")
+		return policydesk.Errorf(policydesk.EUnsupported, "Send the request body as application/json.")
 	}
 	data, err := io.ReadAll(r.Body)
 	if err != nil {
 		return bodyReadError(err)
 	}
 	if !utf8.Valid(data) {
-		return drafts.Errorf(drafts.EBadRequest, "The request body is not valid UTF-8.")
+		return policydesk.Errorf(policydesk.EBadRequest, "The request body is not valid UTF-8.")
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
@@ -34,18 +34,18 @@ func decodeJSON(r *http.Request, v any) error {
 		var typeErr *json.UnmarshalTypeError
 		if errors.As(err, &typeErr) {
 			if typeErr.Field == "" {
-				return drafts.Errorf(drafts.EInvalid, "The request body must be a JSON object, not a %s.", typeErr.Value)
+				return policydesk.Errorf(policydesk.EInvalid, "The request body must be a JSON object, not a %s.", typeErr.Value)
 			}
 			// Speak JSON, not Go: the caller wrote "title", not Title or *int.
-			return drafts.Errorf(drafts.EInvalid, "Field %q must be %s, not a %s.", strings.ToLower(typeErr.Field), jsonKind(typeErr.Type), typeErr.Value)
+			return policydesk.Errorf(policydesk.EInvalid, "Field %q must be %s, not a %s.", strings.ToLower(typeErr.Field), jsonKind(typeErr.Type), typeErr.Value)
 		}
 		if msg := err.Error(); len(msg) > 20 && msg[:20] == "json: unknown field " {
-			return drafts.Errorf(drafts.EInvalid, "Unknown field %s.", msg[20:])
+			return policydesk.Errorf(policydesk.EInvalid, "Unknown field %s.", msg[20:])
 		}
-		return drafts.Errorf(drafts.EBadRequest, "The request body is not valid JSON: %s.", err.Error())
+		return policydesk.Errorf(policydesk.EBadRequest, "The request body is not valid JSON: %s.", err.Error())
 	}
 	if dec.More() {
-		return drafts.Errorf(drafts.EBadRequest, "The request body holds more than one JSON value.")
+		return policydesk.Errorf(policydesk.EBadRequest, "The request body holds more than one JSON value.")
 	}
 	return nil
 }
@@ -53,9 +53,9 @@ func decodeJSON(r *http.Request, v any) error {
 func bodyReadError(err error) error {
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
-		return drafts.Errorf(drafts.ETooLarge, "The request is larger than %d MiB.", tooBig.Limit>>20)
+		return policydesk.Errorf(policydesk.ETooLarge, "The request is larger than %d MiB.", tooBig.Limit>>20)
 	}
-	return drafts.Errorf(drafts.EBadRequest, "The request body could not be read.")
+	return policydesk.Errorf(policydesk.EBadRequest, "The request body could not be read.")
 }
 
 // jsonKind names a Go type the way a JSON caller knows it.

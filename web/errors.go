@@ -6,28 +6,29 @@ import (
 	"net/http"
 	"strings"
 
+	"policydesk"
 	"policydesk/drafts"
 )
 
 // codes maps domain error codes to HTTP statuses, the one table of them.
 var codes = map[string]int{
-	drafts.EBadRequest:   http.StatusBadRequest,
-	drafts.EUnauthorized: http.StatusUnauthorized,
-	drafts.EForbidden:    http.StatusForbidden,
-	drafts.ENotFound:     http.StatusNotFound,
-	drafts.EConflict:     http.StatusConflict,
-	drafts.ETooLarge:     http.StatusRequestEntityTooLarge,
-	drafts.EUnsupported:  http.StatusUnsupportedMediaType,
-	drafts.EInvalid:      http.StatusUnprocessableEntity,
-	drafts.ETooComplex:   http.StatusUnprocessableEntity,
-	drafts.EUnavailable:  http.StatusServiceUnavailable,
-	drafts.EInternal:     http.StatusInternalServerError,
+	policydesk.EBadRequest:   http.StatusBadRequest,
+	policydesk.EUnauthorized: http.StatusUnauthorized,
+	policydesk.EForbidden:    http.StatusForbidden,
+	policydesk.ENotFound:     http.StatusNotFound,
+	policydesk.EConflict:     http.StatusConflict,
+	policydesk.ETooLarge:     http.StatusRequestEntityTooLarge,
+	policydesk.EUnsupported:  http.StatusUnsupportedMediaType,
+	policydesk.EInvalid:      http.StatusUnprocessableEntity,
+	policydesk.ETooComplex:   http.StatusUnprocessableEntity,
+	policydesk.EUnavailable:  http.StatusServiceUnavailable,
+	policydesk.EInternal:     http.StatusInternalServerError,
 
 	drafts.ETooManyRequests: http.StatusTooManyRequests,
 }
 
 func statusOf(err error) int {
-	if s, ok := codes[drafts.ErrorCode(err)]; ok {
+	if s, ok := codes[policydesk.ErrorCode(err)]; ok {
 		return s
 	}
 	return http.StatusInternalServerError
@@ -41,7 +42,7 @@ type errorBody struct {
 // logIfInternal records server-side failures with the request; callers never
 // see their detail.
 func (s *Server) logIfInternal(r *http.Request, err error) {
-	if code := drafts.ErrorCode(err); code == drafts.EInternal || code == drafts.EUnavailable {
+	if code := policydesk.ErrorCode(err); code == policydesk.EInternal || code == policydesk.EUnavailable {
 		s.Logger.Error("request failed", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("err", err))
 	}
 }
@@ -50,7 +51,7 @@ func (s *Server) logIfInternal(r *http.Request, err error) {
 func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 	s.logIfInternal(r, err)
 	setRetryAfter(w, err)
-	body := map[string]any{"error": errorBody{Code: drafts.ErrorCode(err), Message: drafts.ErrorMessage(err)}}
+	body := map[string]any{"error": errorBody{Code: policydesk.ErrorCode(err), Message: policydesk.ErrorMessage(err)}}
 	var conflict *drafts.ConflictError
 	if asConflict(err, &conflict) {
 		body["head"] = conflict.Head
@@ -71,7 +72,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // the browser has no session.
 func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
 	s.logIfInternal(r, err)
-	if drafts.ErrorCode(err) == drafts.EUnauthorized {
+	if policydesk.ErrorCode(err) == policydesk.EUnauthorized {
 		http.Redirect(w, r, "/login?next="+urlQueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 		return
 	}
@@ -79,7 +80,7 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
 	s.render(w, r, status, "error", map[string]any{
 		"Title":   http.StatusText(status),
 		"Status":  status,
-		"Message": drafts.ErrorMessage(err),
+		"Message": policydesk.ErrorMessage(err),
 	})
 }
 

@@ -6,7 +6,7 @@ import (
 
 	"github.com/gorilla/mux"
 
-	"policydesk/drafts"
+	"policydesk"
 	"policydesk/search"
 )
 
@@ -22,14 +22,14 @@ func (s *Server) registerIndexing(api, pages *mux.Router) {
 
 func (s *Server) indexing(r *http.Request) (*search.Indexing, error) {
 	if s.Search == nil {
-		return nil, drafts.Errorf(drafts.EUnavailable, "Search is not configured on this server.")
+		return nil, policydesk.Errorf(policydesk.EUnavailable, "Search is not configured on this server.")
 	}
 	return s.Search.Indexing(r.Context())
 }
 
 func (s *Server) retryIndexing(r *http.Request) error {
 	if s.Search == nil {
-		return drafts.Errorf(drafts.EUnavailable, "Search is not configured on this server.")
+		return policydesk.Errorf(policydesk.EUnavailable, "Search is not configured on this server.")
 	}
 	id, err := pathID(r, "id")
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"policydesk"
 	"policydesk/drafts"
 	"policydesk/search"
 	"policydesk/search/bleve"
@@ -66,7 +67,7 @@ func TestIndexingPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	docID := e.doc(e.admin, "Protokolli i tryezave", "internal", "# P\n\nTekst.\n")
-	att, err := e.att.Upload(drafts.NewContextWithUser(ctx, adminUser), docID, "loop.pdf", bytes.NewReader(extracttest.SelfParentPDF()))
+	att, err := e.att.Upload(policydesk.NewContextWithUser(ctx, adminUser), docID, "loop.pdf", bytes.NewReader(extracttest.SelfParentPDF()))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"policydesk"
 	"policydesk/drafts"
 )
 
@@ -20,10 +21,10 @@ import (
 // to match, so it cannot log a victim's browser in to the attacker's account.
 const loginCookie = "pd_login"
 
-var errForeignOrigin = drafts.Errorf(drafts.EForbidden, "The login did not come from a Policy Desk page; open the login page and try again.")
+var errForeignOrigin = policydesk.Errorf(policydesk.EForbidden, "The login did not come from a Policy Desk page; open the login page and try again.")
 
 func (s *Server) pageLogin(w http.ResponseWriter, r *http.Request) {
-	if drafts.UserFromContext(r.Context()) != nil {
+	if policydesk.UserFromContext(r.Context()) != nil {
 		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
 		return
 	}
@@ -66,18 +67,18 @@ func (s *Server) pageLoginSubmit(w http.ResponseWriter, r *http.Request) {
 	login, next := r.PostFormValue("login"), r.PostFormValue("next")
 	form := map[string]any{"Login": login, "Next": next}
 	if err := checkLoginForm(r); err != nil {
-		form["Error"] = drafts.ErrorMessage(err)
+		form["Error"] = policydesk.ErrorMessage(err)
 		s.renderLogin(w, r, statusOf(err), form)
 		return
 	}
 	token, sess, _, err := s.Drafts.Login(r.Context(), login, r.PostFormValue("password"))
 	if err != nil {
-		if drafts.ErrorCode(err) == drafts.EInternal || drafts.ErrorCode(err) == drafts.EUnavailable {
+		if policydesk.ErrorCode(err) == policydesk.EInternal || policydesk.ErrorCode(err) == policydesk.EUnavailable {
 			s.pageError(w, r, err)
 			return
 		}
 		setRetryAfter(w, err)
-		form["Error"] = drafts.ErrorMessage(err)
+		form["Error"] = policydesk.ErrorMessage(err)
 		s.renderLogin(w, r, statusOf(err), form)
 		return
 	}

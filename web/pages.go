@@ -8,6 +8,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"policydesk"
 	"policydesk/drafts"
 )
 
@@ -39,8 +40,8 @@ func (s *Server) registerPages(r *mux.Router) {
 
 // requireUser sends an anonymous browser to the login page.
 func (s *Server) requireUser(w http.ResponseWriter, r *http.Request) bool {
-	if drafts.UserFromContext(r.Context()) == nil {
-		s.pageError(w, r, drafts.Errorf(drafts.EUnauthorized, "Log in first."))
+	if policydesk.UserFromContext(r.Context()) == nil {
+		s.pageError(w, r, policydesk.Errorf(policydesk.EUnauthorized, "Log in first."))
 		return false
 	}
 	return true
@@ -114,8 +115,8 @@ func (s *Server) pageCreateDocument(w http.ResponseWriter, r *http.Request) {
 		Visibility: r.PostFormValue("visibility"), Body: r.PostFormValue("body"), Message: r.PostFormValue("message")}
 	doc, _, err := s.Drafts.CreateDocument(r.Context(), in)
 	if err != nil {
-		if code := drafts.ErrorCode(err); code == drafts.EInvalid || code == drafts.ETooLarge || code == drafts.ETooComplex {
-			s.render(w, r, statusOf(err), "new", map[string]any{"Title": "New document", "Form": in, "Error": drafts.ErrorMessage(err)})
+		if code := policydesk.ErrorCode(err); code == policydesk.EInvalid || code == policydesk.ETooLarge || code == policydesk.ETooComplex {
+			s.render(w, r, statusOf(err), "new", map[string]any{"Title": "New document", "Form": in, "Error": policydesk.ErrorMessage(err)})
 			return
 		}
 		s.pageError(w, r, err)
@@ -253,7 +254,7 @@ func (s *Server) pageEdit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !access.Edit {
-		s.pageError(w, r, drafts.Errorf(drafts.EForbidden, "You may read this document but not change it."))
+		s.pageError(w, r, policydesk.Errorf(policydesk.EForbidden, "You may read this document but not change it."))
 		return
 	}
 	v, err := s.Drafts.Version(r.Context(), id, doc.Head)
@@ -291,14 +292,14 @@ func (s *Server) pageSave(w http.ResponseWriter, r *http.Request) {
 		}
 		s.render(w, r, http.StatusConflict, "conflict", map[string]any{"Title": "Someone saved first: " + doc.Title,
 			"Doc": doc, "Conflict": conflict, "Mine": body, "Message": message, "Base": base})
-	case drafts.ErrorCode(err) == drafts.EInvalid || drafts.ErrorCode(err) == drafts.ETooLarge || drafts.ErrorCode(err) == drafts.ETooComplex:
+	case policydesk.ErrorCode(err) == policydesk.EInvalid || policydesk.ErrorCode(err) == policydesk.ETooLarge || policydesk.ErrorCode(err) == policydesk.ETooComplex:
 		doc, _, derr := s.Drafts.Document(r.Context(), id)
 		if derr != nil {
 			s.pageError(w, r, derr)
 			return
 		}
 		s.render(w, r, statusOf(err), "edit", map[string]any{"Title": "Edit: " + doc.Title, "Doc": doc, "Base": base,
-			"Body": body, "Message": message, "Error": drafts.ErrorMessage(err)})
+			"Body": body, "Message": message, "Error": policydesk.ErrorMessage(err)})
 	case err != nil:
 		s.pageError(w, r, err)
 	default:
@@ -329,10 +330,10 @@ func (s *Server) pageCreateUser(w http.ResponseWriter, r *http.Request) {
 	in := drafts.NewUser{Login: r.PostFormValue("login"), Name: r.PostFormValue("name"), Organisation: r.PostFormValue("organisation"),
 		Password: r.PostFormValue("password"), Role: r.PostFormValue("role")}
 	if _, err := s.Drafts.CreateUser(r.Context(), in); err != nil {
-		if code := drafts.ErrorCode(err); code == drafts.EInvalid || code == drafts.EConflict {
+		if code := policydesk.ErrorCode(err); code == policydesk.EInvalid || code == policydesk.EConflict {
 			users, _ := s.Drafts.ListUsers(r.Context())
 			in.Password = ""
-			s.render(w, r, statusOf(err), "users", map[string]any{"Title": "Users", "Users": users, "Form": in, "Error": drafts.ErrorMessage(err)})
+			s.render(w, r, statusOf(err), "users", map[string]any{"Title": "Users", "Users": users, "Form": in, "Error": policydesk.ErrorMessage(err)})
 			return
 		}
 		s.pageError(w, r, err)
@@ -380,7 +381,7 @@ func (s *Server) pageAudit(w http.ResponseWriter, r *http.Request) {
 	if page < 1 {
 		page = 1
 	}
-	f := drafts.AuditFilter{Limit: 100, Offset: (page - 1) * 100}
+	f := policydesk.AuditFilter{Limit: 100, Offset: (page - 1) * 100}
 	entries, total, err := s.Drafts.Audit(r.Context(), f)
 	if err != nil {
 		s.pageError(w, r, err)

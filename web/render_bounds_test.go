@@ -18,6 +18,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"policydesk"
 	"policydesk/drafts"
 	"policydesk/drafts/draftstest"
 )
@@ -173,7 +174,7 @@ func TestStoredVersionBeyondBounds(t *testing.T) {
 	body := strings.Repeat(">", 160000) + " <script>alert(1)</script>"
 	v := &drafts.Version{DocumentID: id, Number: 2, Body: body, SHA256: drafts.SHA256Hex(body), AuthorID: 1,
 		Author: "admin", Message: "before the bounds", CreatedAt: time.Now().UTC()}
-	if err := e.db.AddVersion(context.Background(), v, &drafts.AuditEntry{At: v.CreatedAt, Action: "version.create", ObjectType: "document", ObjectID: itoa(id)}); err != nil {
+	if err := e.db.AddVersion(context.Background(), v, &policydesk.AuditEntry{At: v.CreatedAt, Action: "version.create", ObjectType: "document", ObjectID: itoa(id)}); err != nil {
 		t.Fatal(err)
 	}
 	b := e.browser()

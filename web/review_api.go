@@ -6,7 +6,7 @@ import (
 
 	"github.com/gorilla/mux"
 
-	"policydesk/drafts"
+	"policydesk"
 	"policydesk/review"
 	"policydesk/review/redline"
 )
@@ -34,7 +34,7 @@ func queryInt(r *http.Request, name string) (int, error) {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 1 {
-		return 0, drafts.Errorf(drafts.EInvalid, "%s must be a positive whole number.", name)
+		return 0, policydesk.Errorf(policydesk.EInvalid, "%s must be a positive whole number.", name)
 	}
 	return n, nil
 }
@@ -144,7 +144,7 @@ func (s *Server) apiReport(w http.ResponseWriter, r *http.Request) {
 	case "html", "":
 		s.render(w, r, http.StatusOK, "report", map[string]any{"Title": "Consultation report", "Report": rep})
 	default:
-		s.apiError(w, r, drafts.Errorf(drafts.EInvalid, "format is csv or html."))
+		s.apiError(w, r, policydesk.Errorf(policydesk.EInvalid, "format is csv or html."))
 	}
 }
 
@@ -236,7 +236,7 @@ func (s *Server) apiApply(r *http.Request) (int, any, error) {
 		return 0, nil, err
 	}
 	if in.Base == nil {
-		return 0, nil, drafts.Errorf(drafts.EInvalid, "Name the head version you are applying onto in \"base\".")
+		return 0, nil, policydesk.Errorf(policydesk.EInvalid, "Name the head version you are applying onto in \"base\".")
 	}
 	v, err := s.Review.Apply(r.Context(), cid, *in.Base)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"policydesk"
 	"policydesk/drafts"
 	"policydesk/review"
 	"policydesk/review/redline"
@@ -78,7 +79,7 @@ func (s *Server) renderDiff(w http.ResponseWriter, r *http.Request, id int64, fr
 		}
 	}
 	if round != 0 && current == nil {
-		return drafts.Errorf(drafts.ENotFound, "There is no round %d.", round)
+		return policydesk.Errorf(policydesk.ENotFound, "There is no round %d.", round)
 	}
 	comments, err := s.Review.Comments(ctx, id, review.CommentFilter{Round: round}, to)
 	if err != nil {

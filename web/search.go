@@ -10,6 +10,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"policydesk"
 	"policydesk/drafts"
 	"policydesk/search"
 )
@@ -27,7 +28,7 @@ func searchQuery(r *http.Request) (search.Query, error) {
 		if s := v.Get(name); s != "" {
 			n, err := strconv.Atoi(s)
 			if err != nil || n < 0 {
-				return q, drafts.Errorf(drafts.EInvalid, "%s must be a whole number.", name)
+				return q, policydesk.Errorf(policydesk.EInvalid, "%s must be a whole number.", name)
 			}
 			*dst = n
 		}
@@ -37,7 +38,7 @@ func searchQuery(r *http.Request) (search.Query, error) {
 
 func (s *Server) runSearch(r *http.Request) (search.Query, *search.Result, error) {
 	if s.Search == nil {
-		return search.Query{}, nil, drafts.Errorf(drafts.EUnavailable, "Search is not configured on this server.")
+		return search.Query{}, nil, policydesk.Errorf(policydesk.EUnavailable, "Search is not configured on this server.")
 	}
 	q, err := searchQuery(r)
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"policydesk"
 	"policydesk/drafts"
 	"policydesk/review"
 	"policydesk/search"
@@ -70,7 +71,7 @@ func NewServer(d *drafts.Service, rv *review.Service, logger *slog.Logger) (*Ser
 	s.registerIndexing(api, s.router)
 	s.router.NotFoundHandler = http.HandlerFunc(s.handleNotFound)
 	s.router.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.fail(w, r, drafts.Errorf(drafts.EBadRequest, "Method %s is not allowed here.", r.Method), http.StatusMethodNotAllowed)
+		s.fail(w, r, policydesk.Errorf(policydesk.EBadRequest, "Method %s is not allowed here.", r.Method), http.StatusMethodNotAllowed)
 	})
 	return s, nil
 }
@@ -78,7 +79,7 @@ func NewServer(d *drafts.Service, rv *review.Service, logger *slog.Logger) (*Ser
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
 
 func (s *Server) handleNotFound(w http.ResponseWriter, r *http.Request) {
-	s.fail(w, r, drafts.Errorf(drafts.ENotFound, "There is nothing at %s.", r.URL.Path), 0)
+	s.fail(w, r, policydesk.Errorf(policydesk.ENotFound, "There is nothing at %s.", r.URL.Path), 0)
 }
 
 // fail answers an error in the form the caller speaks; status overrides the
@@ -87,7 +88,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error, status 
 	if wantsJSON(r) || r.URL.Path == "/healthz" || r.URL.Path == "/readyz" {
 		if status != 0 {
 			s.logIfInternal(r, err)
-			writeJSON(w, status, map[string]any{"error": errorBody{Code: drafts.ErrorCode(err), Message: drafts.ErrorMessage(err)}})
+			writeJSON(w, status, map[string]any{"error": errorBody{Code: policydesk.ErrorCode(err), Message: policydesk.ErrorMessage(err)}})
 			return
 		}
 		s.apiError(w, r, err)
@@ -176,7 +177,7 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 func pathID(r *http.Request, name string) (int64, error) {
 	id, err := strconv.ParseInt(mux.Vars(r)[name], 10, 64)
 	if err != nil || id < 1 {
-		return 0, drafts.Errorf(drafts.ENotFound, "No such %s.", name)
+		return 0, policydesk.Errorf(policydesk.ENotFound, "No such %s.", name)
 	}
 	return id, nil
 }

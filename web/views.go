@@ -15,6 +15,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"policydesk"
 	"policydesk/drafts"
 )
 
@@ -75,7 +76,7 @@ func parseViews() (*views, error) {
 		"statuses":     func() []string { return drafts.Statuses },
 		"langs":        func() []string { return drafts.Languages },
 		"visibilities": func() []string { return drafts.Visibilities },
-		"roles":        func() []string { return drafts.Roles },
+		"roles":        func() []string { return policydesk.Roles },
 		"memberRoles":  func() []string { return drafts.MemberRoles },
 		"dict": func(kv ...any) (map[string]any, error) {
 			if len(kv)%2 != 0 {
@@ -142,10 +143,10 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	if data == nil {
 		data = map[string]any{}
 	}
-	u := drafts.UserFromContext(r.Context())
+	u := policydesk.UserFromContext(r.Context())
 	data["User"] = u
-	data["IsAdmin"] = drafts.IsAdmin(u)
-	data["CanCreate"] = drafts.CanCreateDocuments(u)
+	data["IsAdmin"] = policydesk.IsAdmin(u)
+	data["CanCreate"] = policydesk.CanCreateDocuments(u)
 	if rs := sessionFrom(r.Context()); rs != nil && rs.Session != nil {
 		data["CSRF"] = rs.Session.CSRF
 	}

@@ -23,7 +23,7 @@ import (
 	"github.com/dustin/go-humanize"
 	"github.com/klauspost/compress/gzip"
 
-	"policydesk/drafts"
+	"policydesk"
 	"policydesk/storage/folder"
 	"policydesk/storage/sqlite"
 )
@@ -163,7 +163,7 @@ func writeBackup(ctx context.Context, db *sqlite.DB, c *Config, work, out string
 				kept, files = append(kept, ref), append(files, staged)
 				m.Blobs.Bytes += ref.Size
 			case errors.Is(err, os.ErrNotExist):
-				if _, ferr := db.FindAttachment(ctx, ref.AttachmentID); drafts.ErrorCode(ferr) != drafts.ENotFound {
+				if _, ferr := db.FindAttachment(ctx, ref.AttachmentID); policydesk.ErrorCode(ferr) != policydesk.ENotFound {
 					return nil, errors.Join(fmt.Errorf("the file of attachment %d (%q of document %d) is missing from %s; delete that attachment or put its file back, then back up again",
 						ref.AttachmentID, ref.Filename, ref.DocumentID, blobsDir), ferr)
 				}

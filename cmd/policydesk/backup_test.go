@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"policydesk"
 	"policydesk/drafts"
 	"policydesk/drafts/draftstest"
 	"policydesk/storage/sqlite"
@@ -55,7 +56,7 @@ func newBackupFixture(t *testing.T) *backupFixture {
 		t.Fatal(err)
 	}
 	for i := range 3 {
-		att, err := app.Attachments.Upload(drafts.NewContextWithUser(ctx, admin), int64(i+1), fmt.Sprintf("shtojca-%d.txt", i),
+		att, err := app.Attachments.Upload(policydesk.NewContextWithUser(ctx, admin), int64(i+1), fmt.Sprintf("shtojca-%d.txt", i),
 			strings.NewReader(strings.Repeat(fmt.Sprintf("Shtojca %d. ", i), 1000*(i+1))))
 		if err != nil {
 			t.Fatal(err)
@@ -367,7 +368,7 @@ func fillLibrary(b *testing.B, data string, docs int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	uctx := drafts.NewContextWithUser(ctx, u)
+	uctx := policydesk.NewContextWithUser(ctx, u)
 	for i := range docs {
 		body := draftstest.Regulation(100, 30000, int64(i+1))
 		doc, _, err := app.Drafts.CreateDocument(uctx, drafts.NewDocument{Title: fmt.Sprintf("Rregullore %d", i+1), Kind: "regulation", Language: "sq", Body: body})
@@ -418,7 +419,7 @@ func TestBackupAttachmentDeletedMeanwhile(t *testing.T) {
 		t.Fatalf("attachments of document 2: %v %v", atts, err)
 	}
 	backupAfterSnapshot = func() {
-		if err := app.Attachments.Delete(drafts.NewContextWithUser(ctx, admin), atts[0].ID); err != nil {
+		if err := app.Attachments.Delete(policydesk.NewContextWithUser(ctx, admin), atts[0].ID); err != nil {
 			t.Errorf("deleting during the backup: %v", err)
 		}
 		if _, err := os.Stat(f.blobs[1]); !errors.Is(err, os.ErrNotExist) {
@@ -447,7 +448,7 @@ func TestBackupAttachmentDeletedMeanwhile(t *testing.T) {
 			t.Errorf("document %d has %d attachments after restore (%v), want 1", doc, len(got), err)
 		}
 	}
-	entries, _, err := db.FindAudit(ctx, drafts.AuditFilter{Limit: 50})
+	entries, _, err := db.FindAudit(ctx, policydesk.AuditFilter{Limit: 50})
 	if err != nil {
 		t.Fatal(err)
 	}

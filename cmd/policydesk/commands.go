@@ -8,6 +8,7 @@ import (
 	"io"
 	"time"
 
+	"policydesk"
 	"policydesk/drafts"
 )
 
@@ -26,7 +27,7 @@ func userCommand(ctx context.Context, args []string, getenv func(string) string,
 	sub.StringVar(&in.Login, "login", "", "login (lower-case letters, digits, . _ -)")
 	sub.StringVar(&in.Name, "name", "", "full name")
 	sub.StringVar(&in.Organisation, "organisation", "", "organisation, e.g. Ministry of Justice")
-	sub.StringVar(&in.Role, "role", drafts.RoleEditor, "admin, editor, reviewer or staff")
+	sub.StringVar(&in.Role, "role", policydesk.RoleEditor, "admin, editor, reviewer or staff")
 	sub.StringVar(&in.Password, "password", getenv("POLICYDESK_NEW_PASSWORD"), "password (or POLICYDESK_NEW_PASSWORD, which keeps it out of the shell history)")
 	if err := sub.Parse(args[1:]); err != nil {
 		return err
@@ -39,7 +40,7 @@ func userCommand(ctx context.Context, args []string, getenv func(string) string,
 	defer app.Close()
 	u, err := app.Drafts.AddUserOffline(ctx, in)
 	if err != nil {
-		return errors.New(drafts.ErrorMessage(err))
+		return errors.New(policydesk.ErrorMessage(err))
 	}
 	fmt.Fprintf(stdout, "created user %s (%s)\n", u.Login, u.Role)
 	return nil

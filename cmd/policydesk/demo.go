@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"path"
 
+	"policydesk"
 	"policydesk/drafts"
 )
 
@@ -32,21 +33,21 @@ type demoMeta struct {
 }
 
 var demoUsers = []drafts.NewUser{
-	{Login: "admin", Name: "Administrator", Role: drafts.RoleAdmin},
-	{Login: "drita", Name: "Drita Berisha", Organisation: "Terre des hommes Kosovo", Role: drafts.RoleEditor},
-	{Login: "arben", Name: "Arben Krasniqi", Organisation: "Terre des hommes Kosovo", Role: drafts.RoleEditor},
-	{Login: "besa", Name: "Besa Gashi", Organisation: "Ministry of Justice, Department of Policies for Social and Family Services", Role: drafts.RoleReviewer},
-	{Login: "staff", Name: "Lirije Hoxha", Organisation: "Terre des hommes Kosovo", Role: drafts.RoleStaff},
+	{Login: "admin", Name: "Administrator", Role: policydesk.RoleAdmin},
+	{Login: "drita", Name: "Drita Berisha", Organisation: "Terre des hommes Kosovo", Role: policydesk.RoleEditor},
+	{Login: "arben", Name: "Arben Krasniqi", Organisation: "Terre des hommes Kosovo", Role: policydesk.RoleEditor},
+	{Login: "besa", Name: "Besa Gashi", Organisation: "Ministry of Justice, Department of Policies for Social and Family Services", Role: policydesk.RoleReviewer},
+	{Login: "staff", Name: "Lirije Hoxha", Organisation: "Terre des hommes Kosovo", Role: policydesk.RoleStaff},
 }
 
 // loadDemo creates the demo users and documents that are not there yet, each
 // document with all its versions saved by their authors, and returns how many
 // documents it created. Running it twice adds nothing.
 func loadDemo(ctx context.Context, svc *drafts.Service, password string) (int, error) {
-	users := map[string]*drafts.User{}
+	users := map[string]*policydesk.User{}
 	for _, in := range demoUsers {
 		u, err := svc.Users.FindUserByLogin(ctx, in.Login)
-		if drafts.ErrorCode(err) == drafts.ENotFound {
+		if policydesk.ErrorCode(err) == policydesk.ENotFound {
 			in.Password = password
 			u, err = svc.AddUserOffline(ctx, in)
 		}
@@ -89,7 +90,7 @@ func loadDemo(ctx context.Context, svc *drafts.Service, password string) (int, e
 }
 
 func demoTitles(ctx context.Context, svc *drafts.Service) (map[string]bool, error) {
-	system := drafts.NewContextWithUser(ctx, &drafts.User{Login: "demo", Role: drafts.RoleAdmin})
+	system := policydesk.NewContextWithUser(ctx, &policydesk.User{Login: "demo", Role: policydesk.RoleAdmin})
 	titles := map[string]bool{}
 	for offset := 0; ; offset += 200 {
 		docs, total, err := svc.Documents(system, drafts.DocumentFilter{Limit: 200, Offset: offset})
@@ -105,7 +106,7 @@ func demoTitles(ctx context.Context, svc *drafts.Service) (map[string]bool, erro
 	}
 }
 
-func loadDemoDocument(ctx context.Context, svc *drafts.Service, dir string, meta demoMeta, users map[string]*drafts.User) error {
+func loadDemoDocument(ctx context.Context, svc *drafts.Service, dir string, meta demoMeta, users map[string]*policydesk.User) error {
 	var doc *drafts.Document
 	for i, v := range meta.Versions {
 		author, ok := users[v.Author]
@@ -116,7 +117,7 @@ func loadDemoDocument(ctx context.Context, svc *drafts.Service, dir string, meta
 		if err != nil {
 			return err
 		}
-		actx := drafts.NewContextWithUser(ctx, author)
+		actx := policydesk.NewContextWithUser(ctx, author)
 		if i == 0 {
 			doc, _, err = svc.CreateDocument(actx, drafts.NewDocument{Title: meta.Title, Kind: meta.Kind, Language: meta.Language,
 				Visibility: meta.Visibility, Status: meta.Status, Body: string(body), Message: v.Message})
@@ -137,7 +138,7 @@ func loadDemoDocument(ctx context.Context, svc *drafts.Service, dir string, meta
 
 // shareDemoDocument makes both legal experts editors and shares documents
 // under review with the ministry reviewer, as a real team would.
-func shareDemoDocument(ctx context.Context, svc *drafts.Service, doc *drafts.Document, meta demoMeta, owner *drafts.User) error {
+func shareDemoDocument(ctx context.Context, svc *drafts.Service, doc *drafts.Document, meta demoMeta, owner *policydesk.User) error {
 	for _, login := range []string{"drita", "arben"} {
 		if login != owner.Login {
 			if _, err := svc.SetMember(ctx, doc.ID, login, "editor"); err != nil {

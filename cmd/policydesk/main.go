@@ -19,6 +19,7 @@ import (
 	"syscall"
 	"time"
 
+	"policydesk"
 	"policydesk/drafts"
 	"policydesk/review"
 	"policydesk/search"
@@ -318,8 +319,8 @@ func (a *App) sweepOrphans(ctx context.Context) {
 // bootstrap makes sure someone can log in, and loads the demo if asked.
 func (a *App) bootstrap(ctx context.Context) error {
 	created, err := a.Drafts.Bootstrap(ctx, a.Config.AdminPassword)
-	if drafts.ErrorCode(err) == drafts.EInvalid {
-		return fmt.Errorf("POLICYDESK_ADMIN_PASSWORD (-admin-password) is not accepted: %s", drafts.ErrorMessage(err))
+	if policydesk.ErrorCode(err) == policydesk.EInvalid {
+		return fmt.Errorf("POLICYDESK_ADMIN_PASSWORD (-admin-password) is not accepted: %s", policydesk.ErrorMessage(err))
 	} else if err != nil {
 		return fmt.Errorf("creating the admin account: %w", err)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"policydesk"
 	"policydesk/drafts"
 	"policydesk/drafts/draftstest"
 	"policydesk/search"
@@ -27,11 +28,11 @@ func BenchmarkReindex20000Articles(b *testing.B) {
 	}
 	defer app.Close()
 	app.Drafts.BcryptCost = bcrypt.MinCost
-	u, err := app.Drafts.AddUserOffline(ctx, drafts.NewUser{Login: "drita", Role: drafts.RoleEditor, Password: "lantern-orchard-12"})
+	u, err := app.Drafts.AddUserOffline(ctx, drafts.NewUser{Login: "drita", Role: policydesk.RoleEditor, Password: "lantern-orchard-12"})
 	if err != nil {
 		b.Fatal(err)
 	}
-	uctx := drafts.NewContextWithUser(ctx, u)
+	uctx := policydesk.NewContextWithUser(ctx, u)
 	const docs, articles = 200, 100
 	for i := range docs {
 		body := draftstest.Regulation(articles, articles*300, int64(i+1))

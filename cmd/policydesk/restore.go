@@ -24,7 +24,7 @@ import (
 	"github.com/dustin/go-humanize"
 	"github.com/klauspost/compress/gzip"
 
-	"policydesk/drafts"
+	"policydesk"
 	"policydesk/storage/folder"
 	"policydesk/storage/sqlite"
 )
@@ -182,7 +182,7 @@ func restore(ctx context.Context, file, dir string) (*backupManifest, int, error
 	if err != nil {
 		return nil, 0, err
 	}
-	audit := &drafts.AuditEntry{At: time.Now().UTC(), Action: "database.restore", ObjectType: "database", ObjectID: databaseName,
+	audit := &policydesk.AuditEntry{At: time.Now().UTC(), Action: "database.restore", ObjectType: "database", ObjectID: databaseName,
 		Detail: fmt.Sprintf("from the backup of %s (%s)", m.CreatedAt.Format(time.RFC3339), filepath.Base(file))}
 	if err := db.Restored(ctx, audit); err != nil {
 		return nil, 0, err

@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"policydesk"
 	"policydesk/drafts"
 	"policydesk/drafts/draftstest"
 	"policydesk/search/searchtest"
@@ -34,15 +35,15 @@ func BenchmarkSearchHTTP(b *testing.B) {
 		b.Fatal(err)
 	}
 	app.Drafts.BcryptCost = bcrypt.MinCost
-	if _, err := app.Drafts.AddUserOffline(ctx, drafts.NewUser{Login: "admin", Role: drafts.RoleAdmin,
+	if _, err := app.Drafts.AddUserOffline(ctx, drafts.NewUser{Login: "admin", Role: policydesk.RoleAdmin,
 		Password: e2eAdminPassword}); err != nil {
 		b.Fatal(err)
 	}
-	u, err := app.Drafts.AddUserOffline(ctx, drafts.NewUser{Login: "drita", Role: drafts.RoleEditor, Password: "lantern-orchard-12"})
+	u, err := app.Drafts.AddUserOffline(ctx, drafts.NewUser{Login: "drita", Role: policydesk.RoleEditor, Password: "lantern-orchard-12"})
 	if err != nil {
 		b.Fatal(err)
 	}
-	uctx := drafts.NewContextWithUser(ctx, u)
+	uctx := policydesk.NewContextWithUser(ctx, u)
 	var texts []string
 	for i := range 200 {
 		body := draftstest.Regulation(100, 100*300, int64(i+1))

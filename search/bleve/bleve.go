@@ -17,7 +17,7 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 
-	"policydesk/drafts"
+	"policydesk"
 	"policydesk/search"
 )
 
@@ -345,7 +345,7 @@ func (ix *Index) Close() error {
 // fail maps a closed index to EUNAVAILABLE and wraps anything else.
 func (ix *Index) fail(what string, err error) error {
 	if errors.Is(err, bleve.ErrorIndexClosed) {
-		return drafts.Errorf(drafts.EUnavailable, "The search index is closed.")
+		return policydesk.Errorf(policydesk.EUnavailable, "The search index is closed.")
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err

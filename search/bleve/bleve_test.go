@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"slices"
 
-	"policydesk/drafts"
 	"testing"
 
+	"policydesk"
 	"policydesk/search"
 	"policydesk/search/searchtest"
 )
@@ -39,10 +39,10 @@ func TestReopen(t *testing.T) {
 	if err := ix.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if err := ix.Ping(ctx); drafts.ErrorCode(err) != drafts.EUnavailable {
+	if err := ix.Ping(ctx); policydesk.ErrorCode(err) != policydesk.EUnavailable {
 		t.Errorf("Ping after Close = %v, want unavailable", err)
 	}
-	if _, err := ix.Search(ctx, search.Query{All: true}); drafts.ErrorCode(err) != drafts.EUnavailable {
+	if _, err := ix.Search(ctx, search.Query{All: true}); policydesk.ErrorCode(err) != policydesk.EUnavailable {
 		t.Errorf("Search after Close = %v, want unavailable", err)
 	}
 	ix, err = Open(dir)

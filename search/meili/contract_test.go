@@ -16,7 +16,7 @@ import (
 
 	ms "github.com/meilisearch/meilisearch-go"
 
-	"policydesk/drafts"
+	"policydesk"
 	"policydesk/search"
 )
 
@@ -220,8 +220,8 @@ func TestContractUpsertTaskFailed(t *testing.T) {
 	if err == nil {
 		t.Fatal("Upsert succeeded although its task failed")
 	}
-	if !strings.Contains(err.Error(), "invalid_document_id") || drafts.ErrorCode(err) != drafts.EInternal {
-		t.Errorf("Upsert error = %v (code %s)", err, drafts.ErrorCode(err))
+	if !strings.Contains(err.Error(), "invalid_document_id") || policydesk.ErrorCode(err) != policydesk.EInternal {
+		t.Errorf("Upsert error = %v (code %s)", err, policydesk.ErrorCode(err))
 	}
 }
 
@@ -342,17 +342,17 @@ func TestUnavailable(t *testing.T) {
 	url := srv.URL
 	srv.Close() // nothing listens there now
 	_, err := Open(context.Background(), url, key, "entries")
-	if drafts.ErrorCode(err) != drafts.EUnavailable {
-		t.Fatalf("Open on a closed port = %v (code %s), want unavailable", err, drafts.ErrorCode(err))
+	if policydesk.ErrorCode(err) != policydesk.EUnavailable {
+		t.Fatalf("Open on a closed port = %v (code %s), want unavailable", err, policydesk.ErrorCode(err))
 	}
 	ix := &Index{client: ms.New(url, ms.WithAPIKey(key)), name: "entries"}
-	if err := ix.Ping(context.Background()); drafts.ErrorCode(err) != drafts.EUnavailable {
+	if err := ix.Ping(context.Background()); policydesk.ErrorCode(err) != policydesk.EUnavailable {
 		t.Errorf("Ping = %v, want unavailable", err)
 	}
-	if _, err := ix.Search(context.Background(), search.Query{All: true}); drafts.ErrorCode(err) != drafts.EUnavailable {
+	if _, err := ix.Search(context.Background(), search.Query{All: true}); policydesk.ErrorCode(err) != policydesk.EUnavailable {
 		t.Errorf("Search = %v, want unavailable", err)
 	}
-	if err := ix.Upsert(context.Background(), []search.Entry{entry}); drafts.ErrorCode(err) != drafts.EUnavailable {
+	if err := ix.Upsert(context.Background(), []search.Entry{entry}); policydesk.ErrorCode(err) != policydesk.EUnavailable {
 		t.Errorf("Upsert = %v, want unavailable", err)
 	}
 }

@@ -14,7 +14,7 @@ import (
 
 	ms "github.com/meilisearch/meilisearch-go"
 
-	"policydesk/drafts"
+	"policydesk"
 	"policydesk/search"
 )
 
@@ -122,7 +122,7 @@ func (ix *Index) fail(what string, err error) error {
 		switch {
 		case me.ErrCode == ms.CommunicationError, me.ErrCode == ms.TimeoutError,
 			me.ErrCode == ms.MaxRetriesExceeded, me.StatusCode >= 500:
-			return drafts.Unavailable("The search server is unavailable.", fmt.Errorf("meilisearch %s: %w", what, err))
+			return policydesk.Unavailable("The search server is unavailable.", fmt.Errorf("meilisearch %s: %w", what, err))
 		}
 	}
 	return fmt.Errorf("meilisearch %s: %w", what, err)
@@ -286,7 +286,7 @@ func (ix *Index) Ping(ctx context.Context) error {
 		return ix.fail("health", err)
 	}
 	if h.Status != "available" {
-		return drafts.Errorf(drafts.EUnavailable, "The search server is unavailable.")
+		return policydesk.Errorf(policydesk.EUnavailable, "The search server is unavailable.")
 	}
 	return nil
 }

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"policydesk"
 	"policydesk/drafts"
 )
 
@@ -120,11 +121,11 @@ func testMissing(t *testing.T, s drafts.BlobStore) {
 	MustPut(t, s, "att/present", []byte("x"))
 	for _, key := range []string{"att/absent", "att/present/below", "never/was/here"} {
 		rc, _, err := s.Get(t.Context(), key)
-		if code := drafts.ErrorCode(err); code != drafts.ENotFound {
+		if code := policydesk.ErrorCode(err); code != policydesk.ENotFound {
 			if rc != nil {
 				rc.Close()
 			}
-			t.Errorf("Get(%q) error = %v (code %q), want %s", key, err, code, drafts.ENotFound)
+			t.Errorf("Get(%q) error = %v (code %q), want %s", key, err, code, policydesk.ENotFound)
 		}
 	}
 }
@@ -326,8 +327,8 @@ func MustNotExist(t testing.TB, s drafts.BlobStore, key string) {
 		rc.Close()
 		t.Fatalf("%q exists, want it absent", key)
 	}
-	if code := drafts.ErrorCode(err); code != drafts.ENotFound {
-		t.Fatalf("Get(%q): %v (code %q), want %s", key, err, code, drafts.ENotFound)
+	if code := policydesk.ErrorCode(err); code != policydesk.ENotFound {
+		t.Fatalf("Get(%q): %v (code %q), want %s", key, err, code, policydesk.ENotFound)
 	}
 	if slices.Contains(Keys(t, s, key), key) {
 		t.Fatalf("List still names %q", key)

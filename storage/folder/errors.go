@@ -6,7 +6,7 @@ import (
 	"io/fs"
 	"syscall"
 
-	"policydesk/drafts"
+	"policydesk"
 )
 
 // errNotDir is what opening "a/b" gives when "a" is a file: no such key.
@@ -17,17 +17,17 @@ var errNotDir error = syscall.ENOTDIR
 // makes never collide this way.
 func pathError(key string, err error) error {
 	if errors.Is(err, syscall.ENOTDIR) || errors.Is(err, syscall.EISDIR) || errors.Is(err, fs.ErrExist) {
-		return drafts.Errorf(drafts.EConflict, "Attachment key %q collides with another key.", key)
+		return policydesk.Errorf(policydesk.EConflict, "Attachment key %q collides with another key.", key)
 	}
 	return unavailable(err)
 }
 
 func notFound(key string) error {
-	return drafts.Errorf(drafts.ENotFound, "Attachment %q not found.", key)
+	return policydesk.Errorf(policydesk.ENotFound, "Attachment %q not found.", key)
 }
 
 // unavailable is EUnavailable to the caller, with the file system's reason kept for
 // the logs.
 func unavailable(cause error) error {
-	return drafts.Unavailable("The attachment store is unavailable; try again shortly.", fmt.Errorf("folder: %w", cause))
+	return policydesk.Unavailable("The attachment store is unavailable; try again shortly.", fmt.Errorf("folder: %w", cause))
 }

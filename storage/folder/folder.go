@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"policydesk"
 	"policydesk/drafts"
 )
 
@@ -93,7 +94,7 @@ func validPrefix(prefix string) bool {
 }
 
 func invalidKey(key string) error {
-	return drafts.Errorf(drafts.EInvalid, "Invalid attachment key %q.", key)
+	return policydesk.Errorf(policydesk.EInvalid, "Invalid attachment key %q.", key)
 }
 
 func (s *Store) path(key string) string {

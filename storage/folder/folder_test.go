@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"policydesk"
 	"policydesk/drafts"
 	"policydesk/storage/blobtest"
 	"policydesk/storage/folder"
@@ -48,20 +49,20 @@ func TestValidKey(t *testing.T) {
 			t.Errorf("ValidKey(%q) = true", key)
 		}
 		err := s.Put(ctx, key, bytes.NewReader([]byte("x")), 1, "")
-		if drafts.ErrorCode(err) != drafts.EInvalid {
-			t.Errorf("Put(%q) = %v, want %s", key, err, drafts.EInvalid)
+		if policydesk.ErrorCode(err) != policydesk.EInvalid {
+			t.Errorf("Put(%q) = %v, want %s", key, err, policydesk.EInvalid)
 		}
-		if _, _, err := s.Get(ctx, key); drafts.ErrorCode(err) != drafts.EInvalid {
-			t.Errorf("Get(%q) = %v, want %s", key, err, drafts.EInvalid)
+		if _, _, err := s.Get(ctx, key); policydesk.ErrorCode(err) != policydesk.EInvalid {
+			t.Errorf("Get(%q) = %v, want %s", key, err, policydesk.EInvalid)
 		}
-		if err := s.Delete(ctx, key); drafts.ErrorCode(err) != drafts.EInvalid {
-			t.Errorf("Delete(%q) = %v, want %s", key, err, drafts.EInvalid)
+		if err := s.Delete(ctx, key); policydesk.ErrorCode(err) != policydesk.EInvalid {
+			t.Errorf("Delete(%q) = %v, want %s", key, err, policydesk.EInvalid)
 		}
 	}
 	for _, prefix := range []string{"../", "/", "a/../", ".tmp-", `a\`} {
 		err := s.List(ctx, prefix, func(drafts.BlobInfo) error { return nil })
-		if drafts.ErrorCode(err) != drafts.EInvalid {
-			t.Errorf("List(%q) = %v, want %s", prefix, err, drafts.EInvalid)
+		if policydesk.ErrorCode(err) != policydesk.EInvalid {
+			t.Errorf("List(%q) = %v, want %s", prefix, err, policydesk.EInvalid)
 		}
 	}
 }
@@ -130,8 +131,8 @@ func TestPingUnwritable(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.Chmod(dir, 0o700) })
-	if err := s.Ping(t.Context()); drafts.ErrorCode(err) != drafts.EUnavailable {
-		t.Fatalf("Ping on a read-only directory = %v, want %s", err, drafts.EUnavailable)
+	if err := s.Ping(t.Context()); policydesk.ErrorCode(err) != policydesk.EUnavailable {
+		t.Fatalf("Ping on a read-only directory = %v, want %s", err, policydesk.EUnavailable)
 	}
 }
 
@@ -142,13 +143,13 @@ func TestPingRemovedDir(t *testing.T) {
 		t.Fatal(err)
 	}
 	err := s.Ping(t.Context())
-	if drafts.ErrorCode(err) != drafts.EUnavailable {
-		t.Fatalf("Ping on a removed directory = %v, want %s", err, drafts.EUnavailable)
+	if policydesk.ErrorCode(err) != policydesk.EUnavailable {
+		t.Fatalf("Ping on a removed directory = %v, want %s", err, policydesk.EUnavailable)
 	}
 	if !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("Ping error %v does not keep its cause", err)
 	}
-	if msg := drafts.ErrorMessage(err); strings.Contains(msg, dir) {
+	if msg := policydesk.ErrorMessage(err); strings.Contains(msg, dir) {
 		t.Errorf("user-facing message leaks the path: %q", msg)
 	}
 }
@@ -170,8 +171,8 @@ func TestPrefixCollision(t *testing.T) {
 	blobtest.MustPut(t, s, "att/dir/y", []byte("below"))
 	for _, key := range []string{"att/x/below", "att/dir"} {
 		err := s.Put(t.Context(), key, bytes.NewReader([]byte("z")), 1, "")
-		if drafts.ErrorCode(err) != drafts.EConflict {
-			t.Errorf("Put(%q) = %v, want %s", key, err, drafts.EConflict)
+		if policydesk.ErrorCode(err) != policydesk.EConflict {
+			t.Errorf("Put(%q) = %v, want %s", key, err, policydesk.EConflict)
 		}
 	}
 	checkNoTempFiles(t, s.Dir())

@@ -11,13 +11,13 @@ import (
 
 	"github.com/minio/minio-go/v7"
 
-	"policydesk/drafts"
+	"policydesk"
 )
 
 // unavailable is EUnavailable to the caller, with the client's reason kept for
 // the logs.
 func unavailable(cause error) error {
-	return drafts.Unavailable("The attachment store is unavailable; try again shortly.", fmt.Errorf("s3: %w", cause))
+	return policydesk.Unavailable("The attachment store is unavailable; try again shortly.", fmt.Errorf("s3: %w", cause))
 }
 
 // serverDown lists the S3 codes of a server that is up but cannot serve, or
@@ -46,7 +46,7 @@ func (s *Store) translate(err error, key string) error {
 	resp := minio.ToErrorResponse(err)
 	switch {
 	case resp.Code == "NoSuchKey":
-		return drafts.Errorf(drafts.ENotFound, "Attachment %q not found.", key)
+		return policydesk.Errorf(policydesk.ENotFound, "Attachment %q not found.", key)
 	case resp.Code == "NoSuchBucket":
 		// Someone removed the bucket: create it again on the next call.
 		s.bucketReady.Store(false)

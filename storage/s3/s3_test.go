@@ -21,6 +21,7 @@ import (
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
 
+	"policydesk"
 	"policydesk/drafts"
 	"policydesk/storage/blobtest"
 	"policydesk/storage/s3"
@@ -99,8 +100,8 @@ func TestStartWhileDown(t *testing.T) {
 
 	checkDown(t, store, "att/while-down")
 	// Presigning is local once the bucket is known, but not before.
-	if _, err := store.PresignedGetURL(t.Context(), "att/x", "a.pdf", time.Minute); drafts.ErrorCode(err) != drafts.EUnavailable {
-		t.Errorf("PresignedGetURL before the bucket exists: %v, want %s", err, drafts.EUnavailable)
+	if _, err := store.PresignedGetURL(t.Context(), "att/x", "a.pdf", time.Minute); policydesk.ErrorCode(err) != policydesk.EUnavailable {
+		t.Errorf("PresignedGetURL before the bucket exists: %v, want %s", err, policydesk.EUnavailable)
 	}
 
 	if err := srv.Start(); err != nil {
@@ -156,9 +157,9 @@ func checkDown(t *testing.T, store *s3.Store, key string) {
 		start := time.Now()
 		err := call()
 		took := time.Since(start)
-		t.Logf("%s while down: %v after %v", name, drafts.ErrorCode(err), took.Round(time.Millisecond))
-		if code := drafts.ErrorCode(err); code != drafts.EUnavailable {
-			t.Errorf("%s while down: %v (code %q), want %s", name, err, code, drafts.EUnavailable)
+		t.Logf("%s while down: %v after %v", name, policydesk.ErrorCode(err), took.Round(time.Millisecond))
+		if code := policydesk.ErrorCode(err); code != policydesk.EUnavailable {
+			t.Errorf("%s while down: %v (code %q), want %s", name, err, code, policydesk.EUnavailable)
 			continue
 		}
 		if took > quick {
@@ -167,7 +168,7 @@ func checkDown(t *testing.T, store *s3.Store, key string) {
 		if !errors.Is(err, syscall.ECONNREFUSED) {
 			t.Errorf("%s while down: %v does not keep its cause", name, err)
 		}
-		if msg := drafts.ErrorMessage(err); strings.Contains(msg, "127.0.0.1") || strings.Contains(msg, "refused") {
+		if msg := policydesk.ErrorMessage(err); strings.Contains(msg, "127.0.0.1") || strings.Contains(msg, "refused") {
 			t.Errorf("%s: user-facing message leaks detail: %q", name, msg)
 		}
 	}
@@ -223,8 +224,8 @@ func TestBadCredentials(t *testing.T) {
 	cfg.SecretKey = "wrong-secret"
 	store := s3test.OpenStore(t, cfg)
 	err := store.Ping(t.Context())
-	if drafts.ErrorCode(err) != drafts.EUnavailable {
-		t.Fatalf("Ping with a wrong secret: %v, want %s", err, drafts.EUnavailable)
+	if policydesk.ErrorCode(err) != policydesk.EUnavailable {
+		t.Fatalf("Ping with a wrong secret: %v, want %s", err, policydesk.EUnavailable)
 	}
 }
 

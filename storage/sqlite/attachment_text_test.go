@@ -6,12 +6,13 @@ import (
 	"testing"
 	"time"
 
+	"policydesk"
 	"policydesk/drafts"
 	"policydesk/search"
 	"policydesk/storage/sqlite"
 )
 
-func mustAttach(t *testing.T, db *sqlite.DB, doc *drafts.Document, owner *drafts.User, name string) *drafts.Attachment {
+func mustAttach(t *testing.T, db *sqlite.DB, doc *drafts.Document, owner *policydesk.User, name string) *drafts.Attachment {
 	t.Helper()
 	a := &drafts.Attachment{DocumentID: doc.ID, Filename: name, Size: 3, SHA256: drafts.SHA256Hex(name),
 		ContentType: "application/pdf", Key: "k/" + name, UploaderID: owner.ID, CreatedAt: t0}
@@ -29,7 +30,7 @@ func TestAttachmentText_QueueSaveRetry(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db, raw := openOutboxDB(t)
-	owner := mustCreateUser(t, db, "drita", drafts.RoleEditor)
+	owner := mustCreateUser(t, db, "drita", policydesk.RoleEditor)
 	doc := mustCreateDocument(t, db, owner, "Rregullore", "internal", reviewBody)
 	a := mustAttach(t, db, doc, owner, "a.pdf")
 	b := mustAttach(t, db, doc, owner, "b.docx")
@@ -101,8 +102,8 @@ func TestOutbox_AccessChangesFirst(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db, _ := openOutboxDB(t)
-	owner := mustCreateUser(t, db, "drita", drafts.RoleEditor)
-	reviewer := mustCreateUser(t, db, "besa", drafts.RoleReviewer)
+	owner := mustCreateUser(t, db, "drita", policydesk.RoleEditor)
+	reviewer := mustCreateUser(t, db, "besa", policydesk.RoleReviewer)
 	var docs []*drafts.Document
 	for _, title := range []string{"A", "B", "C", "D"} {
 		docs = append(docs, mustCreateDocument(t, db, owner, title, "internal", reviewBody))
@@ -153,8 +154,8 @@ func TestOutbox_SetAsideAndRetry(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db, _ := openOutboxDB(t)
-	admin := mustCreateUser(t, db, "root", drafts.RoleAdmin)
-	owner := mustCreateUser(t, db, "drita", drafts.RoleEditor)
+	admin := mustCreateUser(t, db, "root", policydesk.RoleAdmin)
+	owner := mustCreateUser(t, db, "drita", policydesk.RoleEditor)
 	bad := mustCreateDocument(t, db, owner, "Bad", "internal", reviewBody)
 	good := mustCreateDocument(t, db, owner, "Good", "internal", reviewBody)
 	att := mustAttach(t, db, good, owner, "poison.pdf")
@@ -238,8 +239,8 @@ func TestOutbox_SetAsideAndRetry(t *testing.T) {
 	if n, _ := db.NotIndexed(ctx); n != 0 {
 		t.Errorf("NotIndexed after retries = %d", n)
 	}
-	assertCode(t, db.RetryDocumentNow(ctx, good.ID, auditFor(admin, "indexing.retry")), drafts.ENotFound)
-	assertCode(t, db.RetryTextNow(ctx, att.ID, auditFor(admin, "indexing.retry")), drafts.ENotFound)
+	assertCode(t, db.RetryDocumentNow(ctx, good.ID, auditFor(admin, "indexing.retry")), policydesk.ENotFound)
+	assertCode(t, db.RetryTextNow(ctx, att.ID, auditFor(admin, "indexing.retry")), policydesk.ENotFound)
 	if got := auditTotal(t, db); got != before+2 {
 		t.Errorf("a refused retry was audited: %d entries, want %d", got, before+2)
 	}

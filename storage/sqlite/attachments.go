@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"policydesk"
 	"policydesk/drafts"
 	"policydesk/search"
 )
@@ -25,7 +26,7 @@ func scanAttachment(row interface{ Scan(...any) error }) (*drafts.Attachment, er
 	return &a, nil
 }
 
-func (db *DB) CreateAttachment(ctx context.Context, a *drafts.Attachment, audit *drafts.AuditEntry) error {
+func (db *DB) CreateAttachment(ctx context.Context, a *drafts.Attachment, audit *policydesk.AuditEntry) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO attachments (document_id, filename, size, sha256, content_type, blob_key, uploader_id, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, a.DocumentID, a.Filename, a.Size, a.SHA256, a.ContentType, a.Key, a.UploaderID, formatTime(a.CreatedAt))
@@ -63,14 +64,14 @@ func (db *DB) FindAttachments(ctx context.Context, docID int64) ([]*drafts.Attac
 	return list, rows.Err()
 }
 
-func (db *DB) DeleteAttachment(ctx context.Context, id int64, audit *drafts.AuditEntry) error {
+func (db *DB) DeleteAttachment(ctx context.Context, id int64, audit *policydesk.AuditEntry) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM attachments WHERE id = ?`, id)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return drafts.Errorf(drafts.ENotFound, "Attachment %d not found.", id)
+			return policydesk.Errorf(policydesk.ENotFound, "Attachment %d not found.", id)
 		}
 		return appendAudit(ctx, tx, audit)
 	})
@@ -160,7 +161,7 @@ func (db *DB) AttachmentTexts(ctx context.Context, docID int64) (map[int64]*sear
 
 // RetryTextNow makes a failed attachment due for extraction now with fresh
 // attempts.
-func (db *DB) RetryTextNow(ctx context.Context, attachmentID int64, audit *drafts.AuditEntry) error {
+func (db *DB) RetryTextNow(ctx context.Context, attachmentID int64, audit *policydesk.AuditEntry) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE attachment_texts SET status = 'pending', attempts = 0, next_at = '', updated_at = ?
 			WHERE attachment_id = ? AND (status = 'failed' OR (status = 'pending' AND attempts > 0))`, formatTime(time.Now()), attachmentID)
@@ -168,7 +169,7 @@ func (db *DB) RetryTextNow(ctx context.Context, attachmentID int64, audit *draft
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return drafts.Errorf(drafts.ENotFound, "Attachment %d has no failed text extraction to retry.", attachmentID)
+			return policydesk.Errorf(policydesk.ENotFound, "Attachment %d has no failed text extraction to retry.", attachmentID)
 		}
 		return appendAudit(ctx, tx, audit)
 	})

@@ -9,7 +9,7 @@ import (
 	"os"
 	"strconv"
 
-	"policydesk/drafts"
+	"policydesk"
 )
 
 // Snapshot writes a consistent copy of the whole database to path, which
@@ -82,7 +82,7 @@ func ForgetAttachments(ctx context.Context, path string, ids []int64) error {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM attachments WHERE id = ?`, id); err != nil {
 				return err
 			}
-			audit := &drafts.AuditEntry{Actor: "policydesk backup", Action: "attachment.delete", ObjectType: "document",
+			audit := &policydesk.AuditEntry{Actor: "policydesk backup", Action: "attachment.delete", ObjectType: "document",
 				ObjectID: strconv.FormatInt(docID, 10), Detail: fmt.Sprintf("%s (attachment %d) was deleted while this backup was taken", name, id)}
 			if err := appendAudit(ctx, tx, audit); err != nil {
 				return err
@@ -97,7 +97,7 @@ func ForgetAttachments(ctx context.Context, path string, ids []int64) error {
 // start: the sessions and login throttle of the old service go (everyone
 // logs in again), every document is queued for the search index, which is
 // rebuilt from the database, and the restore is audited; in one transaction.
-func (db *DB) Restored(ctx context.Context, audit *drafts.AuditEntry) error {
+func (db *DB) Restored(ctx context.Context, audit *policydesk.AuditEntry) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		for _, stmt := range []string{
 			`DELETE FROM sessions`,

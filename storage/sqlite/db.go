@@ -14,10 +14,10 @@ import (
 	"strings"
 	"time"
 
-	"policydesk/drafts"
-
 	sqlite3 "modernc.org/sqlite"
 	sqlite3lib "modernc.org/sqlite/lib"
+
+	"policydesk"
 )
 
 //go:embed migrations/*.sql
@@ -141,15 +141,15 @@ func translate(err error, what string) error {
 		return nil
 	}
 	if errors.Is(err, sql.ErrNoRows) {
-		return drafts.Errorf(drafts.ENotFound, "%s not found.", what)
+		return policydesk.Errorf(policydesk.ENotFound, "%s not found.", what)
 	}
 	var se *sqlite3.Error
 	if errors.As(err, &se) {
 		switch se.Code() {
 		case sqlite3lib.SQLITE_CONSTRAINT_UNIQUE, sqlite3lib.SQLITE_CONSTRAINT_PRIMARYKEY:
-			return drafts.Errorf(drafts.EConflict, "%s already exists.", what)
+			return policydesk.Errorf(policydesk.EConflict, "%s already exists.", what)
 		case sqlite3lib.SQLITE_BUSY, sqlite3lib.SQLITE_LOCKED:
-			return drafts.Errorf(drafts.EUnavailable, "The database is busy; try again.")
+			return policydesk.Errorf(policydesk.EUnavailable, "The database is busy; try again.")
 		}
 	}
 	return err
@@ -175,7 +175,7 @@ func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	return translate(tx.Commit(), "commit")
 }
 
-func appendAudit(ctx context.Context, tx *sql.Tx, e *drafts.AuditEntry) error {
+func appendAudit(ctx context.Context, tx *sql.Tx, e *policydesk.AuditEntry) error {
 	if e == nil {
 		return nil
 	}

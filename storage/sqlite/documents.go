@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"policydesk"
 	"policydesk/drafts"
 )
 
@@ -26,7 +27,7 @@ func scanDocument(row interface{ Scan(...any) error }) (*drafts.Document, error)
 
 // CreateDocument inserts the document, its first version and the audit entry
 // in one transaction; the audit entry gets the new document's id.
-func (db *DB) CreateDocument(ctx context.Context, doc *drafts.Document, v *drafts.Version, audit *drafts.AuditEntry) error {
+func (db *DB) CreateDocument(ctx context.Context, doc *drafts.Document, v *drafts.Version, audit *policydesk.AuditEntry) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO documents (title, kind, language, status, visibility, head, created_by, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, doc.Title, doc.Kind, doc.Language, doc.Status, doc.Visibility, v.Number,
@@ -119,7 +120,7 @@ func (db *DB) FindDocuments(ctx context.Context, f drafts.DocumentFilter) ([]*dr
 
 // readScope is the condition on documents d that drafts.Scope.Allows
 // states, or "" for every document.
-func readScope(s drafts.Scope) (string, []any) {
+func readScope(s policydesk.Scope) (string, []any) {
 	if s.All {
 		return "", nil
 	}
@@ -134,7 +135,7 @@ func readScope(s drafts.Scope) (string, []any) {
 	return "(" + strings.Join(or, " OR ") + ")", args
 }
 
-func (db *DB) UpdateDocument(ctx context.Context, doc *drafts.Document, audit *drafts.AuditEntry) error {
+func (db *DB) UpdateDocument(ctx context.Context, doc *drafts.Document, audit *policydesk.AuditEntry) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE documents SET title = ?, status = ?, visibility = ?, updated_at = ? WHERE id = ?`,
 			doc.Title, doc.Status, doc.Visibility, formatTime(doc.UpdatedAt), doc.ID)
@@ -142,7 +143,7 @@ func (db *DB) UpdateDocument(ctx context.Context, doc *drafts.Document, audit *d
 			return translate(err, "Document")
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return drafts.Errorf(drafts.ENotFound, "Document %d not found.", doc.ID)
+			return policydesk.Errorf(policydesk.ENotFound, "Document %d not found.", doc.ID)
 		}
 		return appendAudit(ctx, tx, audit)
 	})
@@ -150,7 +151,7 @@ func (db *DB) UpdateDocument(ctx context.Context, doc *drafts.Document, audit *d
 
 // AddVersion moves the head from v.Number-1 to v.Number and inserts the
 // version, atomically: if the head moved meanwhile nothing is written.
-func (db *DB) AddVersion(ctx context.Context, v *drafts.Version, audit *drafts.AuditEntry) error {
+func (db *DB) AddVersion(ctx context.Context, v *drafts.Version, audit *policydesk.AuditEntry) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE documents SET head = ?, updated_at = ? WHERE id = ? AND head = ?`,
 			v.Number, formatTime(v.CreatedAt), v.DocumentID, v.Number-1)
@@ -158,7 +159,7 @@ func (db *DB) AddVersion(ctx context.Context, v *drafts.Version, audit *drafts.A
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return drafts.Errorf(drafts.EConflict, "Version %d is no longer the newest.", v.Number-1)
+			return policydesk.Errorf(policydesk.EConflict, "Version %d is no longer the newest.", v.Number-1)
 		}
 		if err := insertVersion(ctx, tx, v); err != nil {
 			return err
@@ -203,7 +204,7 @@ func (db *DB) FindVersions(ctx context.Context, docID int64) ([]*drafts.Version,
 	return versions, rows.Err()
 }
 
-func (db *DB) SetMember(ctx context.Context, m *drafts.Member, audit *drafts.AuditEntry) error {
+func (db *DB) SetMember(ctx context.Context, m *drafts.Member, audit *policydesk.AuditEntry) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO members (document_id, user_id, role) VALUES (?, ?, ?)
 			ON CONFLICT (document_id, user_id) DO UPDATE SET role = excluded.role`, m.DocumentID, m.UserID, m.Role)
@@ -214,14 +215,14 @@ func (db *DB) SetMember(ctx context.Context, m *drafts.Member, audit *drafts.Aud
 	})
 }
 
-func (db *DB) RemoveMember(ctx context.Context, docID, userID int64, audit *drafts.AuditEntry) error {
+func (db *DB) RemoveMember(ctx context.Context, docID, userID int64, audit *policydesk.AuditEntry) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM members WHERE document_id = ? AND user_id = ?`, docID, userID)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return drafts.Errorf(drafts.ENotFound, "That user is not a member of the document.")
+			return policydesk.Errorf(policydesk.ENotFound, "That user is not a member of the document.")
 		}
 		return appendAudit(ctx, tx, audit)
 	})
@@ -254,11 +255,11 @@ func (db *DB) MemberRole(ctx context.Context, docID, userID int64) (string, erro
 	return role, err
 }
 
-func (db *DB) AppendAudit(ctx context.Context, e *drafts.AuditEntry) error {
+func (db *DB) AppendAudit(ctx context.Context, e *policydesk.AuditEntry) error {
 	return db.tx(ctx, func(tx *sql.Tx) error { return appendAudit(ctx, tx, e) })
 }
 
-func (db *DB) FindAudit(ctx context.Context, f drafts.AuditFilter) ([]*drafts.AuditEntry, int, error) {
+func (db *DB) FindAudit(ctx context.Context, f policydesk.AuditFilter) ([]*policydesk.AuditEntry, int, error) {
 	var conds []string
 	var args []any
 	if f.ObjectType != "" {
@@ -277,9 +278,9 @@ func (db *DB) FindAudit(ctx context.Context, f drafts.AuditFilter) ([]*drafts.Au
 		return nil, 0, err
 	}
 	defer rows.Close()
-	entries := []*drafts.AuditEntry{}
+	entries := []*policydesk.AuditEntry{}
 	for rows.Next() {
-		var e drafts.AuditEntry
+		var e policydesk.AuditEntry
 		var at string
 		if err := rows.Scan(&e.ID, &at, &e.ActorID, &e.Actor, &e.Action, &e.ObjectType, &e.ObjectID, &e.Detail); err != nil {
 			return nil, 0, err

@@ -5,7 +5,7 @@ import (
 	"database/sql"
 	"time"
 
-	"policydesk/drafts"
+	"policydesk"
 	"policydesk/search"
 )
 
@@ -114,7 +114,7 @@ func (db *DB) NotIndexed(ctx context.Context) (int, error) {
 
 // RetryDocumentNow makes a failed document's events due now with fresh
 // attempts.
-func (db *DB) RetryDocumentNow(ctx context.Context, docID int64, audit *drafts.AuditEntry) error {
+func (db *DB) RetryDocumentNow(ctx context.Context, docID int64, audit *policydesk.AuditEntry) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE search_outbox SET set_aside = 0, attempts = 0, next_at = ''
 			WHERE document_id = ? AND (set_aside = 1 OR attempts > 0)`, docID)
@@ -122,7 +122,7 @@ func (db *DB) RetryDocumentNow(ctx context.Context, docID int64, audit *drafts.A
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return drafts.Errorf(drafts.ENotFound, "Document %d has no failed indexing to retry.", docID)
+			return policydesk.Errorf(policydesk.ENotFound, "Document %d has no failed indexing to retry.", docID)
 		}
 		return appendAudit(ctx, tx, audit)
 	})

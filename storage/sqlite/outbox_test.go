@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"policydesk"
 	"policydesk/drafts"
 	"policydesk/review"
 	"policydesk/storage/sqlite"
@@ -69,8 +70,8 @@ func TestOutbox_EveryChangeEnqueuesItsDocument(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db, raw := openOutboxDB(t)
-	owner := mustCreateUser(t, db, "drita", drafts.RoleEditor)
-	reviewer := mustCreateUser(t, db, "besa", drafts.RoleReviewer)
+	owner := mustCreateUser(t, db, "drita", policydesk.RoleEditor)
+	reviewer := mustCreateUser(t, db, "besa", policydesk.RoleReviewer)
 	other := mustCreateDocument(t, db, owner, "Tjetër", "internal", reviewBody)
 
 	var doc *drafts.Document
@@ -150,7 +151,7 @@ func TestOutbox_RolledBackChangeEnqueuesNothing(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db, raw := openOutboxDB(t)
-	owner := mustCreateUser(t, db, "drita", drafts.RoleEditor)
+	owner := mustCreateUser(t, db, "drita", policydesk.RoleEditor)
 	doc := mustCreateDocument(t, db, owner, "Rregullore", "internal", reviewBody)
 	clearOutbox(t, db)
 	docsBefore := countRows(t, raw, "documents")
@@ -167,11 +168,11 @@ func TestOutbox_RolledBackChangeEnqueuesNothing(t *testing.T) {
 		t.Fatalf("documents = %d after a failed create, want %d", n, docsBefore)
 	}
 	// A version whose base is stale: the head update matches nothing.
-	if err := db.AddVersion(ctx, newVersion(doc, 5, owner, "tjetër"), auditFor(owner, "version.save")); drafts.ErrorCode(err) != drafts.EConflict {
+	if err := db.AddVersion(ctx, newVersion(doc, 5, owner, "tjetër"), auditFor(owner, "version.save")); policydesk.ErrorCode(err) != policydesk.EConflict {
 		t.Fatalf("AddVersion on a stale head: %v, want conflict", err)
 	}
 	// Removing someone who is not a member fails after the DELETE statement.
-	if err := db.RemoveMember(ctx, doc.ID, owner.ID, auditFor(owner, "member.remove")); drafts.ErrorCode(err) != drafts.ENotFound {
+	if err := db.RemoveMember(ctx, doc.ID, owner.ID, auditFor(owner, "member.remove")); policydesk.ErrorCode(err) != policydesk.ENotFound {
 		t.Fatalf("RemoveMember of a non-member: %v, want not found", err)
 	}
 	// A comment that breaks a CHECK.
@@ -204,7 +205,7 @@ func TestOutbox_PendingDoneRetryBacklog(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db, raw := openOutboxDB(t)
-	owner := mustCreateUser(t, db, "drita", drafts.RoleEditor)
+	owner := mustCreateUser(t, db, "drita", policydesk.RoleEditor)
 	a := mustCreateDocument(t, db, owner, "A", "internal", reviewBody)
 	b := mustCreateDocument(t, db, owner, "B", "internal", reviewBody)
 	for n := 2; n <= 3; n++ {

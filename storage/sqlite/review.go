@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"time"
 
-	"policydesk/drafts"
+	"policydesk"
 	"policydesk/review"
 )
 
@@ -30,7 +30,7 @@ func scanRound(row interface{ Scan(...any) error }) (*review.Round, error) {
 
 // CreateRound numbers the round inside the write transaction, so two rounds
 // opened at once get different numbers.
-func (db *DB) CreateRound(ctx context.Context, r *review.Round, audit *drafts.AuditEntry) error {
+func (db *DB) CreateRound(ctx context.Context, r *review.Round, audit *policydesk.AuditEntry) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(number), 0) + 1 FROM rounds WHERE document_id = ?`, r.DocumentID).Scan(&r.Number); err != nil {
 			return err
@@ -66,7 +66,7 @@ func (db *DB) FindRounds(ctx context.Context, docID int64) ([]*review.Round, err
 	return rounds, rows.Err()
 }
 
-func (db *DB) CloseRound(ctx context.Context, docID int64, number int, at time.Time, audit *drafts.AuditEntry) error {
+func (db *DB) CloseRound(ctx context.Context, docID int64, number int, at time.Time, audit *policydesk.AuditEntry) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE rounds SET status = 'closed', closed_at = ? WHERE document_id = ? AND number = ? AND status = 'open'`,
 			formatTime(at), docID, number)
@@ -78,13 +78,13 @@ func (db *DB) CloseRound(ctx context.Context, docID int64, number int, at time.T
 			if err := tx.QueryRowContext(ctx, `SELECT status FROM rounds WHERE document_id = ? AND number = ?`, docID, number).Scan(&status); err != nil {
 				return translate(err, "Round "+strconv.Itoa(number))
 			}
-			return drafts.Errorf(drafts.EConflict, "Round %d is already closed.", number)
+			return policydesk.Errorf(policydesk.EConflict, "Round %d is already closed.", number)
 		}
 		return appendAudit(ctx, tx, audit)
 	})
 }
 
-func (db *DB) CreateComment(ctx context.Context, c *review.Comment, audit *drafts.AuditEntry) error {
+func (db *DB) CreateComment(ctx context.Context, c *review.Comment, audit *policydesk.AuditEntry) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO comments (document_id, round, version, start_pos, end_pos, quote, prefix, suffix,
 			body, suggestion, has_suggestion, article_id, article_num, paragraph, author_id, status, created_at)
@@ -182,7 +182,7 @@ func (db *DB) attachReplies(ctx context.Context, comments []*review.Comment, con
 	return rows.Err()
 }
 
-func (db *DB) AddReply(ctx context.Context, r *review.Reply, audit *drafts.AuditEntry) error {
+func (db *DB) AddReply(ctx context.Context, r *review.Reply, audit *policydesk.AuditEntry) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO replies (comment_id, author_id, body, created_at) VALUES (?, ?, ?, ?)`,
 			r.CommentID, r.AuthorID, r.Body, formatTime(r.CreatedAt))
@@ -196,7 +196,7 @@ func (db *DB) AddReply(ctx context.Context, r *review.Reply, audit *drafts.Audit
 	})
 }
 
-func (db *DB) UpdateComment(ctx context.Context, c *review.Comment, audit *drafts.AuditEntry) error {
+func (db *DB) UpdateComment(ctx context.Context, c *review.Comment, audit *policydesk.AuditEntry) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		decidedAt := ""
 		if !c.DecidedAt.IsZero() {
@@ -208,7 +208,7 @@ func (db *DB) UpdateComment(ctx context.Context, c *review.Comment, audit *draft
 			return translate(err, "Comment")
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return drafts.Errorf(drafts.ENotFound, "Comment %d not found.", c.ID)
+			return policydesk.Errorf(policydesk.ENotFound, "Comment %d not found.", c.ID)
 		}
 		return appendAudit(ctx, tx, audit)
 	})

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"policydesk"
 	"policydesk/drafts"
 	"policydesk/review"
 	"policydesk/storage/sqlite"
@@ -15,11 +16,11 @@ import (
 
 const reviewBody = "# Rregullore\n\n## Neni 1 – Qëllimi\n\nKjo rregullore përcakton çështjet e fëmijëve.\n"
 
-func auditFor(u *drafts.User, action string) *drafts.AuditEntry {
-	return &drafts.AuditEntry{At: t0, ActorID: u.ID, Actor: u.Login, Action: action, ObjectType: "document"}
+func auditFor(u *policydesk.User, action string) *policydesk.AuditEntry {
+	return &policydesk.AuditEntry{At: t0, ActorID: u.ID, Actor: u.Login, Action: action, ObjectType: "document"}
 }
 
-func mustCreateRound(tb testing.TB, db *sqlite.DB, doc *drafts.Document, u *drafts.User, version int) *review.Round {
+func mustCreateRound(tb testing.TB, db *sqlite.DB, doc *drafts.Document, u *policydesk.User, version int) *review.Round {
 	tb.Helper()
 	r := &review.Round{DocumentID: doc.ID, Name: "Raundi", Version: version, Status: "open", OpenedBy: u.ID, CreatedAt: t0}
 	if err := db.CreateRound(context.Background(), r, auditFor(u, "round.open")); err != nil {
@@ -28,7 +29,7 @@ func mustCreateRound(tb testing.TB, db *sqlite.DB, doc *drafts.Document, u *draf
 	return r
 }
 
-func newComment(doc *drafts.Document, u *drafts.User, round, version int, body string) *review.Comment {
+func newComment(doc *drafts.Document, u *policydesk.User, round, version int, body string) *review.Comment {
 	return &review.Comment{DocumentID: doc.ID, Round: round, Version: version, Start: 3, End: 8, Quote: "rregu",
 		Body: body, ArticleID: "a1", ArticleNum: "1", Paragraph: "1.2", AuthorID: u.ID, Status: "open", CreatedAt: t0}
 }
@@ -36,7 +37,7 @@ func newComment(doc *drafts.Document, u *drafts.User, round, version int, body s
 func TestReviewStore_RoundsNumberedPerDocumentConcurrently(t *testing.T) {
 	db := MustOpenDB(t)
 	ctx := context.Background()
-	ana := mustCreateUser(t, db, "ana", drafts.RoleEditor)
+	ana := mustCreateUser(t, db, "ana", policydesk.RoleEditor)
 	docA := mustCreateDocument(t, db, ana, "A", "internal", reviewBody)
 	docB := mustCreateDocument(t, db, ana, "B", "internal", reviewBody)
 
@@ -82,7 +83,7 @@ func TestReviewStore_RoundsNumberedPerDocumentConcurrently(t *testing.T) {
 func TestReviewStore_CloseRoundTwiceConflicts(t *testing.T) {
 	db := MustOpenDB(t)
 	ctx := context.Background()
-	ana := mustCreateUser(t, db, "ana", drafts.RoleEditor)
+	ana := mustCreateUser(t, db, "ana", policydesk.RoleEditor)
 	doc := mustCreateDocument(t, db, ana, "A", "internal", reviewBody)
 	r := mustCreateRound(t, db, doc, ana, 1)
 
@@ -98,20 +99,20 @@ func TestReviewStore_CloseRoundTwiceConflicts(t *testing.T) {
 		t.Errorf("closed round = %+v", got)
 	}
 	before := auditTotal(t, db)
-	assertCode(t, db.CloseRound(ctx, doc.ID, r.Number, at, auditFor(ana, "round.close")), drafts.EConflict)
-	assertCode(t, db.CloseRound(ctx, doc.ID, 99, at, auditFor(ana, "round.close")), drafts.ENotFound)
+	assertCode(t, db.CloseRound(ctx, doc.ID, r.Number, at, auditFor(ana, "round.close")), policydesk.EConflict)
+	assertCode(t, db.CloseRound(ctx, doc.ID, 99, at, auditFor(ana, "round.close")), policydesk.ENotFound)
 	if after := auditTotal(t, db); after != before {
 		t.Errorf("refused closes wrote %d audit rows", after-before)
 	}
 	_, err = db.FindRound(ctx, doc.ID, 7)
-	assertCode(t, err, drafts.ENotFound)
+	assertCode(t, err, policydesk.ENotFound)
 }
 
 func TestReviewStore_CommentsWithReplies(t *testing.T) {
 	db := MustOpenDB(t)
 	ctx := context.Background()
-	ana := mustCreateUser(t, db, "ana", drafts.RoleEditor)
-	rev := mustCreateUser(t, db, "vesa", drafts.RoleReviewer)
+	ana := mustCreateUser(t, db, "ana", policydesk.RoleEditor)
+	rev := mustCreateUser(t, db, "vesa", policydesk.RoleReviewer)
 	doc := mustCreateDocument(t, db, ana, "A", "internal", reviewBody)
 	other := mustCreateDocument(t, db, ana, "B", "internal", reviewBody)
 	r := mustCreateRound(t, db, doc, ana, 1)
@@ -128,7 +129,7 @@ func TestReviewStore_CommentsWithReplies(t *testing.T) {
 		}
 	}
 	for i, body := range []string{"Përgjigja 1", "Përgjigja 2"} {
-		author := []*drafts.User{ana, rev}[i]
+		author := []*policydesk.User{ana, rev}[i]
 		rp := &review.Reply{CommentID: c1.ID, AuthorID: author.ID, Body: body, CreatedAt: t0.Add(time.Duration(i) * time.Minute)}
 		if err := db.AddReply(ctx, rp, auditFor(author, "comment.reply")); err != nil {
 			t.Fatal(err)
@@ -175,14 +176,14 @@ func TestReviewStore_CommentsWithReplies(t *testing.T) {
 		t.Errorf("FindComment replies = %d, want 2", len(one.Replies))
 	}
 	_, err = db.FindComment(ctx, 9999)
-	assertCode(t, err, drafts.ENotFound)
+	assertCode(t, err, policydesk.ENotFound)
 }
 
 func TestReviewStore_UpdateCommentPersistsDecision(t *testing.T) {
 	db := MustOpenDB(t)
 	ctx := context.Background()
-	ana := mustCreateUser(t, db, "ana", drafts.RoleEditor)
-	rev := mustCreateUser(t, db, "vesa", drafts.RoleReviewer)
+	ana := mustCreateUser(t, db, "ana", policydesk.RoleEditor)
+	rev := mustCreateUser(t, db, "vesa", policydesk.RoleReviewer)
 	doc := mustCreateDocument(t, db, ana, "A", "internal", reviewBody)
 	c := newComment(doc, rev, 0, 1, "Koment")
 	if err := db.CreateComment(ctx, c, nil); err != nil {
@@ -208,14 +209,14 @@ func TestReviewStore_UpdateCommentPersistsDecision(t *testing.T) {
 	}
 	missing := *c
 	missing.ID = 4242
-	assertCode(t, db.UpdateComment(ctx, &missing, nil), drafts.ENotFound)
+	assertCode(t, db.UpdateComment(ctx, &missing, nil), policydesk.ENotFound)
 }
 
 func TestReviewStore_ForeignKeys(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "policydesk.db")
 	db := mustOpenPath(t, path)
 	ctx := context.Background()
-	ana := mustCreateUser(t, db, "ana", drafts.RoleEditor)
+	ana := mustCreateUser(t, db, "ana", policydesk.RoleEditor)
 	doc := mustCreateDocument(t, db, ana, "A", "internal", reviewBody)
 	before := auditTotal(t, db)
 
@@ -249,28 +250,28 @@ func TestReviewStore_ForeignKeys(t *testing.T) {
 func TestReviewStore_EveryChangeAudited(t *testing.T) {
 	db := MustOpenDB(t)
 	ctx := context.Background()
-	ana := mustCreateUser(t, db, "ana", drafts.RoleEditor)
+	ana := mustCreateUser(t, db, "ana", policydesk.RoleEditor)
 	doc := mustCreateDocument(t, db, ana, "A", "internal", reviewBody)
 	var c *review.Comment
 	steps := []struct {
 		action string
-		run    func(a *drafts.AuditEntry) error
+		run    func(a *policydesk.AuditEntry) error
 	}{
-		{"round.open", func(a *drafts.AuditEntry) error {
+		{"round.open", func(a *policydesk.AuditEntry) error {
 			return db.CreateRound(ctx, &review.Round{DocumentID: doc.ID, Name: "R", Version: 1, Status: "open", OpenedBy: ana.ID, CreatedAt: t0}, a)
 		}},
-		{"comment.create", func(a *drafts.AuditEntry) error {
+		{"comment.create", func(a *policydesk.AuditEntry) error {
 			c = newComment(doc, ana, 1, 1, "K")
 			return db.CreateComment(ctx, c, a)
 		}},
-		{"comment.reply", func(a *drafts.AuditEntry) error {
+		{"comment.reply", func(a *policydesk.AuditEntry) error {
 			return db.AddReply(ctx, &review.Reply{CommentID: c.ID, AuthorID: ana.ID, Body: "P", CreatedAt: t0}, a)
 		}},
-		{"comment.decide", func(a *drafts.AuditEntry) error {
+		{"comment.decide", func(a *policydesk.AuditEntry) error {
 			c.Decision, c.DecidedByID, c.DecidedAt = "accepted", ana.ID, t0
 			return db.UpdateComment(ctx, c, a)
 		}},
-		{"round.close", func(a *drafts.AuditEntry) error { return db.CloseRound(ctx, doc.ID, 1, t0, a) }},
+		{"round.close", func(a *policydesk.AuditEntry) error { return db.CloseRound(ctx, doc.ID, 1, t0, a) }},
 	}
 	for _, s := range steps {
 		before := auditTotal(t, db)
@@ -284,7 +285,7 @@ func TestReviewStore_EveryChangeAudited(t *testing.T) {
 		if a.ID == 0 {
 			t.Errorf("%s: audit entry id not set", s.action)
 		}
-		entries, _, err := db.FindAudit(ctx, drafts.AuditFilter{Limit: 1})
+		entries, _, err := db.FindAudit(ctx, policydesk.AuditFilter{Limit: 1})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -12,10 +12,11 @@ import (
 	"testing"
 	"time"
 
+	_ "modernc.org/sqlite"
+
+	"policydesk"
 	"policydesk/drafts"
 	"policydesk/storage/sqlite"
-
-	_ "modernc.org/sqlite"
 )
 
 // MustOpenDB opens a real SQLite file in a temporary directory and closes it
@@ -53,28 +54,28 @@ func rawDB(tb testing.TB, path string) *sql.DB {
 
 var t0 = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 
-func mustCreateUser(tb testing.TB, db *sqlite.DB, login, role string) *drafts.User {
+func mustCreateUser(tb testing.TB, db *sqlite.DB, login, role string) *policydesk.User {
 	tb.Helper()
-	u := &drafts.User{Login: login, Name: strings.ToUpper(login), Role: role, PasswordHash: "x", CreatedAt: t0}
+	u := &policydesk.User{Login: login, Name: strings.ToUpper(login), Role: role, PasswordHash: "x", CreatedAt: t0}
 	if err := db.CreateUser(context.Background(), u, nil); err != nil {
 		tb.Fatalf("create user %s: %v", login, err)
 	}
 	return u
 }
 
-func mustCreateDocument(tb testing.TB, db *sqlite.DB, owner *drafts.User, title, visibility, body string) *drafts.Document {
+func mustCreateDocument(tb testing.TB, db *sqlite.DB, owner *policydesk.User, title, visibility, body string) *drafts.Document {
 	tb.Helper()
 	doc := &drafts.Document{Title: title, Kind: "regulation", Language: "sq", Status: "draft", Visibility: visibility,
 		CreatedBy: owner.ID, CreatedAt: t0, UpdatedAt: t0}
 	v := &drafts.Version{Number: 1, Body: body, SHA256: drafts.SHA256Hex(body), AuthorID: owner.ID, Message: "First version", CreatedAt: t0}
-	audit := &drafts.AuditEntry{At: t0, ActorID: owner.ID, Actor: owner.Login, Action: "document.create", ObjectType: "document"}
+	audit := &policydesk.AuditEntry{At: t0, ActorID: owner.ID, Actor: owner.Login, Action: "document.create", ObjectType: "document"}
 	if err := db.CreateDocument(context.Background(), doc, v, audit); err != nil {
 		tb.Fatalf("create document %q: %v", title, err)
 	}
 	return doc
 }
 
-func newVersion(doc *drafts.Document, number int, author *drafts.User, body string) *drafts.Version {
+func newVersion(doc *drafts.Document, number int, author *policydesk.User, body string) *drafts.Version {
 	return &drafts.Version{DocumentID: doc.ID, Number: number, Body: body, SHA256: drafts.SHA256Hex(body),
 		AuthorID: author.ID, Message: fmt.Sprintf("v%d", number), CreatedAt: t0.Add(time.Duration(number) * time.Minute),
 		Outline: drafts.ParseOutline(body)}
@@ -82,7 +83,7 @@ func newVersion(doc *drafts.Document, number int, author *drafts.User, body stri
 
 func auditTotal(tb testing.TB, db *sqlite.DB) int {
 	tb.Helper()
-	_, n, err := db.FindAudit(context.Background(), drafts.AuditFilter{Limit: 1})
+	_, n, err := db.FindAudit(context.Background(), policydesk.AuditFilter{Limit: 1})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -100,7 +101,7 @@ func countRows(tb testing.TB, raw *sql.DB, table string) int {
 
 func assertCode(tb testing.TB, err error, code string) {
 	tb.Helper()
-	if got := drafts.ErrorCode(err); got != code {
+	if got := policydesk.ErrorCode(err); got != code {
 		tb.Fatalf("error code = %q (%v), want %q", got, err, code)
 	}
 }
@@ -111,7 +112,7 @@ func TestOpen_MigrationsIdempotent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u := &drafts.User{Login: "ana", Name: "Ana", Role: drafts.RoleEditor, PasswordHash: "x", CreatedAt: t0}
+	u := &policydesk.User{Login: "ana", Name: "Ana", Role: policydesk.RoleEditor, PasswordHash: "x", CreatedAt: t0}
 	if err := db.CreateUser(context.Background(), u, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +157,7 @@ func TestOpen_Pragmas(t *testing.T) {
 	}
 
 	ctx := context.Background()
-	ana := mustCreateUser(t, db, "ana", drafts.RoleEditor)
+	ana := mustCreateUser(t, db, "ana", policydesk.RoleEditor)
 	doc := mustCreateDocument(t, db, ana, "Rregullore", "internal", "text")
 	err := db.SetMember(ctx, &drafts.Member{DocumentID: doc.ID, UserID: 9999, Role: "reader"}, nil)
 	if err == nil {
@@ -181,8 +182,8 @@ func TestUsers(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
 
-	audit := &drafts.AuditEntry{At: t0, Action: "user.create", ObjectType: "user", ObjectID: "ana"}
-	u := &drafts.User{Login: "ana", Name: "Ana Krasniqi", Organisation: "MD", Role: drafts.RoleEditor, PasswordHash: "hash", CreatedAt: t0}
+	audit := &policydesk.AuditEntry{At: t0, Action: "user.create", ObjectType: "user", ObjectID: "ana"}
+	u := &policydesk.User{Login: "ana", Name: "Ana Krasniqi", Organisation: "MD", Role: policydesk.RoleEditor, PasswordHash: "hash", CreatedAt: t0}
 	if err := db.CreateUser(ctx, u, audit); err != nil {
 		t.Fatal(err)
 	}
@@ -198,8 +199,8 @@ func TestUsers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, got := range []*drafts.User{byLogin, byID} {
-		if got.ID != u.ID || got.Name != u.Name || got.Organisation != "MD" || got.Role != drafts.RoleEditor ||
+	for _, got := range []*policydesk.User{byLogin, byID} {
+		if got.ID != u.ID || got.Name != u.Name || got.Organisation != "MD" || got.Role != policydesk.RoleEditor ||
 			got.PasswordHash != "hash" || got.Disabled || !got.CreatedAt.Equal(t0) {
 			t.Fatalf("found %+v, want %+v", got, u)
 		}
@@ -207,8 +208,8 @@ func TestUsers(t *testing.T) {
 
 	t.Run("duplicate login", func(t *testing.T) {
 		before := auditTotal(t, db)
-		dup := &drafts.User{Login: "ana", Name: "Other", Role: drafts.RoleStaff, PasswordHash: "x", CreatedAt: t0}
-		assertCode(t, db.CreateUser(ctx, dup, &drafts.AuditEntry{At: t0, Action: "user.create", ObjectType: "user"}), drafts.EConflict)
+		dup := &policydesk.User{Login: "ana", Name: "Other", Role: policydesk.RoleStaff, PasswordHash: "x", CreatedAt: t0}
+		assertCode(t, db.CreateUser(ctx, dup, &policydesk.AuditEntry{At: t0, Action: "user.create", ObjectType: "user"}), policydesk.EConflict)
 		if n, _ := db.CountUsers(ctx); n != 1 {
 			t.Fatalf("CountUsers = %d, want 1", n)
 		}
@@ -219,12 +220,12 @@ func TestUsers(t *testing.T) {
 
 	t.Run("not found", func(t *testing.T) {
 		u, err := db.FindUserByLogin(ctx, "nobody")
-		assertCode(t, err, drafts.ENotFound)
+		assertCode(t, err, policydesk.ENotFound)
 		if u != nil {
 			t.Fatalf("got user %+v with not-found", u)
 		}
 		u, err = db.FindUserByID(ctx, 4242)
-		assertCode(t, err, drafts.ENotFound)
+		assertCode(t, err, policydesk.ENotFound)
 		if u != nil {
 			t.Fatalf("got user %+v with not-found", u)
 		}
@@ -242,14 +243,14 @@ func TestUsers(t *testing.T) {
 		if got.Name != "Ana K." || !got.Disabled {
 			t.Fatalf("after update: %+v", got)
 		}
-		assertCode(t, db.UpdateUser(ctx, &drafts.User{ID: 4242, Role: drafts.RoleStaff}, nil), drafts.ENotFound)
+		assertCode(t, db.UpdateUser(ctx, &policydesk.User{ID: 4242, Role: policydesk.RoleStaff}, nil), policydesk.ENotFound)
 	})
 }
 
 func TestSessions(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
-	ana := mustCreateUser(t, db, "ana", drafts.RoleEditor)
+	ana := mustCreateUser(t, db, "ana", policydesk.RoleEditor)
 
 	now := time.Now().UTC()
 	s := &drafts.Session{TokenHash: drafts.HashToken("tok-1"), UserID: ana.ID, CSRF: "c1", CreatedAt: now, ExpiresAt: now.Add(time.Hour)}
@@ -263,13 +264,13 @@ func TestSessions(t *testing.T) {
 	if got.UserID != ana.ID || got.CSRF != "c1" || !got.CreatedAt.Equal(now) || !got.ExpiresAt.Equal(s.ExpiresAt) {
 		t.Fatalf("found %+v, want %+v", got, s)
 	}
-	assertCode(t, db.CreateSession(ctx, s), drafts.EConflict)
+	assertCode(t, db.CreateSession(ctx, s), policydesk.EConflict)
 
 	if err := db.DeleteSession(ctx, s.TokenHash); err != nil {
 		t.Fatal(err)
 	}
 	got, err = db.FindSession(ctx, s.TokenHash)
-	assertCode(t, err, drafts.ENotFound)
+	assertCode(t, err, policydesk.ENotFound)
 	if got != nil {
 		t.Fatalf("deleted session found: %+v", got)
 	}
@@ -284,7 +285,7 @@ func TestSessions(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, err := db.FindSession(ctx, s.TokenHash)
-		assertCode(t, err, drafts.ENotFound)
+		assertCode(t, err, policydesk.ENotFound)
 	})
 }
 
@@ -292,7 +293,7 @@ func TestSessions_Expired(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	raw := rawDB(t, db.Path)
-	ana := mustCreateUser(t, db, "ana", drafts.RoleEditor)
+	ana := mustCreateUser(t, db, "ana", policydesk.RoleEditor)
 
 	old := &drafts.Session{TokenHash: drafts.HashToken("old"), UserID: ana.ID, CSRF: "c", CreatedAt: t0, ExpiresAt: t0.Add(time.Hour)}
 	if err := db.CreateSession(ctx, old); err != nil {
@@ -300,7 +301,7 @@ func TestSessions_Expired(t *testing.T) {
 	}
 	// The contract says an expired token is not found, swept or not.
 	_, err := db.FindSession(ctx, old.TokenHash)
-	assertCode(t, err, drafts.ENotFound)
+	assertCode(t, err, policydesk.ENotFound)
 
 	now := time.Now().UTC()
 	fresh := &drafts.Session{TokenHash: drafts.HashToken("fresh"), UserID: ana.ID, CSRF: "c", CreatedAt: now, ExpiresAt: now.Add(time.Hour)}
@@ -323,14 +324,14 @@ func TestCreateDocument(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	raw := rawDB(t, db.Path)
-	ana := mustCreateUser(t, db, "ana", drafts.RoleEditor)
+	ana := mustCreateUser(t, db, "ana", policydesk.RoleEditor)
 
 	body := "# Rregullore\n\n## Neni 1 – Qëllimi\n\nTeksti.\n"
 	doc := &drafts.Document{Title: "Rregullore për qendrat ditore", Kind: "regulation", Language: "sq", Status: "draft",
 		Visibility: "restricted", CreatedBy: ana.ID, CreatedAt: t0, UpdatedAt: t0}
 	v := &drafts.Version{Number: 1, Body: body, SHA256: drafts.SHA256Hex(body), AuthorID: ana.ID, Message: "First version",
 		CreatedAt: t0, Outline: drafts.ParseOutline(body)}
-	audit := &drafts.AuditEntry{At: t0, ActorID: ana.ID, Actor: "ana", Action: "document.create", ObjectType: "document"}
+	audit := &policydesk.AuditEntry{At: t0, ActorID: ana.ID, Actor: "ana", Action: "document.create", ObjectType: "document"}
 	if err := db.CreateDocument(ctx, doc, v, audit); err != nil {
 		t.Fatal(err)
 	}
@@ -353,7 +354,7 @@ func TestCreateDocument(t *testing.T) {
 	if gv.Body != body || gv.SHA256 != v.SHA256 || gv.Author != "ana" || len(gv.Outline) != 1 || gv.Outline[0].Num != "1" {
 		t.Fatalf("version %+v", gv)
 	}
-	entries, total, err := db.FindAudit(ctx, drafts.AuditFilter{ObjectType: "document", ObjectID: strconv.FormatInt(doc.ID, 10), Limit: 10})
+	entries, total, err := db.FindAudit(ctx, policydesk.AuditFilter{ObjectType: "document", ObjectID: strconv.FormatInt(doc.ID, 10), Limit: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -363,12 +364,12 @@ func TestCreateDocument(t *testing.T) {
 
 	t.Run("not found", func(t *testing.T) {
 		d, err := db.FindDocument(ctx, 4242)
-		assertCode(t, err, drafts.ENotFound)
+		assertCode(t, err, policydesk.ENotFound)
 		if d != nil {
 			t.Fatal("document returned with not-found")
 		}
 		v, err := db.FindVersion(ctx, doc.ID, 2)
-		assertCode(t, err, drafts.ENotFound)
+		assertCode(t, err, policydesk.ENotFound)
 		if v != nil {
 			t.Fatal("version returned with not-found")
 		}
@@ -379,7 +380,7 @@ func TestCreateDocument(t *testing.T) {
 		docs, vers, audits := countRows(t, raw, "documents"), countRows(t, raw, "versions"), countRows(t, raw, "audit_log")
 		bad := &drafts.Document{Title: "x", Kind: "sop", Language: "en", Status: "draft", Visibility: "internal", CreatedBy: ana.ID, CreatedAt: t0, UpdatedAt: t0}
 		bv := &drafts.Version{Number: 1, Body: "x", SHA256: drafts.SHA256Hex("x"), AuthorID: 9999, CreatedAt: t0}
-		if err := db.CreateDocument(ctx, bad, bv, &drafts.AuditEntry{At: t0, Action: "document.create", ObjectType: "document"}); err == nil {
+		if err := db.CreateDocument(ctx, bad, bv, &policydesk.AuditEntry{At: t0, Action: "document.create", ObjectType: "document"}); err == nil {
 			t.Fatal("version by an unknown author accepted")
 		}
 		if d, v, a := countRows(t, raw, "documents"), countRows(t, raw, "versions"), countRows(t, raw, "audit_log"); d != docs || v != vers || a != audits {
@@ -391,10 +392,10 @@ func TestCreateDocument(t *testing.T) {
 func TestAddVersion(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
-	ana := mustCreateUser(t, db, "ana", drafts.RoleEditor)
+	ana := mustCreateUser(t, db, "ana", policydesk.RoleEditor)
 	doc := mustCreateDocument(t, db, ana, "Rregullore", "internal", "v1")
 
-	audit := &drafts.AuditEntry{At: t0, ActorID: ana.ID, Actor: "ana", Action: "version.create", ObjectType: "document", ObjectID: strconv.FormatInt(doc.ID, 10)}
+	audit := &policydesk.AuditEntry{At: t0, ActorID: ana.ID, Actor: "ana", Action: "version.create", ObjectType: "document", ObjectID: strconv.FormatInt(doc.ID, 10)}
 	v2 := newVersion(doc, 2, ana, "## Neni 1\n\nv2\n")
 	if err := db.AddVersion(ctx, v2, audit); err != nil {
 		t.Fatal(err)
@@ -425,8 +426,8 @@ func TestAddVersion(t *testing.T) {
 	t.Run("stale base", func(t *testing.T) {
 		before := auditTotal(t, db)
 		stale := newVersion(doc, 2, ana, "lost race")
-		err := db.AddVersion(ctx, stale, &drafts.AuditEntry{At: t0, Action: "version.create", ObjectType: "document"})
-		assertCode(t, err, drafts.EConflict)
+		err := db.AddVersion(ctx, stale, &policydesk.AuditEntry{At: t0, Action: "version.create", ObjectType: "document"})
+		assertCode(t, err, policydesk.EConflict)
 		got, err := db.FindDocument(ctx, doc.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -445,8 +446,8 @@ func TestAddVersion(t *testing.T) {
 		}
 
 		// A base ahead of the head is refused the same way.
-		assertCode(t, db.AddVersion(ctx, newVersion(doc, 5, ana, "ahead"), nil), drafts.EConflict)
-		if _, err := db.FindVersion(ctx, doc.ID, 5); drafts.ErrorCode(err) != drafts.ENotFound {
+		assertCode(t, db.AddVersion(ctx, newVersion(doc, 5, ana, "ahead"), nil), policydesk.EConflict)
+		if _, err := db.FindVersion(ctx, doc.ID, 5); policydesk.ErrorCode(err) != policydesk.ENotFound {
 			t.Fatalf("version 5 written: %v", err)
 		}
 	})
@@ -455,7 +456,7 @@ func TestAddVersion(t *testing.T) {
 func TestAddVersion_Concurrent(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
-	ana := mustCreateUser(t, db, "ana", drafts.RoleEditor)
+	ana := mustCreateUser(t, db, "ana", policydesk.RoleEditor)
 	doc := mustCreateDocument(t, db, ana, "Rregullore", "internal", "v1")
 	before := auditTotal(t, db)
 
@@ -467,17 +468,17 @@ func TestAddVersion_Concurrent(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			v := newVersion(doc, 2, ana, fmt.Sprintf("writer %d", i))
-			errs[i] = db.AddVersion(ctx, v, &drafts.AuditEntry{At: t0, Action: "version.create", ObjectType: "document", ObjectID: strconv.FormatInt(doc.ID, 10)})
+			errs[i] = db.AddVersion(ctx, v, &policydesk.AuditEntry{At: t0, Action: "version.create", ObjectType: "document", ObjectID: strconv.FormatInt(doc.ID, 10)})
 		}()
 	}
 	wg.Wait()
 
 	ok := 0
 	for i, err := range errs {
-		switch drafts.ErrorCode(err) {
+		switch policydesk.ErrorCode(err) {
 		case "":
 			ok++
-		case drafts.EConflict:
+		case policydesk.EConflict:
 		default:
 			t.Errorf("writer %d: %v", i, err)
 		}
@@ -503,7 +504,7 @@ func TestAddVersion_Concurrent(t *testing.T) {
 // The database itself, not only the Go code, refuses to rewrite history.
 func TestImmutableTables(t *testing.T) {
 	db := MustOpenDB(t)
-	ana := mustCreateUser(t, db, "ana", drafts.RoleEditor)
+	ana := mustCreateUser(t, db, "ana", policydesk.RoleEditor)
 	mustCreateDocument(t, db, ana, "Rregullore", "internal", "v1")
 	raw := rawDB(t, db.Path)
 
@@ -537,10 +538,10 @@ func TestImmutableTables(t *testing.T) {
 func TestFindDocuments_Access(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
-	ana := mustCreateUser(t, db, "ana", drafts.RoleEditor)
-	bob := mustCreateUser(t, db, "bob", drafts.RoleEditor)
-	sara := mustCreateUser(t, db, "sara", drafts.RoleStaff)
-	rita := mustCreateUser(t, db, "rita", drafts.RoleReviewer)
+	ana := mustCreateUser(t, db, "ana", policydesk.RoleEditor)
+	bob := mustCreateUser(t, db, "bob", policydesk.RoleEditor)
+	sara := mustCreateUser(t, db, "sara", policydesk.RoleStaff)
+	rita := mustCreateUser(t, db, "rita", policydesk.RoleReviewer)
 
 	mustCreateDocument(t, db, ana, "ana internal", "internal", "x")
 	mustCreateDocument(t, db, ana, "ana restricted", "restricted", "x")
@@ -556,7 +557,7 @@ func TestFindDocuments_Access(t *testing.T) {
 		}
 	}
 
-	rd := func(s drafts.Scope) drafts.DocumentFilter { return drafts.DocumentFilter{Read: s} }
+	rd := func(s policydesk.Scope) drafts.DocumentFilter { return drafts.DocumentFilter{Read: s} }
 	titles := func(f drafts.DocumentFilter) []string {
 		t.Helper()
 		f.Limit = 100
@@ -579,20 +580,20 @@ func TestFindDocuments_Access(t *testing.T) {
 		f    drafts.DocumentFilter
 		want []string
 	}{
-		{"all", rd(drafts.Scope{All: true}), []string{"ana internal", "ana restricted", "bob private", "bob shared"}},
-		{"editor ana", rd(drafts.Scope{Internal: true, Owner: true, UserID: ana.ID}), []string{"ana internal", "ana restricted", "bob shared"}},
-		{"editor bob", rd(drafts.Scope{Internal: true, Owner: true, UserID: bob.ID}), []string{"ana internal", "bob private", "bob shared"}},
-		{"staff member", rd(drafts.Scope{Internal: true, UserID: sara.ID}), []string{"ana internal", "bob shared"}},
-		{"reviewer member", rd(drafts.Scope{UserID: rita.ID}), []string{"bob shared"}},
-		{"owner without internal", rd(drafts.Scope{Owner: true, UserID: ana.ID}), []string{"ana internal", "ana restricted", "bob shared"}},
+		{"all", rd(policydesk.Scope{All: true}), []string{"ana internal", "ana restricted", "bob private", "bob shared"}},
+		{"editor ana", rd(policydesk.Scope{Internal: true, Owner: true, UserID: ana.ID}), []string{"ana internal", "ana restricted", "bob shared"}},
+		{"editor bob", rd(policydesk.Scope{Internal: true, Owner: true, UserID: bob.ID}), []string{"ana internal", "bob private", "bob shared"}},
+		{"staff member", rd(policydesk.Scope{Internal: true, UserID: sara.ID}), []string{"ana internal", "bob shared"}},
+		{"reviewer member", rd(policydesk.Scope{UserID: rita.ID}), []string{"bob shared"}},
+		{"owner without internal", rd(policydesk.Scope{Owner: true, UserID: ana.ID}), []string{"ana internal", "ana restricted", "bob shared"}},
 		// A creator who is no longer an editor: created_by alone grants nothing.
-		{"creator without Owner", rd(drafts.Scope{UserID: ana.ID}), []string{"bob shared"}},
-		{"creator without Owner, internal", rd(drafts.Scope{Internal: true, UserID: bob.ID}), []string{"ana internal"}},
-		{"nobody", rd(drafts.Scope{UserID: 4242}), nil},
-		{"no user", rd(drafts.Scope{Owner: true}), nil},
-		{"internal only", rd(drafts.Scope{Internal: true, UserID: 4242}), []string{"ana internal"}},
-		{"kind filter", drafts.DocumentFilter{Read: drafts.Scope{All: true}, Kind: "sop"}, nil},
-		{"status filter", drafts.DocumentFilter{Read: drafts.Scope{Internal: true, Owner: true, UserID: bob.ID}, Status: "draft"}, []string{"ana internal", "bob private", "bob shared"}},
+		{"creator without Owner", rd(policydesk.Scope{UserID: ana.ID}), []string{"bob shared"}},
+		{"creator without Owner, internal", rd(policydesk.Scope{Internal: true, UserID: bob.ID}), []string{"ana internal"}},
+		{"nobody", rd(policydesk.Scope{UserID: 4242}), nil},
+		{"no user", rd(policydesk.Scope{Owner: true}), nil},
+		{"internal only", rd(policydesk.Scope{Internal: true, UserID: 4242}), []string{"ana internal"}},
+		{"kind filter", drafts.DocumentFilter{Read: policydesk.Scope{All: true}, Kind: "sop"}, nil},
+		{"status filter", drafts.DocumentFilter{Read: policydesk.Scope{Internal: true, Owner: true, UserID: bob.ID}, Status: "draft"}, []string{"ana internal", "bob private", "bob shared"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := titles(tc.f); !slices.Equal(got, tc.want) {
@@ -602,7 +603,7 @@ func TestFindDocuments_Access(t *testing.T) {
 	}
 
 	t.Run("paging", func(t *testing.T) {
-		docs, total, err := db.FindDocuments(ctx, drafts.DocumentFilter{Read: drafts.Scope{All: true}, Limit: 3, Offset: 2})
+		docs, total, err := db.FindDocuments(ctx, drafts.DocumentFilter{Read: policydesk.Scope{All: true}, Limit: 3, Offset: 2})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -626,8 +627,8 @@ func TestFindDocuments_Access(t *testing.T) {
 		if err := db.RemoveMember(ctx, bobShared.ID, rita.ID, nil); err != nil {
 			t.Fatal(err)
 		}
-		assertCode(t, db.RemoveMember(ctx, bobShared.ID, rita.ID, nil), drafts.ENotFound)
-		if got := titles(rd(drafts.Scope{UserID: rita.ID})); got != nil {
+		assertCode(t, db.RemoveMember(ctx, bobShared.ID, rita.ID, nil), policydesk.ENotFound)
+		if got := titles(rd(policydesk.Scope{UserID: rita.ID})); got != nil {
 			t.Fatalf("removed member still lists %q", got)
 		}
 	})
@@ -641,7 +642,7 @@ func TestFindAudit_Paging(t *testing.T) {
 		if i%5 == 0 {
 			objectID = "b"
 		}
-		e := &drafts.AuditEntry{At: t0.Add(time.Duration(i) * time.Second), Actor: "system", Action: "test." + strconv.Itoa(i), ObjectType: "test", ObjectID: objectID}
+		e := &policydesk.AuditEntry{At: t0.Add(time.Duration(i) * time.Second), Actor: "system", Action: "test." + strconv.Itoa(i), ObjectType: "test", ObjectID: objectID}
 		if err := db.AppendAudit(ctx, e); err != nil {
 			t.Fatal(err)
 		}
@@ -649,7 +650,7 @@ func TestFindAudit_Paging(t *testing.T) {
 
 	var seen []string
 	for _, page := range []struct{ offset, want int }{{0, 10}, {10, 10}, {20, 5}, {30, 0}} {
-		entries, total, err := db.FindAudit(ctx, drafts.AuditFilter{ObjectType: "test", Limit: 10, Offset: page.offset})
+		entries, total, err := db.FindAudit(ctx, policydesk.AuditFilter{ObjectType: "test", Limit: 10, Offset: page.offset})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -666,7 +667,7 @@ func TestFindAudit_Paging(t *testing.T) {
 		}
 	}
 
-	entries, total, err := db.FindAudit(ctx, drafts.AuditFilter{ObjectType: "test", ObjectID: "b", Limit: 100})
+	entries, total, err := db.FindAudit(ctx, policydesk.AuditFilter{ObjectType: "test", ObjectID: "b", Limit: 100})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"time"
 
+	"policydesk"
 	"policydesk/drafts"
 )
 
@@ -12,8 +13,8 @@ var _ drafts.UserStore = (*DB)(nil)
 
 const userColumns = `id, login, name, organisation, role, password_hash, disabled, created_at`
 
-func scanUser(row interface{ Scan(...any) error }) (*drafts.User, error) {
-	var u drafts.User
+func scanUser(row interface{ Scan(...any) error }) (*policydesk.User, error) {
+	var u policydesk.User
 	var created string
 	if err := row.Scan(&u.ID, &u.Login, &u.Name, &u.Organisation, &u.Role, &u.PasswordHash, &u.Disabled, &created); err != nil {
 		return nil, err
@@ -23,7 +24,7 @@ func scanUser(row interface{ Scan(...any) error }) (*drafts.User, error) {
 }
 
 // CreateUser inserts u; a taken login is ECONFLICT.
-func (db *DB) CreateUser(ctx context.Context, u *drafts.User, audit *drafts.AuditEntry) error {
+func (db *DB) CreateUser(ctx context.Context, u *policydesk.User, audit *policydesk.AuditEntry) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO users (login, name, organisation, role, password_hash, disabled, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?)`, u.Login, u.Name, u.Organisation, u.Role, u.PasswordHash, u.Disabled, formatTime(u.CreatedAt))
@@ -40,7 +41,7 @@ func (db *DB) CreateUser(ctx context.Context, u *drafts.User, audit *drafts.Audi
 // UpdateUser writes every field of u except login and creation time, and
 // ends the user's sessions when the role or the password changes or the
 // account is disabled.
-func (db *DB) UpdateUser(ctx context.Context, u *drafts.User, audit *drafts.AuditEntry) error {
+func (db *DB) UpdateUser(ctx context.Context, u *policydesk.User, audit *policydesk.AuditEntry) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		old, err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, u.ID))
 		if err != nil {
@@ -63,23 +64,23 @@ func (db *DB) UpdateUser(ctx context.Context, u *drafts.User, audit *drafts.Audi
 	})
 }
 
-func (db *DB) FindUserByID(ctx context.Context, id int64) (*drafts.User, error) {
+func (db *DB) FindUserByID(ctx context.Context, id int64) (*policydesk.User, error) {
 	u, err := scanUser(db.read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
 	return u, translate(err, "User")
 }
 
-func (db *DB) FindUserByLogin(ctx context.Context, login string) (*drafts.User, error) {
+func (db *DB) FindUserByLogin(ctx context.Context, login string) (*policydesk.User, error) {
 	u, err := scanUser(db.read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE login = ?`, login))
 	return u, translate(err, "User "+login)
 }
 
-func (db *DB) FindUsers(ctx context.Context) ([]*drafts.User, error) {
+func (db *DB) FindUsers(ctx context.Context) ([]*policydesk.User, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT `+userColumns+` FROM users ORDER BY login`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var users []*drafts.User
+	var users []*policydesk.User
 	for rows.Next() {
 		u, err := scanUser(rows)
 		if err != nil {
@@ -126,9 +127,9 @@ func (db *DB) DeleteSession(ctx context.Context, tokenHash string) error {
 	return err
 }
 
-func (db *DB) FindSessionUser(ctx context.Context, tokenHash string) (*drafts.Session, *drafts.User, error) {
+func (db *DB) FindSessionUser(ctx context.Context, tokenHash string) (*drafts.Session, *policydesk.User, error) {
 	var s drafts.Session
-	var u drafts.User
+	var u policydesk.User
 	var created, expires, userCreated string
 	err := db.read.QueryRowContext(ctx, `SELECT s.token_hash, s.user_id, s.csrf, s.created_at, s.expires_at,
 		u.id, u.login, u.name, u.organisation, u.role, u.password_hash, u.disabled, u.created_at

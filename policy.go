@@ -1,4 +1,4 @@
-package drafts
+package policydesk
 
 // Access is what one user may do with one document. It is computed in one
 // place, Policy, so that every route asks the same question the same way.
