@@ -13,12 +13,15 @@ const (
 	EForbidden    = "forbidden"
 	ENotFound     = "not_found"
 	EConflict     = "conflict"
-	ETooLarge     = "too_large"
-	ETooComplex   = "too_complex" // a text beyond the rendering bounds; 422 like EInvalid
-	EUnsupported  = "unsupported"
-	EInvalid      = "invalid"
-	EUnavailable  = "unavailable"
-	EInternal     = "internal"
+	// ETooManyRequests: a password check refused by the login throttle
+	// (429 with Retry-After).
+	ETooManyRequests = "too_many_requests"
+	ETooLarge        = "too_large"
+	ETooComplex      = "too_complex" // a text beyond the rendering bounds; 422 like EInvalid
+	EUnsupported     = "unsupported"
+	EInvalid         = "invalid"
+	EUnavailable     = "unavailable"
+	EInternal        = "internal"
 )
 
 // Error is an application error whose Message is safe to show to the caller.

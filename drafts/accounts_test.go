@@ -42,7 +42,7 @@ func from(addr string) context.Context {
 func waitOf(t *testing.T, err error) time.Duration {
 	t.Helper()
 	var th *drafts.ThrottledError
-	if !errors.As(err, &th) || policydesk.ErrorCode(err) != drafts.ETooManyRequests {
+	if !errors.As(err, &th) || policydesk.ErrorCode(err) != policydesk.ETooManyRequests {
 		t.Fatalf("want a throttled refusal, got %v", err)
 	}
 	return th.Wait
@@ -239,7 +239,7 @@ func TestLoginThrottle_Parallel(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if codes[policydesk.EUnauthorized] != 5 || codes[drafts.ETooManyRequests] != 35 {
+	if codes[policydesk.EUnauthorized] != 5 || codes[policydesk.ETooManyRequests] != 35 {
 		t.Fatalf("40 parallel guesses answered %v; want 5 checked and 35 throttled", codes)
 	}
 }
@@ -276,7 +276,7 @@ func TestLoginAudit(t *testing.T) {
 	_, before := f.counts()
 	for range 50 {
 		_, _, _, err := f.svc.Login(ctx, "ana", "wrong password!")
-		assertCode(t, err, drafts.ETooManyRequests)
+		assertCode(t, err, policydesk.ETooManyRequests)
 	}
 	if _, after := f.counts(); after != before {
 		t.Fatalf("50 throttled attempts wrote %d audit entries", after-before)

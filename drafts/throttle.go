@@ -13,10 +13,6 @@ import (
 	"policydesk"
 )
 
-// ETooManyRequests is the code of a password check refused by the
-// throttle (HTTP 429 with Retry-After).
-const ETooManyRequests = "too_many_requests"
-
 // ThrottleRule slows down password guessing under one key: Free failures in
 // a row are let through, then each further failure makes the key wait Base,
 // doubled at every failure, up to Max.
@@ -90,12 +86,12 @@ type ThrottledError struct {
 }
 
 func (e *ThrottledError) Error() string {
-	return fmt.Sprintf("policydesk error: code=%s wait=%s", ETooManyRequests, e.Wait)
+	return fmt.Sprintf("policydesk error: code=%s wait=%s", policydesk.ETooManyRequests, e.Wait)
 }
 
 // Unwrap lets ErrorCode and ErrorMessage see the wait as an ordinary *Error.
 func (e *ThrottledError) Unwrap() error {
-	return policydesk.Errorf(ETooManyRequests, "Too many failed attempts. Wait %s and try again.", humanWait(e.Wait))
+	return policydesk.Errorf(policydesk.ETooManyRequests, "Too many failed attempts. Wait %s and try again.", humanWait(e.Wait))
 }
 
 // RetryAfterSeconds is the wait rounded up to whole seconds, at least 1.

@@ -96,7 +96,7 @@ type CommentFilter struct {
 }
 
 // Store keeps rounds, comments and replies. State changes append the audit
-// entry in the same transaction. Not-found is drafts.ENotFound.
+// entry in the same transaction. Not-found is policydesk.ENotFound.
 type Store interface {
 	// CreateRound numbers the round (one more than the last) and inserts it.
 	CreateRound(ctx context.Context, r *Round, audit *policydesk.AuditEntry) error

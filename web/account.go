@@ -40,7 +40,7 @@ func (s *Server) pageChangePassword(w http.ResponseWriter, r *http.Request) {
 	case err == nil:
 		s.setSessionCookie(w, token, sess.ExpiresAt)
 		http.Redirect(w, r, "/account/password?changed=1", http.StatusSeeOther)
-	case code == policydesk.EInvalid || code == drafts.ETooManyRequests:
+	case code == policydesk.EInvalid || code == policydesk.ETooManyRequests:
 		setRetryAfter(w, err)
 		s.render(w, r, statusOf(err), "password", map[string]any{"Title": "Change your password",
 			"Error": policydesk.ErrorMessage(err), "MinLength": drafts.MinPasswordLength})

@@ -24,7 +24,7 @@ var codes = map[string]int{
 	policydesk.EUnavailable:  http.StatusServiceUnavailable,
 	policydesk.EInternal:     http.StatusInternalServerError,
 
-	drafts.ETooManyRequests: http.StatusTooManyRequests,
+	policydesk.ETooManyRequests: http.StatusTooManyRequests,
 }
 
 func statusOf(err error) int {
