@@ -1,6 +1,9 @@
 package policydesk
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // AuditEntry is one line of the append-only audit log.
 type AuditEntry struct {
@@ -18,4 +21,14 @@ type AuditEntry struct {
 type AuditFilter struct {
 	ObjectType, ObjectID string
 	Limit, Offset        int
+}
+
+// NewAuditEntry starts an entry for an action at time at by the user in ctx
+// (none for the command line and background work).
+func NewAuditEntry(ctx context.Context, at time.Time, action, objectType, objectID, detail string) *AuditEntry {
+	e := &AuditEntry{At: at.UTC(), Action: action, ObjectType: objectType, ObjectID: objectID, Detail: detail}
+	if u := UserFromContext(ctx); u != nil {
+		e.ActorID, e.Actor = u.ID, u.Login
+	}
+	return e
 }

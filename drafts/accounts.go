@@ -35,11 +35,7 @@ func randomToken() string {
 }
 
 func (s *Service) audit(ctx context.Context, action, objectType, objectID, detail string) *policydesk.AuditEntry {
-	e := &policydesk.AuditEntry{At: s.Now().UTC(), Action: action, ObjectType: objectType, ObjectID: objectID, Detail: detail}
-	if u := policydesk.UserFromContext(ctx); u != nil {
-		e.ActorID, e.Actor = u.ID, u.Login
-	}
-	return e
+	return policydesk.NewAuditEntry(ctx, s.Now(), action, objectType, objectID, detail)
 }
 
 func validateNewUser(in NewUser) error {

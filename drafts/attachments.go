@@ -13,6 +13,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -94,7 +95,7 @@ func (a *Attachments) Upload(ctx context.Context, docID int64, filename string, 
 		return nil, err
 	}
 	att.Size, att.SHA256 = counted.n, hex.EncodeToString(h.Sum(nil))
-	audit := a.Drafts.audit(ctx, "attachment.create", "document", itoa(docID), fmt.Sprintf("%s (%d bytes, sha256 %s)", name, att.Size, att.SHA256))
+	audit := a.Drafts.AuditEntry(ctx, "attachment.create", "document", strconv.FormatInt(docID, 10), fmt.Sprintf("%s (%d bytes, sha256 %s)", name, att.Size, att.SHA256))
 	if err := a.Store.CreateAttachment(ctx, att, audit); err != nil {
 		a.removeBlob(att.Key)
 		return nil, err
@@ -187,7 +188,7 @@ func (a *Attachments) Delete(ctx context.Context, id int64) error {
 	if !access.Edit {
 		return policydesk.Errorf(policydesk.EForbidden, "Only the document's legal experts can delete attachments.")
 	}
-	audit := a.Drafts.audit(ctx, "attachment.delete", "document", itoa(att.DocumentID), fmt.Sprintf("%s (sha256 %s)", att.Filename, att.SHA256))
+	audit := a.Drafts.AuditEntry(ctx, "attachment.delete", "document", strconv.FormatInt(att.DocumentID, 10), fmt.Sprintf("%s (sha256 %s)", att.Filename, att.SHA256))
 	if err := a.Store.DeleteAttachment(ctx, id, audit); err != nil {
 		return err
 	}

@@ -155,18 +155,18 @@ func (s *Server) documentPage(r *http.Request, id int64, number int) (map[string
 	if err != nil {
 		return nil, err
 	}
-	var attachments []*drafts.Attachment
+	var files []*drafts.Attachment
 	if s.Attachments != nil {
 		// Metadata comes from the database, so the list shows even while the
 		// object store is down; only downloads and uploads need it.
-		if attachments, err = s.Attachments.List(ctx, id); err != nil {
+		if files, err = s.Attachments.List(ctx, id); err != nil {
 			return nil, err
 		}
 	}
 	return map[string]any{
 		"Title": doc.Title, "Doc": doc, "Access": access, "Version": v, "HTML": html,
 		"Versions": versions, "Members": members, "IsHead": number == doc.Head, "Rounds": rounds,
-		"Attachments": attachments, "AttachmentsOn": s.Attachments != nil,
+		"Attachments": files, "AttachmentsOn": s.Attachments != nil,
 	}, nil
 }
 
