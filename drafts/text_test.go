@@ -7,6 +7,7 @@ import (
 
 	"policydesk"
 	"policydesk/drafts"
+	"policydesk/drafts/attachments"
 )
 
 // invisibles are characters that change how text reads without being seen.
@@ -101,7 +102,7 @@ func TestInvisibleCharactersRefused(t *testing.T) {
 // than refused, lose every invisible character, by the same rule.
 func TestCleanFilenameDropsInvisibles(t *testing.T) {
 	for name, r := range invisibles {
-		got, err := drafts.CleanFilename("fatura" + string(r) + "fdp.exe")
+		got, err := attachments.CleanFilename("fatura" + string(r) + "fdp.exe")
 		if err != nil || got != "faturafdp.exe" {
 			t.Errorf("%s: CleanFilename = %q, %v", name, got, err)
 		}

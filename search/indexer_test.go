@@ -18,6 +18,7 @@ import (
 
 	"policydesk"
 	"policydesk/drafts"
+	"policydesk/drafts/attachments"
 	"policydesk/review"
 	"policydesk/search"
 	"policydesk/search/bleve"
@@ -82,7 +83,7 @@ type fixture struct {
 	db      *sqlite.DB
 	svc     *drafts.Service
 	rv      *review.Service
-	att     *drafts.Attachments
+	att     *attachments.Attachments
 	blobs   *downBlobs
 	lib     *search.Library
 	texts   *search.Extraction
@@ -95,7 +96,7 @@ type fixture struct {
 // downBlobs wraps the folder store; when down, Get fails as an unreachable
 // object store does.
 type downBlobs struct {
-	drafts.BlobStore
+	attachments.BlobStore
 	down atomic.Bool
 }
 
@@ -135,7 +136,7 @@ func newFixture(t *testing.T) *fixture {
 	}
 	t.Cleanup(func() { bl.Close() })
 	f := &fixture{t: t, db: db, svc: svc, rv: review.NewService(svc, db), blobs: blobs, bleve: bl, index: &switchIndex{Index: bl}, admin: admin}
-	f.att = &drafts.Attachments{Drafts: svc, Store: db, Blobs: blobs, MaxBytes: 1 << 20}
+	f.att = &attachments.Attachments{Drafts: svc, Store: db, Blobs: blobs, MaxBytes: 1 << 20}
 	// As cmd/policydesk newLibrary builds it; files are read in this
 	// process here (the child process is tested in package extract and
 	// end to end).

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"policydesk/drafts"
+	"policydesk/drafts/attachments"
 	"policydesk/review"
 )
 
@@ -18,7 +19,7 @@ import (
 type Library struct {
 	Docs        drafts.DocumentStore
 	Comments    review.Store
-	Attachments drafts.AttachmentStore
+	Attachments attachments.AttachmentStore
 	// Texts holds the attachments' extracted text; nil, or an attachment
 	// not read yet, is found by its name only.
 	Texts TextStore

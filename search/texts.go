@@ -12,7 +12,7 @@ import (
 	"unicode/utf8"
 
 	"policydesk"
-	"policydesk/drafts"
+	"policydesk/drafts/attachments"
 	"policydesk/search/extract"
 )
 
@@ -78,7 +78,7 @@ type ExtractFunc func(ctx context.Context, filename, contentType string, r io.Re
 // (TextFailed) with the reason, for admins to see; the queue moves on.
 type Extraction struct {
 	Queue   TextQueue
-	Blobs   drafts.BlobStore
+	Blobs   attachments.BlobStore
 	Extract ExtractFunc
 	Logger  *slog.Logger
 	// MaxAttempts before a file is set aside (default 3).

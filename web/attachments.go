@@ -12,7 +12,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"policydesk"
-	"policydesk/drafts"
+	"policydesk/drafts/attachments"
 )
 
 // uploadPath matches the routes that take a streamed multipart upload; only
@@ -63,7 +63,7 @@ func (s *Server) apiAttachments(w http.ResponseWriter, r *http.Request) {
 // upload streams the "file" part of a multipart body to the blob store. A
 // browser form sends its CSRF token as a field before the file; the token is
 // checked before a byte of the file is stored.
-func (s *Server) upload(w http.ResponseWriter, r *http.Request) (*drafts.Attachment, error) {
+func (s *Server) upload(w http.ResponseWriter, r *http.Request) (*attachments.Attachment, error) {
 	if err := s.attachmentsOff(); err != nil {
 		return nil, err
 	}
@@ -75,7 +75,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) (*drafts.Attachm
 	// A zero MaxBytes means the service's default, not no room at all.
 	limit := s.Attachments.MaxBytes
 	if limit <= 0 {
-		limit = drafts.DefaultMaxUploadBytes
+		limit = attachments.DefaultMaxUploadBytes
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, limit+1<<20)
 	mr, err := r.MultipartReader()
@@ -227,7 +227,7 @@ func (s *Server) pageDeleteAttachment(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = s.attachmentsOff()
 	}
-	var att *drafts.Attachment
+	var att *attachments.Attachment
 	if err == nil {
 		att, err = s.Attachments.Store.FindAttachment(r.Context(), id)
 	}

@@ -19,6 +19,7 @@ import (
 	"golang.org/x/net/html"
 
 	"policydesk/drafts"
+	"policydesk/drafts/attachments"
 	"policydesk/storage/folder"
 	"policydesk/storage/sqlite"
 	"policydesk/web"
@@ -30,7 +31,7 @@ const testUploadLimit = 1 << 20
 type attEnv struct {
 	*env
 	blobs *folder.Store
-	att   *drafts.Attachments
+	att   *attachments.Attachments
 }
 
 // newAttachmentEnv builds what newEnv builds, with srv.Attachments set;
@@ -41,9 +42,9 @@ func newAttachmentEnv(t testing.TB, maxBytes int64) *attEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var att *drafts.Attachments
+	var att *attachments.Attachments
 	e := newEnv(t, func(s *web.Server, db *sqlite.DB, svc *drafts.Service) {
-		att = &drafts.Attachments{Drafts: svc, Store: db, Blobs: blobs, MaxBytes: maxBytes}
+		att = &attachments.Attachments{Drafts: svc, Store: db, Blobs: blobs, MaxBytes: maxBytes}
 		s.Attachments = att
 		s.Checks["blobs"] = blobs.Ping
 	})
@@ -54,7 +55,7 @@ func newAttachmentEnv(t testing.TB, maxBytes int64) *attEnv {
 func (e *attEnv) objects() int {
 	e.t.Helper()
 	n := 0
-	if err := e.blobs.List(context.Background(), "", func(drafts.BlobInfo) error { n++; return nil }); err != nil {
+	if err := e.blobs.List(context.Background(), "", func(attachments.BlobInfo) error { n++; return nil }); err != nil {
 		e.t.Fatal(err)
 	}
 	return n

@@ -8,6 +8,7 @@ import (
 	"golang.org/x/net/html"
 
 	"policydesk/drafts"
+	"policydesk/drafts/attachments"
 	"policydesk/search"
 	"policydesk/search/bleve"
 	"policydesk/storage/folder"
@@ -27,7 +28,7 @@ func TestRestrictedContentIsNotCached(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s.Attachments = &drafts.Attachments{Drafts: svc, Store: db, Blobs: blobs}
+		s.Attachments = &attachments.Attachments{Drafts: svc, Store: db, Blobs: blobs}
 		index, err := bleve.Open(filepath.Join(t.TempDir(), "index"))
 		if err != nil {
 			t.Fatal(err)

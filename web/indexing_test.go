@@ -14,6 +14,7 @@ import (
 
 	"policydesk"
 	"policydesk/drafts"
+	"policydesk/drafts/attachments"
 	"policydesk/search"
 	"policydesk/search/bleve"
 	"policydesk/search/extract"
@@ -27,7 +28,7 @@ import (
 // (reading in this process), as cmd/policydesk wires it.
 type indexingEnv struct {
 	*env
-	att        *drafts.Attachments
+	att        *attachments.Attachments
 	extraction *search.Extraction
 }
 
@@ -44,7 +45,7 @@ func newIndexingEnv(t testing.TB) *indexingEnv {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { index.Close() })
-		ie.att = &drafts.Attachments{Drafts: svc, Store: db, Blobs: blobs}
+		ie.att = &attachments.Attachments{Drafts: svc, Store: db, Blobs: blobs}
 		s.Attachments = ie.att
 		s.Search = &search.Service{Index: index, Outbox: db, Texts: db, Problems: db}
 		ie.extraction = &search.Extraction{Queue: db, Blobs: blobs, MaxAttempts: 1,

@@ -10,6 +10,7 @@ import (
 
 	"policydesk"
 	"policydesk/drafts"
+	"policydesk/drafts/attachments"
 )
 
 // registerPages mounts the browser pages.
@@ -155,7 +156,7 @@ func (s *Server) documentPage(r *http.Request, id int64, number int) (map[string
 	if err != nil {
 		return nil, err
 	}
-	var files []*drafts.Attachment
+	var files []*attachments.Attachment
 	if s.Attachments != nil {
 		// Metadata comes from the database, so the list shows even while the
 		// object store is down; only downloads and uploads need it.

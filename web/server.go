@@ -16,6 +16,7 @@ import (
 
 	"policydesk"
 	"policydesk/drafts"
+	"policydesk/drafts/attachments"
 	"policydesk/review"
 	"policydesk/search"
 )
@@ -32,7 +33,7 @@ type Server struct {
 	Drafts *drafts.Service
 	Review *review.Service
 	// Attachments is nil when no blob store is configured.
-	Attachments *drafts.Attachments
+	Attachments *attachments.Attachments
 	// Search is nil when no index is configured.
 	Search *search.Service
 	Logger *slog.Logger

@@ -18,6 +18,7 @@ import (
 
 	"policydesk"
 	"policydesk/drafts"
+	"policydesk/drafts/attachments"
 	"policydesk/drafts/draftstest"
 	"policydesk/storage/sqlite"
 )
@@ -358,7 +359,7 @@ func BenchmarkBackup(b *testing.B) {
 
 func fillLibrary(b *testing.B, data string, docs int) {
 	ctx := context.Background()
-	c := &Config{Data: data, MaxUploadBytes: drafts.DefaultMaxUploadBytes, LogFormat: "text"}
+	c := &Config{Data: data, MaxUploadBytes: attachments.DefaultMaxUploadBytes, LogFormat: "text"}
 	app, err := openApp(ctx, c, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		b.Fatal(err)

@@ -21,6 +21,7 @@ import (
 
 	"policydesk"
 	"policydesk/drafts"
+	"policydesk/drafts/attachments"
 	"policydesk/review"
 	"policydesk/search"
 	"policydesk/storage/folder"
@@ -175,7 +176,7 @@ type App struct {
 	Drafts *drafts.Service
 	Review *review.Service
 	// Attachments keeps files in the blob store.
-	Attachments *drafts.Attachments
+	Attachments *attachments.Attachments
 	Logger      *slog.Logger
 }
 
@@ -194,7 +195,7 @@ func openApp(ctx context.Context, c *Config, logger *slog.Logger) (*App, error) 
 		db.Close()
 		return nil, err
 	}
-	att := &drafts.Attachments{Drafts: svc, Store: db, Blobs: blobs, MaxBytes: c.MaxUploadBytes, Logger: logger}
+	att := &attachments.Attachments{Drafts: svc, Store: db, Blobs: blobs, MaxBytes: c.MaxUploadBytes, Logger: logger}
 	rv := review.NewService(svc, db)
 	rv.SetRedlineCacheBytes(c.RedlineCacheBytes)
 	return &App{Config: c, DB: db, Drafts: svc, Review: rv, Attachments: att, Logger: logger}, nil
@@ -203,7 +204,7 @@ func openApp(ctx context.Context, c *Config, logger *slog.Logger) (*App, error) 
 // openBlobs chooses S3/MinIO when an endpoint is configured, else a folder
 // in the data directory. S3 is not contacted here: the service starts, and
 // drafting works, while the object store is down.
-func openBlobs(ctx context.Context, c *Config) (drafts.BlobStore, error) {
+func openBlobs(ctx context.Context, c *Config) (attachments.BlobStore, error) {
 	if c.S3.Endpoint != "" {
 		return s3.Open(ctx, c.S3)
 	}

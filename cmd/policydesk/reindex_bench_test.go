@@ -11,6 +11,7 @@ import (
 
 	"policydesk"
 	"policydesk/drafts"
+	"policydesk/drafts/attachments"
 	"policydesk/drafts/draftstest"
 	"policydesk/search"
 )
@@ -21,7 +22,7 @@ import (
 // does. It reports the time per full rebuild and entries per second.
 func BenchmarkReindex20000Articles(b *testing.B) {
 	ctx := context.Background()
-	c := &Config{Data: b.TempDir(), MaxUploadBytes: drafts.DefaultMaxUploadBytes, LogFormat: "text"}
+	c := &Config{Data: b.TempDir(), MaxUploadBytes: attachments.DefaultMaxUploadBytes, LogFormat: "text"}
 	app, err := openApp(ctx, c, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		b.Fatal(err)

@@ -14,6 +14,7 @@ import (
 
 	"policydesk"
 	"policydesk/drafts"
+	"policydesk/drafts/attachments"
 	"policydesk/drafts/draftstest"
 	"policydesk/search/searchtest"
 )
@@ -29,7 +30,7 @@ import (
 func BenchmarkSearchHTTP(b *testing.B) {
 	ctx := context.Background()
 	dir := b.TempDir()
-	c := &Config{Data: dir, MaxUploadBytes: drafts.DefaultMaxUploadBytes, LogFormat: "text"}
+	c := &Config{Data: dir, MaxUploadBytes: attachments.DefaultMaxUploadBytes, LogFormat: "text"}
 	app, err := openApp(ctx, c, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		b.Fatal(err)

@@ -1,4 +1,4 @@
-// Package blobtest is the conformance suite every drafts.BlobStore passes.
+// Package blobtest is the conformance suite every attachments.BlobStore passes.
 package blobtest
 
 import (
@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"policydesk"
-	"policydesk/drafts"
+	"policydesk/drafts/attachments"
 )
 
 // LargeSize is the size of the object streamed from a generator: larger than
@@ -24,7 +24,7 @@ import (
 const LargeSize = 20 << 20
 
 // Run runs the suite. open returns a fresh, empty store for each subtest.
-func Run(t *testing.T, open func(t *testing.T) drafts.BlobStore) {
+func Run(t *testing.T, open func(t *testing.T) attachments.BlobStore) {
 	t.Run("RoundTrip", func(t *testing.T) { t.Parallel(); testRoundTrip(t, open(t)) })
 	t.Run("Empty", func(t *testing.T) { t.Parallel(); testEmpty(t, open(t)) })
 	t.Run("Large", func(t *testing.T) { testLarge(t, open(t)) }) // not parallel: measures allocation
@@ -39,7 +39,7 @@ func Run(t *testing.T, open func(t *testing.T) drafts.BlobStore) {
 	t.Run("Ping", func(t *testing.T) { t.Parallel(); testPing(t, open(t)) })
 }
 
-func testRoundTrip(t *testing.T, s drafts.BlobStore) {
+func testRoundTrip(t *testing.T, s attachments.BlobStore) {
 	ctx := t.Context()
 	data := []byte("Neni 1\n1. Kjo rregullore përcakton ... Član 1 — \x00\xff binary too")
 	for _, size := range []int64{int64(len(data)), -1} {
@@ -53,7 +53,7 @@ func testRoundTrip(t *testing.T, s drafts.BlobStore) {
 	}
 }
 
-func testEmpty(t *testing.T, s drafts.BlobStore) {
+func testEmpty(t *testing.T, s attachments.BlobStore) {
 	ctx := t.Context()
 	for _, size := range []int64{0, -1} {
 		key := fmt.Sprintf("att/empty%d", size+1)
@@ -70,7 +70,7 @@ func testEmpty(t *testing.T, s drafts.BlobStore) {
 // Put's allocations stay well below the object's size plus one part buffer:
 // an implementation reading the whole object, or picking a huge part size
 // for an unknown length, fails here.
-func testLarge(t *testing.T, s drafts.BlobStore) {
+func testLarge(t *testing.T, s attachments.BlobStore) {
 	ctx := t.Context()
 	for _, size := range []int64{LargeSize, -1} {
 		key := fmt.Sprintf("att/2026/11/large%d", size+1)
@@ -105,7 +105,7 @@ func testLarge(t *testing.T, s drafts.BlobStore) {
 	}
 }
 
-func testOverwrite(t *testing.T, s drafts.BlobStore) {
+func testOverwrite(t *testing.T, s attachments.BlobStore) {
 	key := "att/overwrite"
 	MustPut(t, s, key, []byte("first version, longer than the second"))
 	MustPut(t, s, key, []byte("second"))
@@ -117,7 +117,7 @@ func testOverwrite(t *testing.T, s drafts.BlobStore) {
 	}
 }
 
-func testMissing(t *testing.T, s drafts.BlobStore) {
+func testMissing(t *testing.T, s attachments.BlobStore) {
 	MustPut(t, s, "att/present", []byte("x"))
 	for _, key := range []string{"att/absent", "att/present/below", "never/was/here"} {
 		rc, _, err := s.Get(t.Context(), key)
@@ -130,7 +130,7 @@ func testMissing(t *testing.T, s drafts.BlobStore) {
 	}
 }
 
-func testDelete(t *testing.T, s drafts.BlobStore) {
+func testDelete(t *testing.T, s attachments.BlobStore) {
 	ctx := t.Context()
 	MustPut(t, s, "att/del", []byte("bye"))
 	MustPut(t, s, "att/keep", []byte("stay"))
@@ -148,7 +148,7 @@ func testDelete(t *testing.T, s drafts.BlobStore) {
 	}
 }
 
-func testList(t *testing.T, s drafts.BlobStore) {
+func testList(t *testing.T, s attachments.BlobStore) {
 	ctx := t.Context()
 	start := time.Now().Add(-time.Hour)
 	for _, k := range []string{"att/2026/10/a", "att/2026/11/b", "att/2026/11/c", "att/2027/01/d", "other/e"} {
@@ -167,7 +167,7 @@ func testList(t *testing.T, s drafts.BlobStore) {
 			t.Errorf("List(%q) = %q, want %q", prefix, got, want)
 		}
 	}
-	err := s.List(ctx, "att/2026/11/", func(bi drafts.BlobInfo) error {
+	err := s.List(ctx, "att/2026/11/", func(bi attachments.BlobInfo) error {
 		if bi.Size != int64(len(bi.Key)) {
 			t.Errorf("List: %s has size %d, want %d", bi.Key, bi.Size, len(bi.Key))
 		}
@@ -181,7 +181,7 @@ func testList(t *testing.T, s drafts.BlobStore) {
 	}
 	stop := errors.New("stop")
 	calls := 0
-	err = s.List(ctx, "att/", func(drafts.BlobInfo) error { calls++; return stop })
+	err = s.List(ctx, "att/", func(attachments.BlobInfo) error { calls++; return stop })
 	if !errors.Is(err, stop) || calls != 1 {
 		t.Fatalf("List with a failing fn: err %v after %d calls, want %v after 1", err, calls, stop)
 	}
@@ -190,7 +190,7 @@ func testList(t *testing.T, s drafts.BlobStore) {
 // errHalfway is what FailingReader fails with.
 var errHalfway = errors.New("blobtest: reader failed halfway")
 
-func testFailingReader(t *testing.T, s drafts.BlobStore) {
+func testFailingReader(t *testing.T, s attachments.BlobStore) {
 	ctx := t.Context()
 	cases := []struct {
 		name        string
@@ -220,7 +220,7 @@ func testFailingReader(t *testing.T, s drafts.BlobStore) {
 }
 
 // testShortReader announces more bytes than the reader has.
-func testShortReader(t *testing.T, s drafts.BlobStore) {
+func testShortReader(t *testing.T, s attachments.BlobStore) {
 	for i, n := range []int64{100, LargeSize - 1} {
 		key := fmt.Sprintf("att/short/%d", i)
 		if err := s.Put(t.Context(), key, NewGenerator(1, n), n+1, ""); err == nil {
@@ -230,7 +230,7 @@ func testShortReader(t *testing.T, s drafts.BlobStore) {
 	}
 }
 
-func testConcurrent(t *testing.T, s drafts.BlobStore) {
+func testConcurrent(t *testing.T, s attachments.BlobStore) {
 	const n = 16
 	var wg sync.WaitGroup
 	errs := make([]error, n)
@@ -257,7 +257,7 @@ func testConcurrent(t *testing.T, s drafts.BlobStore) {
 	}
 }
 
-func testCancel(t *testing.T, s drafts.BlobStore) {
+func testCancel(t *testing.T, s attachments.BlobStore) {
 	MustPut(t, s, "att/there", []byte("x"))
 	done, cancel := context.WithCancel(t.Context())
 	cancel()
@@ -269,7 +269,7 @@ func testCancel(t *testing.T, s drafts.BlobStore) {
 		rc.Close()
 		t.Error("Get with a cancelled context succeeded")
 	}
-	if err := s.List(done, "", func(drafts.BlobInfo) error { return nil }); err == nil {
+	if err := s.List(done, "", func(attachments.BlobInfo) error { return nil }); err == nil {
 		t.Error("List with a cancelled context succeeded")
 	}
 
@@ -287,14 +287,14 @@ func testCancel(t *testing.T, s drafts.BlobStore) {
 	MustNotExist(t, s, "att/cancelled-midway")
 }
 
-func testPing(t *testing.T, s drafts.BlobStore) {
+func testPing(t *testing.T, s attachments.BlobStore) {
 	if err := s.Ping(t.Context()); err != nil {
 		t.Fatalf("Ping: %v", err)
 	}
 }
 
 // MustPut stores data under key with its size known.
-func MustPut(t testing.TB, s drafts.BlobStore, key string, data []byte) {
+func MustPut(t testing.TB, s attachments.BlobStore, key string, data []byte) {
 	t.Helper()
 	if err := s.Put(t.Context(), key, bytes.NewReader(data), int64(len(data)), "application/octet-stream"); err != nil {
 		t.Fatalf("Put(%q): %v", key, err)
@@ -302,7 +302,7 @@ func MustPut(t testing.TB, s drafts.BlobStore, key string, data []byte) {
 }
 
 // MustGet reads key whole and checks the size Get reported.
-func MustGet(t testing.TB, s drafts.BlobStore, key string) []byte {
+func MustGet(t testing.TB, s attachments.BlobStore, key string) []byte {
 	t.Helper()
 	rc, size, err := s.Get(t.Context(), key)
 	if err != nil {
@@ -320,7 +320,7 @@ func MustGet(t testing.TB, s drafts.BlobStore, key string) []byte {
 }
 
 // MustNotExist checks that Get says ENotFound and List does not name key.
-func MustNotExist(t testing.TB, s drafts.BlobStore, key string) {
+func MustNotExist(t testing.TB, s attachments.BlobStore, key string) {
 	t.Helper()
 	rc, _, err := s.Get(t.Context(), key)
 	if err == nil {
@@ -336,10 +336,10 @@ func MustNotExist(t testing.TB, s drafts.BlobStore, key string) {
 }
 
 // Keys lists the keys under prefix, sorted.
-func Keys(t testing.TB, s drafts.BlobStore, prefix string) []string {
+func Keys(t testing.TB, s attachments.BlobStore, prefix string) []string {
 	t.Helper()
 	var keys []string
-	err := s.List(t.Context(), prefix, func(bi drafts.BlobInfo) error {
+	err := s.List(t.Context(), prefix, func(bi attachments.BlobInfo) error {
 		keys = append(keys, bi.Key)
 		return nil
 	})

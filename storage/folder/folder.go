@@ -1,5 +1,5 @@
 // Package folder keeps attachment bytes in a local directory, the embedded
-// default behind drafts.BlobStore.
+// default behind attachments.BlobStore.
 //
 // A key maps to a file below the root. Put writes a temporary file next to
 // the final one, fsyncs it, renames it into place and fsyncs the directory,
@@ -18,7 +18,7 @@ import (
 	"strings"
 
 	"policydesk"
-	"policydesk/drafts"
+	"policydesk/drafts/attachments"
 )
 
 // tempPrefix starts the name of every file still being written. Keys may not
@@ -28,12 +28,12 @@ const tempPrefix = ".tmp-"
 // maxKeyLen keeps keys within what every file system and S3 accept.
 const maxKeyLen = 1024
 
-// Store is a drafts.BlobStore on a directory.
+// Store is a attachments.BlobStore on a directory.
 type Store struct {
 	root string
 }
 
-var _ drafts.BlobStore = (*Store)(nil)
+var _ attachments.BlobStore = (*Store)(nil)
 
 // Open uses dir (created if missing) as the store's root and removes the
 // temporary files a crashed Put may have left behind. Only one process may
@@ -249,7 +249,7 @@ func (s *Store) Delete(ctx context.Context, key string) error {
 // List calls fn for every object whose key starts with prefix, skipping
 // files still being written. An error from fn stops the walk and is
 // returned.
-func (s *Store) List(ctx context.Context, prefix string, fn func(drafts.BlobInfo) error) error {
+func (s *Store) List(ctx context.Context, prefix string, fn func(attachments.BlobInfo) error) error {
 	if !validPrefix(prefix) {
 		return invalidKey(prefix)
 	}
@@ -291,7 +291,7 @@ func (s *Store) List(ctx context.Context, prefix string, fn func(drafts.BlobInfo
 		} else if err != nil {
 			return err
 		}
-		if err := fn(drafts.BlobInfo{Key: key, Size: fi.Size(), Modified: fi.ModTime()}); err != nil {
+		if err := fn(attachments.BlobInfo{Key: key, Size: fi.Size(), Modified: fi.ModTime()}); err != nil {
 			return &fnError{err}
 		}
 		return nil

@@ -10,13 +10,13 @@ import (
 	"testing"
 
 	"policydesk"
-	"policydesk/drafts"
+	"policydesk/drafts/attachments"
 	"policydesk/storage/blobtest"
 	"policydesk/storage/folder"
 )
 
 func TestConformance(t *testing.T) {
-	blobtest.Run(t, func(t *testing.T) drafts.BlobStore {
+	blobtest.Run(t, func(t *testing.T) attachments.BlobStore {
 		s := MustOpen(t, t.TempDir())
 		t.Cleanup(func() { checkNoTempFiles(t, s.Dir()) })
 		return s
@@ -60,7 +60,7 @@ func TestValidKey(t *testing.T) {
 		}
 	}
 	for _, prefix := range []string{"../", "/", "a/../", ".tmp-", `a\`} {
-		err := s.List(ctx, prefix, func(drafts.BlobInfo) error { return nil })
+		err := s.List(ctx, prefix, func(attachments.BlobInfo) error { return nil })
 		if policydesk.ErrorCode(err) != policydesk.EInvalid {
 			t.Errorf("List(%q) = %v, want %s", prefix, err, policydesk.EInvalid)
 		}

@@ -1,5 +1,5 @@
 // Package s3 keeps attachment bytes in an S3-compatible object store (MinIO)
-// through minio-go, behind drafts.BlobStore.
+// through minio-go, behind attachments.BlobStore.
 //
 // The store never needs the server at start: the bucket is created on first
 // use, and a call made while the server is down fails quickly with
@@ -23,7 +23,7 @@ import (
 	"github.com/minio/minio-go/v7/pkg/credentials"
 	"github.com/minio/minio-go/v7/pkg/s3utils"
 
-	"policydesk/drafts"
+	"policydesk/drafts/attachments"
 )
 
 // PartSize is the multipart part size. minio-go would otherwise size parts
@@ -63,7 +63,7 @@ type Config struct {
 	Region    string
 }
 
-// Store is a drafts.BlobStore on one bucket.
+// Store is a attachments.BlobStore on one bucket.
 type Store struct {
 	client *minio.Client
 	bucket string
@@ -75,7 +75,7 @@ type Store struct {
 	bucketLock  chan struct{}
 }
 
-var _ drafts.BlobStore = (*Store)(nil)
+var _ attachments.BlobStore = (*Store)(nil)
 
 // Open checks cfg and returns a Store. It does not contact the server, so it
 // succeeds while the server is down.
@@ -247,7 +247,7 @@ func (s *Store) Delete(ctx context.Context, key string) error {
 }
 
 // List calls fn for each object under prefix, in key order.
-func (s *Store) List(ctx context.Context, prefix string, fn func(drafts.BlobInfo) error) error {
+func (s *Store) List(ctx context.Context, prefix string, fn func(attachments.BlobInfo) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -261,7 +261,7 @@ func (s *Store) List(ctx context.Context, prefix string, fn func(drafts.BlobInfo
 		if obj.Err != nil {
 			return s.translate(obj.Err, "")
 		}
-		if err := fn(drafts.BlobInfo{Key: obj.Key, Size: obj.Size, Modified: obj.LastModified}); err != nil {
+		if err := fn(attachments.BlobInfo{Key: obj.Key, Size: obj.Size, Modified: obj.LastModified}); err != nil {
 			return err
 		}
 	}

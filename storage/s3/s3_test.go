@@ -22,7 +22,7 @@ import (
 	"github.com/minio/minio-go/v7/pkg/credentials"
 
 	"policydesk"
-	"policydesk/drafts"
+	"policydesk/drafts/attachments"
 	"policydesk/storage/blobtest"
 	"policydesk/storage/s3"
 	"policydesk/storage/s3/s3test"
@@ -76,7 +76,7 @@ func sharedServer(t *testing.T) *s3test.Server {
 
 func TestConformance(t *testing.T) {
 	srv := sharedServer(t)
-	blobtest.Run(t, func(t *testing.T) drafts.BlobStore {
+	blobtest.Run(t, func(t *testing.T) attachments.BlobStore {
 		cfg := srv.Config(s3test.NewBucketName())
 		t.Cleanup(func() { checkNoIncompleteUploads(t, cfg) })
 		return s3test.OpenStore(t, cfg)
@@ -149,7 +149,7 @@ func checkDown(t *testing.T, store *s3.Store, key string) {
 		},
 		"Delete": func() error { return store.Delete(ctx, key) },
 		"List": func() error {
-			return store.List(ctx, "", func(drafts.BlobInfo) error { return nil })
+			return store.List(ctx, "", func(attachments.BlobInfo) error { return nil })
 		},
 		"Ping": func() error { return store.Ping(ctx) },
 	}

@@ -8,13 +8,14 @@ import (
 
 	"policydesk"
 	"policydesk/drafts"
+	"policydesk/drafts/attachments"
 	"policydesk/search"
 	"policydesk/storage/sqlite"
 )
 
-func mustAttach(t *testing.T, db *sqlite.DB, doc *drafts.Document, owner *policydesk.User, name string) *drafts.Attachment {
+func mustAttach(t *testing.T, db *sqlite.DB, doc *drafts.Document, owner *policydesk.User, name string) *attachments.Attachment {
 	t.Helper()
-	a := &drafts.Attachment{DocumentID: doc.ID, Filename: name, Size: 3, SHA256: drafts.SHA256Hex(name),
+	a := &attachments.Attachment{DocumentID: doc.ID, Filename: name, Size: 3, SHA256: drafts.SHA256Hex(name),
 		ContentType: "application/pdf", Key: "k/" + name, UploaderID: owner.ID, CreatedAt: t0}
 	if err := db.CreateAttachment(context.Background(), a, auditFor(owner, "attachment.add")); err != nil {
 		t.Fatal(err)

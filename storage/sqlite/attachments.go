@@ -8,16 +8,16 @@ import (
 	"time"
 
 	"policydesk"
-	"policydesk/drafts"
+	"policydesk/drafts/attachments"
 	"policydesk/search"
 )
 
-var _ drafts.AttachmentStore = (*DB)(nil)
+var _ attachments.AttachmentStore = (*DB)(nil)
 
 const attachmentColumns = `a.id, a.document_id, a.filename, a.size, a.sha256, a.content_type, a.blob_key, a.uploader_id, u.login, a.created_at`
 
-func scanAttachment(row interface{ Scan(...any) error }) (*drafts.Attachment, error) {
-	var a drafts.Attachment
+func scanAttachment(row interface{ Scan(...any) error }) (*attachments.Attachment, error) {
+	var a attachments.Attachment
 	var created string
 	if err := row.Scan(&a.ID, &a.DocumentID, &a.Filename, &a.Size, &a.SHA256, &a.ContentType, &a.Key, &a.UploaderID, &a.Uploader, &created); err != nil {
 		return nil, err
@@ -26,7 +26,7 @@ func scanAttachment(row interface{ Scan(...any) error }) (*drafts.Attachment, er
 	return &a, nil
 }
 
-func (db *DB) CreateAttachment(ctx context.Context, a *drafts.Attachment, audit *policydesk.AuditEntry) error {
+func (db *DB) CreateAttachment(ctx context.Context, a *attachments.Attachment, audit *policydesk.AuditEntry) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO attachments (document_id, filename, size, sha256, content_type, blob_key, uploader_id, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, a.DocumentID, a.Filename, a.Size, a.SHA256, a.ContentType, a.Key, a.UploaderID, formatTime(a.CreatedAt))
@@ -40,20 +40,20 @@ func (db *DB) CreateAttachment(ctx context.Context, a *drafts.Attachment, audit 
 	})
 }
 
-func (db *DB) FindAttachment(ctx context.Context, id int64) (*drafts.Attachment, error) {
+func (db *DB) FindAttachment(ctx context.Context, id int64) (*attachments.Attachment, error) {
 	a, err := scanAttachment(db.read.QueryRowContext(ctx, `SELECT `+attachmentColumns+`
 		FROM attachments a JOIN users u ON u.id = a.uploader_id WHERE a.id = ?`, id))
 	return a, translate(err, "Attachment "+strconv.FormatInt(id, 10))
 }
 
-func (db *DB) FindAttachments(ctx context.Context, docID int64) ([]*drafts.Attachment, error) {
+func (db *DB) FindAttachments(ctx context.Context, docID int64) ([]*attachments.Attachment, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT `+attachmentColumns+`
 		FROM attachments a JOIN users u ON u.id = a.uploader_id WHERE a.document_id = ? ORDER BY a.id DESC`, docID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	list := []*drafts.Attachment{}
+	list := []*attachments.Attachment{}
 	for rows.Next() {
 		a, err := scanAttachment(rows)
 		if err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"policydesk"
 	"policydesk/drafts"
+	"policydesk/drafts/attachments"
 	"policydesk/review"
 	"policydesk/storage/sqlite"
 )
@@ -76,7 +77,7 @@ func TestOutbox_EveryChangeEnqueuesItsDocument(t *testing.T) {
 
 	var doc *drafts.Document
 	var comment *review.Comment
-	var att *drafts.Attachment
+	var att *attachments.Attachment
 	changes := []struct {
 		name string
 		do   func() error
@@ -118,7 +119,7 @@ func TestOutbox_EveryChangeEnqueuesItsDocument(t *testing.T) {
 			return db.UpdateComment(ctx, &c, auditFor(owner, "comment.decide"))
 		}},
 		{"add attachment", func() error {
-			att = &drafts.Attachment{DocumentID: doc.ID, Filename: "raport.txt", Size: 3, SHA256: drafts.SHA256Hex("abc"),
+			att = &attachments.Attachment{DocumentID: doc.ID, Filename: "raport.txt", Size: 3, SHA256: drafts.SHA256Hex("abc"),
 				ContentType: "text/plain", Key: "k/1", UploaderID: owner.ID, CreatedAt: t0}
 			return db.CreateAttachment(ctx, att, auditFor(owner, "attachment.add"))
 		}},

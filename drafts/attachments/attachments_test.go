@@ -1,4 +1,4 @@
-package drafts_test
+package attachments_test
 
 import (
 	"bytes"
@@ -17,6 +17,7 @@ import (
 
 	"policydesk"
 	"policydesk/drafts"
+	"policydesk/drafts/attachments"
 	"policydesk/storage/folder"
 )
 
@@ -24,7 +25,7 @@ import (
 type attFixture struct {
 	*fixture
 	blobs *folder.Store
-	att   *drafts.Attachments
+	att   *attachments.Attachments
 	admin *policydesk.User
 	doc   *drafts.Document
 }
@@ -39,7 +40,7 @@ func newAttFixture(t *testing.T) *attFixture {
 		t.Fatal(err)
 	}
 	a := &attFixture{fixture: f, blobs: blobs}
-	a.att = &drafts.Attachments{Drafts: f.svc, Store: f.db, Blobs: blobs, MaxBytes: testMaxBytes}
+	a.att = &attachments.Attachments{Drafts: f.svc, Store: f.db, Blobs: blobs, MaxBytes: testMaxBytes}
 	a.admin = f.user("admin", policydesk.RoleAdmin)
 	a.doc = f.createDocument(a.admin, "Rregullore për shtojcat", "internal", "Neni 1\n\nTekst.")
 	return a
@@ -49,7 +50,7 @@ func newAttFixture(t *testing.T) *attFixture {
 func (a *attFixture) keys() []string {
 	a.tb.Helper()
 	var keys []string
-	if err := a.blobs.List(context.Background(), "", func(b drafts.BlobInfo) error {
+	if err := a.blobs.List(context.Background(), "", func(b attachments.BlobInfo) error {
 		keys = append(keys, b.Key)
 		return nil
 	}); err != nil {
@@ -59,7 +60,7 @@ func (a *attFixture) keys() []string {
 	return keys
 }
 
-func (a *attFixture) rows() []*drafts.Attachment {
+func (a *attFixture) rows() []*attachments.Attachment {
 	a.tb.Helper()
 	list, err := a.db.FindAttachments(context.Background(), a.doc.ID)
 	if err != nil {
@@ -234,7 +235,7 @@ func TestAttachmentUploadReaderFails(t *testing.T) {
 
 // downBlobs is a store that cannot be reached.
 type downBlobs struct {
-	drafts.BlobStore
+	attachments.BlobStore
 	puts int
 }
 
@@ -268,10 +269,10 @@ func TestAttachmentUploadBlobStoreDown(t *testing.T) {
 
 // failingRows refuses to write attachment rows.
 type failingRows struct {
-	drafts.AttachmentStore
+	attachments.AttachmentStore
 }
 
-func (failingRows) CreateAttachment(ctx context.Context, att *drafts.Attachment, audit *policydesk.AuditEntry) error {
+func (failingRows) CreateAttachment(ctx context.Context, att *attachments.Attachment, audit *policydesk.AuditEntry) error {
 	return errors.New("database is locked")
 }
 
@@ -288,7 +289,7 @@ func TestAttachmentUploadRowFailsRemovesObject(t *testing.T) {
 	// A real foreign-key failure: the document row is gone (a document that
 	// does not exist) after the policy check passed.
 	a.att.Store = a.db
-	att := &drafts.Attachment{DocumentID: 999999, Filename: "x", Key: "att/x", UploaderID: a.admin.ID, CreatedAt: time.Now()}
+	att := &attachments.Attachment{DocumentID: 999999, Filename: "x", Key: "att/x", UploaderID: a.admin.ID, CreatedAt: time.Now()}
 	if err := a.db.CreateAttachment(context.Background(), att, nil); err == nil {
 		t.Error("an attachment row for a missing document was accepted")
 	}
@@ -446,13 +447,13 @@ func TestCleanFilename(t *testing.T) {
 		{"Прилог 1.docx", "Прилог 1.docx"},
 		{"Član 5 – Čačak.odt", "Član 5 – Čačak.odt"},
 	} {
-		got, err := drafts.CleanFilename(tc.in)
+		got, err := attachments.CleanFilename(tc.in)
 		if err != nil || got != tc.want {
 			t.Errorf("CleanFilename(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
 		}
 	}
 	for _, in := range []string{long, longCyr, strings.Repeat("ë", 300) + ".pdf"} {
-		got, err := drafts.CleanFilename(in)
+		got, err := attachments.CleanFilename(in)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -463,7 +464,7 @@ func TestCleanFilename(t *testing.T) {
 			t.Errorf("long name %q lost its extension: %q", filepath.Ext(in), got)
 		}
 	}
-	if _, err := drafts.CleanFilename("bad\xffname.pdf"); policydesk.ErrorCode(err) != policydesk.EInvalid {
+	if _, err := attachments.CleanFilename("bad\xffname.pdf"); policydesk.ErrorCode(err) != policydesk.EInvalid {
 		t.Errorf("invalid UTF-8: %v, want invalid", err)
 	}
 }
@@ -495,7 +496,7 @@ func TestContentTypeFor(t *testing.T) {
 		{"Прилог 1.docx", "PK\x03\x04", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
 		{"annex.pdf", "<html><script>alert(1)</script>", oct},
 	} {
-		if got := drafts.ContentTypeFor(tc.name, []byte(tc.head)); got != tc.want {
+		if got := attachments.ContentTypeFor(tc.name, []byte(tc.head)); got != tc.want {
 			t.Errorf("ContentTypeFor(%q, %q) = %q, want %q", tc.name, tc.head, got, tc.want)
 		}
 	}

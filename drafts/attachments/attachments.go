@@ -1,4 +1,4 @@
-package drafts
+package attachments
 
 import (
 	"bufio"
@@ -20,6 +20,7 @@ import (
 	"unicode/utf8"
 
 	"policydesk"
+	"policydesk/drafts"
 )
 
 // DefaultMaxUploadBytes is the largest attachment accepted unless configured.
@@ -30,7 +31,7 @@ const DefaultMaxUploadBytes = 100 << 20
 // written only after the object is stored, so a refused or failed upload
 // leaves neither behind.
 type Attachments struct {
-	Drafts   *Service
+	Drafts   *drafts.Service
 	Store    AttachmentStore
 	Blobs    BlobStore
 	MaxBytes int64
@@ -229,7 +230,7 @@ func CleanFilename(name string) (string, error) {
 		name = name[i+1:]
 	}
 	name = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || Invisible(r) || r == '"' {
+		if unicode.IsControl(r) || drafts.Invisible(r) || r == '"' {
 			return -1
 		}
 		return r
