@@ -12,6 +12,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"policydesk"
+	"policydesk/drafts/textkit"
 )
 
 // SessionTTL is how long a login lasts without a new login.
@@ -45,13 +46,13 @@ func validateNewUser(in NewUser) error {
 	if in.Login == MeLogin {
 		return policydesk.Errorf(policydesk.EInvalid, "The login %q is reserved; choose another.", MeLogin)
 	}
-	if err := checkLabel("name", in.Name, 200); err != nil {
+	if err := textkit.CheckLabel("name", in.Name, 200); err != nil {
 		return err
 	}
-	if err := checkLabel("organisation", in.Organisation, 200); err != nil {
+	if err := textkit.CheckLabel("organisation", in.Organisation, 200); err != nil {
 		return err
 	}
-	if err := checkOneOf("role", in.Role, policydesk.Roles); err != nil {
+	if err := textkit.CheckOneOf("role", in.Role, policydesk.Roles); err != nil {
 		return err
 	}
 	return CheckPassword(in.Password, in.Login, in.Name)
@@ -128,19 +129,19 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, p UserPatch) (*polic
 	var changed []string
 	endsSessions := false
 	if p.Name != nil {
-		if err := checkLabel("name", *p.Name, 200); err != nil {
+		if err := textkit.CheckLabel("name", *p.Name, 200); err != nil {
 			return nil, err
 		}
 		u.Name, changed = *p.Name, append(changed, "name")
 	}
 	if p.Organisation != nil {
-		if err := checkLabel("organisation", *p.Organisation, 200); err != nil {
+		if err := textkit.CheckLabel("organisation", *p.Organisation, 200); err != nil {
 			return nil, err
 		}
 		u.Organisation, changed = *p.Organisation, append(changed, "organisation")
 	}
 	if p.Role != nil && *p.Role != u.Role {
-		if err := checkOneOf("role", *p.Role, policydesk.Roles); err != nil {
+		if err := textkit.CheckOneOf("role", *p.Role, policydesk.Roles); err != nil {
 			return nil, err
 		}
 		if u.ID == actor.ID && *p.Role != policydesk.RoleAdmin {

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"policydesk/drafts/textdiff"
+	"policydesk/drafts/textkit"
 )
 
 // Conflict markers written by Merge3 around a chunk that both sides changed
@@ -294,10 +295,6 @@ func mergeIsSpace(t string) bool {
 	return unicode.IsSpace(r)
 }
 
-func mergeIsWordRune(r rune) bool {
-	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
-}
-
 // mergeTokens splits a line into words (letters, digits and combining marks),
 // runs of white space, and single other characters (punctuation).
 func mergeTokens(s string) []string {
@@ -307,8 +304,8 @@ func mergeTokens(s string) []string {
 		j := i + w
 		var class func(rune) bool
 		switch {
-		case mergeIsWordRune(r):
-			class = mergeIsWordRune
+		case textkit.IsWordRune(r):
+			class = textkit.IsWordRune
 		case unicode.IsSpace(r):
 			class = unicode.IsSpace
 		}

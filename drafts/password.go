@@ -9,6 +9,7 @@ import (
 	"github.com/trustelem/zxcvbn/frequency"
 
 	"policydesk"
+	"policydesk/drafts/textkit"
 )
 
 // MinPasswordLength is the shortest password accepted, in characters.
@@ -46,7 +47,7 @@ var keyRuns = []string{
 // common ones, nothing derived from the account, no trivial pattern; no
 // composition rules.
 func CheckPassword(pw, login, name string) error {
-	if err := checkText("password", pw, 0, false); err != nil {
+	if err := textkit.Check("password", pw, 0, false); err != nil {
 		return err
 	}
 	if strings.ContainsRune(pw, '\t') {

@@ -15,6 +15,7 @@ import (
 
 	"policydesk"
 	"policydesk/drafts/cache"
+	"policydesk/drafts/textkit"
 )
 
 // Service is the drafting domain: accounts, documents and their versions.
@@ -91,13 +92,13 @@ func (in *NewDocument) validate() error {
 		in.Visibility = "internal"
 	}
 	checks := []error{
-		checkLabel("title", in.Title, MaxTitleRunes),
-		checkOneOf("kind", in.Kind, Kinds),
-		checkOneOf("language", in.Language, Languages),
-		checkOneOf("visibility", in.Visibility, Visibilities),
-		checkOneOf("status", in.Status, Statuses),
+		textkit.CheckLabel("title", in.Title, MaxTitleRunes),
+		textkit.CheckOneOf("kind", in.Kind, Kinds),
+		textkit.CheckOneOf("language", in.Language, Languages),
+		textkit.CheckOneOf("visibility", in.Visibility, Visibilities),
+		textkit.CheckOneOf("status", in.Status, Statuses),
 		checkBody(in.Body),
-		checkLabel("message", in.Message, MaxMessageRunes),
+		textkit.CheckLabel("message", in.Message, MaxMessageRunes),
 	}
 	for _, err := range checks {
 		if err != nil {
@@ -113,7 +114,7 @@ func (s *Service) CreateDocument(ctx context.Context, in NewDocument) (*Document
 	if !policydesk.CanCreateDocuments(u) {
 		return nil, nil, policydesk.Errorf(policydesk.EForbidden, "Only legal experts and administrators can create documents.")
 	}
-	in.Body = normaliseBody(in.Body)
+	in.Body = textkit.Newlines(in.Body)
 	if err := in.validate(); err != nil {
 		return nil, nil, err
 	}
@@ -181,7 +182,7 @@ func (s *Service) Documents(ctx context.Context, f DocumentFilter) ([]*Document,
 	}
 	for field, v := range map[string][2]any{"kind": {f.Kind, Kinds}, "status": {f.Status, Statuses}, "language": {f.Language, Languages}} {
 		if val := v[0].(string); val != "" {
-			if err := checkOneOf(field, val, v[1].([]string)); err != nil {
+			if err := textkit.CheckOneOf(field, val, v[1].([]string)); err != nil {
 				return nil, 0, err
 			}
 		}
@@ -210,19 +211,19 @@ func (s *Service) UpdateDocument(ctx context.Context, id int64, p DocumentPatch)
 		if t == "" {
 			return nil, policydesk.Errorf(policydesk.EInvalid, "A document needs a title.")
 		}
-		if err := checkLabel("title", t, MaxTitleRunes); err != nil {
+		if err := textkit.CheckLabel("title", t, MaxTitleRunes); err != nil {
 			return nil, err
 		}
 		doc.Title, changed = t, append(changed, "title")
 	}
 	if p.Status != nil {
-		if err := checkOneOf("status", *p.Status, Statuses); err != nil {
+		if err := textkit.CheckOneOf("status", *p.Status, Statuses); err != nil {
 			return nil, err
 		}
 		doc.Status, changed = *p.Status, append(changed, "status "+*p.Status)
 	}
 	if p.Visibility != nil {
-		if err := checkOneOf("visibility", *p.Visibility, Visibilities); err != nil {
+		if err := textkit.CheckOneOf("visibility", *p.Visibility, Visibilities); err != nil {
 			return nil, err
 		}
 		doc.Visibility, changed = *p.Visibility, append(changed, "visibility "+*p.Visibility)
@@ -248,11 +249,11 @@ func (s *Service) SaveVersion(ctx context.Context, id int64, base int, body, mes
 	if !a.Edit {
 		return nil, policydesk.Errorf(policydesk.EForbidden, "You may read this document but not change it.")
 	}
-	body = normaliseBody(body)
+	body = textkit.Newlines(body)
 	if err := checkBody(body); err != nil {
 		return nil, err
 	}
-	if err := checkLabel("message", message, MaxMessageRunes); err != nil {
+	if err := textkit.CheckLabel("message", message, MaxMessageRunes); err != nil {
 		return nil, err
 	}
 	if err := s.checkRenders(ctx, body); err != nil {
@@ -372,7 +373,7 @@ func (s *Service) Preview(ctx context.Context, body string) (string, error) {
 	if policydesk.UserFromContext(ctx) == nil {
 		return "", policydesk.Errorf(policydesk.EUnauthorized, "Log in first.")
 	}
-	body = normaliseBody(body)
+	body = textkit.Newlines(body)
 	if err := checkBody(body); err != nil {
 		return "", err
 	}
@@ -397,7 +398,7 @@ func (s *Service) SetMember(ctx context.Context, id int64, login, role string) (
 	if !a.Manage {
 		return nil, policydesk.Errorf(policydesk.EForbidden, "Only the document's owner, its editors and administrators manage who may see it.")
 	}
-	if err := checkOneOf("role", role, MemberRoles); err != nil {
+	if err := textkit.CheckOneOf("role", role, MemberRoles); err != nil {
 		return nil, err
 	}
 	u, err := s.Users.FindUserByLogin(ctx, login)

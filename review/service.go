@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 	"unsafe"
 
 	"golang.org/x/sync/singleflight"
@@ -16,6 +15,7 @@ import (
 	"policydesk"
 	"policydesk/drafts"
 	"policydesk/drafts/cache"
+	"policydesk/drafts/textkit"
 	"policydesk/review/anchor"
 	"policydesk/review/redline"
 )
@@ -285,7 +285,7 @@ func (s *Service) AddComment(ctx context.Context, docID int64, in NewComment) (*
 func validateComment(in *NewComment) error {
 	for _, s := range []*string{&in.Quote, &in.Prefix, &in.Suffix, &in.Body, in.Suggestion} {
 		if s != nil {
-			*s = normaliseNewlines(*s)
+			*s = textkit.Newlines(*s)
 		}
 	}
 	in.Body = strings.TrimSpace(in.Body)
@@ -297,12 +297,12 @@ func validateComment(in *NewComment) error {
 	}
 	checks := []error{
 		checkWritten("comment", in.Body, MaxCommentRunes),
-		checkText("quote", in.Quote, MaxQuoteRunes),
-		checkText("prefix", in.Prefix, MaxContextRunes),
-		checkText("suffix", in.Suffix, MaxContextRunes),
+		textkit.Check("quote", in.Quote, MaxQuoteRunes, true),
+		textkit.Check("prefix", in.Prefix, MaxContextRunes, true),
+		textkit.Check("suffix", in.Suffix, MaxContextRunes, true),
 	}
 	if in.Suggestion != nil {
-		checks = append(checks, checkText("suggestion", *in.Suggestion, MaxCommentRunes))
+		checks = append(checks, textkit.Check("suggestion", *in.Suggestion, MaxCommentRunes, true))
 	}
 	for _, err := range checks {
 		if err != nil {
@@ -312,47 +312,23 @@ func validateComment(in *NewComment) error {
 	return nil
 }
 
-// normaliseNewlines turns CRLF and CR into LF: browsers submit every line
-// break of a form field as CRLF, and version bodies hold LF only.
-func normaliseNewlines(s string) string {
-	if !strings.ContainsRune(s, '\r') {
-		return s
-	}
-	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
-}
-
-func checkText(field, s string, max int) error {
-	if !utf8.ValidString(s) {
-		return policydesk.Errorf(policydesk.EInvalid, "The %s is not valid UTF-8 text.", field)
-	}
-	if utf8.RuneCountInString(s) > max {
-		return policydesk.Errorf(policydesk.EInvalid, "The %s is longer than %d characters.", field, max)
-	}
-	for _, r := range s {
-		if r < 0x20 && r != '\n' && r != '\t' || r == 0x7f {
-			return policydesk.Errorf(policydesk.EInvalid, "The %s contains a control character.", field)
-		}
-	}
-	return nil
-}
-
 func checkLine(field, s string, max int) error {
-	if err := checkText(field, s, max); err != nil {
+	if err := textkit.Check(field, s, max, true); err != nil {
 		return err
 	}
 	if strings.ContainsAny(s, "\n\t") {
 		return policydesk.Errorf(policydesk.EInvalid, "The %s must be a single line.", field)
 	}
-	return drafts.CheckVisible(field, s, true)
+	return textkit.CheckVisible(field, s, true)
 }
 
 // checkWritten is checkText for what a person writes for others to read
 // (a comment, a reply, a reason): no invisible characters either.
 func checkWritten(field, s string, max int) error {
-	if err := checkText(field, s, max); err != nil {
+	if err := textkit.Check(field, s, max, true); err != nil {
 		return err
 	}
-	return drafts.CheckVisible(field, s, false)
+	return textkit.CheckVisible(field, s, false)
 }
 
 // articleAt finds the article holding byte offset pos.
@@ -474,7 +450,7 @@ func (s *Service) Reply(ctx context.Context, commentID int64, body string) (*Rep
 	if !access.Comment && !access.Edit {
 		return nil, policydesk.Errorf(policydesk.EForbidden, "You may not reply on this document.")
 	}
-	body = strings.TrimSpace(normaliseNewlines(body))
+	body = strings.TrimSpace(textkit.Newlines(body))
 	if body == "" {
 		return nil, policydesk.Errorf(policydesk.EInvalid, "A reply needs some text.")
 	}
@@ -520,7 +496,7 @@ func (s *Service) Decide(ctx context.Context, commentID int64, decision, reason 
 		// The report would say the proposal was refused while the text carries it.
 		return nil, policydesk.Errorf(policydesk.EConflict, "The wording of comment %d is already in version %d, so it cannot be recorded as not accepted; record it as accepted or partially accepted.", c.ID, c.AppliedVersion)
 	}
-	reason = strings.TrimSpace(normaliseNewlines(reason))
+	reason = strings.TrimSpace(textkit.Newlines(reason))
 	if err := checkWritten("reason", reason, MaxCommentRunes); err != nil {
 		return nil, err
 	}

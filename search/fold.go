@@ -6,6 +6,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"policydesk/drafts/textkit"
 )
 
 // cyrillic maps lower-case Cyrillic letters to Serbian Latin, already folded
@@ -121,25 +123,9 @@ func dropMarks(s string) string {
 	return b.String()
 }
 
-// IsWordRune reports whether r belongs to a word: a letter, digit or mark.
-func IsWordRune(r rune) bool {
-	if r < utf8.RuneSelf {
-		return asciiWord[r]
-	}
-	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
-}
-
-// asciiWord tells the ASCII letters and digits.
-var asciiWord = func() (t [utf8.RuneSelf]bool) {
-	for r := range t {
-		t[r] = unicode.IsLetter(rune(r)) || unicode.IsDigit(rune(r))
-	}
-	return t
-}()
-
 // Words splits s into words (runs of letters, digits and marks).
 func Words(s string) []string {
-	return strings.FieldsFunc(s, func(r rune) bool { return !IsWordRune(r) })
+	return strings.FieldsFunc(s, func(r rune) bool { return !textkit.IsWordRune(r) })
 }
 
 // Term is one query word in folded form.

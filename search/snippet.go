@@ -6,6 +6,8 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
+
+	"policydesk/drafts/textkit"
 )
 
 // Snippet returns an HTML excerpt of at most about maxRunes runes of the
@@ -129,7 +131,7 @@ var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 func eachWord(runes []rune, f func(span)) {
 	start := -1
 	for i, r := range runes {
-		if IsWordRune(r) {
+		if textkit.IsWordRune(r) {
 			if start < 0 {
 				start = i
 			}
@@ -170,10 +172,10 @@ func window(runes []rune, matches []span, maxRunes int) (int, int) {
 		from = max(0, to-maxRunes)
 	}
 	// Do not cut words: move the start to a word start, the end to a word end.
-	for from > 0 && from < to && IsWordRune(runes[from-1]) && IsWordRune(runes[from]) {
+	for from > 0 && from < to && textkit.IsWordRune(runes[from-1]) && textkit.IsWordRune(runes[from]) {
 		from++
 	}
-	for to < len(runes) && to > from && IsWordRune(runes[to-1]) && IsWordRune(runes[to]) {
+	for to < len(runes) && to > from && textkit.IsWordRune(runes[to-1]) && textkit.IsWordRune(runes[to]) {
 		to--
 	}
 	return from, to

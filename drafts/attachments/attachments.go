@@ -21,6 +21,7 @@ import (
 
 	"policydesk"
 	"policydesk/drafts"
+	"policydesk/drafts/textkit"
 )
 
 // DefaultMaxUploadBytes is the largest attachment accepted unless configured.
@@ -230,7 +231,7 @@ func CleanFilename(name string) (string, error) {
 		name = name[i+1:]
 	}
 	name = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || drafts.Invisible(r) || r == '"' {
+		if unicode.IsControl(r) || textkit.Invisible(r) || r == '"' {
 			return -1
 		}
 		return r

@@ -12,6 +12,7 @@ import (
 
 	"policydesk/drafts"
 	"policydesk/drafts/textdiff"
+	"policydesk/drafts/textkit"
 )
 
 // segment is one aligned unit: the preamble or one article. Segments of a
@@ -81,7 +82,7 @@ func indexNumber(line, num string) int {
 		k += off
 		before, _ := utf8.DecodeLastRuneInString(line[:k])
 		after, _ := utf8.DecodeRuneInString(line[k+len(num):])
-		if (k == 0 || !isWordRune(before)) && (k+len(num) == len(line) || !unicode.IsDigit(after)) {
+		if (k == 0 || !textkit.IsWordRune(before)) && (k+len(num) == len(line) || !unicode.IsDigit(after)) {
 			return k
 		}
 		off = k + 1
@@ -386,7 +387,7 @@ func shingleSet(parts ...string) []uint64 {
 			} else {
 				r, size := utf8.DecodeRuneInString(s[i:])
 				i += size
-				if isWordRune(r) {
+				if textkit.IsWordRune(r) {
 					h, inWord = (h^uint64(unicode.ToLower(r)))*prime, true
 					continue
 				}

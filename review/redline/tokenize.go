@@ -5,6 +5,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"policydesk/drafts/textkit"
 )
 
 // tokKind classifies a token; only words count in Stats.
@@ -46,7 +48,7 @@ func tokenize(s string, base int, dst []token) []token {
 		} else {
 			r, size := utf8.DecodeRuneInString(s[i:])
 			switch {
-			case isWordRune(r):
+			case textkit.IsWordRune(r):
 				kind, i = tkWord, scanWord(s, i)
 			case unicode.IsSpace(r):
 				kind, i = tkSpace, scanSpace(s, i)
@@ -67,10 +69,6 @@ func isASCIISpace(c byte) bool {
 	return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\v' || c == '\f'
 }
 
-func isWordRune(r rune) bool {
-	return unicode.IsLetter(r) || unicode.IsMark(r) || unicode.IsDigit(r)
-}
-
 func isApostrophe(r rune) bool { return r == '\'' || r == '’' }
 
 // scanWord returns the end of the word starting at i.
@@ -87,7 +85,7 @@ func scanWord(s string, i int) int {
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
-		case isWordRune(r):
+		case textkit.IsWordRune(r):
 			// A mark continues whatever it sits on ("e" + U+0308 is a letter).
 			prevLetter = unicode.IsLetter(r) || unicode.IsMark(r) && prevLetter
 			i += size
