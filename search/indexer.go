@@ -18,9 +18,9 @@ type Pending struct {
 	Attempts   int
 }
 
-// Outbox is the queue of documents whose search entries are stale. Changes
-// enqueue in the same transaction as the data (see the SQL triggers), so a
-// search outage or a crash loses nothing.
+// Outbox is the queue of documents whose search entries are stale. The
+// store queues a document in the transaction of every change to what search
+// shows of it, so a search outage or a crash loses nothing.
 type Outbox interface {
 	// PendingDocuments returns documents with events due by now: those
 	// with an access change (visibility, members, deletion) first, then

@@ -26,6 +26,9 @@ func scanAttachment(row interface{ Scan(...any) error }) (*attachments.Attachmen
 	return &a, nil
 }
 
+// CreateAttachment stores the attachment, queues it for text extraction and
+// its document for search, in one transaction: a crash right after loses
+// neither.
 func (db *DB) CreateAttachment(ctx context.Context, a *attachments.Attachment, audit *policydesk.AuditEntry) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO attachments (document_id, filename, size, sha256, content_type, blob_key, uploader_id, created_at)
@@ -34,6 +37,12 @@ func (db *DB) CreateAttachment(ctx context.Context, a *attachments.Attachment, a
 			return translate(err, "Attachment")
 		}
 		if a.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		if err := enqueueText(ctx, tx, a.ID, a.DocumentID); err != nil {
+			return err
+		}
+		if err := enqueueSearch(ctx, tx, a.DocumentID, searchContent); err != nil {
 			return err
 		}
 		return appendAudit(ctx, tx, audit)
@@ -64,14 +73,20 @@ func (db *DB) FindAttachments(ctx context.Context, docID int64) ([]*attachments.
 	return list, rows.Err()
 }
 
+// DeleteAttachment removes the attachment (its text goes with it) and
+// queues its document for search.
 func (db *DB) DeleteAttachment(ctx context.Context, id int64, audit *policydesk.AuditEntry) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM attachments WHERE id = ?`, id)
+		var docID int64
+		err := tx.QueryRowContext(ctx, `DELETE FROM attachments WHERE id = ? RETURNING document_id`, id).Scan(&docID)
+		if err == sql.ErrNoRows {
+			return policydesk.Errorf(policydesk.ENotFound, "Attachment %d not found.", id)
+		}
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return policydesk.Errorf(policydesk.ENotFound, "Attachment %d not found.", id)
+		if err := enqueueSearch(ctx, tx, docID, searchContent); err != nil {
+			return err
 		}
 		return appendAudit(ctx, tx, audit)
 	})
@@ -109,8 +124,15 @@ func (db *DB) PendingTexts(ctx context.Context, limit int, now time.Time) ([]sea
 	return out, rows.Err()
 }
 
-// SaveText stores the outcome of an extraction; the trigger on status
-// queues the document for indexing in the same transaction.
+// enqueueText queues the attachment for text extraction.
+func enqueueText(ctx context.Context, tx *sql.Tx, attachmentID, docID int64) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO attachment_texts (attachment_id, document_id) VALUES (?, ?)`, attachmentID, docID)
+	return err
+}
+
+// SaveText stores the outcome of an extraction. Text that lands (or is
+// given up on) queues its document for search in the same transaction; an
+// attachment deleted meanwhile is no longer there to save.
 func (db *DB) SaveText(ctx context.Context, t *search.AttachmentText) error {
 	switch t.Status {
 	case search.TextDone, search.TextUnsupported, search.TextFailed:
@@ -118,9 +140,23 @@ func (db *DB) SaveText(ctx context.Context, t *search.AttachmentText) error {
 		return fmt.Errorf("SaveText: status %q is not an outcome", t.Status)
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE attachment_texts SET status = ?, text = ?, reason = ?, attempts = ?, next_at = '', updated_at = ?
-			WHERE attachment_id = ?`, t.Status, t.Text, t.Reason, t.Attempts, formatTime(time.Now()), t.AttachmentID)
-		return err
+		var docID int64
+		var status string
+		err := tx.QueryRowContext(ctx, `SELECT document_id, status FROM attachment_texts WHERE attachment_id = ?`, t.AttachmentID).Scan(&docID, &status)
+		if err == sql.ErrNoRows {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE attachment_texts SET status = ?, text = ?, reason = ?, attempts = ?, next_at = '', updated_at = ?
+			WHERE attachment_id = ?`, t.Status, t.Text, t.Reason, t.Attempts, formatTime(time.Now()), t.AttachmentID); err != nil {
+			return err
+		}
+		if status == t.Status {
+			return nil
+		}
+		return enqueueSearch(ctx, tx, docID, searchContent)
 	})
 }
 

@@ -82,6 +82,9 @@ func ForgetAttachments(ctx context.Context, path string, ids []int64) error {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM attachments WHERE id = ?`, id); err != nil {
 				return err
 			}
+			if err := enqueueSearch(ctx, tx, docID, searchContent); err != nil {
+				return err
+			}
 			audit := &policydesk.AuditEntry{Actor: "policydesk backup", Action: "attachment.delete", ObjectType: "document",
 				ObjectID: strconv.FormatInt(docID, 10), Detail: fmt.Sprintf("%s (attachment %d) was deleted while this backup was taken", name, id)}
 			if err := appendAudit(ctx, tx, audit); err != nil {
@@ -102,11 +105,13 @@ func (db *DB) Restored(ctx context.Context, audit *policydesk.AuditEntry) error 
 		for _, stmt := range []string{
 			`DELETE FROM sessions`,
 			`DELETE FROM login_throttle`,
-			`INSERT INTO search_outbox (document_id) SELECT id FROM documents`,
 		} {
 			if _, err := tx.ExecContext(ctx, stmt); err != nil {
 				return errors.Join(fmt.Errorf("%s", stmt), err)
 			}
+		}
+		if err := enqueueAllForSearch(ctx, tx); err != nil {
+			return fmt.Errorf("queue every document for search: %w", err)
 		}
 		return appendAudit(ctx, tx, audit)
 	})

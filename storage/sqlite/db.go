@@ -1,5 +1,10 @@
 // Package sqlite keeps Policy Desk's metadata in one SQLite file through the
 // pure-Go modernc.org/sqlite driver: WAL, synchronous=FULL, foreign keys on.
+//
+// Every method that changes what search shows queues its document in the
+// search outbox (enqueueSearch) in the same transaction as the change, and
+// a new attachment is queued for text extraction (enqueueText) likewise; the
+// search package's workers drain both queues.
 package sqlite
 
 import (

@@ -26,7 +26,8 @@ func scanDocument(row interface{ Scan(...any) error }) (*drafts.Document, error)
 }
 
 // CreateDocument inserts the document, its first version and the audit entry
-// in one transaction; the audit entry gets the new document's id.
+// and queues the document for search, in one transaction; the audit entry
+// gets the new document's id.
 func (db *DB) CreateDocument(ctx context.Context, doc *drafts.Document, v *drafts.Version, audit *policydesk.AuditEntry) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO documents (title, kind, language, status, visibility, head, created_by, created_at, updated_at)
@@ -40,6 +41,9 @@ func (db *DB) CreateDocument(ctx context.Context, doc *drafts.Document, v *draft
 		}
 		v.DocumentID = doc.ID
 		if err := insertVersion(ctx, tx, v); err != nil {
+			return err
+		}
+		if err := enqueueSearch(ctx, tx, doc.ID, searchContent); err != nil {
 			return err
 		}
 		if audit != nil && audit.ObjectID == "" {
@@ -135,22 +139,32 @@ func readScope(s policydesk.Scope) (string, []any) {
 	return "(" + strings.Join(or, " OR ") + ")", args
 }
 
+// UpdateDocument writes the document's title, status and visibility and
+// queues it for search: a new visibility as an access change.
 func (db *DB) UpdateDocument(ctx context.Context, doc *drafts.Document, audit *policydesk.AuditEntry) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE documents SET title = ?, status = ?, visibility = ?, updated_at = ? WHERE id = ?`,
-			doc.Title, doc.Status, doc.Visibility, formatTime(doc.UpdatedAt), doc.ID)
-		if err != nil {
+		var visibility string
+		if err := tx.QueryRowContext(ctx, `SELECT visibility FROM documents WHERE id = ?`, doc.ID).Scan(&visibility); err != nil {
+			return translate(err, "Document "+strconv.FormatInt(doc.ID, 10))
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE documents SET title = ?, status = ?, visibility = ?, updated_at = ? WHERE id = ?`,
+			doc.Title, doc.Status, doc.Visibility, formatTime(doc.UpdatedAt), doc.ID); err != nil {
 			return translate(err, "Document")
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return policydesk.Errorf(policydesk.ENotFound, "Document %d not found.", doc.ID)
+		change := searchContent
+		if doc.Visibility != visibility {
+			change = searchAccess
+		}
+		if err := enqueueSearch(ctx, tx, doc.ID, change); err != nil {
+			return err
 		}
 		return appendAudit(ctx, tx, audit)
 	})
 }
 
-// AddVersion moves the head from v.Number-1 to v.Number and inserts the
-// version, atomically: if the head moved meanwhile nothing is written.
+// AddVersion moves the head from v.Number-1 to v.Number, inserts the
+// version and queues the document for search, atomically: if the head moved
+// meanwhile nothing is written.
 func (db *DB) AddVersion(ctx context.Context, v *drafts.Version, audit *policydesk.AuditEntry) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE documents SET head = ?, updated_at = ? WHERE id = ? AND head = ?`,
@@ -162,6 +176,9 @@ func (db *DB) AddVersion(ctx context.Context, v *drafts.Version, audit *policyde
 			return policydesk.Errorf(policydesk.EConflict, "Version %d is no longer the newest.", v.Number-1)
 		}
 		if err := insertVersion(ctx, tx, v); err != nil {
+			return err
+		}
+		if err := enqueueSearch(ctx, tx, v.DocumentID, searchContent); err != nil {
 			return err
 		}
 		return appendAudit(ctx, tx, audit)
@@ -204,6 +221,8 @@ func (db *DB) FindVersions(ctx context.Context, docID int64) ([]*drafts.Version,
 	return versions, rows.Err()
 }
 
+// SetMember adds the member or changes their role, and queues the document
+// for search as an access change.
 func (db *DB) SetMember(ctx context.Context, m *drafts.Member, audit *policydesk.AuditEntry) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO members (document_id, user_id, role) VALUES (?, ?, ?)
@@ -211,10 +230,15 @@ func (db *DB) SetMember(ctx context.Context, m *drafts.Member, audit *policydesk
 		if err != nil {
 			return translate(err, "Member")
 		}
+		if err := enqueueSearch(ctx, tx, m.DocumentID, searchAccess); err != nil {
+			return err
+		}
 		return appendAudit(ctx, tx, audit)
 	})
 }
 
+// RemoveMember removes the member and queues the document for search as an
+// access change.
 func (db *DB) RemoveMember(ctx context.Context, docID, userID int64, audit *policydesk.AuditEntry) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM members WHERE document_id = ? AND user_id = ?`, docID, userID)
@@ -223,6 +247,9 @@ func (db *DB) RemoveMember(ctx context.Context, docID, userID int64, audit *poli
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return policydesk.Errorf(policydesk.ENotFound, "That user is not a member of the document.")
+		}
+		if err := enqueueSearch(ctx, tx, docID, searchAccess); err != nil {
+			return err
 		}
 		return appendAudit(ctx, tx, audit)
 	})

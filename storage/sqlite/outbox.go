@@ -14,6 +14,29 @@ var (
 	_ search.ProblemStore = (*DB)(nil)
 )
 
+// searchChange says how a change affects a document's search entries.
+type searchChange int
+
+const (
+	searchContent searchChange = iota // what the entries say: text, title, comments, attachments
+	searchAccess                      // who may find it (visibility, members): indexed first
+)
+
+// enqueueSearch queues the document for the indexer inside tx, the
+// transaction that changes it: the change and its indexing work commit or
+// roll back together, so neither a search outage nor a crash loses a
+// change. Every store method that changes what search shows calls it.
+func enqueueSearch(ctx context.Context, tx *sql.Tx, docID int64, c searchChange) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO search_outbox (document_id, access) VALUES (?, ?)`, docID, c == searchAccess)
+	return err
+}
+
+// enqueueAllForSearch queues every document, as content changes.
+func enqueueAllForSearch(ctx context.Context, tx *sql.Tx) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO search_outbox (document_id) SELECT id FROM documents`)
+	return err
+}
+
 // PendingDocuments returns documents with outbox events due by now, those
 // with an access change first, then oldest first, each with the newest
 // event id seen so that events arriving while the document is indexed stay
@@ -148,8 +171,5 @@ func (db *DB) DocumentIDs(ctx context.Context) ([]int64, error) {
 
 // EnqueueAll queues every document, for an index that starts empty.
 func (db *DB) EnqueueAll(ctx context.Context) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO search_outbox (document_id) SELECT id FROM documents`)
-		return err
-	})
+	return db.tx(ctx, func(tx *sql.Tx) error { return enqueueAllForSearch(ctx, tx) })
 }

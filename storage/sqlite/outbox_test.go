@@ -18,11 +18,12 @@ import (
 // outboxEvent is one row of search_outbox.
 type outboxEvent struct {
 	ID, DocumentID int64
+	Access         bool
 }
 
 func outboxEvents(tb testing.TB, raw *sql.DB) []outboxEvent {
 	tb.Helper()
-	rows, err := raw.Query(`SELECT id, document_id FROM search_outbox ORDER BY id`)
+	rows, err := raw.Query(`SELECT id, document_id, access FROM search_outbox ORDER BY id`)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -30,7 +31,7 @@ func outboxEvents(tb testing.TB, raw *sql.DB) []outboxEvent {
 	var out []outboxEvent
 	for rows.Next() {
 		var e outboxEvent
-		if err := rows.Scan(&e.ID, &e.DocumentID); err != nil {
+		if err := rows.Scan(&e.ID, &e.DocumentID, &e.Access); err != nil {
 			tb.Fatal(err)
 		}
 		out = append(out, e)
@@ -157,8 +158,8 @@ func TestOutbox_RolledBackChangeEnqueuesNothing(t *testing.T) {
 	clearOutbox(t, db)
 	docsBefore := countRows(t, raw, "documents")
 
-	// The document row is inserted (and its trigger fires) before the
-	// version insert fails its CHECK: the whole transaction rolls back.
+	// The document row is inserted before the version insert fails its
+	// CHECK: the whole transaction rolls back, its queued search work too.
 	bad := &drafts.Document{Title: "Dështon", Kind: "regulation", Language: "sq", Status: "draft", Visibility: "internal",
 		CreatedBy: owner.ID, CreatedAt: t0, UpdatedAt: t0}
 	v := &drafts.Version{Number: 0, Body: "x", SHA256: drafts.SHA256Hex("x"), AuthorID: owner.ID, Message: "v0", CreatedAt: t0}

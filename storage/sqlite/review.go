@@ -84,6 +84,7 @@ func (db *DB) CloseRound(ctx context.Context, docID int64, number int, at time.T
 	})
 }
 
+// CreateComment stores the comment and queues its document for search.
 func (db *DB) CreateComment(ctx context.Context, c *review.Comment, audit *policydesk.AuditEntry) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO comments (document_id, round, version, start_pos, end_pos, quote, prefix, suffix,
@@ -95,6 +96,9 @@ func (db *DB) CreateComment(ctx context.Context, c *review.Comment, audit *polic
 			return translate(err, "Comment")
 		}
 		if c.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		if err := enqueueSearch(ctx, tx, c.DocumentID, searchContent); err != nil {
 			return err
 		}
 		return appendAudit(ctx, tx, audit)
@@ -182,6 +186,7 @@ func (db *DB) attachReplies(ctx context.Context, comments []*review.Comment, con
 	return rows.Err()
 }
 
+// AddReply stores the reply and queues its comment's document for search.
 func (db *DB) AddReply(ctx context.Context, r *review.Reply, audit *policydesk.AuditEntry) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO replies (comment_id, author_id, body, created_at) VALUES (?, ?, ?, ?)`,
@@ -192,23 +197,36 @@ func (db *DB) AddReply(ctx context.Context, r *review.Reply, audit *policydesk.A
 		if r.ID, err = res.LastInsertId(); err != nil {
 			return err
 		}
+		var docID int64
+		if err := tx.QueryRowContext(ctx, `SELECT document_id FROM comments WHERE id = ?`, r.CommentID).Scan(&docID); err != nil {
+			return translate(err, "Comment "+strconv.FormatInt(r.CommentID, 10))
+		}
+		if err := enqueueSearch(ctx, tx, docID, searchContent); err != nil {
+			return err
+		}
 		return appendAudit(ctx, tx, audit)
 	})
 }
 
+// UpdateComment writes the comment's status and decision and queues its
+// document for search.
 func (db *DB) UpdateComment(ctx context.Context, c *review.Comment, audit *policydesk.AuditEntry) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		decidedAt := ""
 		if !c.DecidedAt.IsZero() {
 			decidedAt = formatTime(c.DecidedAt)
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE comments SET status = ?, decision = ?, reason = ?, decided_by = ?, decided_at = ?, applied_version = ?
-			WHERE id = ?`, c.Status, c.Decision, c.Reason, nullID(c.DecidedByID), decidedAt, nullInt(c.AppliedVersion), c.ID)
+		var docID int64
+		err := tx.QueryRowContext(ctx, `UPDATE comments SET status = ?, decision = ?, reason = ?, decided_by = ?, decided_at = ?, applied_version = ?
+			WHERE id = ? RETURNING document_id`, c.Status, c.Decision, c.Reason, nullID(c.DecidedByID), decidedAt, nullInt(c.AppliedVersion), c.ID).Scan(&docID)
+		if err == sql.ErrNoRows {
+			return policydesk.Errorf(policydesk.ENotFound, "Comment %d not found.", c.ID)
+		}
 		if err != nil {
 			return translate(err, "Comment")
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return policydesk.Errorf(policydesk.ENotFound, "Comment %d not found.", c.ID)
+		if err := enqueueSearch(ctx, tx, docID, searchContent); err != nil {
+			return err
 		}
 		return appendAudit(ctx, tx, audit)
 	})
