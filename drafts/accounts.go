@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -14,6 +15,39 @@ import (
 	"policydesk"
 	"policydesk/drafts/textkit"
 )
+
+// Accounts holds who may log in: accounts, their passwords, sessions and
+// the throttle on password guessing.
+type Accounts struct {
+	Users UserStore
+	Now   func() time.Time
+
+	// BcryptCost is lowered by tests; production keeps the default.
+	BcryptCost int
+	// LoginLimits throttle password guessing (DefaultLoginLimits).
+	LoginLimits LoginLimits
+
+	dummyOnce sync.Once
+	dummyHash []byte
+}
+
+// NewAccounts wires the accounts service over its store.
+func NewAccounts(users UserStore) *Accounts {
+	return &Accounts{Users: users, Now: time.Now, BcryptCost: bcrypt.DefaultCost, LoginLimits: DefaultLoginLimits}
+}
+
+// dummy returns a hash at the service's cost, compared against when a login
+// does not exist so that unknown logins take as long as wrong passwords.
+func (s *Accounts) dummy() []byte {
+	s.dummyOnce.Do(func() {
+		s.dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a password of anyone"), s.BcryptCost)
+	})
+	return s.dummyHash
+}
+
+func (s *Accounts) audit(ctx context.Context, action, objectType, objectID, detail string) *policydesk.AuditEntry {
+	return policydesk.NewAuditEntry(ctx, s.Now(), action, objectType, objectID, detail)
+}
 
 // SessionTTL is how long a login lasts without a new login.
 const SessionTTL = 12 * time.Hour
@@ -33,10 +67,6 @@ func randomToken() string {
 	b := make([]byte, 32)
 	rand.Read(b) // never fails on Go ≥ 1.24
 	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-func (s *Service) audit(ctx context.Context, action, objectType, objectID, detail string) *policydesk.AuditEntry {
-	return policydesk.NewAuditEntry(ctx, s.Now(), action, objectType, objectID, detail)
 }
 
 func validateNewUser(in NewUser) error {
@@ -63,14 +93,14 @@ func validateNewUser(in NewUser) error {
 const MeLogin = "me"
 
 // CreateUser makes an account. Only admins may, except through Bootstrap.
-func (s *Service) CreateUser(ctx context.Context, in NewUser) (*policydesk.User, error) {
+func (s *Accounts) CreateUser(ctx context.Context, in NewUser) (*policydesk.User, error) {
 	if !policydesk.IsAdmin(policydesk.UserFromContext(ctx)) {
 		return nil, policydesk.Errorf(policydesk.EForbidden, "Only an administrator can create accounts.")
 	}
 	return s.createUser(ctx, in)
 }
 
-func (s *Service) createUser(ctx context.Context, in NewUser) (*policydesk.User, error) {
+func (s *Accounts) createUser(ctx context.Context, in NewUser) (*policydesk.User, error) {
 	in.Login = strings.TrimSpace(in.Login)
 	if in.Name == "" {
 		in.Name = in.Login
@@ -92,7 +122,7 @@ func (s *Service) createUser(ctx context.Context, in NewUser) (*policydesk.User,
 
 // Bootstrap creates user "admin" with the password when no account exists
 // yet. It reports whether it created one.
-func (s *Service) Bootstrap(ctx context.Context, password string) (bool, error) {
+func (s *Accounts) Bootstrap(ctx context.Context, password string) (bool, error) {
 	n, err := s.Users.CountUsers(ctx)
 	if err != nil || n > 0 || password == "" {
 		return false, err
@@ -103,8 +133,26 @@ func (s *Service) Bootstrap(ctx context.Context, password string) (bool, error) 
 
 // AddUserOffline creates an account from the command line, which has the
 // machine and so needs no admin session.
-func (s *Service) AddUserOffline(ctx context.Context, in NewUser) (*policydesk.User, error) {
+func (s *Accounts) AddUserOffline(ctx context.Context, in NewUser) (*policydesk.User, error) {
 	return s.createUser(ctx, in)
+}
+
+// EnsureUserOffline returns the account with in.Login, creating it from in
+// when there is none, for the command line (the demo library), which needs
+// no admin session.
+func (s *Accounts) EnsureUserOffline(ctx context.Context, in NewUser) (*policydesk.User, error) {
+	u, err := s.Users.FindUserByLogin(ctx, in.Login)
+	if policydesk.ErrorCode(err) == policydesk.ENotFound {
+		return s.createUser(ctx, in)
+	}
+	return u, err
+}
+
+// HasUsers reports whether any account exists, so that the server can warn
+// when nobody could log in.
+func (s *Accounts) HasUsers(ctx context.Context) (bool, error) {
+	n, err := s.Users.CountUsers(ctx)
+	return n > 0, err
 }
 
 // UserPatch changes an account; nil fields stay as they are.
@@ -117,58 +165,38 @@ type UserPatch struct {
 // or disabling the account ends every session of the user (the store does
 // it in the same transaction), so a reset locks out whoever held the old
 // password and a demoted user acts with the new role from the next request.
-func (s *Service) UpdateUser(ctx context.Context, id int64, p UserPatch) (*policydesk.User, error) {
-	actor := policydesk.UserFromContext(ctx)
-	if !policydesk.IsAdmin(actor) {
-		return nil, policydesk.Errorf(policydesk.EForbidden, "Only an administrator can change accounts.")
+func (s *Accounts) UpdateUser(ctx context.Context, id int64, p UserPatch) (*policydesk.User, error) {
+	if !policydesk.IsAdmin(policydesk.UserFromContext(ctx)) {
+		return nil, errChangeAccounts
 	}
 	u, err := s.Users.FindUserByID(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	var changed []string
-	endsSessions := false
-	if p.Name != nil {
-		if err := textkit.CheckLabel("name", *p.Name, 200); err != nil {
-			return nil, err
-		}
-		u.Name, changed = *p.Name, append(changed, "name")
+	return s.updateUser(ctx, u, p)
+}
+
+// UpdateUserByLogin is UpdateUser for the account with this login (the
+// API's and the users page's way of naming one). Only an administrator
+// learns whether the login exists.
+func (s *Accounts) UpdateUserByLogin(ctx context.Context, login string, p UserPatch) (*policydesk.User, error) {
+	if !policydesk.IsAdmin(policydesk.UserFromContext(ctx)) {
+		return nil, errChangeAccounts
 	}
-	if p.Organisation != nil {
-		if err := textkit.CheckLabel("organisation", *p.Organisation, 200); err != nil {
-			return nil, err
-		}
-		u.Organisation, changed = *p.Organisation, append(changed, "organisation")
+	u, err := s.Users.FindUserByLogin(ctx, login)
+	if err != nil {
+		return nil, err
 	}
-	if p.Role != nil && *p.Role != u.Role {
-		if err := textkit.CheckOneOf("role", *p.Role, policydesk.Roles); err != nil {
-			return nil, err
-		}
-		if u.ID == actor.ID && *p.Role != policydesk.RoleAdmin {
-			return nil, policydesk.Errorf(policydesk.EInvalid, "You cannot remove your own administrator role.")
-		}
-		u.Role, changed, endsSessions = *p.Role, append(changed, "role "+*p.Role), true
-	}
-	if p.Disabled != nil && *p.Disabled != u.Disabled {
-		if u.ID == actor.ID && *p.Disabled {
-			return nil, policydesk.Errorf(policydesk.EInvalid, "You cannot disable your own account.")
-		}
-		u.Disabled = *p.Disabled
-		if u.Disabled {
-			changed, endsSessions = append(changed, "disabled"), true
-		} else {
-			changed = append(changed, "enabled")
-		}
-	}
-	if p.Password != nil {
-		if err := CheckPassword(*p.Password, u.Login, u.Name); err != nil {
-			return nil, err
-		}
-		hash, err := bcrypt.GenerateFromPassword([]byte(*p.Password), s.BcryptCost)
-		if err != nil {
-			return nil, err
-		}
-		u.PasswordHash, changed, endsSessions = string(hash), append(changed, "password reset"), true
+	return s.updateUser(ctx, u, p)
+}
+
+var errChangeAccounts = policydesk.Errorf(policydesk.EForbidden, "Only an administrator can change accounts.")
+
+// updateUser applies p to u, found for an administrator, and writes it.
+func (s *Accounts) updateUser(ctx context.Context, u *policydesk.User, p UserPatch) (*policydesk.User, error) {
+	changed, endsSessions, err := s.applyPatch(policydesk.UserFromContext(ctx), u, p)
+	if err != nil {
+		return nil, err
 	}
 	if endsSessions {
 		changed = append(changed, "every session ended")
@@ -179,8 +207,57 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, p UserPatch) (*polic
 	return u, nil
 }
 
-// Users lists accounts (admins only).
-func (s *Service) ListUsers(ctx context.Context) ([]*policydesk.User, error) {
+// applyPatch changes u as p says and tells what changed and whether the
+// change ends the user's sessions. An administrator (actor) may neither
+// disable their own account nor give up their own administrator role.
+func (s *Accounts) applyPatch(actor, u *policydesk.User, p UserPatch) (changed []string, endsSessions bool, err error) {
+	if p.Name != nil {
+		if err := textkit.CheckLabel("name", *p.Name, 200); err != nil {
+			return nil, false, err
+		}
+		u.Name, changed = *p.Name, append(changed, "name")
+	}
+	if p.Organisation != nil {
+		if err := textkit.CheckLabel("organisation", *p.Organisation, 200); err != nil {
+			return nil, false, err
+		}
+		u.Organisation, changed = *p.Organisation, append(changed, "organisation")
+	}
+	if p.Role != nil && *p.Role != u.Role {
+		if err := textkit.CheckOneOf("role", *p.Role, policydesk.Roles); err != nil {
+			return nil, false, err
+		}
+		if u.ID == actor.ID && *p.Role != policydesk.RoleAdmin {
+			return nil, false, policydesk.Errorf(policydesk.EInvalid, "You cannot remove your own administrator role.")
+		}
+		u.Role, changed, endsSessions = *p.Role, append(changed, "role "+*p.Role), true
+	}
+	if p.Disabled != nil && *p.Disabled != u.Disabled {
+		if u.ID == actor.ID && *p.Disabled {
+			return nil, false, policydesk.Errorf(policydesk.EInvalid, "You cannot disable your own account.")
+		}
+		u.Disabled = *p.Disabled
+		if u.Disabled {
+			changed, endsSessions = append(changed, "disabled"), true
+		} else {
+			changed = append(changed, "enabled")
+		}
+	}
+	if p.Password != nil {
+		if err := CheckPassword(*p.Password, u.Login, u.Name); err != nil {
+			return nil, false, err
+		}
+		hash, err := bcrypt.GenerateFromPassword([]byte(*p.Password), s.BcryptCost)
+		if err != nil {
+			return nil, false, err
+		}
+		u.PasswordHash, changed, endsSessions = string(hash), append(changed, "password reset"), true
+	}
+	return changed, endsSessions, nil
+}
+
+// ListUsers lists accounts (admins only).
+func (s *Accounts) ListUsers(ctx context.Context) ([]*policydesk.User, error) {
 	if !policydesk.IsAdmin(policydesk.UserFromContext(ctx)) {
 		return nil, policydesk.Errorf(policydesk.EForbidden, "Only an administrator can list accounts.")
 	}
@@ -193,7 +270,7 @@ func (s *Service) ListUsers(ctx context.Context) ([]*policydesk.User, error) {
 // ctx, see NewContextWithClient): after a few failures *ThrottledError
 // (ETooManyRequests) answers until the wait is over, even for the right
 // password. Failures and successes go to the audit log.
-func (s *Service) Login(ctx context.Context, login, password string) (token string, sess *Session, u *policydesk.User, err error) {
+func (s *Accounts) Login(ctx context.Context, login, password string) (token string, sess *Session, u *policydesk.User, err error) {
 	bad := policydesk.Errorf(policydesk.EUnauthorized, "Wrong login or password.")
 	if len(login) > 1024 || len(password) > 1024 {
 		return "", nil, nil, bad // nobody has such a login or password; spare the hashing
@@ -222,7 +299,7 @@ func (s *Service) Login(ctx context.Context, login, password string) (token stri
 
 // checkPassword finds the account and compares the password; an unknown
 // login is compared against a dummy hash so that it takes as long.
-func (s *Service) checkPassword(ctx context.Context, login, password string) (*policydesk.User, error) {
+func (s *Accounts) checkPassword(ctx context.Context, login, password string) (*policydesk.User, error) {
 	bad := policydesk.Errorf(policydesk.EUnauthorized, "Wrong login or password.")
 	u, err := s.Users.FindUserByLogin(ctx, login)
 	if policydesk.ErrorCode(err) == policydesk.ENotFound {
@@ -238,7 +315,7 @@ func (s *Service) checkPassword(ctx context.Context, login, password string) (*p
 }
 
 // openSession stores a new session for u and audits it as action.
-func (s *Service) openSession(ctx context.Context, u *policydesk.User, action string) (string, *Session, error) {
+func (s *Accounts) openSession(ctx context.Context, u *policydesk.User, action string) (string, *Session, error) {
 	token := randomToken()
 	now := s.Now().UTC()
 	sess := &Session{TokenHash: HashToken(token), UserID: u.ID, CSRF: randomToken(), CreatedAt: now, ExpiresAt: now.Add(SessionTTL)}
@@ -249,7 +326,7 @@ func (s *Service) openSession(ctx context.Context, u *policydesk.User, action st
 	if c := ClientFromContext(ctx); c != "" {
 		detail = "from " + cleanForLog(c, 64)
 	}
-	s.Docs.AppendAudit(ctx, &policydesk.AuditEntry{At: now, ActorID: u.ID, Actor: u.Login, Action: action, ObjectType: "user", ObjectID: u.Login, Detail: detail})
+	s.Users.AppendAudit(ctx, &policydesk.AuditEntry{At: now, ActorID: u.ID, Actor: u.Login, Action: action, ObjectType: "user", ObjectID: u.Login, Detail: detail})
 	return token, sess, nil
 }
 
@@ -257,7 +334,7 @@ func (s *Service) openSession(ctx context.Context, u *policydesk.User, action st
 // required and checked under the same throttle as a login. Every session
 // of the account ends, the caller's too; the caller gets a new session,
 // whose token is returned.
-func (s *Service) ChangePassword(ctx context.Context, current, next string) (string, *Session, error) {
+func (s *Accounts) ChangePassword(ctx context.Context, current, next string) (string, *Session, error) {
 	me := policydesk.UserFromContext(ctx)
 	if me == nil || me.Disabled {
 		return "", nil, policydesk.Errorf(policydesk.EUnauthorized, "Log in first.")
@@ -298,7 +375,7 @@ func (s *Service) ChangePassword(ctx context.Context, current, next string) (str
 }
 
 // Authenticate resolves a session token to its live session and user.
-func (s *Service) Authenticate(ctx context.Context, token string) (*Session, *policydesk.User, error) {
+func (s *Accounts) Authenticate(ctx context.Context, token string) (*Session, *policydesk.User, error) {
 	unauth := policydesk.Errorf(policydesk.EUnauthorized, "Your session has ended; log in again.")
 	if token == "" || len(token) > 200 {
 		return nil, nil, unauth
@@ -316,11 +393,22 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Session, *po
 }
 
 // Logout ends the session so its token no longer works.
-func (s *Service) Logout(ctx context.Context, token string) error {
+func (s *Accounts) Logout(ctx context.Context, token string) error {
+	return s.endSession(ctx, token, "session.delete", "")
+}
+
+// ReplaceSession ends the session a browser held when it logged in again:
+// every login gets a fresh token, so a session id planted before the login
+// is useless. The audit log records it for the session's user (in ctx).
+func (s *Accounts) ReplaceSession(ctx context.Context, token string) error {
+	return s.endSession(ctx, token, "session.replace", "by a new login")
+}
+
+func (s *Accounts) endSession(ctx context.Context, token, action, detail string) error {
 	if err := s.Users.DeleteSession(ctx, HashToken(token)); err != nil {
 		return err
 	}
-	return s.Docs.AppendAudit(ctx, s.audit(ctx, "session.delete", "user", loginOf(policydesk.UserFromContext(ctx)), ""))
+	return s.Users.AppendAudit(ctx, s.audit(ctx, action, "user", loginOf(policydesk.UserFromContext(ctx)), detail))
 }
 
 func loginOf(u *policydesk.User) string {
@@ -330,8 +418,14 @@ func loginOf(u *policydesk.User) string {
 	return u.Login
 }
 
-// AuditEntry starts an audit entry for an action by the user in ctx, for
-// other domain services that write through their own stores.
-func (s *Service) AuditEntry(ctx context.Context, action, objectType, objectID, detail string) *policydesk.AuditEntry {
-	return s.audit(ctx, action, objectType, objectID, detail)
+func checkLogin(login string) error {
+	if login == "" || len(login) > 64 {
+		return policydesk.Errorf(policydesk.EInvalid, "A login is 1 to 64 characters.")
+	}
+	for _, r := range login {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-') {
+			return policydesk.Errorf(policydesk.EInvalid, "A login uses only lower-case letters a-z, digits, '.', '_' and '-'.")
+		}
+	}
+	return nil
 }

@@ -10,7 +10,6 @@ import (
 	"sync"
 	"time"
 
-	"golang.org/x/crypto/bcrypt"
 	"golang.org/x/sync/semaphore"
 
 	"policydesk"
@@ -18,21 +17,14 @@ import (
 	"policydesk/drafts/textkit"
 )
 
-// Service is the drafting domain: accounts, documents and their versions.
+// Service is the drafting domain: documents and their versions.
 // Every method reads the acting user from ctx and asks Policy before acting.
 type Service struct {
-	Users    UserStore
+	Users    UserFinder
 	Docs     DocumentStore
 	Renderer *Renderer
 	Now      func() time.Time
 
-	// BcryptCost is lowered by tests; production keeps the default.
-	BcryptCost int
-	// LoginLimits throttle password guessing (DefaultLoginLimits).
-	LoginLimits LoginLimits
-
-	dummyOnce sync.Once
-	dummyHash []byte
 	// shas maps "doc/number" to the body hash: versions are immutable, so the
 	// mapping never goes stale and a cached rendering needs no body read.
 	// Bounded like the render cache it points into.
@@ -49,9 +41,16 @@ const (
 	shaEntryOverhead = 32
 )
 
+// UserFinder finds the account a document is shared with; the accounts
+// service's store is one.
+type UserFinder interface {
+	// FindUserByLogin returns ENOTFOUND when absent.
+	FindUserByLogin(ctx context.Context, login string) (*policydesk.User, error)
+}
+
 // NewService wires a service over its stores.
-func NewService(users UserStore, docs DocumentStore, r *Renderer) *Service {
-	s := &Service{Users: users, Docs: docs, Renderer: r, Now: time.Now, BcryptCost: bcrypt.DefaultCost, LoginLimits: DefaultLoginLimits,
+func NewService(users UserFinder, docs DocumentStore, r *Renderer) *Service {
+	s := &Service{Users: users, Docs: docs, Renderer: r, Now: time.Now,
 		shas: cache.New[string, string](shaCacheBytes)}
 	if r != nil {
 		// Large renderings, diffs and merges share one pool of slots, so
@@ -59,15 +58,6 @@ func NewService(users UserStore, docs DocumentStore, r *Renderer) *Service {
 		s.heavyOnce.Do(func() { s.heavy = r.slots })
 	}
 	return s
-}
-
-// dummy returns a hash at the service's cost, compared against when a login
-// does not exist so that unknown logins take as long as wrong passwords.
-func (s *Service) dummy() []byte {
-	s.dummyOnce.Do(func() {
-		s.dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a password of anyone"), s.BcryptCost)
-	})
-	return s.dummyHash
 }
 
 // NewDocument is what an editor sends to start a document.
@@ -439,17 +429,6 @@ func (s *Service) Members(ctx context.Context, id int64) ([]*Member, error) {
 		return nil, err
 	}
 	return s.Docs.FindMembers(ctx, id)
-}
-
-// Audit returns the audit log (admins only).
-func (s *Service) Audit(ctx context.Context, f policydesk.AuditFilter) ([]*policydesk.AuditEntry, int, error) {
-	if !policydesk.IsAdmin(policydesk.UserFromContext(ctx)) {
-		return nil, 0, policydesk.Errorf(policydesk.EForbidden, "Only an administrator can read the audit log.")
-	}
-	if f.Limit <= 0 || f.Limit > 500 {
-		f.Limit = 100
-	}
-	return s.Docs.FindAudit(ctx, f)
 }
 
 func itoa(id int64) string { return strconv.FormatInt(id, 10) }

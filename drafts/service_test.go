@@ -26,10 +26,12 @@ import (
 
 const password = "correct horse battery"
 
-// fixture is a service over a real SQLite file.
+// fixture is a service over a real SQLite file, with the accounts service
+// that makes its users.
 type fixture struct {
 	tb  testing.TB
 	db  *sqlite.DB
+	acc *drafts.Accounts
 	svc *drafts.Service
 }
 
@@ -40,15 +42,15 @@ func newFixture(tb testing.TB) *fixture {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { db.Close() })
-	svc := drafts.NewService(db, db, drafts.NewRenderer(64))
-	svc.BcryptCost = bcrypt.MinCost
-	return &fixture{tb: tb, db: db, svc: svc}
+	acc := drafts.NewAccounts(db)
+	acc.BcryptCost = bcrypt.MinCost
+	return &fixture{tb: tb, db: db, acc: acc, svc: drafts.NewService(db, db, drafts.NewRenderer(64))}
 }
 
 // user creates an account from the command line, which needs no admin.
 func (f *fixture) user(login, role string) *policydesk.User {
 	f.tb.Helper()
-	u, err := f.svc.AddUserOffline(context.Background(), drafts.NewUser{Login: login, Password: password, Role: role})
+	u, err := f.acc.AddUserOffline(context.Background(), drafts.NewUser{Login: login, Password: password, Role: role})
 	if err != nil {
 		f.tb.Fatalf("add user %s: %v", login, err)
 	}
@@ -112,28 +114,28 @@ func TestBootstrap(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 
-	if created, err := f.svc.Bootstrap(ctx, ""); created || err != nil {
+	if created, err := f.acc.Bootstrap(ctx, ""); created || err != nil {
 		t.Fatalf("Bootstrap without password = %v, %v", created, err)
 	}
-	created, err := f.svc.Bootstrap(ctx, "short")
+	created, err := f.acc.Bootstrap(ctx, "short")
 	assertCode(t, err, policydesk.EInvalid)
 	if created {
 		t.Fatal("created an admin with a short password")
 	}
-	if created, err := f.svc.Bootstrap(ctx, password); !created || err != nil {
+	if created, err := f.acc.Bootstrap(ctx, password); !created || err != nil {
 		t.Fatalf("Bootstrap on an empty database = %v, %v", created, err)
 	}
 	admin, err := f.db.FindUserByLogin(ctx, "admin")
 	if err != nil || admin.Role != policydesk.RoleAdmin {
 		t.Fatalf("admin = %+v, %v", admin, err)
 	}
-	if created, err := f.svc.Bootstrap(ctx, "another password"); created || err != nil {
+	if created, err := f.acc.Bootstrap(ctx, "another password"); created || err != nil {
 		t.Fatalf("second Bootstrap = %v, %v", created, err)
 	}
 	if n, _ := f.db.CountUsers(ctx); n != 1 {
 		t.Fatalf("%d users after two bootstraps", n)
 	}
-	if _, _, _, err := f.svc.Login(ctx, "admin", password); err != nil {
+	if _, _, _, err := f.acc.Login(ctx, "admin", password); err != nil {
 		t.Fatalf("bootstrap password does not log in: %v", err)
 	}
 }
@@ -150,7 +152,7 @@ func TestCreateUser_AdminOnly(t *testing.T) {
 		"disabled admin": as(&policydesk.User{ID: admin.ID, Login: admin.Login, Role: policydesk.RoleAdmin, Disabled: true}),
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := f.svc.CreateUser(ctx, in)
+			_, err := f.acc.CreateUser(ctx, in)
 			assertCode(t, err, policydesk.EForbidden)
 		})
 	}
@@ -158,7 +160,7 @@ func TestCreateUser_AdminOnly(t *testing.T) {
 		t.Fatalf("refused user was stored: %v", err)
 	}
 
-	u, err := f.svc.CreateUser(as(admin), in)
+	u, err := f.acc.CreateUser(as(admin), in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +170,7 @@ func TestCreateUser_AdminOnly(t *testing.T) {
 	if u.PasswordHash == password || bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil {
 		t.Fatal("password not stored as a bcrypt hash")
 	}
-	_, err = f.svc.CreateUser(as(admin), in)
+	_, err = f.acc.CreateUser(as(admin), in)
 	assertCode(t, err, policydesk.EConflict)
 
 	for _, bad := range []drafts.NewUser{
@@ -177,7 +179,7 @@ func TestCreateUser_AdminOnly(t *testing.T) {
 		{Login: "dita", Password: password, Role: "superuser"},
 		{Login: "dita", Password: strings.Repeat("ë", 40), Role: policydesk.RoleStaff},
 	} {
-		_, err := f.svc.CreateUser(as(admin), bad)
+		_, err := f.acc.CreateUser(as(admin), bad)
 		assertCode(t, err, policydesk.EInvalid)
 	}
 }
@@ -187,15 +189,15 @@ func TestLogin(t *testing.T) {
 	ana := f.user("ana", policydesk.RoleEditor)
 	ctx := context.Background()
 
-	_, _, _, errPassword := f.svc.Login(ctx, "ana", "wrong password!")
-	_, _, _, errLogin := f.svc.Login(ctx, "nobody", password)
+	_, _, _, errPassword := f.acc.Login(ctx, "ana", "wrong password!")
+	_, _, _, errLogin := f.acc.Login(ctx, "nobody", password)
 	assertCode(t, errPassword, policydesk.EUnauthorized)
 	assertCode(t, errLogin, policydesk.EUnauthorized)
 	if policydesk.ErrorMessage(errPassword) != policydesk.ErrorMessage(errLogin) {
 		t.Fatalf("bad password says %q, unknown login says %q", policydesk.ErrorMessage(errPassword), policydesk.ErrorMessage(errLogin))
 	}
 
-	token, sess, u, err := f.svc.Login(ctx, " ana ", password)
+	token, sess, u, err := f.acc.Login(ctx, " ana ", password)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,39 +208,39 @@ func TestLogin(t *testing.T) {
 		t.Fatalf("audit %+v", e)
 	}
 
-	gotSess, gotUser, err := f.svc.Authenticate(ctx, token)
+	gotSess, gotUser, err := f.acc.Authenticate(ctx, token)
 	if err != nil || gotUser.ID != ana.ID || gotSess.CSRF != sess.CSRF {
 		t.Fatalf("Authenticate = %+v, %+v, %v", gotSess, gotUser, err)
 	}
 	for _, bad := range []string{"", "not-a-token", strings.Repeat("x", 300)} {
-		_, _, err := f.svc.Authenticate(ctx, bad)
+		_, _, err := f.acc.Authenticate(ctx, bad)
 		assertCode(t, err, policydesk.EUnauthorized)
 	}
 
-	if err := f.svc.Logout(as(gotUser), token); err != nil {
+	if err := f.acc.Logout(as(gotUser), token); err != nil {
 		t.Fatal(err)
 	}
 	if e := f.lastAudit(); e.Action != "session.delete" || e.Actor != "ana" || e.ObjectID != "ana" {
 		t.Fatalf("audit %+v", e)
 	}
-	_, _, err = f.svc.Authenticate(ctx, token)
+	_, _, err = f.acc.Authenticate(ctx, token)
 	assertCode(t, err, policydesk.EUnauthorized)
 }
 
 func TestAuthenticate_Expired(t *testing.T) {
 	f := newFixture(t)
 	f.user("ana", policydesk.RoleEditor)
-	token, _, _, err := f.svc.Login(context.Background(), "ana", password)
+	token, _, _, err := f.acc.Login(context.Background(), "ana", password)
 	if err != nil {
 		t.Fatal(err)
 	}
 
-	f.svc.Now = func() time.Time { return time.Now().Add(drafts.SessionTTL - time.Minute) }
-	if _, _, err := f.svc.Authenticate(context.Background(), token); err != nil {
+	f.acc.Now = func() time.Time { return time.Now().Add(drafts.SessionTTL - time.Minute) }
+	if _, _, err := f.acc.Authenticate(context.Background(), token); err != nil {
 		t.Fatalf("session refused before its end: %v", err)
 	}
-	f.svc.Now = func() time.Time { return time.Now().Add(drafts.SessionTTL + time.Minute) }
-	_, _, err = f.svc.Authenticate(context.Background(), token)
+	f.acc.Now = func() time.Time { return time.Now().Add(drafts.SessionTTL + time.Minute) }
+	_, _, err = f.acc.Authenticate(context.Background(), token)
 	assertCode(t, err, policydesk.EUnauthorized)
 }
 
@@ -247,19 +249,19 @@ func TestDisabledUser(t *testing.T) {
 	admin := f.user("admin", policydesk.RoleAdmin)
 	ana := f.user("ana", policydesk.RoleEditor)
 	doc := f.createDocument(ana, "Rregullore", "internal", "tekst")
-	token, _, _, err := f.svc.Login(context.Background(), "ana", password)
+	token, _, _, err := f.acc.Login(context.Background(), "ana", password)
 	if err != nil {
 		t.Fatal(err)
 	}
 
 	yes := true
-	disabled, err := f.svc.UpdateUser(as(admin), ana.ID, drafts.UserPatch{Disabled: &yes})
+	disabled, err := f.acc.UpdateUser(as(admin), ana.ID, drafts.UserPatch{Disabled: &yes})
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, _, err = f.svc.Authenticate(context.Background(), token)
+	_, _, err = f.acc.Authenticate(context.Background(), token)
 	assertCode(t, err, policydesk.EUnauthorized)
-	_, _, _, err = f.svc.Login(context.Background(), "ana", password)
+	_, _, _, err = f.acc.Login(context.Background(), "ana", password)
 	assertCode(t, err, policydesk.EUnauthorized)
 	if policydesk.ErrorMessage(err) != "Wrong login or password." {
 		t.Fatalf("disabled login says %q", policydesk.ErrorMessage(err))
@@ -271,7 +273,7 @@ func TestDisabledUser(t *testing.T) {
 	_, _, err = f.svc.Document(as(disabled), doc.ID)
 	assertCode(t, err, policydesk.ENotFound)
 
-	_, err = f.svc.UpdateUser(as(admin), admin.ID, drafts.UserPatch{Disabled: &yes})
+	_, err = f.acc.UpdateUser(as(admin), admin.ID, drafts.UserPatch{Disabled: &yes})
 	assertCode(t, err, policydesk.EInvalid)
 }
 
@@ -643,7 +645,7 @@ func TestPolicyMatrix(t *testing.T) {
 		}
 	}
 	yes := true
-	if _, err := f.svc.UpdateUser(as(admin), users["disabled"].ID, drafts.UserPatch{Disabled: &yes}); err != nil {
+	if _, err := f.acc.UpdateUser(as(admin), users["disabled"].ID, drafts.UserPatch{Disabled: &yes}); err != nil {
 		t.Fatal(err)
 	}
 	disabled, err := f.db.FindUserByID(context.Background(), users["disabled"].ID)
@@ -836,12 +838,12 @@ func TestAuditTrail(t *testing.T) {
 		objID                  func() string
 	}{
 		{func() error {
-			_, err := f.svc.CreateUser(as(admin), drafts.NewUser{Login: "dita", Password: password, Role: policydesk.RoleStaff})
+			_, err := f.acc.CreateUser(as(admin), drafts.NewUser{Login: "dita", Password: password, Role: policydesk.RoleStaff})
 			return err
 		}, "admin", "user.create", "user", func() string { return "dita" }},
-		{func() error { _, err := f.svc.UpdateUser(as(admin), ana.ID, drafts.UserPatch{Name: &name}); return err },
+		{func() error { _, err := f.acc.UpdateUser(as(admin), ana.ID, drafts.UserPatch{Name: &name}); return err },
 			"admin", "user.update", "user", func() string { return "ana" }},
-		{func() (err error) { token, _, _, err = f.svc.Login(context.Background(), "ana", password); return err },
+		{func() (err error) { token, _, _, err = f.acc.Login(context.Background(), "ana", password); return err },
 			"ana", "login.ok", "user", func() string { return "ana" }},
 		{func() (err error) {
 			doc, _, err = f.svc.CreateDocument(as(ana), drafts.NewDocument{Title: "Rregullore", Kind: "regulation", Language: "sq", Body: "x"})
@@ -858,7 +860,7 @@ func TestAuditTrail(t *testing.T) {
 			"ana", "member.set", "document", docID},
 		{func() error { return f.svc.RemoveMember(as(ana), doc.ID, "besa") },
 			"ana", "member.remove", "document", docID},
-		{func() error { return f.svc.Logout(as(ana), token) },
+		{func() error { return f.acc.Logout(as(ana), token) },
 			"ana", "session.delete", "user", func() string { return "ana" }},
 	} {
 		t.Run(tc.action, func(t *testing.T) {

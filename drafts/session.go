@@ -17,7 +17,8 @@ type Session struct {
 	ExpiresAt time.Time
 }
 
-// UserStore keeps accounts, sessions and the login throttle.
+// UserStore keeps accounts, sessions and the login throttle, and the audit
+// log the account service writes to.
 type UserStore interface {
 	// CreateUser returns ECONFLICT if the login is taken; sets u.ID.
 	CreateUser(ctx context.Context, u *policydesk.User, audit *policydesk.AuditEntry) error
@@ -37,5 +38,8 @@ type UserStore interface {
 	// path every authenticated request takes.
 	FindSessionUser(ctx context.Context, tokenHash string) (*Session, *policydesk.User, error)
 	DeleteSession(ctx context.Context, tokenHash string) error
+	// AppendAudit writes an entry on its own, for what changes nothing else
+	// (a login, a failed attempt, a logout).
+	AppendAudit(ctx context.Context, e *policydesk.AuditEntry) error
 	ThrottleStore
 }

@@ -34,7 +34,7 @@ func (s *Server) pageChangePassword(w http.ResponseWriter, r *http.Request) {
 	var token string
 	var sess *drafts.Session
 	if err == nil {
-		token, sess, err = s.Drafts.ChangePassword(r.Context(), current, next)
+		token, sess, err = s.Accounts.ChangePassword(r.Context(), current, next)
 	}
 	switch code := policydesk.ErrorCode(err); {
 	case err == nil:
@@ -73,7 +73,7 @@ func (s *Server) apiUpdateMe(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, policydesk.Errorf(policydesk.EInvalid, "Send the new password in \"password\" and the current one in \"old_password\"."))
 		return
 	}
-	token, sess, err := s.Drafts.ChangePassword(r.Context(), in.OldPassword, in.Password)
+	token, sess, err := s.Accounts.ChangePassword(r.Context(), in.OldPassword, in.Password)
 	if err != nil {
 		s.apiError(w, r, err)
 		return

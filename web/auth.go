@@ -46,7 +46,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		sess, u, err := s.Drafts.Authenticate(r.Context(), token)
+		sess, u, err := s.Accounts.Authenticate(r.Context(), token)
 		if err != nil {
 			if policydesk.ErrorCode(err) != policydesk.EUnauthorized {
 				s.fail(w, r, err, 0)

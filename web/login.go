@@ -71,7 +71,7 @@ func (s *Server) pageLoginSubmit(w http.ResponseWriter, r *http.Request) {
 		s.renderLogin(w, r, statusOf(err), form)
 		return
 	}
-	token, sess, _, err := s.Drafts.Login(r.Context(), login, r.PostFormValue("password"))
+	token, sess, _, err := s.Accounts.Login(r.Context(), login, r.PostFormValue("password"))
 	if err != nil {
 		if policydesk.ErrorCode(err) == policydesk.EInternal || policydesk.ErrorCode(err) == policydesk.EUnavailable {
 			s.pageError(w, r, err)
@@ -84,7 +84,9 @@ func (s *Server) pageLoginSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	// A fresh token at every login: a session id planted before login is useless.
 	if rs := sessionFrom(r.Context()); rs != nil {
-		s.Drafts.Users.DeleteSession(r.Context(), drafts.HashToken(rs.Token))
+		if err := s.Accounts.ReplaceSession(r.Context(), rs.Token); err != nil {
+			s.Logger.Warn("login: the session it replaces did not end", "err", err)
+		}
 	}
 	s.setSessionCookie(w, token, sess.ExpiresAt)
 	http.Redirect(w, r, safeNext(next), http.StatusSeeOther)

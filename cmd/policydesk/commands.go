@@ -38,7 +38,7 @@ func userCommand(ctx context.Context, args []string, getenv func(string) string,
 		return err
 	}
 	defer app.Close()
-	u, err := app.Drafts.AddUserOffline(ctx, in)
+	u, err := app.Accounts.AddUserOffline(ctx, in)
 	if err != nil {
 		return errors.New(policydesk.ErrorMessage(err))
 	}
@@ -63,7 +63,7 @@ func withApp(ctx context.Context, name string, args []string, getenv func(string
 
 func demoCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	return withApp(ctx, "demo", args, getenv, stderr, func(app *App) error {
-		n, err := loadDemo(ctx, app.Drafts, demoPassword)
+		n, err := loadDemo(ctx, app.Accounts, app.Drafts, demoPassword)
 		if err != nil {
 			return err
 		}

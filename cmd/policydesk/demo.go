@@ -43,14 +43,11 @@ var demoUsers = []drafts.NewUser{
 // loadDemo creates the demo users and documents that are not there yet, each
 // document with all its versions saved by their authors, and returns how many
 // documents it created. Running it twice adds nothing.
-func loadDemo(ctx context.Context, svc *drafts.Service, password string) (int, error) {
+func loadDemo(ctx context.Context, acc *drafts.Accounts, svc *drafts.Service, password string) (int, error) {
 	users := map[string]*policydesk.User{}
 	for _, in := range demoUsers {
-		u, err := svc.Users.FindUserByLogin(ctx, in.Login)
-		if policydesk.ErrorCode(err) == policydesk.ENotFound {
-			in.Password = password
-			u, err = svc.AddUserOffline(ctx, in)
-		}
+		in.Password = password
+		u, err := acc.EnsureUserOffline(ctx, in)
 		if err != nil {
 			return 0, fmt.Errorf("demo user %s: %w", in.Login, err)
 		}
