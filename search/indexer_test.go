@@ -18,6 +18,7 @@ import (
 
 	"policydesk"
 	"policydesk/drafts"
+	"policydesk/drafts/accounts"
 	"policydesk/drafts/attachments"
 	"policydesk/review"
 	"policydesk/search"
@@ -81,7 +82,7 @@ func (s *switchIndex) Ping(ctx context.Context) error {
 type fixture struct {
 	t       *testing.T
 	db      *sqlite.DB
-	acc     *drafts.Accounts
+	acc     *accounts.Service
 	svc     *drafts.Service
 	rv      *review.Service
 	att     *attachments.Attachments
@@ -118,7 +119,7 @@ func newFixture(t *testing.T) *fixture {
 	}
 	t.Cleanup(func() { db.Close() })
 	svc := drafts.NewService(db, db, drafts.NewRenderer(64))
-	acc := drafts.NewAccounts(db)
+	acc := accounts.NewService(db)
 	acc.BcryptCost = bcrypt.MinCost
 	if _, err := acc.Bootstrap(ctx, "kestrel-harbour-41"); err != nil {
 		t.Fatal(err)
@@ -169,7 +170,7 @@ func (f *fixture) extract() {
 
 func (f *fixture) user(login, role string) *policydesk.User {
 	f.t.Helper()
-	u, err := f.acc.AddUserOffline(context.Background(), drafts.NewUser{Login: login, Name: strings.ToUpper(login), Password: "user-password-1", Role: role})
+	u, err := f.acc.AddUserOffline(context.Background(), accounts.NewUser{Login: login, Name: strings.ToUpper(login), Password: "user-password-1", Role: role})
 	if err != nil {
 		f.t.Fatalf("user %s: %v", login, err)
 	}

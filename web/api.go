@@ -9,6 +9,7 @@ import (
 
 	"policydesk"
 	"policydesk/drafts"
+	"policydesk/drafts/accounts"
 )
 
 // registerAPI mounts the JSON API of API.md.
@@ -105,7 +106,7 @@ func (s *Server) apiCreateUser(r *http.Request) (int, any, error) {
 	if err := decodeJSON(r, &in); err != nil {
 		return 0, nil, err
 	}
-	u, err := s.Accounts.CreateUser(r.Context(), drafts.NewUser(in))
+	u, err := s.Accounts.CreateUser(r.Context(), accounts.NewUser(in))
 	if err != nil {
 		return 0, nil, err
 	}
@@ -120,7 +121,7 @@ func (s *Server) apiUpdateUser(r *http.Request) (int, any, error) {
 	if err := decodeJSON(r, &in); err != nil {
 		return 0, nil, err
 	}
-	u, err := s.Accounts.UpdateUserByLogin(r.Context(), mux.Vars(r)["login"], drafts.UserPatch(in))
+	u, err := s.Accounts.UpdateUserByLogin(r.Context(), mux.Vars(r)["login"], accounts.UserPatch(in))
 	if err != nil {
 		return 0, nil, err
 	}

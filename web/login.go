@@ -13,7 +13,7 @@ import (
 	"strings"
 
 	"policydesk"
-	"policydesk/drafts"
+	"policydesk/drafts/accounts"
 )
 
 // loginCookie carries the login form's CSRF token before there is a session
@@ -46,7 +46,7 @@ func (s *Server) loginToken(w http.ResponseWriter, r *http.Request) string {
 	b := make([]byte, 32)
 	rand.Read(b)
 	token := base64.RawURLEncoding.EncodeToString(b)
-	http.SetCookie(w, &http.Cookie{Name: loginCookie, Value: token, Path: "/login", MaxAge: int(drafts.SessionTTL.Seconds()),
+	http.SetCookie(w, &http.Cookie{Name: loginCookie, Value: token, Path: "/login", MaxAge: int(accounts.SessionTTL.Seconds()),
 		HttpOnly: true, Secure: s.SecureCookies, SameSite: http.SameSiteLaxMode})
 	return token
 }
@@ -160,7 +160,7 @@ func safeNext(next string) string {
 
 // setRetryAfter tells a throttled client how long to wait.
 func setRetryAfter(w http.ResponseWriter, err error) {
-	var throttled *drafts.ThrottledError
+	var throttled *accounts.ThrottledError
 	if errors.As(err, &throttled) {
 		w.Header().Set("Retry-After", strconv.Itoa(throttled.RetryAfterSeconds()))
 	}

@@ -10,6 +10,7 @@ import (
 
 	"policydesk"
 	"policydesk/drafts"
+	"policydesk/drafts/accounts"
 	"policydesk/drafts/attachments"
 )
 
@@ -328,7 +329,7 @@ func (s *Server) pageCreateUser(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
-	in := drafts.NewUser{Login: r.PostFormValue("login"), Name: r.PostFormValue("name"), Organisation: r.PostFormValue("organisation"),
+	in := accounts.NewUser{Login: r.PostFormValue("login"), Name: r.PostFormValue("name"), Organisation: r.PostFormValue("organisation"),
 		Password: r.PostFormValue("password"), Role: r.PostFormValue("role")}
 	if _, err := s.Accounts.CreateUser(r.Context(), in); err != nil {
 		if code := policydesk.ErrorCode(err); code == policydesk.EInvalid || code == policydesk.EConflict {
@@ -351,7 +352,7 @@ func (s *Server) pageUpdateUser(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
-	var p drafts.UserPatch
+	var p accounts.UserPatch
 	if role := r.PostFormValue("role"); role != "" {
 		p.Role = &role
 	}

@@ -16,6 +16,7 @@ import (
 
 	"policydesk"
 	"policydesk/drafts"
+	"policydesk/drafts/accounts"
 	"policydesk/drafts/attachments"
 	"policydesk/review"
 	"policydesk/search"
@@ -31,7 +32,7 @@ type Check func(ctx context.Context) error
 // Server holds the handlers' dependencies.
 type Server struct {
 	// Accounts answers logins, sessions and account administration.
-	Accounts *drafts.Accounts
+	Accounts *accounts.Service
 	Drafts   *drafts.Service
 	Review   *review.Service
 	// Attachments is nil when no blob store is configured.
@@ -53,7 +54,7 @@ type Server struct {
 
 // NewServer builds the router and parses the templates (failing fast if one
 // is broken).
-func NewServer(acc *drafts.Accounts, d *drafts.Service, rv *review.Service, logger *slog.Logger) (*Server, error) {
+func NewServer(acc *accounts.Service, d *drafts.Service, rv *review.Service, logger *slog.Logger) (*Server, error) {
 	v, err := parseViews()
 	if err != nil {
 		return nil, err

@@ -19,6 +19,7 @@ import (
 	"golang.org/x/net/html"
 
 	"policydesk/drafts"
+	"policydesk/drafts/accounts"
 	"policydesk/review"
 	"policydesk/storage/sqlite"
 	"policydesk/web"
@@ -49,7 +50,7 @@ func newEnv(t testing.TB, wire ...func(s *web.Server, db *sqlite.DB, svc *drafts
 	}
 	t.Cleanup(func() { db.Close() })
 	svc := drafts.NewService(db, db, drafts.NewRenderer(512))
-	acc := drafts.NewAccounts(db)
+	acc := accounts.NewService(db)
 	acc.BcryptCost = bcrypt.MinCost
 	if _, err := acc.Bootstrap(ctx, adminPassword); err != nil {
 		t.Fatal(err)

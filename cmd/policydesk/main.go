@@ -21,6 +21,7 @@ import (
 
 	"policydesk"
 	"policydesk/drafts"
+	"policydesk/drafts/accounts"
 	"policydesk/drafts/attachments"
 	"policydesk/review"
 	"policydesk/search"
@@ -173,7 +174,7 @@ func newLogger(format string, w io.Writer) *slog.Logger {
 type App struct {
 	Config   *Config
 	DB       *sqlite.DB
-	Accounts *drafts.Accounts
+	Accounts *accounts.Service
 	Drafts   *drafts.Service
 	Review   *review.Service
 	// Attachments keeps files in the blob store.
@@ -199,7 +200,7 @@ func openApp(ctx context.Context, c *Config, logger *slog.Logger) (*App, error) 
 	att := &attachments.Attachments{Drafts: svc, Store: db, Blobs: blobs, MaxBytes: c.MaxUploadBytes, Logger: logger}
 	rv := review.NewService(svc, db)
 	rv.SetRedlineCacheBytes(c.RedlineCacheBytes)
-	return &App{Config: c, DB: db, Accounts: drafts.NewAccounts(db), Drafts: svc, Review: rv, Attachments: att, Logger: logger}, nil
+	return &App{Config: c, DB: db, Accounts: accounts.NewService(db), Drafts: svc, Review: rv, Attachments: att, Logger: logger}, nil
 }
 
 // openBlobs chooses S3/MinIO when an endpoint is configured, else a folder

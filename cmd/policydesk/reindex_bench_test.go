@@ -11,6 +11,7 @@ import (
 
 	"policydesk"
 	"policydesk/drafts"
+	"policydesk/drafts/accounts"
 	"policydesk/drafts/attachments"
 	"policydesk/drafts/draftstest"
 	"policydesk/search"
@@ -29,7 +30,7 @@ func BenchmarkReindex20000Articles(b *testing.B) {
 	}
 	defer app.Close()
 	app.Accounts.BcryptCost = bcrypt.MinCost
-	u, err := app.Accounts.AddUserOffline(ctx, drafts.NewUser{Login: "drita", Role: policydesk.RoleEditor, Password: "lantern-orchard-12"})
+	u, err := app.Accounts.AddUserOffline(ctx, accounts.NewUser{Login: "drita", Role: policydesk.RoleEditor, Password: "lantern-orchard-12"})
 	if err != nil {
 		b.Fatal(err)
 	}

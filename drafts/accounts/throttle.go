@@ -1,4 +1,4 @@
-package drafts
+package accounts
 
 import (
 	"context"
@@ -187,7 +187,7 @@ func addressKey(client string) string {
 // parallel guesses cannot all slip through before the first one is
 // counted) unless a key must still wait, which answers *ThrottledError
 // and writes nothing. It returns the account key's failures in a row.
-func (s *Accounts) begin(ctx context.Context, a attempt) (int, error) {
+func (s *Service) begin(ctx context.Context, a attempt) (int, error) {
 	now := s.Now().UTC()
 	limits := s.LoginLimits
 	// A read answers the common case of a flood while a key waits without
@@ -239,7 +239,7 @@ func waiting(states []*ThrottleState, now time.Time) error {
 // succeed undoes begin's count for a right password: the account starts
 // afresh; the address gives back the one attempt but keeps what it failed
 // before, so one account of an attacker's own cannot reset their address.
-func (s *Accounts) succeed(ctx context.Context, a attempt) error {
+func (s *Service) succeed(ctx context.Context, a attempt) error {
 	limits := s.LoginLimits
 	err := s.Users.UpdateThrottle(ctx, a.keys(), func(states []*ThrottleState) error {
 		for _, st := range states {
@@ -265,7 +265,7 @@ func (s *Accounts) succeed(ctx context.Context, a attempt) error {
 // (cleaned and bounded), the address and the account's failures in a row.
 // Throttled attempts never get here, so the log grows no faster than the
 // throttle lets passwords be checked.
-func (s *Accounts) failed(ctx context.Context, action, login string, failures int) {
+func (s *Service) failed(ctx context.Context, action, login string, failures int) {
 	detail := fmt.Sprintf("%d failures in a row", failures)
 	if c := ClientFromContext(ctx); c != "" {
 		detail = "from " + cleanForLog(c, 64) + "; " + detail

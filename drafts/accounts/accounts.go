@@ -1,4 +1,4 @@
-package drafts
+package accounts
 
 import (
 	"context"
@@ -16,9 +16,9 @@ import (
 	"policydesk/drafts/textkit"
 )
 
-// Accounts holds who may log in: accounts, their passwords, sessions and
+// Service holds who may log in: accounts, their passwords, sessions and
 // the throttle on password guessing.
-type Accounts struct {
+type Service struct {
 	Users UserStore
 	Now   func() time.Time
 
@@ -31,21 +31,21 @@ type Accounts struct {
 	dummyHash []byte
 }
 
-// NewAccounts wires the accounts service over its store.
-func NewAccounts(users UserStore) *Accounts {
-	return &Accounts{Users: users, Now: time.Now, BcryptCost: bcrypt.DefaultCost, LoginLimits: DefaultLoginLimits}
+// NewService wires the accounts service over its store.
+func NewService(users UserStore) *Service {
+	return &Service{Users: users, Now: time.Now, BcryptCost: bcrypt.DefaultCost, LoginLimits: DefaultLoginLimits}
 }
 
 // dummy returns a hash at the service's cost, compared against when a login
 // does not exist so that unknown logins take as long as wrong passwords.
-func (s *Accounts) dummy() []byte {
+func (s *Service) dummy() []byte {
 	s.dummyOnce.Do(func() {
 		s.dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a password of anyone"), s.BcryptCost)
 	})
 	return s.dummyHash
 }
 
-func (s *Accounts) audit(ctx context.Context, action, objectType, objectID, detail string) *policydesk.AuditEntry {
+func (s *Service) audit(ctx context.Context, action, objectType, objectID, detail string) *policydesk.AuditEntry {
 	return policydesk.NewAuditEntry(ctx, s.Now(), action, objectType, objectID, detail)
 }
 
@@ -93,14 +93,14 @@ func validateNewUser(in NewUser) error {
 const MeLogin = "me"
 
 // CreateUser makes an account. Only admins may, except through Bootstrap.
-func (s *Accounts) CreateUser(ctx context.Context, in NewUser) (*policydesk.User, error) {
+func (s *Service) CreateUser(ctx context.Context, in NewUser) (*policydesk.User, error) {
 	if !policydesk.IsAdmin(policydesk.UserFromContext(ctx)) {
 		return nil, policydesk.Errorf(policydesk.EForbidden, "Only an administrator can create accounts.")
 	}
 	return s.createUser(ctx, in)
 }
 
-func (s *Accounts) createUser(ctx context.Context, in NewUser) (*policydesk.User, error) {
+func (s *Service) createUser(ctx context.Context, in NewUser) (*policydesk.User, error) {
 	in.Login = strings.TrimSpace(in.Login)
 	if in.Name == "" {
 		in.Name = in.Login
@@ -122,7 +122,7 @@ func (s *Accounts) createUser(ctx context.Context, in NewUser) (*policydesk.User
 
 // Bootstrap creates user "admin" with the password when no account exists
 // yet. It reports whether it created one.
-func (s *Accounts) Bootstrap(ctx context.Context, password string) (bool, error) {
+func (s *Service) Bootstrap(ctx context.Context, password string) (bool, error) {
 	n, err := s.Users.CountUsers(ctx)
 	if err != nil || n > 0 || password == "" {
 		return false, err
@@ -133,14 +133,14 @@ func (s *Accounts) Bootstrap(ctx context.Context, password string) (bool, error)
 
 // AddUserOffline creates an account from the command line, which has the
 // machine and so needs no admin session.
-func (s *Accounts) AddUserOffline(ctx context.Context, in NewUser) (*policydesk.User, error) {
+func (s *Service) AddUserOffline(ctx context.Context, in NewUser) (*policydesk.User, error) {
 	return s.createUser(ctx, in)
 }
 
 // EnsureUserOffline returns the account with in.Login, creating it from in
 // when there is none, for the command line (the demo library), which needs
 // no admin session.
-func (s *Accounts) EnsureUserOffline(ctx context.Context, in NewUser) (*policydesk.User, error) {
+func (s *Service) EnsureUserOffline(ctx context.Context, in NewUser) (*policydesk.User, error) {
 	u, err := s.Users.FindUserByLogin(ctx, in.Login)
 	if policydesk.ErrorCode(err) == policydesk.ENotFound {
 		return s.createUser(ctx, in)
@@ -150,7 +150,7 @@ func (s *Accounts) EnsureUserOffline(ctx context.Context, in NewUser) (*policyde
 
 // HasUsers reports whether any account exists, so that the server can warn
 // when nobody could log in.
-func (s *Accounts) HasUsers(ctx context.Context) (bool, error) {
+func (s *Service) HasUsers(ctx context.Context) (bool, error) {
 	n, err := s.Users.CountUsers(ctx)
 	return n > 0, err
 }
@@ -165,7 +165,7 @@ type UserPatch struct {
 // or disabling the account ends every session of the user (the store does
 // it in the same transaction), so a reset locks out whoever held the old
 // password and a demoted user acts with the new role from the next request.
-func (s *Accounts) UpdateUser(ctx context.Context, id int64, p UserPatch) (*policydesk.User, error) {
+func (s *Service) UpdateUser(ctx context.Context, id int64, p UserPatch) (*policydesk.User, error) {
 	if !policydesk.IsAdmin(policydesk.UserFromContext(ctx)) {
 		return nil, errChangeAccounts
 	}
@@ -179,7 +179,7 @@ func (s *Accounts) UpdateUser(ctx context.Context, id int64, p UserPatch) (*poli
 // UpdateUserByLogin is UpdateUser for the account with this login (the
 // API's and the users page's way of naming one). Only an administrator
 // learns whether the login exists.
-func (s *Accounts) UpdateUserByLogin(ctx context.Context, login string, p UserPatch) (*policydesk.User, error) {
+func (s *Service) UpdateUserByLogin(ctx context.Context, login string, p UserPatch) (*policydesk.User, error) {
 	if !policydesk.IsAdmin(policydesk.UserFromContext(ctx)) {
 		return nil, errChangeAccounts
 	}
@@ -193,7 +193,7 @@ func (s *Accounts) UpdateUserByLogin(ctx context.Context, login string, p UserPa
 var errChangeAccounts = policydesk.Errorf(policydesk.EForbidden, "Only an administrator can change accounts.")
 
 // updateUser applies p to u, found for an administrator, and writes it.
-func (s *Accounts) updateUser(ctx context.Context, u *policydesk.User, p UserPatch) (*policydesk.User, error) {
+func (s *Service) updateUser(ctx context.Context, u *policydesk.User, p UserPatch) (*policydesk.User, error) {
 	changed, endsSessions, err := s.applyPatch(policydesk.UserFromContext(ctx), u, p)
 	if err != nil {
 		return nil, err
@@ -210,7 +210,7 @@ func (s *Accounts) updateUser(ctx context.Context, u *policydesk.User, p UserPat
 // applyPatch changes u as p says and tells what changed and whether the
 // change ends the user's sessions. An administrator (actor) may neither
 // disable their own account nor give up their own administrator role.
-func (s *Accounts) applyPatch(actor, u *policydesk.User, p UserPatch) (changed []string, endsSessions bool, err error) {
+func (s *Service) applyPatch(actor, u *policydesk.User, p UserPatch) (changed []string, endsSessions bool, err error) {
 	if p.Name != nil {
 		if err := textkit.CheckLabel("name", *p.Name, 200); err != nil {
 			return nil, false, err
@@ -257,7 +257,7 @@ func (s *Accounts) applyPatch(actor, u *policydesk.User, p UserPatch) (changed [
 }
 
 // ListUsers lists accounts (admins only).
-func (s *Accounts) ListUsers(ctx context.Context) ([]*policydesk.User, error) {
+func (s *Service) ListUsers(ctx context.Context) ([]*policydesk.User, error) {
 	if !policydesk.IsAdmin(policydesk.UserFromContext(ctx)) {
 		return nil, policydesk.Errorf(policydesk.EForbidden, "Only an administrator can list accounts.")
 	}
@@ -270,7 +270,7 @@ func (s *Accounts) ListUsers(ctx context.Context) ([]*policydesk.User, error) {
 // ctx, see NewContextWithClient): after a few failures *ThrottledError
 // (ETooManyRequests) answers until the wait is over, even for the right
 // password. Failures and successes go to the audit log.
-func (s *Accounts) Login(ctx context.Context, login, password string) (token string, sess *Session, u *policydesk.User, err error) {
+func (s *Service) Login(ctx context.Context, login, password string) (token string, sess *Session, u *policydesk.User, err error) {
 	bad := policydesk.Errorf(policydesk.EUnauthorized, "Wrong login or password.")
 	if len(login) > 1024 || len(password) > 1024 {
 		return "", nil, nil, bad // nobody has such a login or password; spare the hashing
@@ -299,7 +299,7 @@ func (s *Accounts) Login(ctx context.Context, login, password string) (token str
 
 // checkPassword finds the account and compares the password; an unknown
 // login is compared against a dummy hash so that it takes as long.
-func (s *Accounts) checkPassword(ctx context.Context, login, password string) (*policydesk.User, error) {
+func (s *Service) checkPassword(ctx context.Context, login, password string) (*policydesk.User, error) {
 	bad := policydesk.Errorf(policydesk.EUnauthorized, "Wrong login or password.")
 	u, err := s.Users.FindUserByLogin(ctx, login)
 	if policydesk.ErrorCode(err) == policydesk.ENotFound {
@@ -315,7 +315,7 @@ func (s *Accounts) checkPassword(ctx context.Context, login, password string) (*
 }
 
 // openSession stores a new session for u and audits it as action.
-func (s *Accounts) openSession(ctx context.Context, u *policydesk.User, action string) (string, *Session, error) {
+func (s *Service) openSession(ctx context.Context, u *policydesk.User, action string) (string, *Session, error) {
 	token := randomToken()
 	now := s.Now().UTC()
 	sess := &Session{TokenHash: HashToken(token), UserID: u.ID, CSRF: randomToken(), CreatedAt: now, ExpiresAt: now.Add(SessionTTL)}
@@ -334,7 +334,7 @@ func (s *Accounts) openSession(ctx context.Context, u *policydesk.User, action s
 // required and checked under the same throttle as a login. Every session
 // of the account ends, the caller's too; the caller gets a new session,
 // whose token is returned.
-func (s *Accounts) ChangePassword(ctx context.Context, current, next string) (string, *Session, error) {
+func (s *Service) ChangePassword(ctx context.Context, current, next string) (string, *Session, error) {
 	me := policydesk.UserFromContext(ctx)
 	if me == nil || me.Disabled {
 		return "", nil, policydesk.Errorf(policydesk.EUnauthorized, "Log in first.")
@@ -375,7 +375,7 @@ func (s *Accounts) ChangePassword(ctx context.Context, current, next string) (st
 }
 
 // Authenticate resolves a session token to its live session and user.
-func (s *Accounts) Authenticate(ctx context.Context, token string) (*Session, *policydesk.User, error) {
+func (s *Service) Authenticate(ctx context.Context, token string) (*Session, *policydesk.User, error) {
 	unauth := policydesk.Errorf(policydesk.EUnauthorized, "Your session has ended; log in again.")
 	if token == "" || len(token) > 200 {
 		return nil, nil, unauth
@@ -393,18 +393,18 @@ func (s *Accounts) Authenticate(ctx context.Context, token string) (*Session, *p
 }
 
 // Logout ends the session so its token no longer works.
-func (s *Accounts) Logout(ctx context.Context, token string) error {
+func (s *Service) Logout(ctx context.Context, token string) error {
 	return s.endSession(ctx, token, "session.delete", "")
 }
 
 // ReplaceSession ends the session a browser held when it logged in again:
 // every login gets a fresh token, so a session id planted before the login
 // is useless. The audit log records it for the session's user (in ctx).
-func (s *Accounts) ReplaceSession(ctx context.Context, token string) error {
+func (s *Service) ReplaceSession(ctx context.Context, token string) error {
 	return s.endSession(ctx, token, "session.replace", "by a new login")
 }
 
-func (s *Accounts) endSession(ctx context.Context, token, action, detail string) error {
+func (s *Service) endSession(ctx context.Context, token, action, detail string) error {
 	if err := s.Users.DeleteSession(ctx, HashToken(token)); err != nil {
 		return err
 	}
