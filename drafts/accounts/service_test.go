@@ -225,3 +225,111 @@ func TestAuditTrail(t *testing.T) {
 		})
 	}
 }
+
+// TestReplaceSession: a login from a browser that held a session ends that
+// session, on the audit log under the user who held it.
+func TestReplaceSession(t *testing.T) {
+	f := newFixture(t)
+	f.user("ana", policydesk.RoleEditor)
+	old, _, ana, err := f.svc.Login(context.Background(), "ana", password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh, _, _, err := f.svc.Login(context.Background(), "ana", password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.svc.ReplaceSession(as(ana), old); err != nil {
+		t.Fatal(err)
+	}
+	if e := f.lastAudit(); e.Action != "session.replace" || e.Actor != "ana" || e.ObjectID != "ana" {
+		t.Fatalf("audit %+v", e)
+	}
+	_, _, err = f.svc.Authenticate(context.Background(), old)
+	assertCode(t, err, policydesk.EUnauthorized)
+	if _, u, err := f.svc.Authenticate(context.Background(), fresh); err != nil || u.ID != ana.ID {
+		t.Fatalf("the new session: %+v, %v", u, err)
+	}
+}
+
+// TestUpdateUserByLogin: only an administrator changes an account by its
+// login, and only an administrator learns whether the login exists.
+func TestUpdateUserByLogin(t *testing.T) {
+	f := newFixture(t)
+	admin := f.user("admin", policydesk.RoleAdmin)
+	ana := f.user("ana", policydesk.RoleEditor)
+	name := "Ana Krasniqi"
+	for _, login := range []string{"ana", "nobody"} {
+		_, err := f.svc.UpdateUserByLogin(as(ana), login, accounts.UserPatch{Name: &name})
+		assertCode(t, err, policydesk.EForbidden)
+	}
+	_, err := f.svc.UpdateUserByLogin(as(admin), "nobody", accounts.UserPatch{Name: &name})
+	assertCode(t, err, policydesk.ENotFound)
+
+	u, err := f.svc.UpdateUserByLogin(as(admin), "ana", accounts.UserPatch{Name: &name})
+	if err != nil || u.ID != ana.ID || u.Name != name {
+		t.Fatalf("UpdateUserByLogin = %+v, %v", u, err)
+	}
+	if e := f.lastAudit(); e.Action != "user.update" || e.Actor != "admin" || e.ObjectID != "ana" {
+		t.Fatalf("audit %+v", e)
+	}
+	staff := policydesk.RoleStaff
+	_, err = f.svc.UpdateUserByLogin(as(admin), "admin", accounts.UserPatch{Role: &staff})
+	assertCode(t, err, policydesk.EInvalid)
+}
+
+// TestUsersOffline: HasUsers and EnsureUserOffline, what the command line
+// and the server's start need without an admin session.
+func TestUsersOffline(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	if exists, err := f.svc.HasUsers(ctx); exists || err != nil {
+		t.Fatalf("HasUsers on an empty database = %v, %v", exists, err)
+	}
+	in := accounts.NewUser{Login: "besa", Name: "Besa", Password: password, Role: policydesk.RoleReviewer}
+	created, err := f.svc.EnsureUserOffline(ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.Name, in.Password = "Another", "another long passphrase"
+	again, err := f.svc.EnsureUserOffline(ctx, in)
+	if err != nil || again.ID != created.ID || again.Name != "Besa" {
+		t.Fatalf("second EnsureUserOffline = %+v, %v; want the account made first", again, err)
+	}
+	if exists, err := f.svc.HasUsers(ctx); !exists || err != nil {
+		t.Fatalf("HasUsers with an account = %v, %v", exists, err)
+	}
+	in.Login = "Not A Login"
+	_, err = f.svc.EnsureUserOffline(ctx, in)
+	assertCode(t, err, policydesk.EInvalid)
+}
+
+// BenchmarkLogin logs in over a real SQLite file: the throttle's read and
+// two write transactions, the password check (at bcrypt's lowest cost), the
+// new session and its audit entry.
+func BenchmarkLogin(b *testing.B) {
+	f := newFixture(b)
+	f.user("ana", policydesk.RoleEditor)
+	ctx := from("192.0.2.7")
+	for b.Loop() {
+		if _, _, _, err := f.svc.Login(ctx, "ana", password); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkAuthenticate resolves a session token, what every authenticated
+// request does first.
+func BenchmarkAuthenticate(b *testing.B) {
+	f := newFixture(b)
+	f.user("ana", policydesk.RoleEditor)
+	token, _, _, err := f.svc.Login(context.Background(), "ana", password)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, _, err := f.svc.Authenticate(context.Background(), token); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
