@@ -115,6 +115,5 @@ type DocumentStore interface {
 	MemberRole(ctx context.Context, docID, userID int64) (string, error)
 	// FindDocumentAs is FindDocument and MemberRole in one query.
 	FindDocumentAs(ctx context.Context, id, userID int64) (*Document, string, error)
-	AppendAudit(ctx context.Context, e *policydesk.AuditEntry) error
 	FindAudit(ctx context.Context, f policydesk.AuditFilter) ([]*policydesk.AuditEntry, int, error)
 }

@@ -10,7 +10,6 @@ import (
 	"sync"
 	"time"
 
-	"golang.org/x/crypto/bcrypt"
 	"golang.org/x/sync/semaphore"
 
 	"policydesk"
@@ -18,21 +17,14 @@ import (
 	"policydesk/drafts/textkit"
 )
 
-// Service is the drafting domain: accounts, documents and their versions.
+// Service is the drafting domain: documents and their versions.
 // Every method reads the acting user from ctx and asks Policy before acting.
 type Service struct {
-	Users    UserStore
+	Users    UserFinder
 	Docs     DocumentStore
 	Renderer *Renderer
 	Now      func() time.Time
 
-	// BcryptCost is lowered by tests; production keeps the default.
-	BcryptCost int
-	// LoginLimits throttle password guessing (DefaultLoginLimits).
-	LoginLimits LoginLimits
-
-	dummyOnce sync.Once
-	dummyHash []byte
 	// shas maps "doc/number" to the body hash: versions are immutable, so the
 	// mapping never goes stale and a cached rendering needs no body read.
 	// Bounded like the render cache it points into.
@@ -50,8 +42,8 @@ const (
 )
 
 // NewService wires a service over its stores.
-func NewService(users UserStore, docs DocumentStore, r *Renderer) *Service {
-	s := &Service{Users: users, Docs: docs, Renderer: r, Now: time.Now, BcryptCost: bcrypt.DefaultCost, LoginLimits: DefaultLoginLimits,
+func NewService(users UserFinder, docs DocumentStore, r *Renderer) *Service {
+	s := &Service{Users: users, Docs: docs, Renderer: r, Now: time.Now,
 		shas: cache.New[string, string](shaCacheBytes)}
 	if r != nil {
 		// Large renderings, diffs and merges share one pool of slots, so
@@ -59,15 +51,6 @@ func NewService(users UserStore, docs DocumentStore, r *Renderer) *Service {
 		s.heavyOnce.Do(func() { s.heavy = r.slots })
 	}
 	return s
-}
-
-// dummy returns a hash at the service's cost, compared against when a login
-// does not exist so that unknown logins take as long as wrong passwords.
-func (s *Service) dummy() []byte {
-	s.dummyOnce.Do(func() {
-		s.dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a password of anyone"), s.BcryptCost)
-	})
-	return s.dummyHash
 }
 
 // NewDocument is what an editor sends to start a document.
@@ -387,69 +370,6 @@ func (s *Service) Outline(ctx context.Context, id int64, number int) ([]Article,
 		return nil, err
 	}
 	return v.Outline, nil
-}
-
-// SetMember shares a document with a user in a role.
-func (s *Service) SetMember(ctx context.Context, id int64, login, role string) (*Member, error) {
-	_, a, err := s.Document(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if !a.Manage {
-		return nil, policydesk.Errorf(policydesk.EForbidden, "Only the document's owner, its editors and administrators manage who may see it.")
-	}
-	if err := textkit.CheckOneOf("role", role, MemberRoles); err != nil {
-		return nil, err
-	}
-	u, err := s.Users.FindUserByLogin(ctx, login)
-	if policydesk.ErrorCode(err) == policydesk.ENotFound {
-		return nil, policydesk.Errorf(policydesk.EInvalid, "There is no user %q.", login)
-	} else if err != nil {
-		return nil, err
-	}
-	if role == "editor" && u.Role != policydesk.RoleEditor && u.Role != policydesk.RoleAdmin {
-		return nil, policydesk.Errorf(policydesk.EInvalid, "Only legal experts can be editors of a document; %s is a %s.", u.Login, u.Role)
-	}
-	m := &Member{DocumentID: id, UserID: u.ID, Login: u.Login, Name: u.Name, Role: role}
-	if err := s.Docs.SetMember(ctx, m, s.audit(ctx, "member.set", "document", itoa(id), u.Login+" as "+role)); err != nil {
-		return nil, err
-	}
-	return m, nil
-}
-
-// RemoveMember withdraws a user's access to a document.
-func (s *Service) RemoveMember(ctx context.Context, id int64, login string) error {
-	_, a, err := s.Document(ctx, id)
-	if err != nil {
-		return err
-	}
-	if !a.Manage {
-		return policydesk.Errorf(policydesk.EForbidden, "You may not manage who sees this document.")
-	}
-	u, err := s.Users.FindUserByLogin(ctx, login)
-	if err != nil {
-		return err
-	}
-	return s.Docs.RemoveMember(ctx, id, u.ID, s.audit(ctx, "member.remove", "document", itoa(id), u.Login))
-}
-
-// Members lists who a document is shared with.
-func (s *Service) Members(ctx context.Context, id int64) ([]*Member, error) {
-	if _, _, err := s.Document(ctx, id); err != nil {
-		return nil, err
-	}
-	return s.Docs.FindMembers(ctx, id)
-}
-
-// Audit returns the audit log (admins only).
-func (s *Service) Audit(ctx context.Context, f policydesk.AuditFilter) ([]*policydesk.AuditEntry, int, error) {
-	if !policydesk.IsAdmin(policydesk.UserFromContext(ctx)) {
-		return nil, 0, policydesk.Errorf(policydesk.EForbidden, "Only an administrator can read the audit log.")
-	}
-	if f.Limit <= 0 || f.Limit > 500 {
-		f.Limit = 100
-	}
-	return s.Docs.FindAudit(ctx, f)
 }
 
 func itoa(id int64) string { return strconv.FormatInt(id, 10) }

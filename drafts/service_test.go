@@ -20,16 +20,19 @@ import (
 
 	"policydesk"
 	"policydesk/drafts"
+	"policydesk/drafts/accounts"
 	"policydesk/drafts/draftstest"
 	"policydesk/storage/sqlite"
 )
 
 const password = "correct horse battery"
 
-// fixture is a service over a real SQLite file.
+// fixture is a service over a real SQLite file, with the accounts service
+// that makes its users.
 type fixture struct {
 	tb  testing.TB
 	db  *sqlite.DB
+	acc *accounts.Service
 	svc *drafts.Service
 }
 
@@ -40,15 +43,15 @@ func newFixture(tb testing.TB) *fixture {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { db.Close() })
-	svc := drafts.NewService(db, db, drafts.NewRenderer(64))
-	svc.BcryptCost = bcrypt.MinCost
-	return &fixture{tb: tb, db: db, svc: svc}
+	acc := accounts.NewService(db)
+	acc.BcryptCost = bcrypt.MinCost
+	return &fixture{tb: tb, db: db, acc: acc, svc: drafts.NewService(db, db, drafts.NewRenderer(64))}
 }
 
 // user creates an account from the command line, which needs no admin.
 func (f *fixture) user(login, role string) *policydesk.User {
 	f.tb.Helper()
-	u, err := f.svc.AddUserOffline(context.Background(), drafts.NewUser{Login: login, Password: password, Role: role})
+	u, err := f.acc.AddUserOffline(context.Background(), accounts.NewUser{Login: login, Password: password, Role: role})
 	if err != nil {
 		f.tb.Fatalf("add user %s: %v", login, err)
 	}
@@ -108,161 +111,19 @@ func assertCode(tb testing.TB, err error, code string) {
 	}
 }
 
-func TestBootstrap(t *testing.T) {
-	f := newFixture(t)
-	ctx := context.Background()
-
-	if created, err := f.svc.Bootstrap(ctx, ""); created || err != nil {
-		t.Fatalf("Bootstrap without password = %v, %v", created, err)
-	}
-	created, err := f.svc.Bootstrap(ctx, "short")
-	assertCode(t, err, policydesk.EInvalid)
-	if created {
-		t.Fatal("created an admin with a short password")
-	}
-	if created, err := f.svc.Bootstrap(ctx, password); !created || err != nil {
-		t.Fatalf("Bootstrap on an empty database = %v, %v", created, err)
-	}
-	admin, err := f.db.FindUserByLogin(ctx, "admin")
-	if err != nil || admin.Role != policydesk.RoleAdmin {
-		t.Fatalf("admin = %+v, %v", admin, err)
-	}
-	if created, err := f.svc.Bootstrap(ctx, "another password"); created || err != nil {
-		t.Fatalf("second Bootstrap = %v, %v", created, err)
-	}
-	if n, _ := f.db.CountUsers(ctx); n != 1 {
-		t.Fatalf("%d users after two bootstraps", n)
-	}
-	if _, _, _, err := f.svc.Login(ctx, "admin", password); err != nil {
-		t.Fatalf("bootstrap password does not log in: %v", err)
-	}
-}
-
-func TestCreateUser_AdminOnly(t *testing.T) {
-	f := newFixture(t)
-	admin := f.user("admin", policydesk.RoleAdmin)
-	editor := f.user("ana", policydesk.RoleEditor)
-	in := drafts.NewUser{Login: "besa", Name: "Besa", Password: password, Role: policydesk.RoleStaff}
-
-	for name, ctx := range map[string]context.Context{
-		"no user":        context.Background(),
-		"editor":         as(editor),
-		"disabled admin": as(&policydesk.User{ID: admin.ID, Login: admin.Login, Role: policydesk.RoleAdmin, Disabled: true}),
-	} {
-		t.Run(name, func(t *testing.T) {
-			_, err := f.svc.CreateUser(ctx, in)
-			assertCode(t, err, policydesk.EForbidden)
-		})
-	}
-	if _, err := f.db.FindUserByLogin(context.Background(), "besa"); policydesk.ErrorCode(err) != policydesk.ENotFound {
-		t.Fatalf("refused user was stored: %v", err)
-	}
-
-	u, err := f.svc.CreateUser(as(admin), in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if e := f.lastAudit(); e.Action != "user.create" || e.Actor != "admin" || e.ObjectID != "besa" {
-		t.Fatalf("audit %+v", e)
-	}
-	if u.PasswordHash == password || bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil {
-		t.Fatal("password not stored as a bcrypt hash")
-	}
-	_, err = f.svc.CreateUser(as(admin), in)
-	assertCode(t, err, policydesk.EConflict)
-
-	for _, bad := range []drafts.NewUser{
-		{Login: "Besa!", Password: password, Role: policydesk.RoleStaff},
-		{Login: "dita", Password: "short", Role: policydesk.RoleStaff},
-		{Login: "dita", Password: password, Role: "superuser"},
-		{Login: "dita", Password: strings.Repeat("ë", 40), Role: policydesk.RoleStaff},
-	} {
-		_, err := f.svc.CreateUser(as(admin), bad)
-		assertCode(t, err, policydesk.EInvalid)
-	}
-}
-
-func TestLogin(t *testing.T) {
-	f := newFixture(t)
-	ana := f.user("ana", policydesk.RoleEditor)
-	ctx := context.Background()
-
-	_, _, _, errPassword := f.svc.Login(ctx, "ana", "wrong password!")
-	_, _, _, errLogin := f.svc.Login(ctx, "nobody", password)
-	assertCode(t, errPassword, policydesk.EUnauthorized)
-	assertCode(t, errLogin, policydesk.EUnauthorized)
-	if policydesk.ErrorMessage(errPassword) != policydesk.ErrorMessage(errLogin) {
-		t.Fatalf("bad password says %q, unknown login says %q", policydesk.ErrorMessage(errPassword), policydesk.ErrorMessage(errLogin))
-	}
-
-	token, sess, u, err := f.svc.Login(ctx, " ana ", password)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if u.ID != ana.ID || sess.UserID != ana.ID || sess.TokenHash != drafts.HashToken(token) || strings.Contains(sess.TokenHash, token) {
-		t.Fatalf("session %+v for token %q", sess, token)
-	}
-	if e := f.lastAudit(); e.Action != "login.ok" || e.Actor != "ana" || e.ActorID != ana.ID {
-		t.Fatalf("audit %+v", e)
-	}
-
-	gotSess, gotUser, err := f.svc.Authenticate(ctx, token)
-	if err != nil || gotUser.ID != ana.ID || gotSess.CSRF != sess.CSRF {
-		t.Fatalf("Authenticate = %+v, %+v, %v", gotSess, gotUser, err)
-	}
-	for _, bad := range []string{"", "not-a-token", strings.Repeat("x", 300)} {
-		_, _, err := f.svc.Authenticate(ctx, bad)
-		assertCode(t, err, policydesk.EUnauthorized)
-	}
-
-	if err := f.svc.Logout(as(gotUser), token); err != nil {
-		t.Fatal(err)
-	}
-	if e := f.lastAudit(); e.Action != "session.delete" || e.Actor != "ana" || e.ObjectID != "ana" {
-		t.Fatalf("audit %+v", e)
-	}
-	_, _, err = f.svc.Authenticate(ctx, token)
-	assertCode(t, err, policydesk.EUnauthorized)
-}
-
-func TestAuthenticate_Expired(t *testing.T) {
-	f := newFixture(t)
-	f.user("ana", policydesk.RoleEditor)
-	token, _, _, err := f.svc.Login(context.Background(), "ana", password)
-	if err != nil {
-		t.Fatal(err)
-	}
-
-	f.svc.Now = func() time.Time { return time.Now().Add(drafts.SessionTTL - time.Minute) }
-	if _, _, err := f.svc.Authenticate(context.Background(), token); err != nil {
-		t.Fatalf("session refused before its end: %v", err)
-	}
-	f.svc.Now = func() time.Time { return time.Now().Add(drafts.SessionTTL + time.Minute) }
-	_, _, err = f.svc.Authenticate(context.Background(), token)
-	assertCode(t, err, policydesk.EUnauthorized)
-}
-
+// TestDisabledUser checks that a stale *User of a disabled account is
+// refused by the drafting service (package accounts checks that its
+// sessions and logins end).
 func TestDisabledUser(t *testing.T) {
 	f := newFixture(t)
 	admin := f.user("admin", policydesk.RoleAdmin)
 	ana := f.user("ana", policydesk.RoleEditor)
 	doc := f.createDocument(ana, "Rregullore", "internal", "tekst")
-	token, _, _, err := f.svc.Login(context.Background(), "ana", password)
-	if err != nil {
-		t.Fatal(err)
-	}
 
 	yes := true
-	disabled, err := f.svc.UpdateUser(as(admin), ana.ID, drafts.UserPatch{Disabled: &yes})
+	disabled, err := f.acc.UpdateUser(as(admin), ana.ID, accounts.UserPatch{Disabled: &yes})
 	if err != nil {
 		t.Fatal(err)
-	}
-	_, _, err = f.svc.Authenticate(context.Background(), token)
-	assertCode(t, err, policydesk.EUnauthorized)
-	_, _, _, err = f.svc.Login(context.Background(), "ana", password)
-	assertCode(t, err, policydesk.EUnauthorized)
-	if policydesk.ErrorMessage(err) != "Wrong login or password." {
-		t.Fatalf("disabled login says %q", policydesk.ErrorMessage(err))
 	}
 
 	// Even if a stale *User reached the service, it would be refused.
@@ -270,9 +131,6 @@ func TestDisabledUser(t *testing.T) {
 	assertCode(t, err, policydesk.EForbidden)
 	_, _, err = f.svc.Document(as(disabled), doc.ID)
 	assertCode(t, err, policydesk.ENotFound)
-
-	_, err = f.svc.UpdateUser(as(admin), admin.ID, drafts.UserPatch{Disabled: &yes})
-	assertCode(t, err, policydesk.EInvalid)
 }
 
 func TestCreateDocument_Invalid(t *testing.T) {
@@ -643,7 +501,7 @@ func TestPolicyMatrix(t *testing.T) {
 		}
 	}
 	yes := true
-	if _, err := f.svc.UpdateUser(as(admin), users["disabled"].ID, drafts.UserPatch{Disabled: &yes}); err != nil {
+	if _, err := f.acc.UpdateUser(as(admin), users["disabled"].ID, accounts.UserPatch{Disabled: &yes}); err != nil {
 		t.Fatal(err)
 	}
 	disabled, err := f.db.FindUserByID(context.Background(), users["disabled"].ID)
@@ -818,16 +676,14 @@ func gate(a policydesk.Access, b bool) string {
 	return allow(b, no)
 }
 
-// TestAuditTrail checks that every state change records who did what to what.
+// TestAuditTrail checks that every state change records who did what to
+// what (package accounts checks the changes to accounts and sessions).
 func TestAuditTrail(t *testing.T) {
 	f := newFixture(t)
-	admin := f.user("admin", policydesk.RoleAdmin)
 	ana := f.user("ana", policydesk.RoleEditor)
 	f.user("besa", policydesk.RoleReviewer)
 	var doc *drafts.Document
-	var token string
 	docID := func() string { return strconv.FormatInt(doc.ID, 10) }
-	name := "Ana Krasniqi"
 	status := "in_review"
 
 	for _, tc := range []struct {
@@ -835,14 +691,6 @@ func TestAuditTrail(t *testing.T) {
 		actor, action, objType string
 		objID                  func() string
 	}{
-		{func() error {
-			_, err := f.svc.CreateUser(as(admin), drafts.NewUser{Login: "dita", Password: password, Role: policydesk.RoleStaff})
-			return err
-		}, "admin", "user.create", "user", func() string { return "dita" }},
-		{func() error { _, err := f.svc.UpdateUser(as(admin), ana.ID, drafts.UserPatch{Name: &name}); return err },
-			"admin", "user.update", "user", func() string { return "ana" }},
-		{func() (err error) { token, _, _, err = f.svc.Login(context.Background(), "ana", password); return err },
-			"ana", "login.ok", "user", func() string { return "ana" }},
 		{func() (err error) {
 			doc, _, err = f.svc.CreateDocument(as(ana), drafts.NewDocument{Title: "Rregullore", Kind: "regulation", Language: "sq", Body: "x"})
 			return err
@@ -858,8 +706,6 @@ func TestAuditTrail(t *testing.T) {
 			"ana", "member.set", "document", docID},
 		{func() error { return f.svc.RemoveMember(as(ana), doc.ID, "besa") },
 			"ana", "member.remove", "document", docID},
-		{func() error { return f.svc.Logout(as(ana), token) },
-			"ana", "session.delete", "user", func() string { return "ana" }},
 	} {
 		t.Run(tc.action, func(t *testing.T) {
 			_, before := f.counts()

@@ -7,6 +7,7 @@ import (
 
 	"policydesk"
 	"policydesk/drafts"
+	"policydesk/drafts/accounts"
 	"policydesk/drafts/attachments"
 	"policydesk/drafts/textkit"
 )
@@ -69,15 +70,15 @@ func TestInvisibleCharactersRefused(t *testing.T) {
 				return err
 			},
 			"user name": func() error {
-				_, err := f.svc.CreateUser(as(admin), drafts.NewUser{Login: "besa", Name: bad, Password: password, Role: policydesk.RoleReviewer})
+				_, err := f.acc.CreateUser(as(admin), accounts.NewUser{Login: "besa", Name: bad, Password: password, Role: policydesk.RoleReviewer})
 				return err
 			},
 			"organisation": func() error {
-				_, err := f.svc.CreateUser(as(admin), drafts.NewUser{Login: "besa", Name: "Besa", Organisation: bad, Password: password, Role: policydesk.RoleReviewer})
+				_, err := f.acc.CreateUser(as(admin), accounts.NewUser{Login: "besa", Name: "Besa", Organisation: bad, Password: password, Role: policydesk.RoleReviewer})
 				return err
 			},
 			"name change": func() error {
-				_, err := f.svc.UpdateUser(as(admin), ed.ID, drafts.UserPatch{Name: &bad})
+				_, err := f.acc.UpdateUser(as(admin), ed.ID, accounts.UserPatch{Name: &bad})
 				return err
 			},
 		}

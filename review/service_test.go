@@ -14,6 +14,7 @@ import (
 
 	"policydesk"
 	"policydesk/drafts"
+	"policydesk/drafts/accounts"
 	"policydesk/review"
 	"policydesk/storage/sqlite"
 )
@@ -57,10 +58,11 @@ func newFixture(t *testing.T) *fixture {
 	}
 	t.Cleanup(func() { db.Close() })
 	ds := drafts.NewService(db, db, drafts.NewRenderer(64))
-	ds.BcryptCost = bcrypt.MinCost
+	acc := accounts.NewService(db)
+	acc.BcryptCost = bcrypt.MinCost
 	f := &fixture{t: t, db: db, drafts: ds, svc: review.NewService(ds, db)}
 	mk := func(login, name, org, role string) *policydesk.User {
-		u, err := ds.AddUserOffline(ctx, drafts.NewUser{Login: login, Name: name, Organisation: org, Password: password, Role: role})
+		u, err := acc.AddUserOffline(ctx, accounts.NewUser{Login: login, Name: name, Organisation: org, Password: password, Role: role})
 		if err != nil {
 			t.Fatalf("user %s: %v", login, err)
 		}

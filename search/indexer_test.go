@@ -18,6 +18,7 @@ import (
 
 	"policydesk"
 	"policydesk/drafts"
+	"policydesk/drafts/accounts"
 	"policydesk/drafts/attachments"
 	"policydesk/review"
 	"policydesk/search"
@@ -81,6 +82,7 @@ func (s *switchIndex) Ping(ctx context.Context) error {
 type fixture struct {
 	t       *testing.T
 	db      *sqlite.DB
+	acc     *accounts.Service
 	svc     *drafts.Service
 	rv      *review.Service
 	att     *attachments.Attachments
@@ -117,8 +119,9 @@ func newFixture(t *testing.T) *fixture {
 	}
 	t.Cleanup(func() { db.Close() })
 	svc := drafts.NewService(db, db, drafts.NewRenderer(64))
-	svc.BcryptCost = bcrypt.MinCost
-	if _, err := svc.Bootstrap(ctx, "kestrel-harbour-41"); err != nil {
+	acc := accounts.NewService(db)
+	acc.BcryptCost = bcrypt.MinCost
+	if _, err := acc.Bootstrap(ctx, "kestrel-harbour-41"); err != nil {
 		t.Fatal(err)
 	}
 	admin, err := db.FindUserByLogin(ctx, "admin")
@@ -135,7 +138,7 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { bl.Close() })
-	f := &fixture{t: t, db: db, svc: svc, rv: review.NewService(svc, db), blobs: blobs, bleve: bl, index: &switchIndex{Index: bl}, admin: admin}
+	f := &fixture{t: t, db: db, acc: acc, svc: svc, rv: review.NewService(svc, db), blobs: blobs, bleve: bl, index: &switchIndex{Index: bl}, admin: admin}
 	f.att = &attachments.Attachments{Drafts: svc, Store: db, Blobs: blobs, MaxBytes: 1 << 20}
 	// As cmd/policydesk newLibrary builds it; files are read in this
 	// process here (the child process is tested in package extract and
@@ -167,7 +170,7 @@ func (f *fixture) extract() {
 
 func (f *fixture) user(login, role string) *policydesk.User {
 	f.t.Helper()
-	u, err := f.svc.AddUserOffline(context.Background(), drafts.NewUser{Login: login, Name: strings.ToUpper(login), Password: "user-password-1", Role: role})
+	u, err := f.acc.AddUserOffline(context.Background(), accounts.NewUser{Login: login, Name: strings.ToUpper(login), Password: "user-password-1", Role: role})
 	if err != nil {
 		f.t.Fatalf("user %s: %v", login, err)
 	}

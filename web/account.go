@@ -4,7 +4,7 @@ import (
 	"net/http"
 
 	"policydesk"
-	"policydesk/drafts"
+	"policydesk/drafts/accounts"
 )
 
 // pageAccountPassword shows the form to change one's own password.
@@ -13,7 +13,7 @@ func (s *Server) pageAccountPassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "password", map[string]any{"Title": "Change your password",
-		"Changed": r.URL.Query().Get("changed") == "1", "MinLength": drafts.MinPasswordLength})
+		"Changed": r.URL.Query().Get("changed") == "1", "MinLength": accounts.MinPasswordLength})
 }
 
 // pageChangePassword changes the password, ends every other session and
@@ -32,9 +32,9 @@ func (s *Server) pageChangePassword(w http.ResponseWriter, r *http.Request) {
 		err = policydesk.Errorf(policydesk.EInvalid, "The two new passwords differ; type the same one twice.")
 	}
 	var token string
-	var sess *drafts.Session
+	var sess *accounts.Session
 	if err == nil {
-		token, sess, err = s.Drafts.ChangePassword(r.Context(), current, next)
+		token, sess, err = s.Accounts.ChangePassword(r.Context(), current, next)
 	}
 	switch code := policydesk.ErrorCode(err); {
 	case err == nil:
@@ -43,7 +43,7 @@ func (s *Server) pageChangePassword(w http.ResponseWriter, r *http.Request) {
 	case code == policydesk.EInvalid || code == policydesk.ETooManyRequests:
 		setRetryAfter(w, err)
 		s.render(w, r, statusOf(err), "password", map[string]any{"Title": "Change your password",
-			"Error": policydesk.ErrorMessage(err), "MinLength": drafts.MinPasswordLength})
+			"Error": policydesk.ErrorMessage(err), "MinLength": accounts.MinPasswordLength})
 	default:
 		s.pageError(w, r, err)
 	}
@@ -73,7 +73,7 @@ func (s *Server) apiUpdateMe(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, policydesk.Errorf(policydesk.EInvalid, "Send the new password in \"password\" and the current one in \"old_password\"."))
 		return
 	}
-	token, sess, err := s.Drafts.ChangePassword(r.Context(), in.OldPassword, in.Password)
+	token, sess, err := s.Accounts.ChangePassword(r.Context(), in.OldPassword, in.Password)
 	if err != nil {
 		s.apiError(w, r, err)
 		return

@@ -35,7 +35,7 @@ func (c *testClock) Advance(d time.Duration) {
 }
 
 func withClock(c *testClock) func(*web.Server, *sqlite.DB, *drafts.Service) {
-	return func(_ *web.Server, _ *sqlite.DB, svc *drafts.Service) { svc.Now = c.Now }
+	return func(s *web.Server, _ *sqlite.DB, svc *drafts.Service) { s.Accounts.Now, svc.Now = c.Now, c.Now }
 }
 
 // browserLike resolves a Location header the way a browser's URL parser

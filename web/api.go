@@ -9,6 +9,7 @@ import (
 
 	"policydesk"
 	"policydesk/drafts"
+	"policydesk/drafts/accounts"
 )
 
 // registerAPI mounts the JSON API of API.md.
@@ -73,7 +74,7 @@ func (s *Server) apiLogin(r *http.Request) (int, any, error) {
 	if err := decodeJSON(r, &in); err != nil {
 		return 0, nil, err
 	}
-	token, _, u, err := s.Drafts.Login(r.Context(), in.Login, in.Password)
+	token, _, u, err := s.Accounts.Login(r.Context(), in.Login, in.Password)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -85,11 +86,11 @@ func (s *Server) apiLogout(r *http.Request) (int, any, error) {
 	if rs == nil {
 		return 0, nil, policydesk.Errorf(policydesk.EUnauthorized, "Log in first.")
 	}
-	return http.StatusNoContent, nil, s.Drafts.Logout(r.Context(), rs.Token)
+	return http.StatusNoContent, nil, s.Accounts.Logout(r.Context(), rs.Token)
 }
 
 func (s *Server) apiUsers(r *http.Request) (int, any, error) {
-	users, err := s.Drafts.ListUsers(r.Context())
+	users, err := s.Accounts.ListUsers(r.Context())
 	if err != nil {
 		return 0, nil, err
 	}
@@ -105,7 +106,7 @@ func (s *Server) apiCreateUser(r *http.Request) (int, any, error) {
 	if err := decodeJSON(r, &in); err != nil {
 		return 0, nil, err
 	}
-	u, err := s.Drafts.CreateUser(r.Context(), drafts.NewUser(in))
+	u, err := s.Accounts.CreateUser(r.Context(), accounts.NewUser(in))
 	if err != nil {
 		return 0, nil, err
 	}
@@ -120,22 +121,11 @@ func (s *Server) apiUpdateUser(r *http.Request) (int, any, error) {
 	if err := decodeJSON(r, &in); err != nil {
 		return 0, nil, err
 	}
-	u, err := s.userByLogin(r, mux.Vars(r)["login"])
+	u, err := s.Accounts.UpdateUserByLogin(r.Context(), mux.Vars(r)["login"], accounts.UserPatch(in))
 	if err != nil {
 		return 0, nil, err
 	}
-	if u, err = s.Drafts.UpdateUser(r.Context(), u.ID, drafts.UserPatch(in)); err != nil {
-		return 0, nil, err
-	}
 	return http.StatusOK, toUserJSON(u), nil
-}
-
-// userByLogin finds an account for an admin route; others learn nothing.
-func (s *Server) userByLogin(r *http.Request, login string) (*policydesk.User, error) {
-	if !policydesk.IsAdmin(policydesk.UserFromContext(r.Context())) {
-		return nil, policydesk.Errorf(policydesk.EForbidden, "Only an administrator can change accounts.")
-	}
-	return s.Drafts.Users.FindUserByLogin(r.Context(), login)
 }
 
 func (s *Server) apiDocuments(r *http.Request) (int, any, error) {

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"policydesk"
-	"policydesk/drafts"
+	"policydesk/drafts/accounts"
 )
 
 const sessionCookie = "pd_session"
@@ -18,7 +18,7 @@ type sessionKey struct{}
 // requestSession is how the request was authenticated.
 type requestSession struct {
 	Token   string
-	Session *drafts.Session
+	Session *accounts.Session
 	Cookie  bool // browser session: state changes need the CSRF token
 	// CSRFChecked is true once the request's CSRF token was verified.
 	CSRFChecked bool
@@ -35,7 +35,7 @@ func sessionFrom(ctx context.Context) *requestSession {
 // on every state-changing request.
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r = r.WithContext(drafts.NewContextWithClient(r.Context(), s.clientAddress(r)))
+		r = r.WithContext(accounts.NewContextWithClient(r.Context(), s.clientAddress(r)))
 		token, cookie := bearerToken(r), false
 		if token == "" {
 			if c, err := r.Cookie(sessionCookie); err == nil {
@@ -46,7 +46,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		sess, u, err := s.Drafts.Authenticate(r.Context(), token)
+		sess, u, err := s.Accounts.Authenticate(r.Context(), token)
 		if err != nil {
 			if policydesk.ErrorCode(err) != policydesk.EUnauthorized {
 				s.fail(w, r, err, 0)

@@ -13,7 +13,7 @@ import (
 	"strings"
 
 	"policydesk"
-	"policydesk/drafts"
+	"policydesk/drafts/accounts"
 )
 
 // loginCookie carries the login form's CSRF token before there is a session
@@ -46,7 +46,7 @@ func (s *Server) loginToken(w http.ResponseWriter, r *http.Request) string {
 	b := make([]byte, 32)
 	rand.Read(b)
 	token := base64.RawURLEncoding.EncodeToString(b)
-	http.SetCookie(w, &http.Cookie{Name: loginCookie, Value: token, Path: "/login", MaxAge: int(drafts.SessionTTL.Seconds()),
+	http.SetCookie(w, &http.Cookie{Name: loginCookie, Value: token, Path: "/login", MaxAge: int(accounts.SessionTTL.Seconds()),
 		HttpOnly: true, Secure: s.SecureCookies, SameSite: http.SameSiteLaxMode})
 	return token
 }
@@ -71,7 +71,7 @@ func (s *Server) pageLoginSubmit(w http.ResponseWriter, r *http.Request) {
 		s.renderLogin(w, r, statusOf(err), form)
 		return
 	}
-	token, sess, _, err := s.Drafts.Login(r.Context(), login, r.PostFormValue("password"))
+	token, sess, _, err := s.Accounts.Login(r.Context(), login, r.PostFormValue("password"))
 	if err != nil {
 		if policydesk.ErrorCode(err) == policydesk.EInternal || policydesk.ErrorCode(err) == policydesk.EUnavailable {
 			s.pageError(w, r, err)
@@ -84,7 +84,9 @@ func (s *Server) pageLoginSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	// A fresh token at every login: a session id planted before login is useless.
 	if rs := sessionFrom(r.Context()); rs != nil {
-		s.Drafts.Users.DeleteSession(r.Context(), drafts.HashToken(rs.Token))
+		if err := s.Accounts.ReplaceSession(r.Context(), rs.Token); err != nil {
+			s.Logger.Warn("login: the session it replaces did not end", "err", err)
+		}
 	}
 	s.setSessionCookie(w, token, sess.ExpiresAt)
 	http.Redirect(w, r, safeNext(next), http.StatusSeeOther)
@@ -158,7 +160,7 @@ func safeNext(next string) string {
 
 // setRetryAfter tells a throttled client how long to wait.
 func setRetryAfter(w http.ResponseWriter, err error) {
-	var throttled *drafts.ThrottledError
+	var throttled *accounts.ThrottledError
 	if errors.As(err, &throttled) {
 		w.Header().Set("Retry-After", strconv.Itoa(throttled.RetryAfterSeconds()))
 	}

@@ -10,6 +10,7 @@ import (
 
 	"policydesk"
 	"policydesk/drafts"
+	"policydesk/drafts/accounts"
 	"policydesk/drafts/attachments"
 )
 
@@ -59,7 +60,7 @@ func formError(r *http.Request) error {
 
 func (s *Server) pageLogout(w http.ResponseWriter, r *http.Request) {
 	if rs := sessionFrom(r.Context()); rs != nil {
-		if err := s.Drafts.Logout(r.Context(), rs.Token); err != nil {
+		if err := s.Accounts.Logout(r.Context(), rs.Token); err != nil {
 			s.pageError(w, r, err)
 			return
 		}
@@ -312,7 +313,7 @@ func (s *Server) pageUsers(w http.ResponseWriter, r *http.Request) {
 	if !s.requireUser(w, r) {
 		return
 	}
-	users, err := s.Drafts.ListUsers(r.Context())
+	users, err := s.Accounts.ListUsers(r.Context())
 	if err != nil {
 		s.pageError(w, r, err)
 		return
@@ -328,11 +329,11 @@ func (s *Server) pageCreateUser(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
-	in := drafts.NewUser{Login: r.PostFormValue("login"), Name: r.PostFormValue("name"), Organisation: r.PostFormValue("organisation"),
+	in := accounts.NewUser{Login: r.PostFormValue("login"), Name: r.PostFormValue("name"), Organisation: r.PostFormValue("organisation"),
 		Password: r.PostFormValue("password"), Role: r.PostFormValue("role")}
-	if _, err := s.Drafts.CreateUser(r.Context(), in); err != nil {
+	if _, err := s.Accounts.CreateUser(r.Context(), in); err != nil {
 		if code := policydesk.ErrorCode(err); code == policydesk.EInvalid || code == policydesk.EConflict {
-			users, _ := s.Drafts.ListUsers(r.Context())
+			users, _ := s.Accounts.ListUsers(r.Context())
 			in.Password = ""
 			s.render(w, r, statusOf(err), "users", map[string]any{"Title": "Users", "Users": users, "Form": in, "Error": policydesk.ErrorMessage(err)})
 			return
@@ -351,12 +352,7 @@ func (s *Server) pageUpdateUser(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
-	u, err := s.userByLogin(r, mux.Vars(r)["login"])
-	if err != nil {
-		s.pageError(w, r, err)
-		return
-	}
-	var p drafts.UserPatch
+	var p accounts.UserPatch
 	if role := r.PostFormValue("role"); role != "" {
 		p.Role = &role
 	}
@@ -367,7 +363,7 @@ func (s *Server) pageUpdateUser(w http.ResponseWriter, r *http.Request) {
 		disabled := d == "1"
 		p.Disabled = &disabled
 	}
-	if _, err := s.Drafts.UpdateUser(r.Context(), u.ID, p); err != nil {
+	if _, err := s.Accounts.UpdateUserByLogin(r.Context(), mux.Vars(r)["login"], p); err != nil {
 		s.pageError(w, r, err)
 		return
 	}

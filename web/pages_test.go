@@ -75,6 +75,16 @@ func TestSessionRenewedAtLogin(t *testing.T) {
 	if loc := r.Header.Get("Location"); !strings.HasPrefix(loc, "/login") {
 		t.Errorf("old session redirects to %q", loc)
 	}
+	// The audit log says the second login ended the first session.
+	replaced := 0
+	for _, en := range must(t, e.api("GET", "/api/v1/audit?limit=100", e.admin, nil), 200).object(t)["entries"].([]any) {
+		if m := en.(map[string]any); m["action"] == "session.replace" && m["actor"] == "drita" {
+			replaced++
+		}
+	}
+	if replaced != 1 {
+		t.Errorf("%d session.replace entries for drita, want 1", replaced)
+	}
 }
 
 func TestLogout(t *testing.T) {

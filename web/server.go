@@ -16,6 +16,7 @@ import (
 
 	"policydesk"
 	"policydesk/drafts"
+	"policydesk/drafts/accounts"
 	"policydesk/drafts/attachments"
 	"policydesk/review"
 	"policydesk/search"
@@ -30,8 +31,10 @@ type Check func(ctx context.Context) error
 
 // Server holds the handlers' dependencies.
 type Server struct {
-	Drafts *drafts.Service
-	Review *review.Service
+	// Accounts answers logins, sessions and account administration.
+	Accounts *accounts.Service
+	Drafts   *drafts.Service
+	Review   *review.Service
 	// Attachments is nil when no blob store is configured.
 	Attachments *attachments.Attachments
 	// Search is nil when no index is configured.
@@ -51,12 +54,12 @@ type Server struct {
 
 // NewServer builds the router and parses the templates (failing fast if one
 // is broken).
-func NewServer(d *drafts.Service, rv *review.Service, logger *slog.Logger) (*Server, error) {
+func NewServer(acc *accounts.Service, d *drafts.Service, rv *review.Service, logger *slog.Logger) (*Server, error) {
 	v, err := parseViews()
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Drafts: d, Review: rv, Logger: logger, Checks: map[string]Check{}, router: mux.NewRouter(), views: v}
+	s := &Server{Accounts: acc, Drafts: d, Review: rv, Logger: logger, Checks: map[string]Check{}, router: mux.NewRouter(), views: v}
 	s.router.Use(s.recoverPanics, s.securityHeaders, s.limitBody, s.authenticate)
 	s.router.HandleFunc("/healthz", s.handleHealthz).Methods(http.MethodGet)
 	s.router.HandleFunc("/readyz", s.handleReadyz).Methods(http.MethodGet)

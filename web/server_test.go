@@ -19,6 +19,7 @@ import (
 	"golang.org/x/net/html"
 
 	"policydesk/drafts"
+	"policydesk/drafts/accounts"
 	"policydesk/review"
 	"policydesk/storage/sqlite"
 	"policydesk/web"
@@ -49,11 +50,12 @@ func newEnv(t testing.TB, wire ...func(s *web.Server, db *sqlite.DB, svc *drafts
 	}
 	t.Cleanup(func() { db.Close() })
 	svc := drafts.NewService(db, db, drafts.NewRenderer(512))
-	svc.BcryptCost = bcrypt.MinCost
-	if _, err := svc.Bootstrap(ctx, adminPassword); err != nil {
+	acc := accounts.NewService(db)
+	acc.BcryptCost = bcrypt.MinCost
+	if _, err := acc.Bootstrap(ctx, adminPassword); err != nil {
 		t.Fatal(err)
 	}
-	s, err := web.NewServer(svc, review.NewService(svc, db), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s, err := web.NewServer(acc, svc, review.NewService(svc, db), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"policydesk"
-	"policydesk/drafts"
+	"policydesk/drafts/accounts"
 )
 
 func userCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -23,7 +23,7 @@ func userCommand(ctx context.Context, args []string, getenv func(string) string,
 	sub := flag.NewFlagSet("user add", flag.ContinueOnError)
 	sub.SetOutput(stderr)
 	data := sub.String("data", c.Data, "data directory (POLICYDESK_DATA)")
-	in := drafts.NewUser{}
+	in := accounts.NewUser{}
 	sub.StringVar(&in.Login, "login", "", "login (lower-case letters, digits, . _ -)")
 	sub.StringVar(&in.Name, "name", "", "full name")
 	sub.StringVar(&in.Organisation, "organisation", "", "organisation, e.g. Ministry of Justice")
@@ -38,7 +38,7 @@ func userCommand(ctx context.Context, args []string, getenv func(string) string,
 		return err
 	}
 	defer app.Close()
-	u, err := app.Drafts.AddUserOffline(ctx, in)
+	u, err := app.Accounts.AddUserOffline(ctx, in)
 	if err != nil {
 		return errors.New(policydesk.ErrorMessage(err))
 	}
@@ -63,7 +63,7 @@ func withApp(ctx context.Context, name string, args []string, getenv func(string
 
 func demoCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	return withApp(ctx, "demo", args, getenv, stderr, func(app *App) error {
-		n, err := loadDemo(ctx, app.Drafts, demoPassword)
+		n, err := loadDemo(ctx, app.Accounts, app.Drafts, demoPassword)
 		if err != nil {
 			return err
 		}

@@ -10,6 +10,7 @@ import (
 
 	"policydesk"
 	"policydesk/drafts"
+	"policydesk/drafts/accounts"
 )
 
 //go:embed demodata
@@ -32,7 +33,7 @@ type demoMeta struct {
 	} `json:"versions"`
 }
 
-var demoUsers = []drafts.NewUser{
+var demoUsers = []accounts.NewUser{
 	{Login: "admin", Name: "Administrator", Role: policydesk.RoleAdmin},
 	{Login: "drita", Name: "Drita Berisha", Organisation: "Terre des hommes Kosovo", Role: policydesk.RoleEditor},
 	{Login: "arben", Name: "Arben Krasniqi", Organisation: "Terre des hommes Kosovo", Role: policydesk.RoleEditor},
@@ -43,14 +44,11 @@ var demoUsers = []drafts.NewUser{
 // loadDemo creates the demo users and documents that are not there yet, each
 // document with all its versions saved by their authors, and returns how many
 // documents it created. Running it twice adds nothing.
-func loadDemo(ctx context.Context, svc *drafts.Service, password string) (int, error) {
+func loadDemo(ctx context.Context, acc *accounts.Service, svc *drafts.Service, password string) (int, error) {
 	users := map[string]*policydesk.User{}
 	for _, in := range demoUsers {
-		u, err := svc.Users.FindUserByLogin(ctx, in.Login)
-		if policydesk.ErrorCode(err) == policydesk.ENotFound {
-			in.Password = password
-			u, err = svc.AddUserOffline(ctx, in)
-		}
+		in.Password = password
+		u, err := acc.EnsureUserOffline(ctx, in)
 		if err != nil {
 			return 0, fmt.Errorf("demo user %s: %w", in.Login, err)
 		}

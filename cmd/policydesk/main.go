@@ -21,6 +21,7 @@ import (
 
 	"policydesk"
 	"policydesk/drafts"
+	"policydesk/drafts/accounts"
 	"policydesk/drafts/attachments"
 	"policydesk/review"
 	"policydesk/search"
@@ -171,10 +172,11 @@ func newLogger(format string, w io.Writer) *slog.Logger {
 
 // App is the wired service: database, domain and web server.
 type App struct {
-	Config *Config
-	DB     *sqlite.DB
-	Drafts *drafts.Service
-	Review *review.Service
+	Config   *Config
+	DB       *sqlite.DB
+	Accounts *accounts.Service
+	Drafts   *drafts.Service
+	Review   *review.Service
 	// Attachments keeps files in the blob store.
 	Attachments *attachments.Attachments
 	Logger      *slog.Logger
@@ -198,7 +200,7 @@ func openApp(ctx context.Context, c *Config, logger *slog.Logger) (*App, error) 
 	att := &attachments.Attachments{Drafts: svc, Store: db, Blobs: blobs, MaxBytes: c.MaxUploadBytes, Logger: logger}
 	rv := review.NewService(svc, db)
 	rv.SetRedlineCacheBytes(c.RedlineCacheBytes)
-	return &App{Config: c, DB: db, Drafts: svc, Review: rv, Attachments: att, Logger: logger}, nil
+	return &App{Config: c, DB: db, Accounts: accounts.NewService(db), Drafts: svc, Review: rv, Attachments: att, Logger: logger}, nil
 }
 
 // openBlobs chooses S3/MinIO when an endpoint is configured, else a folder
@@ -234,7 +236,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	if err := app.bootstrap(ctx); err != nil {
 		return err
 	}
-	srv, err := web.NewServer(app.Drafts, app.Review, logger)
+	srv, err := web.NewServer(app.Accounts, app.Drafts, app.Review, logger)
 	if err != nil {
 		return err
 	}
@@ -319,7 +321,7 @@ func (a *App) sweepOrphans(ctx context.Context) {
 
 // bootstrap makes sure someone can log in, and loads the demo if asked.
 func (a *App) bootstrap(ctx context.Context) error {
-	created, err := a.Drafts.Bootstrap(ctx, a.Config.AdminPassword)
+	created, err := a.Accounts.Bootstrap(ctx, a.Config.AdminPassword)
 	if policydesk.ErrorCode(err) == policydesk.EInvalid {
 		return fmt.Errorf("POLICYDESK_ADMIN_PASSWORD (-admin-password) is not accepted: %s", policydesk.ErrorMessage(err))
 	} else if err != nil {
@@ -329,7 +331,7 @@ func (a *App) bootstrap(ctx context.Context) error {
 		a.Logger.Info("created user admin from POLICYDESK_ADMIN_PASSWORD")
 	}
 	if a.Config.Demo {
-		n, err := loadDemo(ctx, a.Drafts, demoPassword)
+		n, err := loadDemo(ctx, a.Accounts, a.Drafts, demoPassword)
 		if err != nil {
 			return fmt.Errorf("loading the demo library: %w", err)
 		}
@@ -338,11 +340,11 @@ func (a *App) bootstrap(ctx context.Context) error {
 				slog.String("users", "admin, drita, arben (legal experts), besa (ministry reviewer), staff"))
 		}
 	}
-	n, err := a.Drafts.Users.CountUsers(ctx)
+	anyone, err := a.Accounts.HasUsers(ctx)
 	if err != nil {
 		return err
 	}
-	if n == 0 {
+	if !anyone {
 		a.Logger.Warn("no user exists yet, so nobody can log in: restart with POLICYDESK_ADMIN_PASSWORD set " +
 			"(creates user admin), or run: policydesk user add -login NAME -role admin")
 	}

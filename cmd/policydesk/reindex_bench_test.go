@@ -11,6 +11,7 @@ import (
 
 	"policydesk"
 	"policydesk/drafts"
+	"policydesk/drafts/accounts"
 	"policydesk/drafts/attachments"
 	"policydesk/drafts/draftstest"
 	"policydesk/search"
@@ -28,8 +29,8 @@ func BenchmarkReindex20000Articles(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer app.Close()
-	app.Drafts.BcryptCost = bcrypt.MinCost
-	u, err := app.Drafts.AddUserOffline(ctx, drafts.NewUser{Login: "drita", Role: policydesk.RoleEditor, Password: "lantern-orchard-12"})
+	app.Accounts.BcryptCost = bcrypt.MinCost
+	u, err := app.Accounts.AddUserOffline(ctx, accounts.NewUser{Login: "drita", Role: policydesk.RoleEditor, Password: "lantern-orchard-12"})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"policydesk"
 	"policydesk/drafts"
+	"policydesk/drafts/accounts"
 	"policydesk/drafts/attachments"
 	"policydesk/drafts/draftstest"
 	"policydesk/search/searchtest"
@@ -35,12 +36,12 @@ func BenchmarkSearchHTTP(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	app.Drafts.BcryptCost = bcrypt.MinCost
-	if _, err := app.Drafts.AddUserOffline(ctx, drafts.NewUser{Login: "admin", Role: policydesk.RoleAdmin,
+	app.Accounts.BcryptCost = bcrypt.MinCost
+	if _, err := app.Accounts.AddUserOffline(ctx, accounts.NewUser{Login: "admin", Role: policydesk.RoleAdmin,
 		Password: e2eAdminPassword}); err != nil {
 		b.Fatal(err)
 	}
-	u, err := app.Drafts.AddUserOffline(ctx, drafts.NewUser{Login: "drita", Role: policydesk.RoleEditor, Password: "lantern-orchard-12"})
+	u, err := app.Accounts.AddUserOffline(ctx, accounts.NewUser{Login: "drita", Role: policydesk.RoleEditor, Password: "lantern-orchard-12"})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"policydesk"
 	"policydesk/drafts"
+	"policydesk/drafts/accounts"
 	"policydesk/storage/sqlite"
 )
 
@@ -19,6 +20,7 @@ const password = "correct horse battery"
 type fixture struct {
 	tb  testing.TB
 	db  *sqlite.DB
+	acc *accounts.Service
 	svc *drafts.Service
 }
 
@@ -29,15 +31,15 @@ func newFixture(tb testing.TB) *fixture {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { db.Close() })
-	svc := drafts.NewService(db, db, drafts.NewRenderer(64))
-	svc.BcryptCost = bcrypt.MinCost
-	return &fixture{tb: tb, db: db, svc: svc}
+	acc := accounts.NewService(db)
+	acc.BcryptCost = bcrypt.MinCost
+	return &fixture{tb: tb, db: db, acc: acc, svc: drafts.NewService(db, db, drafts.NewRenderer(64))}
 }
 
 // user creates an account from the command line, which needs no admin.
 func (f *fixture) user(login, role string) *policydesk.User {
 	f.tb.Helper()
-	u, err := f.svc.AddUserOffline(context.Background(), drafts.NewUser{Login: login, Password: password, Role: role})
+	u, err := f.acc.AddUserOffline(context.Background(), accounts.NewUser{Login: login, Password: password, Role: role})
 	if err != nil {
 		f.tb.Fatalf("add user %s: %v", login, err)
 	}

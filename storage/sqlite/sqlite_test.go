@@ -16,6 +16,7 @@ import (
 
 	"policydesk"
 	"policydesk/drafts"
+	"policydesk/drafts/accounts"
 	"policydesk/storage/sqlite"
 )
 
@@ -253,7 +254,7 @@ func TestSessions(t *testing.T) {
 	ana := mustCreateUser(t, db, "ana", policydesk.RoleEditor)
 
 	now := time.Now().UTC()
-	s := &drafts.Session{TokenHash: drafts.HashToken("tok-1"), UserID: ana.ID, CSRF: "c1", CreatedAt: now, ExpiresAt: now.Add(time.Hour)}
+	s := &accounts.Session{TokenHash: accounts.HashToken("tok-1"), UserID: ana.ID, CSRF: "c1", CreatedAt: now, ExpiresAt: now.Add(time.Hour)}
 	if err := db.CreateSession(ctx, s); err != nil {
 		t.Fatal(err)
 	}
@@ -276,7 +277,7 @@ func TestSessions(t *testing.T) {
 	}
 
 	t.Run("disabling a user ends its sessions", func(t *testing.T) {
-		s := &drafts.Session{TokenHash: drafts.HashToken("tok-d"), UserID: ana.ID, CSRF: "c", CreatedAt: time.Now(), ExpiresAt: time.Now().Add(time.Hour)}
+		s := &accounts.Session{TokenHash: accounts.HashToken("tok-d"), UserID: ana.ID, CSRF: "c", CreatedAt: time.Now(), ExpiresAt: time.Now().Add(time.Hour)}
 		if err := db.CreateSession(ctx, s); err != nil {
 			t.Fatal(err)
 		}
@@ -295,7 +296,7 @@ func TestSessions_Expired(t *testing.T) {
 	raw := rawDB(t, db.Path)
 	ana := mustCreateUser(t, db, "ana", policydesk.RoleEditor)
 
-	old := &drafts.Session{TokenHash: drafts.HashToken("old"), UserID: ana.ID, CSRF: "c", CreatedAt: t0, ExpiresAt: t0.Add(time.Hour)}
+	old := &accounts.Session{TokenHash: accounts.HashToken("old"), UserID: ana.ID, CSRF: "c", CreatedAt: t0, ExpiresAt: t0.Add(time.Hour)}
 	if err := db.CreateSession(ctx, old); err != nil {
 		t.Fatal(err)
 	}
@@ -304,7 +305,7 @@ func TestSessions_Expired(t *testing.T) {
 	assertCode(t, err, policydesk.ENotFound)
 
 	now := time.Now().UTC()
-	fresh := &drafts.Session{TokenHash: drafts.HashToken("fresh"), UserID: ana.ID, CSRF: "c", CreatedAt: now, ExpiresAt: now.Add(time.Hour)}
+	fresh := &accounts.Session{TokenHash: accounts.HashToken("fresh"), UserID: ana.ID, CSRF: "c", CreatedAt: now, ExpiresAt: now.Add(time.Hour)}
 	if err := db.CreateSession(ctx, fresh); err != nil {
 		t.Fatal(err)
 	}

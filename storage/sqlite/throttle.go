@@ -6,13 +6,13 @@ import (
 	"errors"
 	"time"
 
-	"policydesk/drafts"
+	"policydesk/drafts/accounts"
 )
 
 // UpdateThrottle loads the keys' states, lets fn change them and writes
 // them back in one write transaction; SQLite's single writer makes the
 // read-modify-write atomic across processes sharing the file.
-func (db *DB) UpdateThrottle(ctx context.Context, keys []string, fn func([]*drafts.ThrottleState) error) error {
+func (db *DB) UpdateThrottle(ctx context.Context, keys []string, fn func([]*accounts.ThrottleState) error) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		states, err := findThrottle(ctx, tx, keys)
 		if err != nil {
@@ -44,16 +44,16 @@ func (db *DB) UpdateThrottle(ctx context.Context, keys []string, fn func([]*draf
 }
 
 // FindThrottle reads the keys' states outside any write transaction.
-func (db *DB) FindThrottle(ctx context.Context, keys []string) ([]*drafts.ThrottleState, error) {
+func (db *DB) FindThrottle(ctx context.Context, keys []string) ([]*accounts.ThrottleState, error) {
 	return findThrottle(ctx, db.read, keys)
 }
 
 func findThrottle(ctx context.Context, q interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
-}, keys []string) ([]*drafts.ThrottleState, error) {
-	states := make([]*drafts.ThrottleState, len(keys))
+}, keys []string) ([]*accounts.ThrottleState, error) {
+	states := make([]*accounts.ThrottleState, len(keys))
 	for i, key := range keys {
-		st := &drafts.ThrottleState{Key: key}
+		st := &accounts.ThrottleState{Key: key}
 		var last, locked string
 		err := q.QueryRowContext(ctx, `SELECT failures, last_failure, locked_until FROM login_throttle WHERE key = ?`, key).
 			Scan(&st.Failures, &last, &locked)

@@ -7,9 +7,13 @@ import (
 
 	"policydesk"
 	"policydesk/drafts"
+	"policydesk/drafts/accounts"
 )
 
-var _ drafts.UserStore = (*DB)(nil)
+var (
+	_ accounts.UserStore = (*DB)(nil)
+	_ drafts.UserFinder  = (*DB)(nil)
+)
 
 const userColumns = `id, login, name, organisation, role, password_hash, disabled, created_at`
 
@@ -97,7 +101,7 @@ func (db *DB) CountUsers(ctx context.Context) (int, error) {
 	return n, err
 }
 
-func (db *DB) CreateSession(ctx context.Context, s *drafts.Session) error {
+func (db *DB) CreateSession(ctx context.Context, s *accounts.Session) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		// Expired sessions are swept on each login so the table stays small.
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at < ?`, formatTime(s.CreatedAt)); err != nil {
@@ -109,8 +113,8 @@ func (db *DB) CreateSession(ctx context.Context, s *drafts.Session) error {
 	})
 }
 
-func (db *DB) FindSession(ctx context.Context, tokenHash string) (*drafts.Session, error) {
-	var s drafts.Session
+func (db *DB) FindSession(ctx context.Context, tokenHash string) (*accounts.Session, error) {
+	var s accounts.Session
 	var created, expires string
 	err := db.read.QueryRowContext(ctx, `SELECT token_hash, user_id, csrf, created_at, expires_at FROM sessions WHERE token_hash = ? AND expires_at > ?`,
 		tokenHash, formatTime(time.Now())).
@@ -127,8 +131,8 @@ func (db *DB) DeleteSession(ctx context.Context, tokenHash string) error {
 	return err
 }
 
-func (db *DB) FindSessionUser(ctx context.Context, tokenHash string) (*drafts.Session, *policydesk.User, error) {
-	var s drafts.Session
+func (db *DB) FindSessionUser(ctx context.Context, tokenHash string) (*accounts.Session, *policydesk.User, error) {
+	var s accounts.Session
 	var u policydesk.User
 	var created, expires, userCreated string
 	err := db.read.QueryRowContext(ctx, `SELECT s.token_hash, s.user_id, s.csrf, s.created_at, s.expires_at,

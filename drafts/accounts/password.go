@@ -1,4 +1,4 @@
-package drafts
+package accounts
 
 import (
 	"strings"

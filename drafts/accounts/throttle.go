@@ -1,4 +1,4 @@
-package drafts
+package accounts
 
 import (
 	"context"
@@ -277,7 +277,7 @@ func (s *Service) failed(ctx context.Context, action, login string, failures int
 	if u := policydesk.UserFromContext(ctx); u != nil {
 		e.ActorID, e.Actor = u.ID, u.Login
 	}
-	s.Docs.AppendAudit(ctx, e) // best effort: a failed audit write must not turn a refusal into a 500
+	s.Users.AppendAudit(ctx, e) // best effort: a failed audit write must not turn a refusal into a 500
 }
 
 // cleanForLog drops control and format characters and cuts s to n runes.

@@ -1,4 +1,4 @@
-package drafts_test
+package accounts_test
 
 import (
 	"context"
@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"policydesk"
-	"policydesk/drafts"
+	"policydesk/drafts/accounts"
 )
 
 // clock is a settable time source safe to read from the service's
@@ -35,13 +35,13 @@ func (c *clock) Advance(d time.Duration) {
 }
 
 func from(addr string) context.Context {
-	return drafts.NewContextWithClient(context.Background(), addr)
+	return accounts.NewContextWithClient(context.Background(), addr)
 }
 
 // waitOf returns the wait a throttled error asks for, or fails.
 func waitOf(t *testing.T, err error) time.Duration {
 	t.Helper()
-	var th *drafts.ThrottledError
+	var th *accounts.ThrottledError
 	if !errors.As(err, &th) || policydesk.ErrorCode(err) != policydesk.ETooManyRequests {
 		t.Fatalf("want a throttled refusal, got %v", err)
 	}
@@ -69,7 +69,7 @@ func TestCheckPassword(t *testing.T) {
 		"tab\tinside-pw",        // a control character
 		strings.Repeat("ë", 37), // over bcrypt's 72 bytes
 	} {
-		err := drafts.CheckPassword(pw, "drita", "Drita Gashi")
+		err := accounts.CheckPassword(pw, "drita", "Drita Gashi")
 		if policydesk.ErrorCode(err) != policydesk.EInvalid || policydesk.ErrorMessage(err) == "" {
 			t.Errorf("password %q accepted (%v)", pw, err)
 		}
@@ -82,12 +82,12 @@ func TestCheckPassword(t *testing.T) {
 		"тајна реч за мене",  // Serbian Cyrillic
 		"Ljubičasti-oblak-7", // mixed
 	} {
-		if err := drafts.CheckPassword(pw, "drita", "Drita Gashi"); err != nil {
+		if err := accounts.CheckPassword(pw, "drita", "Drita Gashi"); err != nil {
 			t.Errorf("password %q refused: %v", pw, err)
 		}
 	}
-	if drafts.MinPasswordLength != 12 {
-		t.Errorf("MinPasswordLength = %d", drafts.MinPasswordLength)
+	if accounts.MinPasswordLength != 12 {
+		t.Errorf("MinPasswordLength = %d", accounts.MinPasswordLength)
 	}
 }
 
@@ -104,14 +104,14 @@ func TestPasswordRulesEverywhere(t *testing.T) {
 	admin := f.user("admin", policydesk.RoleAdmin)
 	ana := f.user("ana", policydesk.RoleEditor)
 	for _, pw := range weak {
-		if _, err := f.svc.AddUserOffline(ctx, drafts.NewUser{Login: "dita", Password: pw, Role: policydesk.RoleStaff}); policydesk.ErrorCode(err) != policydesk.EInvalid {
+		if _, err := f.svc.AddUserOffline(ctx, accounts.NewUser{Login: "dita", Password: pw, Role: policydesk.RoleStaff}); policydesk.ErrorCode(err) != policydesk.EInvalid {
 			t.Errorf("AddUserOffline with %q: %v", pw, err)
 		}
-		if _, err := f.svc.CreateUser(as(admin), drafts.NewUser{Login: "dita", Password: pw, Role: policydesk.RoleStaff}); policydesk.ErrorCode(err) != policydesk.EInvalid {
+		if _, err := f.svc.CreateUser(as(admin), accounts.NewUser{Login: "dita", Password: pw, Role: policydesk.RoleStaff}); policydesk.ErrorCode(err) != policydesk.EInvalid {
 			t.Errorf("CreateUser with %q: %v", pw, err)
 		}
 		pw := pw
-		if _, err := f.svc.UpdateUser(as(admin), ana.ID, drafts.UserPatch{Password: &pw}); policydesk.ErrorCode(err) != policydesk.EInvalid {
+		if _, err := f.svc.UpdateUser(as(admin), ana.ID, accounts.UserPatch{Password: &pw}); policydesk.ErrorCode(err) != policydesk.EInvalid {
 			t.Errorf("admin reset to %q: %v", pw, err)
 		}
 		if _, _, err := f.svc.ChangePassword(as(ana), password, pw); policydesk.ErrorCode(err) != policydesk.EInvalid {
@@ -121,7 +121,7 @@ func TestPasswordRulesEverywhere(t *testing.T) {
 	if _, _, _, err := f.svc.Login(ctx, "ana", password); err != nil {
 		t.Fatalf("refused changes touched the password: %v", err)
 	}
-	if _, err := f.svc.CreateUser(as(admin), drafts.NewUser{Login: "me", Password: password, Role: policydesk.RoleStaff}); policydesk.ErrorCode(err) != policydesk.EInvalid {
+	if _, err := f.svc.CreateUser(as(admin), accounts.NewUser{Login: "me", Password: password, Role: policydesk.RoleStaff}); policydesk.ErrorCode(err) != policydesk.EInvalid {
 		t.Errorf("login \"me\" accepted: %v", err)
 	}
 }
@@ -273,12 +273,12 @@ func TestLoginAudit(t *testing.T) {
 	for range 5 {
 		f.svc.Login(ctx, "ana", "wrong password!")
 	}
-	_, before := f.counts()
+	before := f.auditCount()
 	for range 50 {
 		_, _, _, err := f.svc.Login(ctx, "ana", "wrong password!")
 		assertCode(t, err, policydesk.ETooManyRequests)
 	}
-	if _, after := f.counts(); after != before {
+	if after := f.auditCount(); after != before {
 		t.Fatalf("50 throttled attempts wrote %d audit entries", after-before)
 	}
 }
@@ -313,14 +313,14 @@ func TestAdminChangesEndSessions(t *testing.T) {
 	bobs := login(bob)
 	for i, c := range []struct {
 		name  string
-		patch drafts.UserPatch
+		patch accounts.UserPatch
 		ends  bool
 	}{
-		{"name", drafts.UserPatch{Name: str("Ana Krasniqi"), Organisation: str("Ministria")}, false},
-		{"same role, still enabled", drafts.UserPatch{Role: str(policydesk.RoleEditor), Disabled: &no}, false},
-		{"password reset", drafts.UserPatch{Password: str("a new long passphrase")}, true},
-		{"role change", drafts.UserPatch{Role: str(policydesk.RoleStaff)}, true},
-		{"disabled", drafts.UserPatch{Disabled: &yes}, true},
+		{"name", accounts.UserPatch{Name: str("Ana Krasniqi"), Organisation: str("Ministria")}, false},
+		{"same role, still enabled", accounts.UserPatch{Role: str(policydesk.RoleEditor), Disabled: &no}, false},
+		{"password reset", accounts.UserPatch{Password: str("a new long passphrase")}, true},
+		{"role change", accounts.UserPatch{Role: str(policydesk.RoleStaff)}, true},
+		{"disabled", accounts.UserPatch{Disabled: &yes}, true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			u := f.user(fmt.Sprintf("user%d", i), policydesk.RoleEditor)
@@ -361,7 +361,7 @@ func TestChangePassword(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mine := drafts.NewContextWithClient(as(me), "192.0.2.20")
+	mine := accounts.NewContextWithClient(as(me), "192.0.2.20")
 	const next = "a brand new passphrase"
 
 	_, _, err = f.svc.ChangePassword(context.Background(), password, next)
@@ -416,7 +416,7 @@ func TestThrottleBudget(t *testing.T) {
 		checked := 0
 		for i := 0; clk.Now().Sub(start) < horizon; i++ {
 			err := attempt(i)
-			var th *drafts.ThrottledError
+			var th *accounts.ThrottledError
 			if errors.As(err, &th) {
 				clk.Advance(th.Wait)
 			} else {

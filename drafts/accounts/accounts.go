@@ -1,0 +1,83 @@
+// Package accounts holds who may use Policy Desk: accounts and their roles,
+// passwords and the rules they must meet, logins throttled against
+// guessing, and the sessions a login opens (a browser cookie or an API
+// token). It sits beside drafts and imports nothing of it; storage
+// implements the UserStore it declares.
+package accounts
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"policydesk"
+)
+
+// Service holds who may log in: accounts, their passwords, sessions and
+// the throttle on password guessing.
+type Service struct {
+	Users UserStore
+	Now   func() time.Time
+
+	// BcryptCost is lowered by tests; production keeps the default.
+	BcryptCost int
+	// LoginLimits throttle password guessing (DefaultLoginLimits).
+	LoginLimits LoginLimits
+
+	dummyOnce sync.Once
+	dummyHash []byte
+}
+
+// NewService wires the accounts service over its store.
+func NewService(users UserStore) *Service {
+	return &Service{Users: users, Now: time.Now, BcryptCost: bcrypt.DefaultCost, LoginLimits: DefaultLoginLimits}
+}
+
+// UserStore keeps accounts, sessions and the login throttle, and the audit
+// log the account service writes to.
+type UserStore interface {
+	// CreateUser returns ECONFLICT if the login is taken; sets u.ID.
+	CreateUser(ctx context.Context, u *policydesk.User, audit *policydesk.AuditEntry) error
+	// UpdateUser writes u. When the role or the password hash changes, or
+	// the account is disabled, every session of the user ends in the same
+	// transaction.
+	UpdateUser(ctx context.Context, u *policydesk.User, audit *policydesk.AuditEntry) error
+	// FindUserByID and FindUserByLogin return ENOTFOUND when absent.
+	FindUserByID(ctx context.Context, id int64) (*policydesk.User, error)
+	FindUserByLogin(ctx context.Context, login string) (*policydesk.User, error)
+	FindUsers(ctx context.Context) ([]*policydesk.User, error)
+	CountUsers(ctx context.Context) (int, error)
+	CreateSession(ctx context.Context, s *Session) error
+	// FindSession returns ENOTFOUND for an unknown or expired token hash.
+	FindSession(ctx context.Context, tokenHash string) (*Session, error)
+	// FindSessionUser is FindSession and FindUserByID in one query, for the
+	// path every authenticated request takes.
+	FindSessionUser(ctx context.Context, tokenHash string) (*Session, *policydesk.User, error)
+	DeleteSession(ctx context.Context, tokenHash string) error
+	// AppendAudit writes an entry on its own, for what changes nothing else
+	// (a login, a failed attempt, a logout).
+	AppendAudit(ctx context.Context, e *policydesk.AuditEntry) error
+	ThrottleStore
+}
+
+// dummy returns a hash at the service's cost, compared against when a login
+// does not exist so that unknown logins take as long as wrong passwords.
+func (s *Service) dummy() []byte {
+	s.dummyOnce.Do(func() {
+		s.dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a password of anyone"), s.BcryptCost)
+	})
+	return s.dummyHash
+}
+
+func (s *Service) audit(ctx context.Context, action, objectType, objectID, detail string) *policydesk.AuditEntry {
+	return policydesk.NewAuditEntry(ctx, s.Now(), action, objectType, objectID, detail)
+}
+
+func loginOf(u *policydesk.User) string {
+	if u == nil {
+		return ""
+	}
+	return u.Login
+}

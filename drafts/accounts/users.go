@@ -1,0 +1,216 @@
+package accounts
+
+import (
+	"context"
+	"strings"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"policydesk"
+	"policydesk/drafts/textkit"
+)
+
+// NewUser is what an admin sends to create an account.
+type NewUser struct {
+	Login, Name, Organisation, Password, Role string
+}
+
+// MeLogin names the caller's own account in the API (/api/v1/users/me), so
+// no account may have it as its login.
+const MeLogin = "me"
+
+func validateNewUser(in NewUser) error {
+	if err := checkLogin(in.Login); err != nil {
+		return err
+	}
+	if in.Login == MeLogin {
+		return policydesk.Errorf(policydesk.EInvalid, "The login %q is reserved; choose another.", MeLogin)
+	}
+	if err := textkit.CheckLabel("name", in.Name, 200); err != nil {
+		return err
+	}
+	if err := textkit.CheckLabel("organisation", in.Organisation, 200); err != nil {
+		return err
+	}
+	if err := textkit.CheckOneOf("role", in.Role, policydesk.Roles); err != nil {
+		return err
+	}
+	return CheckPassword(in.Password, in.Login, in.Name)
+}
+
+func checkLogin(login string) error {
+	if login == "" || len(login) > 64 {
+		return policydesk.Errorf(policydesk.EInvalid, "A login is 1 to 64 characters.")
+	}
+	for _, r := range login {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-') {
+			return policydesk.Errorf(policydesk.EInvalid, "A login uses only lower-case letters a-z, digits, '.', '_' and '-'.")
+		}
+	}
+	return nil
+}
+
+// CreateUser makes an account. Only admins may, except through Bootstrap.
+func (s *Service) CreateUser(ctx context.Context, in NewUser) (*policydesk.User, error) {
+	if !policydesk.IsAdmin(policydesk.UserFromContext(ctx)) {
+		return nil, policydesk.Errorf(policydesk.EForbidden, "Only an administrator can create accounts.")
+	}
+	return s.createUser(ctx, in)
+}
+
+func (s *Service) createUser(ctx context.Context, in NewUser) (*policydesk.User, error) {
+	in.Login = strings.TrimSpace(in.Login)
+	if in.Name == "" {
+		in.Name = in.Login
+	}
+	if err := validateNewUser(in); err != nil {
+		return nil, err
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(in.Password), s.BcryptCost)
+	if err != nil {
+		return nil, err
+	}
+	u := &policydesk.User{Login: in.Login, Name: in.Name, Organisation: in.Organisation, Role: in.Role,
+		PasswordHash: string(hash), CreatedAt: s.Now().UTC()}
+	if err := s.Users.CreateUser(ctx, u, s.audit(ctx, "user.create", "user", in.Login, "role "+in.Role)); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// Bootstrap creates user "admin" with the password when no account exists
+// yet. It reports whether it created one.
+func (s *Service) Bootstrap(ctx context.Context, password string) (bool, error) {
+	n, err := s.Users.CountUsers(ctx)
+	if err != nil || n > 0 || password == "" {
+		return false, err
+	}
+	_, err = s.createUser(ctx, NewUser{Login: "admin", Name: "Administrator", Password: password, Role: policydesk.RoleAdmin})
+	return err == nil, err
+}
+
+// AddUserOffline creates an account from the command line, which has the
+// machine and so needs no admin session.
+func (s *Service) AddUserOffline(ctx context.Context, in NewUser) (*policydesk.User, error) {
+	return s.createUser(ctx, in)
+}
+
+// EnsureUserOffline returns the account with in.Login, creating it from in
+// when there is none, for the command line (the demo library), which needs
+// no admin session.
+func (s *Service) EnsureUserOffline(ctx context.Context, in NewUser) (*policydesk.User, error) {
+	u, err := s.Users.FindUserByLogin(ctx, in.Login)
+	if policydesk.ErrorCode(err) == policydesk.ENotFound {
+		return s.createUser(ctx, in)
+	}
+	return u, err
+}
+
+// HasUsers reports whether any account exists, so that the server can warn
+// when nobody could log in.
+func (s *Service) HasUsers(ctx context.Context) (bool, error) {
+	n, err := s.Users.CountUsers(ctx)
+	return n > 0, err
+}
+
+// ListUsers lists accounts (admins only).
+func (s *Service) ListUsers(ctx context.Context) ([]*policydesk.User, error) {
+	if !policydesk.IsAdmin(policydesk.UserFromContext(ctx)) {
+		return nil, policydesk.Errorf(policydesk.EForbidden, "Only an administrator can list accounts.")
+	}
+	return s.Users.FindUsers(ctx)
+}
+
+// UserPatch changes an account; nil fields stay as they are.
+type UserPatch struct {
+	Name, Organisation, Role, Password *string
+	Disabled                           *bool
+}
+
+// UpdateUser changes an account (admins only). A new password, a new role
+// or disabling the account ends every session of the user (the store does
+// it in the same transaction), so a reset locks out whoever held the old
+// password and a demoted user acts with the new role from the next request.
+func (s *Service) UpdateUser(ctx context.Context, id int64, p UserPatch) (*policydesk.User, error) {
+	return s.updateUser(ctx, p, func() (*policydesk.User, error) { return s.Users.FindUserByID(ctx, id) })
+}
+
+// UpdateUserByLogin is UpdateUser for the account with this login (the
+// API's and the users page's way of naming one). Only an administrator
+// learns whether the login exists.
+func (s *Service) UpdateUserByLogin(ctx context.Context, login string, p UserPatch) (*policydesk.User, error) {
+	return s.updateUser(ctx, p, func() (*policydesk.User, error) { return s.Users.FindUserByLogin(ctx, login) })
+}
+
+// updateUser applies p to the account find returns, once the caller is
+// known to be an administrator, and writes it.
+func (s *Service) updateUser(ctx context.Context, p UserPatch, find func() (*policydesk.User, error)) (*policydesk.User, error) {
+	actor := policydesk.UserFromContext(ctx)
+	if !policydesk.IsAdmin(actor) {
+		return nil, policydesk.Errorf(policydesk.EForbidden, "Only an administrator can change accounts.")
+	}
+	u, err := find()
+	if err != nil {
+		return nil, err
+	}
+	changed, endsSessions, err := s.applyPatch(actor, u, p)
+	if err != nil {
+		return nil, err
+	}
+	if endsSessions {
+		changed = append(changed, "every session ended")
+	}
+	if err := s.Users.UpdateUser(ctx, u, s.audit(ctx, "user.update", "user", u.Login, strings.Join(changed, ", "))); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// applyPatch changes u as p says and tells what changed and whether the
+// change ends the user's sessions. An administrator (actor) may neither
+// disable their own account nor give up their own administrator role.
+func (s *Service) applyPatch(actor, u *policydesk.User, p UserPatch) (changed []string, endsSessions bool, err error) {
+	if p.Name != nil {
+		if err := textkit.CheckLabel("name", *p.Name, 200); err != nil {
+			return nil, false, err
+		}
+		u.Name, changed = *p.Name, append(changed, "name")
+	}
+	if p.Organisation != nil {
+		if err := textkit.CheckLabel("organisation", *p.Organisation, 200); err != nil {
+			return nil, false, err
+		}
+		u.Organisation, changed = *p.Organisation, append(changed, "organisation")
+	}
+	if p.Role != nil && *p.Role != u.Role {
+		if err := textkit.CheckOneOf("role", *p.Role, policydesk.Roles); err != nil {
+			return nil, false, err
+		}
+		if u.ID == actor.ID && *p.Role != policydesk.RoleAdmin {
+			return nil, false, policydesk.Errorf(policydesk.EInvalid, "You cannot remove your own administrator role.")
+		}
+		u.Role, changed, endsSessions = *p.Role, append(changed, "role "+*p.Role), true
+	}
+	if p.Disabled != nil && *p.Disabled != u.Disabled {
+		if u.ID == actor.ID && *p.Disabled {
+			return nil, false, policydesk.Errorf(policydesk.EInvalid, "You cannot disable your own account.")
+		}
+		u.Disabled = *p.Disabled
+		if u.Disabled {
+			changed, endsSessions = append(changed, "disabled"), true
+		} else {
+			changed = append(changed, "enabled")
+		}
+	}
+	if p.Password != nil {
+		if err := CheckPassword(*p.Password, u.Login, u.Name); err != nil {
+			return nil, false, err
+		}
+		hash, err := bcrypt.GenerateFromPassword([]byte(*p.Password), s.BcryptCost)
+		if err != nil {
+			return nil, false, err
+		}
+		u.PasswordHash, changed, endsSessions = string(hash), append(changed, "password reset"), true
+	}
+	return changed, endsSessions, nil
+}
