@@ -11,14 +11,7 @@ import (
 // `at` (the head when 0). Words that changed or vanished make the comment
 // outdated; it keeps its original quote and is never dropped.
 func (s *Service) Comments(ctx context.Context, docID int64, f CommentFilter, at int) ([]*Comment, error) {
-	doc, _, err := s.Drafts.Document(ctx, docID)
-	if err != nil {
-		return nil, err
-	}
-	if at == 0 {
-		at = doc.Head
-	}
-	target, err := s.Drafts.Version(ctx, docID, at)
+	target, err := s.versionOrHead(ctx, docID, at)
 	if err != nil {
 		return nil, err
 	}
@@ -30,7 +23,7 @@ func (s *Service) Comments(ctx context.Context, docID int64, f CommentFilter, at
 	// One redline, mapper and offset index per version, however many
 	// comments: a conversion from the start of a 5 MiB body per comment
 	// would make the cost comments × body.
-	m := commentMapper{s: s, target: target, targetOffsets: anchor.NewOffsets(target.Body), from: map[int]*mapFrom{}}
+	m := s.newCommentMapper(target)
 	for _, c := range comments {
 		if err := m.mapComment(ctx, docID, c); err != nil {
 			return nil, err
@@ -51,6 +44,10 @@ type mapFrom struct {
 	v       *drafts.Version
 	offsets *anchor.Offsets
 	mapper  *anchor.Mapper // nil for the target itself
+}
+
+func (s *Service) newCommentMapper(target *drafts.Version) *commentMapper {
+	return &commentMapper{s: s, target: target, targetOffsets: anchor.NewOffsets(target.Body), from: map[int]*mapFrom{}}
 }
 
 // mapComment sets c.Anchor and c.Outdated for the target version.

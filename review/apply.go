@@ -13,12 +13,9 @@ import (
 // and saves that as a new version. base must be the head (a stale base is a
 // *drafts.ConflictError). The comment is marked accepted and resolved.
 func (s *Service) Apply(ctx context.Context, commentID int64, base int) (*drafts.Version, error) {
-	c, access, err := s.comment(ctx, commentID)
+	c, err := s.editorsComment(ctx, commentID, "Only the document's legal experts apply suggestions.")
 	if err != nil {
 		return nil, err
-	}
-	if !access.Edit {
-		return nil, policydesk.Errorf(policydesk.EForbidden, "Only the document's legal experts apply suggestions.")
 	}
 	if !c.HasSuggestion {
 		return nil, policydesk.Errorf(policydesk.EInvalid, "Comment %d proposes no wording.", c.ID)
@@ -27,16 +24,11 @@ func (s *Service) Apply(ctx context.Context, commentID int64, base int) (*drafts
 		// A suggestion that keeps the quoted words would otherwise go in twice.
 		return nil, policydesk.Errorf(policydesk.EConflict, "The suggestion of comment %d is already in version %d.", c.ID, c.AppliedVersion)
 	}
-	doc, _, err := s.Drafts.Document(ctx, c.DocumentID)
+	head, err := s.versionOrHead(ctx, c.DocumentID, 0)
 	if err != nil {
 		return nil, err
 	}
-	head, err := s.Drafts.Version(ctx, c.DocumentID, doc.Head)
-	if err != nil {
-		return nil, err
-	}
-	m := commentMapper{s: s, target: head, targetOffsets: anchor.NewOffsets(head.Body), from: map[int]*mapFrom{}}
-	if err := m.mapComment(ctx, c.DocumentID, c); err != nil {
+	if err := s.newCommentMapper(head).mapComment(ctx, c.DocumentID, c); err != nil {
 		return nil, err
 	}
 	if c.Outdated {
@@ -52,15 +44,13 @@ func (s *Service) Apply(ctx context.Context, commentID int64, base int) (*drafts
 	if err != nil {
 		return nil, err
 	}
-	u := policydesk.UserFromContext(ctx)
 	// Wording that went in is accepted, or partially accepted if the editor
 	// said so; never "not accepted".
-	if c.Decision != "accepted" && c.Decision != "partially" {
-		c.Decision, c.Reason, c.DecidedBy, c.DecidedByID, c.DecidedAt = "accepted", "", u.Login, u.ID, s.Drafts.Now().UTC()
+	if !accepts(c.Decision) {
+		s.recordDecision(ctx, c, "accepted", "")
 	}
 	c.Status, c.AppliedVersion = "resolved", v.Number
-	audit := s.Drafts.AuditEntry(ctx, "comment.apply", "comment", itoa(c.ID), fmt.Sprintf("version %d", v.Number))
-	if err := s.Store.UpdateComment(ctx, c, audit); err != nil {
+	if err := s.updateComment(ctx, c, "apply", fmt.Sprintf("version %d", v.Number)); err != nil {
 		return nil, err
 	}
 	return v, nil

@@ -33,29 +33,8 @@ func (s *Service) AddComment(ctx context.Context, docID int64, in NewComment) (*
 	if err := validateComment(&in); err != nil {
 		return nil, err
 	}
-	if in.Round != 0 {
-		r, err := s.Store.FindRound(ctx, docID, in.Round)
-		if policydesk.ErrorCode(err) == policydesk.ENotFound {
-			return nil, policydesk.Errorf(policydesk.EInvalid, "There is no round %d.", in.Round)
-		} else if err != nil {
-			return nil, err
-		}
-		if r.Status != "open" {
-			return nil, policydesk.Errorf(policydesk.EConflict, "Round %d is closed; comments are no longer accepted.", in.Round)
-		}
-		if in.Version == 0 {
-			in.Version = r.Version
-		} else if in.Version != r.Version {
-			return nil, policydesk.Errorf(policydesk.EInvalid, "Round %d is on version %d; comment on that version.", in.Round, r.Version)
-		}
-	}
-	if in.Version == 0 {
-		in.Version = doc.Head
-	}
-	v, err := s.Drafts.Version(ctx, docID, in.Version)
-	if policydesk.ErrorCode(err) == policydesk.ENotFound {
-		return nil, policydesk.Errorf(policydesk.EInvalid, "Version %d does not exist.", in.Version)
-	} else if err != nil {
+	v, err := s.commentedVersion(ctx, doc, &in)
+	if err != nil {
 		return nil, err
 	}
 	start, end, ok := anchor.Locate(v.Body, anchor.Selector{Quote: in.Quote, Prefix: in.Prefix, Suffix: in.Suffix})
@@ -81,6 +60,36 @@ func (s *Service) AddComment(ctx context.Context, docID int64, in NewComment) (*
 	}
 	c.Anchor = Anchor{Version: c.Version, Start: c.Start, End: c.End}
 	return c, nil
+}
+
+// commentedVersion returns the version a new comment is on and sets
+// in.Version to it: the round's version for a comment in a round (which must
+// be open), else the version named, else the head.
+func (s *Service) commentedVersion(ctx context.Context, doc *drafts.Document, in *NewComment) (*drafts.Version, error) {
+	if in.Round != 0 {
+		r, err := s.Store.FindRound(ctx, doc.ID, in.Round)
+		if policydesk.ErrorCode(err) == policydesk.ENotFound {
+			return nil, policydesk.Errorf(policydesk.EInvalid, "There is no round %d.", in.Round)
+		} else if err != nil {
+			return nil, err
+		}
+		if r.Status != "open" {
+			return nil, policydesk.Errorf(policydesk.EConflict, "Round %d is closed; comments are no longer accepted.", in.Round)
+		}
+		if in.Version == 0 {
+			in.Version = r.Version
+		} else if in.Version != r.Version {
+			return nil, policydesk.Errorf(policydesk.EInvalid, "Round %d is on version %d; comment on that version.", in.Round, r.Version)
+		}
+	}
+	if in.Version == 0 {
+		in.Version = doc.Head
+	}
+	v, err := s.Drafts.Version(ctx, doc.ID, in.Version)
+	if policydesk.ErrorCode(err) == policydesk.ENotFound {
+		return nil, policydesk.Errorf(policydesk.EInvalid, "Version %d does not exist.", in.Version)
+	}
+	return v, err
 }
 
 // articleAt finds the article holding byte offset pos.

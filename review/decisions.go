@@ -12,17 +12,14 @@ import (
 // Decide records the editor's answer to a comment. A reason is required
 // unless the comment is accepted, as public consultation rules demand.
 func (s *Service) Decide(ctx context.Context, commentID int64, decision, reason string) (*Comment, error) {
-	c, access, err := s.comment(ctx, commentID)
+	c, err := s.editorsComment(ctx, commentID, "Only the document's legal experts decide on comments.")
 	if err != nil {
 		return nil, err
-	}
-	if !access.Edit {
-		return nil, policydesk.Errorf(policydesk.EForbidden, "Only the document's legal experts decide on comments.")
 	}
 	if !slices.Contains(Decisions, decision) {
 		return nil, policydesk.Errorf(policydesk.EInvalid, "A decision is one of: accepted, partially, rejected.")
 	}
-	if c.AppliedVersion != 0 && decision != "accepted" && decision != "partially" {
+	if c.AppliedVersion != 0 && !accepts(decision) {
 		// The report would say the proposal was refused while the text carries it.
 		return nil, policydesk.Errorf(policydesk.EConflict, "The wording of comment %d is already in version %d, so it cannot be recorded as not accepted; record it as accepted or partially accepted.", c.ID, c.AppliedVersion)
 	}
@@ -33,13 +30,23 @@ func (s *Service) Decide(ctx context.Context, commentID int64, decision, reason 
 	if decision != "accepted" && reason == "" {
 		return nil, policydesk.Errorf(policydesk.EInvalid, "Give the reason for a decision other than accepted.")
 	}
-	u := policydesk.UserFromContext(ctx)
-	c.Decision, c.Reason, c.DecidedBy, c.DecidedByID, c.DecidedAt = decision, reason, u.Login, u.ID, s.Drafts.Now().UTC()
-	audit := s.Drafts.AuditEntry(ctx, "comment.decide", "comment", itoa(c.ID), decision)
-	if err := s.Store.UpdateComment(ctx, c, audit); err != nil {
+	s.recordDecision(ctx, c, decision, reason)
+	if err := s.updateComment(ctx, c, "decide", decision); err != nil {
 		return nil, err
 	}
 	return c, nil
+}
+
+// accepts tells whether a decision takes the wording in, wholly or in
+// part.
+func accepts(decision string) bool {
+	return decision == "accepted" || decision == "partially"
+}
+
+// recordDecision marks c as decided by the caller, now.
+func (s *Service) recordDecision(ctx context.Context, c *Comment, decision, reason string) {
+	u := policydesk.UserFromContext(ctx)
+	c.Decision, c.Reason, c.DecidedBy, c.DecidedByID, c.DecidedAt = decision, reason, u.Login, u.ID, s.Drafts.Now().UTC()
 }
 
 // Resolve closes or reopens a comment's thread (its author or an editor).
@@ -52,12 +59,12 @@ func (s *Service) Resolve(ctx context.Context, commentID int64, resolved bool) (
 	if !access.Edit && c.AuthorID != u.ID {
 		return nil, policydesk.Errorf(policydesk.EForbidden, "Only the comment's author or the document's legal experts can resolve it.")
 	}
-	c.Status = "open"
+	status, action := "open", "reopen"
 	if resolved {
-		c.Status = "resolved"
+		status, action = "resolved", "resolve"
 	}
-	audit := s.Drafts.AuditEntry(ctx, "comment."+map[bool]string{true: "resolve", false: "reopen"}[resolved], "comment", itoa(c.ID), "")
-	if err := s.Store.UpdateComment(ctx, c, audit); err != nil {
+	c.Status = status
+	if err := s.updateComment(ctx, c, action, ""); err != nil {
 		return nil, err
 	}
 	return c, nil

@@ -111,6 +111,7 @@ func redlineSize(key string, r *redline.Redline, a, b string) int {
 	return n
 }
 
+// editable returns a document the caller edits.
 func (s *Service) editable(ctx context.Context, docID int64) (*drafts.Document, error) {
 	doc, a, err := s.Drafts.Document(ctx, docID)
 	if err != nil {
@@ -120,6 +121,19 @@ func (s *Service) editable(ctx context.Context, docID int64) (*drafts.Document, 
 		return nil, policydesk.Errorf(policydesk.EForbidden, "Only the document's legal experts can do this.")
 	}
 	return doc, nil
+}
+
+// versionOrHead returns version n of a readable document, or its head when
+// n is 0.
+func (s *Service) versionOrHead(ctx context.Context, docID int64, n int) (*drafts.Version, error) {
+	doc, _, err := s.Drafts.Document(ctx, docID)
+	if err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		n = doc.Head
+	}
+	return s.Drafts.Version(ctx, docID, n)
 }
 
 // comment loads a comment the caller may read, with their access.
@@ -133,6 +147,25 @@ func (s *Service) comment(ctx context.Context, id int64) (*Comment, policydesk.A
 		return nil, access, policydesk.Errorf(policydesk.ENotFound, "Comment %d not found.", id)
 	}
 	return c, access, err
+}
+
+// editorsComment loads a comment on a document the caller edits; refusal is
+// the answer to anyone else.
+func (s *Service) editorsComment(ctx context.Context, id int64, refusal string) (*Comment, error) {
+	c, access, err := s.comment(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !access.Edit {
+		return nil, policydesk.Errorf(policydesk.EForbidden, "%s", refusal)
+	}
+	return c, nil
+}
+
+// updateComment saves a comment's status, decision and applied version with
+// the audit entry "comment.<action>".
+func (s *Service) updateComment(ctx context.Context, c *Comment, action, detail string) error {
+	return s.Store.UpdateComment(ctx, c, s.Drafts.AuditEntry(ctx, "comment."+action, "comment", itoa(c.ID), detail))
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

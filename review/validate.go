@@ -14,6 +14,8 @@ const (
 	MaxContextRunes = 500
 )
 
+// validateComment normalises a new comment's line breaks and trims its
+// body, then checks every field against its limit.
 func validateComment(in *NewComment) error {
 	for _, s := range []*string{&in.Quote, &in.Prefix, &in.Suffix, &in.Body, in.Suggestion} {
 		if s != nil {
@@ -44,6 +46,8 @@ func validateComment(in *NewComment) error {
 	return nil
 }
 
+// checkLine checks a one-line name: no line breaks or tabs, nothing
+// invisible.
 func checkLine(field, s string, max int) error {
 	if err := textkit.Check(field, s, max, true); err != nil {
 		return err
@@ -54,8 +58,9 @@ func checkLine(field, s string, max int) error {
 	return textkit.CheckVisible(field, s, true)
 }
 
-// checkWritten is checkText for what a person writes for others to read
-// (a comment, a reply, a reason): no invisible characters either.
+// checkWritten checks what a person writes for others to read (a comment,
+// a reply, a reason): within its length, no control or invisible
+// characters.
 func checkWritten(field, s string, max int) error {
 	if err := textkit.Check(field, s, max, true); err != nil {
 		return err
