@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -65,11 +66,13 @@ func TestDiffWaitsForHeavySlot(t *testing.T) {
 			})
 		}()
 	}
-	<-started
+	for range runtime.GOMAXPROCS(0) { // every slot taken, not just one
+		<-started
+	}
 	const wait = time.Second
+	start := time.Now() // before the deadline is set, so took ≥ wait when it ends the wait
 	ctx, cancel := context.WithTimeout(f.as(f.editor), wait)
 	defer cancel()
-	start := time.Now()
 	_, _, _, err := f.svc.Diff(ctx, f.doc.ID, 1, v2.Number)
 	took := time.Since(start)
 	close(release)

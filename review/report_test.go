@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"policydesk"
 	"policydesk/review"
 )
 
@@ -54,5 +55,72 @@ func TestCSVNeutralisesFormulas(t *testing.T) {
 		if got := records[1][9]; got != want {
 			t.Errorf("reason %q exported as %q, want %q", c.in, got, want)
 		}
+	}
+}
+
+func TestReport(t *testing.T) {
+	f := newFixture(t)
+	round := f.openRound(1)
+	c1 := f.comment(f.reviewer, review.NewComment{Round: round.Number, Quote: quote, Body: "=HYPERLINK(\"http://x\") është e rrezikshme",
+		Suggestion: strp("ushqim të larmishëm")})
+	c2 := f.comment(f.reviewer, review.NewComment{Round: round.Number, Quote: "shtatë ditë", Body: "Shumë shpejt.", Suggestion: strp("")})
+	f.comment(f.reviewer, review.NewComment{Quote: "publike dhe private", Body: "Jashtë raundit"})
+	if _, err := f.svc.Decide(f.as(f.editor), c1.ID, "accepted", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.Decide(f.as(f.editor), c2.ID, "rejected", "Afati është i zakonshëm."); err != nil {
+		t.Fatal(err)
+	}
+	f.comment(f.editor, review.NewComment{Round: round.Number, Quote: "Fushëveprimi", Body: "@todo"})
+
+	rep, err := f.svc.Report(f.as(f.reviewer), f.doc.ID, round.Number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Rows) != 3 || rep.Undecided != 1 {
+		t.Fatalf("report has %d rows, %d undecided; want 3 and 1", len(rep.Rows), rep.Undecided)
+	}
+	r1, r2, r3 := rep.Rows[0], rep.Rows[1], rep.Rows[2]
+	if r1.No != 1 || r1.Reviewer != "Vjosa Berisha" || r1.Organisation != "Ministria e Drejtësisë" || r1.Article != "1" ||
+		r1.Paragraph != "1.2" || r1.Quote != quote || r1.Comment != c1.Body || r1.Suggestion != "ushqim të larmishëm" ||
+		r1.Decision != "Accepted" || r1.Reason != "" {
+		t.Errorf("row 1 = %+v", r1)
+	}
+	if r2.No != 2 || r2.Article != "3" || r2.Suggestion != "(delete these words)" || r2.Decision != "Not accepted" || r2.Reason != "Afati është i zakonshëm." {
+		t.Errorf("row 2 = %+v", r2)
+	}
+	if r3.No != 3 || r3.Reviewer != "Arta Krasniqi" || r3.Article != "2" || r3.Decision != "Not yet decided" {
+		t.Errorf("row 3 = %+v", r3)
+	}
+	_, err = f.svc.Report(f.as(f.outsider), f.doc.ID, round.Number)
+	wantCode(t, err, policydesk.ENotFound)
+	_, err = f.svc.Report(f.as(f.editor), f.doc.ID, 9)
+	wantCode(t, err, policydesk.ENotFound)
+
+	var buf bytes.Buffer
+	if err := rep.WriteCSV(&buf); err != nil {
+		t.Fatal(err)
+	}
+	data, ok := bytes.CutPrefix(buf.Bytes(), []byte("\ufeff"))
+	if !ok {
+		t.Fatalf("CSV does not start with a UTF-8 BOM: %q", buf.Bytes()[:min(8, buf.Len())])
+	}
+	records, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+	if err != nil {
+		t.Fatalf("CSV does not parse: %v\n%s", err, data)
+	}
+	if len(records) != 4 {
+		t.Fatalf("CSV has %d records, want header + 3", len(records))
+	}
+	header := strings.Join(records[0], "|")
+	if header != "No.|Reviewer|Organisation|Article|Paragraph|Quoted text|Comment|Suggested wording|Decision|Reason" {
+		t.Errorf("header = %q", header)
+	}
+	want := []string{"1", "Vjosa Berisha", "Ministria e Drejtësisë", "1", "1.2", quote, "'" + c1.Body, "ushqim të larmishëm", "Accepted", ""}
+	if strings.Join(records[1], "|") != strings.Join(want, "|") {
+		t.Errorf("row 1 = %q\nwant    %q", records[1], want)
+	}
+	if got := records[3][6]; got != "'@todo" {
+		t.Errorf("comment %q starting with @ not defused", got)
 	}
 }

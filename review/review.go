@@ -1,6 +1,3 @@
-// Package review holds review rounds, comments anchored to the exact words of
-// a version, editors' decisions on them, applying suggested wording, and the
-// consultation report. The redline itself is the pure package review/redline.
 package review
 
 import (

@@ -2,12 +2,7 @@ package review
 
 import (
 	"context"
-	"fmt"
-	"regexp"
-	"slices"
 	"strconv"
-	"strings"
-	"time"
 	"unsafe"
 
 	"golang.org/x/sync/singleflight"
@@ -15,16 +10,7 @@ import (
 	"policydesk"
 	"policydesk/drafts"
 	"policydesk/drafts/cache"
-	"policydesk/drafts/textkit"
-	"policydesk/review/anchor"
 	"policydesk/review/redline"
-)
-
-// Limits on comment texts.
-const (
-	MaxCommentRunes = 20000
-	MaxQuoteRunes   = 5000
-	MaxContextRunes = 500
 )
 
 // Service runs review rounds on top of the drafting service, which owns
@@ -125,6 +111,7 @@ func redlineSize(key string, r *redline.Redline, a, b string) int {
 	return n
 }
 
+// editable returns a document the caller edits.
 func (s *Service) editable(ctx context.Context, docID int64) (*drafts.Document, error) {
 	doc, a, err := s.Drafts.Document(ctx, docID)
 	if err != nil {
@@ -136,334 +123,17 @@ func (s *Service) editable(ctx context.Context, docID int64) (*drafts.Document, 
 	return doc, nil
 }
 
-// OpenRound opens review round N+1 on a version of the document.
-func (s *Service) OpenRound(ctx context.Context, docID int64, name string, version int, due string) (*Round, error) {
-	doc, err := s.editable(ctx, docID)
-	if err != nil {
-		return nil, err
-	}
-	name = strings.TrimSpace(name)
-	if err := checkLine("round name", name, 200); err != nil {
-		return nil, err
-	}
-	if version == 0 {
-		version = doc.Head
-	}
-	if version < 1 || version > doc.Head {
-		return nil, policydesk.Errorf(policydesk.EInvalid, "Version %d does not exist; the newest is %d.", version, doc.Head)
-	}
-	if due != "" {
-		if _, err := time.Parse(time.DateOnly, due); err != nil {
-			return nil, policydesk.Errorf(policydesk.EInvalid, "The due date must look like 2026-12-31.")
-		}
-	}
-	r := &Round{DocumentID: docID, Name: name, Version: version, Due: due, Status: "open",
-		OpenedBy: policydesk.UserFromContext(ctx).ID, CreatedAt: s.Drafts.Now().UTC()}
-	if r.Name == "" {
-		r.Name = fmt.Sprintf("Round on version %d", version)
-	}
-	audit := s.Drafts.AuditEntry(ctx, "round.open", "document", itoa(docID), fmt.Sprintf("%s on version %d", r.Name, version))
-	if err := s.Store.CreateRound(ctx, r, audit); err != nil {
-		return nil, err
-	}
-	return r, nil
-}
-
-// CloseRound ends a round; comments on it stay and can still be decided.
-func (s *Service) CloseRound(ctx context.Context, docID int64, number int) (*Round, error) {
-	if _, err := s.editable(ctx, docID); err != nil {
-		return nil, err
-	}
-	audit := s.Drafts.AuditEntry(ctx, "round.close", "document", itoa(docID), fmt.Sprintf("round %d", number))
-	if err := s.Store.CloseRound(ctx, docID, number, s.Drafts.Now().UTC(), audit); err != nil {
-		return nil, err
-	}
-	return s.Store.FindRound(ctx, docID, number)
-}
-
-// Rounds lists a readable document's rounds, oldest first.
-func (s *Service) Rounds(ctx context.Context, docID int64) ([]*Round, error) {
-	if _, _, err := s.Drafts.Document(ctx, docID); err != nil {
-		return nil, err
-	}
-	return s.Store.FindRounds(ctx, docID)
-}
-
-// Round returns one round and the version the previous round was on (0 if
-// this is the first), which is what its redline compares against.
-func (s *Service) Round(ctx context.Context, docID int64, number int) (*Round, int, error) {
-	if _, _, err := s.Drafts.Document(ctx, docID); err != nil {
-		return nil, 0, err
-	}
-	r, err := s.Store.FindRound(ctx, docID, number)
-	if err != nil {
-		return nil, 0, err
-	}
-	prev := 0
-	if number > 1 {
-		p, err := s.Store.FindRound(ctx, docID, number-1)
-		if err != nil {
-			return nil, 0, err
-		}
-		prev = p.Version
-	}
-	return r, prev, nil
-}
-
-// NewComment is what a reviewer sends: the words they selected with some
-// context before and after, their remark and optionally better wording.
-type NewComment struct {
-	Version                     int
-	Round                       int
-	Quote, Prefix, Suffix, Body string
-	Suggestion                  *string
-}
-
-// AddComment anchors a comment to the quoted words of a version. The quote
-// must be in that version (EInvalid otherwise).
-func (s *Service) AddComment(ctx context.Context, docID int64, in NewComment) (*Comment, error) {
-	doc, access, err := s.Drafts.Document(ctx, docID)
-	if err != nil {
-		return nil, err
-	}
-	if !access.Comment {
-		return nil, policydesk.Errorf(policydesk.EForbidden, "You may read this document but not comment on it.")
-	}
-	if err := validateComment(&in); err != nil {
-		return nil, err
-	}
-	if in.Round != 0 {
-		r, err := s.Store.FindRound(ctx, docID, in.Round)
-		if policydesk.ErrorCode(err) == policydesk.ENotFound {
-			return nil, policydesk.Errorf(policydesk.EInvalid, "There is no round %d.", in.Round)
-		} else if err != nil {
-			return nil, err
-		}
-		if r.Status != "open" {
-			return nil, policydesk.Errorf(policydesk.EConflict, "Round %d is closed; comments are no longer accepted.", in.Round)
-		}
-		if in.Version == 0 {
-			in.Version = r.Version
-		} else if in.Version != r.Version {
-			return nil, policydesk.Errorf(policydesk.EInvalid, "Round %d is on version %d; comment on that version.", in.Round, r.Version)
-		}
-	}
-	if in.Version == 0 {
-		in.Version = doc.Head
-	}
-	v, err := s.Drafts.Version(ctx, docID, in.Version)
-	if policydesk.ErrorCode(err) == policydesk.ENotFound {
-		return nil, policydesk.Errorf(policydesk.EInvalid, "Version %d does not exist.", in.Version)
-	} else if err != nil {
-		return nil, err
-	}
-	start, end, ok := anchor.Locate(v.Body, anchor.Selector{Quote: in.Quote, Prefix: in.Prefix, Suffix: in.Suffix})
-	if !ok {
-		return nil, policydesk.Errorf(policydesk.EInvalid, "The quoted words are not in version %d.", in.Version)
-	}
-	u := policydesk.UserFromContext(ctx)
-	c := &Comment{DocumentID: docID, Round: in.Round, Version: in.Version,
-		Start: anchor.RuneOffset(v.Body, start), End: anchor.RuneOffset(v.Body, end),
-		Quote: v.Body[start:end], Prefix: in.Prefix, Suffix: in.Suffix, Body: in.Body,
-		AuthorID: u.ID, Author: u.Login, AuthorName: u.Name, Organisation: u.Organisation,
-		Status: "open", CreatedAt: s.Drafts.Now().UTC(), Replies: []*Reply{}}
-	if in.Suggestion != nil {
-		c.Suggestion, c.HasSuggestion = *in.Suggestion, true
-	}
-	if art, ok := articleAt(v.Outline, start); ok {
-		c.ArticleID, c.ArticleNum = art.ID, art.Num
-	}
-	c.Paragraph = paragraphAt(v.Body, start)
-	audit := s.Drafts.AuditEntry(ctx, "comment.create", "document", itoa(docID), fmt.Sprintf("on version %d", in.Version))
-	if err := s.Store.CreateComment(ctx, c, audit); err != nil {
-		return nil, err
-	}
-	c.Anchor = Anchor{Version: c.Version, Start: c.Start, End: c.End}
-	return c, nil
-}
-
-func validateComment(in *NewComment) error {
-	for _, s := range []*string{&in.Quote, &in.Prefix, &in.Suffix, &in.Body, in.Suggestion} {
-		if s != nil {
-			*s = textkit.Newlines(*s)
-		}
-	}
-	in.Body = strings.TrimSpace(in.Body)
-	if in.Quote == "" {
-		return policydesk.Errorf(policydesk.EInvalid, "Select the words the comment is about.")
-	}
-	if in.Body == "" && in.Suggestion == nil {
-		return policydesk.Errorf(policydesk.EInvalid, "Write a comment or propose wording.")
-	}
-	checks := []error{
-		checkWritten("comment", in.Body, MaxCommentRunes),
-		textkit.Check("quote", in.Quote, MaxQuoteRunes, true),
-		textkit.Check("prefix", in.Prefix, MaxContextRunes, true),
-		textkit.Check("suffix", in.Suffix, MaxContextRunes, true),
-	}
-	if in.Suggestion != nil {
-		checks = append(checks, textkit.Check("suggestion", *in.Suggestion, MaxCommentRunes, true))
-	}
-	for _, err := range checks {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func checkLine(field, s string, max int) error {
-	if err := textkit.Check(field, s, max, true); err != nil {
-		return err
-	}
-	if strings.ContainsAny(s, "\n\t") {
-		return policydesk.Errorf(policydesk.EInvalid, "The %s must be a single line.", field)
-	}
-	return textkit.CheckVisible(field, s, true)
-}
-
-// checkWritten is checkText for what a person writes for others to read
-// (a comment, a reply, a reason): no invisible characters either.
-func checkWritten(field, s string, max int) error {
-	if err := textkit.Check(field, s, max, true); err != nil {
-		return err
-	}
-	return textkit.CheckVisible(field, s, false)
-}
-
-// articleAt finds the article holding byte offset pos.
-func articleAt(outline []drafts.Article, pos int) (drafts.Article, bool) {
-	for _, a := range outline {
-		if pos >= a.Start && pos < a.End {
-			return a, true
-		}
-	}
-	return drafts.Article{}, false
-}
-
-var paragraphNumber = regexp.MustCompile(`^\s*(?:[-*]\s+)?(\d+(?:\.\d+)*)\.?\s`)
-
-// paragraphAt returns the number ("2", "1.3") of the numbered paragraph
-// holding pos: the nearest line at or above pos starting with one, within
-// the same block of text.
-func paragraphAt(body string, pos int) string {
-	lineStart := strings.LastIndexByte(body[:pos], '\n') + 1
-	for {
-		end := strings.IndexByte(body[lineStart:], '\n')
-		line := body[lineStart:]
-		if end >= 0 {
-			line = body[lineStart : lineStart+end]
-		}
-		if m := paragraphNumber.FindStringSubmatch(line); m != nil {
-			return m[1]
-		}
-		if strings.HasPrefix(strings.TrimSpace(line), "#") || lineStart == 0 {
-			return ""
-		}
-		lineStart = strings.LastIndexByte(body[:lineStart-1], '\n') + 1
-	}
-}
-
-// Comments returns a document's comments with anchors mapped into version
-// `at` (the head when 0). Words that changed or vanished make the comment
-// outdated; it keeps its original quote and is never dropped.
-func (s *Service) Comments(ctx context.Context, docID int64, f CommentFilter, at int) ([]*Comment, error) {
+// versionOrHead returns version n of a readable document, or its head when
+// n is 0.
+func (s *Service) versionOrHead(ctx context.Context, docID int64, n int) (*drafts.Version, error) {
 	doc, _, err := s.Drafts.Document(ctx, docID)
 	if err != nil {
 		return nil, err
 	}
-	if at == 0 {
-		at = doc.Head
+	if n == 0 {
+		n = doc.Head
 	}
-	target, err := s.Drafts.Version(ctx, docID, at)
-	if err != nil {
-		return nil, err
-	}
-	f.DocumentID = docID
-	comments, err := s.Store.FindComments(ctx, f)
-	if err != nil {
-		return nil, err
-	}
-	// One redline, mapper and offset index per version, however many
-	// comments: a conversion from the start of a 5 MiB body per comment
-	// would make the cost comments × body.
-	m := commentMapper{s: s, target: target, targetOffsets: anchor.NewOffsets(target.Body), from: map[int]*mapFrom{}}
-	for _, c := range comments {
-		if err := m.mapComment(ctx, docID, c); err != nil {
-			return nil, err
-		}
-	}
-	return comments, nil
-}
-
-// commentMapper maps the comments of one request into one target version.
-type commentMapper struct {
-	s             *Service
-	target        *drafts.Version
-	targetOffsets *anchor.Offsets
-	from          map[int]*mapFrom // by source version number
-}
-
-type mapFrom struct {
-	v       *drafts.Version
-	offsets *anchor.Offsets
-	mapper  *anchor.Mapper // nil for the target itself
-}
-
-// mapComment sets c.Anchor and c.Outdated for the target version.
-func (m *commentMapper) mapComment(ctx context.Context, docID int64, c *Comment) error {
-	c.Anchor = Anchor{Version: c.Version, Start: c.Start, End: c.End}
-	if c.Version == m.target.Number {
-		return nil
-	}
-	src, ok := m.from[c.Version]
-	if !ok {
-		v, err := m.s.Drafts.Version(ctx, docID, c.Version)
-		if err != nil {
-			return err
-		}
-		r, err := m.s.redline(ctx, v, m.target)
-		if err != nil {
-			return err
-		}
-		src = &mapFrom{v: v, offsets: anchor.NewOffsets(v.Body), mapper: anchor.NewMapper(r)}
-		m.from[c.Version] = src
-	}
-	start, end := src.offsets.ByteOffset(c.Start), src.offsets.ByteOffset(c.End)
-	ns, ne, intact, ok := src.mapper.Map(start, end)
-	if !ok {
-		// The article is gone: keep the anchor in the version it was made on.
-		c.Outdated, c.Orphaned = true, true
-		return nil
-	}
-	c.Anchor = Anchor{Version: m.target.Number, Start: m.targetOffsets.RuneOffset(ns), End: m.targetOffsets.RuneOffset(ne)}
-	c.Outdated = !intact
-	return nil
-}
-
-// Reply adds an answer to a comment's thread.
-func (s *Service) Reply(ctx context.Context, commentID int64, body string) (*Reply, error) {
-	c, access, err := s.comment(ctx, commentID)
-	if err != nil {
-		return nil, err
-	}
-	if !access.Comment && !access.Edit {
-		return nil, policydesk.Errorf(policydesk.EForbidden, "You may not reply on this document.")
-	}
-	body = strings.TrimSpace(textkit.Newlines(body))
-	if body == "" {
-		return nil, policydesk.Errorf(policydesk.EInvalid, "A reply needs some text.")
-	}
-	if err := checkWritten("reply", body, MaxCommentRunes); err != nil {
-		return nil, err
-	}
-	u := policydesk.UserFromContext(ctx)
-	r := &Reply{CommentID: commentID, AuthorID: u.ID, Author: u.Login, Name: u.Name, Body: body, CreatedAt: s.Drafts.Now().UTC()}
-	audit := s.Drafts.AuditEntry(ctx, "comment.reply", "comment", itoa(c.ID), "")
-	if err := s.Store.AddReply(ctx, r, audit); err != nil {
-		return nil, err
-	}
-	return r, nil
+	return s.Drafts.Version(ctx, docID, n)
 }
 
 // comment loads a comment the caller may read, with their access.
@@ -479,115 +149,23 @@ func (s *Service) comment(ctx context.Context, id int64) (*Comment, policydesk.A
 	return c, access, err
 }
 
-// Decide records the editor's answer to a comment. A reason is required
-// unless the comment is accepted, as public consultation rules demand.
-func (s *Service) Decide(ctx context.Context, commentID int64, decision, reason string) (*Comment, error) {
-	c, access, err := s.comment(ctx, commentID)
+// editorsComment loads a comment on a document the caller edits; refusal is
+// the answer to anyone else.
+func (s *Service) editorsComment(ctx context.Context, id int64, refusal string) (*Comment, error) {
+	c, access, err := s.comment(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	if !access.Edit {
-		return nil, policydesk.Errorf(policydesk.EForbidden, "Only the document's legal experts decide on comments.")
-	}
-	if !slices.Contains(Decisions, decision) {
-		return nil, policydesk.Errorf(policydesk.EInvalid, "A decision is one of: accepted, partially, rejected.")
-	}
-	if c.AppliedVersion != 0 && decision != "accepted" && decision != "partially" {
-		// The report would say the proposal was refused while the text carries it.
-		return nil, policydesk.Errorf(policydesk.EConflict, "The wording of comment %d is already in version %d, so it cannot be recorded as not accepted; record it as accepted or partially accepted.", c.ID, c.AppliedVersion)
-	}
-	reason = strings.TrimSpace(textkit.Newlines(reason))
-	if err := checkWritten("reason", reason, MaxCommentRunes); err != nil {
-		return nil, err
-	}
-	if decision != "accepted" && reason == "" {
-		return nil, policydesk.Errorf(policydesk.EInvalid, "Give the reason for a decision other than accepted.")
-	}
-	u := policydesk.UserFromContext(ctx)
-	c.Decision, c.Reason, c.DecidedBy, c.DecidedByID, c.DecidedAt = decision, reason, u.Login, u.ID, s.Drafts.Now().UTC()
-	audit := s.Drafts.AuditEntry(ctx, "comment.decide", "comment", itoa(c.ID), decision)
-	if err := s.Store.UpdateComment(ctx, c, audit); err != nil {
-		return nil, err
+		return nil, policydesk.Errorf(policydesk.EForbidden, "%s", refusal)
 	}
 	return c, nil
 }
 
-// Resolve closes or reopens a comment's thread (its author or an editor).
-func (s *Service) Resolve(ctx context.Context, commentID int64, resolved bool) (*Comment, error) {
-	c, access, err := s.comment(ctx, commentID)
-	if err != nil {
-		return nil, err
-	}
-	u := policydesk.UserFromContext(ctx)
-	if !access.Edit && c.AuthorID != u.ID {
-		return nil, policydesk.Errorf(policydesk.EForbidden, "Only the comment's author or the document's legal experts can resolve it.")
-	}
-	c.Status = "open"
-	if resolved {
-		c.Status = "resolved"
-	}
-	audit := s.Drafts.AuditEntry(ctx, "comment."+map[bool]string{true: "resolve", false: "reopen"}[resolved], "comment", itoa(c.ID), "")
-	if err := s.Store.UpdateComment(ctx, c, audit); err != nil {
-		return nil, err
-	}
-	return c, nil
-}
-
-// Apply writes the comment's suggested wording over its words in the head
-// and saves that as a new version. base must be the head (a stale base is a
-// *drafts.ConflictError). The comment is marked accepted and resolved.
-func (s *Service) Apply(ctx context.Context, commentID int64, base int) (*drafts.Version, error) {
-	c, access, err := s.comment(ctx, commentID)
-	if err != nil {
-		return nil, err
-	}
-	if !access.Edit {
-		return nil, policydesk.Errorf(policydesk.EForbidden, "Only the document's legal experts apply suggestions.")
-	}
-	if !c.HasSuggestion {
-		return nil, policydesk.Errorf(policydesk.EInvalid, "Comment %d proposes no wording.", c.ID)
-	}
-	if c.AppliedVersion != 0 {
-		// A suggestion that keeps the quoted words would otherwise go in twice.
-		return nil, policydesk.Errorf(policydesk.EConflict, "The suggestion of comment %d is already in version %d.", c.ID, c.AppliedVersion)
-	}
-	doc, _, err := s.Drafts.Document(ctx, c.DocumentID)
-	if err != nil {
-		return nil, err
-	}
-	head, err := s.Drafts.Version(ctx, c.DocumentID, doc.Head)
-	if err != nil {
-		return nil, err
-	}
-	m := commentMapper{s: s, target: head, targetOffsets: anchor.NewOffsets(head.Body), from: map[int]*mapFrom{}}
-	if err := m.mapComment(ctx, c.DocumentID, c); err != nil {
-		return nil, err
-	}
-	if c.Outdated {
-		return nil, policydesk.Errorf(policydesk.EConflict, "The words of comment %d have changed since it was made; apply the suggestion by hand in the editor.", c.ID)
-	}
-	start, end := anchor.ByteOffset(head.Body, c.Anchor.Start), anchor.ByteOffset(head.Body, c.Anchor.End)
-	body := head.Body[:start] + c.Suggestion + head.Body[end:]
-	msg := fmt.Sprintf("Applied the suggestion of comment %d by %s", c.ID, c.Author)
-	if c.ArticleNum != "" {
-		msg += " (article " + c.ArticleNum + ")"
-	}
-	v, err := s.Drafts.SaveVersion(ctx, c.DocumentID, base, body, msg)
-	if err != nil {
-		return nil, err
-	}
-	u := policydesk.UserFromContext(ctx)
-	// Wording that went in is accepted, or partially accepted if the editor
-	// said so; never "not accepted".
-	if c.Decision != "accepted" && c.Decision != "partially" {
-		c.Decision, c.Reason, c.DecidedBy, c.DecidedByID, c.DecidedAt = "accepted", "", u.Login, u.ID, s.Drafts.Now().UTC()
-	}
-	c.Status, c.AppliedVersion = "resolved", v.Number
-	audit := s.Drafts.AuditEntry(ctx, "comment.apply", "comment", itoa(c.ID), fmt.Sprintf("version %d", v.Number))
-	if err := s.Store.UpdateComment(ctx, c, audit); err != nil {
-		return nil, err
-	}
-	return v, nil
+// updateComment saves a comment's status, decision and applied version with
+// the audit entry "comment.<action>".
+func (s *Service) updateComment(ctx context.Context, c *Comment, action, detail string) error {
+	return s.Store.UpdateComment(ctx, c, s.Drafts.AuditEntry(ctx, "comment."+action, "comment", itoa(c.ID), detail))
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -338,27 +338,20 @@ func (o *opBuilder) equal(as, ae, bs, be int) {
 	o.eqA, o.eqB = span{as, ae}, span{bs, be}
 }
 
-func (o *opBuilder) delete(as, ae int) {
-	if as == ae {
-		return
-	}
-	o.flushEqual()
-	if o.del.start < 0 {
-		o.del = span{as, ae}
-	} else {
-		o.del.end = ae
-	}
-}
+func (o *opBuilder) delete(as, ae int) { o.change(&o.del, as, ae) }
 
-func (o *opBuilder) insert(bs, be int) {
-	if bs == be {
+func (o *opBuilder) insert(bs, be int) { o.change(&o.ins, bs, be) }
+
+// change extends the pending deletion or insertion by [s, e), or starts it.
+func (o *opBuilder) change(pending *span, s, e int) {
+	if s == e {
 		return
 	}
 	o.flushEqual()
-	if o.ins.start < 0 {
-		o.ins = span{bs, be}
+	if pending.start < 0 {
+		*pending = span{s, e}
 	} else {
-		o.ins.end = be
+		pending.end = e
 	}
 }
 

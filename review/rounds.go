@@ -1,0 +1,84 @@
+package review
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"policydesk"
+)
+
+// OpenRound opens review round N+1 on a version of the document.
+func (s *Service) OpenRound(ctx context.Context, docID int64, name string, version int, due string) (*Round, error) {
+	doc, err := s.editable(ctx, docID)
+	if err != nil {
+		return nil, err
+	}
+	name = strings.TrimSpace(name)
+	if err := checkLine("round name", name, 200); err != nil {
+		return nil, err
+	}
+	if version == 0 {
+		version = doc.Head
+	}
+	if version < 1 || version > doc.Head {
+		return nil, policydesk.Errorf(policydesk.EInvalid, "Version %d does not exist; the newest is %d.", version, doc.Head)
+	}
+	if due != "" {
+		if _, err := time.Parse(time.DateOnly, due); err != nil {
+			return nil, policydesk.Errorf(policydesk.EInvalid, "The due date must look like 2026-12-31.")
+		}
+	}
+	r := &Round{DocumentID: docID, Name: name, Version: version, Due: due, Status: "open",
+		OpenedBy: policydesk.UserFromContext(ctx).ID, CreatedAt: s.Drafts.Now().UTC()}
+	if r.Name == "" {
+		r.Name = fmt.Sprintf("Round on version %d", version)
+	}
+	audit := s.Drafts.AuditEntry(ctx, "round.open", "document", itoa(docID), fmt.Sprintf("%s on version %d", r.Name, version))
+	if err := s.Store.CreateRound(ctx, r, audit); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// CloseRound ends a round; comments on it stay and can still be decided.
+func (s *Service) CloseRound(ctx context.Context, docID int64, number int) (*Round, error) {
+	if _, err := s.editable(ctx, docID); err != nil {
+		return nil, err
+	}
+	audit := s.Drafts.AuditEntry(ctx, "round.close", "document", itoa(docID), fmt.Sprintf("round %d", number))
+	if err := s.Store.CloseRound(ctx, docID, number, s.Drafts.Now().UTC(), audit); err != nil {
+		return nil, err
+	}
+	return s.Store.FindRound(ctx, docID, number)
+}
+
+// Rounds lists a readable document's rounds, oldest first.
+func (s *Service) Rounds(ctx context.Context, docID int64) ([]*Round, error) {
+	if _, _, err := s.Drafts.Document(ctx, docID); err != nil {
+		return nil, err
+	}
+	return s.Store.FindRounds(ctx, docID)
+}
+
+// Round returns one round and the version the previous round was on (0 if
+// this is the first), which is what its redline compares against.
+func (s *Service) Round(ctx context.Context, docID int64, number int) (*Round, int, error) {
+	if _, _, err := s.Drafts.Document(ctx, docID); err != nil {
+		return nil, 0, err
+	}
+	r, err := s.Store.FindRound(ctx, docID, number)
+	if err != nil {
+		return nil, 0, err
+	}
+	prev := 0
+	if number > 1 {
+		p, err := s.Store.FindRound(ctx, docID, number-1)
+		if err != nil {
+			return nil, 0, err
+		}
+		prev = p.Version
+	}
+	return r, prev, nil
+}

@@ -1,0 +1,73 @@
+package review_test
+
+import (
+	"testing"
+
+	"policydesk"
+)
+
+func TestRounds_OpenAndClose(t *testing.T) {
+	f := newFixture(t)
+	f.save(bodyV1 + "\nShënim.\n")
+
+	r1, err := f.svc.OpenRound(f.as(f.editor), f.doc.ID, "Konsultimi me ministritë", 1, "2026-06-30")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r1.Number != 1 || r1.Status != "open" || r1.Version != 1 || r1.Due != "2026-06-30" || r1.Name != "Konsultimi me ministritë" {
+		t.Errorf("round 1 = %+v", r1)
+	}
+	r2, err := f.svc.OpenRound(f.as(f.editor), f.doc.ID, "", 0, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r2.Number != 2 || r2.Version != 2 || r2.Name == "" {
+		t.Errorf("round 2 (version 0 = head) = %+v", r2)
+	}
+
+	before := f.state()
+	_, err = f.svc.OpenRound(f.as(f.reviewer), f.doc.ID, "", 1, "")
+	wantCode(t, err, policydesk.EForbidden)
+	_, err = f.svc.OpenRound(f.as(f.outsider), f.doc.ID, "", 1, "")
+	wantCode(t, err, policydesk.ENotFound)
+	for _, due := range []string{"31.12.2026", "2026-13-01", "nesër"} {
+		_, err = f.svc.OpenRound(f.as(f.editor), f.doc.ID, "", 1, due)
+		wantCode(t, err, policydesk.EInvalid)
+	}
+	for _, v := range []int{3, -1} {
+		_, err = f.svc.OpenRound(f.as(f.editor), f.doc.ID, "", v, "")
+		wantCode(t, err, policydesk.EInvalid)
+	}
+	_, err = f.svc.OpenRound(f.as(f.editor), f.doc.ID, "line\nbreak", 1, "")
+	wantCode(t, err, policydesk.EInvalid)
+	_, err = f.svc.CloseRound(f.as(f.reviewer), f.doc.ID, 1)
+	wantCode(t, err, policydesk.EForbidden)
+	f.unchanged(before, "refused round changes")
+
+	closed, err := f.svc.CloseRound(f.as(f.editor), f.doc.ID, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if closed.Status != "closed" || closed.ClosedAt.IsZero() {
+		t.Errorf("closed round = %+v", closed)
+	}
+	_, err = f.svc.CloseRound(f.as(f.editor), f.doc.ID, 1)
+	wantCode(t, err, policydesk.EConflict)
+	_, err = f.svc.CloseRound(f.as(f.editor), f.doc.ID, 9)
+	wantCode(t, err, policydesk.ENotFound)
+
+	rounds, err := f.svc.Rounds(f.as(f.reviewer), f.doc.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rounds) != 2 || rounds[0].Status != "closed" || rounds[1].Status != "open" {
+		t.Errorf("rounds = %+v", rounds)
+	}
+	_, err = f.svc.Rounds(f.as(f.outsider), f.doc.ID)
+	wantCode(t, err, policydesk.ENotFound)
+
+	r, prev, err := f.svc.Round(f.as(f.reviewer), f.doc.ID, 2)
+	if err != nil || r.Number != 2 || prev != 1 {
+		t.Errorf("Round(2) = %+v, prev %d, %v; want prev 1", r, prev, err)
+	}
+}
