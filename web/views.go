@@ -2,9 +2,7 @@ package web
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"embed"
-	"encoding/hex"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -13,17 +11,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gorilla/mux"
-
 	"policydesk"
 	"policydesk/drafts"
 )
 
 //go:embed templates/*.html
 var templateFS embed.FS
-
-//go:embed static
-var staticFS embed.FS
 
 // views holds every page template, parsed once at start.
 type views struct {
@@ -33,23 +26,11 @@ type views struct {
 }
 
 func parseViews() (*views, error) {
-	v := &views{pages: map[string]*template.Template{}, static: map[string]string{}}
-	err := fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := staticFS.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		sum := sha256.Sum256(data)
-		name := strings.TrimPrefix(p, "static/")
-		v.static[name] = "/static/" + hex.EncodeToString(sum[:6]) + "/" + name
-		return nil
-	})
+	static, err := staticURLs()
 	if err != nil {
 		return nil, err
 	}
+	v := &views{pages: map[string]*template.Template{}, static: static}
 	funcs := template.FuncMap{
 		"static": func(name string) (string, error) {
 			if u, ok := v.static[name]; ok {
@@ -161,30 +142,4 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	w.Header().Set("Cache-Control", "private, no-store")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
-}
-
-// registerStatic serves embedded assets under checksummed URLs, cached for a
-// year since a changed file gets a new URL.
-func (s *Server) registerStatic(r *mux.Router) {
-	r.PathPrefix("/static/").Methods(http.MethodGet).HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		rest := strings.TrimPrefix(req.URL.Path, "/static/")
-		_, name, ok := strings.Cut(rest, "/")
-		if !ok || s.views.static[name] != req.URL.Path {
-			s.handleNotFound(w, req)
-			return
-		}
-		data, err := staticFS.ReadFile("static/" + name)
-		if err != nil {
-			s.handleNotFound(w, req)
-			return
-		}
-		switch path.Ext(name) {
-		case ".css":
-			w.Header().Set("Content-Type", "text/css; charset=utf-8")
-		case ".js":
-			w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
-		}
-		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-		w.Write(data)
-	})
 }
