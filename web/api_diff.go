@@ -2,8 +2,6 @@ package web
 
 import (
 	"net/http"
-
-	"policydesk/review/redline"
 )
 
 // apiDiff answers the redline between ?from= and ?to= (by default the head
@@ -20,8 +18,7 @@ func (s *Server) apiDiff(r *http.Request, id int64) (int, any, error) {
 	}
 	if r.URL.Query().Get("format") == "html" {
 		return http.StatusOK, writeBody(func(w http.ResponseWriter) {
-			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-			w.Write([]byte(redline.InlineHTML(red)))
+			s.renderFragment(w, "redline-inline", inlineArticles(red))
 		}), nil
 	}
 	return http.StatusOK, map[string]any{"from": from, "to": to, "stats": red.Stats, "bounded": red.Bounded, "articles": red.Articles}, nil

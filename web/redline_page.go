@@ -89,9 +89,9 @@ func (s *Server) redlinePage(r *http.Request, id int64, from, to, round int) (re
 		"Decisions":  review.Decisions, "DecisionLabels": review.DecisionLabels,
 	}
 	if view == "table" {
-		data["Rows"] = redline.SideBySide(red)
+		data["Rows"] = comparativeRows(red)
 	} else {
-		data["Inline"] = redline.InlineHTML(red)
+		data["Inline"] = inlineArticles(red)
 	}
 	return show("diff", data), nil
 }

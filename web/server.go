@@ -9,7 +9,9 @@
 // handler returns a view and its data, or a redirect (pageFunc), an API
 // handler a status and a value (jsonFunc); both return errors, which
 // errors.go maps to statuses through one table. Templates live in
-// templates/.
+// templates/, the pieces pages share (the redline's views) in
+// templates/partials/; the only trusted HTML they print is typed
+// template.HTML by the package that made it safe.
 package web
 
 import (

@@ -15,12 +15,15 @@ import (
 	"policydesk/drafts"
 )
 
-//go:embed templates/*.html
+//go:embed templates/*.html templates/partials/*.html
 var templateFS embed.FS
 
 // views holds every page template, parsed once at start.
 type views struct {
 	pages map[string]*template.Template
+	// partials are the templates pages share, for the answers that are a
+	// fragment of a page (the redline's HTML in the API).
+	partials *template.Template
 	// static maps a file name to its checksummed URL.
 	static map[string]string
 }
@@ -74,6 +77,9 @@ func parseViews() (*views, error) {
 			return m, nil
 		},
 	}
+	if v.partials, err = template.New("partials").Funcs(funcs).ParseFS(templateFS, "templates/partials/*.html"); err != nil {
+		return nil, fmt.Errorf("partials: %w", err)
+	}
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
 		return nil, err
@@ -83,7 +89,7 @@ func parseViews() (*views, error) {
 		if base == "layout.html" {
 			continue
 		}
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", name)
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html", name)
 		if err != nil {
 			return nil, fmt.Errorf("template %s: %w", base, err)
 		}
@@ -141,5 +147,18 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "private, no-store")
 	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// renderFragment answers one of the partials on its own, as an HTML
+// fragment, executed into a buffer first like a page.
+func (s *Server) renderFragment(w http.ResponseWriter, name string, data any) {
+	var buf bytes.Buffer
+	if err := s.views.partials.ExecuteTemplate(&buf, name, data); err != nil {
+		s.Logger.Error("template failed", "fragment", name, "err", err)
+		http.Error(w, "Internal error.", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Write(buf.Bytes())
 }
