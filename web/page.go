@@ -16,9 +16,9 @@ type reply struct {
 	// failed is why a form shown again was refused: it sets the status, the
 	// page's "Error" and, for a throttled client, Retry-After.
 	failed   error
-	redirect string                      // a 303 See Other here instead of a page
-	write    func(w http.ResponseWriter) // writes the whole answer itself
-	cookie   *http.Cookie                // set before answering
+	redirect string       // a 303 See Other here instead of a page
+	write    writeBody    // writes the whole answer itself
+	cookie   *http.Cookie // set before answering
 }
 
 // show renders a page.
@@ -74,6 +74,9 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, rep reply) {
 		http.Redirect(w, r, rep.redirect, http.StatusSeeOther)
 	case rep.failed != nil:
 		setRetryAfter(w, rep.failed)
+		if rep.data == nil {
+			rep.data = map[string]any{}
+		}
 		rep.data["Error"] = policydesk.ErrorMessage(rep.failed)
 		s.render(w, r, statusOf(rep.failed), rep.view, rep.data)
 	default:
