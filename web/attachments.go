@@ -118,11 +118,8 @@ func (s *Server) apiDeleteAttachment(r *http.Request, id int64) (int, any, error
 }
 
 // pageDeleteAttachment deletes an attachment and returns to its document.
-func (s *Server) pageDeleteAttachment(r *http.Request) (reply, error) {
-	id, err := pathID(r, "aid")
-	if err == nil {
-		err = s.attachmentsOff()
-	}
+func (s *Server) pageDeleteAttachment(r *http.Request, id int64) (reply, error) {
+	err := s.attachmentsOff()
 	var att *attachments.Attachment
 	if err == nil {
 		att, err = s.Attachments.Find(r.Context(), id)

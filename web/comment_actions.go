@@ -10,11 +10,7 @@ import (
 
 // pageAddComment anchors a comment to the words quoted from a version and
 // returns to the page the form was on, at the new comment.
-func (s *Server) pageAddComment(r *http.Request) (reply, error) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return reply{}, err
-	}
+func (s *Server) pageAddComment(r *http.Request, id int64) (reply, error) {
 	in := review.NewComment{Quote: r.PostFormValue("quote"), Prefix: r.PostFormValue("prefix"), Suffix: r.PostFormValue("suffix"),
 		Body: r.PostFormValue("body")}
 	in.Version, _ = strconv.Atoi(r.PostFormValue("version"))
@@ -32,13 +28,9 @@ func (s *Server) pageAddComment(r *http.Request) (reply, error) {
 // commentAction runs act on the comment named in the route and returns the
 // browser to the page it came from, at that comment.
 func commentAction(act func(r *http.Request, cid int64) error) pageFunc {
-	return func(r *http.Request) (reply, error) {
-		cid, err := pathID(r, "cid")
-		if err == nil {
-			err = act(r, cid)
-		}
-		return seeOther(backTo(r, "/documents", "comment-"+strconv.FormatInt(cid, 10))), err
-	}
+	return pageOnID("cid", func(r *http.Request, cid int64) (reply, error) {
+		return seeOther(backTo(r, "/documents", "comment-"+strconv.FormatInt(cid, 10))), act(r, cid)
+	})
 }
 
 func (s *Server) pageReply(r *http.Request, cid int64) error {
@@ -57,11 +49,7 @@ func (s *Server) pageResolve(r *http.Request, cid int64) error {
 }
 
 // pageApply applies a suggestion and shows the new version's redline.
-func (s *Server) pageApply(r *http.Request) (reply, error) {
-	cid, err := pathID(r, "cid")
-	if err != nil {
-		return reply{}, err
-	}
+func (s *Server) pageApply(r *http.Request, cid int64) (reply, error) {
 	base, _ := strconv.Atoi(r.PostFormValue("base"))
 	v, err := s.Review.Apply(r.Context(), cid, base)
 	if err != nil {

@@ -11,11 +11,7 @@ import (
 )
 
 // pageEdit opens the editor on the head version.
-func (s *Server) pageEdit(r *http.Request) (reply, error) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return reply{}, err
-	}
+func (s *Server) pageEdit(r *http.Request, id int64) (reply, error) {
 	doc, v, err := s.Drafts.ForEditing(r.Context(), id)
 	if err != nil {
 		return reply{}, err
@@ -26,11 +22,7 @@ func (s *Server) pageEdit(r *http.Request) (reply, error) {
 // pageSave saves from the editor. A stale base shows the conflict page with
 // the merge proposal in the editor, so the expert reviews it and saves
 // again; a refused text comes back in the editor with the reason.
-func (s *Server) pageSave(r *http.Request) (reply, error) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return reply{}, err
-	}
+func (s *Server) pageSave(r *http.Request, id int64) (reply, error) {
 	base, _ := strconv.Atoi(r.PostFormValue("base"))
 	body, message := r.PostFormValue("body"), r.PostFormValue("message")
 	v, err := s.Drafts.SaveVersion(r.Context(), id, base, body, message)

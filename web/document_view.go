@@ -9,11 +9,7 @@ import (
 
 // pageDocument shows a document at its head: the rendered text, its
 // versions, members, review rounds and attachments.
-func (s *Server) pageDocument(r *http.Request) (reply, error) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return reply{}, err
-	}
+func (s *Server) pageDocument(r *http.Request, id int64) (reply, error) {
 	doc, data, err := s.documentPage(r, id, 0)
 	if err != nil {
 		return reply{}, err
@@ -23,11 +19,7 @@ func (s *Server) pageDocument(r *http.Request) (reply, error) {
 }
 
 // pageVersion is the document page at an earlier version.
-func (s *Server) pageVersion(r *http.Request) (reply, error) {
-	id, n, err := numbered(r, "n")
-	if err != nil {
-		return reply{}, err
-	}
+func (s *Server) pageVersion(r *http.Request, id int64, n int) (reply, error) {
 	_, data, err := s.documentPage(r, id, n)
 	if err != nil {
 		return reply{}, err

@@ -84,6 +84,30 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, rep reply) {
 	}
 }
 
+// pageOnID is a page or form action on the object the route's {name}
+// names.
+func pageOnID(name string, f func(r *http.Request, id int64) (reply, error)) pageFunc {
+	return func(r *http.Request) (reply, error) {
+		id, err := pathID(r, name)
+		if err != nil {
+			return reply{}, err
+		}
+		return f(r, id)
+	}
+}
+
+// pageOnNumber is a page or form action on a version or round of a
+// document: the route's {id} and {name}.
+func pageOnNumber(name string, f func(r *http.Request, id int64, n int) (reply, error)) pageFunc {
+	return func(r *http.Request) (reply, error) {
+		id, n, err := numbered(r, name)
+		if err != nil {
+			return reply{}, err
+		}
+		return f(r, id, n)
+	}
+}
+
 // requireUser sends an anonymous browser to the login page.
 func (s *Server) requireUser(w http.ResponseWriter, r *http.Request) bool {
 	if policydesk.UserFromContext(r.Context()) == nil {

@@ -11,11 +11,7 @@ import (
 // pageDiff shows the redline between two versions (?from=, ?to=, by
 // default the head against the version before it), optionally with one
 // round's comments (?round=).
-func (s *Server) pageDiff(r *http.Request) (reply, error) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return reply{}, err
-	}
+func (s *Server) pageDiff(r *http.Request, id int64) (reply, error) {
 	from, to, err := s.diffRange(r, id)
 	if err != nil {
 		return reply{}, err
@@ -29,11 +25,7 @@ func (s *Server) pageDiff(r *http.Request) (reply, error) {
 
 // pageRound opens a round's redline: from the previous round's version to
 // this round's, so reviewers see what changed since they last looked.
-func (s *Server) pageRound(r *http.Request) (reply, error) {
-	id, n, err := numbered(r, "r")
-	if err != nil {
-		return reply{}, err
-	}
+func (s *Server) pageRound(r *http.Request, id int64, n int) (reply, error) {
 	round, prev, err := s.Review.Round(r.Context(), id, n)
 	if err != nil {
 		return reply{}, err

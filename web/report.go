@@ -9,11 +9,7 @@ import (
 
 // pageReport shows a round's consultation report, or downloads it as CSV
 // with ?format=csv.
-func (s *Server) pageReport(r *http.Request) (reply, error) {
-	id, n, err := numbered(r, "r")
-	if err != nil {
-		return reply{}, err
-	}
+func (s *Server) pageReport(r *http.Request, id int64, n int) (reply, error) {
 	rep, err := s.Review.Report(r.Context(), id, n)
 	if err != nil {
 		return reply{}, err

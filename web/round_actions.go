@@ -6,11 +6,7 @@ import (
 )
 
 // pageOpenRound opens a review round on a version and shows it.
-func (s *Server) pageOpenRound(r *http.Request) (reply, error) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return reply{}, err
-	}
+func (s *Server) pageOpenRound(r *http.Request, id int64) (reply, error) {
 	version, _ := strconv.Atoi(r.PostFormValue("version"))
 	round, err := s.Review.OpenRound(r.Context(), id, r.PostFormValue("name"), version, r.PostFormValue("due"))
 	if err != nil {
@@ -20,10 +16,7 @@ func (s *Server) pageOpenRound(r *http.Request) (reply, error) {
 }
 
 // pageCloseRound closes a round to comments.
-func (s *Server) pageCloseRound(r *http.Request) (reply, error) {
-	id, n, err := numbered(r, "r")
-	if err == nil {
-		_, err = s.Review.CloseRound(r.Context(), id, n)
-	}
+func (s *Server) pageCloseRound(r *http.Request, id int64, n int) (reply, error) {
+	_, err := s.Review.CloseRound(r.Context(), id, n)
 	return seeOther(docURL(id) + "#rounds"), err
 }

@@ -58,13 +58,13 @@ func (s *Server) documentRoutes(api, pages *mux.Router) {
 	pages.HandleFunc("/documents", s.page(s.pageLibrary)).Methods(http.MethodGet)
 	pages.HandleFunc("/documents/new", s.page(s.pageNewDocument)).Methods(http.MethodGet)
 	pages.HandleFunc("/documents/new", s.form(s.pageCreateDocument)).Methods(http.MethodPost)
-	pages.HandleFunc("/documents/{id}", s.page(s.pageDocument)).Methods(http.MethodGet)
-	pages.HandleFunc("/documents/{id}/settings", s.form(s.pageDocumentSettings)).Methods(http.MethodPost)
-	pages.HandleFunc("/documents/{id}/members", s.form(s.pageSetMember)).Methods(http.MethodPost)
-	pages.HandleFunc("/documents/{id}/members/{login}/remove", s.form(s.pageRemoveMember)).Methods(http.MethodPost)
-	pages.HandleFunc("/documents/{id}/edit", s.page(s.pageEdit)).Methods(http.MethodGet)
-	pages.HandleFunc("/documents/{id}/edit", s.form(s.pageSave)).Methods(http.MethodPost)
-	pages.HandleFunc("/documents/{id}/versions/{n}", s.page(s.pageVersion)).Methods(http.MethodGet)
+	pages.HandleFunc("/documents/{id}", s.page(pageOnID("id", s.pageDocument))).Methods(http.MethodGet)
+	pages.HandleFunc("/documents/{id}/settings", s.form(pageOnID("id", s.pageDocumentSettings))).Methods(http.MethodPost)
+	pages.HandleFunc("/documents/{id}/members", s.form(pageOnID("id", s.pageSetMember))).Methods(http.MethodPost)
+	pages.HandleFunc("/documents/{id}/members/{login}/remove", s.form(pageOnID("id", s.pageRemoveMember))).Methods(http.MethodPost)
+	pages.HandleFunc("/documents/{id}/edit", s.page(pageOnID("id", s.pageEdit))).Methods(http.MethodGet)
+	pages.HandleFunc("/documents/{id}/edit", s.form(pageOnID("id", s.pageSave))).Methods(http.MethodPost)
+	pages.HandleFunc("/documents/{id}/versions/{n}", s.page(pageOnNumber("n", s.pageVersion))).Methods(http.MethodGet)
 }
 
 // reviewRoutes: redlines, review rounds, comments and consultation reports.
@@ -81,16 +81,16 @@ func (s *Server) reviewRoutes(api, pages *mux.Router) {
 	api.HandleFunc("/comments/{cid}/resolve", s.api(withJSON("cid", s.apiResolve))).Methods(http.MethodPost)
 	api.HandleFunc("/comments/{cid}/apply", s.api(withJSON("cid", s.apiApply))).Methods(http.MethodPost)
 
-	pages.HandleFunc("/documents/{id}/diff", s.page(s.pageDiff)).Methods(http.MethodGet)
-	pages.HandleFunc("/documents/{id}/rounds", s.form(s.pageOpenRound)).Methods(http.MethodPost)
-	pages.HandleFunc("/documents/{id}/rounds/{r}", s.page(s.pageRound)).Methods(http.MethodGet)
-	pages.HandleFunc("/documents/{id}/rounds/{r}/close", s.form(s.pageCloseRound)).Methods(http.MethodPost)
-	pages.HandleFunc("/documents/{id}/rounds/{r}/report", s.page(s.pageReport)).Methods(http.MethodGet)
-	pages.HandleFunc("/documents/{id}/comments", s.form(s.pageAddComment)).Methods(http.MethodPost)
+	pages.HandleFunc("/documents/{id}/diff", s.page(pageOnID("id", s.pageDiff))).Methods(http.MethodGet)
+	pages.HandleFunc("/documents/{id}/rounds", s.form(pageOnID("id", s.pageOpenRound))).Methods(http.MethodPost)
+	pages.HandleFunc("/documents/{id}/rounds/{r}", s.page(pageOnNumber("r", s.pageRound))).Methods(http.MethodGet)
+	pages.HandleFunc("/documents/{id}/rounds/{r}/close", s.form(pageOnNumber("r", s.pageCloseRound))).Methods(http.MethodPost)
+	pages.HandleFunc("/documents/{id}/rounds/{r}/report", s.page(pageOnNumber("r", s.pageReport))).Methods(http.MethodGet)
+	pages.HandleFunc("/documents/{id}/comments", s.form(pageOnID("id", s.pageAddComment))).Methods(http.MethodPost)
 	pages.HandleFunc("/comments/{cid}/reply", s.form(commentAction(s.pageReply))).Methods(http.MethodPost)
 	pages.HandleFunc("/comments/{cid}/decision", s.form(commentAction(s.pageDecide))).Methods(http.MethodPost)
 	pages.HandleFunc("/comments/{cid}/resolve", s.form(commentAction(s.pageResolve))).Methods(http.MethodPost)
-	pages.HandleFunc("/comments/{cid}/apply", s.form(s.pageApply)).Methods(http.MethodPost)
+	pages.HandleFunc("/comments/{cid}/apply", s.form(pageOnID("cid", s.pageApply))).Methods(http.MethodPost)
 }
 
 // attachmentRoutes: files attached to documents. Uploads stream their
@@ -102,7 +102,7 @@ func (s *Server) attachmentRoutes(api, pages *mux.Router) {
 	api.HandleFunc("/attachments/{aid}", s.api(onID("aid", s.apiDeleteAttachment))).Methods(http.MethodDelete)
 	pages.HandleFunc("/documents/{id}/attachments", s.pageUpload).Methods(http.MethodPost)
 	pages.HandleFunc("/attachments/{aid}", s.handleDownload).Methods(http.MethodGet)
-	pages.HandleFunc("/attachments/{aid}/delete", s.page(s.pageDeleteAttachment)).Methods(http.MethodPost)
+	pages.HandleFunc("/attachments/{aid}/delete", s.page(pageOnID("aid", s.pageDeleteAttachment))).Methods(http.MethodPost)
 }
 
 // searchRoutes: full-text search.
