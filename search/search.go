@@ -5,7 +5,10 @@
 // subpackages bleve (embedded, the default) and meili (Meilisearch).
 package search
 
-import "context"
+import (
+	"context"
+	"html/template"
+)
 
 // Entry types.
 const (
@@ -88,6 +91,12 @@ type Hit struct {
 	CommentID, AttachmentID        int64
 	Snippet                        string
 }
+
+// SnippetHTML is the snippet typed as the safe HTML it is, for templates:
+// every engine builds it with this package's snippet functions (Snippet,
+// BestSnippet, BestSnippetMatching), which escape all of the text and add
+// only <mark> elements.
+func (h Hit) SnippetHTML() template.HTML { return template.HTML(h.Snippet) }
 
 // Result is a page of hits. Total and Facets count only what the caller may
 // read; Facets maps a facet name ("kind", "status", "language", "year") to

@@ -1,15 +1,10 @@
 package web
 
 import (
+	"errors"
 	"io"
-	"mime"
 	"net/http"
 	"regexp"
-	"strconv"
-	"strings"
-	"sync"
-
-	"github.com/gorilla/mux"
 
 	"policydesk"
 	"policydesk/drafts/attachments"
@@ -23,19 +18,6 @@ func isUpload(r *http.Request) bool {
 	return r.Method == http.MethodPost && uploadPath.MatchString(r.URL.Path)
 }
 
-func (s *Server) registerAttachmentAPI(r *mux.Router) {
-	r.HandleFunc("/documents/{id}/attachments", s.apiAttachments).Methods(http.MethodGet)
-	r.HandleFunc("/documents/{id}/attachments", s.apiUpload).Methods(http.MethodPost)
-	r.HandleFunc("/attachments/{aid}", s.handleDownload).Methods(http.MethodGet)
-	r.HandleFunc("/attachments/{aid}", s.apiDeleteAttachment).Methods(http.MethodDelete)
-}
-
-func (s *Server) registerAttachmentPages(r *mux.Router) {
-	r.HandleFunc("/documents/{id}/attachments", s.pageUpload).Methods(http.MethodPost)
-	r.HandleFunc("/attachments/{aid}", s.handleDownload).Methods(http.MethodGet)
-	r.HandleFunc("/attachments/{aid}/delete", s.pageDeleteAttachment).Methods(http.MethodPost)
-}
-
 func (s *Server) attachmentsOff() error {
 	if s.Attachments == nil {
 		return policydesk.Errorf(policydesk.EUnavailable, "Attachments are not configured on this server.")
@@ -43,21 +25,15 @@ func (s *Server) attachmentsOff() error {
 	return nil
 }
 
-func (s *Server) apiAttachments(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err == nil {
-		err = s.attachmentsOff()
-	}
-	if err != nil {
-		s.apiError(w, r, err)
-		return
+func (s *Server) apiAttachments(r *http.Request, id int64) (int, any, error) {
+	if err := s.attachmentsOff(); err != nil {
+		return 0, nil, err
 	}
 	list, err := s.Attachments.List(r.Context(), id)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"attachments": list})
+	return http.StatusOK, map[string]any{"attachments": list}, nil
 }
 
 // upload streams the "file" part of a multipart body to the blob store. A
@@ -102,7 +78,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) (*attachments.At
 			att, err := s.Attachments.Upload(r.Context(), id, part.FileName(), part)
 			if err != nil {
 				var tooBig *http.MaxBytesError
-				if asMaxBytes(err, &tooBig) {
+				if errors.As(err, &tooBig) {
 					return nil, policydesk.Errorf(policydesk.ETooLarge, "The file is larger than the limit.")
 				}
 				return nil, err
@@ -134,109 +110,25 @@ func (s *Server) pageUpload(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, noticeURL(docURL(att.DocumentID), noticeAttached, "attachments", 0), http.StatusSeeOther)
 }
 
-// handleDownload sends the bytes as a download, never as a page: any name is
-// safe in the RFC 6266 header, the type is the server's choice, and the
-// sandbox CSP stops a file from running script even if opened inline.
-func (s *Server) handleDownload(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "aid")
-	if err == nil {
-		err = s.attachmentsOff()
+func (s *Server) apiDeleteAttachment(r *http.Request, id int64) (int, any, error) {
+	if err := s.attachmentsOff(); err != nil {
+		return 0, nil, err
 	}
-	if err != nil {
-		s.fail(w, r, err, 0)
-		return
-	}
-	if policydesk.UserFromContext(r.Context()) == nil {
-		s.fail(w, r, policydesk.Errorf(policydesk.EUnauthorized, "Log in first."), 0)
-		return
-	}
-	att, rc, err := s.Attachments.Open(r.Context(), id)
-	if err != nil {
-		s.fail(w, r, err, 0)
-		return
-	}
-	defer rc.Close()
-	h := w.Header()
-	h.Set("Content-Type", att.ContentType)
-	h.Set("Content-Disposition", ContentDisposition(att.Filename))
-	h.Set("Content-Length", strconv.FormatInt(att.Size, 10))
-	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-	h.Set("Cache-Control", "private, no-store")
-	h.Set("ETag", `"`+att.SHA256+`"`)
-	if r.Method == http.MethodHead {
-		return
-	}
-	buf := copyBuffers.Get().(*[]byte)
-	defer copyBuffers.Put(buf)
-	// Large reads mean fewer round trips through the object store client,
-	// each of which allocates; io.Copy's 32 KiB made 6,400 of them per 200 MiB.
-	io.CopyBuffer(struct{ io.Writer }{w}, struct{ io.Reader }{rc}, *buf)
+	return http.StatusNoContent, nil, s.Attachments.Delete(r.Context(), id)
 }
 
-var copyBuffers = sync.Pool{New: func() any { b := make([]byte, 256<<10); return &b }}
-
-// ContentDisposition builds an RFC 6266 attachment header: an ASCII fallback
-// name for old clients and the exact UTF-8 name in filename*.
-func ContentDisposition(name string) string {
-	fallback := strings.Map(func(r rune) rune {
-		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' || r == '/' || r == ';' || r == '%' {
-			return '_'
-		}
-		return r
-	}, name)
-	v := mime.FormatMediaType("attachment", map[string]string{"filename": fallback})
-	if fallback != name {
-		v += "; filename*=UTF-8''" + rfc5987(name)
-	}
-	return v
-}
-
-// rfc5987 percent-encodes everything but attr-char.
-func rfc5987(s string) string {
-	var b strings.Builder
-	for _, c := range []byte(s) {
-		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!#$&+-.^_`|~", c) >= 0 {
-			b.WriteByte(c)
-			continue
-		}
-		b.WriteString("%" + strings.ToUpper(strconv.FormatInt(int64(c)>>4, 16)) + strings.ToUpper(strconv.FormatInt(int64(c)&15, 16)))
-	}
-	return b.String()
-}
-
-func (s *Server) apiDeleteAttachment(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "aid")
-	if err == nil {
-		err = s.attachmentsOff()
-	}
-	if err == nil {
-		err = s.Attachments.Delete(r.Context(), id)
-	}
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
-}
-
-func (s *Server) pageDeleteAttachment(w http.ResponseWriter, r *http.Request) {
-	if !s.requireUser(w, r) {
-		return
-	}
-	id, err := pathID(r, "aid")
-	if err == nil {
-		err = s.attachmentsOff()
-	}
+// pageDeleteAttachment deletes an attachment and returns to its document.
+func (s *Server) pageDeleteAttachment(r *http.Request, id int64) (reply, error) {
+	err := s.attachmentsOff()
 	var att *attachments.Attachment
 	if err == nil {
-		att, err = s.Attachments.Store.FindAttachment(r.Context(), id)
+		att, err = s.Attachments.Find(r.Context(), id)
 	}
 	if err == nil {
 		err = s.Attachments.Delete(r.Context(), id)
 	}
 	if err != nil {
-		s.pageError(w, r, err)
-		return
+		return reply{}, err
 	}
-	http.Redirect(w, r, noticeURL(docURL(att.DocumentID), noticeAttachmentDeleted, "attachments", 0), http.StatusSeeOther)
+	return seeOther(noticeURL(docURL(att.DocumentID), noticeAttachmentDeleted, "attachments", 0)), nil
 }

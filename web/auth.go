@@ -117,8 +117,13 @@ func constantTimeEqual(got, want string) bool {
 }
 
 func (s *Server) setSessionCookie(w http.ResponseWriter, token string, expires time.Time) {
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", Expires: expires,
-		HttpOnly: true, Secure: s.SecureCookies, SameSite: http.SameSiteLaxMode})
+	http.SetCookie(w, s.newSessionCookie(token, expires))
+}
+
+// newSessionCookie carries a browser's session token.
+func (s *Server) newSessionCookie(token string, expires time.Time) *http.Cookie {
+	return &http.Cookie{Name: sessionCookie, Value: token, Path: "/", Expires: expires,
+		HttpOnly: true, Secure: s.SecureCookies, SameSite: http.SameSiteLaxMode}
 }
 
 func (s *Server) clearSessionCookie(w http.ResponseWriter) {

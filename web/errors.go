@@ -2,12 +2,16 @@ package web
 
 import (
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 
 	"policydesk"
 	"policydesk/drafts"
+	"policydesk/drafts/accounts"
 )
 
 // codes maps domain error codes to HTTP statuses, the one table of them.
@@ -53,7 +57,7 @@ func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 	setRetryAfter(w, err)
 	body := map[string]any{"error": errorBody{Code: policydesk.ErrorCode(err), Message: policydesk.ErrorMessage(err)}}
 	var conflict *drafts.ConflictError
-	if asConflict(err, &conflict) {
+	if errors.As(err, &conflict) {
 		body["head"] = conflict.Head
 		body["merge"] = conflict.Merge
 	}
@@ -73,7 +77,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
 	s.logIfInternal(r, err)
 	if policydesk.ErrorCode(err) == policydesk.EUnauthorized {
-		http.Redirect(w, r, "/login?next="+urlQueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 		return
 	}
 	status := statusOf(err)
@@ -88,54 +92,25 @@ func wantsJSON(r *http.Request) bool {
 	return strings.HasPrefix(r.URL.Path, "/api/")
 }
 
-// jsonFunc is a JSON endpoint: it returns the status and the value to send,
-// or an error, which is answered as the API's error object.
-type jsonFunc func(r *http.Request) (status int, body any, err error)
-
-// api adapts a jsonFunc to an http.HandlerFunc. A nil body sends the status
-// alone (204).
-func (s *Server) api(f jsonFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		status, body, err := f(r)
-		switch {
-		case err != nil:
-			s.apiError(w, r, err)
-		case body == nil:
-			w.WriteHeader(status)
-		default:
-			writeJSON(w, status, body)
-		}
-	}
-}
-
-// decodeWithID decodes the JSON body into in and reads the route's id.
-func decodeWithID(r *http.Request, in any, name string) (int64, error) {
-	if err := decodeJSON(r, in); err != nil {
-		return 0, err
-	}
-	return pathID(r, name)
-}
-
-// formFunc is a browser form action: it returns where to send the browser
-// next, or an error, which is shown as an error page.
-type formFunc func(r *http.Request) (redirect string, err error)
-
-// form adapts a formFunc: anonymous browsers go to the login page, the form
-// body is parsed (a body over the limit is a clear 413), and success is a
-// 303 to the returned URL.
-func (s *Server) form(f formFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if !s.requireUser(w, r) {
+// fail answers an error in the form the caller speaks; status overrides the
+// code's own status when not zero.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error, status int) {
+	if wantsJSON(r) || r.URL.Path == "/healthz" || r.URL.Path == "/readyz" {
+		if status != 0 {
+			s.logIfInternal(r, err)
+			writeJSON(w, status, map[string]any{"error": errorBody{Code: policydesk.ErrorCode(err), Message: policydesk.ErrorMessage(err)}})
 			return
 		}
-		to, err := "", formError(r)
-		if err == nil {
-			to, err = f(r)
-		}
-		if err != nil {
-			s.pageError(w, r, err)
-			return
-		}
-		http.Redirect(w, r, to, http.StatusSeeOther)
+		s.apiError(w, r, err)
+		return
+	}
+	s.pageError(w, r, err)
+}
+
+// setRetryAfter tells a throttled client how long to wait.
+func setRetryAfter(w http.ResponseWriter, err error) {
+	var throttled *accounts.ThrottledError
+	if errors.As(err, &throttled) {
+		w.Header().Set("Retry-After", strconv.Itoa(throttled.RetryAfterSeconds()))
 	}
 }

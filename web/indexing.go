@@ -10,15 +10,9 @@ import (
 	"policydesk/search"
 )
 
-// registerIndexing mounts what admins see and do about indexing: documents
-// not indexed and attachments whose text was not extracted, with the
-// reason, and a retry for each.
-func (s *Server) registerIndexing(api, pages *mux.Router) {
-	api.HandleFunc("/admin/indexing", s.api(s.apiIndexing)).Methods(http.MethodGet)
-	api.HandleFunc("/admin/indexing/{kind:documents|attachments}/{id}/retry", s.api(s.apiRetryIndexing)).Methods(http.MethodPost)
-	pages.HandleFunc("/admin/indexing", s.pageIndexing).Methods(http.MethodGet)
-	pages.HandleFunc("/admin/indexing/{kind:documents|attachments}/{id}/retry", s.form(s.pageRetryIndexing)).Methods(http.MethodPost)
-}
+// The indexing page shows admins documents not indexed and attachments
+// whose text was not extracted, with the reason, and a retry for each; the
+// search service refuses anyone else.
 
 func (s *Server) indexing(r *http.Request) (*search.Indexing, error) {
 	if s.Search == nil {
@@ -53,14 +47,10 @@ func (s *Server) apiRetryIndexing(r *http.Request) (int, any, error) {
 	return http.StatusNoContent, nil, s.retryIndexing(r)
 }
 
-func (s *Server) pageIndexing(w http.ResponseWriter, r *http.Request) {
-	if !s.requireUser(w, r) {
-		return
-	}
+func (s *Server) pageIndexing(r *http.Request) (reply, error) {
 	st, err := s.indexing(r)
 	if err != nil {
-		s.pageError(w, r, err)
-		return
+		return reply{}, err
 	}
 	var setAside, retrying []search.Problem
 	for _, p := range st.Problems {
@@ -70,15 +60,15 @@ func (s *Server) pageIndexing(w http.ResponseWriter, r *http.Request) {
 			retrying = append(retrying, p)
 		}
 	}
-	s.render(w, r, http.StatusOK, "indexing", map[string]any{"Title": "Indexing", "Status": st,
-		"SetAside": setAside, "Retrying": retrying, "Notice": notice(r, 0)})
+	return show("indexing", map[string]any{"Title": "Indexing", "Status": st,
+		"SetAside": setAside, "Retrying": retrying, "Notice": notice(r, 0)}), nil
 }
 
-func (s *Server) pageRetryIndexing(r *http.Request) (string, error) {
+func (s *Server) pageRetryIndexing(r *http.Request) (reply, error) {
 	if err := s.retryIndexing(r); err != nil {
-		return "", err
+		return reply{}, err
 	}
-	return noticeURL("/admin/indexing", noticeIndexingRetried, "", 0), nil
+	return seeOther(noticeURL("/admin/indexing", noticeIndexingRetried, "", 0)), nil
 }
 
 // problemRetryURL is where a problem's retry form posts.

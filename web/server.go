@@ -1,5 +1,17 @@
 // Package web serves Policy Desk over HTTP: the JSON API of API.md and the
-// server-rendered pages, both on top of the domain services.
+// server-rendered pages, both on top of the domain services, which decide
+// who may do what; web never reaches a store.
+//
+// routes.go lists every URL by area. Each page or form action has its own
+// file (library.go, document_edit.go, redline_page.go, comment_actions.go,
+// ...) and each API area one (api_documents.go, api_comments.go, ...).
+// Handlers return what to answer and page.go and json.go answer it: a page
+// handler returns a view and its data, or a redirect (pageFunc), an API
+// handler a status and a value (jsonFunc); both return errors, which
+// errors.go maps to statuses through one table. Templates live in
+// templates/, the pieces pages share (the redline's views) in
+// templates/partials/; the only trusted HTML they print is typed
+// template.HTML by the package that made it safe.
 package web
 
 import (
@@ -8,7 +20,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
-	"net/url"
 	"strconv"
 	"time"
 
@@ -61,18 +72,7 @@ func NewServer(acc *accounts.Service, d *drafts.Service, rv *review.Service, log
 	}
 	s := &Server{Accounts: acc, Drafts: d, Review: rv, Logger: logger, Checks: map[string]Check{}, router: mux.NewRouter(), views: v}
 	s.router.Use(s.recoverPanics, s.securityHeaders, s.limitBody, s.authenticate)
-	s.router.HandleFunc("/healthz", s.handleHealthz).Methods(http.MethodGet)
-	s.router.HandleFunc("/readyz", s.handleReadyz).Methods(http.MethodGet)
-	s.registerStatic(s.router)
-	api := s.router.PathPrefix("/api/v1").Subrouter()
-	s.registerAPI(api)
-	s.registerReviewAPI(api)
-	s.registerAttachmentAPI(api)
-	s.registerPages(s.router)
-	s.registerReviewPages(s.router)
-	s.registerAttachmentPages(s.router)
-	s.registerSearch(api, s.router)
-	s.registerIndexing(api, s.router)
+	s.routes()
 	s.router.NotFoundHandler = http.HandlerFunc(s.handleNotFound)
 	s.router.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, policydesk.Errorf(policydesk.EBadRequest, "Method %s is not allowed here.", r.Method), http.StatusMethodNotAllowed)
@@ -84,21 +84,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.Se
 
 func (s *Server) handleNotFound(w http.ResponseWriter, r *http.Request) {
 	s.fail(w, r, policydesk.Errorf(policydesk.ENotFound, "There is nothing at %s.", r.URL.Path), 0)
-}
-
-// fail answers an error in the form the caller speaks; status overrides the
-// code's own status when not zero.
-func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error, status int) {
-	if wantsJSON(r) || r.URL.Path == "/healthz" || r.URL.Path == "/readyz" {
-		if status != 0 {
-			s.logIfInternal(r, err)
-			writeJSON(w, status, map[string]any{"error": errorBody{Code: policydesk.ErrorCode(err), Message: policydesk.ErrorMessage(err)}})
-			return
-		}
-		s.apiError(w, r, err)
-		return
-	}
-	s.pageError(w, r, err)
 }
 
 func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) {
@@ -176,23 +161,3 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
-
-// pathID reads a positive integer route variable.
-func pathID(r *http.Request, name string) (int64, error) {
-	id, err := strconv.ParseInt(mux.Vars(r)[name], 10, 64)
-	if err != nil || id < 1 {
-		return 0, policydesk.Errorf(policydesk.ENotFound, "No such %s.", name)
-	}
-	return id, nil
-}
-
-func pathInt(r *http.Request, name string) (int, error) {
-	id, err := pathID(r, name)
-	return int(id), err
-}
-
-func urlQueryEscape(s string) string { return url.QueryEscape(s) }
-
-func asConflict(err error, target **drafts.ConflictError) bool { return errors.As(err, target) }
-
-func asMaxBytes(err error, target **http.MaxBytesError) bool { return errors.As(err, target) }

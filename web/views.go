@@ -2,9 +2,7 @@ package web
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"embed"
-	"encoding/hex"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -13,43 +11,29 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gorilla/mux"
-
 	"policydesk"
 	"policydesk/drafts"
 )
 
-//go:embed templates/*.html
+//go:embed templates/*.html templates/partials/*.html
 var templateFS embed.FS
-
-//go:embed static
-var staticFS embed.FS
 
 // views holds every page template, parsed once at start.
 type views struct {
 	pages map[string]*template.Template
+	// partials are the templates pages share, for the answers that are a
+	// fragment of a page (the redline's HTML in the API).
+	partials *template.Template
 	// static maps a file name to its checksummed URL.
 	static map[string]string
 }
 
 func parseViews() (*views, error) {
-	v := &views{pages: map[string]*template.Template{}, static: map[string]string{}}
-	err := fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := staticFS.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		sum := sha256.Sum256(data)
-		name := strings.TrimPrefix(p, "static/")
-		v.static[name] = "/static/" + hex.EncodeToString(sum[:6]) + "/" + name
-		return nil
-	})
+	static, err := staticURLs()
 	if err != nil {
 		return nil, err
 	}
+	v := &views{pages: map[string]*template.Template{}, static: static}
 	funcs := template.FuncMap{
 		"static": func(name string) (string, error) {
 			if u, ok := v.static[name]; ok {
@@ -93,6 +77,9 @@ func parseViews() (*views, error) {
 			return m, nil
 		},
 	}
+	if v.partials, err = template.New("partials").Funcs(funcs).ParseFS(templateFS, "templates/partials/*.html"); err != nil {
+		return nil, fmt.Errorf("partials: %w", err)
+	}
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
 		return nil, err
@@ -102,7 +89,7 @@ func parseViews() (*views, error) {
 		if base == "layout.html" {
 			continue
 		}
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", name)
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html", name)
 		if err != nil {
 			return nil, fmt.Errorf("template %s: %w", base, err)
 		}
@@ -163,28 +150,15 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	w.Write(buf.Bytes())
 }
 
-// registerStatic serves embedded assets under checksummed URLs, cached for a
-// year since a changed file gets a new URL.
-func (s *Server) registerStatic(r *mux.Router) {
-	r.PathPrefix("/static/").Methods(http.MethodGet).HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		rest := strings.TrimPrefix(req.URL.Path, "/static/")
-		_, name, ok := strings.Cut(rest, "/")
-		if !ok || s.views.static[name] != req.URL.Path {
-			s.handleNotFound(w, req)
-			return
-		}
-		data, err := staticFS.ReadFile("static/" + name)
-		if err != nil {
-			s.handleNotFound(w, req)
-			return
-		}
-		switch path.Ext(name) {
-		case ".css":
-			w.Header().Set("Content-Type", "text/css; charset=utf-8")
-		case ".js":
-			w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
-		}
-		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-		w.Write(data)
-	})
+// renderFragment answers one of the partials on its own, as an HTML
+// fragment, executed into a buffer first like a page.
+func (s *Server) renderFragment(w http.ResponseWriter, name string, data any) {
+	var buf bytes.Buffer
+	if err := s.views.partials.ExecuteTemplate(&buf, name, data); err != nil {
+		s.Logger.Error("template failed", "fragment", name, "err", err)
+		http.Error(w, "Internal error.", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Write(buf.Bytes())
 }

@@ -1,0 +1,55 @@
+package redline
+
+import "strings"
+
+// Label is the header line of an article in the views, e.g.
+// "Neni 5 → Neni 6 (renumbered)", "Neni 7 (added)", "Preamble".
+func Label(art Article) string {
+	if art.Preamble {
+		switch art.Status {
+		case StatusUnchanged:
+			return PreambleHeading
+		default:
+			return PreambleHeading + " (" + art.Status + ")"
+		}
+	}
+	word := articleWord(art)
+	name := func(num string) string { return strings.TrimSpace(word + " " + num) }
+	var s string
+	switch {
+	case art.FromNum == "":
+		s = name(art.ToNum)
+	case art.ToNum == "" || art.FromNum == art.ToNum:
+		s = name(art.FromNum)
+	default:
+		s = name(art.FromNum) + " → " + name(art.ToNum)
+	}
+	var notes []string
+	switch art.Status {
+	case StatusUnchanged:
+	default:
+		notes = append(notes, art.Status)
+	}
+	if art.Status == StatusMoved && art.Changed {
+		notes = append(notes, StatusChanged)
+	}
+	if art.FromNum != "" && art.ToNum != "" && art.FromNum != art.ToNum && art.Status != StatusMoved {
+		notes = append(notes, "renumbered")
+	}
+	if len(notes) > 0 {
+		s += " (" + strings.Join(notes, ", ") + ")"
+	}
+	return s
+}
+
+// articleWord is the word before the number in the heading ("Neni", "Član").
+func articleWord(art Article) string {
+	num := art.ToNum
+	if num == "" {
+		num = art.FromNum
+	}
+	if k := strings.Index(art.Heading, num); k > 0 && num != "" {
+		return strings.TrimSpace(art.Heading[:k])
+	}
+	return "Article"
+}

@@ -1,0 +1,47 @@
+package web
+
+import (
+	"net/http"
+
+	"policydesk"
+)
+
+func (s *Server) apiRounds(r *http.Request, id int64) (int, any, error) {
+	rounds, err := s.Review.Rounds(r.Context(), id)
+	return http.StatusOK, map[string]any{"rounds": rounds}, err
+}
+
+// newRoundJSON is the body of POST /documents/{id}/rounds.
+type newRoundJSON struct {
+	Name    string `json:"name"`
+	Version int    `json:"version"`
+	Due     string `json:"due"`
+}
+
+func (s *Server) apiOpenRound(r *http.Request, id int64, in *newRoundJSON) (int, any, error) {
+	round, err := s.Review.OpenRound(r.Context(), id, in.Name, in.Version, in.Due)
+	return http.StatusCreated, round, err
+}
+
+func (s *Server) apiCloseRound(r *http.Request, id int64, n int) (int, any, error) {
+	round, err := s.Review.CloseRound(r.Context(), id, n)
+	return http.StatusOK, round, err
+}
+
+// apiReport answers a round's consultation report as an HTML page or, with
+// ?format=csv, as a CSV download.
+func (s *Server) apiReport(r *http.Request, id int64, n int) (int, any, error) {
+	rep, err := s.Review.Report(r.Context(), id, n)
+	if err != nil {
+		return 0, nil, err
+	}
+	switch format := r.URL.Query().Get("format"); format {
+	case "csv":
+		return http.StatusOK, reportCSV(rep), nil
+	case "html", "":
+		return http.StatusOK, writeBody(func(w http.ResponseWriter) {
+			s.render(w, r, http.StatusOK, "report", map[string]any{"Title": "Consultation report", "Report": rep})
+		}), nil
+	}
+	return 0, nil, policydesk.Errorf(policydesk.EInvalid, "format is csv or html.")
+}
