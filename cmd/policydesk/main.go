@@ -246,11 +246,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	srv.Checks["database"] = app.DB.Ping
 	srv.Checks["blobs"] = app.Attachments.Blobs.Ping
 	go app.sweepOrphans(ctx)
-	index, release, err := openSearch(ctx, c, app.DB.EnqueueAll)
+	index, err := openSearch(ctx, c, app.DB.EnqueueAll)
 	if err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}
-	defer release()
 	defer index.Close()
 	// Indexing and reading attachments' text are two workers: access and
 	// content changes reach search however long a file takes to read.

@@ -80,6 +80,8 @@ type Index struct {
 	// warmAgain run warmOrder.
 	scorch             *scorch.Scorch
 	warming, warmAgain atomic.Bool
+	// unlock releases the folder of an index opened by OpenCurrent.
+	unlock func()
 }
 
 var _ search.Index = (*Index)(nil)
@@ -330,7 +332,8 @@ func (ix *Index) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Close closes the index; later calls return the first result.
+// Close closes the index, and releases its folder when OpenCurrent opened
+// it; later calls return the first result.
 func (ix *Index) Close() error {
 	ix.closeOnce.Do(func() {
 		ix.mu.Lock()
@@ -338,6 +341,9 @@ func (ix *Index) Close() error {
 		ix.closed = true
 		ix.unregister()
 		ix.closeErr = ix.idx.Close()
+		if ix.unlock != nil {
+			ix.unlock()
+		}
 	})
 	return ix.closeErr
 }
