@@ -1,5 +1,13 @@
-// Package bleve is the embedded search.Index, a bleve (scorch) index in a
-// directory of the data folder.
+// Package bleve is the embedded search.Index: a bleve (scorch) index in a
+// folder of the data directory.
+//
+// OpenCurrent opens the folder's live index and Rebuild builds a fresh one
+// and swaps it in (dir.go: CURRENT names the live index, a lock keeps a
+// rebuild away from a running server). bleve.go holds the mapping and the
+// writes, analysis.go the folding analyzers. A query (query.go) is planned
+// (plan.go: its words resolved to index terms, expand.go: their typo and
+// prefix expansions), counted from postings bitmaps (evaluate.go) and
+// ranked (rank.go, with order.go's stable order among equals).
 package bleve
 
 import (
