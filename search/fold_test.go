@@ -48,28 +48,6 @@ func TestTypos(t *testing.T) {
 	}
 }
 
-func TestMatchTerm(t *testing.T) {
-	for _, c := range []struct {
-		word, term string
-		prefix     bool
-		want       bool
-	}{
-		{"rregullore", "rregullore", false, true},
-		{"rregullore", "rregullre", false, true}, // deletion, 9 letters
-		{"rregullore", "rregulore", false, true}, // deletion
-		{"rregullore", "rregulroe", false, true}, // transposition + deletion: 2
-		{"rregullore", "rrgulroe", false, false}, // 8 letters: one typo only
-		{"ligji", "lgiji", false, true},          // transposition counts once
-		{"ligj", "ligi", false, false},           // 4 letters: no typo
-		{"administrative", "administrat", true, true},
-		{"administrative", "administrat", false, false},
-	} {
-		if got := MatchTerm(c.word, c.term, c.prefix); got != c.want {
-			t.Errorf("MatchTerm(%q, %q, %v) = %v, want %v", c.word, c.term, c.prefix, got, c.want)
-		}
-	}
-}
-
 func TestTerms(t *testing.T) {
 	got := Terms("Qendrave  ditore, Đorđe")
 	if len(got) != 3 || got[0].Variants[0] != "qendrave" || got[0].Typos != 1 || got[0].Prefix ||

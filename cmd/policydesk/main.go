@@ -1,5 +1,15 @@
 // Command policydesk runs Policy Desk: `policydesk serve` (the default) starts
-// the web service; `policydesk user add` and `policydesk demo` manage data.
+// the web service; the other commands (`policydesk help` lists them) look
+// after a data directory.
+//
+// cmd is wiring only: it reads the settings (flags and POLICYDESK_
+// variables) and chooses the parts they name. main.go holds the settings,
+// the wired App and serve; commands.go the maintenance commands; search.go
+// picks Meilisearch or the embedded index (whose folder search/bleve
+// manages) and draws the progress of a reindex; extract.go runs this binary
+// as the child that reads one attachment's text; demo.go loads the demo
+// library; backup.go and restore.go copy a data directory to and from one
+// backup file, whose format is archive.go.
 package main
 
 import (
@@ -121,31 +131,34 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	return c, fs, nil
 }
 
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cmd := "serve"
-	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
-		cmd, args = args[0], args[1:]
-	}
-	switch cmd {
-	case "serve":
-		return serve(ctx, args, getenv, stderr)
-	case "user":
-		return userCommand(ctx, args, getenv, stdout, stderr)
-	case "demo":
-		return demoCommand(ctx, args, getenv, stdout, stderr)
-	case "check":
-		return checkCommand(ctx, args, getenv, stdout, stderr)
-	case "reindex":
-		return reindexCommand(ctx, args, getenv, stdout, stderr)
-	case "backup":
-		return backupCommand(ctx, args, getenv, stdout, stderr)
-	case "restore":
-		return restoreCommand(ctx, args, getenv, stdout, stderr)
-	case "help", "-h", "--help":
+// command is a subcommand: args are those after its name.
+type command func(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error
+
+// commands are the subcommands by name; serve is the default.
+var commands = map[string]command{
+	"serve":   serve,
+	"user":    userCommand,
+	"demo":    demoCommand,
+	"check":   checkCommand,
+	"reindex": reindexCommand,
+	"backup":  backupCommand,
+	"restore": restoreCommand,
+	"help": func(_ context.Context, _ []string, _ func(string) string, stdout, _ io.Writer) error {
 		fmt.Fprint(stdout, usage)
 		return nil
+	},
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	name := "serve"
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		name, args = args[0], args[1:]
 	}
-	return fmt.Errorf("unknown command %q\n%s", cmd, usage)
+	cmd, ok := commands[name]
+	if !ok {
+		return fmt.Errorf("unknown command %q\n%s", name, usage)
+	}
+	return cmd(ctx, args, getenv, stdout, stderr)
 }
 
 const usage = `usage: policydesk [command] [flags]
@@ -215,7 +228,7 @@ func openBlobs(ctx context.Context, c *Config) (attachments.BlobStore, error) {
 
 func (a *App) Close() error { return a.DB.Close() }
 
-func serve(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
+func serve(ctx context.Context, args []string, getenv func(string) string, _, stderr io.Writer) error {
 	c, _, err := parseConfig("serve", args, getenv, stderr)
 	if err != nil {
 		return err
@@ -236,36 +249,21 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	if err := app.bootstrap(ctx); err != nil {
 		return err
 	}
-	srv, err := web.NewServer(app.Accounts, app.Drafts, app.Review, logger)
+	srv, err := app.newServer()
 	if err != nil {
 		return err
 	}
-	srv.SecureCookies = c.SecureCookies
-	if srv.TrustedProxies, err = web.ParseTrustedProxies(c.TrustedProxies); err != nil {
-		return fmt.Errorf("POLICYDESK_TRUSTED_PROXIES: %w", err)
-	}
-	srv.Attachments = app.Attachments
-	srv.Checks["database"] = app.DB.Ping
-	srv.Checks["blobs"] = app.Attachments.Blobs.Ping
 	go app.sweepOrphans(ctx)
-	index, release, err := openSearch(ctx, c, app.DB.EnqueueAll)
+	index, err := openSearch(ctx, c, app.DB.EnqueueAll)
 	if err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}
-	defer release()
 	defer index.Close()
-	// Indexing and reading attachments' text are two workers: access and
-	// content changes reach search however long a file takes to read.
-	indexer := &search.Indexer{Index: index, Outbox: app.DB, Source: app.newLibrary(), Logger: logger, Poll: 500 * time.Millisecond}
-	extraction, err := app.newExtraction()
+	stopWork, waitWork, err := app.startSearchWork(index)
 	if err != nil {
 		return err
 	}
-	workCtx, stopWork := context.WithCancel(context.Background())
-	var workers sync.WaitGroup
-	workers.Go(func() { indexer.Run(workCtx) })
-	workers.Go(func() { extraction.Run(workCtx) })
-	defer func() { stopWork(); workers.Wait() }()
+	defer func() { stopWork(); waitWork() }()
 	srv.Search = &search.Service{Index: index, Outbox: app.DB, Texts: app.DB, Problems: app.DB}
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
@@ -297,6 +295,39 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		return fmt.Errorf("shutting down: requests still running after %s: %w", c.ShutdownGrace*3/4, err)
 	}
 	return nil
+}
+
+// newServer is the web server over the app's services; search is added
+// once the index is open.
+func (a *App) newServer() (*web.Server, error) {
+	srv, err := web.NewServer(a.Accounts, a.Drafts, a.Review, a.Logger)
+	if err != nil {
+		return nil, err
+	}
+	srv.SecureCookies = a.Config.SecureCookies
+	if srv.TrustedProxies, err = web.ParseTrustedProxies(a.Config.TrustedProxies); err != nil {
+		return nil, fmt.Errorf("POLICYDESK_TRUSTED_PROXIES: %w", err)
+	}
+	srv.Attachments = a.Attachments
+	srv.Checks["database"] = a.DB.Ping
+	srv.Checks["blobs"] = a.Attachments.Blobs.Ping
+	return srv, nil
+}
+
+// startSearchWork starts indexing and reading attachments' text as two
+// workers, so that access and content changes reach search however long a
+// file takes to read. stop cancels them; wait waits until they return.
+func (a *App) startSearchWork(index search.Index) (stop, wait func(), err error) {
+	indexer := &search.Indexer{Index: index, Outbox: a.DB, Source: a.newLibrary(), Logger: a.Logger, Poll: 500 * time.Millisecond}
+	extraction, err := a.newExtraction()
+	if err != nil {
+		return nil, nil, err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var workers sync.WaitGroup
+	workers.Go(func() { indexer.Run(ctx) })
+	workers.Go(func() { extraction.Run(ctx) })
+	return cancel, workers.Wait, nil
 }
 
 // sweepOrphans removes, every half hour, attachment objects that no row names

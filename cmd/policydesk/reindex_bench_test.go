@@ -63,11 +63,10 @@ func BenchmarkReindex20000Articles(b *testing.B) {
 	b.StopTimer()
 	b.ReportMetric(float64(entries*b.N)/b.Elapsed().Seconds(), "entries/s")
 	// The rebuilt index answers.
-	ix, release, err := openSearch(ctx, c, app.DB.EnqueueAll)
+	ix, err := openSearch(ctx, c, app.DB.EnqueueAll)
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer release()
 	defer ix.Close()
 	res, err := ix.Search(ctx, search.Query{Q: "rregullore", All: true})
 	if err != nil || res.Total == 0 {

@@ -1,5 +1,13 @@
-// Package bleve is the embedded search.Index, a bleve (scorch) index in a
-// directory of the data folder.
+// Package bleve is the embedded search.Index: a bleve (scorch) index in a
+// folder of the data directory.
+//
+// OpenCurrent opens the folder's live index and Rebuild builds a fresh one
+// and swaps it in (dir.go: CURRENT names the live index, a lock keeps a
+// rebuild away from a running server). bleve.go holds the mapping and the
+// writes, analysis.go the folding analyzers. A query (query.go) is planned
+// (plan.go: its words resolved to index terms, expand.go: their typo and
+// prefix expansions), counted from postings bitmaps (evaluate.go) and
+// ranked (rank.go, with order.go's stable order among equals).
 package bleve
 
 import (
@@ -80,6 +88,8 @@ type Index struct {
 	// warmAgain run warmOrder.
 	scorch             *scorch.Scorch
 	warming, warmAgain atomic.Bool
+	// unlock releases the folder of an index opened by OpenCurrent.
+	unlock func()
 }
 
 var _ search.Index = (*Index)(nil)
@@ -330,7 +340,8 @@ func (ix *Index) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Close closes the index; later calls return the first result.
+// Close closes the index, and releases its folder when OpenCurrent opened
+// it; later calls return the first result.
 func (ix *Index) Close() error {
 	ix.closeOnce.Do(func() {
 		ix.mu.Lock()
@@ -338,6 +349,9 @@ func (ix *Index) Close() error {
 		ix.closed = true
 		ix.unregister()
 		ix.closeErr = ix.idx.Close()
+		if ix.unlock != nil {
+			ix.unlock()
+		}
 	})
 	return ix.closeErr
 }

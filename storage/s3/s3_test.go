@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log"
-	"mime"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -99,11 +98,6 @@ func TestStartWhileDown(t *testing.T) {
 	store := s3test.OpenStore(t, cfg) // nothing listens yet
 
 	checkDown(t, store, "att/while-down")
-	// Presigning is local once the bucket is known, but not before.
-	if _, err := store.PresignedGetURL(t.Context(), "att/x", "a.pdf", time.Minute); policydesk.ErrorCode(err) != policydesk.EUnavailable {
-		t.Errorf("PresignedGetURL before the bucket exists: %v, want %s", err, policydesk.EUnavailable)
-	}
-
 	if err := srv.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -185,38 +179,6 @@ func checkUp(t *testing.T, store *s3.Store, key string) {
 	}
 }
 
-func TestPresignedGetURL(t *testing.T) {
-	srv := sharedServer(t)
-	store := s3test.OpenStore(t, srv.Config(s3test.NewBucketName()))
-	body := []byte("<script>alert(1)</script>")
-	if err := store.Put(t.Context(), "att/page", bytes.NewReader(body), int64(len(body)), "text/html"); err != nil {
-		t.Fatal(err)
-	}
-	for _, filename := range []string{"Marrëveshja e bashkëpunimit (MoU).pdf", `annex "1".html`, "Ugovor č.docx", "plain.pdf"} {
-		u, err := store.PresignedGetURL(t.Context(), "att/page", filename, time.Minute)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp, err := http.Get(u)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK || !bytes.Equal(got, body) {
-			t.Fatalf("GET presigned: %s %q", resp.Status, got)
-		}
-		if ct := resp.Header.Get("Content-Type"); ct != "application/octet-stream" {
-			t.Errorf("Content-Type = %q", ct)
-		}
-		disp, params, err := mime.ParseMediaType(resp.Header.Get("Content-Disposition"))
-		if err != nil || disp != "attachment" || params["filename"] != filename {
-			t.Errorf("Content-Disposition %q parses as %q %q (%v), want attachment with %q",
-				resp.Header.Get("Content-Disposition"), disp, params, err, filename)
-		}
-	}
-}
-
 // TestBadCredentials: a store it cannot use is down for /readyz.
 func TestBadCredentials(t *testing.T) {
 	srv := sharedServer(t)
@@ -238,19 +200,6 @@ func TestOpenRefusesBadConfig(t *testing.T) {
 	} {
 		if _, err := s3.Open(t.Context(), cfg); err == nil {
 			t.Errorf("Open(%+v) succeeded", cfg)
-		}
-	}
-}
-
-func TestContentDisposition(t *testing.T) {
-	for name, want := range map[string]string{
-		"":             "attachment",
-		"a.pdf":        "attachment; filename=a.pdf",
-		"a b.pdf":      `attachment; filename="a b.pdf"`,
-		"Nenet ë.docx": "attachment; filename*=utf-8''Nenet%20%C3%AB.docx",
-	} {
-		if got := s3.ContentDisposition(name); got != want {
-			t.Errorf("ContentDisposition(%q) = %q, want %q", name, got, want)
 		}
 	}
 }
