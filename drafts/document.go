@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"policydesk"
+	"policydesk/drafts/outline"
 )
 
 // Kinds, languages, visibilities and statuses accepted by the API.
@@ -69,7 +70,7 @@ type Version struct {
 	CreatedAt  time.Time `json:"created_at"`
 	// Outline holds the article identities assigned when the version was saved,
 	// so identities never change once a version exists.
-	Outline []Article `json:"-"`
+	Outline []outline.Article `json:"-"`
 }
 
 // Member gives a user a role on one document.

@@ -23,6 +23,7 @@ import (
 
 	"policydesk"
 	"policydesk/drafts/cache"
+	"policydesk/drafts/outline"
 )
 
 // Renderer turns draft Markdown into HTML that is safe to embed in a page.
@@ -269,20 +270,6 @@ func sum(body string) [32]byte {
 	return key
 }
 
-// ArticleAnchor is the HTML id of the heading of article num, so the outline
-// can link into the rendered draft. Only [a-z0-9] survive, which keeps the id
-// valid and free of anything an attacker could smuggle through a heading.
-func ArticleAnchor(num string) string {
-	var b strings.Builder
-	b.WriteString("art-")
-	for _, c := range strings.ToLower(num) {
-		if c >= 'a' && c <= 'z' || c >= '0' && c <= '9' {
-			b.WriteRune(c)
-		}
-	}
-	return b.String()
-}
-
 // urlGuard removes links and images whose destination is not allow-listed.
 // It checks the URL exactly as goldmark's HTML renderer will write it
 // (util.URLEscape resolves backslash escapes and entity references such as
@@ -389,15 +376,15 @@ func (articleAnchors) Transform(doc *ast.Document, reader text.Reader, _ parser.
 		var ok bool
 		switch n := n.(type) {
 		case *ast.Heading:
-			num, _, ok = matchArticle(string(blockText(n, source)))
+			num, _, ok = outline.MatchHeading(string(blockText(n, source)))
 		case *ast.Paragraph:
 			if n.Lines().Len() > 0 {
 				first := n.Lines().At(0) // addressable: Value has a pointer receiver
-				num, _, ok = matchStandalone(string(first.Value(source)))
+				num, _, ok = outline.MatchStandalone(string(first.Value(source)))
 			}
 		}
 		if ok {
-			n.SetAttributeString("id", []byte(ArticleAnchor(num)))
+			n.SetAttributeString("id", []byte(outline.ArticleAnchor(num)))
 		}
 	}
 }

@@ -15,6 +15,7 @@ import (
 
 	"policydesk"
 	"policydesk/drafts/draftstest"
+	"policydesk/drafts/outline"
 )
 
 // forbiddenElements must never appear in rendered drafts.
@@ -269,21 +270,13 @@ func TestRenderFeatures(t *testing.T) {
 func TestRenderAnchorsMatchOutline(t *testing.T) {
 	body := draftstest.Regulation(30, 3000, 7) + "\n**Neni 31**\n\nTeksti.\n"
 	out := mustRender(t, NewRenderer(0), body)
-	arts := ParseOutline(body)
+	arts := outline.ParseOutline(body)
 	if len(arts) != 31 {
 		t.Fatalf("ParseOutline found %d articles, want 31", len(arts))
 	}
 	for _, a := range arts {
 		if !strings.Contains(out, `id="`+a.Anchor()+`"`) {
 			t.Errorf("no element with id %q for %q", a.Anchor(), a.Heading)
-		}
-	}
-}
-
-func TestArticleAnchor(t *testing.T) {
-	for in, want := range map[string]string{"5": "art-5", "5a": "art-5a", "5A": "art-5a", "5.a": "art-5a", `5"><x`: "art-5x"} {
-		if got := ArticleAnchor(in); got != want {
-			t.Errorf("ArticleAnchor(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -15,6 +15,7 @@ import (
 
 	"policydesk"
 	"policydesk/drafts/cache"
+	"policydesk/drafts/outline"
 	"policydesk/drafts/textkit"
 )
 
@@ -137,22 +138,13 @@ func (s *Service) CreateDocument(ctx context.Context, in NewDocument) (*Document
 
 func (s *Service) newVersion(prev *Version, number int, body, message string, u *policydesk.User, now time.Time) *Version {
 	v := &Version{Number: number, Body: body, SHA256: SHA256Hex(body), AuthorID: u.ID, Author: u.Login, Message: message, CreatedAt: now}
-	var prevOutline []Article
+	var prevOutline []outline.Article
 	prevBody := ""
 	if prev != nil {
 		prevOutline, prevBody = prev.Outline, prev.Body
 	}
-	v.Outline = ParseOutline(body)
-	// New articles get ids that name the version they appeared in, so an id
-	// is never reused for a different article, even after a deletion.
-	k := 0
-	AssignIDsWith(prevOutline, v.Outline, prevBody, body, func() string {
-		k++
-		if number == 1 {
-			return fmt.Sprintf("a%d", k)
-		}
-		return fmt.Sprintf("a%d.%d", number, k)
-	})
+	v.Outline = outline.ParseOutline(body)
+	outline.AssignIDs(prevOutline, v.Outline, prevBody, body, outline.NewIDs(number))
 	return v
 }
 
@@ -381,7 +373,7 @@ func (s *Service) Preview(ctx context.Context, body string) (string, error) {
 }
 
 // Outline returns the article outline of a version.
-func (s *Service) Outline(ctx context.Context, id int64, number int) ([]Article, error) {
+func (s *Service) Outline(ctx context.Context, id int64, number int) ([]outline.Article, error) {
 	v, err := s.Version(ctx, id, number)
 	if err != nil {
 		return nil, err

@@ -166,3 +166,10 @@ func BenchmarkSaveWorstCase(b *testing.B) {
 	t.Logf("slowest: %s, %v", worstName, worst)
 	b.ReportMetric(float64(worst.Milliseconds()), "slowest-ms")
 }
+
+// draftstest sizes its corpus to the body limit without importing drafts.
+func TestBodyLimitAgrees(t *testing.T) {
+	if draftstest.MaxBodyBytes != drafts.MaxBodyBytes {
+		t.Fatalf("draftstest.MaxBodyBytes = %d, drafts.MaxBodyBytes = %d", draftstest.MaxBodyBytes, drafts.MaxBodyBytes)
+	}
+}

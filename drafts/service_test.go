@@ -21,6 +21,7 @@ import (
 	"policydesk"
 	"policydesk/drafts"
 	"policydesk/drafts/draftstest"
+	"policydesk/drafts/outline"
 	"policydesk/storage/sqlite"
 )
 
@@ -548,13 +549,13 @@ func TestSaveVersion_OutlineIDsSurviveRenumbering(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	outline := func(n int) map[string]drafts.Article {
+	outlineOf := func(n int) map[string]outline.Article {
 		t.Helper()
 		arts, err := f.svc.Outline(as(ana), doc.ID, n)
 		if err != nil {
 			t.Fatal(err)
 		}
-		byTitle := map[string]drafts.Article{}
+		byTitle := map[string]outline.Article{}
 		for _, a := range arts {
 			if a.ID == "" {
 				t.Fatalf("version %d: article %q has no id", n, a.Heading)
@@ -563,7 +564,7 @@ func TestSaveVersion_OutlineIDsSurviveRenumbering(t *testing.T) {
 		}
 		return byTitle
 	}
-	before, after := outline(1), outline(2)
+	before, after := outlineOf(1), outlineOf(2)
 	if len(before) != 2 || len(after) != 3 {
 		t.Fatalf("outlines: %v / %v", before, after)
 	}

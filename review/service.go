@@ -15,6 +15,7 @@ import (
 	"policydesk"
 	"policydesk/drafts"
 	"policydesk/drafts/cache"
+	"policydesk/drafts/outline"
 	"policydesk/drafts/textkit"
 	"policydesk/review/anchor"
 	"policydesk/review/redline"
@@ -332,13 +333,13 @@ func checkWritten(field, s string, max int) error {
 }
 
 // articleAt finds the article holding byte offset pos.
-func articleAt(outline []drafts.Article, pos int) (drafts.Article, bool) {
-	for _, a := range outline {
+func articleAt(arts []outline.Article, pos int) (outline.Article, bool) {
+	for _, a := range arts {
 		if pos >= a.Start && pos < a.End {
 			return a, true
 		}
 	}
-	return drafts.Article{}, false
+	return outline.Article{}, false
 }
 
 var paragraphNumber = regexp.MustCompile(`^\s*(?:[-*]\s+)?(\d+(?:\.\d+)*)\.?\s`)

@@ -14,7 +14,7 @@ import (
 	"slices"
 	"strings"
 
-	"policydesk/drafts"
+	"policydesk/drafts/outline"
 	"policydesk/drafts/textdiff"
 )
 
@@ -101,8 +101,8 @@ const Budget = 100_000_000
 
 // Compute diffs a → b. aOut and bOut are the versions' outlines with IDs
 // (as stored); nil, or an outline whose offsets do not fit the text, means
-// parse with drafts.ParseOutline (no IDs).
-func Compute(a, b string, aOut, bOut []drafts.Article) *Redline {
+// parse with outline.ParseOutline (no IDs).
+func Compute(a, b string, aOut, bOut []outline.Article) *Redline {
 	r, _ := ComputeContext(context.Background(), a, b, aOut, bOut)
 	return r
 }
@@ -113,11 +113,11 @@ func Compute(a, b string, aOut, bOut []drafts.Article) *Redline {
 // Bounded. The budget counts steps, not time, so the same texts always give
 // the same redline. If ctx ends first the work stops and ctx's error is
 // returned.
-func ComputeContext(ctx context.Context, a, b string, aOut, bOut []drafts.Article) (*Redline, error) {
+func ComputeContext(ctx context.Context, a, b string, aOut, bOut []outline.Article) (*Redline, error) {
 	return compute(textdiff.NewBudget(ctx, Budget), a, b, aOut, bOut)
 }
 
-func compute(bud *textdiff.Budget, a, b string, aOut, bOut []drafts.Article) (*Redline, error) {
+func compute(bud *textdiff.Budget, a, b string, aOut, bOut []outline.Article) (*Redline, error) {
 	sa, sb := segments(a, aOut), segments(b, bOut)
 	al := align(a, b, sa, sb, bud)
 	d := newDiffer(a, b, bud)
@@ -178,7 +178,7 @@ func outputOrder(al *alignment, na, nb int) []slot {
 	after := make(map[int][]int) // b index → deleted a indices; -1 for the head
 	anchor := -1
 	for i := 0; i < na; i++ {
-		if j := al.bOf[i]; j >= 0 {
+		if j := al.BOf[i]; j >= 0 {
 			anchor = j
 		} else {
 			after[anchor] = append(after[anchor], i)
@@ -189,7 +189,7 @@ func outputOrder(al *alignment, na, nb int) []slot {
 		out = append(out, slot{i, -1})
 	}
 	for j := 0; j < nb; j++ {
-		out = append(out, slot{al.aOf[j], j})
+		out = append(out, slot{al.AOf[j], j})
 		for _, i := range after[j] {
 			out = append(out, slot{i, -1})
 		}

@@ -1,9 +1,10 @@
-package drafts
+package outline
 
 import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"policydesk/drafts/draftstest"
 )
@@ -135,18 +136,21 @@ func assertOutline(t *testing.T, body string, want []wantArt) {
 	}
 }
 
-// version parses body and assigns IDs against the previous version.
+// version parses body and assigns IDs against the previous version, as
+// the service does when it saves one.
 type version struct {
-	body string
-	arts []Article
+	number int
+	body   string
+	arts   []Article
 }
 
 func newVersion(prev *version, body string) *version {
-	v := &version{body: body, arts: ParseOutline(body)}
+	v := &version{number: 1, body: body, arts: ParseOutline(body)}
 	if prev == nil {
-		AssignIDs(nil, v.arts, "", body)
+		AssignIDs(nil, v.arts, "", body, NewIDs(1))
 	} else {
-		AssignIDs(prev.arts, v.arts, prev.body, body)
+		v.number = prev.number + 1
+		AssignIDs(prev.arts, v.arts, prev.body, body, NewIDs(v.number))
 	}
 	return v
 }
@@ -182,16 +186,16 @@ func TestAssignIDs(t *testing.T) {
 		name, body, want string
 	}{
 		{"unchanged", art(1, "Qëllimi", textA) + art(2, "Mbikëqyrja", textB) + art(3, "Gjobat", textC), "a1 a2 a3"},
-		{"insert renumbers", art(1, "Qëllimi", textA) + art(2, "Të dhënat", textD) + art(3, "Mbikëqyrja", textB) + art(4, "Gjobat", textC), "a1 a4 a2 a3"},
+		{"insert renumbers", art(1, "Qëllimi", textA) + art(2, "Të dhënat", textD) + art(3, "Mbikëqyrja", textB) + art(4, "Gjobat", textC), "a1 a2.1 a2 a3"},
 		{"delete renumbers", art(1, "Qëllimi", textA) + art(2, "Gjobat", textC), "a1 a3"},
 		{"retitled same text", art(1, "Objekti", textA) + art(2, "Mbikëqyrja", textB) + art(3, "Gjobat", textC), "a1 a2 a3"},
 		{"retitled small edit", art(1, "Objekti", textA+" Ajo zbatohet menjëherë.") + art(2, "Mbikëqyrja", textB) + art(3, "Gjobat", textC), "a1 a2 a3"},
-		{"retitled rewritten", art(1, "Objekti", textD) + art(2, "Mbikëqyrja", textB) + art(3, "Gjobat", textC), "a4 a2 a3"},
+		{"retitled rewritten", art(1, "Objekti", textD) + art(2, "Mbikëqyrja", textB) + art(3, "Gjobat", textC), "a2.1 a2 a3"},
 		{"moved", art(1, "Gjobat", textC) + art(2, "Qëllimi", textA) + art(3, "Mbikëqyrja", textB), "a3 a1 a2"},
 		{"title dropped", art(1, "", textA) + art(2, "", textB) + art(3, "", textC), "a1 a2 a3"},
 		{"title case and spaces", art(1, "QËLLIMI", textD) + art(2, "Mbikëqyrja ", textB) + art(3, "Gjobat", textC), "a1 a2 a3"},
-		{"new and deleted", art(1, "Qëllimi", textA) + art(2, "Të dhënat", textD), "a1 a4"},
-		{"each id once", art(1, "Qëllimi", textA) + art(2, "Qëllimi", textA) + art(3, "Gjobat", textC), "a1 a4 a3"},
+		{"new and deleted", art(1, "Qëllimi", textA) + art(2, "Të dhënat", textD), "a1 a2.1"},
+		{"each id once", art(1, "Qëllimi", textA) + art(2, "Qëllimi", textA) + art(3, "Gjobat", textC), "a1 a2.1 a3"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := ids(newVersion(v1, tc.body).arts); got != tc.want {
@@ -205,20 +209,19 @@ func TestAssignIDsChain(t *testing.T) {
 	v1 := newVersion(nil, art(1, "Qëllimi", textA)+art(2, "Mbikëqyrja", textB))
 	v2 := newVersion(v1, art(1, "Qëllimi", textA)+art(2, "Gjobat", textC)+art(3, "Mbikëqyrja", textB))
 	v3 := newVersion(v2, art(1, "Hyrje", textD)+art(2, "Qëllimi", textA)+art(3, "Gjobat", textC)+art(4, "Mbikëqyrja", textB))
-	if got := ids(v3.arts); got != "a4 a1 a3 a2" {
+	if got := ids(v3.arts); got != "a3.1 a1 a2.1 a2" {
 		t.Errorf("v3 IDs = %q", got)
 	}
-	// A caller with a per-document high-water mark never reissues an ID.
-	v4 := ParseOutline(art(1, "E re", textD))
-	AssignIDsWith(v3.arts, v4, v3.body, art(1, "E re", textD), SeqIDs(10))
-	if got := ids(v4); got != "a4" {
-		// textD still matches a4 by similarity.
+	// An ID names the version that made it, so a deleted article's ID is
+	// never reissued.
+	v4 := newVersion(v3, art(1, "E re", textD))
+	if got := ids(v4.arts); got != "a3.1" {
+		// textD still matches a3.1 by similarity.
 		t.Errorf("v4 IDs = %q", got)
 	}
-	v5 := ParseOutline(art(1, "Krejt e re", "Tekst tjetër pa lidhje me asgjë."))
-	AssignIDsWith(v3.arts, v5, v3.body, art(1, "Krejt e re", "Tekst tjetër pa lidhje me asgjë."), SeqIDs(10))
-	if got := ids(v5); got != "a11" {
-		t.Errorf("v5 IDs = %q", got)
+	v4 = newVersion(v3, art(1, "Krejt e re", "Tekst tjetër pa lidhje me asgjë."))
+	if got := ids(v4.arts); got != "a4.1" {
+		t.Errorf("v4 IDs = %q", got)
 	}
 }
 
@@ -242,7 +245,7 @@ func TestAssignIDs500Renumbered(t *testing.T) {
 		case i < 2:
 			want = v1.arts[i].ID
 		case i == 2:
-			want = "a501"
+			want = "a2.1"
 		default:
 			want = v1.arts[i-1].ID
 		}
@@ -282,7 +285,7 @@ func BenchmarkParseOutline(b *testing.B) {
 func BenchmarkAssignIDs500(b *testing.B) {
 	body1 := draftstest.Regulation(500, 100000, 5)
 	prev := ParseOutline(body1)
-	AssignIDs(nil, prev, "", body1)
+	AssignIDs(nil, prev, "", body1, NewIDs(1))
 	body2 := strings.ReplaceAll(body1, "– ", "– Ndryshuar ")
 	body2 = strings.ReplaceAll(body2, "Ministria", "Ministria e Financave")
 	cur := ParseOutline(body2)
@@ -293,7 +296,7 @@ func BenchmarkAssignIDs500(b *testing.B) {
 		}
 	}
 	for b.Loop() {
-		AssignIDs(prev, cur, body1, body2)
+		AssignIDs(prev, cur, body1, body2, NewIDs(2))
 	}
 	b.ReportMetric(float64(edited), "edited/op")
 	for i := range cur {
@@ -345,9 +348,36 @@ func BenchmarkAssignIDsShuffled(b *testing.B) {
 		prev, bodyPrev, cur, bodyCur := shuffledTinyArticles(n)
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
 			for b.Loop() {
-				next := len(prev)
-				AssignIDsWith(prev, cur, bodyPrev, bodyCur, func() string { next++; return fmt.Sprint("a", next) })
+				AssignIDs(prev, cur, bodyPrev, bodyCur, NewIDs(2))
 			}
 		})
 	}
+}
+
+func TestArticleAnchor(t *testing.T) {
+	for in, want := range map[string]string{"5": "art-5", "5a": "art-5a", "5A": "art-5a", "5.a": "art-5a", `5"><x`: "art-5x"} {
+		if got := ArticleAnchor(in); got != want {
+			t.Errorf("ArticleAnchor(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// ParseOutline on the same corpus: linear, so the largest text takes well
+// under a second.
+func TestParseOutlinePathological(t *testing.T) {
+	for _, s := range draftstest.Pathological {
+		for _, size := range draftstest.PathologicalSizes() {
+			body := s.Sized(size)
+			start := time.Now()
+			arts := ParseOutline(body)
+			if took := time.Since(start); !draftstest.Race && took > 5*time.Second {
+				t.Errorf("%s at %d bytes: ParseOutline took %v for %d articles", s.Name, len(body), took, len(arts))
+			}
+		}
+	}
+}
+
+// BenchmarkParseOutlinePathological is the same for the outline parser.
+func BenchmarkParseOutlinePathological(b *testing.B) {
+	draftstest.BenchRatio(b, func(body string) { ParseOutline(body) })
 }
