@@ -15,6 +15,7 @@ import (
 
 	"policydesk"
 	"policydesk/drafts/cache"
+	"policydesk/drafts/merge3"
 	"policydesk/drafts/outline"
 	"policydesk/drafts/textkit"
 )
@@ -298,7 +299,7 @@ func (s *Service) conflict(ctx context.Context, doc *Document, base int, mine st
 	var merged string
 	var clean bool
 	err = s.Heavy(ctx, func() (err error) {
-		merged, clean, err = Merge3Context(ctx, b.Body, mine, h.Body)
+		merged, clean, err = merge3.MergeContext(ctx, b.Body, mine, h.Body)
 		return err
 	})
 	if err != nil {
