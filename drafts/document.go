@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"policydesk"
+	"policydesk/drafts/markdown"
 	"policydesk/drafts/outline"
 )
 
@@ -119,3 +120,8 @@ type DocumentStore interface {
 	AppendAudit(ctx context.Context, e *policydesk.AuditEntry) error
 	FindAudit(ctx context.Context, f policydesk.AuditFilter) ([]*policydesk.AuditEntry, int, error)
 }
+
+// SHA256Hex returns the lowercase hex SHA-256 of body: a version's SHA256,
+// which is also the key the renderer caches its HTML under
+// (markdown.Renderer.Cached).
+func SHA256Hex(body string) string { return markdown.SHA256Hex(body) }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html/template"
 	"runtime"
 	"strconv"
 	"strings"
@@ -15,6 +16,7 @@ import (
 
 	"policydesk"
 	"policydesk/drafts/cache"
+	"policydesk/drafts/markdown"
 	"policydesk/drafts/merge3"
 	"policydesk/drafts/outline"
 	"policydesk/drafts/textkit"
@@ -25,7 +27,7 @@ import (
 type Service struct {
 	Users    UserStore
 	Docs     DocumentStore
-	Renderer *Renderer
+	Renderer *markdown.Renderer
 	Now      func() time.Time
 
 	// BcryptCost is lowered by tests; production keeps the default.
@@ -52,13 +54,13 @@ const (
 )
 
 // NewService wires a service over its stores.
-func NewService(users UserStore, docs DocumentStore, r *Renderer) *Service {
+func NewService(users UserStore, docs DocumentStore, r *markdown.Renderer) *Service {
 	s := &Service{Users: users, Docs: docs, Renderer: r, Now: time.Now, BcryptCost: bcrypt.DefaultCost, LoginLimits: DefaultLoginLimits,
 		shas: cache.New[string, string](shaCacheBytes)}
 	if r != nil {
 		// Large renderings, diffs and merges share one pool of slots, so
 		// together they never run on more than GOMAXPROCS at once.
-		s.heavyOnce.Do(func() { s.heavy = r.slots })
+		s.heavyOnce.Do(func() { s.heavy = r.Slots })
 	}
 	return s
 }
@@ -343,7 +345,7 @@ func (s *Service) Versions(ctx context.Context, id int64) ([]*Version, error) {
 
 // VersionHTML returns the safe rendering of a version, from the cache when
 // the version has been rendered before.
-func (s *Service) VersionHTML(ctx context.Context, id int64, number int) (string, error) {
+func (s *Service) VersionHTML(ctx context.Context, id int64, number int) (template.HTML, error) {
 	if _, _, err := s.Document(ctx, id); err != nil {
 		return "", err
 	}
@@ -362,7 +364,7 @@ func (s *Service) VersionHTML(ctx context.Context, id int64, number int) (string
 }
 
 // Preview renders text being edited, for the live preview.
-func (s *Service) Preview(ctx context.Context, body string) (string, error) {
+func (s *Service) Preview(ctx context.Context, body string) (template.HTML, error) {
 	if policydesk.UserFromContext(ctx) == nil {
 		return "", policydesk.Errorf(policydesk.EUnauthorized, "Log in first.")
 	}

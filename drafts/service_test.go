@@ -21,6 +21,7 @@ import (
 	"policydesk"
 	"policydesk/drafts"
 	"policydesk/drafts/draftstest"
+	"policydesk/drafts/markdown"
 	"policydesk/drafts/outline"
 	"policydesk/storage/sqlite"
 )
@@ -41,7 +42,7 @@ func newFixture(tb testing.TB) *fixture {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { db.Close() })
-	svc := drafts.NewService(db, db, drafts.NewRenderer(64))
+	svc := drafts.NewService(db, db, markdown.NewRenderer(64))
 	svc.BcryptCost = bcrypt.MinCost
 	return &fixture{tb: tb, db: db, svc: svc}
 }

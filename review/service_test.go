@@ -14,6 +14,7 @@ import (
 
 	"policydesk"
 	"policydesk/drafts"
+	"policydesk/drafts/markdown"
 	"policydesk/review"
 	"policydesk/storage/sqlite"
 )
@@ -56,7 +57,7 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	ds := drafts.NewService(db, db, drafts.NewRenderer(64))
+	ds := drafts.NewService(db, db, markdown.NewRenderer(64))
 	ds.BcryptCost = bcrypt.MinCost
 	f := &fixture{t: t, db: db, drafts: ds, svc: review.NewService(ds, db)}
 	mk := func(login, name, org, role string) *policydesk.User {

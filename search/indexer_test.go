@@ -19,6 +19,7 @@ import (
 	"policydesk"
 	"policydesk/drafts"
 	"policydesk/drafts/attachments"
+	"policydesk/drafts/markdown"
 	"policydesk/review"
 	"policydesk/search"
 	"policydesk/search/bleve"
@@ -116,7 +117,7 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	svc := drafts.NewService(db, db, drafts.NewRenderer(64))
+	svc := drafts.NewService(db, db, markdown.NewRenderer(64))
 	svc.BcryptCost = bcrypt.MinCost
 	if _, err := svc.Bootstrap(ctx, "kestrel-harbour-41"); err != nil {
 		t.Fatal(err)

@@ -270,7 +270,7 @@ func (s *Server) apiVersionHTML(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Content-Length", strconv.Itoa(len(html)))
-	writeString(w, html)
+	writeString(w, string(html))
 }
 
 // writeBuffers back writeString: a draft renders to about half a megabyte.
@@ -332,7 +332,7 @@ func (s *Server) apiPreview(r *http.Request) (int, any, error) {
 		return 0, nil, err
 	}
 	html, err := s.Drafts.Preview(r.Context(), in.Body)
-	return http.StatusOK, map[string]string{"html": html}, err
+	return http.StatusOK, map[string]string{"html": string(html)}, err
 }
 
 func (s *Server) apiAudit(r *http.Request) (int, any, error) {

@@ -19,6 +19,7 @@ import (
 	"golang.org/x/net/html"
 
 	"policydesk/drafts"
+	"policydesk/drafts/markdown"
 	"policydesk/review"
 	"policydesk/storage/sqlite"
 	"policydesk/web"
@@ -48,7 +49,7 @@ func newEnv(t testing.TB, wire ...func(s *web.Server, db *sqlite.DB, svc *drafts
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	svc := drafts.NewService(db, db, drafts.NewRenderer(512))
+	svc := drafts.NewService(db, db, markdown.NewRenderer(512))
 	svc.BcryptCost = bcrypt.MinCost
 	if _, err := svc.Bootstrap(ctx, adminPassword); err != nil {
 		t.Fatal(err)

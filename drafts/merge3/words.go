@@ -1,10 +1,11 @@
 package merge3
 
 import (
-	"policydesk/drafts/textkit"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"policydesk/drafts/textkit"
 )
 
 // wordChunk tries to resolve a chunk changed differently by both sides

@@ -1,4 +1,4 @@
-package drafts
+package markdown
 
 import (
 	"bytes"
@@ -35,7 +35,7 @@ func realDrafts(tb testing.TB) map[string]string {
 	if n := len(docs["regulation 5 MiB"]); n > draftstest.MaxBodyBytes {
 		tb.Fatalf("the 5 MiB regulation is %d bytes, over the body limit", n)
 	}
-	files, err := filepath.Glob("../cmd/policydesk/demodata/*/v*.md")
+	files, err := filepath.Glob("../../cmd/policydesk/demodata/*/v*.md")
 	if err != nil || len(files) < 20 {
 		tb.Fatalf("demo library: %d files, %v", len(files), err)
 	}
@@ -94,7 +94,7 @@ func TestGuardedRenderingMatchesGoldmark(t *testing.T) {
 		if g.defused != 0 {
 			t.Errorf("%s: %d markers left literal", name, g.defused)
 		}
-		if got != want.String() {
+		if string(got) != want.String() {
 			t.Errorf("%s: guarded rendering differs\n got %.300q\nwant %.300q", name, got, want.String())
 		}
 	}
@@ -247,7 +247,7 @@ func TestRenderIssueBodies(t *testing.T) {
 // A rendering stops soon after its context ends, whatever it was doing, and
 // nothing of it is cached.
 func TestRenderStopsWhenContextEnds(t *testing.T) {
-	r := NewRenderer(DefaultRenderCacheBytes)
+	r := NewRenderer(DefaultCacheBytes)
 	r.Limits.MaxSteps = 1 << 40 // so that only the context can stop it
 	body := strings.Repeat("a\n", draftstest.MaxBodyBytes/2)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -278,12 +278,12 @@ func TestRenderStopsWhenContextEnds(t *testing.T) {
 func TestRenderHeavySlots(t *testing.T) {
 	ctx := context.Background()
 	r := NewRenderer(0)
-	r.slots = semaphore.NewWeighted(1)
-	if err := r.slots.Acquire(ctx, 1); err != nil { // someone else is rendering
+	r.Slots = semaphore.NewWeighted(1)
+	if err := r.Slots.Acquire(ctx, 1); err != nil { // someone else is rendering
 		t.Fatal(err)
 	}
 	r.Timeout = 50 * time.Millisecond
-	heavy := strings.Repeat("Teksti i nenit. ", DefaultRenderHeavyBytes/16+1)
+	heavy := strings.Repeat("Teksti i nenit. ", DefaultHeavyBytes/16+1)
 	if _, err := r.Render(ctx, heavy); policydesk.ErrorCode(err) != policydesk.EUnavailable || !strings.Contains(policydesk.ErrorMessage(err), "busy") {
 		t.Errorf("heavy rendering with no slot: %v", err)
 	}
@@ -302,31 +302,9 @@ func TestRenderHeavySlots(t *testing.T) {
 		t.Fatalf("rendered without a slot: %v", err)
 	case <-time.After(100 * time.Millisecond):
 	}
-	r.slots.Release(1)
+	r.Slots.Release(1)
 	if err := <-done; err != nil {
 		t.Errorf("heavy rendering once the slot was free: %v", err)
-	}
-}
-
-// The service's diffs and merges and its renderer's large renderings share
-// one pool: while Heavy work holds the only slot, a large preview waits.
-func TestRenderSharesServiceSlots(t *testing.T) {
-	r := NewRenderer(0)
-	r.slots = semaphore.NewWeighted(1)
-	s := NewService(nil, nil, r)
-	u := &policydesk.User{ID: 1, Login: "ana", Role: policydesk.RoleEditor}
-	heavy := strings.Repeat("Teksti i nenit. ", DefaultRenderHeavyBytes/16+1)
-	err := s.Heavy(context.Background(), func() error {
-		ctx, cancel := context.WithTimeout(policydesk.NewContextWithUser(context.Background(), u), 50*time.Millisecond)
-		defer cancel()
-		_, err := s.Preview(ctx, heavy)
-		return err
-	})
-	if policydesk.ErrorCode(err) != policydesk.EUnavailable || !strings.Contains(policydesk.ErrorMessage(err), "busy") {
-		t.Errorf("a large preview during Heavy work with one slot: %v", err)
-	}
-	if _, err := s.Preview(policydesk.NewContextWithUser(context.Background(), u), heavy); err != nil {
-		t.Errorf("once the slot is free: %v", err)
 	}
 }
 
@@ -334,7 +312,7 @@ func TestRenderSharesServiceSlots(t *testing.T) {
 // beyond the bounds shows as plain text with the reason, and that answer is
 // cached while a preview of the same body is still refused.
 func TestRenderCacheUse(t *testing.T) {
-	r := NewRenderer(DefaultRenderCacheBytes)
+	r := NewRenderer(DefaultCacheBytes)
 	ctx := context.Background()
 	for i := range 20 {
 		if _, err := r.Preview(ctx, fmt.Sprintf("## Neni %d\n\n%s", i, strings.Repeat("Teksti. ", 10000))); err != nil {
@@ -345,7 +323,7 @@ func TestRenderCacheUse(t *testing.T) {
 		t.Errorf("previews left %d bytes in the cache", r.CacheBytes())
 	}
 	saved := mustRender(t, r, "## Neni 1\n\nTeksti.")
-	if got, err := r.Preview(ctx, "## Neni 1\n\nTeksti."); err != nil || got != saved {
+	if got, err := r.Preview(ctx, "## Neni 1\n\nTeksti."); err != nil || string(got) != saved {
 		t.Errorf("preview of a saved body = %q, %v; want the cached %q", got, err, saved)
 	}
 
@@ -360,7 +338,7 @@ func TestRenderCacheUse(t *testing.T) {
 	}
 	for _, want := range []string{`class="notice render-notice"`, "shown as plain text", "32 levels deep",
 		`<pre class="plain-text">&gt; &gt; `, "&lt;b&gt;Neni &amp; 1&lt;/b&gt;\nline two\n</pre>"} {
-		if !strings.Contains(shown, want) {
+		if !strings.Contains(string(shown), want) {
 			t.Errorf("stored rendering lacks %q:\n%s", want, shown)
 		}
 	}
@@ -383,11 +361,11 @@ func TestRenderCacheUse(t *testing.T) {
 
 // An error of another kind than the bounds' must not turn into plain text.
 func TestRenderStoredKeepsOtherErrors(t *testing.T) {
-	r := NewRenderer(DefaultRenderCacheBytes)
+	r := NewRenderer(DefaultCacheBytes)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	r.HeavyBytes = 0
-	r.slots = semaphore.NewWeighted(0) // no slot at all
+	r.Slots = semaphore.NewWeighted(0) // no slot at all
 	if _, err := r.RenderStored(ctx, "# A"); policydesk.ErrorCode(err) != policydesk.EUnavailable {
 		t.Errorf("RenderStored with no slot = %v", err)
 	}
@@ -401,7 +379,7 @@ func TestRenderStoredKeepsOtherErrors(t *testing.T) {
 // (the body limit) and reports the ratio of the times: about 8 or less is
 // linear (less when the larger one is refused early).
 //
-//	go test -run '^$' -bench RenderPathological -benchtime 3x ./drafts/
+//	go test -run '^$' -bench RenderPathological -benchtime 3x ./drafts/markdown/
 func BenchmarkRenderPathological(b *testing.B) {
 	draftstest.BenchRatio(b, func(body string) {
 		r := NewRenderer(0)
