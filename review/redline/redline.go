@@ -4,8 +4,10 @@
 // Each text is cut into segments covering every byte once (the preamble
 // before the first article, then one segment per article). Segments are
 // aligned across versions by identity, identical text (ignoring the
-// number), then similar text; aligned pairs are diffed word by word. The
-// ops of a redline rebuild both texts byte for byte (see Reconstruct).
+// number), then similar text, with outline's Alignment, the one that also
+// carries article identities from version to version (align.go); aligned
+// pairs are diffed word by word. The ops of a redline rebuild both texts
+// byte for byte (see Reconstruct).
 package redline
 
 import (
