@@ -1,8 +1,11 @@
 package outline
 
 import (
+	"slices"
 	"strings"
 	"testing"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // FuzzOutline checks what every outline and every alignment must satisfy,
@@ -54,6 +57,41 @@ func checkOutline(t *testing.T, body string, arts []Article) {
 		}
 		if strings.Trim(a.Anchor()[len("art-"):], "abcdefghijklmnopqrstuvwxyz0123456789") != "" {
 			t.Fatalf("anchor %q", a.Anchor())
+		}
+	}
+}
+
+// nfcShingles is Shingles with every part put in NFC first, as Shingles
+// must behave.
+func nfcShingles(parts ...string) []uint64 {
+	var sh shingler
+	for _, s := range parts {
+		sh.add(norm.NFC.String(s), false)
+	}
+	slices.Sort(sh.set)
+	return slices.Compact(sh.set)
+}
+
+// FuzzShinglesNFC checks that a text and its NFC form have the same
+// shingles, the fast check for normalized text included.
+func FuzzShinglesNFC(f *testing.F) {
+	f.Add("Fushëveprimi e\u0308 Члан й и\u0306 \u212B Å ﬁ", "e\u0301")
+	f.Fuzz(func(t *testing.T, a, b string) {
+		if got, want := Shingles(a, b), nfcShingles(a, b); !slices.Equal(got, want) {
+			t.Fatalf("Shingles(%q, %q) = %v, want %v", a, b, got, want)
+		}
+	})
+}
+
+// Every pair of runes below U+0530 (letters and combining marks alike),
+// between words, gets the shingles of its NFC form.
+func TestShinglesNFCPairs(t *testing.T) {
+	for a := rune(0); a < 0x530; a++ {
+		for b := rune(0); b < 0x530; b++ {
+			s := "x" + string(a) + string(b) + " y"
+			if got, want := Shingles(s), nfcShingles(s); !slices.Equal(got, want) {
+				t.Fatalf("Shingles(%q) = %v, want %v", s, got, want)
+			}
 		}
 	}
 }

@@ -22,46 +22,86 @@ func Shingles(parts ...string) []uint64 {
 	for _, p := range parts {
 		n += len(p)
 	}
-	set := make([]uint64, 0, n/6+1)
+	sh := shingler{set: make([]uint64, 0, n/6+1)}
+	for _, s := range parts {
+		mark, prev := len(sh.set), sh.prev
+		if !sh.add(s, true) {
+			// "ë" typed decomposed is the same word: start the part again
+			// in NFC.
+			sh.set, sh.prev = sh.set[:mark], prev
+			sh.add(norm.NFC.String(s), false)
+		}
+	}
+	slices.Sort(sh.set)
+	return slices.Compact(sh.set) // non-nil even when empty: Lazy reads nil as "not yet made"
+}
+
+// shingler hashes words (FNV-1a of their lowercased runes) and emits each
+// with the one before it.
+type shingler struct {
+	set  []uint64
+	prev uint64 // the previous word's hash
+}
+
+// add adds the word pairs of s. When checkNFC, it stops and returns false
+// at the first rune that is not nfcFast if s is not in NFC after all (a
+// check that costs nothing on drafts, which hardly ever hold such runes).
+func (sh *shingler) add(s string, checkNFC bool) bool {
 	const offset, prime = 14695981039346656037, 1099511628211
-	var prev uint64
+	set, prev := sh.set, sh.prev
 	emit := func(h uint64) {
 		set = append(set, (prev*prime)^h)
 		prev = h
 	}
-	for _, s := range parts {
-		if !norm.NFC.IsNormalString(s) {
-			s = norm.NFC.String(s) // "ë" typed decomposed is the same word
-		}
-		h, inWord := uint64(offset), false
-		for i := 0; i < len(s); {
-			// ASCII fast path: most of an Albanian draft is ASCII.
-			if c := s[i]; c < utf8.RuneSelf {
-				i++
-				if 'a' <= c|0x20 && c|0x20 <= 'z' || '0' <= c && c <= '9' {
-					h, inWord = (h^uint64(c|0x20))*prime, true
-					continue
-				}
-			} else {
-				r, size := utf8.DecodeRuneInString(s[i:])
-				i += size
-				if textkit.IsWordRune(r) {
-					h, inWord = (h^uint64(unicode.ToLower(r)))*prime, true
-					continue
-				}
+	h, inWord := uint64(offset), false
+	for i := 0; i < len(s); {
+		// ASCII fast path: most of an Albanian draft is ASCII.
+		if c := s[i]; c < utf8.RuneSelf {
+			i++
+			if 'a' <= c|0x20 && c|0x20 <= 'z' || '0' <= c && c <= '9' {
+				h, inWord = (h^uint64(c|0x20))*prime, true
+				continue
 			}
-			if inWord {
-				emit(h)
+		} else {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			i += size
+			if checkNFC && (int(r) >= len(nfcFast) || !nfcFast[r]) {
+				if !norm.NFC.IsNormalString(s) {
+					sh.set, sh.prev = set, prev
+					return false
+				}
+				checkNFC = false
 			}
-			h, inWord = offset, false
+			if textkit.IsWordRune(r) {
+				h, inWord = (h^uint64(unicode.ToLower(r)))*prime, true
+				continue
+			}
 		}
 		if inWord {
 			emit(h)
 		}
+		h, inWord = offset, false
 	}
-	slices.Sort(set)
-	return slices.Compact(set) // non-nil even when empty: Lazy reads nil as "not yet made"
+	if inWord {
+		emit(h)
+	}
+	sh.set, sh.prev = set, prev
+	return true
 }
+
+// nfcFast marks the runes below U+0530 that are in NFC alone and never
+// combine with the rune before them: the Latin, Greek and Cyrillic letters
+// and signs, not the combining marks. A text of ASCII and such runes is in
+// NFC, which shingler.add tells as it goes, for a fraction of norm's cost;
+// drafts are such texts.
+var nfcFast = func() (fast [0x530]bool) {
+	for r := range fast {
+		s := string(rune(r))
+		p := norm.NFC.PropertiesString(s)
+		fast[r] = p.BoundaryBefore() && p.CCC() == 0 && norm.NFC.IsNormalString(s)
+	}
+	return fast
+}()
 
 // Jaccard is the similarity |a∩b| / |a∪b| of two sorted sets of distinct
 // hashes; 0 when either is empty.
