@@ -146,7 +146,7 @@ func (s *Service) newVersion(prev *Version, number int, body, message string, u 
 	if prev != nil {
 		prevOutline, prevBody = prev.Outline, prev.Body
 	}
-	v.Outline = outline.ParseOutline(body)
+	v.Outline = outline.Parse(body)
 	outline.AssignIDs(prevOutline, v.Outline, prevBody, body, outline.NewIDs(number))
 	return v
 }

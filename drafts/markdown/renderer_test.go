@@ -270,9 +270,9 @@ func TestRenderFeatures(t *testing.T) {
 func TestRenderAnchorsMatchOutline(t *testing.T) {
 	body := draftstest.Regulation(30, 3000, 7) + "\n**Neni 31**\n\nTeksti.\n"
 	out := mustRender(t, NewRenderer(0), body)
-	arts := outline.ParseOutline(body)
+	arts := outline.Parse(body)
 	if len(arts) != 31 {
-		t.Fatalf("ParseOutline found %d articles, want 31", len(arts))
+		t.Fatalf("outline.Parse found %d articles, want 31", len(arts))
 	}
 	for _, a := range arts {
 		if !strings.Contains(out, `id="`+a.Anchor()+`"`) {

@@ -110,7 +110,7 @@ func urlScheme(u []byte) (string, bool) {
 }
 
 // articleAnchors gives article headings an id so the outline can link to
-// them. It uses the same recognisers as ParseOutline: ATX/setext headings are
+// them. It uses the same recognisers as outline.Parse: ATX/setext headings are
 // matched on their text, and a paragraph whose first line is a bold or bare
 // "Neni 5" line (Word-converted drafts) gets the id on the paragraph.
 type articleAnchors struct{}

@@ -2,7 +2,7 @@
 // "Article 5", with or without a title) and follows them from version to
 // version. It is pure: text in, articles out.
 //
-//   - ParseOutline finds the article headings (MatchHeading, MatchStandalone)
+//   - Parse finds the article headings (MatchHeading, MatchStandalone)
 //     and the byte span of each article; ArticleAnchor is the id the
 //     renderer gives a heading, so an outline can link into a page.
 //   - Alignment pairs the articles of two versions. It is the one alignment

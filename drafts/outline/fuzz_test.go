@@ -18,17 +18,17 @@ func FuzzOutline(f *testing.F) {
 	f.Add("Neni 8 – Gjobat\n======\n## Član 7\r\n§3 <b>x</b>", "## Члан 10 – Дефиниције\n## Neni 5.a\n")
 	f.Add(art(1, "Qëllimi", textA)+art(2, "Mbikëqyrja", textB), art(1, "Gjobat", textC)+art(2, "Qëllimi", textA))
 	f.Fuzz(func(t *testing.T, a, b string) {
-		prev := ParseOutline(a)
+		prev := Parse(a)
 		checkOutline(t, a, prev)
 		AssignIDs(nil, prev, "", a, NewIDs(1))
-		same := ParseOutline(a)
+		same := Parse(a)
 		AssignIDs(prev, same, a, a, NewIDs(2))
 		for i := range same {
 			if same[i].ID != prev[i].ID {
 				t.Fatalf("unchanged article %d: ID %q, was %q", i, same[i].ID, prev[i].ID)
 			}
 		}
-		cur := ParseOutline(b)
+		cur := Parse(b)
 		checkOutline(t, b, cur)
 		AssignIDs(prev, cur, a, b, NewIDs(2))
 		seen := map[string]bool{}

@@ -18,7 +18,7 @@ type Article struct {
 	End     int    `json:"end"`     // byte offset where the next article starts, or len(body)
 }
 
-// Anchor is the HTML id the Renderer gives this article's heading.
+// Anchor is the HTML id the markdown Renderer gives this article's heading.
 func (a Article) Anchor() string { return ArticleAnchor(a.Num) }
 
 // ArticleAnchor is the HTML id of the heading of article num, so the outline
@@ -35,10 +35,10 @@ func ArticleAnchor(num string) string {
 	return b.String()
 }
 
-// ParseOutline returns the articles of body in order. It recognises ATX
+// Parse returns the articles of body in order. It recognises ATX
 // headings of any level, setext headings, and bold or bare "Neni 5" lines
 // that start a paragraph; lines inside fenced code blocks are ignored.
-func ParseOutline(body string) []Article {
+func Parse(body string) []Article {
 	var arts []Article
 	sc := lineScanner{body: body}
 	prevBlank := true // start of document counts as a paragraph break

@@ -84,7 +84,7 @@ func TestParseOutlineCodeFences(t *testing.T) {
 
 func TestParseOutlineOffsets(t *testing.T) {
 	body := "# Rregullore\n\nPreambula.\n\n## Neni 1 – Qëllimi\n\nTeksti 1.\n\n## Neni 2 – Fushëveprimi\n\nTeksti 2.\n"
-	arts := ParseOutline(body)
+	arts := Parse(body)
 	if len(arts) != 2 {
 		t.Fatalf("got %d articles", len(arts))
 	}
@@ -98,14 +98,14 @@ func TestParseOutlineOffsets(t *testing.T) {
 		t.Errorf("level = %d", arts[0].Level)
 	}
 	crlf := strings.ReplaceAll(body, "\n", "\r\n")
-	if arts := ParseOutline(crlf); len(arts) != 2 || arts[1].Title != "Fushëveprimi" || arts[1].End != len(crlf) {
+	if arts := Parse(crlf); len(arts) != 2 || arts[1].Title != "Fushëveprimi" || arts[1].End != len(crlf) {
 		t.Errorf("CRLF outline = %+v", arts)
 	}
 }
 
 func TestParseOutlineGenerated(t *testing.T) {
 	body := draftstest.Regulation(100, 60000, 42)
-	arts := ParseOutline(body)
+	arts := Parse(body)
 	if len(arts) != 100 {
 		t.Fatalf("got %d articles, want 100", len(arts))
 	}
@@ -124,9 +124,9 @@ func TestParseOutlineGenerated(t *testing.T) {
 
 func assertOutline(t *testing.T, body string, want []wantArt) {
 	t.Helper()
-	arts := ParseOutline(body)
+	arts := Parse(body)
 	if len(arts) != len(want) {
-		t.Fatalf("ParseOutline(%q) = %+v, want %d articles", body, arts, len(want))
+		t.Fatalf("Parse(%q) = %+v, want %d articles", body, arts, len(want))
 	}
 	for i, w := range want {
 		a := arts[i]
@@ -145,7 +145,7 @@ type version struct {
 }
 
 func newVersion(prev *version, body string) *version {
-	v := &version{number: 1, body: body, arts: ParseOutline(body)}
+	v := &version{number: 1, body: body, arts: Parse(body)}
 	if prev == nil {
 		AssignIDs(nil, v.arts, "", body, NewIDs(1))
 	} else {
@@ -230,7 +230,7 @@ func TestAssignIDsChain(t *testing.T) {
 func TestAssignIDs500Renumbered(t *testing.T) {
 	body1 := draftstest.Regulation(500, 100000, 3)
 	v1 := newVersion(nil, body1)
-	arts := ParseOutline(body1)
+	arts := Parse(body1)
 	// Insert a new article after Neni 2 and renumber the rest by retitling
 	// nothing: only numbers change.
 	insertAt := arts[2].Start
@@ -276,7 +276,7 @@ func BenchmarkParseOutline(b *testing.B) {
 	body := draftstest.Regulation(100, 60000, 42)
 	b.SetBytes(int64(len(body)))
 	for b.Loop() {
-		_ = ParseOutline(body)
+		_ = Parse(body)
 	}
 }
 
@@ -284,11 +284,11 @@ func BenchmarkParseOutline(b *testing.B) {
 // every title changed and most texts edited, forcing the similarity path.
 func BenchmarkAssignIDs500(b *testing.B) {
 	body1 := draftstest.Regulation(500, 100000, 5)
-	prev := ParseOutline(body1)
+	prev := Parse(body1)
 	AssignIDs(nil, prev, "", body1, NewIDs(1))
 	body2 := strings.ReplaceAll(body1, "– ", "– Ndryshuar ")
 	body2 = strings.ReplaceAll(body2, "Ministria", "Ministria e Financave")
-	cur := ParseOutline(body2)
+	cur := Parse(body2)
 	edited := 0
 	for i := range cur {
 		if sectionBody(body1, prev[i]) != sectionBody(body2, cur[i]) {
@@ -307,14 +307,14 @@ func BenchmarkAssignIDs500(b *testing.B) {
 }
 
 func TestOutlineDropsRawHTML(t *testing.T) {
-	arts := ParseOutline("## Neni 1 – Qëllimi <img src=x onerror=alert(1)>\n\nTeksti.\n")
+	arts := Parse("## Neni 1 – Qëllimi <img src=x onerror=alert(1)>\n\nTeksti.\n")
 	if len(arts) != 1 {
 		t.Fatalf("got %d articles", len(arts))
 	}
 	if arts[0].Heading != "Neni 1 – Qëllimi" || arts[0].Title != "Qëllimi" {
 		t.Fatalf("heading %q title %q: raw HTML must not reach the outline", arts[0].Heading, arts[0].Title)
 	}
-	arts = ParseOutline("## Neni 2 – Fëmijët < 18 vjeç\n")
+	arts = Parse("## Neni 2 – Fëmijët < 18 vjeç\n")
 	if arts[0].Title != "Fëmijët < 18 vjeç" {
 		t.Fatalf("a lone < is text, got %q", arts[0].Title)
 	}
@@ -334,11 +334,11 @@ func shuffledTinyArticles(n int) (prev []Article, bodyPrev string, cur []Article
 		fmt.Fprintf(&b, "## Neni %d\n\nTeksti i njëjtë për të gjithë %d.\n\n", k+1, i%3)
 	}
 	bodyPrev, bodyCur = a.String(), b.String()
-	prev = ParseOutline(bodyPrev)
+	prev = Parse(bodyPrev)
 	for i := range prev {
 		prev[i].ID = fmt.Sprint("a", i+1)
 	}
-	return prev, bodyPrev, ParseOutline(bodyCur), bodyCur
+	return prev, bodyPrev, Parse(bodyCur), bodyCur
 }
 
 // BenchmarkAssignIDsShuffled/n=90000 is a 4.4 MB save of that shape;
@@ -362,16 +362,16 @@ func TestArticleAnchor(t *testing.T) {
 	}
 }
 
-// ParseOutline on the same corpus: linear, so the largest text takes well
+// Parse on the same corpus: linear, so the largest text takes well
 // under a second.
 func TestParseOutlinePathological(t *testing.T) {
 	for _, s := range draftstest.Pathological {
 		for _, size := range draftstest.PathologicalSizes() {
 			body := s.Sized(size)
 			start := time.Now()
-			arts := ParseOutline(body)
+			arts := Parse(body)
 			if took := time.Since(start); !draftstest.Race && took > 5*time.Second {
-				t.Errorf("%s at %d bytes: ParseOutline took %v for %d articles", s.Name, len(body), took, len(arts))
+				t.Errorf("%s at %d bytes: Parse took %v for %d articles", s.Name, len(body), took, len(arts))
 			}
 		}
 	}
@@ -379,5 +379,5 @@ func TestParseOutlinePathological(t *testing.T) {
 
 // BenchmarkParseOutlinePathological is the same for the outline parser.
 func BenchmarkParseOutlinePathological(b *testing.B) {
-	draftstest.BenchRatio(b, func(body string) { ParseOutline(body) })
+	draftstest.BenchRatio(b, func(body string) { Parse(body) })
 }

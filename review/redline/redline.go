@@ -103,7 +103,7 @@ const Budget = 100_000_000
 
 // Compute diffs a → b. aOut and bOut are the versions' outlines with IDs
 // (as stored); nil, or an outline whose offsets do not fit the text, means
-// parse with outline.ParseOutline (no IDs).
+// parse with outline.Parse (no IDs).
 func Compute(a, b string, aOut, bOut []outline.Article) *Redline {
 	r, _ := ComputeContext(context.Background(), a, b, aOut, bOut)
 	return r

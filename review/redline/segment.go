@@ -32,7 +32,7 @@ func (s segment) keyParts(body string) [2]string {
 // must cover every byte.
 func segments(body string, out []outline.Article) []segment {
 	if out == nil || !validOutline(body, out) {
-		out = outline.ParseOutline(body)
+		out = outline.Parse(body)
 	}
 	segs := make([]segment, 0, len(out)+1)
 	if len(out) == 0 || out[0].Start > 0 {
