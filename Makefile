@@ -13,7 +13,7 @@ test: deps
 	$(GO) vet ./...
 	POLICYDESK_REQUIRE_BROWSER=1 POLICYDESK_REQUIRE_MINIO=1 POLICYDESK_MINIO_BIN=$(CURDIR)/.tools/bin/minio \
 		$(GO) test -race -count=1 -timeout 20m ./...
-	$(GO) test -count=1 -timeout 10m -run '^($(FULLSIZE))$$' ./drafts/ ./web/ ./search/extract/
+	$(GO) test -count=1 -timeout 10m -run '^($(FULLSIZE))$$' ./drafts/markdown/ ./drafts/outline/ ./web/ ./search/extract/
 
 # The race detector makes goldmark ten times slower and inflates memory, so
 # under -race the bounds are tried on small texts and the CPU and memory

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"policydesk"
+	"policydesk/drafts/markdown"
+	"policydesk/drafts/outline"
 )
 
 // Kinds, languages, visibilities and statuses accepted by the API.
@@ -69,7 +71,7 @@ type Version struct {
 	CreatedAt  time.Time `json:"created_at"`
 	// Outline holds the article identities assigned when the version was saved,
 	// so identities never change once a version exists.
-	Outline []Article `json:"-"`
+	Outline []outline.Article `json:"-"`
 }
 
 // Member gives a user a role on one document.
@@ -117,3 +119,8 @@ type DocumentStore interface {
 	FindDocumentAs(ctx context.Context, id, userID int64) (*Document, string, error)
 	FindAudit(ctx context.Context, f policydesk.AuditFilter) ([]*policydesk.AuditEntry, int, error)
 }
+
+// SHA256Hex returns the lowercase hex SHA-256 of body: a version's SHA256,
+// which is also the key the renderer caches its HTML under
+// (markdown.Renderer.Cached).
+func SHA256Hex(body string) string { return markdown.SHA256Hex(body) }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html/template"
 	"runtime"
 	"strconv"
 	"strings"
@@ -14,6 +15,9 @@ import (
 
 	"policydesk"
 	"policydesk/drafts/cache"
+	"policydesk/drafts/markdown"
+	"policydesk/drafts/merge3"
+	"policydesk/drafts/outline"
 	"policydesk/drafts/textkit"
 )
 
@@ -22,7 +26,7 @@ import (
 type Service struct {
 	Users    UserFinder
 	Docs     DocumentStore
-	Renderer *Renderer
+	Renderer *markdown.Renderer
 	Now      func() time.Time
 
 	// shas maps "doc/number" to the body hash: versions are immutable, so the
@@ -42,13 +46,13 @@ const (
 )
 
 // NewService wires a service over its stores.
-func NewService(users UserFinder, docs DocumentStore, r *Renderer) *Service {
+func NewService(users UserFinder, docs DocumentStore, r *markdown.Renderer) *Service {
 	s := &Service{Users: users, Docs: docs, Renderer: r, Now: time.Now,
 		shas: cache.New[string, string](shaCacheBytes)}
 	if r != nil {
 		// Large renderings, diffs and merges share one pool of slots, so
 		// together they never run on more than GOMAXPROCS at once.
-		s.heavyOnce.Do(func() { s.heavy = r.slots })
+		s.heavyOnce.Do(func() { s.heavy = r.Slots })
 	}
 	return s
 }
@@ -120,22 +124,13 @@ func (s *Service) CreateDocument(ctx context.Context, in NewDocument) (*Document
 
 func (s *Service) newVersion(prev *Version, number int, body, message string, u *policydesk.User, now time.Time) *Version {
 	v := &Version{Number: number, Body: body, SHA256: SHA256Hex(body), AuthorID: u.ID, Author: u.Login, Message: message, CreatedAt: now}
-	var prevOutline []Article
+	var prevOutline []outline.Article
 	prevBody := ""
 	if prev != nil {
 		prevOutline, prevBody = prev.Outline, prev.Body
 	}
-	v.Outline = ParseOutline(body)
-	// New articles get ids that name the version they appeared in, so an id
-	// is never reused for a different article, even after a deletion.
-	k := 0
-	AssignIDsWith(prevOutline, v.Outline, prevBody, body, func() string {
-		k++
-		if number == 1 {
-			return fmt.Sprintf("a%d", k)
-		}
-		return fmt.Sprintf("a%d.%d", number, k)
-	})
+	v.Outline = outline.Parse(body)
+	outline.AssignIDs(prevOutline, v.Outline, prevBody, body, outline.NewIDs(number))
 	return v
 }
 
@@ -289,7 +284,7 @@ func (s *Service) conflict(ctx context.Context, doc *Document, base int, mine st
 	var merged string
 	var clean bool
 	err = s.Heavy(ctx, func() (err error) {
-		merged, clean, err = Merge3Context(ctx, b.Body, mine, h.Body)
+		merged, clean, err = merge3.MergeContext(ctx, b.Body, mine, h.Body)
 		return err
 	})
 	if err != nil {
@@ -333,7 +328,7 @@ func (s *Service) Versions(ctx context.Context, id int64) ([]*Version, error) {
 
 // VersionHTML returns the safe rendering of a version, from the cache when
 // the version has been rendered before.
-func (s *Service) VersionHTML(ctx context.Context, id int64, number int) (string, error) {
+func (s *Service) VersionHTML(ctx context.Context, id int64, number int) (template.HTML, error) {
 	if _, _, err := s.Document(ctx, id); err != nil {
 		return "", err
 	}
@@ -352,7 +347,7 @@ func (s *Service) VersionHTML(ctx context.Context, id int64, number int) (string
 }
 
 // Preview renders text being edited, for the live preview.
-func (s *Service) Preview(ctx context.Context, body string) (string, error) {
+func (s *Service) Preview(ctx context.Context, body string) (template.HTML, error) {
 	if policydesk.UserFromContext(ctx) == nil {
 		return "", policydesk.Errorf(policydesk.EUnauthorized, "Log in first.")
 	}
@@ -364,7 +359,7 @@ func (s *Service) Preview(ctx context.Context, body string) (string, error) {
 }
 
 // Outline returns the article outline of a version.
-func (s *Service) Outline(ctx context.Context, id int64, number int) ([]Article, error) {
+func (s *Service) Outline(ctx context.Context, id int64, number int) ([]outline.Article, error) {
 	v, err := s.Version(ctx, id, number)
 	if err != nil {
 		return nil, err

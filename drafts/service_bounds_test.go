@@ -7,9 +7,12 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sync/semaphore"
+
 	"policydesk"
 	"policydesk/drafts"
 	"policydesk/drafts/draftstest"
+	"policydesk/drafts/markdown"
 )
 
 // deepQuote is a body beyond the rendering bounds: 40 nested block quotes.
@@ -56,7 +59,7 @@ func TestVersionBeyondBoundsShownAsText(t *testing.T) {
 	ed := f.user("ana", policydesk.RoleEditor)
 	doc := f.createDocument(ed, "Rregullore", "internal", "## Neni 1\n\nTeksti.")
 	for i, body := range []string{deepQuote, strings.Repeat("> ", 30000) + "a"} {
-		v := &drafts.Version{DocumentID: doc.ID, Number: 2 + i, Body: body, SHA256: drafts.SHA256Hex(body),
+		v := &drafts.Version{DocumentID: doc.ID, Number: 2 + i, Body: body, SHA256: markdown.SHA256Hex(body),
 			AuthorID: ed.ID, Author: ed.Login, Message: "saved before the bounds", CreatedAt: time.Now().UTC()}
 		if err := f.db.AddVersion(context.Background(), v, &policydesk.AuditEntry{At: v.CreatedAt, Action: "version.create", ObjectType: "document"}); err != nil {
 			t.Fatal(err)
@@ -71,17 +74,17 @@ func TestVersionBeyondBoundsShownAsText(t *testing.T) {
 				t.Errorf("version %d took %v", v.Number, took)
 			}
 			for _, want := range []string{"shown as plain text", "levels deep", `<pre class="plain-text">`, "&gt; &gt; "} {
-				if !strings.Contains(html, want) {
+				if !strings.Contains(string(html), want) {
 					t.Errorf("version %d lacks %q: %.300s", v.Number, want, html)
 				}
 			}
-			if strings.Contains(html, "<b>") || strings.Contains(html, "<blockquote>") {
+			if strings.Contains(string(html), "<b>") || strings.Contains(string(html), "<blockquote>") {
 				t.Errorf("version %d rendered markup: %.300s", v.Number, html)
 			}
 		}
 	}
 	// The head, saved within the bounds, still renders normally.
-	if html, err := f.svc.VersionHTML(as(ed), doc.ID, 1); err != nil || !strings.Contains(html, `<h2 id="art-1">`) {
+	if html, err := f.svc.VersionHTML(as(ed), doc.ID, 1); err != nil || !strings.Contains(string(html), `<h2 id="art-1">`) {
 		t.Errorf("version 1 = %q, %v", html, err)
 	}
 }
@@ -90,7 +93,7 @@ func TestVersionBeyondBoundsShownAsText(t *testing.T) {
 // leaves it empty, and the cache holds only saved versions.
 func TestPreviewNeverCached(t *testing.T) {
 	f := newFixture(t)
-	f.svc.Renderer = drafts.NewRenderer(drafts.DefaultRenderCacheBytes)
+	f.svc.Renderer = markdown.NewRenderer(markdown.DefaultCacheBytes)
 	ed := f.user("ana", policydesk.RoleEditor)
 	big := draftstest.Regulation(100, 60000, 42)
 	for i := range 10 {
@@ -134,7 +137,7 @@ func BenchmarkSaveWorstCase(b *testing.B) {
 	var worst time.Duration
 	var worstName string
 	for name, body := range bodies {
-		f.svc.Renderer = drafts.NewRenderer(0) // every save renders
+		f.svc.Renderer = markdown.NewRenderer(0) // every save renders
 		start := time.Now()
 		v, err := f.svc.SaveVersion(as(ed), doc.ID, f.head(doc.ID), body, "")
 		took := time.Since(start)
@@ -165,4 +168,33 @@ func BenchmarkSaveWorstCase(b *testing.B) {
 	}
 	t.Logf("slowest: %s, %v", worstName, worst)
 	b.ReportMetric(float64(worst.Milliseconds()), "slowest-ms")
+}
+
+// draftstest sizes its corpus to the body limit without importing drafts.
+func TestBodyLimitAgrees(t *testing.T) {
+	if draftstest.MaxBodyBytes != drafts.MaxBodyBytes {
+		t.Fatalf("draftstest.MaxBodyBytes = %d, drafts.MaxBodyBytes = %d", draftstest.MaxBodyBytes, drafts.MaxBodyBytes)
+	}
+}
+
+// The service's diffs and merges and its renderer's large renderings share
+// one pool: while Heavy work holds the only slot, a large preview waits.
+func TestRenderSharesServiceSlots(t *testing.T) {
+	r := markdown.NewRenderer(0)
+	r.Slots = semaphore.NewWeighted(1)
+	s := drafts.NewService(nil, nil, r)
+	u := &policydesk.User{ID: 1, Login: "ana", Role: policydesk.RoleEditor}
+	heavy := strings.Repeat("Teksti i nenit. ", markdown.DefaultHeavyBytes/16+1)
+	err := s.Heavy(context.Background(), func() error {
+		ctx, cancel := context.WithTimeout(policydesk.NewContextWithUser(context.Background(), u), 50*time.Millisecond)
+		defer cancel()
+		_, err := s.Preview(ctx, heavy)
+		return err
+	})
+	if policydesk.ErrorCode(err) != policydesk.EUnavailable || !strings.Contains(policydesk.ErrorMessage(err), "busy") {
+		t.Errorf("a large preview during Heavy work with one slot: %v", err)
+	}
+	if _, err := s.Preview(policydesk.NewContextWithUser(context.Background(), u), heavy); err != nil {
+		t.Errorf("once the slot is free: %v", err)
+	}
 }

@@ -22,6 +22,8 @@ import (
 	"policydesk/drafts"
 	"policydesk/drafts/accounts"
 	"policydesk/drafts/draftstest"
+	"policydesk/drafts/markdown"
+	"policydesk/drafts/outline"
 	"policydesk/storage/sqlite"
 )
 
@@ -45,7 +47,7 @@ func newFixture(tb testing.TB) *fixture {
 	tb.Cleanup(func() { db.Close() })
 	acc := accounts.NewService(db)
 	acc.BcryptCost = bcrypt.MinCost
-	return &fixture{tb: tb, db: db, acc: acc, svc: drafts.NewService(db, db, drafts.NewRenderer(64))}
+	return &fixture{tb: tb, db: db, acc: acc, svc: drafts.NewService(db, db, markdown.NewRenderer(64))}
 }
 
 // user creates an account from the command line, which needs no admin.
@@ -406,13 +408,13 @@ func TestSaveVersion_OutlineIDsSurviveRenumbering(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	outline := func(n int) map[string]drafts.Article {
+	outlineOf := func(n int) map[string]outline.Article {
 		t.Helper()
 		arts, err := f.svc.Outline(as(ana), doc.ID, n)
 		if err != nil {
 			t.Fatal(err)
 		}
-		byTitle := map[string]drafts.Article{}
+		byTitle := map[string]outline.Article{}
 		for _, a := range arts {
 			if a.ID == "" {
 				t.Fatalf("version %d: article %q has no id", n, a.Heading)
@@ -421,7 +423,7 @@ func TestSaveVersion_OutlineIDsSurviveRenumbering(t *testing.T) {
 		}
 		return byTitle
 	}
-	before, after := outline(1), outline(2)
+	before, after := outlineOf(1), outlineOf(2)
 	if len(before) != 2 || len(after) != 3 {
 		t.Fatalf("outlines: %v / %v", before, after)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"policydesk"
 	"policydesk/drafts"
+	"policydesk/drafts/outline"
 	"policydesk/review/anchor"
 )
 
@@ -93,13 +94,13 @@ func (s *Service) commentedVersion(ctx context.Context, doc *drafts.Document, in
 }
 
 // articleAt finds the article holding byte offset pos.
-func articleAt(outline []drafts.Article, pos int) (drafts.Article, bool) {
-	for _, a := range outline {
+func articleAt(arts []outline.Article, pos int) (outline.Article, bool) {
+	for _, a := range arts {
 		if pos >= a.Start && pos < a.End {
 			return a, true
 		}
 	}
-	return drafts.Article{}, false
+	return outline.Article{}, false
 }
 
 var paragraphNumber = regexp.MustCompile(`^\s*(?:[-*]\s+)?(\d+(?:\.\d+)*)\.?\s`)

@@ -10,6 +10,7 @@ import (
 	"policydesk"
 	"policydesk/drafts"
 	"policydesk/drafts/accounts"
+	"policydesk/drafts/markdown"
 	"policydesk/review"
 	"policydesk/storage/sqlite"
 )
@@ -52,7 +53,7 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	ds := drafts.NewService(db, db, drafts.NewRenderer(64))
+	ds := drafts.NewService(db, db, markdown.NewRenderer(64))
 	acc := accounts.NewService(db)
 	acc.BcryptCost = bcrypt.MinCost
 	f := &fixture{t: t, db: db, drafts: ds, svc: review.NewService(ds, db)}

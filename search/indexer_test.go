@@ -20,6 +20,7 @@ import (
 	"policydesk/drafts"
 	"policydesk/drafts/accounts"
 	"policydesk/drafts/attachments"
+	"policydesk/drafts/markdown"
 	"policydesk/review"
 	"policydesk/search"
 	"policydesk/search/bleve"
@@ -118,7 +119,7 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	svc := drafts.NewService(db, db, drafts.NewRenderer(64))
+	svc := drafts.NewService(db, db, markdown.NewRenderer(64))
 	acc := accounts.NewService(db)
 	acc.BcryptCost = bcrypt.MinCost
 	if _, err := acc.Bootstrap(ctx, "kestrel-harbour-41"); err != nil {

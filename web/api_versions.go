@@ -57,7 +57,7 @@ func (s *Server) apiVersionHTML(r *http.Request, id int64, n int) (int, any, err
 	return http.StatusOK, writeBody(func(w http.ResponseWriter) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Content-Length", strconv.Itoa(len(html)))
-		writeString(w, html)
+		writeString(w, string(html))
 	}), nil
 }
 
@@ -117,5 +117,5 @@ func (s *Server) apiPreview(r *http.Request) (int, any, error) {
 		return 0, nil, err
 	}
 	html, err := s.Drafts.Preview(r.Context(), in.Body)
-	return http.StatusOK, map[string]string{"html": html}, err
+	return http.StatusOK, map[string]string{"html": string(html)}, err
 }

@@ -21,6 +21,7 @@ import (
 	"policydesk"
 	"policydesk/drafts"
 	"policydesk/drafts/draftstest"
+	"policydesk/drafts/markdown"
 )
 
 // timedPost sends a JSON body with a client that gives up after 30 s, so a
@@ -347,14 +348,14 @@ func BenchmarkRenderEndpointsWorstCase(b *testing.B) {
 			continue
 		}
 		head++
-		e.svc.Renderer = drafts.NewRenderer(0) // the pages must render, not hit the save's cache
+		e.svc.Renderer = markdown.NewRenderer(0) // the pages must render, not hit the save's cache
 		start := time.Now()
 		must(t, br.get("/documents/"+itoa(id)+"/versions/"+strconv.Itoa(head)), 200)
 		note(&page, time.Since(start), what)
 		start = time.Now()
 		must(t, e.raw("GET", docPath(id, "/versions/"+strconv.Itoa(head)+"/html"), e.admin, "", nil), 200)
 		note(&frag, time.Since(start), what)
-		e.svc.Renderer = drafts.NewRenderer(drafts.DefaultRenderCacheBytes)
+		e.svc.Renderer = markdown.NewRenderer(markdown.DefaultCacheBytes)
 	}
 	t.Logf("slowest preview:      %v, %s", prev.took.Round(time.Millisecond), prev.what)
 	t.Logf("slowest save:         %v, %s", save.took.Round(time.Millisecond), save.what)

@@ -5,7 +5,7 @@ import (
 	"strconv"
 
 	"policydesk"
-	"policydesk/drafts"
+	"policydesk/drafts/outline"
 	"policydesk/search"
 )
 
@@ -47,7 +47,7 @@ func hitURL(h search.Hit) string {
 	case h.Type == search.TypeAttachment:
 		return "/attachments/" + strconv.FormatInt(h.AttachmentID, 10)
 	case h.ArticleNum != "":
-		return doc + "#" + drafts.ArticleAnchor(h.ArticleNum)
+		return doc + "#" + outline.ArticleAnchor(h.ArticleNum)
 	}
 	return doc
 }

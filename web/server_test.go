@@ -20,6 +20,7 @@ import (
 
 	"policydesk/drafts"
 	"policydesk/drafts/accounts"
+	"policydesk/drafts/markdown"
 	"policydesk/review"
 	"policydesk/storage/sqlite"
 	"policydesk/web"
@@ -49,7 +50,7 @@ func newEnv(t testing.TB, wire ...func(s *web.Server, db *sqlite.DB, svc *drafts
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	svc := drafts.NewService(db, db, drafts.NewRenderer(512))
+	svc := drafts.NewService(db, db, markdown.NewRenderer(512))
 	acc := accounts.NewService(db)
 	acc.BcryptCost = bcrypt.MinCost
 	if _, err := acc.Bootstrap(ctx, adminPassword); err != nil {

@@ -52,7 +52,6 @@ func parseViews() (*views, error) {
 			}
 			return s
 		},
-		"safeHTML":     func(s string) template.HTML { return template.HTML(s) }, // only for sanitised renderer output
 		"add":          func(a, b int) int { return a + b },
 		"retryURL":     problemRetryURL,
 		"bytes":        humanSize,

@@ -33,6 +33,7 @@ import (
 	"policydesk/drafts"
 	"policydesk/drafts/accounts"
 	"policydesk/drafts/attachments"
+	"policydesk/drafts/markdown"
 	"policydesk/review"
 	"policydesk/search"
 	"policydesk/storage/folder"
@@ -97,7 +98,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		return nil, nil, fmt.Errorf("POLICYDESK_MAX_UPLOAD_BYTES: %w", err)
 	}
 	fs.Int64Var(&c.MaxUploadBytes, "max-upload-bytes", maxUpload, "largest attachment accepted (POLICYDESK_MAX_UPLOAD_BYTES)")
-	renderCache, err := strconv.ParseInt(env("RENDER_CACHE_BYTES", strconv.Itoa(drafts.DefaultRenderCacheBytes)), 10, 64)
+	renderCache, err := strconv.ParseInt(env("RENDER_CACHE_BYTES", strconv.Itoa(markdown.DefaultCacheBytes)), 10, 64)
 	if err != nil {
 		return nil, nil, fmt.Errorf("POLICYDESK_RENDER_CACHE_BYTES: %w", err)
 	}
@@ -204,7 +205,7 @@ func openApp(ctx context.Context, c *Config, logger *slog.Logger) (*App, error) 
 	if err != nil {
 		return nil, err
 	}
-	svc := drafts.NewService(db, db, drafts.NewRenderer(c.RenderCacheBytes))
+	svc := drafts.NewService(db, db, markdown.NewRenderer(c.RenderCacheBytes))
 	blobs, err := openBlobs(ctx, c)
 	if err != nil {
 		db.Close()

@@ -10,6 +10,7 @@ import (
 	"policydesk"
 	"policydesk/drafts"
 	"policydesk/drafts/accounts"
+	"policydesk/drafts/markdown"
 	"policydesk/storage/sqlite"
 )
 
@@ -33,7 +34,7 @@ func newFixture(tb testing.TB) *fixture {
 	tb.Cleanup(func() { db.Close() })
 	acc := accounts.NewService(db)
 	acc.BcryptCost = bcrypt.MinCost
-	return &fixture{tb: tb, db: db, acc: acc, svc: drafts.NewService(db, db, drafts.NewRenderer(64))}
+	return &fixture{tb: tb, db: db, acc: acc, svc: drafts.NewService(db, db, markdown.NewRenderer(64))}
 }
 
 // user creates an account from the command line, which needs no admin.

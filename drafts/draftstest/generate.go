@@ -1,4 +1,6 @@
-// Package draftstest generates realistic drafts for tests and benchmarks.
+// Package draftstest generates realistic and hostile drafts for tests and
+// benchmarks, and holds what the tests of the text packages beside drafts
+// share: the body limit and whether the race detector is on.
 package draftstest
 
 import (

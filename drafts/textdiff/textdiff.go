@@ -221,7 +221,6 @@ func (d *differ[T]) bisect(a0, a1, b0, b1 int) (x, y int, found, ok bool) {
 	a, b := d.a[a0:a1], d.b[b0:b1]
 	n, m := len(a), len(b)
 	maxD := (n + m + 1) / 2
-	vOff := maxD
 	vLen := 2*maxD + 2
 	if !d.bud.Spend(vLen) {
 		return 0, 0, false, false
@@ -229,90 +228,101 @@ func (d *differ[T]) bisect(a0, a1, b0, b1 int) (x, y int, found, ok bool) {
 	if cap(d.v) < 2*vLen {
 		d.v = make([]int, 2*vLen)
 	}
-	v1, v2 := d.v[:vLen], d.v[vLen:2*vLen]
-	for i := range v1 {
-		v1[i], v2[i] = -1, -1
+	s := bisection[T]{a: a, b: b, bud: d.bud, v1: d.v[:vLen], v2: d.v[vLen : 2*vLen], vOff: maxD, delta: n - m}
+	s.front = s.delta%2 != 0
+	for i := range s.v1 {
+		s.v1[i], s.v2[i] = -1, -1
 	}
-	v1[vOff+1], v2[vOff+1] = 0, 0
-	delta := n - m
-	front := delta%2 != 0
-	k1start, k1end, k2start, k2end := 0, 0, 0, 0
-	// steps is paid every checkEvery steps, so that neither a long round of
-	// diagonals nor the context goes unchecked for long; the work beyond
-	// the budget is then at most checkEvery steps and one snake.
-	steps := 0
+	s.v1[s.vOff+1], s.v2[s.vOff+1] = 0, 0
 	for dd := 0; dd < maxD; dd++ {
-		for k1 := -dd + k1start; k1 <= dd-k1end; k1 += 2 {
-			k1Off := vOff + k1
-			var x1 int
-			if k1 == -dd || (k1 != dd && v1[k1Off-1] < v1[k1Off+1]) {
-				x1 = v1[k1Off+1]
-			} else {
-				x1 = v1[k1Off-1] + 1
+		for _, rev := range [2]bool{false, true} {
+			x, y, met, ok := s.round(dd, rev)
+			if !ok {
+				return 0, 0, false, false
 			}
-			y1 := x1 - k1
-			s := x1
-			for x1 < n && y1 < m && a[x1] == b[y1] {
-				x1++
-				y1++
-			}
-			if steps += 1 + x1 - s; steps >= checkEvery {
-				if !d.bud.Spend(steps) {
-					return 0, 0, false, false
-				}
-				steps = 0
-			}
-			v1[k1Off] = x1
-			if x1 > n {
-				k1end += 2
-			} else if y1 > m {
-				k1start += 2
-			} else if front {
-				k2Off := vOff + delta - k1
-				if k2Off >= 0 && k2Off < vLen && v2[k2Off] != -1 && x1 >= n-v2[k2Off] {
-					d.bud.Spend(steps) // the work is done; whatever is left pays for it
-					return a0 + x1, b0 + y1, true, true
-				}
-			}
-		}
-		for k2 := -dd + k2start; k2 <= dd-k2end; k2 += 2 {
-			k2Off := vOff + k2
-			var x2 int
-			if k2 == -dd || (k2 != dd && v2[k2Off-1] < v2[k2Off+1]) {
-				x2 = v2[k2Off+1]
-			} else {
-				x2 = v2[k2Off-1] + 1
-			}
-			y2 := x2 - k2
-			s := x2
-			for x2 < n && y2 < m && a[n-x2-1] == b[m-y2-1] {
-				x2++
-				y2++
-			}
-			if steps += 1 + x2 - s; steps >= checkEvery {
-				if !d.bud.Spend(steps) {
-					return 0, 0, false, false
-				}
-				steps = 0
-			}
-			v2[k2Off] = x2
-			if x2 > n {
-				k2end += 2
-			} else if y2 > m {
-				k2start += 2
-			} else if !front {
-				k1Off := vOff + delta - k2
-				if k1Off >= 0 && k1Off < vLen && v1[k1Off] != -1 {
-					x1 := v1[k1Off]
-					y1 := vOff + x1 - k1Off
-					if x1 >= n-x2 {
-						d.bud.Spend(steps)
-						return a0 + x1, b0 + y1, true, true
-					}
-				}
+			if met {
+				d.bud.Spend(s.steps) // the work is done; whatever is left pays for it
+				return a0 + x, b0 + y, true, true
 			}
 		}
 	}
-	d.bud.Spend(steps)
+	d.bud.Spend(s.steps)
+	return 0, 0, false, true
+}
+
+// bisection is the state of one bisect: for each diagonal k, the furthest
+// x the forward paths (v1, from the start) and the reverse paths (v2, from
+// the end, in reversed coordinates) have reached, the diagonals each
+// direction has run off the region at either end, and the steps done but
+// not yet paid.
+type bisection[T comparable] struct {
+	a, b                           []T
+	bud                            *Budget
+	v1, v2                         []int
+	vOff                           int  // index of diagonal 0 in v1 and v2
+	delta                          int  // len(a) - len(b)
+	front                          bool // delta is odd: the forward paths look for the reverse ones
+	k1start, k1end, k2start, k2end int
+	steps                          int
+}
+
+// round extends every path of one direction (rev: the reverse one) by one
+// more edit dd and follows its snake. When the paths of the two
+// directions overlap it returns met and the point on the forward path;
+// ok is false when the budget ran out. steps is paid every checkEvery
+// steps, so that neither a long round of diagonals nor the context goes
+// unchecked for long; the work beyond the budget is then at most
+// checkEvery steps and one snake.
+func (s *bisection[T]) round(dd int, rev bool) (x, y int, met, ok bool) {
+	a, b, n, m := s.a, s.b, len(s.a), len(s.b)
+	v, other, start, end := s.v1, s.v2, &s.k1start, &s.k1end
+	if rev {
+		v, other, start, end = s.v2, s.v1, &s.k2start, &s.k2end
+	}
+	meets := s.front != rev
+	for k := -dd + *start; k <= dd-*end; k += 2 {
+		kOff := s.vOff + k
+		if k == -dd || (k != dd && v[kOff-1] < v[kOff+1]) {
+			x = v[kOff+1]
+		} else {
+			x = v[kOff-1] + 1
+		}
+		y = x - k
+		from := x
+		if rev {
+			for x < n && y < m && a[n-x-1] == b[m-y-1] {
+				x++
+				y++
+			}
+		} else {
+			for x < n && y < m && a[x] == b[y] {
+				x++
+				y++
+			}
+		}
+		if s.steps += 1 + x - from; s.steps >= checkEvery {
+			if !s.bud.Spend(s.steps) {
+				return 0, 0, false, false
+			}
+			s.steps = 0
+		}
+		v[kOff] = x
+		switch {
+		case x > n:
+			*end += 2
+		case y > m:
+			*start += 2
+		case meets:
+			// The other direction's path on the same diagonal, if it has
+			// come this far, overlaps this one.
+			oOff := s.vOff + s.delta - k
+			if oOff >= 0 && oOff < len(other) && other[oOff] != -1 && x >= n-other[oOff] {
+				if rev {
+					x, k = other[oOff], s.delta-k
+				}
+				return x, x - k, true, true
+			}
+		}
+	}
 	return 0, 0, false, true
 }

@@ -10,7 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"policydesk/drafts"
+	"policydesk/drafts/draftstest"
+	"policydesk/drafts/outline"
 	"policydesk/review/redline"
 )
 
@@ -230,7 +231,7 @@ func findingPairs() [][2]string {
 func TestRealisticUnbounded(t *testing.T) {
 	for _, size := range []struct{ arts, words int }{{100, 60000}, {500, 300000}, {1500, 650000}} {
 		p := genPair(t, size.arts, size.words, 7)
-		if len(p.b) > drafts.MaxBodyBytes {
+		if len(p.b) > draftstest.MaxBodyBytes {
 			t.Fatalf("%d bytes is over the body limit", len(p.b))
 		}
 		for _, ids := range []bool{true, false} {
@@ -264,14 +265,14 @@ func TestComputeContextCancelled(t *testing.T) {
 //
 //	go test -run '^$' -bench Adversarial -benchtime 1x ./review/redline/
 func BenchmarkAdversarial(b *testing.B) {
-	const n = drafts.MaxBodyBytes / 8
+	const n = draftstest.MaxBodyBytes / 8
 	for _, adv := range adversarials {
 		b.Run(strings.ReplaceAll(adv.name, " ", "_"), func(b *testing.B) {
 			var times [4]time.Duration
 			for b.Loop() {
 				for k := range times {
 					a, c := adv.make(n << k)
-					var ao, co []drafts.Article // made when a version is saved, not per redline
+					var ao, co []outline.Article // made when a version is saved, not per redline
 					if adv.ids {
 						ao, co = outlines(a, c)
 					}

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"policydesk/drafts"
 	"policydesk/drafts/draftstest"
+	"policydesk/drafts/outline"
 	"policydesk/review/redline"
 )
 
@@ -18,16 +18,14 @@ import (
 type pairCase struct {
 	name       string
 	a, b       string
-	aOut, bOut []drafts.Article
+	aOut, bOut []outline.Article
 }
 
 func genPair(tb testing.TB, articles, words int, seed int64) pairCase {
 	tb.Helper()
 	a := draftstest.Regulation(articles, words, seed)
 	b := draftstest.Revise(a, seed+100)
-	aOut, bOut := drafts.ParseOutline(a), drafts.ParseOutline(b)
-	drafts.AssignIDs(nil, aOut, "", a)
-	drafts.AssignIDs(aOut, bOut, a, b)
+	aOut, bOut := outlines(a, b)
 	return pairCase{name: "", a: a, b: b, aOut: aOut, bOut: bOut}
 }
 
@@ -76,7 +74,7 @@ func TestNoDegradedDiffs(t *testing.T) {
 	for _, size := range []struct{ arts, words int }{{100, 60000}, {500, 300000}} {
 		for seed := int64(1); seed <= 3; seed++ {
 			p := genPair(t, size.arts, size.words, seed)
-			for _, outs := range [][2][]drafts.Article{{p.aOut, p.bOut}, {nil, nil}} {
+			for _, outs := range [][2][]outline.Article{{p.aOut, p.bOut}, {nil, nil}} {
 				r := redline.Compute(p.a, p.b, outs[0], outs[1])
 				for _, art := range r.Articles {
 					if art.FromStart < 0 || art.ToStart < 0 || !art.Changed {

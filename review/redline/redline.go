@@ -4,8 +4,10 @@
 // Each text is cut into segments covering every byte once (the preamble
 // before the first article, then one segment per article). Segments are
 // aligned across versions by identity, identical text (ignoring the
-// number), then similar text; aligned pairs are diffed word by word. The
-// ops of a redline rebuild both texts byte for byte (see Reconstruct).
+// number), then similar text, with outline's Alignment, the one that also
+// carries article identities from version to version (align.go); aligned
+// pairs are diffed word by word. The ops of a redline rebuild both texts
+// byte for byte (see Reconstruct).
 package redline
 
 import (
@@ -14,7 +16,7 @@ import (
 	"slices"
 	"strings"
 
-	"policydesk/drafts"
+	"policydesk/drafts/outline"
 	"policydesk/drafts/textdiff"
 )
 
@@ -101,8 +103,8 @@ const Budget = 100_000_000
 
 // Compute diffs a → b. aOut and bOut are the versions' outlines with IDs
 // (as stored); nil, or an outline whose offsets do not fit the text, means
-// parse with drafts.ParseOutline (no IDs).
-func Compute(a, b string, aOut, bOut []drafts.Article) *Redline {
+// parse with outline.Parse (no IDs).
+func Compute(a, b string, aOut, bOut []outline.Article) *Redline {
 	r, _ := ComputeContext(context.Background(), a, b, aOut, bOut)
 	return r
 }
@@ -113,11 +115,11 @@ func Compute(a, b string, aOut, bOut []drafts.Article) *Redline {
 // Bounded. The budget counts steps, not time, so the same texts always give
 // the same redline. If ctx ends first the work stops and ctx's error is
 // returned.
-func ComputeContext(ctx context.Context, a, b string, aOut, bOut []drafts.Article) (*Redline, error) {
+func ComputeContext(ctx context.Context, a, b string, aOut, bOut []outline.Article) (*Redline, error) {
 	return compute(textdiff.NewBudget(ctx, Budget), a, b, aOut, bOut)
 }
 
-func compute(bud *textdiff.Budget, a, b string, aOut, bOut []drafts.Article) (*Redline, error) {
+func compute(bud *textdiff.Budget, a, b string, aOut, bOut []outline.Article) (*Redline, error) {
 	sa, sb := segments(a, aOut), segments(b, bOut)
 	al := align(a, b, sa, sb, bud)
 	d := newDiffer(a, b, bud)
@@ -178,7 +180,7 @@ func outputOrder(al *alignment, na, nb int) []slot {
 	after := make(map[int][]int) // b index → deleted a indices; -1 for the head
 	anchor := -1
 	for i := 0; i < na; i++ {
-		if j := al.bOf[i]; j >= 0 {
+		if j := al.BOf[i]; j >= 0 {
 			anchor = j
 		} else {
 			after[anchor] = append(after[anchor], i)
@@ -189,7 +191,7 @@ func outputOrder(al *alignment, na, nb int) []slot {
 		out = append(out, slot{i, -1})
 	}
 	for j := 0; j < nb; j++ {
-		out = append(out, slot{al.aOf[j], j})
+		out = append(out, slot{al.AOf[j], j})
 		for _, i := range after[j] {
 			out = append(out, slot{i, -1})
 		}

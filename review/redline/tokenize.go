@@ -151,25 +151,3 @@ func tokenKey(s string, t token) string {
 	}
 	return norm.NFC.String(text)
 }
-
-// Tokens splits s as the word diff does; exported for tests and for the
-// UI's word counters.
-func Tokens(s string) []string {
-	toks := tokenize(s, 0, nil)
-	out := make([]string, len(toks))
-	for i, t := range toks {
-		out[i] = s[t.start:t.end]
-	}
-	return out
-}
-
-// CountWords returns the number of word tokens in s.
-func CountWords(s string) int {
-	n := 0
-	for _, t := range tokenize(s, 0, nil) {
-		if t.kind == tkWord {
-			n++
-		}
-	}
-	return n
-}

@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"policydesk/drafts"
 	"policydesk/drafts/draftstest"
+	"policydesk/drafts/outline"
 	"policydesk/search"
 	"policydesk/search/searchtest"
 )
@@ -342,7 +342,7 @@ func openLegalIndex(b *testing.B) (*Index, []string) {
 			body := draftstest.Regulation(100, 100*300, int64(d+1))
 			legalIndex.texts = append(legalIndex.texts, body)
 			var entries []search.Entry
-			for i, a := range drafts.ParseOutline(body) {
+			for i, a := range outline.Parse(body) {
 				entries = append(entries, search.Entry{
 					ID: fmt.Sprintf("doc:%d:a%d", d+1, i+1), Type: search.TypeDocument, DocumentID: int64(d + 1),
 					Title: fmt.Sprintf("Rregullore %d", d+1), Kind: "regulation", Status: "draft", Language: "sq",

@@ -17,6 +17,7 @@ import (
 	"policydesk"
 	"policydesk/drafts"
 	"policydesk/drafts/accounts"
+	"policydesk/drafts/outline"
 	"policydesk/storage/sqlite"
 )
 
@@ -79,7 +80,7 @@ func mustCreateDocument(tb testing.TB, db *sqlite.DB, owner *policydesk.User, ti
 func newVersion(doc *drafts.Document, number int, author *policydesk.User, body string) *drafts.Version {
 	return &drafts.Version{DocumentID: doc.ID, Number: number, Body: body, SHA256: drafts.SHA256Hex(body),
 		AuthorID: author.ID, Message: fmt.Sprintf("v%d", number), CreatedAt: t0.Add(time.Duration(number) * time.Minute),
-		Outline: drafts.ParseOutline(body)}
+		Outline: outline.Parse(body)}
 }
 
 func auditTotal(tb testing.TB, db *sqlite.DB) int {
@@ -331,7 +332,7 @@ func TestCreateDocument(t *testing.T) {
 	doc := &drafts.Document{Title: "Rregullore për qendrat ditore", Kind: "regulation", Language: "sq", Status: "draft",
 		Visibility: "restricted", CreatedBy: ana.ID, CreatedAt: t0, UpdatedAt: t0}
 	v := &drafts.Version{Number: 1, Body: body, SHA256: drafts.SHA256Hex(body), AuthorID: ana.ID, Message: "First version",
-		CreatedAt: t0, Outline: drafts.ParseOutline(body)}
+		CreatedAt: t0, Outline: outline.Parse(body)}
 	audit := &policydesk.AuditEntry{At: t0, ActorID: ana.ID, Actor: "ana", Action: "document.create", ObjectType: "document"}
 	if err := db.CreateDocument(ctx, doc, v, audit); err != nil {
 		t.Fatal(err)

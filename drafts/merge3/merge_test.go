@@ -1,4 +1,4 @@
-package drafts
+package merge3
 
 import (
 	"fmt"
@@ -204,13 +204,13 @@ func TestMerge3Table(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, clean := Merge3(tc.base, tc.mine, tc.hed)
+			got, clean := Merge(tc.base, tc.mine, tc.hed)
 			if got != tc.want || clean != tc.clean {
 				t.Fatalf("Merge3 = (clean=%v)\n%s\nwant (clean=%v)\n%s", clean, got, tc.clean, tc.want)
 			}
 			// Swapping the sides gives the same clean merge.
 			if tc.clean {
-				if got2, clean2 := Merge3(tc.base, tc.hed, tc.mine); got2 != got || !clean2 {
+				if got2, clean2 := Merge(tc.base, tc.hed, tc.mine); got2 != got || !clean2 {
 					t.Fatalf("swapped sides: (clean=%v)\n%s", clean2, got2)
 				}
 			}
@@ -231,13 +231,13 @@ func TestMerge3Properties(t *testing.T) {
 	}
 	for i, base := range variants {
 		for j, x := range variants {
-			if got, clean := Merge3(base, x, base); got != x || !clean {
+			if got, clean := Merge(base, x, base); got != x || !clean {
 				t.Errorf("Merge3(b, m, b) for %d,%d = %q, %v", i, j, got, clean)
 			}
-			if got, clean := Merge3(base, base, x); got != x || !clean {
+			if got, clean := Merge(base, base, x); got != x || !clean {
 				t.Errorf("Merge3(b, b, h) for %d,%d = %q, %v", i, j, got, clean)
 			}
-			if got, clean := Merge3(base, x, x); got != x || !clean {
+			if got, clean := Merge(base, x, x); got != x || !clean {
 				t.Errorf("Merge3(b, x, x) for %d,%d = %q, %v", i, j, got, clean)
 			}
 			// Also without the equality shortcuts of Merge3.
@@ -263,7 +263,7 @@ func TestMerge3OverlapKeepsEverything(t *testing.T) {
 	head := mergeEdit(t, b,
 		"1.1. Përpunimi bëhet me pëlqimin e subjektit të të dhënave.\n",
 		"1.1. Përpunimi bëhet me pëlqimin e prindit për fëmijët nën 16 vjeç.\n1.1.1. Pëlqimi i prindit verifikohet.\n")
-	got, clean := Merge3(b, mine, head)
+	got, clean := Merge(b, mine, head)
 	if clean {
 		t.Fatalf("overlapping edits merged clean:\n%s", got)
 	}
@@ -417,7 +417,7 @@ func FuzzMerge3(f *testing.F) {
 			{"b,b,h", base, base, head, head},
 			{"b,x,x", base, mine, mine, mine},
 		} {
-			if got, clean := Merge3(tc.b, tc.m, tc.h); got != tc.x || !clean {
+			if got, clean := Merge(tc.b, tc.m, tc.h); got != tc.x || !clean {
 				t.Fatalf("Merge3(%s) = %q, %v; want %q", tc.name, got, clean, tc.x)
 			}
 			if got, clean := mergeTexts(tc.b, tc.m, tc.h); got != tc.x || !clean {
@@ -425,8 +425,8 @@ func FuzzMerge3(f *testing.F) {
 			}
 		}
 
-		merged, clean := Merge3(base, mine, head)
-		merged2, clean2 := Merge3(base, head, mine)
+		merged, clean := Merge(base, mine, head)
+		merged2, clean2 := Merge(base, head, mine)
 		if clean != clean2 || (clean && merged != merged2) {
 			t.Fatalf("not symmetric: %v %q / %v %q", clean, merged, clean2, merged2)
 		}
@@ -517,7 +517,7 @@ func TestMerge3LargeDocument(t *testing.T) {
 	}
 	mine := mergeBenchEdits(t, base, []int{10, 700, 1500}, "ndryshuar")
 	head := mergeBenchEdits(t, base, []int{20, 900, 1990}, "plotësuar")
-	merged, clean := Merge3(base, mine, head)
+	merged, clean := Merge(base, mine, head)
 	if !clean || strings.Count(merged, "ndryshuar") != 3 || strings.Count(merged, "plotësuar") != 3 {
 		t.Fatalf("large merge: clean=%v", clean)
 	}
@@ -530,7 +530,7 @@ func BenchmarkMerge3Large(b *testing.B) {
 	b.SetBytes(int64(len(base)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, clean := Merge3(base, mine, head); !clean {
+		if _, clean := Merge(base, mine, head); !clean {
 			b.Fatal("not clean")
 		}
 	}
@@ -547,6 +547,6 @@ func BenchmarkMerge3LargeRewrite(b *testing.B) {
 	head := mergeBenchEdits(b, base, lines, "plotësuar")
 	b.SetBytes(int64(len(base)))
 	for b.Loop() {
-		Merge3(base, mine, head)
+		Merge(base, mine, head)
 	}
 }

@@ -1,23 +1,21 @@
-package drafts
+package markdown
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	stdhtml "html"
+	"html/template"
 	"runtime"
 	"strings"
 	"time"
 
 	"github.com/yuin/goldmark"
-	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/renderer/html"
-	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 	"golang.org/x/sync/semaphore"
 
@@ -25,7 +23,9 @@ import (
 	"policydesk/drafts/cache"
 )
 
-// Renderer turns draft Markdown into HTML that is safe to embed in a page.
+// Renderer turns draft Markdown into HTML that is safe to embed in a page,
+// and says so in its type: Render returns template.HTML, which templates
+// write as it is.
 //
 // Safety is by construction rather than by a post-pass sanitiser:
 //   - goldmark runs without html.WithUnsafe, so raw HTML (inline and block) is
@@ -39,22 +39,25 @@ import (
 //     http, https, mailto, relative or a fragment.
 //
 // A bluemonday pass was measured and left out because it more than doubled
-// render time (see the benchmarks); the tests in markdown_test.go, including
+// render time (see the benchmarks); the tests in renderer_test.go, including
 // FuzzRenderSafe, are the proof that the output stays safe.
 //
 // Cost is bounded too: every goldmark parser runs under a guard (see
-// RenderLimits) that refuses or defuses the inputs on which goldmark is
+// Limits) that refuses or defuses the inputs on which goldmark is
 // superlinear, and checks the caller's context as it goes. Large bodies take
-// one of GOMAXPROCS slots, the pool the Service's diffs and merges use too,
+// one of the Slots, the pool drafts.Service runs its diffs and merges on,
 // so a crowd of them cannot multiply memory.
 type Renderer struct {
 	md    goldmark.Markdown
 	cache *cache.Cache[[32]byte, rendering]
-	slots *semaphore.Weighted // shared with the Service's Heavy work
 
-	// Limits bound every rendering; DefaultRenderLimits unless changed
-	// before first use.
-	Limits RenderLimits
+	// Slots are what a large rendering waits for: GOMAXPROCS of them unless
+	// changed before first use. drafts.Service runs its Heavy work (diffs,
+	// merges) on the same slots.
+	Slots *semaphore.Weighted
+	// Limits bound every rendering; DefaultLimits unless changed before
+	// first use.
+	Limits Limits
 	// Timeout bounds one rendering, waiting for a slot included. It is the
 	// safety net behind Limits, which decide what is refused.
 	Timeout time.Duration
@@ -65,18 +68,18 @@ type Renderer struct {
 // rendering is a cached result: the HTML, or for a stored body beyond the
 // limits, the plain-text fallback with the reason it was refused.
 type rendering struct {
-	html    string
+	html    template.HTML
 	refusal *policydesk.Error
 }
 
 // Defaults of a Renderer. A body under HeavyBytes renders in at most a few
 // tens of milliseconds and 10 MB whatever it holds; the worst body the
 // limits admit takes about 0.3 s, so a rendering that passes
-// DefaultRenderTimeout is stuck behind others.
+// DefaultTimeout is stuck behind others.
 const (
-	DefaultRenderTimeout    = 1500 * time.Millisecond
-	DefaultRenderHeavyBytes = 64 << 10
-	DefaultRenderCacheBytes = 64 << 20
+	DefaultTimeout    = 1500 * time.Millisecond
+	DefaultHeavyBytes = 64 << 10
+	DefaultCacheBytes = 64 << 20
 )
 
 // NewRenderer returns a Renderer that keeps up to cacheBytes of rendered
@@ -85,10 +88,10 @@ func NewRenderer(cacheBytes int64) *Renderer {
 	return &Renderer{
 		md:         newMarkdown(),
 		cache:      cache.New[[32]byte, rendering](cacheBytes),
-		slots:      semaphore.NewWeighted(int64(runtime.GOMAXPROCS(0))),
-		Limits:     DefaultRenderLimits,
-		Timeout:    DefaultRenderTimeout,
-		HeavyBytes: DefaultRenderHeavyBytes,
+		Slots:      semaphore.NewWeighted(int64(runtime.GOMAXPROCS(0))),
+		Limits:     DefaultLimits,
+		Timeout:    DefaultTimeout,
+		HeavyBytes: DefaultHeavyBytes,
 	}
 }
 
@@ -123,7 +126,7 @@ func newMarkdown() goldmark.Markdown {
 // the same body is answered next time. It returns ETooComplex, saying what
 // is too deep or too large, for a body beyond r.Limits, and EUnavailable when
 // ctx ends or r.Timeout passes first; neither is cached.
-func (r *Renderer) Render(ctx context.Context, body string) (string, error) {
+func (r *Renderer) Render(ctx context.Context, body string) (template.HTML, error) {
 	key := sum(body)
 	if c, ok := r.cache.Get(key); ok {
 		return c.result()
@@ -138,7 +141,7 @@ func (r *Renderer) Render(ctx context.Context, body string) (string, error) {
 
 // Preview is Render for text being edited: it is answered from the cache
 // but never enters it, since every keystroke makes a new body.
-func (r *Renderer) Preview(ctx context.Context, body string) (string, error) {
+func (r *Renderer) Preview(ctx context.Context, body string) (template.HTML, error) {
 	if c, ok := r.cache.Get(sum(body)); ok {
 		return c.result()
 	}
@@ -148,7 +151,7 @@ func (r *Renderer) Preview(ctx context.Context, body string) (string, error) {
 // RenderStored is Render for a body already saved, perhaps before the
 // limits existed: a body beyond them is shown as escaped plain text under a
 // notice saying why, and that answer is cached like any other.
-func (r *Renderer) RenderStored(ctx context.Context, body string) (string, error) {
+func (r *Renderer) RenderStored(ctx context.Context, body string) (template.HTML, error) {
 	key := sum(body)
 	if c, ok := r.cache.Get(key); ok {
 		return c.html, nil
@@ -166,7 +169,7 @@ func (r *Renderer) RenderStored(ctx context.Context, body string) (string, error
 	return html, nil
 }
 
-func (c rendering) result() (string, error) {
+func (c rendering) result() (template.HTML, error) {
 	if c.refusal != nil {
 		return "", c.refusal
 	}
@@ -175,7 +178,7 @@ func (c rendering) result() (string, error) {
 
 // Cached returns the HTML of the body whose SHA256Hex is sha, if it is still
 // in the cache, so callers that know a version's hash can skip loading it.
-func (r *Renderer) Cached(sha string) (string, bool) {
+func (r *Renderer) Cached(sha string) (template.HTML, bool) {
 	var key [32]byte
 	if len(sha) != 2*len(key) {
 		return "", false
@@ -191,24 +194,24 @@ func (r *Renderer) Cached(sha string) (string, bool) {
 func (r *Renderer) CacheBytes() int64 { return r.cache.Bytes() }
 
 // render is the uncached path; benchmarks call it directly.
-func (r *Renderer) render(ctx context.Context, body string) (string, error) {
+func (r *Renderer) render(ctx context.Context, body string) (template.HTML, error) {
 	html, _, err := r.renderGuarded(ctx, body)
 	return html, err
 }
 
 // renderGuarded renders under a fresh guard, which it returns so tests can
 // see the work counted.
-func (r *Renderer) renderGuarded(ctx context.Context, body string) (html string, g *guard, err error) {
+func (r *Renderer) renderGuarded(ctx context.Context, body string) (html template.HTML, g *guard, err error) {
 	if r.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, r.Timeout)
 		defer cancel()
 	}
 	if len(body) >= r.HeavyBytes {
-		if err := r.slots.Acquire(ctx, 1); err != nil {
+		if err := r.Slots.Acquire(ctx, 1); err != nil {
 			return "", nil, policydesk.Errorf(policydesk.EUnavailable, "The service is busy with other large texts; try again in a moment.")
 		}
-		defer r.slots.Release(1)
+		defer r.Slots.Release(1)
 	}
 	g = &guard{ctx: ctx, lim: r.Limits}
 	pc := parser.NewContext()
@@ -226,18 +229,20 @@ func (r *Renderer) renderGuarded(ctx context.Context, body string) (html string,
 	}()
 	// strings.Builder hands its buffer to String without a copy; drafts
 	// render to about 1.3× their size, so one allocation usually suffices.
+	// The output is trusted as HTML here, and only here: it is safe by
+	// construction (see Renderer).
 	var b strings.Builder
 	b.Grow(len(body) + len(body)/2)
 	if err := r.md.Convert([]byte(body), &b, parser.WithContext(pc)); err != nil {
 		// goldmark only fails when the writer fails; strings.Builder does not.
 		return "", g, err
 	}
-	return b.String(), g, nil
+	return template.HTML(b.String()), g, nil
 }
 
 // plainText is how a stored body beyond the limits is shown: escaped, in a
 // <pre> that keeps its lines, under a notice with the reason.
-func plainText(body, reason string) string {
+func plainText(body, reason string) template.HTML {
 	var b strings.Builder
 	b.Grow(len(body) + len(body)/8 + 256)
 	b.WriteString(`<p class="notice render-notice" role="status">`)
@@ -245,7 +250,7 @@ func plainText(body, reason string) string {
 	b.WriteString("</p>\n<pre class=\"plain-text\">")
 	b.WriteString(stdhtml.EscapeString(body))
 	b.WriteString("</pre>\n")
-	return b.String()
+	return template.HTML(b.String())
 }
 
 // SHA256Hex returns the lowercase hex SHA-256 of body.
@@ -267,148 +272,4 @@ func sum(body string) [32]byte {
 	var key [32]byte
 	h.Sum(key[:0])
 	return key
-}
-
-// ArticleAnchor is the HTML id of the heading of article num, so the outline
-// can link into the rendered draft. Only [a-z0-9] survive, which keeps the id
-// valid and free of anything an attacker could smuggle through a heading.
-func ArticleAnchor(num string) string {
-	var b strings.Builder
-	b.WriteString("art-")
-	for _, c := range strings.ToLower(num) {
-		if c >= 'a' && c <= 'z' || c >= '0' && c <= '9' {
-			b.WriteRune(c)
-		}
-	}
-	return b.String()
-}
-
-// urlGuard removes links and images whose destination is not allow-listed.
-// It checks the URL exactly as goldmark's HTML renderer will write it
-// (util.URLEscape resolves backslash escapes and entity references such as
-// "&#106;"), so what is checked is what the browser gets.
-type urlGuard struct{}
-
-func (urlGuard) Transform(doc *ast.Document, reader text.Reader, _ parser.Context) {
-	source := reader.Source()
-	var bad []ast.Node
-	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if !entering {
-			return ast.WalkContinue, nil
-		}
-		switch n := n.(type) {
-		case *ast.Link:
-			if !allowedURL(util.URLEscape(n.Destination, true)) {
-				bad = append(bad, n)
-			}
-		case *ast.Image:
-			if !allowedURL(util.URLEscape(n.Destination, true)) {
-				bad = append(bad, n)
-			}
-		case *ast.AutoLink:
-			if n.AutoLinkType == ast.AutoLinkURL && !allowedURL(util.URLEscape(n.URL(source), false)) {
-				bad = append(bad, n)
-			}
-		}
-		return ast.WalkContinue, nil
-	})
-	// Rewrite after the walk so the walk never sees a tree being changed.
-	for _, n := range bad {
-		defang(n, source)
-	}
-}
-
-// defang replaces a rejected node with its text: a link keeps its label, an
-// image its alt text, an autolink its literal URL, so no wording is lost.
-func defang(n ast.Node, source []byte) {
-	parent := n.Parent()
-	if parent == nil {
-		return
-	}
-	if al, ok := n.(*ast.AutoLink); ok {
-		s := ast.NewString(al.Label(source))
-		s.SetRaw(true)
-		parent.ReplaceChild(parent, n, s)
-		return
-	}
-	for c := n.FirstChild(); c != nil; {
-		next := c.NextSibling()
-		parent.InsertBefore(parent, n, c)
-		c = next
-	}
-	parent.RemoveChild(parent, n)
-}
-
-// allowedURL reports whether u is http, https, mailto, scheme-relative,
-// relative or a fragment. It mirrors the WHATWG URL parser's leniency (which
-// drops tabs and newlines anywhere and trims leading/trailing C0 controls and
-// spaces) so that "java\tscript:" is seen as the browser would see it. Any
-// colon before the first '/', '?' or '#' is treated as a scheme; a relative
-// path like "a:b" is therefore refused too, which costs nothing in practice.
-func allowedURL(u []byte) bool {
-	scheme, ok := urlScheme(u)
-	if !ok {
-		return true // no scheme: relative URL or fragment
-	}
-	switch strings.ToLower(scheme) {
-	case "http", "https", "mailto":
-		return true
-	}
-	return false
-}
-
-// urlScheme returns the text before the first ':' when that colon comes
-// before any '/', '?' or '#', after browser-style whitespace cleanup.
-func urlScheme(u []byte) (string, bool) {
-	u = bytes.TrimFunc(u, func(r rune) bool { return r <= ' ' })
-	var b strings.Builder
-	for _, c := range u {
-		switch c {
-		case '\t', '\n', '\r':
-			continue
-		case '/', '?', '#':
-			return "", false
-		case ':':
-			return b.String(), true
-		}
-		b.WriteByte(c)
-	}
-	return "", false
-}
-
-// articleAnchors gives article headings an id so the outline can link to
-// them. It uses the same recognisers as ParseOutline: ATX/setext headings are
-// matched on their text, and a paragraph whose first line is a bold or bare
-// "Neni 5" line (Word-converted drafts) gets the id on the paragraph.
-type articleAnchors struct{}
-
-func (articleAnchors) Transform(doc *ast.Document, reader text.Reader, _ parser.Context) {
-	source := reader.Source()
-	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
-		var num string
-		var ok bool
-		switch n := n.(type) {
-		case *ast.Heading:
-			num, _, ok = matchArticle(string(blockText(n, source)))
-		case *ast.Paragraph:
-			if n.Lines().Len() > 0 {
-				first := n.Lines().At(0) // addressable: Value has a pointer receiver
-				num, _, ok = matchStandalone(string(first.Value(source)))
-			}
-		}
-		if ok {
-			n.SetAttributeString("id", []byte(ArticleAnchor(num)))
-		}
-	}
-}
-
-// blockText joins the raw source lines of a block.
-func blockText(n ast.Node, source []byte) []byte {
-	lines := n.Lines()
-	var b []byte
-	for i := 0; i < lines.Len(); i++ {
-		seg := lines.At(i)
-		b = append(b, seg.Value(source)...)
-	}
-	return b
 }

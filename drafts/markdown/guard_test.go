@@ -1,4 +1,4 @@
-package drafts
+package markdown
 
 import (
 	"bytes"
@@ -32,10 +32,10 @@ func realDrafts(tb testing.TB) map[string]string {
 		"regulation 500/300k": draftstest.Regulation(500, 300000, 3),
 		"regulation 5 MiB":    draftstest.Regulation(800, 660000, 1),
 	}
-	if n := len(docs["regulation 5 MiB"]); n > MaxBodyBytes {
+	if n := len(docs["regulation 5 MiB"]); n > draftstest.MaxBodyBytes {
 		tb.Fatalf("the 5 MiB regulation is %d bytes, over the body limit", n)
 	}
-	files, err := filepath.Glob("../cmd/policydesk/demodata/*/v*.md")
+	files, err := filepath.Glob("../../cmd/policydesk/demodata/*/v*.md")
 	if err != nil || len(files) < 20 {
 		tb.Fatalf("demo library: %d files, %v", len(files), err)
 	}
@@ -94,7 +94,7 @@ func TestGuardedRenderingMatchesGoldmark(t *testing.T) {
 		if g.defused != 0 {
 			t.Errorf("%s: %d markers left literal", name, g.defused)
 		}
-		if got != want.String() {
+		if string(got) != want.String() {
 			t.Errorf("%s: guarded rendering differs\n got %.300q\nwant %.300q", name, got, want.String())
 		}
 	}
@@ -121,16 +121,6 @@ func TestRealDraftsWithinBounds(t *testing.T) {
 	}
 }
 
-// pathologicalSizes are the sizes the corpus is tried at; the largest is
-// the body limit. The race detector makes goldmark ten times slower, so it
-// stops at a megabyte.
-func pathologicalSizes() []int {
-	if raceEnabled || testing.Short() {
-		return []int{16 << 10, 128 << 10}
-	}
-	return []int{64 << 10, 1 << 20, MaxBodyBytes}
-}
-
 // Every pathological text up to the body limit is rendered safely or
 // refused with ETooComplex and a message, quickly. And a step costs at most
 // 300 bytes allocated, on top of ten times the text (its copies: bytes for
@@ -142,7 +132,7 @@ func TestRenderPathological(t *testing.T) {
 	var slowestName, heaviestName string
 	heaviest := 0.0
 	for _, s := range draftstest.Pathological {
-		for _, size := range pathologicalSizes() {
+		for _, size := range draftstest.PathologicalSizes() {
 			body := s.Sized(size)
 			var before, after runtime.MemStats
 			runtime.ReadMemStats(&before)
@@ -156,7 +146,7 @@ func TestRenderPathological(t *testing.T) {
 			// Under the race detector sync.Pool drops what it is given,
 			// so regexp allocates anew on every match.
 			alloc := after.TotalAlloc - before.TotalAlloc
-			if limit := 300*uint64(g.steps) + 10*uint64(len(body)) + 1<<20; !raceEnabled {
+			if limit := 300*uint64(g.steps) + 10*uint64(len(body)) + 1<<20; !draftstest.Race {
 				if alloc > limit {
 					t.Errorf("%s at %d bytes: %d MiB allocated for %d steps, over %d MiB", s.Name, len(body), alloc>>20, g.steps, limit>>20)
 				}
@@ -180,7 +170,7 @@ func TestRenderPathological(t *testing.T) {
 			}
 			// Far above the worst measured (about 0.6 s on a busy 2-core
 			// machine): a superlinear shape misses it by minutes.
-			if limit := 5 * time.Second; !raceEnabled && took > limit {
+			if limit := 5 * time.Second; !draftstest.Race && took > limit {
 				t.Errorf("%s at %d bytes took %v (steps %d, ahead %d)", s.Name, len(body), took, g.steps, g.ahead)
 			}
 		}
@@ -195,7 +185,7 @@ func TestRenderBoundsDeterministic(t *testing.T) {
 	r := NewRenderer(0)
 	r.Timeout = 0
 	size := 200 << 10
-	if raceEnabled {
+	if draftstest.Race {
 		size = 32 << 10
 	}
 	for _, s := range draftstest.Pathological {
@@ -242,7 +232,7 @@ func TestRenderIssueBodies(t *testing.T) {
 		if code == "" && len(out) > 10*len(body)+1000 {
 			t.Errorf("%s: %d bytes of HTML for %d bytes of text", name, len(out), len(body))
 		}
-		if !raceEnabled && took > 2*time.Second {
+		if !draftstest.Race && took > 2*time.Second {
 			t.Errorf("%s took %v", name, took)
 		}
 		t.Logf("%-28s %7d bytes %-12s %v %s", name, len(body), code, took.Round(time.Millisecond), policydesk.ErrorMessage(err))
@@ -257,9 +247,9 @@ func TestRenderIssueBodies(t *testing.T) {
 // A rendering stops soon after its context ends, whatever it was doing, and
 // nothing of it is cached.
 func TestRenderStopsWhenContextEnds(t *testing.T) {
-	r := NewRenderer(DefaultRenderCacheBytes)
+	r := NewRenderer(DefaultCacheBytes)
 	r.Limits.MaxSteps = 1 << 40 // so that only the context can stop it
-	body := strings.Repeat("a\n", MaxBodyBytes/2)
+	body := strings.Repeat("a\n", draftstest.MaxBodyBytes/2)
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(20*time.Millisecond, cancel)
 	start := time.Now()
@@ -268,7 +258,7 @@ func TestRenderStopsWhenContextEnds(t *testing.T) {
 	if policydesk.ErrorCode(err) != policydesk.EUnavailable {
 		t.Fatalf("err = %v, want unavailable", err)
 	}
-	if !raceEnabled && took > time.Second {
+	if !draftstest.Race && took > time.Second {
 		t.Errorf("stopped %v after the start, %v after the cancellation", took, took-20*time.Millisecond)
 	}
 	if r.CacheBytes() != 0 {
@@ -288,12 +278,12 @@ func TestRenderStopsWhenContextEnds(t *testing.T) {
 func TestRenderHeavySlots(t *testing.T) {
 	ctx := context.Background()
 	r := NewRenderer(0)
-	r.slots = semaphore.NewWeighted(1)
-	if err := r.slots.Acquire(ctx, 1); err != nil { // someone else is rendering
+	r.Slots = semaphore.NewWeighted(1)
+	if err := r.Slots.Acquire(ctx, 1); err != nil { // someone else is rendering
 		t.Fatal(err)
 	}
 	r.Timeout = 50 * time.Millisecond
-	heavy := strings.Repeat("Teksti i nenit. ", DefaultRenderHeavyBytes/16+1)
+	heavy := strings.Repeat("Teksti i nenit. ", DefaultHeavyBytes/16+1)
 	if _, err := r.Render(ctx, heavy); policydesk.ErrorCode(err) != policydesk.EUnavailable || !strings.Contains(policydesk.ErrorMessage(err), "busy") {
 		t.Errorf("heavy rendering with no slot: %v", err)
 	}
@@ -312,31 +302,9 @@ func TestRenderHeavySlots(t *testing.T) {
 		t.Fatalf("rendered without a slot: %v", err)
 	case <-time.After(100 * time.Millisecond):
 	}
-	r.slots.Release(1)
+	r.Slots.Release(1)
 	if err := <-done; err != nil {
 		t.Errorf("heavy rendering once the slot was free: %v", err)
-	}
-}
-
-// The service's diffs and merges and its renderer's large renderings share
-// one pool: while Heavy work holds the only slot, a large preview waits.
-func TestRenderSharesServiceSlots(t *testing.T) {
-	r := NewRenderer(0)
-	r.slots = semaphore.NewWeighted(1)
-	s := NewService(nil, nil, r)
-	u := &policydesk.User{ID: 1, Login: "ana", Role: policydesk.RoleEditor}
-	heavy := strings.Repeat("Teksti i nenit. ", DefaultRenderHeavyBytes/16+1)
-	err := s.Heavy(context.Background(), func() error {
-		ctx, cancel := context.WithTimeout(policydesk.NewContextWithUser(context.Background(), u), 50*time.Millisecond)
-		defer cancel()
-		_, err := s.Preview(ctx, heavy)
-		return err
-	})
-	if policydesk.ErrorCode(err) != policydesk.EUnavailable || !strings.Contains(policydesk.ErrorMessage(err), "busy") {
-		t.Errorf("a large preview during Heavy work with one slot: %v", err)
-	}
-	if _, err := s.Preview(policydesk.NewContextWithUser(context.Background(), u), heavy); err != nil {
-		t.Errorf("once the slot is free: %v", err)
 	}
 }
 
@@ -344,7 +312,7 @@ func TestRenderSharesServiceSlots(t *testing.T) {
 // beyond the bounds shows as plain text with the reason, and that answer is
 // cached while a preview of the same body is still refused.
 func TestRenderCacheUse(t *testing.T) {
-	r := NewRenderer(DefaultRenderCacheBytes)
+	r := NewRenderer(DefaultCacheBytes)
 	ctx := context.Background()
 	for i := range 20 {
 		if _, err := r.Preview(ctx, fmt.Sprintf("## Neni %d\n\n%s", i, strings.Repeat("Teksti. ", 10000))); err != nil {
@@ -355,7 +323,7 @@ func TestRenderCacheUse(t *testing.T) {
 		t.Errorf("previews left %d bytes in the cache", r.CacheBytes())
 	}
 	saved := mustRender(t, r, "## Neni 1\n\nTeksti.")
-	if got, err := r.Preview(ctx, "## Neni 1\n\nTeksti."); err != nil || got != saved {
+	if got, err := r.Preview(ctx, "## Neni 1\n\nTeksti."); err != nil || string(got) != saved {
 		t.Errorf("preview of a saved body = %q, %v; want the cached %q", got, err, saved)
 	}
 
@@ -370,7 +338,7 @@ func TestRenderCacheUse(t *testing.T) {
 	}
 	for _, want := range []string{`class="notice render-notice"`, "shown as plain text", "32 levels deep",
 		`<pre class="plain-text">&gt; &gt; `, "&lt;b&gt;Neni &amp; 1&lt;/b&gt;\nline two\n</pre>"} {
-		if !strings.Contains(shown, want) {
+		if !strings.Contains(string(shown), want) {
 			t.Errorf("stored rendering lacks %q:\n%s", want, shown)
 		}
 	}
@@ -393,11 +361,11 @@ func TestRenderCacheUse(t *testing.T) {
 
 // An error of another kind than the bounds' must not turn into plain text.
 func TestRenderStoredKeepsOtherErrors(t *testing.T) {
-	r := NewRenderer(DefaultRenderCacheBytes)
+	r := NewRenderer(DefaultCacheBytes)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	r.HeavyBytes = 0
-	r.slots = semaphore.NewWeighted(0) // no slot at all
+	r.Slots = semaphore.NewWeighted(0) // no slot at all
 	if _, err := r.RenderStored(ctx, "# A"); policydesk.ErrorCode(err) != policydesk.EUnavailable {
 		t.Errorf("RenderStored with no slot = %v", err)
 	}
@@ -407,55 +375,15 @@ func TestRenderStoredKeepsOtherErrors(t *testing.T) {
 	}
 }
 
-// ParseOutline on the same corpus: linear, so the largest text takes well
-// under a second.
-func TestParseOutlinePathological(t *testing.T) {
-	for _, s := range draftstest.Pathological {
-		for _, size := range pathologicalSizes() {
-			body := s.Sized(size)
-			start := time.Now()
-			arts := ParseOutline(body)
-			if took := time.Since(start); !raceEnabled && took > 5*time.Second {
-				t.Errorf("%s at %d bytes: ParseOutline took %v for %d articles", s.Name, len(body), took, len(arts))
-			}
-		}
-	}
-}
-
 // BenchmarkRenderPathological renders each shape at 640 KiB and at 8× that
 // (the body limit) and reports the ratio of the times: about 8 or less is
 // linear (less when the larger one is refused early).
 //
-//	go test -run '^$' -bench RenderPathological -benchtime 3x ./drafts/
+//	go test -run '^$' -bench RenderPathological -benchtime 3x ./drafts/markdown/
 func BenchmarkRenderPathological(b *testing.B) {
-	benchRatio(b, func(body string) {
+	draftstest.BenchRatio(b, func(body string) {
 		r := NewRenderer(0)
 		r.Timeout = 0
 		_, _ = r.render(context.Background(), body)
 	})
-}
-
-// BenchmarkParseOutlinePathological is the same for the outline parser.
-func BenchmarkParseOutlinePathological(b *testing.B) {
-	benchRatio(b, func(body string) { ParseOutline(body) })
-}
-
-func benchRatio(b *testing.B, f func(string)) {
-	const n = MaxBodyBytes / 8
-	for _, s := range draftstest.Pathological {
-		small, large := s.Sized(n), s.Sized(8*n)
-		b.Run(strings.ReplaceAll(s.Name, " ", "_"), func(b *testing.B) {
-			var t1, t8 time.Duration
-			for b.Loop() {
-				start := time.Now()
-				f(small)
-				t1 += time.Since(start)
-				start = time.Now()
-				f(large)
-				t8 += time.Since(start)
-			}
-			b.ReportMetric(float64(t8)/float64(max(t1, 1)), "ratio8N/N")
-			b.ReportMetric(float64(t8.Milliseconds())/float64(b.N), "ms/8N")
-		})
-	}
 }

@@ -1,4 +1,4 @@
-package drafts
+package merge3
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"policydesk/drafts/draftstest"
 	"policydesk/drafts/textdiff"
 )
 
@@ -95,19 +96,19 @@ func TestMerge3Adversarial(t *testing.T) {
 			base, mine, head := adv.make(1 << 20)
 			m := merger{textdiffBudget(), textdiffBudget()}
 			merged, clean := m.texts(mergeNormalize(base), mergeNormalize(mine), mergeNormalize(head))
-			for side, spent := range map[string]int64{"mine": MergeBudget - m.mine.Left(), "head": MergeBudget - m.head.Left()} {
-				if spent > MergeBudget {
-					t.Errorf("%s spent %d steps of %d", side, spent, MergeBudget)
+			for side, spent := range map[string]int64{"mine": Budget - m.mine.Left(), "head": Budget - m.head.Left()} {
+				if spent > Budget {
+					t.Errorf("%s spent %d steps of %d", side, spent, Budget)
 				}
 			}
 			if !clean {
 				checkNothingLost(t, merged, mine, head)
 			}
-			again, clean2 := Merge3(base, mine, head)
+			again, clean2 := Merge(base, mine, head)
 			if again != merged || clean2 != clean {
 				t.Error("two merges of the same texts differ")
 			}
-			swapped, clean3 := Merge3(base, head, mine)
+			swapped, clean3 := Merge(base, head, mine)
 			if clean3 != clean || clean && swapped != merged {
 				t.Error("swapping the sides changes the merge")
 			}
@@ -121,7 +122,7 @@ func TestMerge3ContextCancelled(t *testing.T) {
 	base, mine, head := mergeAdversarials[0].make(1 << 20)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, _, err := Merge3Context(ctx, base, mine, head); err != context.Canceled {
+	if _, _, err := MergeContext(ctx, base, mine, head); err != context.Canceled {
 		t.Fatalf("Merge3Context with a cancelled context: %v", err)
 	}
 }
@@ -129,9 +130,9 @@ func TestMerge3ContextCancelled(t *testing.T) {
 // BenchmarkMerge3Adversarial times each shape at N, 2N, 4N and 8N bytes (8N
 // is the 5 MiB body limit) and reports time(8N)/time(N).
 //
-//	go test -run '^$' -bench Merge3Adversarial -benchtime 1x ./drafts/
+//	go test -run '^$' -bench Merge3Adversarial -benchtime 1x ./drafts/merge3/
 func BenchmarkMerge3Adversarial(b *testing.B) {
-	const n = MaxBodyBytes / 8
+	const n = draftstest.MaxBodyBytes / 8
 	for _, adv := range mergeAdversarials {
 		b.Run(strings.ReplaceAll(adv.name, " ", "_"), func(b *testing.B) {
 			var times [4]time.Duration
@@ -141,7 +142,7 @@ func BenchmarkMerge3Adversarial(b *testing.B) {
 					ds := make([]time.Duration, 3)
 					for i := range ds {
 						start := time.Now()
-						Merge3(base, mine, head)
+						Merge(base, mine, head)
 						ds[i] = time.Since(start)
 					}
 					slices.Sort(ds)
@@ -156,4 +157,4 @@ func BenchmarkMerge3Adversarial(b *testing.B) {
 	}
 }
 
-func textdiffBudget() *textdiff.Budget { return textdiff.NewBudget(nil, MergeBudget) }
+func textdiffBudget() *textdiff.Budget { return textdiff.NewBudget(nil, Budget) }

@@ -1,9 +1,10 @@
-package drafts
+package outline
 
 import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"policydesk/drafts/draftstest"
 )
@@ -83,7 +84,7 @@ func TestParseOutlineCodeFences(t *testing.T) {
 
 func TestParseOutlineOffsets(t *testing.T) {
 	body := "# Rregullore\n\nPreambula.\n\n## Neni 1 – Qëllimi\n\nTeksti 1.\n\n## Neni 2 – Fushëveprimi\n\nTeksti 2.\n"
-	arts := ParseOutline(body)
+	arts := Parse(body)
 	if len(arts) != 2 {
 		t.Fatalf("got %d articles", len(arts))
 	}
@@ -97,14 +98,14 @@ func TestParseOutlineOffsets(t *testing.T) {
 		t.Errorf("level = %d", arts[0].Level)
 	}
 	crlf := strings.ReplaceAll(body, "\n", "\r\n")
-	if arts := ParseOutline(crlf); len(arts) != 2 || arts[1].Title != "Fushëveprimi" || arts[1].End != len(crlf) {
+	if arts := Parse(crlf); len(arts) != 2 || arts[1].Title != "Fushëveprimi" || arts[1].End != len(crlf) {
 		t.Errorf("CRLF outline = %+v", arts)
 	}
 }
 
 func TestParseOutlineGenerated(t *testing.T) {
 	body := draftstest.Regulation(100, 60000, 42)
-	arts := ParseOutline(body)
+	arts := Parse(body)
 	if len(arts) != 100 {
 		t.Fatalf("got %d articles, want 100", len(arts))
 	}
@@ -123,9 +124,9 @@ func TestParseOutlineGenerated(t *testing.T) {
 
 func assertOutline(t *testing.T, body string, want []wantArt) {
 	t.Helper()
-	arts := ParseOutline(body)
+	arts := Parse(body)
 	if len(arts) != len(want) {
-		t.Fatalf("ParseOutline(%q) = %+v, want %d articles", body, arts, len(want))
+		t.Fatalf("Parse(%q) = %+v, want %d articles", body, arts, len(want))
 	}
 	for i, w := range want {
 		a := arts[i]
@@ -135,18 +136,21 @@ func assertOutline(t *testing.T, body string, want []wantArt) {
 	}
 }
 
-// version parses body and assigns IDs against the previous version.
+// version parses body and assigns IDs against the previous version, as
+// the service does when it saves one.
 type version struct {
-	body string
-	arts []Article
+	number int
+	body   string
+	arts   []Article
 }
 
 func newVersion(prev *version, body string) *version {
-	v := &version{body: body, arts: ParseOutline(body)}
+	v := &version{number: 1, body: body, arts: Parse(body)}
 	if prev == nil {
-		AssignIDs(nil, v.arts, "", body)
+		AssignIDs(nil, v.arts, "", body, NewIDs(1))
 	} else {
-		AssignIDs(prev.arts, v.arts, prev.body, body)
+		v.number = prev.number + 1
+		AssignIDs(prev.arts, v.arts, prev.body, body, NewIDs(v.number))
 	}
 	return v
 }
@@ -182,16 +186,16 @@ func TestAssignIDs(t *testing.T) {
 		name, body, want string
 	}{
 		{"unchanged", art(1, "Qëllimi", textA) + art(2, "Mbikëqyrja", textB) + art(3, "Gjobat", textC), "a1 a2 a3"},
-		{"insert renumbers", art(1, "Qëllimi", textA) + art(2, "Të dhënat", textD) + art(3, "Mbikëqyrja", textB) + art(4, "Gjobat", textC), "a1 a4 a2 a3"},
+		{"insert renumbers", art(1, "Qëllimi", textA) + art(2, "Të dhënat", textD) + art(3, "Mbikëqyrja", textB) + art(4, "Gjobat", textC), "a1 a2.1 a2 a3"},
 		{"delete renumbers", art(1, "Qëllimi", textA) + art(2, "Gjobat", textC), "a1 a3"},
 		{"retitled same text", art(1, "Objekti", textA) + art(2, "Mbikëqyrja", textB) + art(3, "Gjobat", textC), "a1 a2 a3"},
 		{"retitled small edit", art(1, "Objekti", textA+" Ajo zbatohet menjëherë.") + art(2, "Mbikëqyrja", textB) + art(3, "Gjobat", textC), "a1 a2 a3"},
-		{"retitled rewritten", art(1, "Objekti", textD) + art(2, "Mbikëqyrja", textB) + art(3, "Gjobat", textC), "a4 a2 a3"},
+		{"retitled rewritten", art(1, "Objekti", textD) + art(2, "Mbikëqyrja", textB) + art(3, "Gjobat", textC), "a2.1 a2 a3"},
 		{"moved", art(1, "Gjobat", textC) + art(2, "Qëllimi", textA) + art(3, "Mbikëqyrja", textB), "a3 a1 a2"},
 		{"title dropped", art(1, "", textA) + art(2, "", textB) + art(3, "", textC), "a1 a2 a3"},
 		{"title case and spaces", art(1, "QËLLIMI", textD) + art(2, "Mbikëqyrja ", textB) + art(3, "Gjobat", textC), "a1 a2 a3"},
-		{"new and deleted", art(1, "Qëllimi", textA) + art(2, "Të dhënat", textD), "a1 a4"},
-		{"each id once", art(1, "Qëllimi", textA) + art(2, "Qëllimi", textA) + art(3, "Gjobat", textC), "a1 a4 a3"},
+		{"new and deleted", art(1, "Qëllimi", textA) + art(2, "Të dhënat", textD), "a1 a2.1"},
+		{"each id once", art(1, "Qëllimi", textA) + art(2, "Qëllimi", textA) + art(3, "Gjobat", textC), "a1 a2.1 a3"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := ids(newVersion(v1, tc.body).arts); got != tc.want {
@@ -205,20 +209,19 @@ func TestAssignIDsChain(t *testing.T) {
 	v1 := newVersion(nil, art(1, "Qëllimi", textA)+art(2, "Mbikëqyrja", textB))
 	v2 := newVersion(v1, art(1, "Qëllimi", textA)+art(2, "Gjobat", textC)+art(3, "Mbikëqyrja", textB))
 	v3 := newVersion(v2, art(1, "Hyrje", textD)+art(2, "Qëllimi", textA)+art(3, "Gjobat", textC)+art(4, "Mbikëqyrja", textB))
-	if got := ids(v3.arts); got != "a4 a1 a3 a2" {
+	if got := ids(v3.arts); got != "a3.1 a1 a2.1 a2" {
 		t.Errorf("v3 IDs = %q", got)
 	}
-	// A caller with a per-document high-water mark never reissues an ID.
-	v4 := ParseOutline(art(1, "E re", textD))
-	AssignIDsWith(v3.arts, v4, v3.body, art(1, "E re", textD), SeqIDs(10))
-	if got := ids(v4); got != "a4" {
-		// textD still matches a4 by similarity.
+	// An ID names the version that made it, so a deleted article's ID is
+	// never reissued.
+	v4 := newVersion(v3, art(1, "E re", textD))
+	if got := ids(v4.arts); got != "a3.1" {
+		// textD still matches a3.1 by similarity.
 		t.Errorf("v4 IDs = %q", got)
 	}
-	v5 := ParseOutline(art(1, "Krejt e re", "Tekst tjetër pa lidhje me asgjë."))
-	AssignIDsWith(v3.arts, v5, v3.body, art(1, "Krejt e re", "Tekst tjetër pa lidhje me asgjë."), SeqIDs(10))
-	if got := ids(v5); got != "a11" {
-		t.Errorf("v5 IDs = %q", got)
+	v4 = newVersion(v3, art(1, "Krejt e re", "Tekst tjetër pa lidhje me asgjë."))
+	if got := ids(v4.arts); got != "a4.1" {
+		t.Errorf("v4 IDs = %q", got)
 	}
 }
 
@@ -227,7 +230,7 @@ func TestAssignIDsChain(t *testing.T) {
 func TestAssignIDs500Renumbered(t *testing.T) {
 	body1 := draftstest.Regulation(500, 100000, 3)
 	v1 := newVersion(nil, body1)
-	arts := ParseOutline(body1)
+	arts := Parse(body1)
 	// Insert a new article after Neni 2 and renumber the rest by retitling
 	// nothing: only numbers change.
 	insertAt := arts[2].Start
@@ -242,7 +245,7 @@ func TestAssignIDs500Renumbered(t *testing.T) {
 		case i < 2:
 			want = v1.arts[i].ID
 		case i == 2:
-			want = "a501"
+			want = "a2.1"
 		default:
 			want = v1.arts[i-1].ID
 		}
@@ -273,7 +276,7 @@ func BenchmarkParseOutline(b *testing.B) {
 	body := draftstest.Regulation(100, 60000, 42)
 	b.SetBytes(int64(len(body)))
 	for b.Loop() {
-		_ = ParseOutline(body)
+		_ = Parse(body)
 	}
 }
 
@@ -281,11 +284,11 @@ func BenchmarkParseOutline(b *testing.B) {
 // every title changed and most texts edited, forcing the similarity path.
 func BenchmarkAssignIDs500(b *testing.B) {
 	body1 := draftstest.Regulation(500, 100000, 5)
-	prev := ParseOutline(body1)
-	AssignIDs(nil, prev, "", body1)
+	prev := Parse(body1)
+	AssignIDs(nil, prev, "", body1, NewIDs(1))
 	body2 := strings.ReplaceAll(body1, "– ", "– Ndryshuar ")
 	body2 = strings.ReplaceAll(body2, "Ministria", "Ministria e Financave")
-	cur := ParseOutline(body2)
+	cur := Parse(body2)
 	edited := 0
 	for i := range cur {
 		if sectionBody(body1, prev[i]) != sectionBody(body2, cur[i]) {
@@ -293,7 +296,7 @@ func BenchmarkAssignIDs500(b *testing.B) {
 		}
 	}
 	for b.Loop() {
-		AssignIDs(prev, cur, body1, body2)
+		AssignIDs(prev, cur, body1, body2, NewIDs(2))
 	}
 	b.ReportMetric(float64(edited), "edited/op")
 	for i := range cur {
@@ -304,14 +307,14 @@ func BenchmarkAssignIDs500(b *testing.B) {
 }
 
 func TestOutlineDropsRawHTML(t *testing.T) {
-	arts := ParseOutline("## Neni 1 – Qëllimi <img src=x onerror=alert(1)>\n\nTeksti.\n")
+	arts := Parse("## Neni 1 – Qëllimi <img src=x onerror=alert(1)>\n\nTeksti.\n")
 	if len(arts) != 1 {
 		t.Fatalf("got %d articles", len(arts))
 	}
 	if arts[0].Heading != "Neni 1 – Qëllimi" || arts[0].Title != "Qëllimi" {
 		t.Fatalf("heading %q title %q: raw HTML must not reach the outline", arts[0].Heading, arts[0].Title)
 	}
-	arts = ParseOutline("## Neni 2 – Fëmijët < 18 vjeç\n")
+	arts = Parse("## Neni 2 – Fëmijët < 18 vjeç\n")
 	if arts[0].Title != "Fëmijët < 18 vjeç" {
 		t.Fatalf("a lone < is text, got %q", arts[0].Title)
 	}
@@ -331,11 +334,11 @@ func shuffledTinyArticles(n int) (prev []Article, bodyPrev string, cur []Article
 		fmt.Fprintf(&b, "## Neni %d\n\nTeksti i njëjtë për të gjithë %d.\n\n", k+1, i%3)
 	}
 	bodyPrev, bodyCur = a.String(), b.String()
-	prev = ParseOutline(bodyPrev)
+	prev = Parse(bodyPrev)
 	for i := range prev {
 		prev[i].ID = fmt.Sprint("a", i+1)
 	}
-	return prev, bodyPrev, ParseOutline(bodyCur), bodyCur
+	return prev, bodyPrev, Parse(bodyCur), bodyCur
 }
 
 // BenchmarkAssignIDsShuffled/n=90000 is a 4.4 MB save of that shape;
@@ -345,9 +348,36 @@ func BenchmarkAssignIDsShuffled(b *testing.B) {
 		prev, bodyPrev, cur, bodyCur := shuffledTinyArticles(n)
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
 			for b.Loop() {
-				next := len(prev)
-				AssignIDsWith(prev, cur, bodyPrev, bodyCur, func() string { next++; return fmt.Sprint("a", next) })
+				AssignIDs(prev, cur, bodyPrev, bodyCur, NewIDs(2))
 			}
 		})
 	}
+}
+
+func TestArticleAnchor(t *testing.T) {
+	for in, want := range map[string]string{"5": "art-5", "5a": "art-5a", "5A": "art-5a", "5.a": "art-5a", `5"><x`: "art-5x"} {
+		if got := ArticleAnchor(in); got != want {
+			t.Errorf("ArticleAnchor(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// Parse on the same corpus: linear, so the largest text takes well
+// under a second.
+func TestParseOutlinePathological(t *testing.T) {
+	for _, s := range draftstest.Pathological {
+		for _, size := range draftstest.PathologicalSizes() {
+			body := s.Sized(size)
+			start := time.Now()
+			arts := Parse(body)
+			if took := time.Since(start); !draftstest.Race && took > 5*time.Second {
+				t.Errorf("%s at %d bytes: Parse took %v for %d articles", s.Name, len(body), took, len(arts))
+			}
+		}
+	}
+}
+
+// BenchmarkParseOutlinePathological is the same for the outline parser.
+func BenchmarkParseOutlinePathological(b *testing.B) {
+	draftstest.BenchRatio(b, func(body string) { Parse(body) })
 }

@@ -1,5 +1,0 @@
-//go:build !race
-
-package drafts_test
-
-const raceEnabled = false

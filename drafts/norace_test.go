@@ -1,5 +1,0 @@
-//go:build !race
-
-package drafts
-
-const raceEnabled = false
