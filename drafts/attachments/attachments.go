@@ -140,7 +140,7 @@ func newBlobKey(now time.Time) string {
 
 // Open returns an attachment the caller may read, with its bytes.
 func (a *Attachments) Open(ctx context.Context, id int64) (*Attachment, io.ReadCloser, error) {
-	att, err := a.find(ctx, id)
+	att, err := a.Find(ctx, id)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -155,7 +155,9 @@ func (a *Attachments) Open(ctx context.Context, id int64) (*Attachment, io.ReadC
 	return att, rc, nil
 }
 
-func (a *Attachments) find(ctx context.Context, id int64) (*Attachment, error) {
+// Find returns an attachment's metadata if the caller may read its
+// document (ENOTFOUND otherwise, as for a missing one).
+func (a *Attachments) Find(ctx context.Context, id int64) (*Attachment, error) {
 	att, err := a.Store.FindAttachment(ctx, id)
 	if err != nil {
 		return nil, err
@@ -179,7 +181,7 @@ func (a *Attachments) List(ctx context.Context, docID int64) ([]*Attachment, err
 // Delete removes an attachment (its document's editors); the deletion is in
 // the audit log, then the object goes.
 func (a *Attachments) Delete(ctx context.Context, id int64) error {
-	att, err := a.find(ctx, id)
+	att, err := a.Find(ctx, id)
 	if err != nil {
 		return err
 	}

@@ -202,3 +202,39 @@ func TestDiffExamples(t *testing.T) {
 		}
 	}
 }
+
+// FuzzDiff holds the contract for any two byte strings and any budget: the
+// hunks rebuild b from a, the same inputs give the same hunks, and a script
+// that is not minimal says it was cut (small inputs are checked against a
+// quadratic LCS).
+func FuzzDiff(f *testing.F) {
+	f.Add([]byte("Neni 1 Neni 2"), []byte("Neni 2 Neni 1"), uint16(0))
+	f.Add([]byte("abcabba"), []byte("cbabac"), uint16(7))
+	f.Add([]byte(""), []byte("x"), uint16(1))
+	f.Fuzz(func(t *testing.T, ab, bb []byte, steps uint16) {
+		if len(ab) > 400 || len(bb) > 400 {
+			return
+		}
+		a, b := make([]int, len(ab)), make([]int, len(bb))
+		for i, c := range ab {
+			a[i] = int(c)
+		}
+		for i, c := range bb {
+			b[i] = int(c)
+		}
+		bud := NewBudget(context.Background(), int64(steps))
+		hunks := Diff(a, b, bud)
+		rebuilt, edits := apply(t, a, b, hunks)
+		if !slices.Equal(rebuilt, b) {
+			t.Fatalf("diff %v rebuilds %v, want %v", hunks, rebuilt, b)
+		}
+		if again := Diff(a, b, NewBudget(context.Background(), int64(steps))); !slices.Equal(hunks, again) {
+			t.Fatalf("two runs differ: %v / %v", hunks, again)
+		}
+		if len(a) <= 60 && len(b) <= 60 && bud.Cuts() == 0 {
+			if want := len(a) + len(b) - 2*lcs(a, b); edits != want {
+				t.Fatalf("%d edits, minimum %d, and no cut reported", edits, want)
+			}
+		}
+	})
+}
