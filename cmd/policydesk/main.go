@@ -38,6 +38,7 @@ import (
 	"policydesk/search"
 	"policydesk/storage/folder"
 	"policydesk/storage/s3"
+	"policydesk/storage/sqldb"
 	"policydesk/storage/sqlite"
 	"policydesk/web"
 )
@@ -187,7 +188,7 @@ func newLogger(format string, w io.Writer) *slog.Logger {
 // App is the wired service: database, domain and web server.
 type App struct {
 	Config   *Config
-	DB       *sqlite.DB
+	DB       *sqldb.DB
 	Accounts *accounts.Service
 	Drafts   *drafts.Service
 	Review   *review.Service
