@@ -97,7 +97,7 @@ func (db *DB) Backlog(ctx context.Context) (int, error) {
 // whose text was not extracted, set aside first, most attempts first.
 func (db *DB) IndexingProblems(ctx context.Context, limit int) ([]search.Problem, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT * FROM (
-			SELECT o.document_id, COALESCE(d.title, ''), 0, '', MAX(o.set_aside), MAX(o.attempts),
+			SELECT o.document_id, COALESCE(MAX(d.title), ''), 0, '', MAX(o.set_aside), MAX(o.attempts),
 				(SELECT last_error FROM search_outbox l WHERE l.document_id = o.document_id AND l.attempts > 0 ORDER BY l.id DESC LIMIT 1),
 				MAX(o.next_at)
 			FROM search_outbox o LEFT JOIN documents d ON d.id = o.document_id

@@ -56,7 +56,8 @@ func dsn(path, txlock string) string {
 	return "file:" + path + "?" + q.Encode()
 }
 
-// check runs SQLite's integrity and foreign-key checks; nil means clean.
+// check runs SQLite's integrity and foreign-key checks and compares every
+// version with its SHA-256; nil means clean.
 func check(ctx context.Context, db *sql.DB) error {
 	var res string
 	if err := db.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&res); err != nil {
@@ -73,5 +74,8 @@ func check(ctx context.Context, db *sql.DB) error {
 	if rows.Next() {
 		return errors.New("foreign_key_check found dangling references")
 	}
-	return rows.Err()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return sqldb.CheckVersions(ctx, db)
 }

@@ -1,0 +1,163 @@
+package postgres_test
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/url"
+	"sync"
+	"testing"
+	"time"
+
+	"policydesk"
+	"policydesk/storage/postgres"
+	"policydesk/storage/postgres/pgtest"
+	"policydesk/storage/storetest"
+)
+
+// A transaction that PostgreSQL aborts as a serialization failure is run
+// again by the store: a test-only trigger fails the first two attempts of
+// an insert into users (a sequence counts them; sequences ignore
+// rollbacks), and the third commits, once.
+func TestTx_SerializationFailureRetried(t *testing.T) {
+	url := pgtest.URL(t)
+	db := mustOpen(t, url)
+	raw := mustConnect(t, url)
+	for _, stmt := range []string{
+		`CREATE SEQUENCE test_attempts`,
+		`CREATE FUNCTION test_fail_twice() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN
+			IF nextval('test_attempts') <= 2 THEN
+				RAISE EXCEPTION 'simulated conflict' USING ERRCODE = 'serialization_failure';
+			END IF;
+			RETURN NEW;
+		END $$`,
+		`CREATE TRIGGER test_fail_twice BEFORE INSERT ON users FOR EACH ROW EXECUTE FUNCTION test_fail_twice()`,
+	} {
+		if _, err := raw.Exec(stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	u := storetest.MustCreateUser(t, db, "ana", policydesk.RoleEditor)
+	var attempts, users int
+	if err := raw.QueryRow(`SELECT last_value FROM test_attempts`).Scan(&attempts); err != nil {
+		t.Fatal(err)
+	}
+	if err := raw.QueryRow(`SELECT COUNT(*) FROM users`).Scan(&users); err != nil {
+		t.Fatal(err)
+	}
+	if attempts != 3 || users != 1 || u.ID == 0 {
+		t.Fatalf("attempts %d, users %d, id %d; want 3 attempts and one user", attempts, users, u.ID)
+	}
+}
+
+// A database that cannot be reached is EUnavailable (503, and "database"
+// failing in /readyz), for reads, writes and Ping alike, and the store
+// works again once it is back, with nothing acknowledged lost. The server
+// goes away and comes back through a proxy on loopback that refuses
+// connections while stopped.
+func TestUnavailable_ConnectionRefused(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.URL(t)
+	p := startProxy(t, dsn)
+	db := mustOpen(t, p.url)
+	ana := storetest.MustCreateUser(t, db, "ana", policydesk.RoleEditor)
+
+	p.stop()
+	if err := db.Ping(ctx); policydesk.ErrorCode(err) != policydesk.EUnavailable {
+		t.Errorf("Ping with the server gone: %v, want EUnavailable", err)
+	}
+	if _, err := db.FindUserByID(ctx, ana.ID); policydesk.ErrorCode(err) != policydesk.EUnavailable {
+		t.Errorf("read with the server gone: %v, want EUnavailable", err)
+	}
+	if _, _, err := db.FindAudit(ctx, policydesk.AuditFilter{Limit: 1}); policydesk.ErrorCode(err) != policydesk.EUnavailable {
+		t.Errorf("list with the server gone: %v, want EUnavailable", err)
+	}
+	u := &policydesk.User{Login: "besa", Name: "Besa", Role: policydesk.RoleReviewer, PasswordHash: "x", CreatedAt: time.Now()}
+	if err := db.CreateUser(ctx, u, nil); policydesk.ErrorCode(err) != policydesk.EUnavailable {
+		t.Errorf("write with the server gone: %v, want EUnavailable", err)
+	}
+	if msg := policydesk.ErrorMessage(db.Ping(ctx)); msg != "The database cannot be reached; try again." {
+		t.Errorf("message %q", msg)
+	}
+
+	p.start()
+	if err := db.Ping(ctx); err != nil {
+		t.Fatalf("Ping with the server back: %v", err)
+	}
+	if _, err := db.FindUserByID(ctx, ana.ID); err != nil {
+		t.Fatalf("the user acknowledged before the outage: %v", err)
+	}
+	if err := db.CreateUser(ctx, u, nil); err != nil {
+		t.Fatalf("write with the server back: %v", err)
+	}
+	if _, err := postgres.Open(ctx, "postgres://nobody@127.0.0.1:1/none?connect_timeout=2"); policydesk.ErrorCode(err) != policydesk.EUnavailable {
+		t.Errorf("Open on a closed port: %v, want EUnavailable", err)
+	}
+}
+
+// proxy forwards a loopback port to the database's server; stop closes
+// the listener and every connection, start listens on the same port again.
+type proxy struct {
+	t      *testing.T
+	target string
+	addr   string
+	url    string
+	mu     sync.Mutex
+	ln     net.Listener
+	conns  []net.Conn
+}
+
+func startProxy(t *testing.T, dsn string) *proxy {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &proxy{t: t, target: u.Host, addr: "127.0.0.1:0"}
+	p.start()
+	u.Host = p.addr
+	p.url = u.String()
+	t.Cleanup(p.stop)
+	return p
+}
+
+func (p *proxy) start() {
+	ln, err := net.Listen("tcp", p.addr)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	p.mu.Lock()
+	p.ln, p.addr = ln, ln.Addr().String()
+	p.mu.Unlock()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			up, err := net.Dial("tcp", p.target)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			p.mu.Lock()
+			p.conns = append(p.conns, c, up)
+			p.mu.Unlock()
+			go func() { io.Copy(up, c); up.Close() }()
+			go func() { io.Copy(c, up); c.Close() }()
+		}
+	}()
+}
+
+func (p *proxy) stop() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.ln != nil {
+		p.ln.Close()
+		p.ln = nil
+	}
+	for _, c := range p.conns {
+		c.Close()
+	}
+	p.conns = nil
+}
