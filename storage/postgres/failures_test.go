@@ -2,10 +2,6 @@ package postgres_test
 
 import (
 	"context"
-	"io"
-	"net"
-	"net/url"
-	"sync"
 	"testing"
 	"time"
 
@@ -59,11 +55,11 @@ func TestTx_SerializationFailureRetried(t *testing.T) {
 func TestUnavailable_ConnectionRefused(t *testing.T) {
 	ctx := context.Background()
 	dsn := pgtest.URL(t)
-	p := startProxy(t, dsn)
-	db := mustOpen(t, p.url)
+	p := pgtest.StartProxy(t, dsn)
+	db := mustOpen(t, p.URL)
 	ana := storetest.MustCreateUser(t, db, "ana", policydesk.RoleEditor)
 
-	p.stop()
+	p.Stop()
 	if err := db.Ping(ctx); policydesk.ErrorCode(err) != policydesk.EUnavailable {
 		t.Errorf("Ping with the server gone: %v, want EUnavailable", err)
 	}
@@ -81,7 +77,7 @@ func TestUnavailable_ConnectionRefused(t *testing.T) {
 		t.Errorf("message %q", msg)
 	}
 
-	p.start()
+	p.Start()
 	if err := db.Ping(ctx); err != nil {
 		t.Fatalf("Ping with the server back: %v", err)
 	}
@@ -94,70 +90,4 @@ func TestUnavailable_ConnectionRefused(t *testing.T) {
 	if _, err := postgres.Open(ctx, "postgres://nobody@127.0.0.1:1/none?connect_timeout=2"); policydesk.ErrorCode(err) != policydesk.EUnavailable {
 		t.Errorf("Open on a closed port: %v, want EUnavailable", err)
 	}
-}
-
-// proxy forwards a loopback port to the database's server; stop closes
-// the listener and every connection, start listens on the same port again.
-type proxy struct {
-	t      *testing.T
-	target string
-	addr   string
-	url    string
-	mu     sync.Mutex
-	ln     net.Listener
-	conns  []net.Conn
-}
-
-func startProxy(t *testing.T, dsn string) *proxy {
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &proxy{t: t, target: u.Host, addr: "127.0.0.1:0"}
-	p.start()
-	u.Host = p.addr
-	p.url = u.String()
-	t.Cleanup(p.stop)
-	return p
-}
-
-func (p *proxy) start() {
-	ln, err := net.Listen("tcp", p.addr)
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	p.mu.Lock()
-	p.ln, p.addr = ln, ln.Addr().String()
-	p.mu.Unlock()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			up, err := net.Dial("tcp", p.target)
-			if err != nil {
-				c.Close()
-				continue
-			}
-			p.mu.Lock()
-			p.conns = append(p.conns, c, up)
-			p.mu.Unlock()
-			go func() { io.Copy(up, c); up.Close() }()
-			go func() { io.Copy(c, up); c.Close() }()
-		}
-	}()
-}
-
-func (p *proxy) stop() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.ln != nil {
-		p.ln.Close()
-		p.ln = nil
-	}
-	for _, c := range p.conns {
-		c.Close()
-	}
-	p.conns = nil
 }

@@ -27,12 +27,15 @@ import (
 )
 
 // Main runs the package's tests, then stops the cluster they started, if
-// any; call it from TestMain.
+// any; call it from TestMain, or call Stop from a TestMain of your own.
 func Main(m *testing.M) {
 	code := m.Run()
-	stopCluster()
+	Stop()
 	os.Exit(code)
 }
+
+// Stop stops the cluster this binary started, if any, and removes it.
+func Stop() { stopCluster() }
 
 // requireVar set to 1 turns a missing PostgreSQL into a failure.
 const requireVar = "POLICYDESK_REQUIRE_POSTGRES"
