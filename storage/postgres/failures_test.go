@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"strconv"
 	"testing"
 	"time"
 
@@ -12,13 +13,15 @@ import (
 )
 
 // A transaction that PostgreSQL aborts as a serialization failure is run
-// again by the store: a test-only trigger fails the first two attempts of
-// an insert into users (a sequence counts them; sequences ignore
-// rollbacks), and the third commits, once.
+// again by the store: a test-only trigger fails the first two attempts at
+// the last step of creating a document, its audit entry (a sequence counts
+// them; sequences ignore rollbacks), and the third commits, once, its
+// audit entry naming the id the document got in the end.
 func TestTx_SerializationFailureRetried(t *testing.T) {
 	url := pgtest.URL(t)
 	db := mustOpen(t, url)
 	raw := mustConnect(t, url)
+	ana := storetest.MustCreateUser(t, db, "ana", policydesk.RoleEditor)
 	for _, stmt := range []string{
 		`CREATE SEQUENCE test_attempts`,
 		`CREATE FUNCTION test_fail_twice() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -28,22 +31,29 @@ func TestTx_SerializationFailureRetried(t *testing.T) {
 			END IF;
 			RETURN NEW;
 		END $$`,
-		`CREATE TRIGGER test_fail_twice BEFORE INSERT ON users FOR EACH ROW EXECUTE FUNCTION test_fail_twice()`,
+		`CREATE TRIGGER test_fail_twice AFTER INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION test_fail_twice()`,
 	} {
 		if _, err := raw.Exec(stmt); err != nil {
 			t.Fatal(err)
 		}
 	}
-	u := storetest.MustCreateUser(t, db, "ana", policydesk.RoleEditor)
-	var attempts, users int
+	doc := storetest.MustCreateDocument(t, db, ana, "Rregullore", "internal", "v1")
+	var attempts, docs int
+	var objectID string
 	if err := raw.QueryRow(`SELECT last_value FROM test_attempts`).Scan(&attempts); err != nil {
 		t.Fatal(err)
 	}
-	if err := raw.QueryRow(`SELECT COUNT(*) FROM users`).Scan(&users); err != nil {
+	if err := raw.QueryRow(`SELECT COUNT(*) FROM documents`).Scan(&docs); err != nil {
 		t.Fatal(err)
 	}
-	if attempts != 3 || users != 1 || u.ID == 0 {
-		t.Fatalf("attempts %d, users %d, id %d; want 3 attempts and one user", attempts, users, u.ID)
+	if err := raw.QueryRow(`SELECT object_id FROM audit_log WHERE action = 'document.create'`).Scan(&objectID); err != nil {
+		t.Fatal(err)
+	}
+	if attempts != 3 || docs != 1 {
+		t.Fatalf("attempts %d, documents %d; want 3 attempts and one document", attempts, docs)
+	}
+	if want := strconv.FormatInt(doc.ID, 10); objectID != want {
+		t.Fatalf("the audit entry names document %s, the document is %s", objectID, want)
 	}
 }
 

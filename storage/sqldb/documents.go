@@ -29,6 +29,9 @@ func scanDocument(row interface{ Scan(...any) error }) (*drafts.Document, error)
 // and queues the document for search, in one transaction; the audit entry
 // gets the new document's id.
 func (db *DB) CreateDocument(ctx context.Context, doc *drafts.Document, v *drafts.Version, audit *policydesk.AuditEntry) error {
+	// A transaction run again after a serialization failure gets a new id:
+	// the audit entry's object is decided afresh each time.
+	auditNamesObject := audit != nil && audit.ObjectID != ""
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		id, err := insertID(ctx, tx, `INSERT INTO documents (title, kind, language, status, visibility, head, created_by, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, doc.Title, doc.Kind, doc.Language, doc.Status, doc.Visibility, v.Number,
@@ -44,7 +47,7 @@ func (db *DB) CreateDocument(ctx context.Context, doc *drafts.Document, v *draft
 		if err := enqueueSearch(ctx, tx, doc.ID, searchContent); err != nil {
 			return err
 		}
-		if audit != nil && audit.ObjectID == "" {
+		if audit != nil && !auditNamesObject {
 			audit.ObjectID = strconv.FormatInt(doc.ID, 10)
 		}
 		return appendAudit(ctx, tx, audit)

@@ -53,15 +53,6 @@ func rawDB(tb testing.TB, path string) *sql.DB {
 
 var t0 = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 
-func countRows(tb testing.TB, raw *sql.DB, table string) int {
-	tb.Helper()
-	var n int
-	if err := raw.QueryRow(`SELECT COUNT(*) FROM ` + table).Scan(&n); err != nil {
-		tb.Fatal(err)
-	}
-	return n
-}
-
 func TestOpen_MigrationsIdempotent(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "policydesk.db")
 	db, err := sqlite.Open(context.Background(), path)
@@ -93,7 +84,7 @@ func TestOpen_MigrationsIdempotent(t *testing.T) {
 		t.Fatalf("migration files: %v, %v", files, err)
 	}
 	raw := rawDB(t, path)
-	if n := countRows(t, raw, "schema_migrations"); n != len(files) {
+	if n := storetest.CountRows(t, raw, "schema_migrations"); n != len(files) {
 		t.Fatalf("schema_migrations has %d rows, want %d (one per migration file)", n, len(files))
 	}
 }
@@ -119,7 +110,7 @@ func TestOpen_Pragmas(t *testing.T) {
 	if err == nil {
 		t.Fatal("member with an unknown user was accepted: foreign_keys is off")
 	}
-	if n := countRows(t, raw, "members"); n != 0 {
+	if n := storetest.CountRows(t, raw, "members"); n != 0 {
 		t.Fatalf("members = %d after refused insert", n)
 	}
 }

@@ -86,7 +86,7 @@ func testAttachmentText_QueueSaveRetry(t *testing.T, open Opener) {
 	if err := db.DeleteAttachment(ctx, b.ID, auditFor(owner, "attachment.delete")); err != nil {
 		t.Fatal(err)
 	}
-	if n := countRows(t, raw, "attachment_texts"); n != 1 {
+	if n := CountRows(t, raw, "attachment_texts"); n != 1 {
 		t.Errorf("attachment_texts rows after a delete = %d, want 1", n)
 	}
 	if err := db.SaveText(ctx, &search.AttachmentText{AttachmentID: b.ID, DocumentID: doc.ID, Status: search.TextFailed, Reason: "x"}); err != nil {

@@ -84,12 +84,12 @@ func testUniqueViolation_IsConflict(t *testing.T, open Opener) {
 	if err := db.CreateAttachment(ctx, att(), nil); err != nil {
 		t.Fatal(err)
 	}
-	before := countRows(t, be.Raw, "audit_log")
+	before := CountRows(t, be.Raw, "audit_log")
 	assertCode(t, db.CreateAttachment(ctx, att(), auditFor(ana, "attachment.add")), policydesk.EConflict)
-	if n := countRows(t, be.Raw, "attachments"); n != 1 {
+	if n := CountRows(t, be.Raw, "attachments"); n != 1 {
 		t.Errorf("%d attachments after a refused duplicate, want 1", n)
 	}
-	if after := countRows(t, be.Raw, "audit_log"); after != before {
+	if after := CountRows(t, be.Raw, "audit_log"); after != before {
 		t.Errorf("refused duplicates appended %d audit entries", after-before)
 	}
 }

@@ -154,7 +154,7 @@ func testOutbox_RolledBackChangeEnqueuesNothing(t *testing.T, open Opener) {
 	owner := MustCreateUser(t, db, "drita", policydesk.RoleEditor)
 	doc := MustCreateDocument(t, db, owner, "Rregullore", "internal", reviewBody)
 	clearOutbox(t, db)
-	docsBefore := countRows(t, raw, "documents")
+	docsBefore := CountRows(t, raw, "documents")
 
 	// The document row is inserted before the version insert fails its
 	// CHECK: the whole transaction rolls back, its queued search work too.
@@ -164,7 +164,7 @@ func testOutbox_RolledBackChangeEnqueuesNothing(t *testing.T, open Opener) {
 	if err := db.CreateDocument(ctx, bad, v, auditFor(owner, "document.create")); err == nil {
 		t.Fatal("creating a document with version 0 succeeded")
 	}
-	if n := countRows(t, raw, "documents"); n != docsBefore {
+	if n := CountRows(t, raw, "documents"); n != docsBefore {
 		t.Fatalf("documents = %d after a failed create, want %d", n, docsBefore)
 	}
 	// A version whose base is stale: the head update matches nothing.

@@ -238,7 +238,7 @@ func testReviewStore_ForeignKeys(t *testing.T, open Opener) {
 	}
 	raw := be.Raw
 	for _, table := range []string{"comments", "rounds", "replies"} {
-		if n := countRows(t, raw, table); n != 0 {
+		if n := CountRows(t, raw, table); n != 0 {
 			t.Errorf("%s has %d rows after refused writes", table, n)
 		}
 	}

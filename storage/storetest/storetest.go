@@ -112,7 +112,8 @@ func auditTotal(tb testing.TB, db *sqldb.DB) int {
 	return n
 }
 
-func countRows(tb testing.TB, raw *sql.DB, table string) int {
+// CountRows counts the rows of table through raw, or fails the test.
+func CountRows(tb testing.TB, raw *sql.DB, table string) int {
 	tb.Helper()
 	var n int
 	if err := raw.QueryRow(`SELECT COUNT(*) FROM ` + table).Scan(&n); err != nil {
