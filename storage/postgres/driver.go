@@ -83,6 +83,7 @@ func (c conn) Ping(ctx context.Context) error { return unavailable(c.pgxConn.Pin
 // unavailable marks an error that says the server cannot be reached (or is
 // shutting down or starting) as EUnavailable, keeping the cause for the
 // logs and for database/sql, which looks for driver.ErrBadConn through it.
+// A query given up because its caller went away stays what it is.
 func unavailable(err error) error {
 	if err == nil || errors.Is(err, driver.ErrBadConn) || !unreachable(err) {
 		return err
@@ -91,12 +92,18 @@ func unavailable(err error) error {
 }
 
 func unreachable(err error) bool {
+	var connectErr *pgconn.ConnectError
+	if errors.As(err, &connectErr) { // refused, or no answer within the connect timeout
+		return true
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
 		s := pgErr.Code
 		return strings.HasPrefix(s, "08") || s == "57P01" || s == "57P02" || s == "57P03"
 	}
-	var connectErr *pgconn.ConnectError
 	var netErr net.Error
-	return errors.As(err, &connectErr) || errors.As(err, &netErr) || pgconn.Timeout(err) && !errors.Is(err, context.DeadlineExceeded)
+	return errors.As(err, &netErr)
 }

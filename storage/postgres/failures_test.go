@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"net"
 	"strconv"
 	"testing"
 	"time"
@@ -99,5 +100,15 @@ func TestUnavailable_ConnectionRefused(t *testing.T) {
 	}
 	if _, err := postgres.Open(ctx, "postgres://nobody@127.0.0.1:1/none?connect_timeout=2"); policydesk.ErrorCode(err) != policydesk.EUnavailable {
 		t.Errorf("Open on a closed port: %v, want EUnavailable", err)
+	}
+	// A server that takes the connection and never answers is unavailable
+	// too, once the connect timeout has passed.
+	silent, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	if _, err := postgres.Open(ctx, "postgres://nobody@"+silent.Addr().String()+"/none?connect_timeout=1"); policydesk.ErrorCode(err) != policydesk.EUnavailable {
+		t.Errorf("Open on a server that never answers: %v, want EUnavailable", err)
 	}
 }
