@@ -156,3 +156,23 @@ func TestCheck_FindsDamage(t *testing.T) {
 		}
 	}
 }
+
+// A copy from SQLite inserts rows with their ids, then sets each identity
+// sequence past them; the next row the store inserts follows on.
+func TestIdentity_SettablePastCopiedIDs(t *testing.T) {
+	url := pgtest.URL(t)
+	db := mustOpen(t, url)
+	raw := mustConnect(t, url)
+	for _, stmt := range []string{
+		`INSERT INTO users (id, login, name, role, password_hash, created_at) VALUES (100, 'copied', 'Copied', 'staff', 'x', '2026-03-01T09:00:00.000000000Z')`,
+		`SELECT setval(pg_get_serial_sequence('users', 'id'), (SELECT MAX(id) FROM users))`,
+	} {
+		if _, err := raw.Exec(stmt); err != nil {
+			t.Fatalf("%s: %v", stmt, err)
+		}
+	}
+	u := storetest.MustCreateUser(t, db, "ana", policydesk.RoleEditor)
+	if u.ID != 101 {
+		t.Fatalf("the next user got id %d, want 101", u.ID)
+	}
+}
