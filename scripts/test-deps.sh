@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs on a fresh Debian machine of this kind:
 # Debian's Chromium for the browser tests, and a MinIO server (built from the
-# Go module proxy into .tools/bin) for the S3 attachment tests.
+# Go module proxy into .tools/bin) for the S3 attachment tests, and Caddy
+# (built the same way) for the tests of the Caddyfile in front of replicas.
 # Idempotent and quiet when all is there.
 set -euo pipefail
 
@@ -22,11 +23,13 @@ MINIO_MODULE=github.com/minio/minio
 MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c
 MINIO_BIN="$repo/.tools/bin/minio"
 
-minio_version_ok() {
-	[ -x "$MINIO_BIN" ] &&
-		"$GO" version -m "$MINIO_BIN" 2>/dev/null |
-		awk -v m="$MINIO_MODULE" -v v="$MINIO_VERSION" '$1 == "mod" && $2 == m && $3 == v { ok = 1 } END { exit !ok }'
+# built_from BIN MODULE VERSION: BIN is a Go binary of MODULE at VERSION.
+built_from() {
+	[ -x "$1" ] &&
+		"$GO" version -m "$1" 2>/dev/null |
+		awk -v m="$2" -v v="$3" '$1 == "mod" && $2 == m && $3 == v { ok = 1 } END { exit !ok }'
 }
+minio_version_ok() { built_from "$MINIO_BIN" "$MINIO_MODULE" "$MINIO_VERSION"; }
 
 if ! minio_version_ok; then
 	echo "test-deps: building MinIO $MINIO_VERSION into .tools/bin (a few minutes the first time)" >&2
@@ -36,3 +39,16 @@ if ! minio_version_ok; then
 	minio_version_ok || { echo "test-deps: $MINIO_BIN is not MinIO $MINIO_VERSION" >&2; exit 1; }
 fi
 "$MINIO_BIN" --version >&2
+
+# Caddy, pinned to the version of compose.yaml's caddy image; built like
+# MinIO, outside the repository's module.
+CADDY_MODULE=github.com/caddyserver/caddy/v2
+CADDY_VERSION=v2.11.9
+CADDY_BIN="$repo/.tools/bin/caddy"
+if ! built_from "$CADDY_BIN" "$CADDY_MODULE" "$CADDY_VERSION"; then
+	echo "test-deps: building Caddy $CADDY_VERSION into .tools/bin (a few minutes the first time)" >&2
+	mkdir -p "$repo/.tools/bin"
+	(cd "$repo/.tools" && GOBIN="$repo/.tools/bin" GOFLAGS=-buildvcs=false "$GO" install "$CADDY_MODULE/cmd/caddy@$CADDY_VERSION")
+	built_from "$CADDY_BIN" "$CADDY_MODULE" "$CADDY_VERSION" || { echo "test-deps: $CADDY_BIN is not Caddy $CADDY_VERSION" >&2; exit 1; }
+fi
+echo "caddy $CADDY_VERSION" >&2
