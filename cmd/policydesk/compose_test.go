@@ -25,8 +25,21 @@ const (
 	envExample  = "../../.env.example"
 )
 
-// appServices are the replicas compose.yaml runs.
-var appServices = []string{"app1", "app2"}
+// replicas are the services of compose.yaml that run policydesk (those
+// given POLICYDESK_ADDR), sorted: at least two.
+func replicas(t *testing.T, p *types.Project) []string {
+	t.Helper()
+	var names []string
+	for name, s := range p.Services {
+		if env(s, "POLICYDESK_ADDR") != "" {
+			names = append(names, name)
+		}
+	}
+	if slices.Sort(names); len(names) < 2 {
+		t.Fatalf("compose.yaml runs %d replicas (%v), want at least two", len(names), names)
+	}
+	return names
+}
 
 // loadCompose loads compose.yaml with the variables of envFiles and nothing
 // from this process's environment.
@@ -96,7 +109,7 @@ func TestComposeStack(t *testing.T) {
 	if err != nil {
 		t.Fatalf("compose.yaml does not load with .env.example: %v", err)
 	}
-	for _, name := range append([]string{"postgres", "minio", "minio-setup", "meilisearch", "proxy"}, appServices...) {
+	for _, name := range []string{"postgres", "minio", "minio-setup", "meilisearch", "proxy"} {
 		if _, ok := p.Services[name]; !ok {
 			t.Fatalf("compose.yaml has no service %s", name)
 		}
@@ -109,10 +122,11 @@ func TestComposeStack(t *testing.T) {
 	if test := strings.Join(p.Services["postgres"].HealthCheck.Test, " "); !strings.Contains(test, "pg_isready") {
 		t.Errorf("postgres's health check is %q, want pg_isready", test)
 	}
-	checkReplicas(t, p)
-	checkNetworks(t, p)
+	apps := replicas(t, p)
+	checkReplicas(t, p, apps)
+	checkNetworks(t, p, apps)
 	proxy := p.Services["proxy"]
-	for _, app := range appServices {
+	for _, app := range apps {
 		if d, ok := proxy.DependsOn[app]; !ok || d.Condition != types.ServiceConditionHealthy {
 			t.Errorf("proxy does not wait for %s to be healthy: %+v", app, proxy.DependsOn)
 		}
@@ -133,9 +147,9 @@ func TestComposeStack(t *testing.T) {
 
 // checkReplicas: every replica is built from the Dockerfile, waits for its
 // dependencies and uses the same database, bucket and index.
-func checkReplicas(t *testing.T, p *types.Project) {
+func checkReplicas(t *testing.T, p *types.Project, apps []string) {
 	t.Helper()
-	first := p.Services[appServices[0]]
+	first := p.Services[apps[0]]
 	for _, key := range []string{"POLICYDESK_DATABASE_URL", "POLICYDESK_S3_ENDPOINT", "POLICYDESK_S3_BUCKET", "POLICYDESK_MEILI_URL", "POLICYDESK_TRUSTED_PROXIES"} {
 		if env(first, key) == "" {
 			t.Errorf("%s has no %s", first.Name, key)
@@ -145,7 +159,7 @@ func checkReplicas(t *testing.T, p *types.Project) {
 	if err != nil || db.Scheme != "postgres" || db.Hostname() != "postgres" {
 		t.Errorf("POLICYDESK_DATABASE_URL %q does not name the postgres service (%v)", env(first, "POLICYDESK_DATABASE_URL"), err)
 	}
-	for _, name := range appServices {
+	for _, name := range apps {
 		app := p.Services[name]
 		if app.Build == nil || app.Build.Dockerfile != "Dockerfile" {
 			t.Errorf("%s is not built from the Dockerfile: %+v", name, app.Build)
@@ -182,9 +196,9 @@ func checkReplicas(t *testing.T, p *types.Project) {
 // checkNetworks: POLICYDESK_TRUSTED_PROXIES is the subnet of the network
 // the proxy shares with the replicas, and the database, MinIO and
 // Meilisearch are not on it (nothing else there could forge a client).
-func checkNetworks(t *testing.T, p *types.Project) {
+func checkNetworks(t *testing.T, p *types.Project, apps []string) {
 	t.Helper()
-	trusted, err := netip.ParsePrefix(env(p.Services[appServices[0]], "POLICYDESK_TRUSTED_PROXIES"))
+	trusted, err := netip.ParsePrefix(env(p.Services[apps[0]], "POLICYDESK_TRUSTED_PROXIES"))
 	if err != nil {
 		t.Fatalf("POLICYDESK_TRUSTED_PROXIES is not one subnet: %v", err)
 	}
@@ -201,7 +215,7 @@ func checkNetworks(t *testing.T, p *types.Project) {
 	}
 	for name, s := range p.Services {
 		_, on := s.Networks[proxyNet]
-		if want := name == "proxy" || slices.Contains(appServices, name); on != want {
+		if want := name == "proxy" || slices.Contains(apps, name); on != want {
 			t.Errorf("%s on the proxy's network %s: %v, want %v", name, proxyNet, on, want)
 		}
 	}

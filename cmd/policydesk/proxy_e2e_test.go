@@ -38,7 +38,7 @@ func TestCaddyfileForCompose(t *testing.T) {
 	for _, u := range rp["upstreams"].([]any) {
 		dials = append(dials, u.(map[string]any)["dial"].(string))
 	}
-	for _, name := range appServices {
+	for _, name := range replicas(t, p) {
 		_, port, err := net.SplitHostPort(env(p.Services[name], "POLICYDESK_ADDR"))
 		if err != nil {
 			t.Fatal(err)
