@@ -123,3 +123,33 @@ func browserLoginLogout(t *testing.T, base string) map[string][]*http.Cookie {
 	must(t, send("POST", "/logout", url.Values{"csrf_token": {token(docs)}}), 303)
 	return seen
 }
+
+// TestForwardedForWithPorts: some load balancers write the client's port
+// into X-Forwarded-For ("203.0.113.5:41234", "[2001:db8::7]:443"). The
+// client is still that address — not the proxy, which would make every
+// client behind it share one login throttle.
+func TestForwardedForWithPorts(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, func(s *web.Server, _ *sqlite.DB, _ *drafts.Service) {
+		s.TrustedProxies, _ = web.ParseTrustedProxies("127.0.0.1")
+	})
+	for xff, want := range map[string]string{
+		"203.0.113.5:41234":               "203.0.113.5",
+		"[2001:db8::7]:443":               "2001:db8::7",
+		"198.51.100.1, 203.0.113.6:80":    "203.0.113.6",
+		"203.0.113.8:80, 127.0.0.1:55555": "203.0.113.8",
+	} {
+		req, _ := http.NewRequest("POST", e.srv.URL+"/api/v1/sessions", strings.NewReader(`{"login":"nobody","password":"wrong-password-1"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Forwarded-For", xff)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		must(t, readResp(t, res), 401)
+		entries := must(t, e.api("GET", "/api/v1/audit?limit=1", e.admin, nil), 200).object(t)["entries"].([]any)
+		if d := entries[0].(map[string]any)["detail"].(string); !strings.HasPrefix(d, "from "+want+";") {
+			t.Errorf("X-Forwarded-For %q: the failure is audited %q, want from %s", xff, d, want)
+		}
+	}
+}
