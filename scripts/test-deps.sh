@@ -2,7 +2,8 @@
 # Installs what the test suite needs on a fresh Debian machine of this kind:
 # Debian's Chromium for the browser tests, and a MinIO server (built from the
 # Go module proxy into .tools/bin) for the S3 attachment tests, and Caddy
-# (built the same way) for the tests of the Caddyfile in front of replicas.
+# and MinIO's mc (built the same way) for the tests of the Caddyfile in
+# front of replicas and of compose.yaml's MinIO setup.
 # Idempotent and quiet when all is there.
 set -euo pipefail
 
@@ -40,15 +41,21 @@ if ! minio_version_ok; then
 fi
 "$MINIO_BIN" --version >&2
 
-# Caddy, pinned to the version of compose.yaml's caddy image; built like
-# MinIO, outside the repository's module.
-CADDY_MODULE=github.com/caddyserver/caddy/v2
+# go_tool NAME MODULE PACKAGE VERSION: .tools/bin/NAME built from PACKAGE of
+# MODULE at VERSION, like MinIO, outside the repository's module.
+go_tool() {
+	local bin="$repo/.tools/bin/$1"
+	if ! built_from "$bin" "$2" "$4"; then
+		echo "test-deps: building $1 $4 into .tools/bin (a few minutes the first time)" >&2
+		mkdir -p "$repo/.tools/bin"
+		(cd "$repo/.tools" && GOBIN="$repo/.tools/bin" GOFLAGS=-buildvcs=false "$GO" install "$3@$4")
+		built_from "$bin" "$2" "$4" || { echo "test-deps: $bin is not $2 $4" >&2; exit 1; }
+	fi
+	echo "$1 $4" >&2
+}
+
+# Caddy, pinned to the version of compose.yaml's caddy image.
 CADDY_VERSION=v2.11.9
-CADDY_BIN="$repo/.tools/bin/caddy"
-if ! built_from "$CADDY_BIN" "$CADDY_MODULE" "$CADDY_VERSION"; then
-	echo "test-deps: building Caddy $CADDY_VERSION into .tools/bin (a few minutes the first time)" >&2
-	mkdir -p "$repo/.tools/bin"
-	(cd "$repo/.tools" && GOBIN="$repo/.tools/bin" GOFLAGS=-buildvcs=false "$GO" install "$CADDY_MODULE/cmd/caddy@$CADDY_VERSION")
-	built_from "$CADDY_BIN" "$CADDY_MODULE" "$CADDY_VERSION" || { echo "test-deps: $CADDY_BIN is not Caddy $CADDY_VERSION" >&2; exit 1; }
-fi
-echo "caddy $CADDY_VERSION" >&2
+go_tool caddy github.com/caddyserver/caddy/v2 github.com/caddyserver/caddy/v2/cmd/caddy "$CADDY_VERSION"
+# mc, the MinIO client compose.yaml's minio-setup runs.
+go_tool mc github.com/minio/mc github.com/minio/mc v0.0.0-20250313080218-cf909e1063a9

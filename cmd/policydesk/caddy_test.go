@@ -1,10 +1,8 @@
 package main
 
 // Caddy for the tests: the repository's Caddyfile run by a real Caddy on
-// loopback in front of real policydesk processes. The binary is
-// POLICYDESK_CADDY_BIN, else .tools/bin/caddy (what `make deps` builds),
-// else caddy on PATH; without one these tests skip, unless
-// POLICYDESK_REQUIRE_CADDY=1 or CI=true: then they fail.
+// loopback in front of real policydesk processes; and testTool, which finds
+// it and the other tools `make deps` builds.
 
 import (
 	"context"
@@ -23,10 +21,14 @@ import (
 
 const caddyfile = "../../Caddyfile"
 
-func caddyBinary(t *testing.T) string {
+// testTool finds the binary name (caddy, mc) that `make deps` builds: at
+// POLICYDESK_<NAME>_BIN, else .tools/bin/<name>, else on PATH. Without one
+// the test skips, unless POLICYDESK_REQUIRE_<NAME>=1 or CI=true.
+func testTool(t *testing.T, name string) string {
 	t.Helper()
-	candidates := []string{os.Getenv("POLICYDESK_CADDY_BIN"), "../../.tools/bin/caddy"}
-	if p, err := exec.LookPath("caddy"); err == nil {
+	upper := strings.ToUpper(name)
+	candidates := []string{os.Getenv("POLICYDESK_" + upper + "_BIN"), "../../.tools/bin/" + name}
+	if p, err := exec.LookPath(name); err == nil {
 		candidates = append(candidates, p)
 	}
 	for _, p := range candidates {
@@ -38,9 +40,9 @@ func caddyBinary(t *testing.T) string {
 			return abs
 		}
 	}
-	const why = "no caddy binary: not in POLICYDESK_CADDY_BIN, .tools/bin/caddy or PATH; run `make deps` to build it"
-	if os.Getenv("POLICYDESK_REQUIRE_CADDY") == "1" || os.Getenv("CI") == "true" {
-		t.Fatal("Caddy is required (POLICYDESK_REQUIRE_CADDY=1 or CI=true): " + why)
+	why := "no " + name + " binary: not in POLICYDESK_" + upper + "_BIN, .tools/bin/" + name + " or PATH; run `make deps` to build it"
+	if os.Getenv("POLICYDESK_REQUIRE_"+upper) == "1" || os.Getenv("CI") == "true" {
+		t.Fatalf("%s is required (POLICYDESK_REQUIRE_%s=1 or CI=true): %s", name, upper, why)
 	}
 	t.Skip(why)
 	return ""
@@ -59,7 +61,7 @@ func caddyEnv(t *testing.T, settings ...string) []string {
 // once it proxies /healthz. The cleanup stops it.
 func startCaddy(t *testing.T, upstreams ...string) string {
 	t.Helper()
-	bin := caddyBinary(t)
+	bin := testTool(t, "caddy")
 	var ports [3]string
 	for i := range ports {
 		addr, err := freeLoopbackAddr()
@@ -118,7 +120,7 @@ func reverseProxies(t *testing.T, settings ...string) []map[string]any {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, caddyBinary(t), "adapt", "--config", caddyfile, "--adapter", "caddyfile")
+	cmd := exec.CommandContext(ctx, testTool(t, "caddy"), "adapt", "--config", caddyfile, "--adapter", "caddyfile")
 	cmd.Env = caddyEnv(t, settings...)
 	out, err := cmd.Output()
 	var exit *exec.ExitError

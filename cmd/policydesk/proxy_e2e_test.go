@@ -91,7 +91,7 @@ func dig(v any, keys ...string) any {
 // Clients connect from their own loopback addresses (127.0.0.2, ...), the
 // proxy from 127.0.0.1, which the replicas trust.
 func TestBehindCaddy(t *testing.T) {
-	caddyBinary(t) // skip or fail before starting anything
+	testTool(t, "caddy") // skip or fail before starting anything
 	common := []string{"POLICYDESK_TRUSTED_PROXIES=127.0.0.1", "POLICYDESK_SECURE_COOKIES=true"}
 	a := startServer(t, "", common...)
 	deadS3, err := freeLoopbackAddr()
@@ -123,14 +123,14 @@ func TestBehindCaddy(t *testing.T) {
 	if err := b.cmd.Process.Signal(syscall.SIGSTOP); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 30*time.Second, "the frozen replica B to leave the rotation", func() bool {
+	within(t, 30*time.Second, "the frozen replica B leaves the rotation", func() bool {
 		served := whoServes(t, proxy, adminA.token, 6, 1500*time.Millisecond)
 		return served["A"] == 6
 	})
 	if err := b.cmd.Process.Signal(syscall.SIGCONT); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 30*time.Second, "replica B to come back into rotation", func() bool {
+	within(t, 30*time.Second, "replica B comes back into the rotation", func() bool {
 		return whoServes(t, proxy, adminA.token, 6, 5*time.Second)["B"] > 0
 	})
 
@@ -186,16 +186,6 @@ func whoServes(t *testing.T, proxy, tokenA string, n int, timeout time.Duration)
 		}
 	}
 	return served
-}
-
-func waitFor(t *testing.T, timeout time.Duration, what string, done func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(timeout); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		if done() {
-			return
-		}
-	}
-	t.Fatalf("waited %s for %s", timeout, what)
 }
 
 // checkProxiedLogin logs in through the login form via the proxy, as a
