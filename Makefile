@@ -8,10 +8,13 @@ GO ?= go
 # The browser, crash and S3 tests must run, never skip:
 # POLICYDESK_REQUIRE_BROWSER turns a missing Chromium into a failure and
 # POLICYDESK_REQUIRE_MINIO a missing MinIO (which `make deps` builds into
-# .tools/bin).
+# .tools/bin), POLICYDESK_REQUIRE_CADDY and POLICYDESK_REQUIRE_MC a missing
+# Caddy or mc (built there too).
 test: deps
 	$(GO) vet ./...
 	POLICYDESK_REQUIRE_BROWSER=1 POLICYDESK_REQUIRE_MINIO=1 POLICYDESK_MINIO_BIN=$(CURDIR)/.tools/bin/minio \
+		POLICYDESK_REQUIRE_CADDY=1 POLICYDESK_CADDY_BIN=$(CURDIR)/.tools/bin/caddy \
+		POLICYDESK_REQUIRE_MC=1 POLICYDESK_MC_BIN=$(CURDIR)/.tools/bin/mc \
 		$(GO) test -race -count=1 -timeout 20m ./...
 	$(GO) test -count=1 -timeout 10m -run '^($(FULLSIZE))$$' ./drafts/markdown/ ./drafts/outline/ ./web/ ./search/extract/
 
