@@ -146,6 +146,7 @@ var commands = map[string]command{
 	"reindex": reindexCommand,
 	"backup":  backupCommand,
 	"restore": restoreCommand,
+	"health":  healthCommand,
 	"help": func(_ context.Context, _ []string, _ func(string) string, stdout, _ io.Writer) error {
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -174,6 +175,7 @@ commands:
   reindex               rebuild the search index into a fresh one and swap it in
   backup -o FILE        write the database and attachment files to FILE while the service runs
   restore FILE -data DIR  rebuild an empty data directory from a backup file
+  health                exit 0 if the service at POLICYDESK_ADDR answers /healthz (-path /readyz)
   help                  this text
 
 Run "policydesk serve -h" for the settings.
