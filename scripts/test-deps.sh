@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs on a fresh Debian machine of this kind:
-# Debian's Chromium for the browser tests, and a MinIO server (built from the
-# Go module proxy into .tools/bin) for the S3 attachment tests, and Caddy
-# and MinIO's mc (built the same way) for the tests of the Caddyfile in
-# front of replicas and of compose.yaml's MinIO setup.
+# Debian's Chromium for the browser tests, Debian's PostgreSQL for the
+# PostgreSQL store tests (storage/postgres/pgtest starts a throwaway cluster
+# with its initdb), a MinIO server (built from the Go module proxy into
+# .tools/bin) for the S3 attachment tests, and Caddy and MinIO's mc (built
+# the same way) for the tests of the Caddyfile in front of replicas and of
+# compose.yaml's MinIO setup.
 # Idempotent and quiet when all is there.
 set -euo pipefail
 
@@ -17,6 +19,19 @@ if ! command -v chromium >/dev/null 2>&1; then
 	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
 chromium --version >&2
+
+# PostgreSQL: pgtest finds initdb in PATH or /usr/lib/postgresql/*/bin.
+pg_initdb() {
+	command -v initdb 2>/dev/null || ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sort -V | tail -n 1
+}
+if [ -z "$(pg_initdb)" ]; then
+	echo "test-deps: installing Debian's postgresql for the PostgreSQL store tests" >&2
+	if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+	$SUDO apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >/dev/null
+	[ -n "$(pg_initdb)" ] || { echo "test-deps: postgresql is installed but initdb is not found" >&2; exit 1; }
+fi
+"$(pg_initdb)" --version >&2
 
 # MinIO, pinned. Bump MINIO_VERSION to upgrade; a binary of another version
 # is rebuilt.

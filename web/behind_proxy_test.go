@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"policydesk/drafts"
-	"policydesk/storage/sqlite"
+	"policydesk/storage/sqldb"
 	"policydesk/web"
 )
 
@@ -23,7 +23,7 @@ import (
 func TestReadyzExclude(t *testing.T) {
 	t.Parallel()
 	blobsDown := errors.New("object store unreachable")
-	e := newEnv(t, func(s *web.Server, _ *sqlite.DB, _ *drafts.Service) {
+	e := newEnv(t, func(s *web.Server, _ *sqldb.DB, _ *drafts.Service) {
 		s.Checks["blobs"] = func(context.Context) error { return blobsDown }
 	})
 	r := must(t, e.api("GET", "/readyz", "", nil), 503)
@@ -58,7 +58,7 @@ func TestReadyzExclude(t *testing.T) {
 func TestSecureCookies(t *testing.T) {
 	t.Parallel()
 	for _, secure := range []bool{true, false} {
-		e := newEnv(t, func(s *web.Server, _ *sqlite.DB, _ *drafts.Service) { s.SecureCookies = secure })
+		e := newEnv(t, func(s *web.Server, _ *sqldb.DB, _ *drafts.Service) { s.SecureCookies = secure })
 		cookies := browserLoginLogout(t, e.srv.URL)
 		for _, name := range []string{"pd_login", "pd_session"} {
 			if len(cookies[name]) == 0 {
@@ -130,7 +130,7 @@ func browserLoginLogout(t *testing.T, base string) map[string][]*http.Cookie {
 // client behind it share one login throttle.
 func TestForwardedForWithPorts(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, func(s *web.Server, _ *sqlite.DB, _ *drafts.Service) {
+	e := newEnv(t, func(s *web.Server, _ *sqldb.DB, _ *drafts.Service) {
 		s.TrustedProxies, _ = web.ParseTrustedProxies("127.0.0.1")
 	})
 	for xff, want := range map[string]string{

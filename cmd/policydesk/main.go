@@ -38,7 +38,7 @@ import (
 	"policydesk/search"
 	"policydesk/storage/folder"
 	"policydesk/storage/s3"
-	"policydesk/storage/sqlite"
+	"policydesk/storage/sqldb"
 	"policydesk/web"
 )
 
@@ -58,6 +58,7 @@ func main() {
 type Config struct {
 	Addr           string
 	Data           string
+	DatabaseURL    string // postgres://...: the data in PostgreSQL; empty: SQLite in the data directory
 	AdminPassword  string
 	MaxUploadBytes int64
 	SecureCookies  bool
@@ -92,6 +93,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.Addr, "addr", env("ADDR", "127.0.0.1:8080"), "listen address (POLICYDESK_ADDR)")
 	fs.StringVar(&c.Data, "data", env("DATA", "./data"), "data directory: SQLite file, local blobs, local index (POLICYDESK_DATA)")
+	fs.StringVar(&c.DatabaseURL, "database-url", env("DATABASE_URL", ""), "PostgreSQL URL (postgres://user:password@host/db); the data goes there instead of SQLite in the data directory (POLICYDESK_DATABASE_URL)")
 	fs.StringVar(&c.AdminPassword, "admin-password", env("ADMIN_PASSWORD", ""), "creates user admin on a start with no users (POLICYDESK_ADMIN_PASSWORD)")
 	maxUpload, err := strconv.ParseInt(env("MAX_UPLOAD_BYTES", "104857600"), 10, 64)
 	if err != nil {
@@ -189,7 +191,7 @@ func newLogger(format string, w io.Writer) *slog.Logger {
 // App is the wired service: database, domain and web server.
 type App struct {
 	Config   *Config
-	DB       *sqlite.DB
+	DB       *sqldb.DB
 	Accounts *accounts.Service
 	Drafts   *drafts.Service
 	Review   *review.Service
@@ -203,7 +205,7 @@ func openApp(ctx context.Context, c *Config, logger *slog.Logger) (*App, error) 
 	if err := os.MkdirAll(c.Data, 0o750); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
-	db, err := sqlite.Open(ctx, filepath.Join(c.Data, "policydesk.db"))
+	db, err := openDatabase(ctx, c, logger)
 	if err != nil {
 		return nil, err
 	}
