@@ -122,6 +122,11 @@ func printCopy(w io.Writer, res *pgcopy.Result, source, target string, blobsCopi
 		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t\n", t.Name, t.Rows, t.Elapsed.Round(time.Millisecond), t.SHA256[:16])
 	}
 	tw.Flush()
+	var phases []string
+	for _, p := range res.Phases {
+		phases = append(phases, fmt.Sprintf("%s %s", p.Name, p.Elapsed.Round(time.Millisecond)))
+	}
+	fmt.Fprintf(w, "Time: %s.\n", strings.Join(phases, ", "))
 	fmt.Fprintf(w, "%d versions checked against their SHA-256; id sequences set past the copied ids.\n", res.Versions)
 	if len(res.Migrated) > 0 {
 		fmt.Fprintf(w, "The snapshot was migrated with %s first; the source itself is unchanged.\n", strings.Join(res.Migrated, ", "))

@@ -51,7 +51,34 @@ type Result struct {
 	Tables     []*TableResult
 	Versions   int64 // versions whose SHA-256 was recomputed in the target
 	Blobs      BlobResult
+	Phases     []Phase // where the time went
 	Elapsed    time.Duration
+}
+
+// Phase is one step of a copy and its time.
+type Phase struct {
+	Name    string
+	Elapsed time.Duration
+}
+
+// progress writes a copy's progress lines and times its phases.
+type progress struct {
+	w    io.Writer
+	res  *Result
+	last time.Time
+}
+
+func (p *progress) logf(format string, args ...any) {
+	if p.w != nil {
+		fmt.Fprintf(p.w, format+"\n", args...)
+	}
+}
+
+// done ends the phase name.
+func (p *progress) done(name string) {
+	now := time.Now()
+	p.res.Phases = append(p.res.Phases, Phase{name, now.Sub(p.last)})
+	p.last = now
 }
 
 // lockTimeout bounds the wait for the target's tables.
@@ -61,11 +88,8 @@ const lockTimeout = "10s"
 // which must be empty, and the attachment files if opt.Blobs says where.
 func Copy(ctx context.Context, opt Options) (*Result, error) {
 	start := time.Now()
-	logf := func(format string, args ...any) {
-		if opt.Log != nil {
-			fmt.Fprintf(opt.Log, format+"\n", args...)
-		}
-	}
+	res := &Result{SnapshotAt: start.UTC()}
+	p := &progress{w: opt.Log, res: res, last: start}
 	if opt.WorkDir == "" {
 		opt.WorkDir = filepath.Dir(opt.Source)
 	}
@@ -74,20 +98,21 @@ func Copy(ctx context.Context, opt Options) (*Result, error) {
 		return nil, fmt.Errorf("a directory for the snapshot: %w", err)
 	}
 	defer os.RemoveAll(work)
-	res := &Result{SnapshotAt: time.Now().UTC()}
 	snap := filepath.Join(work, "snapshot.db")
 	if err := sqlite.Snapshot(ctx, opt.Source, snap); err != nil {
 		return nil, fmt.Errorf("taking a snapshot of %s: %w", opt.Source, err)
 	}
-	logf("took a snapshot of %s at %s; later writes to it are not in this copy", opt.Source, res.SnapshotAt.Format(time.RFC3339))
+	p.done("snapshot")
+	p.logf("took a snapshot of %s at %s; later writes to it are not in this copy", opt.Source, res.SnapshotAt.Format(time.RFC3339))
 	src, migrations, migrated, err := prepareSource(ctx, snap)
 	if err != nil {
 		return nil, err
 	}
 	defer src.Close()
 	res.Migrated = migrated
+	p.done("migrate and check the snapshot")
 	if len(migrated) > 0 {
-		logf("migrated the snapshot (not the source) with %s", strings.Join(migrated, ", "))
+		p.logf("migrated the snapshot (not the source) with %s", strings.Join(migrated, ", "))
 	}
 	conn, tables, err := prepareTarget(ctx, opt.Target, migrations)
 	if err != nil {
@@ -97,13 +122,15 @@ func Copy(ctx context.Context, opt Options) (*Result, error) {
 	if err := compareSource(ctx, src, tables); err != nil {
 		return nil, fmt.Errorf("the source and the target differ: %w", err)
 	}
+	p.done("prepare the target")
 	if opt.Blobs != nil {
-		logf("copying the attachment files")
+		p.logf("copying the attachment files")
 		if res.Blobs, err = copyBlobs(ctx, src, opt.Blobs); err != nil {
 			return nil, fmt.Errorf("copying the attachment files (run the copy again to resume): %w", err)
 		}
+		p.done("attachment files")
 	}
-	if err := copyRows(ctx, conn, src, tables, opt.Insert, res, logf); err != nil {
+	if err := copyRows(ctx, conn, src, tables, opt.Insert, p); err != nil {
 		return nil, err
 	}
 	res.Elapsed = time.Since(start)
@@ -171,7 +198,7 @@ func sourceMigrations(ctx context.Context, path string) ([]string, error) {
 
 // copyRows copies every table in one transaction and commits it only if
 // the target then holds exactly the source's rows.
-func copyRows(ctx context.Context, conn *pgx.Conn, src *sql.DB, tables []*table, insert bool, res *Result, logf func(string, ...any)) error {
+func copyRows(ctx context.Context, conn *pgx.Conn, src *sql.DB, tables []*table, insert bool, p *progress) error {
 	tx, err := conn.Begin(ctx)
 	if err != nil {
 		return fmt.Errorf("starting the copy: %w", err)
@@ -185,23 +212,26 @@ func copyRows(ctx context.Context, conn *pgx.Conn, src *sql.DB, tables []*table,
 		return err
 	}
 	for _, t := range tables {
-		logf("copying %s", t.name)
+		p.logf("copying %s", t.name)
 		r, err := copyTable(ctx, src, tx, t, insert)
 		if err != nil {
 			return fmt.Errorf("%w; nothing was written to the target", err)
 		}
-		res.Tables = append(res.Tables, r)
+		p.res.Tables = append(p.res.Tables, r)
 	}
-	logf("verifying the copy")
-	if err := verify(ctx, tx, tables, res); err != nil {
+	p.done("rows")
+	p.logf("verifying the copy")
+	if err := verify(ctx, tx, tables, p.res); err != nil {
 		return fmt.Errorf("the copy does not match the source, so it was rolled back and nothing was written: %w", err)
 	}
 	if err := setSequences(ctx, tx, tables); err != nil {
 		return err
 	}
+	p.done("verify")
 	if err := tx.Commit(ctx); err != nil {
 		return fmt.Errorf("committing the copy: %w", err)
 	}
+	p.done("commit")
 	return nil
 }
 
