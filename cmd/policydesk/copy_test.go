@@ -253,3 +253,111 @@ func TestCopy_OlderSourceMigratedOnSnapshot(t *testing.T) {
 	}
 	expectEmpty(t, fpg, "after a refused copy")
 }
+
+// Without S3 the files go to -to-blobs, checked against their SHA-256; with
+// neither, the copy says to carry the folder along; a damaged source file
+// is refused and the target keeps no row.
+func TestCopy_AttachmentFilesToFolder(t *testing.T) {
+	data := t.TempDir()
+	fillCopySource(t, data, 2)
+	blobs := filepath.Join(t.TempDir(), "blobs")
+	out, err := runCommand(t, "copy", "-from-data", data, "-to", pgtest.URL(t), "-to-blobs", blobs)
+	if err != nil || !strings.Contains(out, "1 copied") {
+		t.Fatalf("copy with -to-blobs: %v\n%s", err, out)
+	}
+	key, sum := firstAttachment(t, data)
+	if got, err := os.ReadFile(filepath.Join(blobs, filepath.FromSlash(key))); err != nil || sha256Hex(string(got)) != sum {
+		t.Errorf("the copied file: %v", err)
+	}
+
+	out, err = runCommand(t, "copy", "-from-data", data, "-to", pgtest.URL(t))
+	if err != nil || !strings.Contains(out, "carry the folder "+filepath.Join(data, blobsDir)) {
+		t.Errorf("copy with nowhere for the files: %v\n%s", err, out)
+	}
+
+	path := filepath.Join(data, blobsDir, filepath.FromSlash(key))
+	damaged, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	damaged[0] ^= 1 // same size, other bytes
+	if err := os.WriteFile(path, damaged, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	dsn, to := pgtest.URL(t), filepath.Join(t.TempDir(), "b")
+	out, err = runCommand(t, "copy", "-from-data", data, "-to", dsn, "-to-blobs", to)
+	if err == nil || !strings.Contains(out, "damaged") {
+		t.Errorf("copy of a damaged file: %v\n%s", err, out)
+	}
+	if _, err := os.Stat(filepath.Join(to, filepath.FromSlash(key))); !os.IsNotExist(err) {
+		t.Errorf("the damaged file was left in the target folder: %v", err)
+	}
+	expectEmpty(t, openPostgres(t, dsn), "after a refused damaged file")
+}
+
+// firstAttachment returns the key and SHA-256 of the first attachment of
+// the installation in data.
+func firstAttachment(t *testing.T, data string) (string, string) {
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(data, databaseName)+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var key, sum string
+	if err := db.QueryRow(`SELECT blob_key, sha256 FROM attachments ORDER BY id LIMIT 1`).Scan(&key, &sum); err != nil {
+		t.Fatal(err)
+	}
+	return key, sum
+}
+
+// A copy taken while the service saves on the source holds a consistent
+// state: the target passes policydesk check (every version's SHA-256, no
+// row naming a missing one) and each document's head version is there.
+func TestCopy_WhileServiceSaves(t *testing.T) {
+	data := t.TempDir()
+	fillCopySource(t, data, 2)
+	s := startServer(t, data)
+	c := loginAPI(t, s.URL, "drita", demoPassword)
+	doc := c.createDocument(t, "Rregullore gjatë kopjimit", "# Neni 1\n\nVersioni 1.")
+	stop := make(chan struct{})
+	saved := make(chan int)
+	go func() {
+		n := 1
+		defer func() { saved <- n }()
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			in := map[string]any{"base": n, "body": "# Neni 1\n\nVersioni " + strconv.Itoa(n+1) + ".", "message": "ndryshim"}
+			err := c.do(ctx, http.MethodPost, "/api/v1/documents/"+strconv.FormatInt(doc.ID, 10)+"/versions", in, nil)
+			cancel()
+			if err != nil {
+				return
+			}
+			n++
+		}
+	}()
+	time.Sleep(200 * time.Millisecond)
+	dsn := pgtest.URL(t)
+	out, err := runCommand(t, "copy", "-from-data", data, "-to", dsn)
+	close(stop)
+	n := <-saved
+	if err != nil {
+		t.Fatalf("copy while the service saves: %v\n%s", err, out)
+	}
+	t.Logf("%d versions saved while the copy ran", n)
+	if n < 3 {
+		t.Errorf("only %d versions saved while copying: the test shows nothing", n)
+	}
+	if out, err := runCommand(t, "check", "-database-url", dsn); err != nil || !strings.Contains(out, "database ok") {
+		t.Errorf("check of the copy: %v\n%s", err, out)
+	}
+	var heads, missing int
+	if err := openPostgres(t, dsn).QueryRow(`SELECT COUNT(*), COUNT(*) FILTER (WHERE NOT EXISTS
+		(SELECT 1 FROM versions v WHERE v.document_id = d.id AND v.number = d.head)) FROM documents d`).Scan(&heads, &missing); err != nil || missing != 0 {
+		t.Errorf("%d of %d documents lack their head version in the copy (%v)", missing, heads, err)
+	}
+}
