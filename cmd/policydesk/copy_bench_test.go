@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -22,16 +21,8 @@ import (
 // rows plus the attachment files into a folder.
 func BenchmarkCopy(b *testing.B) {
 	ctx := context.Background()
-	data := filepath.Join(b.TempDir(), "data")
-	getenv := func(k string) string {
-		if k == "POLICYDESK_DATA" {
-			return data
-		}
-		return ""
-	}
-	if err := run(ctx, []string{"demo"}, getenv, io.Discard, io.Discard); err != nil {
-		b.Fatal(err)
-	}
+	data := b.TempDir()
+	fillCopySource(b, data, 0) // the demo library
 	fillLibrary(b, data, 200)
 	source := filepath.Join(data, databaseName)
 	for _, m := range []struct {

@@ -180,20 +180,11 @@ func sourceMigrations(ctx context.Context, path string) ([]string, error) {
 		return nil, err
 	}
 	defer db.Close()
-	rows, err := db.QueryContext(ctx, `SELECT name FROM schema_migrations ORDER BY name`)
+	names, err := queryStrings(ctx, db, `SELECT name FROM schema_migrations ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("the source is not a Policy Desk database: %w", err)
 	}
-	var names []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		names = append(names, n)
-	}
-	return names, errorsJoinClose(rows)
+	return names, nil
 }
 
 // copyRows copies every table in one transaction and commits it only if

@@ -150,30 +150,21 @@ func orderByForeignKeys(byName map[string]*table, parents map[string][]string) (
 // compareSource checks that the source has exactly the target's copied
 // tables, each with the same columns.
 func compareSource(ctx context.Context, src *sql.DB, tables []*table) error {
-	rows, err := src.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\'`)
+	all, err := queryStrings(ctx, src, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\'`)
 	if err != nil {
 		return fmt.Errorf("reading the source's tables: %w", err)
 	}
-	var names []string
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			rows.Close()
-			return err
-		}
+	var names, want []string
+	for _, name := range all {
 		if _, skip := notCopied[name]; !skip {
 			names = append(names, name)
 		}
 	}
-	if err := errorsJoinClose(rows); err != nil {
-		return err
-	}
-	var want []string
 	for _, t := range tables {
 		want = append(want, t.name)
-		cols, err := sourceColumns(ctx, src, t.name)
+		cols, err := queryStrings(ctx, src, `SELECT name FROM pragma_table_info(?)`, t.name)
 		if err != nil {
-			return err
+			return fmt.Errorf("reading the source's columns of %s: %w", t.name, err)
 		}
 		if !sameSet(cols, t.columns) {
 			return fmt.Errorf("table %s has columns (%s) in the source but (%s) in the target", t.name, strings.Join(cols, ", "), strings.Join(t.columns, ", "))
@@ -187,21 +178,22 @@ func compareSource(ctx context.Context, src *sql.DB, tables []*table) error {
 	return nil
 }
 
-func sourceColumns(ctx context.Context, src *sql.DB, name string) ([]string, error) {
-	rows, err := src.QueryContext(ctx, `SELECT name FROM pragma_table_info(?)`, name)
+// queryStrings returns the one text column of a query's rows.
+func queryStrings(ctx context.Context, db *sql.DB, query string, args ...any) ([]string, error) {
+	rows, err := db.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("reading the source's columns of %s: %w", name, err)
+		return nil, err
 	}
-	var cols []string
+	defer rows.Close()
+	var out []string
 	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			rows.Close()
+		var v string
+		if err := rows.Scan(&v); err != nil {
 			return nil, err
 		}
-		cols = append(cols, c)
+		out = append(out, v)
 	}
-	return cols, errorsJoinClose(rows)
+	return out, rows.Err()
 }
 
 func sameSet(a, b []string) bool {
@@ -209,14 +201,6 @@ func sameSet(a, b []string) bool {
 	sort.Strings(a)
 	sort.Strings(b)
 	return slices.Equal(a, b)
-}
-
-func errorsJoinClose(rows *sql.Rows) error {
-	err := rows.Err()
-	if cerr := rows.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }
 
 // quote quotes an identifier the same way for both databases.
