@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -18,7 +19,8 @@ import (
 // articles, 30,000 words, three versions each; 50 attachments of
 // 256 KiB) into a new PostgreSQL database each time, schema included:
 // rows with the COPY protocol, rows with batched INSERTs to compare, and
-// rows plus the attachment files into a folder.
+// rows plus the attachment files into a folder; and the largest heap seen
+// during a copy.
 func BenchmarkCopy(b *testing.B) {
 	ctx := context.Background()
 	data := b.TempDir()
@@ -31,6 +33,7 @@ func BenchmarkCopy(b *testing.B) {
 	}{{"copy", false, false}, {"insert", true, false}, {"copy+files", false, true}} {
 		b.Run(m.name, func(b *testing.B) {
 			var rows int64
+			var heap uint64
 			phases := map[string]time.Duration{}
 			for b.Loop() {
 				b.StopTimer()
@@ -42,8 +45,10 @@ func BenchmarkCopy(b *testing.B) {
 					}
 					opt.Blobs = &pgcopy.Blobs{From: readOnlyFolder{data: data}, To: to}
 				}
+				peak := watchHeap()
 				b.StartTimer()
 				res, err := pgcopy.Copy(ctx, opt)
+				heap = max(heap, peak())
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -60,7 +65,32 @@ func BenchmarkCopy(b *testing.B) {
 			}
 			st, _ := os.Stat(source)
 			b.ReportMetric(float64(rows), "rows")
+			b.ReportMetric(float64(heap)/(1<<20), "peak-heap-MiB")
 			b.ReportMetric(float64(st.Size())/(1<<20), "db-MiB")
 		})
 	}
+}
+
+// watchHeap samples the heap in use until the returned function is
+// called, which returns the largest sample: the copy streams, so it stays
+// far below the size of the database.
+func watchHeap() func() uint64 {
+	stop, done := make(chan struct{}), make(chan uint64)
+	go func() {
+		var peak uint64
+		var m runtime.MemStats
+		t := time.NewTicker(20 * time.Millisecond)
+		defer t.Stop()
+		for {
+			runtime.ReadMemStats(&m)
+			peak = max(peak, m.HeapInuse)
+			select {
+			case <-stop:
+				done <- peak
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() uint64 { close(stop); return <-done }
 }
