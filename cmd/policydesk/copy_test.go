@@ -252,6 +252,17 @@ func TestCopy_OlderSourceMigratedOnSnapshot(t *testing.T) {
 		t.Errorf("a copy into a database of a later version: %v\n%s", err, out)
 	}
 	expectEmpty(t, fpg, "after a refused copy")
+
+	for _, c := range []struct{ to, want string }{
+		{"mysql://u:" + copySecret + "@h/db", "PostgreSQL URL"},
+		{"postgres://u:" + copySecret + "@127.0.0.1:1/db", "connecting to the target postgres://u:xxxxx@127.0.0.1:1/db"},
+		{"", "usage: policydesk copy"},
+	} {
+		out, err := runCommand(t, "copy", "-from-data", data, "-to", c.to)
+		if err == nil || !strings.Contains(out, c.want) || strings.Contains(out, copySecret) {
+			t.Errorf("copy -to %q: %v\n%s", c.to, err, out)
+		}
+	}
 }
 
 // Without S3 the files go to -to-blobs, checked against their SHA-256; with

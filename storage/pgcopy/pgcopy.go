@@ -98,6 +98,13 @@ func Copy(ctx context.Context, opt Options) (*Result, error) {
 		return nil, fmt.Errorf("a directory for the snapshot: %w", err)
 	}
 	defer os.RemoveAll(work)
+	conn, err := connectTarget(ctx, opt.Target)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close(context.Background())
+	p.done("connect to the target")
+	res.SnapshotAt = time.Now().UTC()
 	snap := filepath.Join(work, "snapshot.db")
 	if err := sqlite.Snapshot(ctx, opt.Source, snap); err != nil {
 		return nil, fmt.Errorf("taking a snapshot of %s: %w", opt.Source, err)
@@ -114,11 +121,10 @@ func Copy(ctx context.Context, opt Options) (*Result, error) {
 	if len(migrated) > 0 {
 		p.logf("migrated the snapshot (not the source) with %s", strings.Join(migrated, ", "))
 	}
-	conn, tables, err := prepareTarget(ctx, opt.Target, migrations)
+	tables, err := checkTarget(ctx, conn, opt.Target, migrations)
 	if err != nil {
 		return nil, err
 	}
-	defer conn.Close(context.Background())
 	if err := compareSource(ctx, src, tables); err != nil {
 		return nil, fmt.Errorf("the source and the target differ: %w", err)
 	}
@@ -276,29 +282,26 @@ func notEmptyError(full []string) error {
 // connectTimeout bounds reaching the target.
 const connectTimeout = 10 * time.Second
 
-// prepareTarget connects to the target, refuses it if it holds rows or
-// migrations other than want, migrates it to want if it is behind (as a
-// service's start does) and returns the tables to copy.
-func prepareTarget(ctx context.Context, dsn string, want []string) (*pgx.Conn, []*table, error) {
+// connectTarget connects to the target, before any work on the source, so
+// that a wrong URL is said at once.
+func connectTarget(ctx context.Context, dsn string) (*pgx.Conn, error) {
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
-		return nil, nil, fmt.Errorf("the target URL %s cannot be read: %w", postgres.Redact(dsn), err)
+		return nil, fmt.Errorf("the target URL %s cannot be read: %w", postgres.Redact(dsn), err)
 	}
 	if cfg.ConnectTimeout == 0 || cfg.ConnectTimeout > connectTimeout {
 		cfg.ConnectTimeout = connectTimeout
 	}
 	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
-		return nil, nil, fmt.Errorf("connecting to the target %s: %s", postgres.Redact(dsn), redactErr(err, cfg.Password))
+		return nil, fmt.Errorf("connecting to the target %s: %s", postgres.Redact(dsn), redactErr(err, cfg.Password))
 	}
-	tables, err := checkTarget(ctx, conn, dsn, want)
-	if err != nil {
-		conn.Close(context.Background())
-		return nil, nil, err
-	}
-	return conn, tables, nil
+	return conn, nil
 }
 
+// checkTarget refuses the target if it holds rows or migrations other
+// than want, migrates it to want if it is behind (as a service's start
+// does) and returns the tables to copy.
 func checkTarget(ctx context.Context, conn *pgx.Conn, dsn string, want []string) ([]*table, error) {
 	have, err := targetMigrations(ctx, conn)
 	if err != nil {
