@@ -9,7 +9,8 @@
 // manages) and draws the progress of a reindex; extract.go runs this binary
 // as the child that reads one attachment's text; demo.go loads the demo
 // library; backup.go and restore.go copy a data directory to and from one
-// backup file, whose format is archive.go.
+// backup file, whose format is archive.go; copy.go copies an installation
+// from SQLite into PostgreSQL.
 package main
 
 import (
@@ -146,6 +147,7 @@ var commands = map[string]command{
 	"reindex": reindexCommand,
 	"backup":  backupCommand,
 	"restore": restoreCommand,
+	"copy":    copyCommand,
 	"health":  healthCommand,
 	"help": func(_ context.Context, _ []string, _ func(string) string, stdout, _ io.Writer) error {
 		fmt.Fprint(stdout, usage)
@@ -175,6 +177,7 @@ commands:
   reindex               rebuild the search index into a fresh one and swap it in
   backup -o FILE        write the database and attachment files to FILE while the service runs
   restore FILE -data DIR  rebuild an empty data directory from a backup file
+  copy -from-data DIR -to URL  copy a SQLite installation into an empty PostgreSQL database
   health                exit 0 if the service at POLICYDESK_ADDR answers /healthz (-path /readyz)
   help                  this text
 
