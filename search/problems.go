@@ -19,6 +19,9 @@ type Problem struct {
 	Attempts     int       `json:"attempts"`
 	Reason       string    `json:"reason"`
 	NextAt       time.Time `json:"next_at,omitzero"` // the next try, while retried
+	// Replica names the replica whose embedded index failed; empty for
+	// the shared queues (Meilisearch's outbox, attachments' text).
+	Replica string `json:"replica,omitempty"`
 }
 
 // ProblemStore keeps what the indexer and the extraction worker could not do.

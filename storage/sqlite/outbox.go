@@ -28,6 +28,9 @@ const (
 // change. Every store method that changes what search shows calls it.
 func enqueueSearch(ctx context.Context, tx *sql.Tx, docID int64, c searchChange) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO search_outbox (document_id, access) VALUES (?, ?)`, docID, c == searchAccess)
+	if err == nil {
+		err = appendSearchLog(ctx, tx, docID, c == searchAccess) // numbered for the replicas' followers
+	}
 	return err
 }
 
