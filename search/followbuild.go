@@ -1,0 +1,117 @@
+package search
+
+import (
+	"context"
+	"log/slog"
+	"time"
+)
+
+// buildChunk is how many documents a build writes per batch.
+const buildChunk = 50
+
+// build fills the index from the database: it forgets the cursor (a build
+// cut short starts over), records the log's head, replaces every
+// document's entries, removes those of documents gone, and writes the head
+// as the cursor with the last batch; following from there catches every
+// change made meanwhile. Searches keep being answered throughout.
+func (f *Follower) build(ctx context.Context, why string) (int, error) {
+	f.building.Store(true)
+	defer f.building.Store(false)
+	start := time.Now()
+	if err := f.Index.ForgetState(ctx); err != nil {
+		return 0, err
+	}
+	head, err := f.Log.LogHead(ctx)
+	if err != nil {
+		return 0, err
+	}
+	ids, err := f.Source.DocumentIDs(ctx)
+	if err != nil {
+		return 0, err
+	}
+	indexed, err := f.Index.IndexedDocuments(ctx)
+	if err != nil {
+		return 0, err
+	}
+	f.Logger.Info("building the search index from the database", slog.String("why", why),
+		slog.Int("documents", len(ids)), slog.Int64("log_head", head))
+	st := &FollowState{Cursor: head}
+	var problems []Problem
+	lastLog := start
+	for i := 0; i < len(ids); i += buildChunk {
+		reps, _, p, err := f.collect(ctx, ids[i:min(i+buildChunk, len(ids))], st)
+		if err != nil {
+			return 0, err
+		}
+		problems = append(problems, p...)
+		if err := f.Index.Replace(ctx, reps, nil); err != nil {
+			return 0, err
+		}
+		if done := min(i+buildChunk, len(ids)); time.Since(lastLog) >= f.ProgressEvery && done < len(ids) {
+			lastLog = time.Now()
+			f.Logger.Info("building the search index", slog.Int("done", done), slog.Int("documents", len(ids)),
+				slog.Duration("elapsed", time.Since(start).Round(time.Millisecond)))
+		}
+	}
+	if err := f.finishBuild(ctx, ids, indexed, st, problems); err != nil {
+		return 0, err
+	}
+	f.Logger.Info("built the search index", slog.Int("documents", len(ids)), slog.Int64("log_head", head),
+		slog.Duration("took", time.Since(start).Round(time.Millisecond)))
+	return len(ids), nil
+}
+
+// finishBuild removes the entries of documents no longer in the database
+// and writes the cursor in the same batch, then replaces the replica's
+// recorded problems with the build's.
+func (f *Follower) finishBuild(ctx context.Context, ids, indexed []int64, st *FollowState, problems []Problem) error {
+	live := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		live[id] = true
+	}
+	var gone []Replacement
+	for _, id := range indexed {
+		if !live[id] {
+			gone = append(gone, Replacement{DocumentID: id})
+		}
+	}
+	if f.Problems != nil {
+		if err := f.Problems.ClearLogProblems(ctx, f.Replica, nil); err != nil {
+			return err
+		}
+		for _, p := range problems {
+			if err := f.recordProblem(ctx, p); err != nil {
+				return err
+			}
+		}
+	}
+	return f.Index.Replace(ctx, gone, st)
+}
+
+// Lag reports how far the index is behind the log: entries not yet
+// applied and the age of the oldest of them.
+func (f *Follower) Lag(ctx context.Context) (Lag, error) {
+	head, err := f.Log.LogHead(ctx)
+	if err != nil {
+		return Lag{}, err
+	}
+	st, err := f.Index.FollowState(ctx)
+	if err != nil {
+		return Lag{}, err
+	}
+	if st == nil || f.building.Load() {
+		return Lag{Entries: head, Building: true}, nil
+	}
+	lag := Lag{Entries: max(head-st.Cursor, 0)}
+	if lag.Entries == 0 {
+		return lag, nil
+	}
+	next, err := f.Log.LogAfter(ctx, st.Cursor, 1)
+	if err != nil {
+		return Lag{}, err
+	}
+	if len(next) > 0 {
+		lag.Oldest = time.Since(next[0].At)
+	}
+	return lag, nil
+}
