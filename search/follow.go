@@ -222,7 +222,7 @@ func (f *Follower) apply(ctx context.Context, ids []int64, st *FollowState) erro
 	if err := f.Index.Replace(ctx, reps, st); err != nil {
 		return err
 	}
-	if f.Problems != nil {
+	if f.Problems != nil && len(ok) > 0 {
 		return f.Problems.ClearLogProblems(ctx, f.Replica, ok)
 	}
 	return nil
