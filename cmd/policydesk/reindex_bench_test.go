@@ -63,7 +63,7 @@ func BenchmarkReindex20000Articles(b *testing.B) {
 	b.StopTimer()
 	b.ReportMetric(float64(entries*b.N)/b.Elapsed().Seconds(), "entries/s")
 	// The rebuilt index answers.
-	ix, err := openSearch(ctx, c, app.DB.EnqueueAll)
+	ix, err := openSearch(ctx, c)
 	if err != nil {
 		b.Fatal(err)
 	}
