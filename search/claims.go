@@ -44,3 +44,12 @@ func release(q interface {
 		logger.Warn("releasing claims on search work failed; they expire on their own", slog.Any("err", err))
 	}
 }
+
+// nudge wakes a worker waiting on wake, or leaves it be when a wake-up is
+// already pending.
+func nudge(wake chan struct{}) {
+	select {
+	case wake <- struct{}{}:
+	default:
+	}
+}

@@ -117,10 +117,7 @@ func (f *Follower) init() {
 // Notify wakes the follower after a local change.
 func (f *Follower) Notify() {
 	f.init()
-	select {
-	case f.wake <- struct{}{}:
-	default:
-	}
+	nudge(f.wake)
 }
 
 // Run follows the log until ctx ends.

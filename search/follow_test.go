@@ -101,6 +101,16 @@ func (f *fixture) reference() search.Index {
 	return ix
 }
 
+// assertLikeDatabase fails the test unless ix holds what an index built
+// from the database holds, as the users and an admin see it.
+func (f *fixture) assertLikeDatabase(ix search.Index, what string, users ...*policydesk.User) {
+	f.t.Helper()
+	want := snapshot(f.t, f.reference(), users...)
+	if got := snapshot(f.t, ix, users...); !slices.Equal(got, want) {
+		f.t.Fatalf("%s differs from the database: %d entries, want %d", what, len(got), len(want))
+	}
+}
+
 // changer makes random changes of every kind search shows.
 type changer struct {
 	f        *fixture
@@ -237,6 +247,17 @@ func TestFollower_KilledMidBatchResumes(t *testing.T) {
 	}
 	dir := filepath.Join(t.TempDir(), "a")
 	a := f.newReplica(dir, "a", nil)
+	// Killed during its first build: no cursor, so the build starts over.
+	ctx, cancel := context.WithCancel(context.Background())
+	a.fl.Source = &cancelAfter{Source: f.lib, n: 4, cancel: cancel}
+	if _, err := a.fl.Drain(ctx); err == nil {
+		t.Fatal("a build with its context cancelled reported no error")
+	}
+	if st, err := a.ix.FollowState(context.Background()); st != nil || err != nil {
+		t.Fatalf("a cut build left a cursor: %+v, %v", st, err)
+	}
+	a.ix.Close()
+	a = f.newReplica(dir, "a", nil)
 	a.follow(t)
 	for range 80 {
 		c.change()
@@ -262,10 +283,7 @@ func TestFollower_KilledMidBatchResumes(t *testing.T) {
 		}
 	}
 	a.follow(t)
-	want := snapshot(t, f.reference(), c.reviewer)
-	if got := snapshot(t, a.ix, c.reviewer); !slices.Equal(got, want) {
-		t.Fatalf("resumed replica: %d entries, want %d", len(got), len(want))
-	}
+	f.assertLikeDatabase(a.ix, "resumed replica", c.reviewer)
 }
 
 // TestFollower_NewIndexBuildsWithProgress: a new replica builds its index
@@ -304,10 +322,7 @@ func TestFollower_NewIndexBuildsWithProgress(t *testing.T) {
 	if st, _ := a.ix.FollowState(context.Background()); st == nil || st.Cursor != head {
 		t.Fatalf("cursor after the build = %+v, want the head %d", st, head)
 	}
-	want := snapshot(t, f.reference(), c.reviewer)
-	if got := snapshot(t, a.ix, c.reviewer); !slices.Equal(got, want) {
-		t.Fatalf("built index: %d entries, want %d", len(got), len(want))
-	}
+	f.assertLikeDatabase(a.ix, "built index", c.reviewer)
 	c.change()
 	a.follow(t)
 	if res, _ := a.ix.Search(context.Background(), search.Query{Q: c.words[len(c.words)-1], All: true}); res.Total == 0 {
@@ -341,10 +356,7 @@ func TestFollower_PrunedPastCursorRebuilds(t *testing.T) {
 	if !strings.Contains(logs.String(), "pruned") {
 		t.Errorf("the follower did not rebuild:\n%s", logs.String())
 	}
-	want := snapshot(t, f.reference(), c.reviewer)
-	if got := snapshot(t, a.ix, c.reviewer); !slices.Equal(got, want) {
-		t.Fatalf("rebuilt index: %d entries, want %d", len(got), len(want))
-	}
+	f.assertLikeDatabase(a.ix, "rebuilt index", c.reviewer)
 }
 
 // TestFollower_SetAsideAfterAttempts: a document that keeps failing on a

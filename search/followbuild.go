@@ -6,8 +6,9 @@ import (
 	"time"
 )
 
-// buildChunk is how many documents a build writes per batch.
-const buildChunk = 50
+// buildBatch is about how many entries a build writes per batch, as a
+// reindex does.
+const buildBatch = 500
 
 // build fills the index from the database: it forgets the cursor (a build
 // cut short starts over), records the log's head, replaces every
@@ -38,18 +39,25 @@ func (f *Follower) build(ctx context.Context, why string) (int, error) {
 	st := &FollowState{Cursor: head}
 	var problems []Problem
 	lastLog := start
-	for i := 0; i < len(ids); i += buildChunk {
-		reps, _, p, err := f.collect(ctx, ids[i:min(i+buildChunk, len(ids))], st)
+	var batch []Replacement
+	size := 0
+	for i, id := range ids {
+		reps, _, p, err := f.collect(ctx, []int64{id}, st)
 		if err != nil {
 			return 0, err
 		}
 		problems = append(problems, p...)
-		if err := f.Index.Replace(ctx, reps, nil); err != nil {
-			return 0, err
+		batch = append(batch, reps...)
+		size += len(reps[0].Entries)
+		if size >= buildBatch || i == len(ids)-1 {
+			if err := f.Index.Replace(ctx, batch, nil); err != nil {
+				return 0, err
+			}
+			batch, size = batch[:0], 0
 		}
-		if done := min(i+buildChunk, len(ids)); time.Since(lastLog) >= f.ProgressEvery && done < len(ids) {
+		if time.Since(lastLog) >= f.ProgressEvery && i < len(ids)-1 {
 			lastLog = time.Now()
-			f.Logger.Info("building the search index", slog.Int("done", done), slog.Int("documents", len(ids)),
+			f.Logger.Info("building the search index", slog.Int("done", i+1), slog.Int("documents", len(ids)),
 				slog.Duration("elapsed", time.Since(start).Round(time.Millisecond)))
 		}
 	}

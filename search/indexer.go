@@ -93,10 +93,7 @@ func (ix *Indexer) init() {
 // Notify wakes the worker after a change, so search catches up at once.
 func (ix *Indexer) Notify() {
 	ix.init()
-	select {
-	case ix.wake <- struct{}{}:
-	default:
-	}
+	nudge(ix.wake)
 }
 
 // Run drains the outbox until ctx ends. While the engine is down it backs

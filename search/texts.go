@@ -126,10 +126,7 @@ func (x *Extraction) init() {
 // Notify wakes the worker after an upload.
 func (x *Extraction) Notify() {
 	x.init()
-	select {
-	case x.wake <- struct{}{}:
-	default:
-	}
+	nudge(x.wake)
 }
 
 // Run extracts until ctx ends; a reader still running then is stopped.

@@ -14,6 +14,12 @@ import (
 	"policydesk/storage/sqlite"
 )
 
+// twoHandles opens one database file twice, as two replicas do.
+func twoHandles(t *testing.T) []*sqlite.DB {
+	path := filepath.Join(t.TempDir(), "policydesk.db")
+	return []*sqlite.DB{mustOpenPath(t, path), mustOpenPath(t, path)}
+}
+
 // TestSearchLog_NumbersFollowCommitOrder: writers saving through two
 // handles on one database file (two replicas) while a follower reads the
 // log: every read shows numbers 1..n with no gap, so a follower that
@@ -22,8 +28,7 @@ import (
 func TestSearchLog_NumbersFollowCommitOrder(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "policydesk.db")
-	replicas := []*sqlite.DB{mustOpenPath(t, path), mustOpenPath(t, path)}
+	replicas := twoHandles(t)
 	ana := mustCreateUser(t, replicas[0], "ana", policydesk.RoleEditor)
 	const writers, saves = 8, 15
 	var done atomic.Bool
@@ -148,8 +153,7 @@ func TestSearchLog_AccessAndPrune(t *testing.T) {
 func TestClaims_TwoConsumersNeverShare(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "policydesk.db")
-	dbs := []*sqlite.DB{mustOpenPath(t, path), mustOpenPath(t, path)}
+	dbs := twoHandles(t)
 	owner := mustCreateUser(t, dbs[0], "drita", policydesk.RoleEditor)
 	const docs = 30
 	for i := range docs {
