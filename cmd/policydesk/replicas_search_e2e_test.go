@@ -1,0 +1,62 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// sharedDataDir is a data directory of its own (its own embedded index
+// and blobs) whose database is base's: one SQLite file shared by two
+// processes, as replicas share a PostgreSQL database.
+func sharedDataDir(t *testing.T, base string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.Symlink(filepath.Join(base, "policydesk.db"), filepath.Join(dir, "policydesk.db")); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// TestReplicasE2E_EmbeddedIndexesFollowOneDatabase: two policydesk
+// processes, each with its own embedded index, on one database: a word
+// saved through one is found through the other within 5 s, both ways;
+// /readyz reports each replica's lag; a third replica started later builds
+// its index from the database (logging it) and finds both.
+func TestReplicasE2E_EmbeddedIndexesFollowOneDatabase(t *testing.T) {
+	t.Parallel()
+	dataA := t.TempDir()
+	a := startServer(t, dataA)
+	b := startServer(t, sharedDataDir(t, dataA))
+	waitSearchCaughtUp(t, a)
+	waitSearchCaughtUp(t, b)
+	onA := loginAPI(t, a.URL, "admin", e2eAdminPassword)
+	onB := loginAPI(t, b.URL, "admin", e2eAdminPassword)
+
+	onA.createDocument(t, "Rregullore qzreplikaone", "# Rregullore\n\n## Neni 1\n\nFjala qzfjalaone.\n")
+	within(t, 5*time.Second, "a word saved through A is found through B", func() bool {
+		return onB.search(t, "qzfjalaone").Total > 0
+	})
+	onB.createDocument(t, "Udhëzim qzreplikatwo", "# Udhëzim\n\n## Neni 1\n\nFjala qzfjalatwo.\n")
+	within(t, 5*time.Second, "a word saved through B is found through A", func() bool {
+		return onA.search(t, "qzfjalatwo").Total > 0
+	})
+	for _, srv := range []*testServer{a, b} {
+		waitSearchCaughtUp(t, srv)
+		status, out := readyz(t, srv.URL)
+		if status != 200 || out["search_lag_entries"] != "0" || out["search_lag_seconds"] != "0.0" || out["search_building"] != "false" {
+			t.Errorf("readyz of a replica that caught up = %d %v", status, out)
+		}
+	}
+
+	c := startServer(t, sharedDataDir(t, dataA))
+	onC := loginAPI(t, c.URL, "admin", e2eAdminPassword)
+	within(t, 10*time.Second, "a new replica builds its index and finds both words", func() bool {
+		return onC.search(t, "qzfjalaone").Total > 0 && onC.search(t, "qzfjalatwo").Total > 0
+	})
+	if !strings.Contains(c.Logs(), "building the search index from the database") || !strings.Contains(c.Logs(), "built the search index") {
+		t.Errorf("the new replica did not log its build:\n%s", c.Logs())
+	}
+}
