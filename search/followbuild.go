@@ -11,10 +11,13 @@ import (
 const buildBatch = 500
 
 // build fills the index from the database: it forgets the cursor (a build
-// cut short starts over), records the log's head, replaces every
-// document's entries, removes those of documents gone, and writes the head
-// as the cursor with the last batch; following from there catches every
-// change made meanwhile. Searches keep being answered throughout.
+// cut short starts over), empties the index, records the log's head, adds
+// every document's entries and writes the head as the cursor; following
+// from there catches every change made meanwhile. Emptying first keeps
+// search failing closed: a stale index may hold entries that grant what
+// the Policy no longer does (a document made restricted while this
+// replica was away), so until the build is done search shows less, never
+// more.
 func (f *Follower) build(ctx context.Context, why string) (int, error) {
 	f.building.Store(true)
 	defer f.building.Store(false)
@@ -30,8 +33,7 @@ func (f *Follower) build(ctx context.Context, why string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	indexed, err := f.Index.IndexedDocuments(ctx)
-	if err != nil {
+	if err := f.empty(ctx); err != nil {
 		return 0, err
 	}
 	f.Logger.Info("building the search index from the database", slog.String("why", why),
@@ -61,7 +63,7 @@ func (f *Follower) build(ctx context.Context, why string) (int, error) {
 				slog.Duration("elapsed", time.Since(start).Round(time.Millisecond)))
 		}
 	}
-	if err := f.finishBuild(ctx, ids, indexed, st, problems); err != nil {
+	if err := f.finishBuild(ctx, st, problems); err != nil {
 		return 0, err
 	}
 	f.Logger.Info("built the search index", slog.Int("documents", len(ids)), slog.Int64("log_head", head),
@@ -69,20 +71,29 @@ func (f *Follower) build(ctx context.Context, why string) (int, error) {
 	return len(ids), nil
 }
 
-// finishBuild removes the entries of documents no longer in the database
-// and writes the cursor in the same batch, then replaces the replica's
-// recorded problems with the build's.
-func (f *Follower) finishBuild(ctx context.Context, ids, indexed []int64, st *FollowState, problems []Problem) error {
-	live := make(map[int64]bool, len(ids))
-	for _, id := range ids {
-		live[id] = true
+// empty removes every entry from the index.
+func (f *Follower) empty(ctx context.Context) error {
+	indexed, err := f.Index.IndexedDocuments(ctx)
+	if err != nil {
+		return err
 	}
-	var gone []Replacement
-	for _, id := range indexed {
-		if !live[id] {
-			gone = append(gone, Replacement{DocumentID: id})
+	for len(indexed) > 0 {
+		chunk := indexed[:min(len(indexed), 100)]
+		indexed = indexed[len(chunk):]
+		gone := make([]Replacement, len(chunk))
+		for i, id := range chunk {
+			gone[i] = Replacement{DocumentID: id}
+		}
+		if err := f.Index.Replace(ctx, gone, nil); err != nil {
+			return err
 		}
 	}
+	return nil
+}
+
+// finishBuild replaces the replica's recorded problems with the build's
+// and writes the cursor.
+func (f *Follower) finishBuild(ctx context.Context, st *FollowState, problems []Problem) error {
 	if f.Problems != nil {
 		if err := f.Problems.ClearLogProblems(ctx, f.Replica, nil); err != nil {
 			return err
@@ -93,7 +104,7 @@ func (f *Follower) finishBuild(ctx context.Context, ids, indexed []int64, st *Fo
 			}
 		}
 	}
-	return f.Index.Replace(ctx, gone, st)
+	return f.Index.Replace(ctx, nil, st)
 }
 
 // Lag reports how far the index is behind the log: entries not yet

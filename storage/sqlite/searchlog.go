@@ -25,8 +25,8 @@ var (
 // gives the number back), and numbers follow commit order with no gap. On
 // PostgreSQL an identity column would not do that (a later number can
 // commit first, and a follower past it would skip the earlier one for
-// good). The lock is held from here to the commit, so enqueueSearch is the
-// last statement of every writing transaction.
+// good). The lock is held from here to the commit, so every store method
+// calls enqueueSearch at its end: only its audit row follows.
 func appendSearchLog(ctx context.Context, tx *sql.Tx, docID int64, access bool) error {
 	var seq int64
 	if err := tx.QueryRowContext(ctx, `UPDATE search_log_head SET seq = seq + 1 WHERE id = 1 RETURNING seq`).Scan(&seq); err != nil {
