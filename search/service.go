@@ -30,6 +30,11 @@ type Service struct {
 		Lag(context.Context) (Lag, error)
 	}
 	LogProblems LogProblemStore
+	// OutboxLag, when set (Meilisearch), reports the outbox's backlog as
+	// a lag.
+	OutboxLag interface {
+		OutboxLag(context.Context) (Lag, error)
+	}
 }
 
 // Search runs q for the user in ctx.
@@ -85,12 +90,19 @@ func (s *Service) Ready(ctx context.Context) (backlog int, err error) {
 }
 
 // Lag reports how far this replica's embedded index is behind the change
-// log; nil without a follower (Meilisearch: see Ready's backlog).
+// log, or how far Meilisearch is behind the outbox; nil when neither is
+// set.
 func (s *Service) Lag(ctx context.Context) (*Lag, error) {
-	if s.Follower == nil {
+	var lag Lag
+	var err error
+	switch {
+	case s.Follower != nil:
+		lag, err = s.Follower.Lag(ctx)
+	case s.OutboxLag != nil:
+		lag, err = s.OutboxLag.OutboxLag(ctx)
+	default:
 		return nil, nil
 	}
-	lag, err := s.Follower.Lag(ctx)
 	if err != nil {
 		return nil, err
 	}

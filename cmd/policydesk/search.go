@@ -60,7 +60,7 @@ func (a *App) startSearchWork(index search.Index) (*searchWork, error) {
 		run, w.notify = f.Run, f.Notify
 	} else {
 		ix := &search.Indexer{Index: index, Outbox: a.DB, Source: a.newLibrary(), Logger: a.Logger, Poll: 500 * time.Millisecond}
-		w.service.Outbox = a.DB
+		w.service.Outbox, w.service.OutboxLag = a.DB, a.DB
 		run, w.notify = ix.Run, ix.Notify
 	}
 	ctx, cancel := context.WithCancel(context.Background())

@@ -317,3 +317,21 @@ func (db *DB) ReleaseClaims(ctx context.Context, consumer string) error {
 		return err
 	})
 }
+
+// OutboxLag reports the outbox's backlog as a lag, for /readyz with
+// Meilisearch: documents waiting (not set aside) and the age of the oldest
+// event waiting.
+func (db *DB) OutboxLag(ctx context.Context) (search.Lag, error) {
+	var n int64
+	var oldest sql.NullString
+	err := db.read.QueryRowContext(ctx, `SELECT COUNT(DISTINCT document_id), MIN(created_at) FROM search_outbox WHERE set_aside = 0`).Scan(&n, &oldest)
+	if err != nil {
+		return search.Lag{}, err
+	}
+	lag := search.Lag{Entries: n}
+	// created_at is written by the database, in RFC 3339.
+	if t, err := time.Parse(time.RFC3339Nano, oldest.String); oldest.Valid && err == nil {
+		lag.Oldest = max(time.Since(t), 0)
+	}
+	return lag, nil
+}

@@ -285,3 +285,26 @@ func TestClaims_ExpireAndRelease(t *testing.T) {
 		t.Fatalf("c after b released (texts): %+v", p)
 	}
 }
+
+// TestOutboxLag: the outbox's backlog as /readyz reports it with
+// Meilisearch: documents waiting and the age of the oldest event.
+func TestOutboxLag(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	if lag, err := db.OutboxLag(ctx); err != nil || lag != (search.Lag{}) {
+		t.Fatalf("lag of an empty outbox = %+v, %v", lag, err)
+	}
+	owner := mustCreateUser(t, db, "drita", policydesk.RoleEditor)
+	mustCreateDocument(t, db, owner, "Rregullore", "internal", "v1")
+	mustCreateDocument(t, db, owner, "Udhëzim", "internal", "v1")
+	time.Sleep(20 * time.Millisecond)
+	lag, err := db.OutboxLag(ctx)
+	if err != nil || lag.Entries != 2 || lag.Oldest < 20*time.Millisecond || lag.Oldest > time.Minute {
+		t.Fatalf("lag = %+v, %v; want 2 documents waiting for about 20ms", lag, err)
+	}
+	clearOutbox(t, db)
+	if lag, err := db.OutboxLag(ctx); err != nil || lag != (search.Lag{}) {
+		t.Fatalf("lag after draining = %+v, %v", lag, err)
+	}
+}
