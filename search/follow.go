@@ -150,6 +150,7 @@ func (f *Follower) Drain(ctx context.Context) (int, error) {
 		return f.build(ctx, why)
 	}
 	now := time.Now()
+	f.prune(ctx, now)
 	var ids []int64
 	seen := map[int64]bool{}
 	for _, e := range entries {
@@ -164,7 +165,7 @@ func (f *Follower) Drain(ctx context.Context) (int, error) {
 		}
 	}
 	if len(ids) == 0 {
-		return 0, f.prune(ctx, now)
+		return 0, nil
 	}
 	if len(entries) > 0 {
 		st.Cursor = entries[len(entries)-1].Seq
@@ -285,24 +286,23 @@ func (f *Follower) recordProblem(ctx context.Context, p Problem) error {
 	return f.Problems.RecordLogProblem(ctx, f.Replica, p)
 }
 
-// prune removes log entries past the retention, every PruneEvery.
-func (f *Follower) prune(ctx context.Context, now time.Time) error {
+// prune removes log entries past the retention, every PruneEvery. A
+// failure is logged, not returned: it holds back no change.
+func (f *Follower) prune(ctx context.Context, now time.Time) {
 	if now.Sub(f.lastPrune) < f.PruneEvery {
-		return nil
+		return
 	}
 	before := now.Add(-f.Retention)
 	n, err := f.Log.PruneLog(ctx, before)
-	if err != nil {
-		return err
+	if err == nil && f.AfterPrune != nil {
+		err = f.AfterPrune(ctx, before)
 	}
-	if f.AfterPrune != nil {
-		if err := f.AfterPrune(ctx, before); err != nil {
-			return err
-		}
+	if err != nil {
+		f.Logger.Warn("pruning the search change log failed; will retry", slog.Any("err", err))
+		return
 	}
 	f.lastPrune = now
 	if n > 0 {
 		f.Logger.Info("pruned the search change log", slog.Int("entries", n), slog.Time("before", before))
 	}
-	return nil
 }

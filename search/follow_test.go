@@ -418,3 +418,37 @@ func TestFollower_SetAsideAfterAttempts(t *testing.T) {
 		t.Errorf("problems after the retry: %+v", st.Problems)
 	}
 }
+
+// TestFollower_PrunesPastRetention: a follower prunes log entries older
+// than its retention (and runs AfterPrune with the cutoff); a follower
+// that had applied them goes on following without a rebuild.
+func TestFollower_PrunesPastRetention(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := newFixture(t)
+	c := f.changer(16)
+	for range 10 {
+		c.change()
+	}
+	a := f.newReplica(filepath.Join(t.TempDir(), "a"), "a", nil)
+	a.follow(t)
+	var cutoff time.Time
+	a.fl.Retention, a.fl.PruneEvery = 30*time.Millisecond, time.Nanosecond
+	a.fl.AfterPrune = func(_ context.Context, before time.Time) error { cutoff = before; return nil }
+	var logs bytes.Buffer
+	a.fl.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	time.Sleep(40 * time.Millisecond)
+	a.follow(t)
+	if e, err := f.db.LogAfter(ctx, 0, 100); err != nil || len(e) != 0 {
+		t.Fatalf("entries past the retention kept: %d, %v", len(e), err)
+	}
+	if cutoff.IsZero() || time.Since(cutoff) < 30*time.Millisecond {
+		t.Errorf("AfterPrune cutoff = %v", cutoff)
+	}
+	c.create()
+	a.follow(t)
+	if strings.Contains(logs.String(), "building") {
+		t.Errorf("a follower that had applied the pruned entries rebuilt:\n%s", logs.String())
+	}
+	f.assertLikeDatabase(a.ix, "the replica after pruning", c.reviewer)
+}
