@@ -198,18 +198,21 @@ func (db *DB) ClaimDocuments(ctx context.Context, consumer string, limit int, no
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		clear(byDoc)
 		order = order[:0]
-		// PostgreSQL: the inner SELECT cannot lock rows while it groups;
-		// its variant selects the due rows with FOR UPDATE SKIP LOCKED in a
-		// CTE, then groups them, so concurrent claimers pass each other by
-		// instead of waiting.
+		// PostgreSQL: FOR UPDATE SKIP LOCKED goes here, but per row,
+		// and a document has several rows: two claimers could each lock
+		// some rows of one document, and the IN list is not re-read when
+		// a claimer waits on the other's rows. So there the transaction
+		// first takes pg_advisory_xact_lock (one key for all claimers):
+		// claims, each one short statement, then run one after another and
+		// each sees the claims committed before it; writers never wait.
 		rows, err := tx.QueryContext(ctx, `UPDATE search_outbox SET claimed_by = ?, claimed_until = ?
-			WHERE set_aside = 0 AND next_at <= ? AND document_id IN (
+			WHERE set_aside = 0 AND next_at <= ? AND (claimed_until <= ? OR claimed_by = ?) AND document_id IN (
 				SELECT o.document_id FROM search_outbox o
 				WHERE o.set_aside = 0 AND o.next_at <= ? AND NOT EXISTS (
 					SELECT 1 FROM search_outbox c WHERE c.document_id = o.document_id AND c.claimed_by <> ? AND c.claimed_until > ?)
 				GROUP BY o.document_id ORDER BY MAX(o.access) DESC, MIN(o.id) LIMIT ?)
 			RETURNING document_id, id, access, attempts`,
-			consumer, formatTime(until), formatTime(now), formatTime(now), consumer, formatTime(now), limit)
+			consumer, formatTime(until), formatTime(now), formatTime(now), consumer, formatTime(now), consumer, formatTime(now), limit)
 		if err != nil {
 			return err
 		}
@@ -258,13 +261,15 @@ func (db *DB) ClaimTexts(ctx context.Context, consumer string, limit int, now, u
 	var out []search.PendingText
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		out = out[:0]
-		// PostgreSQL: the inner SELECT takes FOR UPDATE SKIP LOCKED.
+		// PostgreSQL: the inner SELECT ends with FOR UPDATE SKIP LOCKED
+		// (one row per attachment, so row locks suffice); the outer
+		// condition is checked again on a row another claimer just took.
 		rows, err := tx.QueryContext(ctx, `UPDATE attachment_texts SET claimed_by = ?, claimed_until = ?
-			WHERE attachment_id IN (
+			WHERE status = 'pending' AND (claimed_until <= ? OR claimed_by = ?) AND attachment_id IN (
 				SELECT attachment_id FROM attachment_texts
 				WHERE status = 'pending' AND next_at <= ? AND (claimed_until <= ? OR claimed_by = ?)
 				ORDER BY next_at, attachment_id LIMIT ?)
-			RETURNING attachment_id`, consumer, formatTime(until), formatTime(now), formatTime(now), consumer, limit)
+			RETURNING attachment_id`, consumer, formatTime(until), formatTime(now), consumer, formatTime(now), formatTime(now), consumer, limit)
 		if err != nil {
 			return err
 		}
