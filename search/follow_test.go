@@ -111,6 +111,19 @@ func (f *fixture) assertLikeDatabase(ix search.Index, what string, users ...*pol
 	}
 }
 
+// followedAfter makes n random changes and a replica that has followed
+// them.
+func (f *fixture) followedAfter(seed int64, n int) (*changer, *replica) {
+	f.t.Helper()
+	c := f.changer(seed)
+	for range n {
+		c.change()
+	}
+	a := f.newReplica(filepath.Join(f.t.TempDir(), "a"), "a", nil)
+	a.follow(f.t)
+	return c, a
+}
+
 // changer makes random changes of every kind search shows.
 type changer struct {
 	f        *fixture
@@ -335,12 +348,7 @@ func TestFollower_NewIndexBuildsWithProgress(t *testing.T) {
 func TestFollower_PrunedPastCursorRebuilds(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	c := f.changer(14)
-	for range 30 {
-		c.change()
-	}
-	a := f.newReplica(filepath.Join(t.TempDir(), "a"), "a", nil)
-	a.follow(t)
+	c, a := f.followedAfter(14, 30)
 	for range 40 {
 		c.change()
 	}
@@ -426,12 +434,7 @@ func TestFollower_PrunesPastRetention(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	f := newFixture(t)
-	c := f.changer(16)
-	for range 10 {
-		c.change()
-	}
-	a := f.newReplica(filepath.Join(t.TempDir(), "a"), "a", nil)
-	a.follow(t)
+	c, a := f.followedAfter(16, 10)
 	var cutoff time.Time
 	a.fl.Retention, a.fl.PruneEvery = 30*time.Millisecond, time.Nanosecond
 	a.fl.AfterPrune = func(_ context.Context, before time.Time) error { cutoff = before; return nil }
