@@ -51,12 +51,29 @@ func TestReplicasE2E_EmbeddedIndexesFollowOneDatabase(t *testing.T) {
 		}
 	}
 
-	c := startServer(t, sharedDataDir(t, dataA))
+	dataC := sharedDataDir(t, dataA)
+	c := startServer(t, dataC)
 	onC := loginAPI(t, c.URL, "admin", e2eAdminPassword)
 	within(t, 10*time.Second, "a new replica builds its index and finds both words", func() bool {
 		return onC.search(t, "qzfjalaone").Total > 0 && onC.search(t, "qzfjalatwo").Total > 0
 	})
 	if !strings.Contains(c.Logs(), "building the search index from the database") || !strings.Contains(c.Logs(), "built the search index") {
 		t.Errorf("the new replica did not log its build:\n%s", c.Logs())
+	}
+
+	// `policydesk reindex` writes the log's head into the index it builds:
+	// the replica started on it follows from there, with no second build.
+	c.Stop(t)
+	if out, err := runCommand(t, "reindex", "-data", dataC); err != nil {
+		t.Fatalf("policydesk reindex: %v\n%s", err, out)
+	}
+	c = startServer(t, dataC)
+	onC = loginAPI(t, c.URL, "admin", e2eAdminPassword)
+	onA.createDocument(t, "Rregullore qzreplikathree", "# Rregullore\n\n## Neni 1\n\nFjala qzfjalathree.\n")
+	within(t, 5*time.Second, "the reindexed replica follows a save made elsewhere", func() bool {
+		return onC.search(t, "qzfjalathree").Total > 0 && onC.search(t, "qzfjalaone").Total > 0
+	})
+	if strings.Contains(c.Logs(), "building the search index") {
+		t.Errorf("the replica built its index again after a reindex:\n%s", c.Logs())
 	}
 }
