@@ -5,13 +5,18 @@ GO ?= go
 
 .PHONY: test deps bench run
 
-# The browser, crash and S3 tests must run, never skip:
-# POLICYDESK_REQUIRE_BROWSER turns a missing Chromium into a failure and
+# The browser, crash, S3 and PostgreSQL tests must run, never skip:
+# POLICYDESK_REQUIRE_BROWSER turns a missing Chromium into a failure,
 # POLICYDESK_REQUIRE_MINIO a missing MinIO (which `make deps` builds into
-# .tools/bin).
+# .tools/bin), POLICYDESK_REQUIRE_CADDY and POLICYDESK_REQUIRE_MC a missing
+# Caddy or mc (built there too) and POLICYDESK_REQUIRE_POSTGRES a missing
+# PostgreSQL (which `make deps` installs).
 test: deps
 	$(GO) vet ./...
 	POLICYDESK_REQUIRE_BROWSER=1 POLICYDESK_REQUIRE_MINIO=1 POLICYDESK_MINIO_BIN=$(CURDIR)/.tools/bin/minio \
+		POLICYDESK_REQUIRE_CADDY=1 POLICYDESK_CADDY_BIN=$(CURDIR)/.tools/bin/caddy \
+		POLICYDESK_REQUIRE_MC=1 POLICYDESK_MC_BIN=$(CURDIR)/.tools/bin/mc \
+		POLICYDESK_REQUIRE_POSTGRES=1 \
 		$(GO) test -race -count=1 -timeout 20m ./...
 	$(GO) test -count=1 -timeout 10m -run '^($(FULLSIZE))$$' ./drafts/markdown/ ./drafts/outline/ ./web/ ./search/extract/
 

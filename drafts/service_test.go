@@ -24,6 +24,7 @@ import (
 	"policydesk/drafts/draftstest"
 	"policydesk/drafts/markdown"
 	"policydesk/drafts/outline"
+	"policydesk/storage/sqldb"
 	"policydesk/storage/sqlite"
 )
 
@@ -33,7 +34,7 @@ const password = "correct horse battery"
 // that makes its users.
 type fixture struct {
 	tb  testing.TB
-	db  *sqlite.DB
+	db  *sqldb.DB
 	acc *accounts.Service
 	svc *drafts.Service
 }

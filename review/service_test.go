@@ -12,6 +12,7 @@ import (
 	"policydesk/drafts/accounts"
 	"policydesk/drafts/markdown"
 	"policydesk/review"
+	"policydesk/storage/sqldb"
 	"policydesk/storage/sqlite"
 )
 
@@ -34,7 +35,7 @@ const (
 
 type fixture struct {
 	t      *testing.T
-	db     *sqlite.DB
+	db     *sqldb.DB
 	drafts *drafts.Service
 	svc    *review.Service
 

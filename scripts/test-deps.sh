@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs on a fresh Debian machine of this kind:
-# Debian's Chromium for the browser tests, and a MinIO server (built from the
-# Go module proxy into .tools/bin) for the S3 attachment tests.
+# Debian's Chromium for the browser tests, Debian's PostgreSQL for the
+# PostgreSQL store tests (storage/postgres/pgtest starts a throwaway cluster
+# with its initdb), a MinIO server (built from the Go module proxy into
+# .tools/bin) for the S3 attachment tests, and Caddy and MinIO's mc (built
+# the same way) for the tests of the Caddyfile in front of replicas and of
+# compose.yaml's MinIO setup.
 # Idempotent and quiet when all is there.
 set -euo pipefail
 
@@ -16,17 +20,32 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 chromium --version >&2
 
+# PostgreSQL: pgtest finds initdb in PATH or /usr/lib/postgresql/*/bin.
+pg_initdb() {
+	command -v initdb 2>/dev/null || ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sort -V | tail -n 1
+}
+if [ -z "$(pg_initdb)" ]; then
+	echo "test-deps: installing Debian's postgresql for the PostgreSQL store tests" >&2
+	if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+	$SUDO apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >/dev/null
+	[ -n "$(pg_initdb)" ] || { echo "test-deps: postgresql is installed but initdb is not found" >&2; exit 1; }
+fi
+"$(pg_initdb)" --version >&2
+
 # MinIO, pinned. Bump MINIO_VERSION to upgrade; a binary of another version
 # is rebuilt.
 MINIO_MODULE=github.com/minio/minio
 MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c
 MINIO_BIN="$repo/.tools/bin/minio"
 
-minio_version_ok() {
-	[ -x "$MINIO_BIN" ] &&
-		"$GO" version -m "$MINIO_BIN" 2>/dev/null |
-		awk -v m="$MINIO_MODULE" -v v="$MINIO_VERSION" '$1 == "mod" && $2 == m && $3 == v { ok = 1 } END { exit !ok }'
+# built_from BIN MODULE VERSION: BIN is a Go binary of MODULE at VERSION.
+built_from() {
+	[ -x "$1" ] &&
+		"$GO" version -m "$1" 2>/dev/null |
+		awk -v m="$2" -v v="$3" '$1 == "mod" && $2 == m && $3 == v { ok = 1 } END { exit !ok }'
 }
+minio_version_ok() { built_from "$MINIO_BIN" "$MINIO_MODULE" "$MINIO_VERSION"; }
 
 if ! minio_version_ok; then
 	echo "test-deps: building MinIO $MINIO_VERSION into .tools/bin (a few minutes the first time)" >&2
@@ -36,3 +55,22 @@ if ! minio_version_ok; then
 	minio_version_ok || { echo "test-deps: $MINIO_BIN is not MinIO $MINIO_VERSION" >&2; exit 1; }
 fi
 "$MINIO_BIN" --version >&2
+
+# go_tool NAME MODULE PACKAGE VERSION: .tools/bin/NAME built from PACKAGE of
+# MODULE at VERSION, like MinIO, outside the repository's module.
+go_tool() {
+	local bin="$repo/.tools/bin/$1"
+	if ! built_from "$bin" "$2" "$4"; then
+		echo "test-deps: building $1 $4 into .tools/bin (a few minutes the first time)" >&2
+		mkdir -p "$repo/.tools/bin"
+		(cd "$repo/.tools" && GOBIN="$repo/.tools/bin" GOFLAGS=-buildvcs=false "$GO" install "$3@$4")
+		built_from "$bin" "$2" "$4" || { echo "test-deps: $bin is not $2 $4" >&2; exit 1; }
+	fi
+	echo "$1 $4" >&2
+}
+
+# Caddy, pinned to the version of compose.yaml's caddy image.
+CADDY_VERSION=v2.11.9
+go_tool caddy github.com/caddyserver/caddy/v2 github.com/caddyserver/caddy/v2/cmd/caddy "$CADDY_VERSION"
+# mc, the MinIO client compose.yaml's minio-setup runs.
+go_tool mc github.com/minio/mc github.com/minio/mc v0.0.0-20250313080218-cf909e1063a9

@@ -26,6 +26,7 @@ import (
 	"policydesk/search/bleve"
 	"policydesk/search/extract"
 	"policydesk/storage/folder"
+	"policydesk/storage/sqldb"
 	"policydesk/storage/sqlite"
 )
 
@@ -82,7 +83,7 @@ func (s *switchIndex) Ping(ctx context.Context) error {
 // wired as cmd/policydesk wires them.
 type fixture struct {
 	t       *testing.T
-	db      *sqlite.DB
+	db      *sqldb.DB
 	acc     *accounts.Service
 	svc     *drafts.Service
 	rv      *review.Service

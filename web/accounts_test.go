@@ -12,7 +12,7 @@ import (
 	"golang.org/x/net/html"
 
 	"policydesk/drafts"
-	"policydesk/storage/sqlite"
+	"policydesk/storage/sqldb"
 	"policydesk/web"
 )
 
@@ -34,8 +34,8 @@ func (c *testClock) Advance(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
-func withClock(c *testClock) func(*web.Server, *sqlite.DB, *drafts.Service) {
-	return func(s *web.Server, _ *sqlite.DB, svc *drafts.Service) { s.Accounts.Now, svc.Now = c.Now, c.Now }
+func withClock(c *testClock) func(*web.Server, *sqldb.DB, *drafts.Service) {
+	return func(s *web.Server, _ *sqldb.DB, svc *drafts.Service) { s.Accounts.Now, svc.Now = c.Now, c.Now }
 }
 
 // browserLike resolves a Location header the way a browser's URL parser
@@ -437,7 +437,7 @@ func TestTrustedProxies(t *testing.T) {
 		return entries[0].(map[string]any)["detail"].(string)
 	}
 
-	behind := newEnv(t, func(s *web.Server, _ *sqlite.DB, _ *drafts.Service) {
+	behind := newEnv(t, func(s *web.Server, _ *sqldb.DB, _ *drafts.Service) {
 		s.TrustedProxies, _ = web.ParseTrustedProxies("127.0.0.1, 10.0.0.0/8")
 	})
 	must(t, loginVia(behind, "x0", "198.51.100.66, 203.0.113.7, 10.1.2.3"), 401)

@@ -21,7 +21,7 @@ import (
 	"policydesk/drafts"
 	"policydesk/drafts/attachments"
 	"policydesk/storage/folder"
-	"policydesk/storage/sqlite"
+	"policydesk/storage/sqldb"
 	"policydesk/web"
 )
 
@@ -43,7 +43,7 @@ func newAttachmentEnv(t testing.TB, maxBytes int64) *attEnv {
 		t.Fatal(err)
 	}
 	var att *attachments.Attachments
-	e := newEnv(t, func(s *web.Server, db *sqlite.DB, svc *drafts.Service) {
+	e := newEnv(t, func(s *web.Server, db *sqldb.DB, svc *drafts.Service) {
 		att = &attachments.Attachments{Drafts: svc, Store: db, Blobs: blobs, MaxBytes: maxBytes}
 		s.Attachments = att
 		s.Checks["blobs"] = blobs.Ping

@@ -21,8 +21,8 @@ func (s *Server) clientAddress(r *http.Request) string {
 	}
 	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
 	for i := len(hops) - 1; i >= 0; i-- {
-		hop := strings.TrimSpace(hops[i])
-		if _, err := netip.ParseAddr(hop); err != nil {
+		hop, ok := hopAddress(strings.TrimSpace(hops[i]))
+		if !ok {
 			break // a mangled header: stop at the last proxy that wrote sense
 		}
 		if !s.trusted(hop) {
@@ -31,6 +31,19 @@ func (s *Server) clientAddress(r *http.Request) string {
 		host = hop
 	}
 	return host
+}
+
+// hopAddress is the IP address of one X-Forwarded-For entry, which some
+// load balancers write with the client's port ("203.0.113.5:41234",
+// "[2001:db8::7]:443").
+func hopAddress(hop string) (string, bool) {
+	if ip, err := netip.ParseAddr(hop); err == nil {
+		return ip.String(), true
+	}
+	if ap, err := netip.ParseAddrPort(hop); err == nil {
+		return ap.Addr().String(), true
+	}
+	return "", false
 }
 
 func (s *Server) trusted(addr string) bool {

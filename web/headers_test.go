@@ -12,7 +12,7 @@ import (
 	"policydesk/search"
 	"policydesk/search/bleve"
 	"policydesk/storage/folder"
-	"policydesk/storage/sqlite"
+	"policydesk/storage/sqldb"
 	"policydesk/web"
 )
 
@@ -23,7 +23,7 @@ import (
 // checksummed URLs are cached for long.
 func TestRestrictedContentIsNotCached(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, func(s *web.Server, db *sqlite.DB, svc *drafts.Service) {
+	e := newEnv(t, func(s *web.Server, db *sqldb.DB, svc *drafts.Service) {
 		blobs, err := folder.Open(filepath.Join(t.TempDir(), "blobs"))
 		if err != nil {
 			t.Fatal(err)

@@ -20,7 +20,7 @@ import (
 	"policydesk/search/extract"
 	"policydesk/search/extract/extracttest"
 	"policydesk/storage/folder"
-	"policydesk/storage/sqlite"
+	"policydesk/storage/sqldb"
 	"policydesk/web"
 )
 
@@ -39,7 +39,7 @@ func newIndexingEnv(t testing.TB) *indexingEnv {
 		t.Fatal(err)
 	}
 	ie := &indexingEnv{}
-	ie.env = newEnv(t, func(s *web.Server, db *sqlite.DB, svc *drafts.Service) {
+	ie.env = newEnv(t, func(s *web.Server, db *sqldb.DB, svc *drafts.Service) {
 		index, err := bleve.Open(filepath.Join(t.TempDir(), "search", "index-1"))
 		if err != nil {
 			t.Fatal(err)

@@ -16,7 +16,7 @@ import (
 	"policydesk/drafts"
 	"policydesk/search"
 	"policydesk/search/bleve"
-	"policydesk/storage/sqlite"
+	"policydesk/storage/sqldb"
 	"policydesk/web"
 )
 
@@ -30,7 +30,7 @@ type searchEnv struct {
 func newSearchEnv(t testing.TB) *searchEnv {
 	t.Helper()
 	var indexer *search.Indexer
-	e := newEnv(t, func(s *web.Server, db *sqlite.DB, _ *drafts.Service) {
+	e := newEnv(t, func(s *web.Server, db *sqldb.DB, _ *drafts.Service) {
 		index, err := bleve.Open(filepath.Join(t.TempDir(), "search", "index-1"))
 		if err != nil {
 			t.Fatal(err)

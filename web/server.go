@@ -18,9 +18,12 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/netip"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -91,14 +94,28 @@ func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleReadyz checks every dependency and names the ones that are down.
+// The checks named by ?exclude= are run and reported but do not make it
+// 503: a load balancer excludes the dependencies all replicas share, so an
+// object store outage does not take every replica out of rotation.
 func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
+	excluded, err := s.readyzExcluded(r)
+	if err != nil {
+		s.fail(w, r, err, 0)
+		return
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
 	defer cancel()
 	status, out := http.StatusOK, map[string]string{}
+	down := func(name string) {
+		out[name] = "down"
+		if !excluded[name] {
+			status = http.StatusServiceUnavailable
+		}
+	}
 	if s.Search != nil {
 		backlog, err := s.Search.Ready(ctx)
 		if err != nil {
-			status, out["search"] = http.StatusServiceUnavailable, "down"
+			down("search")
 			s.Logger.Warn("readiness: search is down", "err", err)
 		} else {
 			out["search"] = "ok"
@@ -117,12 +134,25 @@ func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
 		if err := check(ctx); err != nil {
 			// The detail goes to the log: /readyz answers anyone.
 			s.Logger.Error("readiness check failed", slog.String("check", name), slog.Any("err", err))
-			status, out[name] = http.StatusServiceUnavailable, "down"
+			down(name)
 			continue
 		}
 		out[name] = "ok"
 	}
 	writeJSON(w, status, out)
+}
+
+// readyzExcluded reads /readyz's exclude parameters; a name that is no
+// check is refused, so a typo in a proxy's health check shows at once.
+func (s *Server) readyzExcluded(r *http.Request) (map[string]bool, error) {
+	excluded := map[string]bool{}
+	for _, name := range r.URL.Query()["exclude"] {
+		if _, ok := s.Checks[name]; !ok && name != "search" {
+			return nil, policydesk.Errorf(policydesk.EBadRequest, "There is no readiness check named %q; the checks are search and %s.", name, strings.Join(slices.Sorted(maps.Keys(s.Checks)), ", "))
+		}
+		excluded[name] = true
+	}
+	return excluded, nil
 }
 
 func (s *Server) recoverPanics(next http.Handler) http.Handler {

@@ -22,6 +22,7 @@ import (
 	"policydesk/drafts/accounts"
 	"policydesk/drafts/markdown"
 	"policydesk/review"
+	"policydesk/storage/sqldb"
 	"policydesk/storage/sqlite"
 	"policydesk/web"
 )
@@ -35,14 +36,14 @@ const (
 type env struct {
 	t     testing.TB
 	srv   *httptest.Server
-	db    *sqlite.DB
+	db    *sqldb.DB
 	svc   *drafts.Service
 	admin string
 }
 
 // newEnv starts a server over a fresh SQLite file with an admin logged in;
 // each wire function may add parts (attachments, search) before it starts.
-func newEnv(t testing.TB, wire ...func(s *web.Server, db *sqlite.DB, svc *drafts.Service)) *env {
+func newEnv(t testing.TB, wire ...func(s *web.Server, db *sqldb.DB, svc *drafts.Service)) *env {
 	t.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "policydesk.db"))

@@ -15,6 +15,7 @@ import (
 
 	"policydesk"
 	"policydesk/storage/folder"
+	"policydesk/storage/sqldb"
 	"policydesk/storage/sqlite"
 )
 
@@ -52,9 +53,9 @@ func backup(ctx context.Context, c *Config, out string) (*backupManifest, error)
 // files, as a running service may.
 var backupAfterSnapshot func()
 
-func writeBackup(ctx context.Context, db *sqlite.DB, c *Config, work, out string) (*backupManifest, error) {
+func writeBackup(ctx context.Context, db *sqldb.DB, c *Config, work, out string) (*backupManifest, error) {
 	snap := filepath.Join(work, "snapshot.db")
-	if err := db.Snapshot(ctx, snap); err != nil {
+	if err := sqlite.Snapshot(ctx, filepath.Join(c.Data, databaseName), snap); err != nil {
 		return nil, fmt.Errorf("copying the database: %w", err)
 	}
 	if backupAfterSnapshot != nil {
@@ -99,7 +100,7 @@ func writeBackup(ctx context.Context, db *sqlite.DB, c *Config, work, out string
 // gone is dropped from the database copy at snap when the live database
 // confirms that it was deleted since the copy, and refused as a damaged
 // store when it was not.
-func stageBlobs(ctx context.Context, db *sqlite.DB, data, stage, snap string, refs []sqlite.BlobRef) ([]sqlite.BlobRef, []string, error) {
+func stageBlobs(ctx context.Context, db *sqldb.DB, data, stage, snap string, refs []sqlite.BlobRef) ([]sqlite.BlobRef, []string, error) {
 	var kept []sqlite.BlobRef
 	var files []string
 	var deleted []int64

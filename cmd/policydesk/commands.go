@@ -29,6 +29,7 @@ func commandFlags(name string, getenv func(string) string, stderr io.Writer, dat
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.Data, "data", c.Data, dataUsage)
+	fs.StringVar(&c.DatabaseURL, "database-url", c.DatabaseURL, "PostgreSQL URL instead of SQLite in the data directory (POLICYDESK_DATABASE_URL)")
 	return c, fs, nil
 }
 
@@ -125,6 +126,9 @@ func backupCommand(ctx context.Context, args []string, getenv func(string) strin
 	if *out == "" || sub.NArg() > 0 {
 		return errors.New("usage: policydesk backup -o FILE [-data DIR]")
 	}
+	if err := sqliteOnly(c, "backup"); err != nil {
+		return err
+	}
 	start := time.Now()
 	m, err := backup(ctx, c, *out)
 	if err != nil {
@@ -156,6 +160,9 @@ func restoreCommand(ctx context.Context, args []string, getenv func(string) stri
 		file = sub.Arg(0)
 	} else if sub.NArg() > 0 || file == "" {
 		return usage
+	}
+	if err := sqliteOnly(c, "restore"); err != nil {
+		return err
 	}
 	start := time.Now()
 	m, docs, err := restore(ctx, file, c.Data)

@@ -23,6 +23,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"policydesk/storage/postgres/pgtest"
 )
 
 // e2eAdminPassword is the password of the admin account every test server
@@ -43,6 +45,7 @@ var (
 
 func TestMain(m *testing.M) {
 	code := m.Run()
+	pgtest.Stop()
 	atExitMu.Lock()
 	for i := len(atExit) - 1; i >= 0; i-- {
 		if err := atExit[i](); err != nil {

@@ -36,7 +36,7 @@ import (
 	"policydesk/review"
 	"policydesk/storage/folder"
 	"policydesk/storage/s3"
-	"policydesk/storage/sqlite"
+	"policydesk/storage/sqldb"
 	"policydesk/web"
 )
 
@@ -56,6 +56,7 @@ func main() {
 type Config struct {
 	Addr           string
 	Data           string
+	DatabaseURL    string // postgres://...: the data in PostgreSQL; empty: SQLite in the data directory
 	AdminPassword  string
 	MaxUploadBytes int64
 	SecureCookies  bool
@@ -90,6 +91,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.Addr, "addr", env("ADDR", "127.0.0.1:8080"), "listen address (POLICYDESK_ADDR)")
 	fs.StringVar(&c.Data, "data", env("DATA", "./data"), "data directory: SQLite file, local blobs, local index (POLICYDESK_DATA)")
+	fs.StringVar(&c.DatabaseURL, "database-url", env("DATABASE_URL", ""), "PostgreSQL URL (postgres://user:password@host/db); the data goes there instead of SQLite in the data directory (POLICYDESK_DATABASE_URL)")
 	fs.StringVar(&c.AdminPassword, "admin-password", env("ADMIN_PASSWORD", ""), "creates user admin on a start with no users (POLICYDESK_ADMIN_PASSWORD)")
 	maxUpload, err := strconv.ParseInt(env("MAX_UPLOAD_BYTES", "104857600"), 10, 64)
 	if err != nil {
@@ -142,6 +144,7 @@ var commands = map[string]command{
 	"reindex": reindexCommand,
 	"backup":  backupCommand,
 	"restore": restoreCommand,
+	"health":  healthCommand,
 	"help": func(_ context.Context, _ []string, _ func(string) string, stdout, _ io.Writer) error {
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -170,6 +173,7 @@ commands:
   reindex               rebuild the search index into a fresh one and swap it in
   backup -o FILE        write the database and attachment files to FILE while the service runs
   restore FILE -data DIR  rebuild an empty data directory from a backup file
+  health                exit 0 if the service at POLICYDESK_ADDR answers /healthz (-path /readyz)
   help                  this text
 
 Run "policydesk serve -h" for the settings.
@@ -185,7 +189,7 @@ func newLogger(format string, w io.Writer) *slog.Logger {
 // App is the wired service: database, domain and web server.
 type App struct {
 	Config   *Config
-	DB       *sqlite.DB
+	DB       *sqldb.DB
 	Accounts *accounts.Service
 	Drafts   *drafts.Service
 	Review   *review.Service
@@ -199,7 +203,7 @@ func openApp(ctx context.Context, c *Config, logger *slog.Logger) (*App, error) 
 	if err := os.MkdirAll(c.Data, 0o750); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
-	db, err := sqlite.Open(ctx, filepath.Join(c.Data, "policydesk.db"))
+	db, err := openDatabase(ctx, c, logger)
 	if err != nil {
 		return nil, err
 	}

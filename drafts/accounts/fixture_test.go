@@ -9,6 +9,7 @@ import (
 
 	"policydesk"
 	"policydesk/drafts/accounts"
+	"policydesk/storage/sqldb"
 	"policydesk/storage/sqlite"
 )
 
@@ -17,7 +18,7 @@ const password = "correct horse battery"
 // fixture is the accounts service over a real SQLite file.
 type fixture struct {
 	tb  testing.TB
-	db  *sqlite.DB
+	db  *sqldb.DB
 	svc *accounts.Service
 }
 

@@ -79,13 +79,18 @@ func (s *Service) createUser(ctx context.Context, in NewUser) (*policydesk.User,
 }
 
 // Bootstrap creates user "admin" with the password when no account exists
-// yet. It reports whether it created one.
+// yet. It reports whether it created one. Replicas starting together on an
+// empty database all try; the ones that find admin created meanwhile have
+// nothing to do.
 func (s *Service) Bootstrap(ctx context.Context, password string) (bool, error) {
 	n, err := s.Users.CountUsers(ctx)
 	if err != nil || n > 0 || password == "" {
 		return false, err
 	}
 	_, err = s.createUser(ctx, NewUser{Login: "admin", Name: "Administrator", Password: password, Role: policydesk.RoleAdmin})
+	if policydesk.ErrorCode(err) == policydesk.EConflict {
+		return false, nil
+	}
 	return err == nil, err
 }
 

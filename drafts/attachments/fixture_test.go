@@ -11,6 +11,7 @@ import (
 	"policydesk/drafts"
 	"policydesk/drafts/accounts"
 	"policydesk/drafts/markdown"
+	"policydesk/storage/sqldb"
 	"policydesk/storage/sqlite"
 )
 
@@ -20,7 +21,7 @@ const password = "correct horse battery"
 // attachment service checks document access through.
 type fixture struct {
 	tb  testing.TB
-	db  *sqlite.DB
+	db  *sqldb.DB
 	acc *accounts.Service
 	svc *drafts.Service
 }

@@ -7,21 +7,25 @@ import (
 	"fmt"
 	"net/url"
 	"os"
-	"strconv"
-
-	"policydesk"
 )
 
-// Snapshot writes a consistent copy of the whole database to path, which
-// must not exist, with VACUUM INTO: it reads in one transaction, so writers
-// go on meanwhile and the copy holds exactly the transactions committed
-// before it began.
-func (db *DB) Snapshot(ctx context.Context, path string) error {
+// Snapshot writes a consistent copy of the whole database at dbPath to
+// path, which must not exist, with VACUUM INTO: it reads in one
+// transaction, so writers (this process's or another's) go on meanwhile and
+// the copy holds exactly the transactions committed before it began.
+func Snapshot(ctx context.Context, dbPath, path string) error {
 	if _, err := os.Lstat(path); err == nil {
 		return fmt.Errorf("snapshot: %s already exists", path)
 	}
-	_, err := db.read.ExecContext(ctx, `VACUUM INTO ?`, path)
-	return err
+	if _, err := os.Stat(dbPath); err != nil {
+		return err
+	}
+	conn, err := sql.Open("sqlite", dsn(dbPath, "deferred"))
+	if err != nil {
+		return err
+	}
+	_, err = conn.ExecContext(ctx, `VACUUM INTO ?`, path)
+	return errors.Join(err, conn.Close())
 }
 
 // BlobRef is an attachment object that a database names.
@@ -64,55 +68,11 @@ func ReadBlobRefs(ctx context.Context, path string) ([]BlobRef, error) {
 }
 
 // ForgetAttachments removes the attachments ids from the database file at
-// path (a backup's copy): they were deleted after the copy was taken and
-// their files are gone, so the copy must not name them. The copy's audit
-// log says so.
+// path (a backup's copy); see sqldb.DB.ForgetAttachments.
 func ForgetAttachments(ctx context.Context, path string, ids []int64) error {
 	db, err := Open(ctx, path)
 	if err != nil {
 		return err
 	}
-	err = db.tx(ctx, func(tx *sql.Tx) error {
-		for _, id := range ids {
-			var docID int64
-			var name string
-			if err := tx.QueryRowContext(ctx, `SELECT document_id, filename FROM attachments WHERE id = ?`, id).Scan(&docID, &name); err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, `DELETE FROM attachments WHERE id = ?`, id); err != nil {
-				return err
-			}
-			if err := enqueueSearch(ctx, tx, docID, searchContent); err != nil {
-				return err
-			}
-			audit := &policydesk.AuditEntry{Actor: "policydesk backup", Action: "attachment.delete", ObjectType: "document",
-				ObjectID: strconv.FormatInt(docID, 10), Detail: fmt.Sprintf("%s (attachment %d) was deleted while this backup was taken", name, id)}
-			if err := appendAudit(ctx, tx, audit); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	return errors.Join(err, db.Close())
-}
-
-// Restored prepares a database just restored from a backup for its first
-// start: the sessions and login throttle of the old service go (everyone
-// logs in again), every document is queued for the search index, which is
-// rebuilt from the database, and the restore is audited; in one transaction.
-func (db *DB) Restored(ctx context.Context, audit *policydesk.AuditEntry) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
-		for _, stmt := range []string{
-			`DELETE FROM sessions`,
-			`DELETE FROM login_throttle`,
-		} {
-			if _, err := tx.ExecContext(ctx, stmt); err != nil {
-				return errors.Join(fmt.Errorf("%s", stmt), err)
-			}
-		}
-		if err := enqueueAllForSearch(ctx, tx); err != nil {
-			return fmt.Errorf("queue every document for search: %w", err)
-		}
-		return appendAudit(ctx, tx, audit)
-	})
+	return errors.Join(db.ForgetAttachments(ctx, ids), db.Close())
 }

@@ -3,33 +3,30 @@ package sqlite_test
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"path/filepath"
-	"slices"
-	"strconv"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	_ "modernc.org/sqlite"
-
 	"policydesk"
 	"policydesk/drafts"
-	"policydesk/drafts/accounts"
-	"policydesk/drafts/outline"
+	"policydesk/storage/sqldb"
 	"policydesk/storage/sqlite"
+	"policydesk/storage/storetest"
 )
 
-// MustOpenDB opens a real SQLite file in a temporary directory and closes it
-// when the test ends.
-func MustOpenDB(tb testing.TB) *sqlite.DB {
-	tb.Helper()
-	return mustOpenPath(tb, filepath.Join(tb.TempDir(), "policydesk.db"))
+// TestStore runs the store conformance suite on SQLite.
+func TestStore(t *testing.T) {
+	storetest.Run(t, func(tb testing.TB) storetest.Backend {
+		db, path := mustOpen(tb)
+		return storetest.Backend{DB: db, Raw: rawDB(tb, path)}
+	})
 }
 
-func mustOpenPath(tb testing.TB, path string) *sqlite.DB {
+// mustOpen opens a real SQLite file in a temporary directory and closes it
+// when the test ends.
+func mustOpen(tb testing.TB) (*sqldb.DB, string) {
 	tb.Helper()
+	path := filepath.Join(tb.TempDir(), "policydesk.db")
 	db, err := sqlite.Open(context.Background(), path)
 	if err != nil {
 		tb.Fatalf("open %s: %v", path, err)
@@ -39,7 +36,7 @@ func mustOpenPath(tb testing.TB, path string) *sqlite.DB {
 			tb.Errorf("close: %v", err)
 		}
 	})
-	return db
+	return db, path
 }
 
 // rawDB opens the same file through a second, independent *sql.DB, as an
@@ -55,58 +52,6 @@ func rawDB(tb testing.TB, path string) *sql.DB {
 }
 
 var t0 = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
-
-func mustCreateUser(tb testing.TB, db *sqlite.DB, login, role string) *policydesk.User {
-	tb.Helper()
-	u := &policydesk.User{Login: login, Name: strings.ToUpper(login), Role: role, PasswordHash: "x", CreatedAt: t0}
-	if err := db.CreateUser(context.Background(), u, nil); err != nil {
-		tb.Fatalf("create user %s: %v", login, err)
-	}
-	return u
-}
-
-func mustCreateDocument(tb testing.TB, db *sqlite.DB, owner *policydesk.User, title, visibility, body string) *drafts.Document {
-	tb.Helper()
-	doc := &drafts.Document{Title: title, Kind: "regulation", Language: "sq", Status: "draft", Visibility: visibility,
-		CreatedBy: owner.ID, CreatedAt: t0, UpdatedAt: t0}
-	v := &drafts.Version{Number: 1, Body: body, SHA256: drafts.SHA256Hex(body), AuthorID: owner.ID, Message: "First version", CreatedAt: t0}
-	audit := &policydesk.AuditEntry{At: t0, ActorID: owner.ID, Actor: owner.Login, Action: "document.create", ObjectType: "document"}
-	if err := db.CreateDocument(context.Background(), doc, v, audit); err != nil {
-		tb.Fatalf("create document %q: %v", title, err)
-	}
-	return doc
-}
-
-func newVersion(doc *drafts.Document, number int, author *policydesk.User, body string) *drafts.Version {
-	return &drafts.Version{DocumentID: doc.ID, Number: number, Body: body, SHA256: drafts.SHA256Hex(body),
-		AuthorID: author.ID, Message: fmt.Sprintf("v%d", number), CreatedAt: t0.Add(time.Duration(number) * time.Minute),
-		Outline: outline.Parse(body)}
-}
-
-func auditTotal(tb testing.TB, db *sqlite.DB) int {
-	tb.Helper()
-	_, n, err := db.FindAudit(context.Background(), policydesk.AuditFilter{Limit: 1})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return n
-}
-
-func countRows(tb testing.TB, raw *sql.DB, table string) int {
-	tb.Helper()
-	var n int
-	if err := raw.QueryRow(`SELECT COUNT(*) FROM ` + table).Scan(&n); err != nil {
-		tb.Fatal(err)
-	}
-	return n
-}
-
-func assertCode(tb testing.TB, err error, code string) {
-	tb.Helper()
-	if got := policydesk.ErrorCode(err); got != code {
-		tb.Fatalf("error code = %q (%v), want %q", got, err, code)
-	}
-}
 
 func TestOpen_MigrationsIdempotent(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "policydesk.db")
@@ -139,7 +84,7 @@ func TestOpen_MigrationsIdempotent(t *testing.T) {
 		t.Fatalf("migration files: %v, %v", files, err)
 	}
 	raw := rawDB(t, path)
-	if n := countRows(t, raw, "schema_migrations"); n != len(files) {
+	if n := storetest.CountRows(t, raw, "schema_migrations"); n != len(files) {
 		t.Fatalf("schema_migrations has %d rows, want %d (one per migration file)", n, len(files))
 	}
 }
@@ -148,8 +93,8 @@ func TestOpen_MigrationsIdempotent(t *testing.T) {
 // observed from outside: journal_mode is stored in the file, and foreign keys
 // show by a refused dangling reference.
 func TestOpen_Pragmas(t *testing.T) {
-	db := MustOpenDB(t)
-	raw := rawDB(t, db.Path)
+	db, path := mustOpen(t)
+	raw := rawDB(t, path)
 	var mode string
 	if err := raw.QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil {
 		t.Fatal(err)
@@ -159,524 +104,13 @@ func TestOpen_Pragmas(t *testing.T) {
 	}
 
 	ctx := context.Background()
-	ana := mustCreateUser(t, db, "ana", policydesk.RoleEditor)
-	doc := mustCreateDocument(t, db, ana, "Rregullore", "internal", "text")
+	ana := storetest.MustCreateUser(t, db, "ana", policydesk.RoleEditor)
+	doc := storetest.MustCreateDocument(t, db, ana, "Rregullore", "internal", "text")
 	err := db.SetMember(ctx, &drafts.Member{DocumentID: doc.ID, UserID: 9999, Role: "reader"}, nil)
 	if err == nil {
 		t.Fatal("member with an unknown user was accepted: foreign_keys is off")
 	}
-	if n := countRows(t, raw, "members"); n != 0 {
+	if n := storetest.CountRows(t, raw, "members"); n != 0 {
 		t.Fatalf("members = %d after refused insert", n)
-	}
-}
-
-func TestCheck_FreshDB(t *testing.T) {
-	db := MustOpenDB(t)
-	if err := db.Check(context.Background()); err != nil {
-		t.Fatalf("Check on a fresh database: %v", err)
-	}
-	if err := db.Ping(context.Background()); err != nil {
-		t.Fatalf("Ping: %v", err)
-	}
-}
-
-func TestUsers(t *testing.T) {
-	ctx := context.Background()
-	db := MustOpenDB(t)
-
-	audit := &policydesk.AuditEntry{At: t0, Action: "user.create", ObjectType: "user", ObjectID: "ana"}
-	u := &policydesk.User{Login: "ana", Name: "Ana Krasniqi", Organisation: "MD", Role: policydesk.RoleEditor, PasswordHash: "hash", CreatedAt: t0}
-	if err := db.CreateUser(ctx, u, audit); err != nil {
-		t.Fatal(err)
-	}
-	if u.ID == 0 || audit.ID == 0 {
-		t.Fatalf("ids not set: user %d, audit %d", u.ID, audit.ID)
-	}
-
-	byLogin, err := db.FindUserByLogin(ctx, "ana")
-	if err != nil {
-		t.Fatal(err)
-	}
-	byID, err := db.FindUserByID(ctx, u.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, got := range []*policydesk.User{byLogin, byID} {
-		if got.ID != u.ID || got.Name != u.Name || got.Organisation != "MD" || got.Role != policydesk.RoleEditor ||
-			got.PasswordHash != "hash" || got.Disabled || !got.CreatedAt.Equal(t0) {
-			t.Fatalf("found %+v, want %+v", got, u)
-		}
-	}
-
-	t.Run("duplicate login", func(t *testing.T) {
-		before := auditTotal(t, db)
-		dup := &policydesk.User{Login: "ana", Name: "Other", Role: policydesk.RoleStaff, PasswordHash: "x", CreatedAt: t0}
-		assertCode(t, db.CreateUser(ctx, dup, &policydesk.AuditEntry{At: t0, Action: "user.create", ObjectType: "user"}), policydesk.EConflict)
-		if n, _ := db.CountUsers(ctx); n != 1 {
-			t.Fatalf("CountUsers = %d, want 1", n)
-		}
-		if after := auditTotal(t, db); after != before {
-			t.Fatalf("audit grew from %d to %d on a refused insert", before, after)
-		}
-	})
-
-	t.Run("not found", func(t *testing.T) {
-		u, err := db.FindUserByLogin(ctx, "nobody")
-		assertCode(t, err, policydesk.ENotFound)
-		if u != nil {
-			t.Fatalf("got user %+v with not-found", u)
-		}
-		u, err = db.FindUserByID(ctx, 4242)
-		assertCode(t, err, policydesk.ENotFound)
-		if u != nil {
-			t.Fatalf("got user %+v with not-found", u)
-		}
-	})
-
-	t.Run("update", func(t *testing.T) {
-		u.Name, u.Disabled = "Ana K.", true
-		if err := db.UpdateUser(ctx, u, nil); err != nil {
-			t.Fatal(err)
-		}
-		got, err := db.FindUserByID(ctx, u.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got.Name != "Ana K." || !got.Disabled {
-			t.Fatalf("after update: %+v", got)
-		}
-		assertCode(t, db.UpdateUser(ctx, &policydesk.User{ID: 4242, Role: policydesk.RoleStaff}, nil), policydesk.ENotFound)
-	})
-}
-
-func TestSessions(t *testing.T) {
-	ctx := context.Background()
-	db := MustOpenDB(t)
-	ana := mustCreateUser(t, db, "ana", policydesk.RoleEditor)
-
-	now := time.Now().UTC()
-	s := &accounts.Session{TokenHash: accounts.HashToken("tok-1"), UserID: ana.ID, CSRF: "c1", CreatedAt: now, ExpiresAt: now.Add(time.Hour)}
-	if err := db.CreateSession(ctx, s); err != nil {
-		t.Fatal(err)
-	}
-	got, err := db.FindSession(ctx, s.TokenHash)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got.UserID != ana.ID || got.CSRF != "c1" || !got.CreatedAt.Equal(now) || !got.ExpiresAt.Equal(s.ExpiresAt) {
-		t.Fatalf("found %+v, want %+v", got, s)
-	}
-	assertCode(t, db.CreateSession(ctx, s), policydesk.EConflict)
-
-	if err := db.DeleteSession(ctx, s.TokenHash); err != nil {
-		t.Fatal(err)
-	}
-	got, err = db.FindSession(ctx, s.TokenHash)
-	assertCode(t, err, policydesk.ENotFound)
-	if got != nil {
-		t.Fatalf("deleted session found: %+v", got)
-	}
-
-	t.Run("disabling a user ends its sessions", func(t *testing.T) {
-		s := &accounts.Session{TokenHash: accounts.HashToken("tok-d"), UserID: ana.ID, CSRF: "c", CreatedAt: time.Now(), ExpiresAt: time.Now().Add(time.Hour)}
-		if err := db.CreateSession(ctx, s); err != nil {
-			t.Fatal(err)
-		}
-		ana.Disabled = true
-		if err := db.UpdateUser(ctx, ana, nil); err != nil {
-			t.Fatal(err)
-		}
-		_, err := db.FindSession(ctx, s.TokenHash)
-		assertCode(t, err, policydesk.ENotFound)
-	})
-}
-
-func TestSessions_Expired(t *testing.T) {
-	ctx := context.Background()
-	db := MustOpenDB(t)
-	raw := rawDB(t, db.Path)
-	ana := mustCreateUser(t, db, "ana", policydesk.RoleEditor)
-
-	old := &accounts.Session{TokenHash: accounts.HashToken("old"), UserID: ana.ID, CSRF: "c", CreatedAt: t0, ExpiresAt: t0.Add(time.Hour)}
-	if err := db.CreateSession(ctx, old); err != nil {
-		t.Fatal(err)
-	}
-	// The contract says an expired token is not found, swept or not.
-	_, err := db.FindSession(ctx, old.TokenHash)
-	assertCode(t, err, policydesk.ENotFound)
-
-	now := time.Now().UTC()
-	fresh := &accounts.Session{TokenHash: accounts.HashToken("fresh"), UserID: ana.ID, CSRF: "c", CreatedAt: now, ExpiresAt: now.Add(time.Hour)}
-	if err := db.CreateSession(ctx, fresh); err != nil {
-		t.Fatal(err)
-	}
-	var n int
-	if err := raw.QueryRow(`SELECT COUNT(*) FROM sessions WHERE token_hash = ?`, old.TokenHash).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	if n != 0 {
-		t.Fatal("expired session was not swept by the next login")
-	}
-	if _, err := db.FindSession(ctx, fresh.TokenHash); err != nil {
-		t.Fatalf("fresh session: %v", err)
-	}
-}
-
-func TestCreateDocument(t *testing.T) {
-	ctx := context.Background()
-	db := MustOpenDB(t)
-	raw := rawDB(t, db.Path)
-	ana := mustCreateUser(t, db, "ana", policydesk.RoleEditor)
-
-	body := "# Rregullore\n\n## Neni 1 – Qëllimi\n\nTeksti.\n"
-	doc := &drafts.Document{Title: "Rregullore për qendrat ditore", Kind: "regulation", Language: "sq", Status: "draft",
-		Visibility: "restricted", CreatedBy: ana.ID, CreatedAt: t0, UpdatedAt: t0}
-	v := &drafts.Version{Number: 1, Body: body, SHA256: drafts.SHA256Hex(body), AuthorID: ana.ID, Message: "First version",
-		CreatedAt: t0, Outline: outline.Parse(body)}
-	audit := &policydesk.AuditEntry{At: t0, ActorID: ana.ID, Actor: "ana", Action: "document.create", ObjectType: "document"}
-	if err := db.CreateDocument(ctx, doc, v, audit); err != nil {
-		t.Fatal(err)
-	}
-	if doc.ID == 0 || v.DocumentID != doc.ID {
-		t.Fatalf("doc.ID = %d, v.DocumentID = %d", doc.ID, v.DocumentID)
-	}
-
-	got, err := db.FindDocument(ctx, doc.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got.Title != doc.Title || got.Head != 1 || got.Owner != "ana" || got.CreatedBy != ana.ID ||
-		got.Visibility != "restricted" || !got.CreatedAt.Equal(t0) {
-		t.Fatalf("found %+v", got)
-	}
-	gv, err := db.FindVersion(ctx, doc.ID, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if gv.Body != body || gv.SHA256 != v.SHA256 || gv.Author != "ana" || len(gv.Outline) != 1 || gv.Outline[0].Num != "1" {
-		t.Fatalf("version %+v", gv)
-	}
-	entries, total, err := db.FindAudit(ctx, policydesk.AuditFilter{ObjectType: "document", ObjectID: strconv.FormatInt(doc.ID, 10), Limit: 10})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if total != 1 || entries[0].Action != "document.create" || entries[0].Actor != "ana" || entries[0].ActorID != ana.ID {
-		t.Fatalf("audit: total %d, %+v", total, entries)
-	}
-
-	t.Run("not found", func(t *testing.T) {
-		d, err := db.FindDocument(ctx, 4242)
-		assertCode(t, err, policydesk.ENotFound)
-		if d != nil {
-			t.Fatal("document returned with not-found")
-		}
-		v, err := db.FindVersion(ctx, doc.ID, 2)
-		assertCode(t, err, policydesk.ENotFound)
-		if v != nil {
-			t.Fatal("version returned with not-found")
-		}
-	})
-
-	// A failing version insert must take the document and audit row with it.
-	t.Run("one transaction", func(t *testing.T) {
-		docs, vers, audits := countRows(t, raw, "documents"), countRows(t, raw, "versions"), countRows(t, raw, "audit_log")
-		bad := &drafts.Document{Title: "x", Kind: "sop", Language: "en", Status: "draft", Visibility: "internal", CreatedBy: ana.ID, CreatedAt: t0, UpdatedAt: t0}
-		bv := &drafts.Version{Number: 1, Body: "x", SHA256: drafts.SHA256Hex("x"), AuthorID: 9999, CreatedAt: t0}
-		if err := db.CreateDocument(ctx, bad, bv, &policydesk.AuditEntry{At: t0, Action: "document.create", ObjectType: "document"}); err == nil {
-			t.Fatal("version by an unknown author accepted")
-		}
-		if d, v, a := countRows(t, raw, "documents"), countRows(t, raw, "versions"), countRows(t, raw, "audit_log"); d != docs || v != vers || a != audits {
-			t.Fatalf("rows after failed create: documents %d→%d, versions %d→%d, audit %d→%d", docs, d, vers, v, audits, a)
-		}
-	})
-}
-
-func TestAddVersion(t *testing.T) {
-	ctx := context.Background()
-	db := MustOpenDB(t)
-	ana := mustCreateUser(t, db, "ana", policydesk.RoleEditor)
-	doc := mustCreateDocument(t, db, ana, "Rregullore", "internal", "v1")
-
-	audit := &policydesk.AuditEntry{At: t0, ActorID: ana.ID, Actor: "ana", Action: "version.create", ObjectType: "document", ObjectID: strconv.FormatInt(doc.ID, 10)}
-	v2 := newVersion(doc, 2, ana, "## Neni 1\n\nv2\n")
-	if err := db.AddVersion(ctx, v2, audit); err != nil {
-		t.Fatal(err)
-	}
-	got, err := db.FindDocument(ctx, doc.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got.Head != 2 || !got.UpdatedAt.Equal(v2.CreatedAt) {
-		t.Fatalf("head %d updated %v after AddVersion", got.Head, got.UpdatedAt)
-	}
-	gv, err := db.FindVersion(ctx, doc.ID, 2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if gv.Body != v2.Body || len(gv.Outline) != 1 {
-		t.Fatalf("version 2: %+v", gv)
-	}
-
-	versions, err := db.FindVersions(ctx, doc.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(versions) != 2 || versions[0].Number != 2 || versions[1].Number != 1 || versions[0].Body != "" {
-		t.Fatalf("FindVersions = %+v, want 2,1 without bodies", versions)
-	}
-
-	t.Run("stale base", func(t *testing.T) {
-		before := auditTotal(t, db)
-		stale := newVersion(doc, 2, ana, "lost race")
-		err := db.AddVersion(ctx, stale, &policydesk.AuditEntry{At: t0, Action: "version.create", ObjectType: "document"})
-		assertCode(t, err, policydesk.EConflict)
-		got, err := db.FindDocument(ctx, doc.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got.Head != 2 {
-			t.Fatalf("head = %d after refused save", got.Head)
-		}
-		if gv, _ := db.FindVersion(ctx, doc.ID, 2); gv.Body != v2.Body {
-			t.Fatalf("version 2 overwritten: %q", gv.Body)
-		}
-		if versions, _ := db.FindVersions(ctx, doc.ID); len(versions) != 2 {
-			t.Fatalf("%d versions after refused save", len(versions))
-		}
-		if after := auditTotal(t, db); after != before {
-			t.Fatalf("audit %d → %d after refused save", before, after)
-		}
-
-		// A base ahead of the head is refused the same way.
-		assertCode(t, db.AddVersion(ctx, newVersion(doc, 5, ana, "ahead"), nil), policydesk.EConflict)
-		if _, err := db.FindVersion(ctx, doc.ID, 5); policydesk.ErrorCode(err) != policydesk.ENotFound {
-			t.Fatalf("version 5 written: %v", err)
-		}
-	})
-}
-
-func TestAddVersion_Concurrent(t *testing.T) {
-	ctx := context.Background()
-	db := MustOpenDB(t)
-	ana := mustCreateUser(t, db, "ana", policydesk.RoleEditor)
-	doc := mustCreateDocument(t, db, ana, "Rregullore", "internal", "v1")
-	before := auditTotal(t, db)
-
-	const n = 20
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			v := newVersion(doc, 2, ana, fmt.Sprintf("writer %d", i))
-			errs[i] = db.AddVersion(ctx, v, &policydesk.AuditEntry{At: t0, Action: "version.create", ObjectType: "document", ObjectID: strconv.FormatInt(doc.ID, 10)})
-		}()
-	}
-	wg.Wait()
-
-	ok := 0
-	for i, err := range errs {
-		switch policydesk.ErrorCode(err) {
-		case "":
-			ok++
-		case policydesk.EConflict:
-		default:
-			t.Errorf("writer %d: %v", i, err)
-		}
-	}
-	if ok != 1 {
-		t.Fatalf("%d writers succeeded, want exactly 1", ok)
-	}
-	got, err := db.FindDocument(ctx, doc.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got.Head != 2 {
-		t.Fatalf("head = %d, want 2", got.Head)
-	}
-	if versions, _ := db.FindVersions(ctx, doc.ID); len(versions) != 2 {
-		t.Fatalf("%d versions, want 2", len(versions))
-	}
-	if after := auditTotal(t, db); after != before+1 {
-		t.Fatalf("audit grew by %d, want 1", after-before)
-	}
-}
-
-// The database itself, not only the Go code, refuses to rewrite history.
-func TestImmutableTables(t *testing.T) {
-	db := MustOpenDB(t)
-	ana := mustCreateUser(t, db, "ana", policydesk.RoleEditor)
-	mustCreateDocument(t, db, ana, "Rregullore", "internal", "v1")
-	raw := rawDB(t, db.Path)
-
-	for _, tc := range []struct {
-		stmt, want string
-	}{
-		{`UPDATE versions SET body = 'rewritten'`, "immutable"},
-		{`DELETE FROM versions`, "immutable"},
-		{`UPDATE audit_log SET actor = 'someone else'`, "append-only"},
-		{`DELETE FROM audit_log`, "append-only"},
-	} {
-		t.Run(tc.stmt, func(t *testing.T) {
-			_, err := raw.Exec(tc.stmt)
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("err = %v, want one mentioning %q", err, tc.want)
-			}
-		})
-	}
-	if n := countRows(t, raw, "versions"); n != 1 {
-		t.Fatalf("versions = %d", n)
-	}
-	var body string
-	if err := raw.QueryRow(`SELECT body FROM versions`).Scan(&body); err != nil || body != "v1" {
-		t.Fatalf("body = %q, %v", body, err)
-	}
-	if n := countRows(t, raw, "audit_log"); n != 1 {
-		t.Fatalf("audit_log = %d", n)
-	}
-}
-
-func TestFindDocuments_Access(t *testing.T) {
-	ctx := context.Background()
-	db := MustOpenDB(t)
-	ana := mustCreateUser(t, db, "ana", policydesk.RoleEditor)
-	bob := mustCreateUser(t, db, "bob", policydesk.RoleEditor)
-	sara := mustCreateUser(t, db, "sara", policydesk.RoleStaff)
-	rita := mustCreateUser(t, db, "rita", policydesk.RoleReviewer)
-
-	mustCreateDocument(t, db, ana, "ana internal", "internal", "x")
-	mustCreateDocument(t, db, ana, "ana restricted", "restricted", "x")
-	bobShared := mustCreateDocument(t, db, bob, "bob shared", "restricted", "x")
-	bobPrivate := mustCreateDocument(t, db, bob, "bob private", "restricted", "x")
-	for _, m := range []*drafts.Member{
-		{DocumentID: bobShared.ID, UserID: ana.ID, Role: "editor"},
-		{DocumentID: bobShared.ID, UserID: rita.ID, Role: "reviewer"},
-		{DocumentID: bobShared.ID, UserID: sara.ID, Role: "reader"},
-	} {
-		if err := db.SetMember(ctx, m, nil); err != nil {
-			t.Fatal(err)
-		}
-	}
-
-	rd := func(s policydesk.Scope) drafts.DocumentFilter { return drafts.DocumentFilter{Read: s} }
-	titles := func(f drafts.DocumentFilter) []string {
-		t.Helper()
-		f.Limit = 100
-		docs, total, err := db.FindDocuments(ctx, f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if total != len(docs) {
-			t.Fatalf("total %d, listed %d", total, len(docs))
-		}
-		var out []string
-		for _, d := range docs {
-			out = append(out, d.Title)
-		}
-		slices.Sort(out)
-		return out
-	}
-	for _, tc := range []struct {
-		name string
-		f    drafts.DocumentFilter
-		want []string
-	}{
-		{"all", rd(policydesk.Scope{All: true}), []string{"ana internal", "ana restricted", "bob private", "bob shared"}},
-		{"editor ana", rd(policydesk.Scope{Internal: true, Owner: true, UserID: ana.ID}), []string{"ana internal", "ana restricted", "bob shared"}},
-		{"editor bob", rd(policydesk.Scope{Internal: true, Owner: true, UserID: bob.ID}), []string{"ana internal", "bob private", "bob shared"}},
-		{"staff member", rd(policydesk.Scope{Internal: true, UserID: sara.ID}), []string{"ana internal", "bob shared"}},
-		{"reviewer member", rd(policydesk.Scope{UserID: rita.ID}), []string{"bob shared"}},
-		{"owner without internal", rd(policydesk.Scope{Owner: true, UserID: ana.ID}), []string{"ana internal", "ana restricted", "bob shared"}},
-		// A creator who is no longer an editor: created_by alone grants nothing.
-		{"creator without Owner", rd(policydesk.Scope{UserID: ana.ID}), []string{"bob shared"}},
-		{"creator without Owner, internal", rd(policydesk.Scope{Internal: true, UserID: bob.ID}), []string{"ana internal"}},
-		{"nobody", rd(policydesk.Scope{UserID: 4242}), nil},
-		{"no user", rd(policydesk.Scope{Owner: true}), nil},
-		{"internal only", rd(policydesk.Scope{Internal: true, UserID: 4242}), []string{"ana internal"}},
-		{"kind filter", drafts.DocumentFilter{Read: policydesk.Scope{All: true}, Kind: "sop"}, nil},
-		{"status filter", drafts.DocumentFilter{Read: policydesk.Scope{Internal: true, Owner: true, UserID: bob.ID}, Status: "draft"}, []string{"ana internal", "bob private", "bob shared"}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			if got := titles(tc.f); !slices.Equal(got, tc.want) {
-				t.Fatalf("got %q, want %q", got, tc.want)
-			}
-		})
-	}
-
-	t.Run("paging", func(t *testing.T) {
-		docs, total, err := db.FindDocuments(ctx, drafts.DocumentFilter{Read: policydesk.Scope{All: true}, Limit: 3, Offset: 2})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if total != 4 || len(docs) != 2 {
-			t.Fatalf("total %d, page %d", total, len(docs))
-		}
-	})
-
-	t.Run("members", func(t *testing.T) {
-		role, err := db.MemberRole(ctx, bobShared.ID, rita.ID)
-		if err != nil || role != "reviewer" {
-			t.Fatalf("MemberRole = %q, %v", role, err)
-		}
-		if role, err := db.MemberRole(ctx, bobPrivate.ID, rita.ID); err != nil || role != "" {
-			t.Fatalf("MemberRole of non-member = %q, %v", role, err)
-		}
-		members, err := db.FindMembers(ctx, bobShared.ID)
-		if err != nil || len(members) != 3 || members[0].Login != "ana" {
-			t.Fatalf("FindMembers = %+v, %v", members, err)
-		}
-		if err := db.RemoveMember(ctx, bobShared.ID, rita.ID, nil); err != nil {
-			t.Fatal(err)
-		}
-		assertCode(t, db.RemoveMember(ctx, bobShared.ID, rita.ID, nil), policydesk.ENotFound)
-		if got := titles(rd(policydesk.Scope{UserID: rita.ID})); got != nil {
-			t.Fatalf("removed member still lists %q", got)
-		}
-	})
-}
-
-func TestFindAudit_Paging(t *testing.T) {
-	ctx := context.Background()
-	db := MustOpenDB(t)
-	for i := range 25 {
-		objectID := "a"
-		if i%5 == 0 {
-			objectID = "b"
-		}
-		e := &policydesk.AuditEntry{At: t0.Add(time.Duration(i) * time.Second), Actor: "system", Action: "test." + strconv.Itoa(i), ObjectType: "test", ObjectID: objectID}
-		if err := db.AppendAudit(ctx, e); err != nil {
-			t.Fatal(err)
-		}
-	}
-
-	var seen []string
-	for _, page := range []struct{ offset, want int }{{0, 10}, {10, 10}, {20, 5}, {30, 0}} {
-		entries, total, err := db.FindAudit(ctx, policydesk.AuditFilter{ObjectType: "test", Limit: 10, Offset: page.offset})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if total != 25 || len(entries) != page.want {
-			t.Fatalf("offset %d: total %d, page %d; want 25, %d", page.offset, total, len(entries), page.want)
-		}
-		for _, e := range entries {
-			seen = append(seen, e.Action)
-		}
-	}
-	for i, action := range seen {
-		if want := "test." + strconv.Itoa(24-i); action != want {
-			t.Fatalf("entry %d = %s, want %s (newest first, no gaps or repeats)", i, action, want)
-		}
-	}
-
-	entries, total, err := db.FindAudit(ctx, policydesk.AuditFilter{ObjectType: "test", ObjectID: "b", Limit: 100})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if total != 5 || len(entries) != 5 || entries[0].Action != "test.20" || !entries[0].At.Equal(t0.Add(20*time.Second)) {
-		t.Fatalf("object filter: total %d, first %+v", total, entries[0])
-	}
-	if entries[0].ActorID != 0 {
-		t.Fatalf("system entry has actor id %d", entries[0].ActorID)
 	}
 }

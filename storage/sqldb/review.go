@@ -1,4 +1,4 @@
-package sqlite
+package sqldb
 
 import (
 	"context"
@@ -32,6 +32,12 @@ func scanRound(row interface{ Scan(...any) error }) (*review.Round, error) {
 // opened at once get different numbers.
 func (db *DB) CreateRound(ctx context.Context, r *review.Round, audit *policydesk.AuditEntry) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		// The document's row lock keeps rounds opened side by side apart
+		// where writers do not take turns (PostgreSQL).
+		var docID int64
+		if err := tx.QueryRowContext(ctx, db.forUpdate(`SELECT id FROM documents WHERE id = ?`), r.DocumentID).Scan(&docID); err != nil {
+			return translate(err, "Document "+strconv.FormatInt(r.DocumentID, 10))
+		}
 		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(number), 0) + 1 FROM rounds WHERE document_id = ?`, r.DocumentID).Scan(&r.Number); err != nil {
 			return err
 		}
@@ -87,17 +93,15 @@ func (db *DB) CloseRound(ctx context.Context, docID int64, number int, at time.T
 // CreateComment stores the comment and queues its document for search.
 func (db *DB) CreateComment(ctx context.Context, c *review.Comment, audit *policydesk.AuditEntry) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO comments (document_id, round, version, start_pos, end_pos, quote, prefix, suffix,
+		id, err := insertID(ctx, tx, `INSERT INTO comments (document_id, round, version, start_pos, end_pos, quote, prefix, suffix,
 			body, suggestion, has_suggestion, article_id, article_num, paragraph, author_id, status, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			c.DocumentID, nullInt(c.Round), c.Version, c.Start, c.End, c.Quote, c.Prefix, c.Suffix,
-			c.Body, c.Suggestion, c.HasSuggestion, c.ArticleID, c.ArticleNum, c.Paragraph, c.AuthorID, c.Status, formatTime(c.CreatedAt))
+			c.Body, c.Suggestion, flag(c.HasSuggestion), c.ArticleID, c.ArticleNum, c.Paragraph, c.AuthorID, c.Status, formatTime(c.CreatedAt))
 		if err != nil {
 			return translate(err, "Comment")
 		}
-		if c.ID, err = res.LastInsertId(); err != nil {
-			return err
-		}
+		c.ID = id
 		if err := enqueueSearch(ctx, tx, c.DocumentID, searchContent); err != nil {
 			return err
 		}
@@ -189,14 +193,12 @@ func (db *DB) attachReplies(ctx context.Context, comments []*review.Comment, con
 // AddReply stores the reply and queues its comment's document for search.
 func (db *DB) AddReply(ctx context.Context, r *review.Reply, audit *policydesk.AuditEntry) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO replies (comment_id, author_id, body, created_at) VALUES (?, ?, ?, ?)`,
+		id, err := insertID(ctx, tx, `INSERT INTO replies (comment_id, author_id, body, created_at) VALUES (?, ?, ?, ?)`,
 			r.CommentID, r.AuthorID, r.Body, formatTime(r.CreatedAt))
 		if err != nil {
 			return translate(err, "Reply")
 		}
-		if r.ID, err = res.LastInsertId(); err != nil {
-			return err
-		}
+		r.ID = id
 		var docID int64
 		if err := tx.QueryRowContext(ctx, `SELECT document_id FROM comments WHERE id = ?`, r.CommentID).Scan(&docID); err != nil {
 			return translate(err, "Comment "+strconv.FormatInt(r.CommentID, 10))

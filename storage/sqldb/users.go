@@ -1,4 +1,4 @@
-package sqlite
+package sqldb
 
 import (
 	"context"
@@ -30,14 +30,12 @@ func scanUser(row interface{ Scan(...any) error }) (*policydesk.User, error) {
 // CreateUser inserts u; a taken login is ECONFLICT.
 func (db *DB) CreateUser(ctx context.Context, u *policydesk.User, audit *policydesk.AuditEntry) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO users (login, name, organisation, role, password_hash, disabled, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, u.Login, u.Name, u.Organisation, u.Role, u.PasswordHash, u.Disabled, formatTime(u.CreatedAt))
+		id, err := insertID(ctx, tx, `INSERT INTO users (login, name, organisation, role, password_hash, disabled, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, u.Login, u.Name, u.Organisation, u.Role, u.PasswordHash, flag(u.Disabled), formatTime(u.CreatedAt))
 		if err != nil {
 			return translate(err, "User "+u.Login)
 		}
-		if u.ID, err = res.LastInsertId(); err != nil {
-			return err
-		}
+		u.ID = id
 		return appendAudit(ctx, tx, audit)
 	})
 }
@@ -47,12 +45,12 @@ func (db *DB) CreateUser(ctx context.Context, u *policydesk.User, audit *policyd
 // account is disabled.
 func (db *DB) UpdateUser(ctx context.Context, u *policydesk.User, audit *policydesk.AuditEntry) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		old, err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, u.ID))
+		old, err := scanUser(tx.QueryRowContext(ctx, db.forUpdate(`SELECT `+userColumns+` FROM users WHERE id = ?`), u.ID))
 		if err != nil {
 			return translate(err, "User")
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET name = ?, organisation = ?, role = ?, password_hash = ?, disabled = ? WHERE id = ?`,
-			u.Name, u.Organisation, u.Role, u.PasswordHash, u.Disabled, u.ID); err != nil {
+			u.Name, u.Organisation, u.Role, u.PasswordHash, flag(u.Disabled), u.ID); err != nil {
 			return translate(err, "User")
 		}
 		// A new password or role, or a disabled account, ends every session

@@ -1,9 +1,8 @@
-package sqlite_test
+package storetest
 
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -11,25 +10,19 @@ import (
 
 	"policydesk"
 	"policydesk/search"
-	"policydesk/storage/sqlite"
+	"policydesk/storage/sqldb"
 )
 
-// twoHandles opens one database file twice, as two replicas do.
-func twoHandles(t *testing.T) []*sqlite.DB {
-	path := filepath.Join(t.TempDir(), "policydesk.db")
-	return []*sqlite.DB{mustOpenPath(t, path), mustOpenPath(t, path)}
-}
-
-// TestSearchLog_NumbersFollowCommitOrder: writers saving through two
-// handles on one database file (two replicas) while a follower reads the
-// log: every read shows numbers 1..n with no gap, so a follower that
+// testSearchLog_NumbersFollowCommitOrder: writers saving side by side
+// (on PostgreSQL each on its own connection, as replicas do) while a
+// follower reads the log: every read shows numbers 1..n with no gap, so a follower that
 // moves its cursor to the last number it saw never skips a change that
 // commits later; at the end the follower saw every save exactly once.
-func TestSearchLog_NumbersFollowCommitOrder(t *testing.T) {
-	t.Parallel()
+func testSearchLog_NumbersFollowCommitOrder(t *testing.T, open Opener) {
 	ctx := context.Background()
-	replicas := twoHandles(t)
-	ana := mustCreateUser(t, replicas[0], "ana", policydesk.RoleEditor)
+	be := open(t)
+	replicas := []*sqldb.DB{be.DB, be.DB} // one pool of connections, as two replicas are
+	ana := MustCreateUser(t, replicas[0], "ana", policydesk.RoleEditor)
 	const writers, saves = 8, 15
 	var done atomic.Bool
 	var wg sync.WaitGroup
@@ -37,7 +30,7 @@ func TestSearchLog_NumbersFollowCommitOrder(t *testing.T) {
 	for w := range writers {
 		wg.Go(func() {
 			db := replicas[w%2]
-			doc := mustCreateDocument(t, db, ana, fmt.Sprintf("Rregullore %d", w), "internal", "v1")
+			doc := MustCreateDocument(t, db, ana, fmt.Sprintf("Rregullore %d", w), "internal", "v1")
 			for n := 2; n <= saves+1; n++ {
 				if err := db.AddVersion(ctx, newVersion(doc, n, ana, fmt.Sprintf("writer %d version %d", w, n)), nil); err != nil {
 					errs <- err
@@ -82,15 +75,14 @@ func TestSearchLog_NumbersFollowCommitOrder(t *testing.T) {
 	}
 }
 
-// TestSearchLog_RollbackGivesItsNumberBack: a transaction that took a
+// testSearchLog_RollbackGivesItsNumberBack: a transaction that took a
 // number and rolled back leaves no gap: the next change gets that number.
-func TestSearchLog_RollbackGivesItsNumberBack(t *testing.T) {
-	t.Parallel()
+func testSearchLog_RollbackGivesItsNumberBack(t *testing.T, open Opener) {
 	ctx := context.Background()
-	db := MustOpenDB(t)
-	raw := rawDB(t, db.Path)
-	ana := mustCreateUser(t, db, "ana", policydesk.RoleEditor)
-	mustCreateDocument(t, db, ana, "Rregullore", "internal", "v1") // 1
+	be := open(t)
+	db, raw := be.DB, be.Raw
+	ana := MustCreateUser(t, db, "ana", policydesk.RoleEditor)
+	MustCreateDocument(t, db, ana, "Rregullore", "internal", "v1") // 1
 	tx, err := raw.Begin()
 	if err != nil {
 		t.Fatal(err)
@@ -104,7 +96,7 @@ func TestSearchLog_RollbackGivesItsNumberBack(t *testing.T) {
 	if err := tx.Rollback(); err != nil {
 		t.Fatal(err)
 	}
-	doc := mustCreateDocument(t, db, ana, "Udhëzim", "internal", "v1")
+	doc := MustCreateDocument(t, db, ana, "Udhëzim", "internal", "v1")
 	entries, err := db.LogAfter(ctx, 0, 10)
 	if err != nil {
 		t.Fatal(err)
@@ -114,14 +106,13 @@ func TestSearchLog_RollbackGivesItsNumberBack(t *testing.T) {
 	}
 }
 
-// TestSearchLog_AccessAndPrune: access changes are flagged; pruning
+// testSearchLog_AccessAndPrune: access changes are flagged; pruning
 // removes entries older than the cutoff and keeps the head.
-func TestSearchLog_AccessAndPrune(t *testing.T) {
-	t.Parallel()
+func testSearchLog_AccessAndPrune(t *testing.T, open Opener) {
 	ctx := context.Background()
-	db := MustOpenDB(t)
-	ana := mustCreateUser(t, db, "ana", policydesk.RoleEditor)
-	doc := mustCreateDocument(t, db, ana, "Rregullore", "internal", "v1")
+	db := open(t).DB
+	ana := MustCreateUser(t, db, "ana", policydesk.RoleEditor)
+	doc := MustCreateDocument(t, db, ana, "Rregullore", "internal", "v1")
 	doc.Visibility = "restricted"
 	if err := db.UpdateDocument(ctx, doc, nil); err != nil {
 		t.Fatal(err)
@@ -147,17 +138,17 @@ func TestSearchLog_AccessAndPrune(t *testing.T) {
 	}
 }
 
-// TestClaims_TwoConsumersNeverShare: two consumers claiming and finishing
-// concurrently (on two handles, as two replicas) never hold the same
+// testClaims_TwoConsumersNeverShare: two consumers claiming and finishing
+// concurrently (on their own connections, as two replicas) never hold the same
 // document or attachment; together they handle each exactly once.
-func TestClaims_TwoConsumersNeverShare(t *testing.T) {
-	t.Parallel()
+func testClaims_TwoConsumersNeverShare(t *testing.T, open Opener) {
 	ctx := context.Background()
-	dbs := twoHandles(t)
-	owner := mustCreateUser(t, dbs[0], "drita", policydesk.RoleEditor)
+	be := open(t)
+	dbs := []*sqldb.DB{be.DB, be.DB}
+	owner := MustCreateUser(t, dbs[0], "drita", policydesk.RoleEditor)
 	const docs = 30
 	for i := range docs {
-		doc := mustCreateDocument(t, dbs[0], owner, fmt.Sprintf("Rregullore %d", i), "internal", "v1")
+		doc := MustCreateDocument(t, dbs[0], owner, fmt.Sprintf("Rregullore %d", i), "internal", "v1")
 		mustAttach(t, dbs[0], doc, owner, fmt.Sprintf("a%d.pdf", i))
 	}
 	var mu sync.Mutex
@@ -234,15 +225,14 @@ func TestClaims_TwoConsumersNeverShare(t *testing.T) {
 	}
 }
 
-// TestClaims_ExpireAndRelease: another consumer cannot take claimed work
+// testClaims_ExpireAndRelease: another consumer cannot take claimed work
 // until the claim expires (a dead replica) or is released (a clean stop);
 // the holder itself may claim it again, as after a retry's backoff.
-func TestClaims_ExpireAndRelease(t *testing.T) {
-	t.Parallel()
+func testClaims_ExpireAndRelease(t *testing.T, open Opener) {
 	ctx := context.Background()
-	db := MustOpenDB(t)
-	owner := mustCreateUser(t, db, "drita", policydesk.RoleEditor)
-	doc := mustCreateDocument(t, db, owner, "Rregullore", "internal", "v1")
+	db := open(t).DB
+	owner := MustCreateUser(t, db, "drita", policydesk.RoleEditor)
+	doc := MustCreateDocument(t, db, owner, "Rregullore", "internal", "v1")
 	att := mustAttach(t, db, doc, owner, "a.pdf")
 	now := time.Now()
 	lease := now.Add(time.Minute)
@@ -286,18 +276,17 @@ func TestClaims_ExpireAndRelease(t *testing.T) {
 	}
 }
 
-// TestOutboxLag: the outbox's backlog as /readyz reports it with
+// testOutboxLag: the outbox's backlog as /readyz reports it with
 // Meilisearch: documents waiting and the age of the oldest event.
-func TestOutboxLag(t *testing.T) {
-	t.Parallel()
+func testOutboxLag(t *testing.T, open Opener) {
 	ctx := context.Background()
-	db := MustOpenDB(t)
+	db := open(t).DB
 	if lag, err := db.OutboxLag(ctx); err != nil || lag != (search.Lag{}) {
 		t.Fatalf("lag of an empty outbox = %+v, %v", lag, err)
 	}
-	owner := mustCreateUser(t, db, "drita", policydesk.RoleEditor)
-	mustCreateDocument(t, db, owner, "Rregullore", "internal", "v1")
-	mustCreateDocument(t, db, owner, "Udhëzim", "internal", "v1")
+	owner := MustCreateUser(t, db, "drita", policydesk.RoleEditor)
+	MustCreateDocument(t, db, owner, "Rregullore", "internal", "v1")
+	MustCreateDocument(t, db, owner, "Udhëzim", "internal", "v1")
 	time.Sleep(20 * time.Millisecond)
 	lag, err := db.OutboxLag(ctx)
 	if err != nil || lag.Entries != 2 || lag.Oldest < 20*time.Millisecond || lag.Oldest > time.Minute {

@@ -1,4 +1,4 @@
-package sqlite_test
+package storetest
 
 import (
 	"context"
@@ -10,10 +10,10 @@ import (
 	"policydesk/drafts"
 	"policydesk/drafts/attachments"
 	"policydesk/search"
-	"policydesk/storage/sqlite"
+	"policydesk/storage/sqldb"
 )
 
-func mustAttach(t *testing.T, db *sqlite.DB, doc *drafts.Document, owner *policydesk.User, name string) *attachments.Attachment {
+func mustAttach(t *testing.T, db *sqldb.DB, doc *drafts.Document, owner *policydesk.User, name string) *attachments.Attachment {
 	t.Helper()
 	a := &attachments.Attachment{DocumentID: doc.ID, Filename: name, Size: 3, SHA256: drafts.SHA256Hex(name),
 		ContentType: "application/pdf", Key: "k/" + name, UploaderID: owner.ID, CreatedAt: t0}
@@ -27,12 +27,12 @@ func mustAttach(t *testing.T, db *sqlite.DB, doc *drafts.Document, owner *policy
 // in the transaction that stores it (so a crash right after loses nothing);
 // saving the text re-queues its document in the same transaction; retries
 // postpone; a deleted attachment takes its text with it.
-func TestAttachmentText_QueueSaveRetry(t *testing.T) {
+func testAttachmentText_QueueSaveRetry(t *testing.T, open Opener) {
 	t.Parallel()
 	ctx := context.Background()
-	db, raw := openOutboxDB(t)
-	owner := mustCreateUser(t, db, "drita", policydesk.RoleEditor)
-	doc := mustCreateDocument(t, db, owner, "Rregullore", "internal", reviewBody)
+	db, raw := openOutboxDB(t, open)
+	owner := MustCreateUser(t, db, "drita", policydesk.RoleEditor)
+	doc := MustCreateDocument(t, db, owner, "Rregullore", "internal", reviewBody)
 	a := mustAttach(t, db, doc, owner, "a.pdf")
 	b := mustAttach(t, db, doc, owner, "b.docx")
 
@@ -86,7 +86,7 @@ func TestAttachmentText_QueueSaveRetry(t *testing.T) {
 	if err := db.DeleteAttachment(ctx, b.ID, auditFor(owner, "attachment.delete")); err != nil {
 		t.Fatal(err)
 	}
-	if n := countRows(t, raw, "attachment_texts"); n != 1 {
+	if n := CountRows(t, raw, "attachment_texts"); n != 1 {
 		t.Errorf("attachment_texts rows after a delete = %d, want 1", n)
 	}
 	if err := db.SaveText(ctx, &search.AttachmentText{AttachmentID: b.ID, DocumentID: doc.ID, Status: search.TextFailed, Reason: "x"}); err != nil {
@@ -99,15 +99,15 @@ func TestAttachmentText_QueueSaveRetry(t *testing.T) {
 
 // TestOutbox_AccessChangesFirst: documents with a visibility or member
 // change are due before older documents with content changes only.
-func TestOutbox_AccessChangesFirst(t *testing.T) {
+func testOutbox_AccessChangesFirst(t *testing.T, open Opener) {
 	t.Parallel()
 	ctx := context.Background()
-	db, _ := openOutboxDB(t)
-	owner := mustCreateUser(t, db, "drita", policydesk.RoleEditor)
-	reviewer := mustCreateUser(t, db, "besa", policydesk.RoleReviewer)
+	db, _ := openOutboxDB(t, open)
+	owner := MustCreateUser(t, db, "drita", policydesk.RoleEditor)
+	reviewer := MustCreateUser(t, db, "besa", policydesk.RoleReviewer)
 	var docs []*drafts.Document
 	for _, title := range []string{"A", "B", "C", "D"} {
-		docs = append(docs, mustCreateDocument(t, db, owner, title, "internal", reviewBody))
+		docs = append(docs, MustCreateDocument(t, db, owner, title, "internal", reviewBody))
 	}
 	clearOutbox(t, db)
 	// Content changes on A and B first, then a title change on C, a
@@ -151,14 +151,14 @@ func TestOutbox_AccessChangesFirst(t *testing.T) {
 // TestOutbox_SetAsideAndRetry: a set-aside document leaves the backlog and
 // the due list, is listed with its reason, comes back when it changes again
 // and when an admin retries it (audited in the same transaction).
-func TestOutbox_SetAsideAndRetry(t *testing.T) {
+func testOutbox_SetAsideAndRetry(t *testing.T, open Opener) {
 	t.Parallel()
 	ctx := context.Background()
-	db, _ := openOutboxDB(t)
-	admin := mustCreateUser(t, db, "root", policydesk.RoleAdmin)
-	owner := mustCreateUser(t, db, "drita", policydesk.RoleEditor)
-	bad := mustCreateDocument(t, db, owner, "Bad", "internal", reviewBody)
-	good := mustCreateDocument(t, db, owner, "Good", "internal", reviewBody)
+	db, _ := openOutboxDB(t, open)
+	admin := MustCreateUser(t, db, "root", policydesk.RoleAdmin)
+	owner := MustCreateUser(t, db, "drita", policydesk.RoleEditor)
+	bad := MustCreateDocument(t, db, owner, "Bad", "internal", reviewBody)
+	good := MustCreateDocument(t, db, owner, "Good", "internal", reviewBody)
 	att := mustAttach(t, db, good, owner, "poison.pdf")
 
 	pending, _ := db.PendingDocuments(ctx, 10, time.Now())

@@ -1,4 +1,4 @@
-package sqlite_test
+package storetest
 
 import (
 	"context"
@@ -20,7 +20,7 @@ import (
 	"policydesk/drafts/attachments"
 	"policydesk/review"
 	"policydesk/search"
-	"policydesk/storage/sqlite"
+	"policydesk/storage/sqldb"
 )
 
 // names returns the first column of query's rows.
@@ -47,27 +47,48 @@ func names(tb testing.TB, raw *sql.DB, query string) []string {
 
 // refuseOutbox makes every insert into search_outbox fail (a test-only
 // trigger, added through another connection) until allow is called.
-func refuseOutbox(tb testing.TB, raw *sql.DB) (allow func()) {
+func refuseOutbox(tb testing.TB, db *sqldb.DB, raw *sql.DB) (allow func()) {
 	tb.Helper()
-	if _, err := raw.Exec(`CREATE TRIGGER test_outbox_refuses BEFORE INSERT ON search_outbox
-		BEGIN SELECT RAISE(ABORT, 'the outbox refuses'); END`); err != nil {
-		tb.Fatal(err)
+	create := []string{`CREATE TRIGGER test_outbox_refuses BEFORE INSERT ON search_outbox
+		BEGIN SELECT RAISE(ABORT, 'the outbox refuses'); END`}
+	drop := []string{`DROP TRIGGER test_outbox_refuses`}
+	if db.Dialect().Name == "postgres" {
+		create = []string{`CREATE FUNCTION test_outbox_refuses() RETURNS trigger LANGUAGE plpgsql AS
+			$$ BEGIN RAISE EXCEPTION 'the outbox refuses'; END $$`,
+			`CREATE TRIGGER test_outbox_refuses BEFORE INSERT ON search_outbox FOR EACH ROW EXECUTE FUNCTION test_outbox_refuses()`}
+		drop = []string{`DROP TRIGGER test_outbox_refuses ON search_outbox`, `DROP FUNCTION test_outbox_refuses`}
 	}
+	mustExec(tb, raw, create...)
 	return func() {
 		tb.Helper()
-		if _, err := raw.Exec(`DROP TRIGGER test_outbox_refuses`); err != nil {
-			tb.Fatal(err)
+		mustExec(tb, raw, drop...)
+	}
+}
+
+func mustExec(tb testing.TB, raw *sql.DB, stmts ...string) {
+	tb.Helper()
+	for _, stmt := range stmts {
+		if _, err := raw.Exec(stmt); err != nil {
+			tb.Fatalf("%s: %v", stmt, err)
 		}
 	}
 }
 
-// dbState renders every row of every table, to compare the database before
-// and after a change that must leave nothing behind.
-func dbState(tb testing.TB, raw *sql.DB) string {
+// tablesQuery lists the database's tables.
+func tablesQuery(db *sqldb.DB) string {
+	if db.Dialect().Name == "postgres" {
+		return `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1`
+	}
+	return `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`
+}
+
+// dbState renders every row of every table, in sorted lines, to compare the
+// database before and after a change that must leave nothing behind.
+func dbState(tb testing.TB, db *sqldb.DB, raw *sql.DB) string {
 	tb.Helper()
-	var b strings.Builder
-	for _, table := range names(tb, raw, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`) {
-		rows, err := raw.Query(`SELECT * FROM "` + table + `" ORDER BY rowid`)
+	var lines []string
+	for _, table := range names(tb, raw, tablesQuery(db)) {
+		rows, err := raw.Query(`SELECT * FROM "` + table + `"`)
 		if err != nil {
 			tb.Fatal(err)
 		}
@@ -81,11 +102,12 @@ func dbState(tb testing.TB, raw *sql.DB) string {
 			if err := rows.Scan(ptrs...); err != nil {
 				tb.Fatal(err)
 			}
-			fmt.Fprintf(&b, "%s %v\n", table, vals)
+			lines = append(lines, fmt.Sprintf("%s %v", table, vals))
 		}
 		rows.Close()
 	}
-	return b.String()
+	slices.Sort(lines)
+	return strings.Join(lines, "\n")
 }
 
 // TestOutbox_EveryStoreChangeQueuesInItsTransaction: each store method that
@@ -95,13 +117,13 @@ func dbState(tb testing.TB, raw *sql.DB) string {
 // entry rolled back with the queue row), which a method that forgot to queue,
 // or queued in a transaction of its own, would not do; once the outbox takes
 // rows, the change's documents and only they are queued.
-func TestOutbox_EveryStoreChangeQueuesInItsTransaction(t *testing.T) {
+func testOutbox_EveryStoreChangeQueuesInItsTransaction(t *testing.T, open Opener) {
 	t.Parallel()
 	ctx := context.Background()
-	db, raw := openOutboxDB(t)
-	owner := mustCreateUser(t, db, "drita", policydesk.RoleEditor)
-	reviewer := mustCreateUser(t, db, "besa", policydesk.RoleReviewer)
-	other := mustCreateDocument(t, db, owner, "Tjetër", "internal", reviewBody)
+	db, raw := openOutboxDB(t, open)
+	owner := MustCreateUser(t, db, "drita", policydesk.RoleEditor)
+	reviewer := MustCreateUser(t, db, "besa", policydesk.RoleReviewer)
+	other := MustCreateDocument(t, db, owner, "Tjetër", "internal", reviewBody)
 	forgotten := mustAttach(t, db, other, owner, "harruar.pdf")
 
 	var doc *drafts.Document
@@ -163,7 +185,7 @@ func TestOutbox_EveryStoreChangeQueuesInItsTransaction(t *testing.T) {
 			return db.DeleteAttachment(ctx, att.ID, auditFor(owner, "attachment.delete"))
 		}},
 		{"ForgetAttachments", false, func() []int64 { return []int64{other.ID} }, func() error {
-			return sqlite.ForgetAttachments(ctx, db.Path, []int64{forgotten.ID})
+			return db.ForgetAttachments(ctx, []int64{forgotten.ID})
 		}},
 		{"EnqueueAll", false, every, func() error { return db.EnqueueAll(ctx) }},
 		{"Restored", false, every, func() error {
@@ -186,13 +208,13 @@ type storeChange struct {
 // check runs the change once while the outbox refuses rows (it must fail
 // and leave the database as it was), then for real (it must queue exactly
 // its documents, with its access flag).
-func (c storeChange) check(t *testing.T, db *sqlite.DB, raw *sql.DB) {
+func (c storeChange) check(t *testing.T, db *sqldb.DB, raw *sql.DB) {
 	t.Helper()
 	clearOutbox(t, db)
-	allow := refuseOutbox(t, raw)
-	before := dbState(t, raw)
+	allow := refuseOutbox(t, db, raw)
+	before := dbState(t, db, raw)
 	err := c.do()
-	after := dbState(t, raw)
+	after := dbState(t, db, raw)
 	allow()
 	if err == nil {
 		t.Errorf("%s succeeded while the outbox refused rows: it queues no search work", c.name)
@@ -222,12 +244,12 @@ func (c storeChange) check(t *testing.T, db *sqlite.DB, raw *sql.DB) {
 // TestOutbox_SameTextStatusQueuesNothing: saving an attachment's text again
 // with the status it has queues nothing; only text that lands (or is given
 // up on) changes what search shows.
-func TestOutbox_SameTextStatusQueuesNothing(t *testing.T) {
+func testOutbox_SameTextStatusQueuesNothing(t *testing.T, open Opener) {
 	t.Parallel()
 	ctx := context.Background()
-	db, raw := openOutboxDB(t)
-	owner := mustCreateUser(t, db, "drita", policydesk.RoleEditor)
-	doc := mustCreateDocument(t, db, owner, "Rregullore", "internal", reviewBody)
+	db, raw := openOutboxDB(t, open)
+	owner := MustCreateUser(t, db, "drita", policydesk.RoleEditor)
+	doc := MustCreateDocument(t, db, owner, "Rregullore", "internal", reviewBody)
 	a := mustAttach(t, db, doc, owner, "a.pdf")
 	for i, want := range []int{1, 0} {
 		clearOutbox(t, db)
@@ -244,10 +266,14 @@ func TestOutbox_SameTextStatusQueuesNothing(t *testing.T) {
 // immutability triggers remain), and every function of the store whose SQL
 // writes a table that search shows calls enqueueSearch, unless it is listed
 // here with the reason it need not.
-func TestOutbox_QueuingIsGoCode(t *testing.T) {
+func testOutbox_QueuingIsGoCode(t *testing.T, open Opener) {
 	t.Parallel()
-	raw := rawDB(t, MustOpenDB(t).Path)
-	triggers := names(t, raw, `SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name`)
+	be := open(t)
+	query := `SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name`
+	if be.DB.Dialect().Name == "postgres" {
+		query = `SELECT DISTINCT trigger_name FROM information_schema.triggers WHERE trigger_schema = current_schema() ORDER BY 1`
+	}
+	triggers := names(t, be.Raw, query)
 	immutability := []string{"audit_append_only_delete", "audit_append_only_update", "versions_immutable_delete", "versions_immutable_update"}
 	if !slices.Equal(triggers, immutability) {
 		t.Errorf("triggers %v, want only the immutability ones %v", triggers, immutability)
@@ -262,7 +288,7 @@ func TestOutbox_QueuingIsGoCode(t *testing.T) {
 		"ReleaseClaims": "ends claims: nothing new to show",
 	}
 	writes := regexp.MustCompile(`(?is)\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(documents|versions|members|comments|replies|attachments|attachment_texts)\b`)
-	files, err := filepath.Glob("*.go")
+	files, err := filepath.Glob("../sqldb/*.go")
 	if err != nil {
 		t.Fatal(err)
 	}

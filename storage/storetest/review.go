@@ -1,8 +1,7 @@
-package sqlite_test
+package storetest
 
 import (
 	"context"
-	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
@@ -11,7 +10,7 @@ import (
 	"policydesk"
 	"policydesk/drafts"
 	"policydesk/review"
-	"policydesk/storage/sqlite"
+	"policydesk/storage/sqldb"
 )
 
 const reviewBody = "# Rregullore\n\n## Neni 1 – Qëllimi\n\nKjo rregullore përcakton çështjet e fëmijëve.\n"
@@ -20,7 +19,7 @@ func auditFor(u *policydesk.User, action string) *policydesk.AuditEntry {
 	return &policydesk.AuditEntry{At: t0, ActorID: u.ID, Actor: u.Login, Action: action, ObjectType: "document"}
 }
 
-func mustCreateRound(tb testing.TB, db *sqlite.DB, doc *drafts.Document, u *policydesk.User, version int) *review.Round {
+func mustCreateRound(tb testing.TB, db *sqldb.DB, doc *drafts.Document, u *policydesk.User, version int) *review.Round {
 	tb.Helper()
 	r := &review.Round{DocumentID: doc.ID, Name: "Raundi", Version: version, Status: "open", OpenedBy: u.ID, CreatedAt: t0}
 	if err := db.CreateRound(context.Background(), r, auditFor(u, "round.open")); err != nil {
@@ -34,12 +33,13 @@ func newComment(doc *drafts.Document, u *policydesk.User, round, version int, bo
 		Body: body, ArticleID: "a1", ArticleNum: "1", Paragraph: "1.2", AuthorID: u.ID, Status: "open", CreatedAt: t0}
 }
 
-func TestReviewStore_RoundsNumberedPerDocumentConcurrently(t *testing.T) {
-	db := MustOpenDB(t)
+func testReviewStore_RoundsNumberedPerDocumentConcurrently(t *testing.T, open Opener) {
+	be := open(t)
+	db := be.DB
 	ctx := context.Background()
-	ana := mustCreateUser(t, db, "ana", policydesk.RoleEditor)
-	docA := mustCreateDocument(t, db, ana, "A", "internal", reviewBody)
-	docB := mustCreateDocument(t, db, ana, "B", "internal", reviewBody)
+	ana := MustCreateUser(t, db, "ana", policydesk.RoleEditor)
+	docA := MustCreateDocument(t, db, ana, "A", "internal", reviewBody)
+	docB := MustCreateDocument(t, db, ana, "B", "internal", reviewBody)
 
 	const n = 12
 	var wg sync.WaitGroup
@@ -80,11 +80,12 @@ func TestReviewStore_RoundsNumberedPerDocumentConcurrently(t *testing.T) {
 	}
 }
 
-func TestReviewStore_CloseRoundTwiceConflicts(t *testing.T) {
-	db := MustOpenDB(t)
+func testReviewStore_CloseRoundTwiceConflicts(t *testing.T, open Opener) {
+	be := open(t)
+	db := be.DB
 	ctx := context.Background()
-	ana := mustCreateUser(t, db, "ana", policydesk.RoleEditor)
-	doc := mustCreateDocument(t, db, ana, "A", "internal", reviewBody)
+	ana := MustCreateUser(t, db, "ana", policydesk.RoleEditor)
+	doc := MustCreateDocument(t, db, ana, "A", "internal", reviewBody)
 	r := mustCreateRound(t, db, doc, ana, 1)
 
 	at := t0.Add(time.Hour)
@@ -108,13 +109,14 @@ func TestReviewStore_CloseRoundTwiceConflicts(t *testing.T) {
 	assertCode(t, err, policydesk.ENotFound)
 }
 
-func TestReviewStore_CommentsWithReplies(t *testing.T) {
-	db := MustOpenDB(t)
+func testReviewStore_CommentsWithReplies(t *testing.T, open Opener) {
+	be := open(t)
+	db := be.DB
 	ctx := context.Background()
-	ana := mustCreateUser(t, db, "ana", policydesk.RoleEditor)
-	rev := mustCreateUser(t, db, "vesa", policydesk.RoleReviewer)
-	doc := mustCreateDocument(t, db, ana, "A", "internal", reviewBody)
-	other := mustCreateDocument(t, db, ana, "B", "internal", reviewBody)
+	ana := MustCreateUser(t, db, "ana", policydesk.RoleEditor)
+	rev := MustCreateUser(t, db, "vesa", policydesk.RoleReviewer)
+	doc := MustCreateDocument(t, db, ana, "A", "internal", reviewBody)
+	other := MustCreateDocument(t, db, ana, "B", "internal", reviewBody)
 	r := mustCreateRound(t, db, doc, ana, 1)
 
 	c1 := newComment(doc, rev, r.Number, 1, "E para")
@@ -179,12 +181,13 @@ func TestReviewStore_CommentsWithReplies(t *testing.T) {
 	assertCode(t, err, policydesk.ENotFound)
 }
 
-func TestReviewStore_UpdateCommentPersistsDecision(t *testing.T) {
-	db := MustOpenDB(t)
+func testReviewStore_UpdateCommentPersistsDecision(t *testing.T, open Opener) {
+	be := open(t)
+	db := be.DB
 	ctx := context.Background()
-	ana := mustCreateUser(t, db, "ana", policydesk.RoleEditor)
-	rev := mustCreateUser(t, db, "vesa", policydesk.RoleReviewer)
-	doc := mustCreateDocument(t, db, ana, "A", "internal", reviewBody)
+	ana := MustCreateUser(t, db, "ana", policydesk.RoleEditor)
+	rev := MustCreateUser(t, db, "vesa", policydesk.RoleReviewer)
+	doc := MustCreateDocument(t, db, ana, "A", "internal", reviewBody)
 	c := newComment(doc, rev, 0, 1, "Koment")
 	if err := db.CreateComment(ctx, c, nil); err != nil {
 		t.Fatal(err)
@@ -212,12 +215,12 @@ func TestReviewStore_UpdateCommentPersistsDecision(t *testing.T) {
 	assertCode(t, db.UpdateComment(ctx, &missing, nil), policydesk.ENotFound)
 }
 
-func TestReviewStore_ForeignKeys(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "policydesk.db")
-	db := mustOpenPath(t, path)
+func testReviewStore_ForeignKeys(t *testing.T, open Opener) {
+	be := open(t)
+	db := be.DB
 	ctx := context.Background()
-	ana := mustCreateUser(t, db, "ana", policydesk.RoleEditor)
-	doc := mustCreateDocument(t, db, ana, "A", "internal", reviewBody)
+	ana := MustCreateUser(t, db, "ana", policydesk.RoleEditor)
+	doc := MustCreateDocument(t, db, ana, "A", "internal", reviewBody)
 	before := auditTotal(t, db)
 
 	if err := db.CreateComment(ctx, newComment(doc, ana, 0, 2, "v2 does not exist"), auditFor(ana, "comment.create")); err == nil {
@@ -233,9 +236,9 @@ func TestReviewStore_ForeignKeys(t *testing.T) {
 	if err := db.AddReply(ctx, &review.Reply{CommentID: 777, AuthorID: ana.ID, Body: "x", CreatedAt: t0}, auditFor(ana, "comment.reply")); err == nil {
 		t.Error("reply to a nonexistent comment was stored")
 	}
-	raw := rawDB(t, path)
+	raw := be.Raw
 	for _, table := range []string{"comments", "rounds", "replies"} {
-		if n := countRows(t, raw, table); n != 0 {
+		if n := CountRows(t, raw, table); n != 0 {
 			t.Errorf("%s has %d rows after refused writes", table, n)
 		}
 	}
@@ -247,11 +250,12 @@ func TestReviewStore_ForeignKeys(t *testing.T) {
 	}
 }
 
-func TestReviewStore_EveryChangeAudited(t *testing.T) {
-	db := MustOpenDB(t)
+func testReviewStore_EveryChangeAudited(t *testing.T, open Opener) {
+	be := open(t)
+	db := be.DB
 	ctx := context.Background()
-	ana := mustCreateUser(t, db, "ana", policydesk.RoleEditor)
-	doc := mustCreateDocument(t, db, ana, "A", "internal", reviewBody)
+	ana := MustCreateUser(t, db, "ana", policydesk.RoleEditor)
+	doc := MustCreateDocument(t, db, ana, "A", "internal", reviewBody)
 	var c *review.Comment
 	steps := []struct {
 		action string

@@ -1,9 +1,8 @@
-package sqlite_test
+package storetest
 
 import (
 	"context"
 	"database/sql"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -12,7 +11,7 @@ import (
 	"policydesk/drafts"
 	"policydesk/drafts/attachments"
 	"policydesk/review"
-	"policydesk/storage/sqlite"
+	"policydesk/storage/sqldb"
 )
 
 // outboxEvent is one row of search_outbox.
@@ -42,16 +41,15 @@ func outboxEvents(tb testing.TB, raw *sql.DB) []outboxEvent {
 	return out
 }
 
-func openOutboxDB(t *testing.T) (*sqlite.DB, *sql.DB) {
+func openOutboxDB(t *testing.T, open Opener) (*sqldb.DB, *sql.DB) {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "policydesk.db")
-	db := mustOpenPath(t, path)
-	return db, rawDB(t, path)
+	be := open(t)
+	return be.DB, be.Raw
 }
 
 // clearOutbox marks everything pending as done, so a test sees only what
 // its next change enqueues.
-func clearOutbox(t *testing.T, db *sqlite.DB) {
+func clearOutbox(t *testing.T, db *sqldb.DB) {
 	t.Helper()
 	ctx := context.Background()
 	pending, err := db.PendingDocuments(ctx, 1000, time.Now().Add(time.Hour))
@@ -68,13 +66,13 @@ func clearOutbox(t *testing.T, db *sqlite.DB) {
 	}
 }
 
-func TestOutbox_EveryChangeEnqueuesItsDocument(t *testing.T) {
+func testOutbox_EveryChangeEnqueuesItsDocument(t *testing.T, open Opener) {
 	t.Parallel()
 	ctx := context.Background()
-	db, raw := openOutboxDB(t)
-	owner := mustCreateUser(t, db, "drita", policydesk.RoleEditor)
-	reviewer := mustCreateUser(t, db, "besa", policydesk.RoleReviewer)
-	other := mustCreateDocument(t, db, owner, "Tjetër", "internal", reviewBody)
+	db, raw := openOutboxDB(t, open)
+	owner := MustCreateUser(t, db, "drita", policydesk.RoleEditor)
+	reviewer := MustCreateUser(t, db, "besa", policydesk.RoleReviewer)
+	other := MustCreateDocument(t, db, owner, "Tjetër", "internal", reviewBody)
 
 	var doc *drafts.Document
 	var comment *review.Comment
@@ -149,14 +147,14 @@ func TestOutbox_EveryChangeEnqueuesItsDocument(t *testing.T) {
 	}
 }
 
-func TestOutbox_RolledBackChangeEnqueuesNothing(t *testing.T) {
+func testOutbox_RolledBackChangeEnqueuesNothing(t *testing.T, open Opener) {
 	t.Parallel()
 	ctx := context.Background()
-	db, raw := openOutboxDB(t)
-	owner := mustCreateUser(t, db, "drita", policydesk.RoleEditor)
-	doc := mustCreateDocument(t, db, owner, "Rregullore", "internal", reviewBody)
+	db, raw := openOutboxDB(t, open)
+	owner := MustCreateUser(t, db, "drita", policydesk.RoleEditor)
+	doc := MustCreateDocument(t, db, owner, "Rregullore", "internal", reviewBody)
 	clearOutbox(t, db)
-	docsBefore := countRows(t, raw, "documents")
+	docsBefore := CountRows(t, raw, "documents")
 
 	// The document row is inserted before the version insert fails its
 	// CHECK: the whole transaction rolls back, its queued search work too.
@@ -166,7 +164,7 @@ func TestOutbox_RolledBackChangeEnqueuesNothing(t *testing.T) {
 	if err := db.CreateDocument(ctx, bad, v, auditFor(owner, "document.create")); err == nil {
 		t.Fatal("creating a document with version 0 succeeded")
 	}
-	if n := countRows(t, raw, "documents"); n != docsBefore {
+	if n := CountRows(t, raw, "documents"); n != docsBefore {
 		t.Fatalf("documents = %d after a failed create, want %d", n, docsBefore)
 	}
 	// A version whose base is stale: the head update matches nothing.
@@ -203,19 +201,19 @@ func TestOutbox_RolledBackChangeEnqueuesNothing(t *testing.T) {
 	}
 }
 
-func TestOutbox_PendingDoneRetryBacklog(t *testing.T) {
+func testOutbox_PendingDoneRetryBacklog(t *testing.T, open Opener) {
 	t.Parallel()
 	ctx := context.Background()
-	db, raw := openOutboxDB(t)
-	owner := mustCreateUser(t, db, "drita", policydesk.RoleEditor)
-	a := mustCreateDocument(t, db, owner, "A", "internal", reviewBody)
-	b := mustCreateDocument(t, db, owner, "B", "internal", reviewBody)
+	db, raw := openOutboxDB(t, open)
+	owner := MustCreateUser(t, db, "drita", policydesk.RoleEditor)
+	a := MustCreateDocument(t, db, owner, "A", "internal", reviewBody)
+	b := MustCreateDocument(t, db, owner, "B", "internal", reviewBody)
 	for n := 2; n <= 3; n++ {
 		if err := db.AddVersion(ctx, newVersion(a, n, owner, reviewBody+"\nv"+string(rune('0'+n))+"\n"), auditFor(owner, "version.save")); err != nil {
 			t.Fatal(err)
 		}
 	}
-	c := mustCreateDocument(t, db, owner, "C", "restricted", reviewBody)
+	c := MustCreateDocument(t, db, owner, "C", "restricted", reviewBody)
 
 	events := outboxEvents(t, raw)
 	maxID := map[int64]int64{}

@@ -1,4 +1,4 @@
-package sqlite
+package sqldb
 
 import (
 	"cmp"
@@ -33,7 +33,7 @@ func appendSearchLog(ctx context.Context, tx *sql.Tx, docID int64, access bool) 
 		return err
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO search_log (seq, document_id, access, at) VALUES (?, ?, ?, ?)`,
-		seq, docID, access, formatTime(time.Now()))
+		seq, docID, flag(access), formatTime(time.Now()))
 	return err
 }
 
@@ -99,7 +99,7 @@ func (db *DB) RecordLogProblem(ctx context.Context, replica string, p search.Pro
 			VALUES (?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (replica, document_id) DO UPDATE SET attempts = excluded.attempts, set_aside = excluded.set_aside,
 				reason = excluded.reason, next_at = excluded.next_at, at = excluded.at`,
-			replica, p.DocumentID, p.Attempts, p.SetAside, p.Reason, next, formatTime(time.Now()))
+			replica, p.DocumentID, p.Attempts, flag(p.SetAside), p.Reason, next, formatTime(time.Now()))
 		return err
 	})
 }
@@ -174,10 +174,12 @@ func (db *DB) RetryLoggedDocumentNow(ctx context.Context, docID int64, audit *po
 		if n, _ := res.RowsAffected(); n == 0 {
 			return policydesk.Errorf(policydesk.ENotFound, "Document %d has no failed indexing to retry.", docID)
 		}
-		if err := appendAudit(ctx, tx, audit); err != nil {
+		// The log before the audit row, as in every store method, so
+		// that writers take their locks in one order.
+		if err := appendSearchLog(ctx, tx, docID, false); err != nil {
 			return err
 		}
-		return appendSearchLog(ctx, tx, docID, false)
+		return appendAudit(ctx, tx, audit)
 	})
 }
 
@@ -198,13 +200,16 @@ func (db *DB) ClaimDocuments(ctx context.Context, consumer string, limit int, no
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		clear(byDoc)
 		order = order[:0]
-		// PostgreSQL: FOR UPDATE SKIP LOCKED goes here, but per row,
-		// and a document has several rows: two claimers could each lock
-		// some rows of one document, and the IN list is not re-read when
-		// a claimer waits on the other's rows. So there the transaction
-		// first takes pg_advisory_xact_lock (one key for all claimers):
-		// claims, each one short statement, then run one after another and
-		// each sees the claims committed before it; writers never wait.
+		// Claimers take turns (PostgreSQL: an advisory lock; SQLite has
+		// one writer anyway), each one short statement that sees the
+		// claims committed before it; writers never wait for it. Row locks
+		// (FOR UPDATE SKIP LOCKED) would not do here: a document has
+		// several rows, two claimers could each lock some of one
+		// document's rows, and the IN list is not read again when a
+		// claimer waits on the other's rows.
+		if err := db.lockKeys(ctx, tx, []string{"search_outbox.claim"}); err != nil {
+			return err
+		}
 		rows, err := tx.QueryContext(ctx, `UPDATE search_outbox SET claimed_by = ?, claimed_until = ?
 			WHERE set_aside = 0 AND next_at <= ? AND (claimed_until <= ? OR claimed_by = ?) AND document_id IN (
 				SELECT o.document_id FROM search_outbox o
@@ -261,14 +266,15 @@ func (db *DB) ClaimTexts(ctx context.Context, consumer string, limit int, now, u
 	var out []search.PendingText
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		out = out[:0]
-		// PostgreSQL: the inner SELECT ends with FOR UPDATE SKIP LOCKED
-		// (one row per attachment, so row locks suffice); the outer
-		// condition is checked again on a row another claimer just took.
+		// One row per attachment, so on PostgreSQL row locks do: the
+		// inner SELECT takes FOR UPDATE SKIP LOCKED (claimers pass each
+		// other by), and the outer condition is checked again on a row
+		// another claimer has just taken.
 		rows, err := tx.QueryContext(ctx, `UPDATE attachment_texts SET claimed_by = ?, claimed_until = ?
 			WHERE status = 'pending' AND (claimed_until <= ? OR claimed_by = ?) AND attachment_id IN (
 				SELECT attachment_id FROM attachment_texts
 				WHERE status = 'pending' AND next_at <= ? AND (claimed_until <= ? OR claimed_by = ?)
-				ORDER BY next_at, attachment_id LIMIT ?)
+				ORDER BY next_at, attachment_id LIMIT ?`+db.skipLocked()+`)
 			RETURNING attachment_id`, consumer, formatTime(until), formatTime(now), consumer, formatTime(now), formatTime(now), consumer, limit)
 		if err != nil {
 			return err
@@ -309,6 +315,15 @@ func (db *DB) ClaimTexts(ctx context.Context, consumer string, limit int, now, u
 		return rows.Err()
 	})
 	return out, err
+}
+
+// skipLocked ends a SELECT of queue rows to claim: " FOR UPDATE SKIP
+// LOCKED" where writers run side by side, "" where there is one writer.
+func (db *DB) skipLocked() string {
+	if db.dialect.ForUpdate == "" {
+		return ""
+	}
+	return db.dialect.ForUpdate + " SKIP LOCKED"
 }
 
 // ReleaseClaims ends the consumer's claims, at a clean shutdown, so that

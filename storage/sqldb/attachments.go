@@ -1,4 +1,4 @@
-package sqlite
+package sqldb
 
 import (
 	"context"
@@ -31,14 +31,12 @@ func scanAttachment(row interface{ Scan(...any) error }) (*attachments.Attachmen
 // neither.
 func (db *DB) CreateAttachment(ctx context.Context, a *attachments.Attachment, audit *policydesk.AuditEntry) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO attachments (document_id, filename, size, sha256, content_type, blob_key, uploader_id, created_at)
+		id, err := insertID(ctx, tx, `INSERT INTO attachments (document_id, filename, size, sha256, content_type, blob_key, uploader_id, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, a.DocumentID, a.Filename, a.Size, a.SHA256, a.ContentType, a.Key, a.UploaderID, formatTime(a.CreatedAt))
 		if err != nil {
 			return translate(err, "Attachment")
 		}
-		if a.ID, err = res.LastInsertId(); err != nil {
-			return err
-		}
+		a.ID = id
 		if err := enqueueText(ctx, tx, a.ID, a.DocumentID); err != nil {
 			return err
 		}
@@ -142,7 +140,7 @@ func (db *DB) SaveText(ctx context.Context, t *search.AttachmentText) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		var docID int64
 		var status string
-		err := tx.QueryRowContext(ctx, `SELECT document_id, status FROM attachment_texts WHERE attachment_id = ?`, t.AttachmentID).Scan(&docID, &status)
+		err := tx.QueryRowContext(ctx, db.forUpdate(`SELECT document_id, status FROM attachment_texts WHERE attachment_id = ?`), t.AttachmentID).Scan(&docID, &status)
 		if err == sql.ErrNoRows {
 			return nil
 		}

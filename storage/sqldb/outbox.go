@@ -1,4 +1,4 @@
-package sqlite
+package sqldb
 
 import (
 	"context"
@@ -27,7 +27,7 @@ const (
 // roll back together, so neither a search outage nor a crash loses a
 // change. Every store method that changes what search shows calls it.
 func enqueueSearch(ctx context.Context, tx *sql.Tx, docID int64, c searchChange) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO search_outbox (document_id, access) VALUES (?, ?)`, docID, c == searchAccess)
+	_, err := tx.ExecContext(ctx, `INSERT INTO search_outbox (document_id, access) VALUES (?, ?)`, docID, flag(c == searchAccess))
 	if err == nil {
 		err = appendSearchLog(ctx, tx, docID, c == searchAccess) // numbered for the replicas' followers
 	}
@@ -100,16 +100,16 @@ func (db *DB) Backlog(ctx context.Context) (int, error) {
 // whose text was not extracted, set aside first, most attempts first.
 func (db *DB) IndexingProblems(ctx context.Context, limit int) ([]search.Problem, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT * FROM (
-			SELECT o.document_id, COALESCE(d.title, ''), 0, '', MAX(o.set_aside), MAX(o.attempts),
+			SELECT o.document_id, COALESCE(MAX(d.title), ''), 0, '', MAX(o.set_aside), MAX(o.attempts),
 				(SELECT last_error FROM search_outbox l WHERE l.document_id = o.document_id AND l.attempts > 0 ORDER BY l.id DESC LIMIT 1),
 				MAX(o.next_at)
 			FROM search_outbox o LEFT JOIN documents d ON d.id = o.document_id
 			WHERE o.attempts > 0 GROUP BY o.document_id
 			UNION ALL
-			SELECT t.document_id, d.title, t.attachment_id, a.filename, t.status = 'failed', t.attempts, t.reason, t.next_at
+			SELECT t.document_id, d.title, t.attachment_id, a.filename, CASE WHEN t.status = 'failed' THEN 1 ELSE 0 END, t.attempts, t.reason, t.next_at
 			FROM attachment_texts t JOIN attachments a ON a.id = t.attachment_id JOIN documents d ON d.id = t.document_id
 			WHERE t.status = 'failed' OR (t.status = 'pending' AND t.attempts > 0)
-		) ORDER BY 5 DESC, 6 DESC, 1 DESC, 3 DESC LIMIT ?`, limit)
+		) AS problems ORDER BY 5 DESC, 6 DESC, 1 DESC, 3 DESC LIMIT ?`, limit)
 	if err != nil {
 		return nil, err
 	}

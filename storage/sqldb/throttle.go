@@ -1,9 +1,10 @@
-package sqlite
+package sqldb
 
 import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"time"
 
 	"policydesk/drafts/accounts"
@@ -11,9 +12,13 @@ import (
 
 // UpdateThrottle loads the keys' states, lets fn change them and writes
 // them back in one write transaction; SQLite's single writer makes the
-// read-modify-write atomic across processes sharing the file.
+// read-modify-write atomic across processes sharing the file, and the
+// dialect's key locks do where writers run side by side.
 func (db *DB) UpdateThrottle(ctx context.Context, keys []string, fn func([]*accounts.ThrottleState) error) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		if err := db.lockKeys(ctx, tx, sortedKeys(keys)); err != nil {
+			return err
+		}
 		states, err := findThrottle(ctx, tx, keys)
 		if err != nil {
 			return err
@@ -79,4 +84,10 @@ func parseOptionalTime(s string) time.Time {
 		return time.Time{}
 	}
 	return parseTime(s)
+}
+
+func sortedKeys(keys []string) []string {
+	sorted := slices.Clone(keys)
+	slices.Sort(sorted)
+	return slices.Compact(sorted)
 }

@@ -1,4 +1,4 @@
-package sqlite
+package sqldb
 
 import (
 	"context"
@@ -29,16 +29,17 @@ func scanDocument(row interface{ Scan(...any) error }) (*drafts.Document, error)
 // and queues the document for search, in one transaction; the audit entry
 // gets the new document's id.
 func (db *DB) CreateDocument(ctx context.Context, doc *drafts.Document, v *drafts.Version, audit *policydesk.AuditEntry) error {
+	// A transaction run again after a serialization failure gets a new id:
+	// the audit entry's object is decided afresh each time.
+	auditNamesObject := audit != nil && audit.ObjectID != ""
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO documents (title, kind, language, status, visibility, head, created_by, created_at, updated_at)
+		id, err := insertID(ctx, tx, `INSERT INTO documents (title, kind, language, status, visibility, head, created_by, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, doc.Title, doc.Kind, doc.Language, doc.Status, doc.Visibility, v.Number,
 			doc.CreatedBy, formatTime(doc.CreatedAt), formatTime(doc.UpdatedAt))
 		if err != nil {
 			return translate(err, "Document")
 		}
-		if doc.ID, err = res.LastInsertId(); err != nil {
-			return err
-		}
+		doc.ID = id
 		v.DocumentID = doc.ID
 		if err := insertVersion(ctx, tx, v); err != nil {
 			return err
@@ -46,7 +47,7 @@ func (db *DB) CreateDocument(ctx context.Context, doc *drafts.Document, v *draft
 		if err := enqueueSearch(ctx, tx, doc.ID, searchContent); err != nil {
 			return err
 		}
-		if audit != nil && audit.ObjectID == "" {
+		if audit != nil && !auditNamesObject {
 			audit.ObjectID = strconv.FormatInt(doc.ID, 10)
 		}
 		return appendAudit(ctx, tx, audit)
@@ -144,7 +145,7 @@ func readScope(s policydesk.Scope) (string, []any) {
 func (db *DB) UpdateDocument(ctx context.Context, doc *drafts.Document, audit *policydesk.AuditEntry) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		var visibility string
-		if err := tx.QueryRowContext(ctx, `SELECT visibility FROM documents WHERE id = ?`, doc.ID).Scan(&visibility); err != nil {
+		if err := tx.QueryRowContext(ctx, db.forUpdate(`SELECT visibility FROM documents WHERE id = ?`), doc.ID).Scan(&visibility); err != nil {
 			return translate(err, "Document "+strconv.FormatInt(doc.ID, 10))
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE documents SET title = ?, status = ?, visibility = ?, updated_at = ? WHERE id = ?`,
