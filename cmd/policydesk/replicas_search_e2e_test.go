@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"policydesk/storage/postgres/pgtest"
 )
 
 // sharedDataDir is a data directory of its own (its own embedded index
@@ -21,15 +23,39 @@ func sharedDataDir(t *testing.T, base string) string {
 }
 
 // TestReplicasE2E_EmbeddedIndexesFollowOneDatabase: two policydesk
-// processes, each with its own embedded index, on one database: a word
-// saved through one is found through the other within 5 s, both ways;
-// /readyz reports each replica's lag; a third replica started later builds
-// its index from the database (logging it) and finds both.
+// processes, each with its own embedded index, on one database (PostgreSQL,
+// and one SQLite file shared by both): a word saved through one is found
+// through the other within 5 s, both ways; /readyz reports each replica's
+// lag; a third replica started later builds its index from the database
+// (logging it) and finds both; reindexed offline, it follows on.
 func TestReplicasE2E_EmbeddedIndexesFollowOneDatabase(t *testing.T) {
-	t.Parallel()
-	dataA := t.TempDir()
-	a := startServer(t, dataA)
-	b := startServer(t, sharedDataDir(t, dataA))
+	t.Run("postgres", func(t *testing.T) {
+		t.Parallel()
+		url := pgtest.URL(t)
+		testReplicasFollowOneDatabase(t, func() (string, []string) {
+			return t.TempDir(), []string{"POLICYDESK_DATABASE_URL=" + url}
+		})
+	})
+	t.Run("sqlite", func(t *testing.T) {
+		t.Parallel()
+		first := ""
+		testReplicasFollowOneDatabase(t, func() (string, []string) {
+			if first == "" {
+				first = t.TempDir()
+				return first, nil
+			}
+			return sharedDataDir(t, first), nil
+		})
+	})
+}
+
+// testReplicasFollowOneDatabase runs the scenario on replicas that
+// newReplica gives: a data directory and settings for each.
+func testReplicasFollowOneDatabase(t *testing.T, newReplica func() (string, []string)) {
+	dataA, envA := newReplica()
+	a := startServer(t, dataA, envA...)
+	dataB, envB := newReplica()
+	b := startServer(t, dataB, envB...)
 	waitSearchCaughtUp(t, a)
 	waitSearchCaughtUp(t, b)
 	onA := loginAPI(t, a.URL, "admin", e2eAdminPassword)
@@ -51,8 +77,8 @@ func TestReplicasE2E_EmbeddedIndexesFollowOneDatabase(t *testing.T) {
 		}
 	}
 
-	dataC := sharedDataDir(t, dataA)
-	c := startServer(t, dataC)
+	dataC, envC := newReplica()
+	c := startServer(t, dataC, envC...)
 	onC := loginAPI(t, c.URL, "admin", e2eAdminPassword)
 	within(t, 10*time.Second, "a new replica builds its index and finds both words", func() bool {
 		return onC.search(t, "qzfjalaone").Total > 0 && onC.search(t, "qzfjalatwo").Total > 0
@@ -64,10 +90,14 @@ func TestReplicasE2E_EmbeddedIndexesFollowOneDatabase(t *testing.T) {
 	// `policydesk reindex` writes the log's head into the index it builds:
 	// the replica started on it follows from there, with no second build.
 	c.Stop(t)
-	if out, err := runCommand(t, "reindex", "-data", dataC); err != nil {
+	reindexArgs := []string{"reindex", "-data", dataC}
+	for _, e := range envC { // the database's URL, if any
+		reindexArgs = append(reindexArgs, "-database-url", strings.TrimPrefix(e, "POLICYDESK_DATABASE_URL="))
+	}
+	if out, err := runCommand(t, reindexArgs...); err != nil {
 		t.Fatalf("policydesk reindex: %v\n%s", err, out)
 	}
-	c = startServer(t, dataC)
+	c = startServer(t, dataC, envC...)
 	onC = loginAPI(t, c.URL, "admin", e2eAdminPassword)
 	onA.createDocument(t, "Rregullore qzreplikathree", "# Rregullore\n\n## Neni 1\n\nFjala qzfjalathree.\n")
 	within(t, 5*time.Second, "the reindexed replica follows a save made elsewhere", func() bool {
