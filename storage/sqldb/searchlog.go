@@ -140,12 +140,20 @@ func (db *DB) LogProblems(ctx context.Context, limit int) ([]search.Problem, err
 	if err != nil {
 		return nil, err
 	}
+	return scanProblems(rows, func(p *search.Problem, next *string) []any {
+		return []any{&p.Replica, &p.DocumentID, &p.Title, &p.SetAside, &p.Attempts, &p.Reason, next}
+	})
+}
+
+// scanProblems reads problems from rows, whose columns dest names for
+// each (next: when the next try is due, text), and closes rows.
+func scanProblems(rows *sql.Rows, dest func(p *search.Problem, next *string) []any) ([]search.Problem, error) {
 	defer rows.Close()
 	out := []search.Problem{}
 	for rows.Next() {
 		var p search.Problem
 		var next string
-		if err := rows.Scan(&p.Replica, &p.DocumentID, &p.Title, &p.SetAside, &p.Attempts, &p.Reason, &next); err != nil {
+		if err := rows.Scan(dest(&p, &next)...); err != nil {
 			return nil, err
 		}
 		if !p.SetAside {
