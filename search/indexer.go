@@ -22,10 +22,15 @@ type Pending struct {
 // store queues a document in the transaction of every change to what search
 // shows of it, so a search outage or a crash loses nothing.
 type Outbox interface {
-	// PendingDocuments returns documents with events due by now: those
-	// with an access change (visibility, members, deletion) first, then
-	// oldest first. Set-aside events are not due.
-	PendingDocuments(ctx context.Context, limit int, now time.Time) ([]Pending, error)
+	// ClaimDocuments claims for consumer, until until, documents with
+	// events due by now that no other consumer holds a live claim on:
+	// those with an access change (visibility, members, deletion) first,
+	// then oldest first. Set-aside events are not due. Two consumers
+	// (replicas) never hold the same document; a dead one's claims expire.
+	ClaimDocuments(ctx context.Context, consumer string, limit int, now, until time.Time) ([]Pending, error)
+	// ReleaseClaims ends the consumer's claims on documents and
+	// attachments, when it stops.
+	ReleaseClaims(ctx context.Context, consumer string) error
 	DoneDocument(ctx context.Context, docID, upTo int64) error
 	RetryDocument(ctx context.Context, docID, upTo int64, next time.Time, cause string) error
 	// SetAsideDocument stops retrying the document's events up to upTo
@@ -59,6 +64,11 @@ type Indexer struct {
 	MaxAttempts int
 	// Poll is how often the outbox is read when nobody calls Notify.
 	Poll time.Duration
+	// Consumer names this indexer in its claims (default: a random name,
+	// one per process); Lease is how long a claim lasts (default 2
+	// minutes), far longer than a batch takes.
+	Consumer string
+	Lease    time.Duration
 
 	wake chan struct{}
 	once sync.Once
@@ -76,16 +86,14 @@ func (ix *Indexer) init() {
 		if ix.MaxAttempts <= 0 {
 			ix.MaxAttempts = 6
 		}
+		ix.Consumer, ix.Lease = consumerDefaults(ix.Consumer, ix.Lease)
 	})
 }
 
 // Notify wakes the worker after a change, so search catches up at once.
 func (ix *Indexer) Notify() {
 	ix.init()
-	select {
-	case ix.wake <- struct{}{}:
-	default:
-	}
+	nudge(ix.wake)
 }
 
 // Run drains the outbox until ctx ends. While the engine is down it backs
@@ -93,6 +101,7 @@ func (ix *Indexer) Notify() {
 func (ix *Indexer) Run(ctx context.Context) {
 	ix.init()
 	drainLoop(ctx, ix.Drain, ix.wake, ix.Poll, ix.Logger, "search index unavailable; changes wait in the outbox")
+	release(ix.Outbox, ix.Consumer, ix.Logger)
 }
 
 // drainLoop calls drain until ctx ends: again at once while it finds work,
@@ -135,7 +144,8 @@ func backoff(failures int) time.Duration {
 // that fails on its own is postponed with backoff and the pass goes on.
 func (ix *Indexer) Drain(ctx context.Context) (int, error) {
 	ix.init()
-	pending, err := ix.Outbox.PendingDocuments(ctx, ix.Batch, time.Now())
+	now := time.Now()
+	pending, err := ix.Outbox.ClaimDocuments(ctx, ix.Consumer, ix.Batch, now, now.Add(ix.Lease))
 	if err != nil {
 		return 0, err
 	}

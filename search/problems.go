@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"time"
 
@@ -19,6 +20,9 @@ type Problem struct {
 	Attempts     int       `json:"attempts"`
 	Reason       string    `json:"reason"`
 	NextAt       time.Time `json:"next_at,omitzero"` // the next try, while retried
+	// Replica names the replica whose embedded index failed; empty for
+	// the shared queues (Meilisearch's outbox, attachments' text).
+	Replica string `json:"replica,omitempty"`
 }
 
 // ProblemStore keeps what the indexer and the extraction worker could not do.
@@ -38,9 +42,12 @@ type ProblemStore interface {
 
 // Indexing is the indexing status admins see.
 type Indexing struct {
-	Backlog     int       `json:"backlog"`      // documents waiting to be indexed
+	Backlog     int       `json:"backlog"`      // documents waiting to be indexed (log entries, embedded)
 	TextBacklog int       `json:"text_backlog"` // attachments waiting for their text
 	Problems    []Problem `json:"problems"`
+	// Building: this replica's embedded index is being built from the
+	// database.
+	Building bool `json:"building,omitempty"`
 }
 
 // MaxProblems bounds the problems listed.
@@ -77,10 +84,42 @@ func (s *Service) Indexing(ctx context.Context) (*Indexing, error) {
 			return nil, err
 		}
 	}
-	if out.Problems, err = s.Problems.IndexingProblems(ctx, MaxProblems); err != nil {
+	if s.Follower != nil {
+		lag, err := s.Follower.Lag(ctx)
+		if err != nil {
+			return nil, err
+		}
+		out.Backlog += int(lag.Entries)
+		out.Building = lag.Building
+	}
+	if out.Problems, err = s.problems(ctx); err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// problems lists the shared queues' problems and the followers', set
+// aside first, then most attempts.
+func (s *Service) problems(ctx context.Context) ([]Problem, error) {
+	out, err := s.Problems.IndexingProblems(ctx, MaxProblems)
+	if err != nil || s.LogProblems == nil {
+		return out, err
+	}
+	more, err := s.LogProblems.LogProblems(ctx, MaxProblems)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, more...)
+	slices.SortStableFunc(out, func(a, b Problem) int {
+		if a.SetAside != b.SetAside {
+			if a.SetAside {
+				return -1
+			}
+			return 1
+		}
+		return b.Attempts - a.Attempts
+	})
+	return out[:min(len(out), MaxProblems)], nil
 }
 
 // NotIndexed counts documents and attachments set aside, for /readyz; 0
@@ -89,7 +128,12 @@ func (s *Service) NotIndexed(ctx context.Context) (int, error) {
 	if s.Problems == nil {
 		return 0, nil
 	}
-	return s.Problems.NotIndexed(ctx)
+	n, err := s.Problems.NotIndexed(ctx)
+	if err != nil || s.LogProblems == nil {
+		return n, err
+	}
+	m, err := s.LogProblems.LogNotIndexed(ctx)
+	return n + m, err
 }
 
 // RetryDocument queues a failed document again (admins only, audited).
@@ -98,7 +142,12 @@ func (s *Service) RetryDocument(ctx context.Context, documentID int64) error {
 	if err != nil {
 		return err
 	}
-	return s.Problems.RetryDocumentNow(ctx, documentID, retryAudit(u, "document", documentID))
+	err = s.Problems.RetryDocumentNow(ctx, documentID, retryAudit(u, "document", documentID))
+	if policydesk.ErrorCode(err) == policydesk.ENotFound && s.LogProblems != nil {
+		// Not the shared outbox's: a replica's follower set it aside.
+		return s.LogProblems.RetryLoggedDocumentNow(ctx, documentID, retryAudit(u, "document", documentID))
+	}
+	return err
 }
 
 // RetryAttachment queues a failed attachment's text again (admins only,

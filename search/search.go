@@ -3,6 +3,13 @@
 // Serbian text (diacritics, Cyrillic → Latin, đ → dj/d), the typo allowance
 // and HTML snippets built from the original text. Engines live in the
 // subpackages bleve (embedded, the default) and meili (Meilisearch).
+//
+// Keeping an index up to date: Meilisearch's one index is fed by the
+// Indexer from the database's outbox, each document claimed by one replica
+// at a time (claims.go); an embedded index is each replica's own, kept by
+// a Follower (follow.go) that follows the database's change log from a
+// cursor stored inside the index, building it from the database when it
+// starts empty.
 package search
 
 import (

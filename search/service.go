@@ -23,6 +23,18 @@ type Service struct {
 	Texts TextQueue
 	// Problems, when set, lets admins see and retry work set aside.
 	Problems ProblemStore
+	// Follower, with the embedded engine, reports how far this replica's
+	// index is behind the change log; LogProblems adds what the replicas'
+	// followers set aside.
+	Follower interface {
+		Lag(context.Context) (Lag, error)
+	}
+	LogProblems LogProblemStore
+	// OutboxLag, when set (Meilisearch), reports the outbox's backlog as
+	// a lag.
+	OutboxLag interface {
+		OutboxLag(context.Context) (Lag, error)
+	}
 }
 
 // Search runs q for the user in ctx.
@@ -52,12 +64,20 @@ func (s *Service) Search(ctx context.Context, q Query) (*Result, error) {
 }
 
 // Ready reports the engine's health and the backlog for /readyz: documents
-// waiting to be indexed plus attachments waiting for their text.
+// waiting to be indexed (log entries this replica has not applied, with
+// the embedded engine) plus attachments waiting for their text.
 func (s *Service) Ready(ctx context.Context) (backlog int, err error) {
 	if s.Outbox != nil {
 		if backlog, err = s.Outbox.Backlog(ctx); err != nil {
 			return 0, err
 		}
+	}
+	if s.Follower != nil {
+		lag, err := s.Follower.Lag(ctx)
+		if err != nil {
+			return 0, err
+		}
+		backlog += int(lag.Entries)
 	}
 	if s.Texts != nil {
 		n, err := s.Texts.TextBacklog(ctx)
@@ -67,4 +87,24 @@ func (s *Service) Ready(ctx context.Context) (backlog int, err error) {
 		backlog += n
 	}
 	return backlog, s.Index.Ping(ctx)
+}
+
+// Lag reports how far this replica's embedded index is behind the change
+// log, or how far Meilisearch is behind the outbox; nil when neither is
+// set.
+func (s *Service) Lag(ctx context.Context) (*Lag, error) {
+	var lag Lag
+	var err error
+	switch {
+	case s.Follower != nil:
+		lag, err = s.Follower.Lag(ctx)
+	case s.OutboxLag != nil:
+		lag, err = s.OutboxLag.OutboxLag(ctx)
+	default:
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &lag, nil
 }

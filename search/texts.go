@@ -45,8 +45,12 @@ type PendingText struct {
 // An attachment is queued in the same transaction that stores it, so a
 // crash loses nothing.
 type TextQueue interface {
-	// PendingTexts returns attachments due by now, oldest first.
-	PendingTexts(ctx context.Context, limit int, now time.Time) ([]PendingText, error)
+	// ClaimTexts claims for consumer, until until, attachments due by now
+	// that no other consumer holds a live claim on, oldest first: two
+	// replicas never read the same file at once.
+	ClaimTexts(ctx context.Context, consumer string, limit int, now, until time.Time) ([]PendingText, error)
+	// ReleaseClaims ends the consumer's claims, when it stops.
+	ReleaseClaims(ctx context.Context, consumer string) error
 	// SaveText stores the outcome (TextDone, TextUnsupported or
 	// TextFailed) and queues the document for indexing, in one
 	// transaction. An attachment deleted meanwhile is ignored.
@@ -85,10 +89,19 @@ type Extraction struct {
 	MaxAttempts int
 	// Poll is how often the queue is read when nobody calls Notify.
 	Poll time.Duration
+	// Consumer names this worker in its claims (default: a random name,
+	// one per process); Lease is how long a claim lasts (default 2
+	// minutes: longer than the two files a pass claims take at most).
+	Consumer string
+	Lease    time.Duration
 
 	wake chan struct{}
 	once sync.Once
 }
+
+// textClaim is how many attachments a pass claims: few, since a file may
+// take its whole time budget.
+const textClaim = 2
 
 // MaxExtractBytes is the largest attachment whose text is extracted; a
 // larger file (typically a scan, with no text layer) is found by name.
@@ -106,43 +119,46 @@ func (x *Extraction) init() {
 		if x.Poll <= 0 {
 			x.Poll = time.Second
 		}
+		x.Consumer, x.Lease = consumerDefaults(x.Consumer, x.Lease)
 	})
 }
 
 // Notify wakes the worker after an upload.
 func (x *Extraction) Notify() {
 	x.init()
-	select {
-	case x.wake <- struct{}{}:
-	default:
-	}
+	nudge(x.wake)
 }
 
 // Run extracts until ctx ends; a reader still running then is stopped.
 func (x *Extraction) Run(ctx context.Context) {
 	x.init()
 	drainLoop(ctx, x.Drain, x.wake, x.Poll, x.Logger, "reading attachments' text failed; will retry")
+	release(x.Queue, x.Consumer, x.Logger)
 }
 
-// Drain reads one batch of due attachments and reports how many it
-// settled. Only the database failing stops the pass.
+// Drain reads up to ten due attachments, claiming them two at a time so
+// that a claim never outlives its lease, and reports how many it settled.
+// Only the database failing stops the pass.
 func (x *Extraction) Drain(ctx context.Context) (int, error) {
 	x.init()
-	pending, err := x.Queue.PendingTexts(ctx, 10, time.Now())
-	if err != nil {
-		return 0, err
-	}
 	done := 0
-	for _, p := range pending {
-		if ctx.Err() != nil {
-			return done, ctx.Err()
-		}
-		settled, err := x.one(ctx, p)
-		if err != nil {
+	for range 10 / textClaim {
+		now := time.Now()
+		pending, err := x.Queue.ClaimTexts(ctx, x.Consumer, textClaim, now, now.Add(x.Lease))
+		if err != nil || len(pending) == 0 {
 			return done, err
 		}
-		if settled {
-			done++
+		for _, p := range pending {
+			if ctx.Err() != nil {
+				return done, ctx.Err()
+			}
+			settled, err := x.one(ctx, p)
+			if err != nil {
+				return done, err
+			}
+			if settled {
+				done++
+			}
 		}
 	}
 	return done, nil

@@ -36,7 +36,7 @@ func newSearchEnv(t testing.TB) *searchEnv {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { index.Close() })
-		s.Search = &search.Service{Index: index, Outbox: db}
+		s.Search = &search.Service{Index: index, Outbox: db, OutboxLag: db}
 		lib := &search.Library{Docs: db, Comments: db, Attachments: db, IDs: db.DocumentIDs}
 		indexer = &search.Indexer{Index: index, Outbox: db, Source: lib}
 	})
@@ -121,12 +121,14 @@ func TestSearchAPI_ShapeSnippetFilters(t *testing.T) {
 
 	// Before indexing, readiness shows the backlog.
 	r := must(t, e.api("GET", "/readyz", "", nil), 200)
-	if ready := r.object(t); ready["search"] != "ok" || ready["search_backlog"] == "0" || ready["search_backlog"] == nil {
+	if ready := r.object(t); ready["search"] != "ok" || ready["search_backlog"] == "0" || ready["search_backlog"] == nil ||
+		ready["search_lag_entries"] == "0" || ready["search_lag_seconds"] == nil || ready["search_building"] != "false" {
 		t.Errorf("readyz before indexing: %v", ready)
 	}
 	e.drain()
 	r = must(t, e.api("GET", "/readyz", "", nil), 200)
-	if ready := r.object(t); ready["search"] != "ok" || ready["search_backlog"] != "0" || ready["database"] != "ok" {
+	if ready := r.object(t); ready["search"] != "ok" || ready["search_backlog"] != "0" || ready["database"] != "ok" ||
+		ready["search_lag_entries"] != "0" || ready["search_lag_seconds"] != "0.0" {
 		t.Errorf("readyz after indexing: %v", ready)
 	}
 

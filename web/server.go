@@ -124,6 +124,11 @@ func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
 		if n, err := s.Search.NotIndexed(ctx); err == nil {
 			out["search_not_indexed"] = strconv.Itoa(n)
 		}
+		if lag, err := s.Search.Lag(ctx); err == nil && lag != nil {
+			out["search_lag_entries"] = strconv.FormatInt(lag.Entries, 10)
+			out["search_lag_seconds"] = strconv.FormatFloat(lag.Oldest.Seconds(), 'f', 1, 64)
+			out["search_building"] = strconv.FormatBool(lag.Building)
+		}
 	}
 	for name, check := range s.Checks {
 		if err := check(ctx); err != nil {

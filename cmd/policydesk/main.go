@@ -26,7 +26,6 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strconv"
-	"sync"
 	"syscall"
 	"time"
 
@@ -36,7 +35,6 @@ import (
 	"policydesk/drafts/attachments"
 	"policydesk/drafts/markdown"
 	"policydesk/review"
-	"policydesk/search"
 	"policydesk/storage/folder"
 	"policydesk/storage/s3"
 	"policydesk/storage/sqldb"
@@ -262,22 +260,22 @@ func serve(ctx context.Context, args []string, getenv func(string) string, _, st
 		return err
 	}
 	go app.sweepOrphans(ctx)
-	index, err := openSearch(ctx, c, app.DB.EnqueueAll)
+	index, err := openSearch(ctx, c)
 	if err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}
 	defer index.Close()
-	stopWork, waitWork, err := app.startSearchWork(index)
+	work, err := app.startSearchWork(index)
 	if err != nil {
 		return err
 	}
-	defer func() { stopWork(); waitWork() }()
-	srv.Search = &search.Service{Index: index, Outbox: app.DB, Texts: app.DB, Problems: app.DB}
+	defer func() { work.stop(); work.wait() }()
+	srv.Search = work.service
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		return err
 	}
-	httpServer := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute,
+	httpServer := &http.Server{Handler: nudgeAfterWrites(srv, work.notify), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute,
 		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
 	logger.Info("policydesk serving", slog.String("url", "http://"+ln.Addr().String()), slog.String("data", c.Data))
 	errc := make(chan error, 1)
@@ -296,7 +294,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, _, st
 		logger.Error("shutdown did not finish within its grace period; exiting now", slog.Duration("grace", c.ShutdownGrace))
 		os.Exit(1)
 	})
-	stopWork()
+	work.stop()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), c.ShutdownGrace*3/4)
 	defer cancel()
 	if err := httpServer.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -320,22 +318,6 @@ func (a *App) newServer() (*web.Server, error) {
 	srv.Checks["database"] = a.DB.Ping
 	srv.Checks["blobs"] = a.Attachments.Blobs.Ping
 	return srv, nil
-}
-
-// startSearchWork starts indexing and reading attachments' text as two
-// workers, so that access and content changes reach search however long a
-// file takes to read. stop cancels them; wait waits until they return.
-func (a *App) startSearchWork(index search.Index) (stop, wait func(), err error) {
-	indexer := &search.Indexer{Index: index, Outbox: a.DB, Source: a.newLibrary(), Logger: a.Logger, Poll: 500 * time.Millisecond}
-	extraction, err := a.newExtraction()
-	if err != nil {
-		return nil, nil, err
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	var workers sync.WaitGroup
-	workers.Go(func() { indexer.Run(ctx) })
-	workers.Go(func() { extraction.Run(ctx) })
-	return cancel, workers.Wait, nil
 }
 
 // sweepOrphans removes, every half hour, attachment objects that no row names

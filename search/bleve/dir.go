@@ -79,6 +79,18 @@ func rebuildInPlace(ctx context.Context, dir, old string, requeue func(context.C
 // It fails while a server has the folder open; a failed rebuild leaves the
 // live index as it was.
 func Rebuild(ctx context.Context, dir string, fill func(put func([]search.Entry) error) error) error {
+	return rebuild(ctx, dir, fill, nil)
+}
+
+// RebuildFollowing is Rebuild for an index that follows the change log:
+// st, with the log's head read before fill began as its cursor, is
+// written into the fresh index, which then follows from there instead of
+// building itself again.
+func RebuildFollowing(ctx context.Context, dir string, st *search.FollowState, fill func(put func([]search.Entry) error) error) error {
+	return rebuild(ctx, dir, fill, st)
+}
+
+func rebuild(ctx context.Context, dir string, fill func(put func([]search.Entry) error) error, st *search.FollowState) error {
 	unlock, err := lockDir(dir)
 	if err != nil {
 		return err
@@ -91,6 +103,9 @@ func Rebuild(ctx context.Context, dir string, fill func(put func([]search.Entry)
 		return err
 	}
 	err = fill(func(entries []search.Entry) error { return fresh.Upsert(ctx, entries) })
+	if err == nil && st != nil {
+		err = fresh.Replace(ctx, nil, st)
+	}
 	if err == nil {
 		err = fresh.Compact(ctx)
 	}

@@ -28,6 +28,9 @@ const (
 // change. Every store method that changes what search shows calls it.
 func enqueueSearch(ctx context.Context, tx *sql.Tx, docID int64, c searchChange) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO search_outbox (document_id, access) VALUES (?, ?)`, docID, flag(c == searchAccess))
+	if err == nil {
+		err = appendSearchLog(ctx, tx, docID, c == searchAccess) // numbered for the replicas' followers
+	}
 	return err
 }
 
@@ -110,20 +113,9 @@ func (db *DB) IndexingProblems(ctx context.Context, limit int) ([]search.Problem
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := []search.Problem{}
-	for rows.Next() {
-		var p search.Problem
-		var next string
-		if err := rows.Scan(&p.DocumentID, &p.Title, &p.AttachmentID, &p.Filename, &p.SetAside, &p.Attempts, &p.Reason, &next); err != nil {
-			return nil, err
-		}
-		if !p.SetAside {
-			p.NextAt = parseTime(next)
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return scanProblems(rows, func(p *search.Problem, next *string) []any {
+		return []any{&p.DocumentID, &p.Title, &p.AttachmentID, &p.Filename, &p.SetAside, &p.Attempts, &p.Reason, next}
+	})
 }
 
 // NotIndexed counts documents and attachments set aside.

@@ -284,6 +284,8 @@ func testOutbox_QueuingIsGoCode(t *testing.T, open Opener) {
 		"enqueueText":   "queues the attachment for extraction; CreateAttachment queues the document",
 		"RetryText":     "the text stays pending: nothing new to show",
 		"RetryTextNow":  "the text goes back to pending: nothing new to show",
+		"ClaimTexts":    "claims the attachment for one reader: nothing new to show",
+		"ReleaseClaims": "ends claims: nothing new to show",
 	}
 	writes := regexp.MustCompile(`(?is)\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(documents|versions|members|comments|replies|attachments|attachment_texts)\b`)
 	files, err := filepath.Glob("../sqldb/*.go")

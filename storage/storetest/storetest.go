@@ -69,6 +69,12 @@ var cases = []struct {
 	{"ReviewStore_UpdateCommentPersistsDecision", testReviewStore_UpdateCommentPersistsDecision},
 	{"ReviewStore_ForeignKeys", testReviewStore_ForeignKeys},
 	{"ReviewStore_EveryChangeAudited", testReviewStore_EveryChangeAudited},
+	{"SearchLog_NumbersFollowCommitOrder", testSearchLog_NumbersFollowCommitOrder},
+	{"SearchLog_RollbackGivesItsNumberBack", testSearchLog_RollbackGivesItsNumberBack},
+	{"SearchLog_AccessAndPrune", testSearchLog_AccessAndPrune},
+	{"Claims_TwoConsumersNeverShare", testClaims_TwoConsumersNeverShare},
+	{"Claims_ExpireAndRelease", testClaims_ExpireAndRelease},
+	{"OutboxLag", testOutboxLag},
 }
 
 var t0 = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
