@@ -208,7 +208,12 @@ func (c cancelOn) Write(p []byte) (int, error) {
 // expectEmpty fails unless every table of db is empty.
 func expectEmpty(t *testing.T, db *sql.DB, when string) {
 	t.Helper()
-	if n := rowCount(readContents(t, db, copiedTables(t, db))); n != 0 {
+	c := readContents(t, db, copiedTables(t, db))
+	// The one row a migration seeds: the search log's counter at 0.
+	if head := c["search_log_head"]; len(head) == 1 && head[0] == "1|0|" {
+		delete(c, "search_log_head")
+	}
+	if n := rowCount(c); n != 0 {
 		t.Errorf("%s the target holds %d rows", when, n)
 	}
 }

@@ -210,6 +210,11 @@ func copyRows(ctx context.Context, conn *pgx.Conn, src *sql.DB, tables []*table,
 	}
 	for _, t := range tables {
 		p.logf("copying %s", t.name)
+		if _, ok := seeded[t.name]; ok {
+			if _, err := tx.Exec(ctx, `DELETE FROM `+quote(t.name)); err != nil {
+				return fmt.Errorf("clearing the starting row of %s: %w", t.name, err)
+			}
+		}
 		r, err := copyTable(ctx, src, tx, t, insert)
 		if err != nil {
 			return fmt.Errorf("%w; nothing was written to the target", err)

@@ -182,3 +182,29 @@ func TestDigest_Unambiguous(t *testing.T) {
 		t.Error("a float was digested")
 	}
 }
+
+// The search log's counter, which migration 0008 seeds with one row, does
+// not make a new database "not empty"; the copy carries the source's
+// value, and a target whose counter has moved (a service wrote to it) is
+// refused.
+func TestCopy_SeededCounter(t *testing.T) {
+	f := newFixture(t)
+	f.exec(t, f.src, `UPDATE search_log_head SET seq = 7`)
+	if _, err := Copy(t.Context(), Options{Source: f.source, Target: f.target}); err != nil {
+		t.Fatal(err)
+	}
+	var seq int64
+	if err := f.pg.QueryRow(`SELECT seq FROM search_log_head WHERE id = 1`).Scan(&seq); err != nil || seq != 7 {
+		t.Errorf("the copied counter is %d (%v), want the source's 7", seq, err)
+	}
+
+	g := newFixture(t)
+	g.exec(t, g.pg, `UPDATE search_log_head SET seq = 1`)
+	_, err := Copy(t.Context(), Options{Source: g.source, Target: g.target})
+	if err == nil || !strings.Contains(err.Error(), "search_log_head") {
+		t.Fatalf("a target whose log counter moved = %v, want a refusal naming search_log_head", err)
+	}
+	if n := g.count(t, "users"); n != 0 {
+		t.Errorf("users holds %d rows after a refusal", n)
+	}
+}

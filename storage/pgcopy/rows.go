@@ -236,8 +236,12 @@ func nonEmpty(ctx context.Context, q interface {
 }, tables []*table) ([]string, error) {
 	var full []string
 	for _, t := range tables {
+		query := fmt.Sprintf(`SELECT EXISTS (SELECT 1 FROM %s)`, quote(t.name))
+		if cond, ok := seeded[t.name]; ok {
+			query = fmt.Sprintf(`SELECT EXISTS (SELECT 1 FROM %s WHERE NOT (%s))`, quote(t.name), cond)
+		}
 		var any bool
-		if err := q.QueryRow(ctx, fmt.Sprintf(`SELECT EXISTS (SELECT 1 FROM %s)`, quote(t.name))).Scan(&any); err != nil {
+		if err := q.QueryRow(ctx, query).Scan(&any); err != nil {
 			return nil, fmt.Errorf("looking for rows in %s: %w", t.name, err)
 		}
 		if any {

@@ -19,6 +19,16 @@ var notCopied = map[string]string{
 	"schema_migrations": "compared, not copied",
 }
 
+// seeded are tables a migration fills with a starting row, each with the
+// condition that row meets: the target counts as empty while they hold only
+// that row, and the copy replaces it with the source's rows.
+var seeded = map[string]string{
+	// The search change log's counter (migration 0008): the source's value
+	// keeps the numbers of the copied search_log rows continuous, so a
+	// replica's index that follows the log carries on after the copy.
+	"search_log_head": "id = 1 AND seq = 0",
+}
+
 // table is one table to copy, as the target's catalog describes it.
 type table struct {
 	name     string
