@@ -8,12 +8,12 @@ package main
 //
 // The paths: the version page (HTML, rendered version cached per
 // replica), the rendered version alone (the API), and a document read
-// (JSON). Each sub-benchmark runs wrk once for POLICYDESK_WRK_DURATION (5s) with
-// 2 threads and 32 connections and reports wrk's requests per second, its
-// median latency, the CPU seconds each replica spent and how busy the
-// machine's CPUs were (everyone's work: wrk, Caddy, PostgreSQL, the
-// replicas, and whatever else runs there); ns/op is the length of the wrk
-// run and means nothing.
+// (JSON). Each sub-benchmark runs wrk once for POLICYDESK_WRK_DURATION
+// (5s) with 2 threads and 32 connections and reports wrk's requests per
+// second, its median latency, the CPU seconds wrk, Caddy, PostgreSQL and
+// each replica spent, and how busy the machine's CPUs were (everyone's
+// work, whatever else runs there too); ns/op is the length of the wrk run
+// and means nothing.
 
 import (
 	"fmt"
@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"policydesk/drafts/draftstest"
+	"policydesk/storage/postgres"
 	"policydesk/storage/postgres/pgtest"
 )
 
@@ -50,7 +51,18 @@ func BenchmarkReplicasWrk(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			b.Run(setup+"/"+p.name, func(b *testing.B) { runWrk(b, wrk, base+p.path, api.token, replicas) })
+			pids := map[string]int{}
+			for i, r := range replicas {
+				pids[fmt.Sprintf("replica%d", i+1)] = r.cmd.Process.Pid
+			}
+			if base != a.URL {
+				pids["caddy"] = newestChild(b, "caddy")
+			}
+			b.Run(setup+"/"+p.name, func(b *testing.B) {
+				sessions := pgSessions(b, dsn)
+				runWrk(b, wrk, base+p.path, api.token, pids)
+				b.ReportMetric(float64(pgSessions(b, dsn)-sessions), "pg-sessions")
+			})
 		}
 	}
 	run("direct-1", a.URL, a)
@@ -68,19 +80,21 @@ var (
 )
 
 // runWrk runs wrk against url b.N times and reports the last run's
-// figures, with the CPU time each replica spent during it.
-func runWrk(b *testing.B, wrk, url, token string, replicas []*testServer) {
+// figures, with the CPU time wrk and each process of pids spent during it.
+func runWrk(b *testing.B, wrk, url, token string, pids map[string]int) {
 	duration := os.Getenv("POLICYDESK_WRK_DURATION")
 	if duration == "" {
 		duration = "5s"
 	}
 	for range b.N {
-		cpu := make([]time.Duration, len(replicas))
-		for i, r := range replicas {
-			cpu[i] = cpuTime(b, r.cmd.Process.Pid)
+		cpu := map[string]time.Duration{}
+		for name, pid := range pids {
+			cpu[name] = cpuTime(b, pid)
 		}
+		pg := postgresCPU(b)
 		busy, total := machineCPU(b)
-		out, err := exec.Command(wrk, "-t2", "-c32", "-d"+duration, "--latency", "-H", "Authorization: Bearer "+token, url).CombinedOutput()
+		cmd := exec.Command(wrk, "-t2", "-c32", "-d"+duration, "--latency", "-H", "Authorization: Bearer "+token, url)
+		out, err := cmd.CombinedOutput()
 		if err != nil {
 			b.Fatalf("wrk: %v\n%s", err, out)
 		}
@@ -95,9 +109,11 @@ func runWrk(b *testing.B, wrk, url, token string, replicas []*testServer) {
 		p50, _ := time.ParseDuration(string(median[1]) + strings.Replace(string(median[2]), "us", "µs", 1))
 		b.ReportMetric(perSec, "req/s")
 		b.ReportMetric(float64(p50.Microseconds())/1000, "ms-p50")
-		for i, r := range replicas {
-			b.ReportMetric((cpuTime(b, r.cmd.Process.Pid) - cpu[i]).Seconds(), fmt.Sprintf("cpu-s-replica%d", i+1))
+		for name, pid := range pids {
+			b.ReportMetric((cpuTime(b, pid) - cpu[name]).Seconds(), "cpu-s-"+name)
 		}
+		b.ReportMetric((cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds(), "cpu-s-wrk")
+		b.ReportMetric((postgresCPU(b) - pg).Seconds(), "cpu-s-postgres")
 		busy2, total2 := machineCPU(b)
 		b.ReportMetric(100*float64(busy2-busy)/float64(total2-total), "machine-busy-%")
 	}
@@ -121,16 +137,70 @@ func machineCPU(tb testing.TB) (busy, total int64) {
 	return busy, total
 }
 
-// cpuTime is the user and system CPU time process pid has used
-// (/proc/pid/stat, in clock ticks of 1/100 s).
-func cpuTime(tb testing.TB, pid int) time.Duration {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+// newestChild is the pid of this process's youngest child named name.
+func newestChild(tb testing.TB, name string) int {
+	newest := 0
+	for _, pid := range childPIDs(tb, os.Getpid()) {
+		if comm, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid)); strings.TrimSpace(string(comm)) == name && pid > newest {
+			newest = pid
+		}
+	}
+	if newest == 0 {
+		tb.Fatalf("no %s process runs", name)
+	}
+	return newest
+}
+
+// pgSessions is the number of sessions PostgreSQL counts on dsn's
+// database so far: the connections the replicas' pools opened.
+func pgSessions(tb testing.TB, dsn string) int64 {
+	db, err := postgres.Connect(dsn)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	// The fields after the command name, which is in parentheses.
+	defer db.Close()
+	var n int64
+	if err := db.QueryRowContext(tb.Context(), `SELECT sessions FROM pg_stat_database WHERE datname = current_database()`).Scan(&n); err != nil {
+		tb.Fatal(err)
+	}
+	return n
+}
+
+// postgresCPU is the CPU time used so far by the PostgreSQL server this
+// test binary started and its backends, those that ended included.
+func postgresCPU(tb testing.TB) time.Duration {
+	var sum time.Duration
+	var walk func(pid int)
+	walk = func(pid int) {
+		for _, child := range childPIDs(tb, pid) {
+			if comm, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", child)); strings.TrimSpace(string(comm)) == "postgres" {
+				sum += cpuTime(tb, child)
+				if pid == os.Getpid() { // the server, which reaps the backends that ended
+					sum += reapedCPUTime(tb, child)
+				}
+			}
+			walk(child)
+		}
+	}
+	walk(os.Getpid())
+	return sum
+}
+
+// cpuTime is the user and system CPU time process pid has used.
+func cpuTime(tb testing.TB, pid int) time.Duration { return statTicks(pid, 11) }
+
+// reapedCPUTime is the CPU time of pid's children that ended and it waited for.
+func reapedCPUTime(tb testing.TB, pid int) time.Duration { return statTicks(pid, 13) }
+
+// statTicks adds the two clock-tick fields of /proc/pid/stat from the
+// one at index (counted after the command name), ticks of 1/100 s.
+func statTicks(pid, index int) time.Duration {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0 // it has just ended
+	}
 	fields := strings.Fields(string(data[strings.LastIndexByte(string(data), ')')+2:]))
-	utime, _ := strconv.ParseInt(fields[11], 10, 64)
-	stime, _ := strconv.ParseInt(fields[12], 10, 64)
-	return time.Duration(utime+stime) * 10 * time.Millisecond
+	a, _ := strconv.ParseInt(fields[index], 10, 64)
+	b, _ := strconv.ParseInt(fields[index+1], 10, 64)
+	return time.Duration(a+b) * 10 * time.Millisecond
 }
