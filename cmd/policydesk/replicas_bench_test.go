@@ -10,10 +10,11 @@ package main
 // replica), the rendered version alone (the API), and a document read
 // (JSON). Each sub-benchmark runs wrk once for POLICYDESK_WRK_DURATION
 // (5s) with 2 threads and 32 connections and reports wrk's requests per
-// second, its median latency, the CPU seconds wrk, Caddy, PostgreSQL and
-// each replica spent, and how busy the machine's CPUs were (everyone's
-// work, whatever else runs there too); ns/op is the length of the wrk run
-// and means nothing.
+// second, its median latency, the sessions PostgreSQL counted during the
+// run (the replicas' new connections, and the two of the measurement
+// itself), the CPU seconds wrk, Caddy and each replica spent, and how busy
+// the machine's CPUs were (everyone's work: PostgreSQL's and whatever else
+// runs there too); ns/op is the length of the wrk run and means nothing.
 
 import (
 	"fmt"
@@ -91,7 +92,6 @@ func runWrk(b *testing.B, wrk, url, token string, pids map[string]int) {
 		for name, pid := range pids {
 			cpu[name] = cpuTime(b, pid)
 		}
-		pg := postgresCPU(b)
 		busy, total := machineCPU(b)
 		cmd := exec.Command(wrk, "-t2", "-c32", "-d"+duration, "--latency", "-H", "Authorization: Bearer "+token, url)
 		out, err := cmd.CombinedOutput()
@@ -113,7 +113,6 @@ func runWrk(b *testing.B, wrk, url, token string, pids map[string]int) {
 			b.ReportMetric((cpuTime(b, pid) - cpu[name]).Seconds(), "cpu-s-"+name)
 		}
 		b.ReportMetric((cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds(), "cpu-s-wrk")
-		b.ReportMetric((postgresCPU(b) - pg).Seconds(), "cpu-s-postgres")
 		busy2, total2 := machineCPU(b)
 		b.ReportMetric(100*float64(busy2-busy)/float64(total2-total), "machine-busy-%")
 	}
@@ -166,41 +165,16 @@ func pgSessions(tb testing.TB, dsn string) int64 {
 	return n
 }
 
-// postgresCPU is the CPU time used so far by the PostgreSQL server this
-// test binary started and its backends, those that ended included.
-func postgresCPU(tb testing.TB) time.Duration {
-	var sum time.Duration
-	var walk func(pid int)
-	walk = func(pid int) {
-		for _, child := range childPIDs(tb, pid) {
-			if comm, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", child)); strings.TrimSpace(string(comm)) == "postgres" {
-				sum += cpuTime(tb, child)
-				if pid == os.Getpid() { // the server, which reaps the backends that ended
-					sum += reapedCPUTime(tb, child)
-				}
-			}
-			walk(child)
-		}
-	}
-	walk(os.Getpid())
-	return sum
-}
-
-// cpuTime is the user and system CPU time process pid has used.
-func cpuTime(tb testing.TB, pid int) time.Duration { return statTicks(pid, 11) }
-
-// reapedCPUTime is the CPU time of pid's children that ended and it waited for.
-func reapedCPUTime(tb testing.TB, pid int) time.Duration { return statTicks(pid, 13) }
-
-// statTicks adds the two clock-tick fields of /proc/pid/stat from the
-// one at index (counted after the command name), ticks of 1/100 s.
-func statTicks(pid, index int) time.Duration {
+// cpuTime is the user and system CPU time process pid has used
+// (/proc/pid/stat, in clock ticks of 1/100 s).
+func cpuTime(tb testing.TB, pid int) time.Duration {
 	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
-		return 0 // it has just ended
+		tb.Fatal(err)
 	}
+	// The fields after the command name, which is in parentheses.
 	fields := strings.Fields(string(data[strings.LastIndexByte(string(data), ')')+2:]))
-	a, _ := strconv.ParseInt(fields[index], 10, 64)
-	b, _ := strconv.ParseInt(fields[index+1], 10, 64)
-	return time.Duration(a+b) * 10 * time.Millisecond
+	utime, _ := strconv.ParseInt(fields[11], 10, 64)
+	stime, _ := strconv.ParseInt(fields[12], 10, 64)
+	return time.Duration(utime+stime) * 10 * time.Millisecond
 }
