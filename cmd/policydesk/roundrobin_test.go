@@ -92,7 +92,10 @@ func (lb *roundRobin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// answer breaks off after its headers were sent.
 		a.status, a.end = sw.status, time.Now()
 		v := recover()
-		if v != nil {
+		switch {
+		case v != nil && r.Context().Err() != nil:
+			a.status = statusClientLeft // while the answer was being copied to it
+		case v != nil:
 			a.status = 0
 		}
 		lb.mu.Lock()
