@@ -38,11 +38,43 @@ func startReplicas(t *testing.T) *replicaSet {
 	db := pgtest.StartProxy(t, pgtest.URL(t))
 	cfg, _, _ := s3test.StartMinIO(t)
 	env := append(s3Env(cfg), "POLICYDESK_DATABASE_URL="+db.URL)
-	// One after the other: the first creates the bucket and the admin.
-	a := startServer(t, "", env...)
-	b := startServer(t, "", env...)
+	replicas := startTogether(t, 2, env)
+	a, b := replicas[0], replicas[1]
+	const created = "created user admin"
+	if strings.Contains(a.Logs(), created) == strings.Contains(b.Logs(), created) {
+		t.Errorf("replicas started together on an empty database: want exactly one to say %q", created)
+	}
 	lb := startRoundRobin(t, []string{"A", "B"}, map[string]string{"A": a.URL, "B": b.URL})
 	return &replicaSet{db: db, a: a, b: b, lb: lb, admin: loginAPI(t, lb.URL, "admin", e2eAdminPassword)}
+}
+
+// startTogether starts n servers at once on fresh data directories, as
+// compose starts the replicas: on an empty database they race to migrate,
+// to create the admin account and to create the bucket.
+func startTogether(t *testing.T, n int, env []string) []*testServer {
+	t.Helper()
+	bin := policydeskBinary(t)
+	servers, errs := make([]*testServer, n), make([]error, n)
+	dirs := make([]string, n)
+	for i := range dirs {
+		dirs[i] = t.TempDir()
+	}
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { servers[i], errs[i] = launch(bin, dirs[i], env...) })
+	}
+	wg.Wait()
+	for _, s := range servers {
+		if s != nil {
+			s.stopAtEnd(t)
+		}
+	}
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("replica %d of %d started together: %v", i+1, n, err)
+		}
+	}
+	return servers
 }
 
 // on is c's token used directly on the replica at base.
@@ -215,6 +247,10 @@ func checkRacingSaves(t *testing.T, rs *replicaSet, n int) {
 	byReplica := tally(answers)
 	if len(byReplica["A"]) == 0 || len(byReplica["B"]) == 0 {
 		t.Errorf("the saves did not reach both replicas: %v", byReplica)
+	}
+	if created, conflicts := byReplica["A"][http.StatusCreated]+byReplica["B"][http.StatusCreated],
+		byReplica["A"][http.StatusConflict]+byReplica["B"][http.StatusConflict]; created != 1 || conflicts != n-1 {
+		t.Errorf("the replicas answered %v, want one 201 and %d 409", byReplica, n-1)
 	}
 
 	winner := -1
