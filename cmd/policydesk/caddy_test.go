@@ -24,7 +24,7 @@ const caddyfile = "../../Caddyfile"
 // testTool finds the binary name (caddy, mc) that `make deps` builds: at
 // POLICYDESK_<NAME>_BIN, else .tools/bin/<name>, else on PATH. Without one
 // the test skips, unless POLICYDESK_REQUIRE_<NAME>=1 or CI=true.
-func testTool(t *testing.T, name string) string {
+func testTool(t testing.TB, name string) string {
 	t.Helper()
 	upper := strings.ToUpper(name)
 	candidates := []string{os.Getenv("POLICYDESK_" + upper + "_BIN"), "../../.tools/bin/" + name}
@@ -50,7 +50,7 @@ func testTool(t *testing.T, name string) string {
 
 // caddyEnv is the environment Caddy reads the Caddyfile's settings from,
 // with its storage in a temporary home.
-func caddyEnv(t *testing.T, settings ...string) []string {
+func caddyEnv(t testing.TB, settings ...string) []string {
 	home := t.TempDir()
 	return append(append(cleanEnv(), "HOME="+home, "XDG_DATA_HOME="+filepath.Join(home, "data"),
 		"XDG_CONFIG_HOME="+filepath.Join(home, "config")), settings...)
@@ -59,7 +59,7 @@ func caddyEnv(t *testing.T, settings ...string) []string {
 // startCaddy runs the Caddyfile in front of upstreams (host:port) on a free
 // loopback port, checking their health every 250 ms, and returns its URL
 // once it proxies /healthz. The cleanup stops it.
-func startCaddy(t *testing.T, upstreams ...string) string {
+func startCaddy(t testing.TB, upstreams ...string) string {
 	t.Helper()
 	bin := testTool(t, "caddy")
 	var ports [3]string

@@ -149,12 +149,7 @@ func startServer(tb testing.TB, dataDir string, extraEnv ...string) *testServer 
 	for attempt := 0; attempt < 3; attempt++ {
 		s, err := launch(bin, dataDir, extraEnv...)
 		if err == nil {
-			tb.Cleanup(func() {
-				s.Stop(tb)
-				if tb.Failed() {
-					tb.Logf("server log (%s):\n%s", s.URL, s.logs.String())
-				}
-			})
+			s.stopAtEnd(tb)
 			return s
 		}
 		lastErr = err
@@ -166,6 +161,16 @@ func startServer(tb testing.TB, dataDir string, extraEnv ...string) *testServer 
 	}
 	tb.Fatalf("starting policydesk: %v", lastErr)
 	return nil
+}
+
+// stopAtEnd stops s when tb ends, and shows its log if tb failed.
+func (s *testServer) stopAtEnd(tb testing.TB) {
+	tb.Cleanup(func() {
+		s.Stop(tb)
+		if tb.Failed() {
+			tb.Logf("server log (%s):\n%s", s.URL, s.logs.String())
+		}
+	})
 }
 
 func freeLoopbackAddr() (string, error) {

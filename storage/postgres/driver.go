@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"errors"
+	"io"
 	"net"
 	"strings"
 
@@ -69,14 +70,43 @@ func (c conn) QueryContext(ctx context.Context, query string, args []driver.Name
 	if len(args) > 0 {
 		query = rebind(query)
 	}
-	rows, err := c.pgxConn.QueryContext(ctx, query, args)
-	return rows, unavailable(err)
+	rs, err := c.pgxConn.QueryContext(ctx, query, args)
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	if r, ok := rs.(pgxRows); ok {
+		return rows{r}, nil
+	}
+	return rs, nil
 }
 
 func (c conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
-	tx, err := c.pgxConn.BeginTx(ctx, opts)
-	return tx, unavailable(err)
+	t, err := c.pgxConn.BeginTx(ctx, opts)
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	return tx{t}, nil
 }
+
+// tx and rows carry a connection that breaks at the commit or while a
+// result is read to the same EUnavailable.
+type tx struct{ driver.Tx }
+
+func (t tx) Commit() error   { return unavailable(t.Tx.Commit()) }
+func (t tx) Rollback() error { return unavailable(t.Tx.Rollback()) }
+
+// pgxRows is what pgx's stdlib rows implement.
+type pgxRows interface {
+	driver.Rows
+	driver.RowsColumnTypeDatabaseTypeName
+	driver.RowsColumnTypeLength
+	driver.RowsColumnTypePrecisionScale
+	driver.RowsColumnTypeScanType
+}
+
+type rows struct{ pgxRows }
+
+func (r rows) Next(dest []driver.Value) error { return unavailable(r.pgxRows.Next(dest)) }
 
 func (c conn) Ping(ctx context.Context) error { return unavailable(c.pgxConn.Ping(ctx)) }
 
@@ -94,6 +124,11 @@ func unavailable(err error) error {
 func unreachable(err error) bool {
 	var connectErr *pgconn.ConnectError
 	if errors.As(err, &connectErr) { // refused, or no answer within the connect timeout
+		return true
+	}
+	// The connection broke earlier (pgx closed it), or in the middle of an
+	// answer.
+	if errors.Is(err, pgconn.ErrConnClosed) || errors.Is(err, io.ErrUnexpectedEOF) {
 		return true
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {

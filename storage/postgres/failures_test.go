@@ -2,6 +2,9 @@ package postgres_test
 
 import (
 	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
 	"net"
 	"strconv"
 	"testing"
@@ -110,5 +113,67 @@ func TestUnavailable_ConnectionRefused(t *testing.T) {
 	defer silent.Close()
 	if _, err := postgres.Open(ctx, "postgres://nobody@"+silent.Addr().String()+"/none?connect_timeout=1"); policydesk.ErrorCode(err) != policydesk.EUnavailable {
 		t.Errorf("Open on a server that never answers: %v, want EUnavailable", err)
+	}
+}
+
+// A connection that breaks in the middle of a transaction or of a result
+// (the server restarts, the network drops it) is EUnavailable whichever
+// call notices it: the next statement, the commit, or the rows being read.
+func TestUnavailable_ConnectionBrokenMidway(t *testing.T) {
+	p := pgtest.StartProxy(t, pgtest.URL(t))
+	raw := mustConnect(t, p.URL)
+	ctx := context.Background()
+	begin := func() *sql.Tx {
+		t.Helper()
+		tx, err := raw.BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.ExecContext(ctx, `SELECT 1`); err != nil {
+			t.Fatal(err)
+		}
+		return tx
+	}
+	breaks := []struct {
+		name string
+		f    func() []error
+	}{
+		{"commit", func() []error {
+			tx := begin()
+			p.Stop()
+			return []error{tx.Commit()}
+		}},
+		{"statement then commit", func() []error {
+			tx := begin()
+			p.Stop()
+			_, err := tx.ExecContext(ctx, `SELECT 1`)
+			return []error{err, tx.Commit()}
+		}},
+		{"rows", func() []error {
+			rows, err := raw.QueryContext(ctx, `SELECT g, repeat('x', 1000) FROM generate_series(1, 100000) g`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			rows.Next()
+			p.Stop()
+			for rows.Next() {
+			}
+			return []error{rows.Err()}
+		}},
+	}
+	for _, b := range breaks {
+		errs := b.f()
+		p.Start()
+		for _, e := range errs {
+			// database/sql's own signal, which the store reads as
+			// EUnavailable: inside a transaction it cannot retry.
+			if errors.Is(e, driver.ErrBadConn) {
+				continue
+			}
+			if policydesk.ErrorCode(e) != policydesk.EUnavailable {
+				t.Errorf("%s: %v (%T), want EUnavailable", b.name, e, e)
+			}
+		}
 	}
 }

@@ -38,10 +38,16 @@ var dialect = sqldb.Dialect{
 	Check:     check,
 }
 
-// Pool bounds the connections one process keeps.
+// Pool bounds the connections one process keeps. Every open connection may
+// stay idle: a pool that closes the ones above a lower idle limit as they
+// come back opens them again for the next requests, a new PostgreSQL
+// backend each time, under any load with more than that many queries at
+// once. Connections idle for connMaxIdleTime close, so a quiet replica
+// gives them back.
 const (
 	maxOpenConns    = 16
-	maxIdleConns    = 8
+	maxIdleConns    = maxOpenConns
+	connMaxIdleTime = 5 * time.Minute
 	connMaxLifetime = 30 * time.Minute
 	connectTimeout  = 5 * time.Second
 )
@@ -73,6 +79,7 @@ func Connect(dsn string) (*sql.DB, error) {
 	pool := sql.OpenDB(connector{stdlib.GetConnector(*cfg)})
 	pool.SetMaxOpenConns(maxOpenConns)
 	pool.SetMaxIdleConns(maxIdleConns)
+	pool.SetConnMaxIdleTime(connMaxIdleTime)
 	pool.SetConnMaxLifetime(connMaxLifetime)
 	return pool, nil
 }
