@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -44,8 +45,14 @@ type errorBody struct {
 }
 
 // logIfInternal records server-side failures with the request; callers never
-// see their detail.
+// see their detail. A request whose client went away while it was answered
+// is not a failure of the server: it is logged at Info, so that clients
+// giving up under load do not flood the log with errors.
 func (s *Server) logIfInternal(r *http.Request, err error) {
+	if errors.Is(err, context.Canceled) && errors.Is(r.Context().Err(), context.Canceled) {
+		s.Logger.Info("client left before the answer", slog.String("method", r.Method), slog.String("path", r.URL.Path))
+		return
+	}
 	if code := policydesk.ErrorCode(err); code == policydesk.EInternal || code == policydesk.EUnavailable {
 		s.Logger.Error("request failed", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("err", err))
 	}
