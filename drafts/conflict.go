@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"policydesk"
+	"policydesk/drafts/merge3"
 )
 
 // ConflictError is returned when a save names a base that is no longer the head.
@@ -27,4 +28,15 @@ func (e *ConflictError) Error() string {
 // Unwrap lets ErrorCode and ErrorMessage see a conflict as an ordinary *Error.
 func (e *ConflictError) Unwrap() error {
 	return policydesk.Errorf(policydesk.EConflict, "Someone else saved version %d first; review the merge proposal and save again.", e.Head)
+}
+
+// checkResolved refuses a text that still holds a conflict the merge
+// proposal marked: saved, the markers would become part of the regulation
+// (and "=======" under a line, a heading).
+func checkResolved(body string) error {
+	line, marker := merge3.Unresolved(body)
+	if line == 0 {
+		return nil
+	}
+	return policydesk.Errorf(policydesk.EInvalid, "A conflict from the merge is still unresolved at line %d (the line \"%s\"). Keep the wording you want, delete the conflict marker lines and save again.", line, marker)
 }

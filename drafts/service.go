@@ -85,6 +85,7 @@ func (in *NewDocument) validate() error {
 		textkit.CheckOneOf("visibility", in.Visibility, Visibilities),
 		textkit.CheckOneOf("status", in.Status, Statuses),
 		checkBody(in.Body),
+		checkResolved(in.Body),
 		textkit.CheckLabel("message", in.Message, MaxMessageRunes),
 	}
 	for _, err := range checks {
@@ -230,6 +231,9 @@ func (s *Service) SaveVersion(ctx context.Context, id int64, base int, body, mes
 	}
 	body = textkit.Newlines(body)
 	if err := checkBody(body); err != nil {
+		return nil, err
+	}
+	if err := checkResolved(body); err != nil {
 		return nil, err
 	}
 	if err := textkit.CheckLabel("message", message, MaxMessageRunes); err != nil {
