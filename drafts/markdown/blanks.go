@@ -20,10 +20,22 @@ import (
 // break) so that a line of underscores is text, a signature line, and only
 // "---" and "***" make rules.
 func keepBlankLines(ps []util.PrioritizedValue) []util.PrioritizedValue {
+	return wrapUnderscoreParsers(ps, func(b parser.BlockParser) parser.BlockParser { return noUnderscoreRules{b} })
+}
+
+// keepBlanks wraps the inline parsers triggered by '_' (emphasis) so that a
+// blank is left as the characters written.
+func keepBlanks(ps []util.PrioritizedValue) []util.PrioritizedValue {
+	return wrapUnderscoreParsers(ps, func(p parser.InlineParser) parser.InlineParser { return blankAware{p} })
+}
+
+// wrapUnderscoreParsers returns ps with each parser that '_' triggers
+// replaced by wrap of it, at the same priority.
+func wrapUnderscoreParsers[P interface{ Trigger() []byte }](ps []util.PrioritizedValue, wrap func(P) P) []util.PrioritizedValue {
 	out := slices.Clone(ps)
 	for i, p := range out {
-		if bp := p.Value.(parser.BlockParser); slices.Contains(bp.Trigger(), '_') {
-			out[i] = util.Prioritized(noUnderscoreRules{bp}, p.Priority)
+		if v := p.Value.(P); slices.Contains(v.Trigger(), '_') {
+			out[i] = util.Prioritized(wrap(v), p.Priority)
 		}
 	}
 	return out
@@ -35,18 +47,6 @@ type noUnderscoreRules struct{ parser.BlockParser }
 
 func (b noUnderscoreRules) Trigger() []byte {
 	return slices.DeleteFunc(slices.Clone(b.BlockParser.Trigger()), func(c byte) bool { return c == '_' })
-}
-
-// keepBlanks wraps the inline parsers triggered by '_' (emphasis) so that a
-// blank is left as the characters written.
-func keepBlanks(ps []util.PrioritizedValue) []util.PrioritizedValue {
-	out := slices.Clone(ps)
-	for i, p := range out {
-		if ip := p.Value.(parser.InlineParser); slices.Contains(ip.Trigger(), '_') {
-			out[i] = util.Prioritized(blankAware{ip}, p.Priority)
-		}
-	}
-	return out
 }
 
 // blankAware declines a run of underscores that is a blank, which goldmark
