@@ -1,6 +1,7 @@
 package drafts
 
 import (
+	"context"
 	"fmt"
 
 	"policydesk"
@@ -39,4 +40,27 @@ func checkResolved(body string) error {
 		return nil
 	}
 	return policydesk.Errorf(policydesk.EInvalid, "A conflict from the merge is still unresolved at line %d (the line \"%s\"). Keep the wording you want, delete the conflict marker lines and save again.", line, marker)
+}
+
+// conflict answers a save from a base that is no longer the head with the
+// merge proposal of base→mine onto the head.
+func (s *Service) conflict(ctx context.Context, doc *Document, base int, mine string) error {
+	b, err := s.Docs.FindVersion(ctx, doc.ID, base)
+	if err != nil {
+		return err
+	}
+	h, err := s.Docs.FindVersion(ctx, doc.ID, doc.Head)
+	if err != nil {
+		return err
+	}
+	var merged string
+	var clean bool
+	err = s.Heavy(ctx, func() (err error) {
+		merged, clean, err = merge3.MergeContext(ctx, b.Body, mine, h.Body)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return &ConflictError{Head: doc.Head, Merge: MergeProposal{Body: merged, Clean: clean}}
 }
