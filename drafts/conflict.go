@@ -1,9 +1,11 @@
 package drafts
 
 import (
+	"context"
 	"fmt"
 
 	"policydesk"
+	"policydesk/drafts/merge3"
 )
 
 // ConflictError is returned when a save names a base that is no longer the head.
@@ -27,4 +29,38 @@ func (e *ConflictError) Error() string {
 // Unwrap lets ErrorCode and ErrorMessage see a conflict as an ordinary *Error.
 func (e *ConflictError) Unwrap() error {
 	return policydesk.Errorf(policydesk.EConflict, "Someone else saved version %d first; review the merge proposal and save again.", e.Head)
+}
+
+// checkResolved refuses a text that still holds a conflict the merge
+// proposal marked: saved, the markers would become part of the regulation
+// (and "=======" under a line, a heading).
+func checkResolved(body string) error {
+	line, marker := merge3.Unresolved(body)
+	if line == 0 {
+		return nil
+	}
+	return policydesk.Errorf(policydesk.EInvalid, "A conflict from the merge is still unresolved at line %d (the line \"%s\"). Keep the wording you want, delete the conflict marker lines and save again.", line, marker)
+}
+
+// conflict answers a save from a base that is no longer the head with the
+// merge proposal of base→mine onto the head.
+func (s *Service) conflict(ctx context.Context, doc *Document, base int, mine string) error {
+	b, err := s.Docs.FindVersion(ctx, doc.ID, base)
+	if err != nil {
+		return err
+	}
+	h, err := s.Docs.FindVersion(ctx, doc.ID, doc.Head)
+	if err != nil {
+		return err
+	}
+	var merged string
+	var clean bool
+	err = s.Heavy(ctx, func() (err error) {
+		merged, clean, err = merge3.MergeContext(ctx, b.Body, mine, h.Body)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return &ConflictError{Head: doc.Head, Merge: MergeProposal{Body: merged, Clean: clean}}
 }

@@ -16,7 +16,6 @@ import (
 	"policydesk"
 	"policydesk/drafts/cache"
 	"policydesk/drafts/markdown"
-	"policydesk/drafts/merge3"
 	"policydesk/drafts/outline"
 	"policydesk/drafts/textkit"
 )
@@ -85,6 +84,7 @@ func (in *NewDocument) validate() error {
 		textkit.CheckOneOf("visibility", in.Visibility, Visibilities),
 		textkit.CheckOneOf("status", in.Status, Statuses),
 		checkBody(in.Body),
+		checkResolved(in.Body),
 		textkit.CheckLabel("message", in.Message, MaxMessageRunes),
 	}
 	for _, err := range checks {
@@ -221,6 +221,15 @@ func (s *Service) UpdateDocument(ctx context.Context, id int64, p DocumentPatch)
 // save is refused with a *ConflictError holding the head and a merge proposal;
 // nothing the editor typed is lost, because the proposal carries it.
 func (s *Service) SaveVersion(ctx context.Context, id int64, base int, body, message string) (*Version, error) {
+	doc, err := s.editable(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.addVersion(ctx, doc, base, textkit.Newlines(body), message, 0)
+}
+
+// editable returns a document the caller may change.
+func (s *Service) editable(ctx context.Context, id int64) (*Document, error) {
 	doc, a, err := s.Document(ctx, id)
 	if err != nil {
 		return nil, err
@@ -228,12 +237,18 @@ func (s *Service) SaveVersion(ctx context.Context, id int64, base int, body, mes
 	if !a.Edit {
 		return nil, policydesk.Errorf(policydesk.EForbidden, "You may read this document but not change it.")
 	}
-	body = textkit.Newlines(body)
-	if err := checkBody(body); err != nil {
-		return nil, err
-	}
-	if err := textkit.CheckLabel("message", message, MaxMessageRunes); err != nil {
-		return nil, err
+	return doc, nil
+}
+
+// addVersion checks body and appends it as the version after base, which
+// must be the head; restored is the version whose text it brings back, or
+// 0 for text an editor wrote.
+func (s *Service) addVersion(ctx context.Context, doc *Document, base int, body, message string, restored int) (*Version, error) {
+	id := doc.ID
+	for _, err := range []error{checkBody(body), checkResolved(body), textkit.CheckLabel("message", message, MaxMessageRunes)} {
+		if err != nil {
+			return nil, err
+		}
 	}
 	if err := s.checkRenders(ctx, body); err != nil {
 		return nil, err
@@ -251,7 +266,11 @@ func (s *Service) SaveVersion(ctx context.Context, id int64, base int, body, mes
 	u := policydesk.UserFromContext(ctx)
 	v := s.newVersion(prev, base+1, body, message, u, s.Now().UTC())
 	v.DocumentID = id
-	err = s.Docs.AddVersion(ctx, v, s.audit(ctx, "version.create", "document", itoa(id), fmt.Sprintf("version %d", v.Number)))
+	action, detail := "version.create", fmt.Sprintf("version %d", v.Number)
+	if restored > 0 {
+		action, detail = "version.restore", fmt.Sprintf("version %d restores version %d", v.Number, restored)
+	}
+	err = s.Docs.AddVersion(ctx, v, s.audit(ctx, action, "document", itoa(id), detail))
 	if policydesk.ErrorCode(err) == policydesk.EConflict {
 		// Another save won the race between our read and our write.
 		if doc, err = s.Docs.FindDocument(ctx, id); err != nil {
@@ -271,27 +290,6 @@ func (s *Service) SaveVersion(ctx context.Context, id int64, base int, body, mes
 func (s *Service) checkRenders(ctx context.Context, body string) error {
 	_, err := s.Renderer.Render(ctx, body)
 	return err
-}
-
-func (s *Service) conflict(ctx context.Context, doc *Document, base int, mine string) error {
-	b, err := s.Docs.FindVersion(ctx, doc.ID, base)
-	if err != nil {
-		return err
-	}
-	h, err := s.Docs.FindVersion(ctx, doc.ID, doc.Head)
-	if err != nil {
-		return err
-	}
-	var merged string
-	var clean bool
-	err = s.Heavy(ctx, func() (err error) {
-		merged, clean, err = merge3.MergeContext(ctx, b.Body, mine, h.Body)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	return &ConflictError{Head: doc.Head, Merge: MergeProposal{Body: merged, Clean: clean}}
 }
 
 // Heavy runs work, a diff or a merge, once one of GOMAXPROCS slots is free,

@@ -165,6 +165,9 @@ func TestCreateDocument_Invalid(t *testing.T) {
 		{"DEL in body", func(in *drafts.NewDocument) { in.Body = "a\x7fb" }, policydesk.EInvalid},
 		{"C1 control in title", func(in *drafts.NewDocument) { in.Title = "a\u0085b" }, policydesk.EInvalid},
 		{"long message", func(in *drafts.NewDocument) { in.Message = strings.Repeat("m", drafts.MaxMessageRunes+1) }, policydesk.EInvalid},
+		{"conflict markers", func(in *drafts.NewDocument) {
+			in.Body += "<<<<<<< your version\na\n||||||| base\n=======\nb\n>>>>>>> saved version\n"
+		}, policydesk.EInvalid},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			docsBefore, auditBefore := f.counts()
@@ -335,14 +338,49 @@ func TestSaveVersion_Conflict(t *testing.T) {
 				t.Fatalf("version 3 exists: %v", err)
 			}
 
-			// Saving the proposal on the head it names succeeds.
-			if tc.clean {
-				if _, err := f.svc.SaveVersion(as(ana), doc.ID, ce.Head, ce.Merge.Body, "merged"); err != nil {
-					t.Fatalf("saving the merge: %v", err)
+			// Saving the proposal on the head it names succeeds once no
+			// conflict is left in it.
+			proposal := ce.Merge.Body
+			if !tc.clean {
+				_, err := f.svc.SaveVersion(as(ana), doc.ID, ce.Head, proposal, "merged")
+				assertCode(t, err, policydesk.EInvalid)
+				if msg := policydesk.ErrorMessage(err); !strings.Contains(msg, "unresolved at line 5 ") {
+					t.Errorf("refusal %q does not say where the conflict is", msg)
 				}
+				if docs, audit := f.counts(); docs != docsBefore || audit != auditBefore || f.head(doc.ID) != 2 {
+					t.Fatal("a save with conflict markers wrote something")
+				}
+				proposal = keepMine(proposal)
+			}
+			v, err = f.svc.SaveVersion(as(ana), doc.ID, ce.Head, proposal, "merged")
+			if err != nil {
+				t.Fatalf("saving the merge: %v", err)
+			}
+			if v.Number != 3 || strings.Contains(v.Body, "saved version") || !strings.Contains(v.Body, map[bool]string{true: "nga Ana", false: "Teksti tjetër i Anës."}[tc.clean]) {
+				t.Errorf("saved version %d:\n%s", v.Number, v.Body)
 			}
 		})
 	}
+}
+
+// keepMine resolves every conflict of a merge proposal by keeping the
+// editor's own wording, as the merge page's "keep mine" does.
+func keepMine(proposal string) string {
+	var out []string
+	skip := false
+	for _, line := range strings.SplitAfter(proposal, "\n") {
+		switch strings.TrimSuffix(line, "\n") {
+		case "<<<<<<< your version", ">>>>>>> saved version":
+			skip = false
+			continue
+		case "||||||| base":
+			skip = true
+		}
+		if !skip {
+			out = append(out, line)
+		}
+	}
+	return strings.Join(out, "")
 }
 
 func TestSaveVersion_Race(t *testing.T) {

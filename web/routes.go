@@ -49,6 +49,7 @@ func (s *Server) documentRoutes(api, pages *mux.Router) {
 	api.HandleFunc("/documents/{id}/versions", s.api(s.apiSaveVersion)).Methods(http.MethodPost)
 	api.HandleFunc("/documents/{id}/versions/{n}", s.api(onNumber("n", s.apiVersion))).Methods(http.MethodGet)
 	api.HandleFunc("/documents/{id}/versions/{n}/html", s.api(onNumber("n", s.apiVersionHTML))).Methods(http.MethodGet)
+	api.HandleFunc("/documents/{id}/versions/{n}/restore", s.api(onNumber("n", s.apiRestoreVersion))).Methods(http.MethodPost)
 	api.HandleFunc("/documents/{id}/outline", s.api(onID("id", s.apiOutline))).Methods(http.MethodGet)
 	api.HandleFunc("/preview", s.api(s.apiPreview)).Methods(http.MethodPost)
 
@@ -65,6 +66,7 @@ func (s *Server) documentRoutes(api, pages *mux.Router) {
 	pages.HandleFunc("/documents/{id}/edit", s.page(pageOnID("id", s.pageEdit))).Methods(http.MethodGet)
 	pages.HandleFunc("/documents/{id}/edit", s.form(pageOnID("id", s.pageSave))).Methods(http.MethodPost)
 	pages.HandleFunc("/documents/{id}/versions/{n}", s.page(pageOnNumber("n", s.pageVersion))).Methods(http.MethodGet)
+	pages.HandleFunc("/documents/{id}/versions/{n}/restore", s.form(pageOnNumber("n", s.pageRestore))).Methods(http.MethodPost)
 }
 
 // reviewRoutes: redlines, review rounds, comments and consultation reports.

@@ -128,6 +128,10 @@ var Pathological = []Shape{
 	{"list items alternating types", func(n int) string { return rep("- a\n1. b\n* c\n+ d\n", n) }},
 	{"quote lazy continuation", func(n int) string { return "> a\n" + rep("b\n", n) }},
 	{"nested quotes and lists", func(n int) string { return rep("> 1. ", n) + "a\n" }},
+	{"legal blanks", func(n int) string { return rep("më __.__.2026, nr. __/__ ", n) }},
+	{"signature lines", func(n int) string { return rep("Nënshkrimi: ________\n_______\n", n) }},
+	{"underscore run", func(n int) string { return "a " + rep("_", n) + " a" }},
+	{"spaced underscores", func(n int) string { return rep("_ ", n) }},
 	{"article headings", func(n int) string { return rep("## Neni 1\n\n", n) }},
 	{"bold article lines", func(n int) string { return rep("**Neni 1**\n", n) }},
 }

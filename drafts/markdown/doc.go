@@ -10,6 +10,9 @@
 //     than http, https or mailto back into their text.
 //   - articleAnchors (transform.go) gives article headings the ids
 //     outline.ArticleAnchor names, so an outline links into the page.
+//   - keepBlanks and keepBlankLines (blanks.go) leave legal blanks as
+//     written: "__.__.2026" and "________" are text, never emphasis or a
+//     rule.
 //   - the guard (guard.go, guarded.go) wraps every goldmark parser and
 //     counts its work against Limits, refusing or defusing the inputs on
 //     which goldmark is superlinear.

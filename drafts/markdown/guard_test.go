@@ -50,9 +50,15 @@ func realDrafts(tb testing.TB) map[string]string {
 }
 
 // stockMarkdown is the pipeline the Renderer had before the guard: goldmark
-// with its extensions registered the usual way.
+// with its extensions registered the usual way, and its default parsers
+// keeping legal blanks as the Renderer does.
 func stockMarkdown() goldmark.Markdown {
 	return goldmark.New(
+		goldmark.WithParser(parser.NewParser(
+			parser.WithBlockParsers(keepBlankLines(parser.DefaultBlockParsers())...),
+			parser.WithInlineParsers(keepBlanks(parser.DefaultInlineParsers())...),
+			parser.WithParagraphTransformers(parser.DefaultParagraphTransformers()...),
+		)),
 		goldmark.WithExtensions(
 			extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignAttribute)),
 			extension.Strikethrough,

@@ -98,12 +98,13 @@ func NewRenderer(cacheBytes int64) *Renderer {
 // newMarkdown builds the goldmark pipeline once; goldmark.Markdown is safe for
 // concurrent use as long as its options are not changed after construction.
 // It is goldmark's default parser plus the GFM table and strikethrough
-// extensions, assembled by hand so that every parser can be guarded.
+// extensions, assembled by hand so that every parser can be guarded, and
+// with underscores that are blanks left as written (blanks.go).
 func newMarkdown() goldmark.Markdown {
 	p := parser.NewParser(
-		parser.WithBlockParsers(guardBlockParsers(parser.DefaultBlockParsers())...),
-		parser.WithInlineParsers(guardInlineParsers(append(parser.DefaultInlineParsers(),
-			util.Prioritized(extension.NewStrikethroughParser(), 500)))...),
+		parser.WithBlockParsers(keepBlankLines(guardBlockParsers(parser.DefaultBlockParsers()))...),
+		parser.WithInlineParsers(keepBlanks(guardInlineParsers(append(parser.DefaultInlineParsers(),
+			util.Prioritized(extension.NewStrikethroughParser(), 500))))...),
 		parser.WithParagraphTransformers(guardParagraphTransformers(append(parser.DefaultParagraphTransformers(),
 			util.Prioritized(extension.NewTableParagraphTransformer(), 200)))...),
 		parser.WithASTTransformers(

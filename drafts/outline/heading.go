@@ -82,12 +82,13 @@ func MatchStandalone(line string) (num, title string, ok bool) {
 	return num, "", true
 }
 
-// unwrapBold returns the inside of a line fully wrapped in ** or __.
+// unwrapBold returns the inside of a line fully wrapped in ** or __. A line
+// of underscores is a signature line, not bold around nothing.
 func unwrapBold(s string) (string, bool) {
 	for _, m := range []string{"**", "__"} {
 		if len(s) > 2*len(m) && strings.HasPrefix(s, m) && strings.HasSuffix(s, m) {
 			inner := s[len(m) : len(s)-len(m)]
-			if !strings.Contains(inner, m) {
+			if !strings.Contains(inner, m) && hasWord(inner) {
 				return strings.TrimSpace(inner), true
 			}
 		}
@@ -96,8 +97,12 @@ func unwrapBold(s string) (string, bool) {
 }
 
 // stripEmphasis drops emphasis markers wrapping a whole heading, as in
-// "## **Neni 5**", so they do not hide the article word.
+// "## **Neni 5**", so they do not hide the article word. Markers wrap words:
+// a blank such as "_____" is left as it is.
 func stripEmphasis(s string) string {
+	if !hasWord(s) {
+		return s
+	}
 	for len(s) > 2 && (s[0] == '*' || s[0] == '_') && s[len(s)-1] == s[0] {
 		s = strings.TrimSpace(s[1 : len(s)-1])
 	}
@@ -109,4 +114,9 @@ func cleanTitle(rest string) string {
 	rest = strings.TrimSpace(rest)
 	rest = strings.TrimLeft(rest, "–—-:.)")
 	return strings.TrimSpace(stripEmphasis(strings.TrimSpace(rest)))
+}
+
+// hasWord reports whether s holds a letter or a digit.
+func hasWord(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0
 }

@@ -69,6 +69,9 @@ func TestParseOutlineWordConverted(t *testing.T) {
 		{"bare line in prose", "Neni 5 i kësaj rregulloreje zbatohet.", nil},
 		{"mid paragraph", "Sipas\n**Neni 5**\nteksti.", nil},
 		{"bold inline", "Shih **Neni 5** për detajet.", nil},
+		{"signature line below", "Neni 5\n\n_____\n\nTeksti.", []wantArt{{"5", "", "Neni 5"}}},
+		{"date blank below", "__Neni 5__\n\n__.__.2026\n", []wantArt{{"5", "", "Neni 5"}}},
+		{"blank lines are not headings", "_____\n\n__ __\n\n## ___\n\nNeni 6\n", []wantArt{{"6", "", "Neni 6"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			assertOutline(t, tc.body, tc.want)
