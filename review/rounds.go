@@ -17,17 +17,17 @@ func (s *Service) OpenRound(ctx context.Context, docID int64, name string, versi
 	}
 	name = strings.TrimSpace(name)
 	if err := checkLine("round name", name, 200); err != nil {
-		return nil, err
+		return nil, policydesk.OnField("name", err)
 	}
 	if version == 0 {
 		version = doc.Head
 	}
 	if version < 1 || version > doc.Head {
-		return nil, policydesk.Errorf(policydesk.EInvalid, "Version %d does not exist; the newest is %d.", version, doc.Head)
+		return nil, policydesk.Errorf(policydesk.EInvalid, "Version %d does not exist; the newest is %d.", version, doc.Head).On("version")
 	}
 	if due != "" {
 		if _, err := time.Parse(time.DateOnly, due); err != nil {
-			return nil, policydesk.Errorf(policydesk.EInvalid, "The due date must look like 2026-12-31.")
+			return nil, policydesk.Errorf(policydesk.EInvalid, "The due date must look like 2026-12-31.").On("due")
 		}
 	}
 	r := &Round{DocumentID: docID, Name: name, Version: version, Due: due, Status: "open",

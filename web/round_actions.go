@@ -10,7 +10,7 @@ func (s *Server) pageOpenRound(r *http.Request, id int64) (reply, error) {
 	version, _ := strconv.Atoi(r.PostFormValue("version"))
 	round, err := s.Review.OpenRound(r.Context(), id, r.PostFormValue("name"), version, r.PostFormValue("due"))
 	if err != nil {
-		return reply{}, err
+		return reply{}, inForm("open-round", err)
 	}
 	return seeOther(docURL(id) + "/rounds/" + strconv.Itoa(round.Number)), nil
 }

@@ -87,9 +87,9 @@ func (s *Server) reviewRoutes(api, pages *mux.Router) {
 	pages.HandleFunc("/documents/{id}/rounds/{r}/close", s.form(pageOnNumber("r", s.pageCloseRound))).Methods(http.MethodPost)
 	pages.HandleFunc("/documents/{id}/rounds/{r}/report", s.page(pageOnNumber("r", s.pageReport))).Methods(http.MethodGet)
 	pages.HandleFunc("/documents/{id}/comments", s.form(pageOnID("id", s.pageAddComment))).Methods(http.MethodPost)
-	pages.HandleFunc("/comments/{cid}/reply", s.form(commentAction(s.pageReply))).Methods(http.MethodPost)
-	pages.HandleFunc("/comments/{cid}/decision", s.form(commentAction(s.pageDecide))).Methods(http.MethodPost)
-	pages.HandleFunc("/comments/{cid}/resolve", s.form(commentAction(s.pageResolve))).Methods(http.MethodPost)
+	pages.HandleFunc("/comments/{cid}/reply", s.form(commentAction("reply", s.pageReply))).Methods(http.MethodPost)
+	pages.HandleFunc("/comments/{cid}/decision", s.form(commentAction("decide", s.pageDecide))).Methods(http.MethodPost)
+	pages.HandleFunc("/comments/{cid}/resolve", s.form(commentAction("resolve", s.pageResolve))).Methods(http.MethodPost)
 	pages.HandleFunc("/comments/{cid}/apply", s.form(pageOnID("cid", s.pageApply))).Methods(http.MethodPost)
 }
 
