@@ -61,6 +61,14 @@ func valueOf(n *html.Node) string {
 	return attr(n, "value")
 }
 
+// signedIn is a browser logged in as login on path, and its CSRF token.
+func (r *reviewEnv) signedIn(login, path string) (*browser, string) {
+	r.t.Helper()
+	b := r.browser()
+	b.login(login, userPassword, path)
+	return b, b.csrf(path)
+}
+
 func checkKept(t *testing.T, doc *html.Node, id, want string) {
 	t.Helper()
 	if n := byID(doc, id); n == nil || valueOf(n) != want {
@@ -74,9 +82,7 @@ func TestFormErrors_CommentShownAgainWithTheText(t *testing.T) {
 	r.openRound(1)
 	r.openRound(2)
 	roundPath := "/documents/" + itoa(r.id) + "/rounds/2"
-	rev := r.browser()
-	rev.login("vjosa", userPassword, roundPath)
-	csrf := rev.csrf(roundPath)
+	rev, csrf := r.signedIn("vjosa", roundPath)
 	post := func(quote, body, suggestion string) *html.Node {
 		f := url.Values{"csrf_token": {csrf}, "version": {"2"}, "round": {"2"}, "quote": {quote}, "body": {body},
 			"prefix": {"Çdo qendër siguron "}, "suffix": {" për"}, "return": {roundPath + "?view=table"}}
@@ -120,9 +126,7 @@ func TestFormErrors_ReplyAndDecisionShownAgain(t *testing.T) {
 	r.openRound(2)
 	cid := r.comment(1, 2, rvQuote, "Në nenin 1", nil)
 	roundPath := "/documents/" + itoa(r.id) + "/rounds/1"
-	ed := r.browser()
-	ed.login("arta", userPassword, roundPath)
-	csrf := ed.csrf(roundPath)
+	ed, csrf := r.signedIn("arta", roundPath)
 	form := func(kv ...string) url.Values {
 		f := url.Values{"csrf_token": {csrf}, "return": {roundPath}}
 		for i := 0; i < len(kv); i += 2 {
@@ -163,9 +167,7 @@ func TestFormErrors_OpenRoundShownAgain(t *testing.T) {
 	t.Parallel()
 	r := newReviewEnv(t)
 	docPage := "/documents/" + itoa(r.id)
-	ed := r.browser()
-	ed.login("arta", userPassword, docPage)
-	csrf := ed.csrf(docPage)
+	ed, csrf := r.signedIn("arta", docPage)
 	doc := formPage(t, ed, docPage+"/rounds", url.Values{"csrf_token": {csrf}, "return": {docPage},
 		"name": {"Konsultimi me ministrinë"}, "version": {"1"}, "due": {"31.12.2026"}}, 422)
 	checkFieldError(t, doc, "round-due", "2026-12-31")
@@ -186,9 +188,7 @@ func TestFormErrors_ReturnOnlyToOwnPages(t *testing.T) {
 	t.Parallel()
 	r := newReviewEnv(t)
 	docPage := "/documents/" + itoa(r.id)
-	ed := r.browser()
-	ed.login("arta", userPassword, docPage)
-	csrf := ed.csrf(docPage)
+	ed, csrf := r.signedIn("arta", docPage)
 	for _, ret := range []string{"", "https://example.org/x", "//example.org/x", "/api/v1/documents", "/no/such/page"} {
 		doc := formPage(t, ed, docPage+"/rounds", url.Values{"csrf_token": {csrf}, "return": {ret}, "due": {"x"}}, 422)
 		if byID(doc, "round-due") != nil || !strings.Contains(textOf(doc), "2026-12-31") {

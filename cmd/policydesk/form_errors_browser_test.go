@@ -45,22 +45,36 @@ func checkRefusedField(t *testing.T, st fieldState, id, message string) {
 	}
 }
 
-func TestBrowserFormErrorsKeepTheText(t *testing.T) {
-	srv := startServer(t, "")
-	ctx := newBrowser(t)
-	shots := screenshotDir(t)
+// reviewDesk is a running server with the legal expert arta, the ministry
+// reviewer vjosa and a document in two versions (reviewV1, reviewV2)
+// shared with her, and a browser.
+type reviewDesk struct {
+	srv     *testServer
+	ctx     context.Context
+	shots   string
+	editor  *apiClient
+	docPath string
+}
 
-	admin := loginAPI(t, srv.URL, "admin", e2eAdminPassword)
+func startReviewDesk(t *testing.T) *reviewDesk {
+	d := &reviewDesk{srv: startServer(t, ""), ctx: newBrowser(t), shots: screenshotDir(t)}
+	admin := loginAPI(t, d.srv.URL, "admin", e2eAdminPassword)
 	admin.call(t, "POST", "/api/v1/users", map[string]string{"login": "arta", "name": "Arta Krasniqi",
 		"password": editorPassword, "role": "editor"}, nil)
 	admin.call(t, "POST", "/api/v1/users", map[string]string{"login": "vjosa", "name": reviewerName,
-		"password": reviewerPassword, "role": "reviewer"}, nil)
-	editor := loginAPI(t, srv.URL, "arta", editorPassword)
-	doc := editor.createDocument(t, "Rregullore për qendrat ditore", reviewV1)
-	docPath := fmt.Sprintf("/documents/%d", doc.ID)
-	editor.call(t, "POST", "/api/v1"+docPath+"/versions", map[string]any{"base": 1, "body": reviewV2, "message": "Shtohen çerdhet"}, nil)
-	editor.call(t, "PUT", "/api/v1"+docPath+"/members/vjosa", map[string]string{"role": "reviewer"}, nil)
-	editor.call(t, "POST", "/api/v1"+docPath+"/rounds", map[string]any{"name": "Raundi 1", "version": 2}, nil)
+		"organisation": "Ministria e Drejtësisë", "password": reviewerPassword, "role": "reviewer"}, nil)
+	d.editor = loginAPI(t, d.srv.URL, "arta", editorPassword)
+	doc := d.editor.createDocument(t, "Rregullore për qendrat ditore", reviewV1)
+	d.docPath = fmt.Sprintf("/documents/%d", doc.ID)
+	d.editor.call(t, "POST", "/api/v1"+d.docPath+"/versions", map[string]any{"base": 1, "body": reviewV2, "message": "Shtohen çerdhet"}, nil)
+	d.editor.call(t, "PUT", "/api/v1"+d.docPath+"/members/vjosa", map[string]string{"role": "reviewer"}, nil)
+	return d
+}
+
+func TestBrowserFormErrorsKeepTheText(t *testing.T) {
+	d := startReviewDesk(t)
+	srv, ctx, shots, docPath := d.srv, d.ctx, d.shots, d.docPath
+	d.editor.call(t, "POST", "/api/v1"+docPath+"/rounds", map[string]any{"name": "Raundi 1", "version": 2}, nil)
 	roundURL := srv.URL + docPath + "/rounds/1"
 
 	// The reviewer selects words and sends a comment of blanks.
@@ -116,4 +130,34 @@ func TestBrowserFormErrorsKeepTheText(t *testing.T) {
 		t.Errorf("the decision dropdown after the refusal shows %q, want the chosen “rejected”", d.Value)
 	}
 	saveScreenshot(ctx, t, shots, "form-error-decision.png")
+
+	// Closing the round takes a confirmation, by plain links and forms.
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+docPath), chromedp.WaitVisible(chromedp.CSS("#rounds-table"))); err != nil {
+		t.Fatal(err)
+	}
+	clickAndLoad(ctx, t, "#rounds-table a.close-round")
+	for _, size := range []struct {
+		name string
+		w, h int64
+	}{{"desktop", 1366, 900}, {"phone", 390, 844}} {
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(size.w, size.h), chromedp.WaitVisible(chromedp.ID("confirm-close"))); err != nil {
+			t.Fatalf("%s: the confirmation page: %v", size.name, err)
+		}
+		saveScreenshot(ctx, t, shots, "round-close-confirm-"+size.name+".png")
+	}
+	clickAndLoad(ctx, t, "#confirm-close")
+	reopen, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!!document.querySelector("form.reopen-round button")`))
+	if err != nil || !reopen {
+		t.Fatalf("after closing, the round page offers no reopen button (%v)", err)
+	}
+	var rounds struct{ Rounds []struct{ Status string } }
+	d.editor.call(t, "GET", "/api/v1"+docPath+"/rounds", nil, &rounds)
+	if len(rounds.Rounds) != 1 || rounds.Rounds[0].Status != "closed" {
+		t.Errorf("after confirming, rounds = %+v", rounds)
+	}
+	clickAndLoad(ctx, t, "form.reopen-round button")
+	d.editor.call(t, "GET", "/api/v1"+docPath+"/rounds", nil, &rounds)
+	if rounds.Rounds[0].Status != "open" {
+		t.Errorf("after reopening, the round is %q", rounds.Rounds[0].Status)
+	}
 }
