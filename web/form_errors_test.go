@@ -189,7 +189,7 @@ func TestFormErrors_ReturnOnlyToOwnPages(t *testing.T) {
 	r := newReviewEnv(t)
 	docPage := "/documents/" + itoa(r.id)
 	ed, csrf := r.signedIn("arta", docPage)
-	for _, ret := range []string{"", "https://example.org/x", "//example.org/x", "/api/v1/documents", "/no/such/page"} {
+	for _, ret := range []string{"", "https://example.org/x", "//example.org/x", "/api/v1/documents", "/documents/../api/v1/documents", "/no/such/page"} {
 		doc := formPage(t, ed, docPage+"/rounds", url.Values{"csrf_token": {csrf}, "return": {ret}, "due": {"x"}}, 422)
 		if byID(doc, "round-due") != nil || !strings.Contains(textOf(doc), "2026-12-31") {
 			t.Errorf("return %q: not the error page with the message", ret)

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"path"
 	"slices"
 	"strings"
 
@@ -79,7 +80,8 @@ func (s *Server) showFormAgain(w http.ResponseWriter, r *http.Request, err error
 		return false
 	}
 	u, perr := url.Parse(r.PostFormValue("return"))
-	if perr != nil || u.Scheme != "" || u.Host != "" || !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "/api/") {
+	if perr != nil || u.Scheme != "" || u.Host != "" || !strings.HasPrefix(u.Path, "/") || path.Clean(u.Path) != u.Path ||
+		strings.HasPrefix(u.Path, "/api/") {
 		return false
 	}
 	f := &formFailure{Form: fe.form, Field: policydesk.ErrorField(err), Message: policydesk.ErrorMessage(err),
