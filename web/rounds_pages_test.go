@@ -45,6 +45,24 @@ func TestRoundAPI_Reopen(t *testing.T) {
 	r.comment(1, 1, rvQuote, "Pas rihapjes", nil)
 }
 
+// The API's error object names the field a refusal is about.
+func TestRoundAPI_ErrorNamesTheField(t *testing.T) {
+	t.Parallel()
+	r := newReviewEnv(t)
+	res := must(t, r.api("POST", docPath(r.id, "/comments"), r.reviewer, map[string]any{"version": 2, "quote": rvQuote, "body": " "}), 422)
+	if e := res.object(t)["error"].(map[string]any); e["field"] != "body" || e["code"] != "invalid" {
+		t.Errorf("empty comment: error %v, want field body", e)
+	}
+	res = must(t, r.api("POST", docPath(r.id, "/rounds"), r.editor, map[string]any{"version": 1, "due": "nesër"}), 422)
+	if e := res.object(t)["error"].(map[string]any); e["field"] != "due" {
+		t.Errorf("bad due date: error %v, want field due", e)
+	}
+	res = must(t, r.api("GET", docPath(r.id, "/versions/9"), r.editor, nil), 404)
+	if _, ok := res.object(t)["error"].(map[string]any)["field"]; ok {
+		t.Error("an error about no field has a field")
+	}
+}
+
 // decisionSelects are the decision dropdowns of the comments on a page.
 func decisionSelects(doc *html.Node) []*html.Node {
 	return findAll(doc, func(n *html.Node) bool { return isElem(n, "select") && attr(n, "name") == "decision" })
