@@ -29,6 +29,35 @@ const (
 type Error struct {
 	Code    string
 	Message string
+	// Field names the input the message is about ("body", "reason"), as the
+	// API's JSON and the browser's form call it; "" for the request as a whole.
+	Field string
+}
+
+// On returns a copy of e about field: a form can show it beside that input.
+func (e *Error) On(field string) *Error {
+	c := *e
+	c.Field = field
+	return &c
+}
+
+// OnField marks err, when it is an *Error, as being about field; any other
+// error (nil, wrapped, internal) is returned as it is.
+func OnField(field string, err error) error {
+	if e, ok := err.(*Error); ok {
+		return e.On(field)
+	}
+	return err
+}
+
+// ErrorField returns the field the *Error in err's chain is about, "" when
+// none.
+func ErrorField(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Field
+	}
+	return ""
 }
 
 func (e *Error) Error() string {

@@ -40,7 +40,7 @@ func (s *Service) AddComment(ctx context.Context, docID int64, in NewComment) (*
 	}
 	start, end, ok := anchor.Locate(v.Body, anchor.Selector{Quote: in.Quote, Prefix: in.Prefix, Suffix: in.Suffix})
 	if !ok {
-		return nil, policydesk.Errorf(policydesk.EInvalid, "The quoted words are not in version %d.", in.Version)
+		return nil, policydesk.Errorf(policydesk.EInvalid, "The quoted words are not in version %d; select them again in the proposed text.", in.Version).On("quote")
 	}
 	u := policydesk.UserFromContext(ctx)
 	c := &Comment{DocumentID: docID, Round: in.Round, Version: in.Version,

@@ -16,19 +16,22 @@ func (s *Service) Decide(ctx context.Context, commentID int64, decision, reason 
 	if err != nil {
 		return nil, err
 	}
+	if decision == "" {
+		return nil, policydesk.Errorf(policydesk.EInvalid, "Choose a decision: accepted, partially accepted or not accepted.").On("decision")
+	}
 	if !slices.Contains(Decisions, decision) {
-		return nil, policydesk.Errorf(policydesk.EInvalid, "A decision is one of: accepted, partially, rejected.")
+		return nil, policydesk.Errorf(policydesk.EInvalid, "A decision is one of: accepted, partially, rejected.").On("decision")
 	}
 	if c.AppliedVersion != 0 && !accepts(decision) {
 		// The report would say the proposal was refused while the text carries it.
-		return nil, policydesk.Errorf(policydesk.EConflict, "The wording of comment %d is already in version %d, so it cannot be recorded as not accepted; record it as accepted or partially accepted.", c.ID, c.AppliedVersion)
+		return nil, policydesk.Errorf(policydesk.EConflict, "The wording of comment %d is already in version %d, so it cannot be recorded as not accepted; record it as accepted or partially accepted.", c.ID, c.AppliedVersion).On("decision")
 	}
 	reason = strings.TrimSpace(textkit.Newlines(reason))
 	if err := checkWritten("reason", reason, MaxCommentRunes); err != nil {
-		return nil, err
+		return nil, policydesk.OnField("reason", err)
 	}
 	if decision != "accepted" && reason == "" {
-		return nil, policydesk.Errorf(policydesk.EInvalid, "Give the reason for a decision other than accepted.")
+		return nil, policydesk.Errorf(policydesk.EInvalid, "Give the reason for a decision other than accepted.").On("reason")
 	}
 	s.recordDecision(ctx, c, decision, reason)
 	if err := s.updateComment(ctx, c, "decide", decision); err != nil {

@@ -19,10 +19,10 @@ func (s *Service) Reply(ctx context.Context, commentID int64, body string) (*Rep
 	}
 	body = strings.TrimSpace(textkit.Newlines(body))
 	if body == "" {
-		return nil, policydesk.Errorf(policydesk.EInvalid, "A reply needs some text.")
+		return nil, policydesk.Errorf(policydesk.EInvalid, "A reply needs some text.").On("body")
 	}
 	if err := checkWritten("reply", body, MaxCommentRunes); err != nil {
-		return nil, err
+		return nil, policydesk.OnField("body", err)
 	}
 	u := policydesk.UserFromContext(ctx)
 	r := &Reply{CommentID: commentID, AuthorID: u.ID, Author: u.Login, Name: u.Name, Body: body, CreatedAt: s.Drafts.Now().UTC()}

@@ -101,6 +101,8 @@ type Store interface {
 	FindRounds(ctx context.Context, docID int64) ([]*Round, error)
 	// CloseRound returns EConflict if the round is already closed.
 	CloseRound(ctx context.Context, docID int64, number int, at time.Time, audit *policydesk.AuditEntry) error
+	// ReopenRound opens a closed round again; EConflict if it is open.
+	ReopenRound(ctx context.Context, docID int64, number int, audit *policydesk.AuditEntry) error
 	CreateComment(ctx context.Context, c *Comment, audit *policydesk.AuditEntry) error
 	FindComment(ctx context.Context, id int64) (*Comment, error)
 	// FindComments returns comments with replies, oldest first.

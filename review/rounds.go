@@ -17,17 +17,17 @@ func (s *Service) OpenRound(ctx context.Context, docID int64, name string, versi
 	}
 	name = strings.TrimSpace(name)
 	if err := checkLine("round name", name, 200); err != nil {
-		return nil, err
+		return nil, policydesk.OnField("name", err)
 	}
 	if version == 0 {
 		version = doc.Head
 	}
 	if version < 1 || version > doc.Head {
-		return nil, policydesk.Errorf(policydesk.EInvalid, "Version %d does not exist; the newest is %d.", version, doc.Head)
+		return nil, policydesk.Errorf(policydesk.EInvalid, "Version %d does not exist; the newest is %d.", version, doc.Head).On("version")
 	}
 	if due != "" {
 		if _, err := time.Parse(time.DateOnly, due); err != nil {
-			return nil, policydesk.Errorf(policydesk.EInvalid, "The due date must look like 2026-12-31.")
+			return nil, policydesk.Errorf(policydesk.EInvalid, "The due date must look like 2026-12-31.").On("due")
 		}
 	}
 	r := &Round{DocumentID: docID, Name: name, Version: version, Due: due, Status: "open",
@@ -44,11 +44,26 @@ func (s *Service) OpenRound(ctx context.Context, docID int64, name string, versi
 
 // CloseRound ends a round; comments on it stay and can still be decided.
 func (s *Service) CloseRound(ctx context.Context, docID int64, number int) (*Round, error) {
+	return s.setRoundStatus(ctx, docID, number, "round.close", func(audit *policydesk.AuditEntry) error {
+		return s.Store.CloseRound(ctx, docID, number, s.Drafts.Now().UTC(), audit)
+	})
+}
+
+// ReopenRound opens a closed round to comments again (EConflict if it is
+// open), for a round closed too early or by mistake.
+func (s *Service) ReopenRound(ctx context.Context, docID int64, number int) (*Round, error) {
+	return s.setRoundStatus(ctx, docID, number, "round.reopen", func(audit *policydesk.AuditEntry) error {
+		return s.Store.ReopenRound(ctx, docID, number, audit)
+	})
+}
+
+// setRoundStatus runs a round's closing or reopening by an editor, audited
+// as action, and returns the round as it is then.
+func (s *Service) setRoundStatus(ctx context.Context, docID int64, number int, action string, set func(*policydesk.AuditEntry) error) (*Round, error) {
 	if _, err := s.editable(ctx, docID); err != nil {
 		return nil, err
 	}
-	audit := s.Drafts.AuditEntry(ctx, "round.close", "document", itoa(docID), fmt.Sprintf("round %d", number))
-	if err := s.Store.CloseRound(ctx, docID, number, s.Drafts.Now().UTC(), audit); err != nil {
+	if err := set(s.Drafts.AuditEntry(ctx, action, "document", itoa(docID), fmt.Sprintf("round %d", number))); err != nil {
 		return nil, err
 	}
 	return s.Store.FindRound(ctx, docID, number)

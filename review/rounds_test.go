@@ -71,3 +71,44 @@ func TestRounds_OpenAndClose(t *testing.T) {
 		t.Errorf("Round(2) = %+v, prev %d, %v; want prev 1", r, prev, err)
 	}
 }
+
+func TestRounds_Reopen(t *testing.T) {
+	f := newFixture(t)
+	if _, err := f.svc.OpenRound(f.as(f.editor), f.doc.ID, "", 1, ""); err != nil {
+		t.Fatal(err)
+	}
+	before := f.state()
+	_, err := f.svc.ReopenRound(f.as(f.editor), f.doc.ID, 1)
+	wantCode(t, err, policydesk.EConflict)
+	f.unchanged(before, "reopening an open round")
+	if _, err := f.svc.CloseRound(f.as(f.editor), f.doc.ID, 1); err != nil {
+		t.Fatal(err)
+	}
+	before = f.state()
+	_, err = f.svc.ReopenRound(f.as(f.reviewer), f.doc.ID, 1)
+	wantCode(t, err, policydesk.EForbidden)
+	_, err = f.svc.ReopenRound(f.as(f.outsider), f.doc.ID, 1)
+	wantCode(t, err, policydesk.ENotFound)
+	_, err = f.svc.ReopenRound(f.as(f.editor), f.doc.ID, 9)
+	wantCode(t, err, policydesk.ENotFound)
+	f.unchanged(before, "refused reopenings")
+	r, err := f.svc.ReopenRound(f.as(f.editor), f.doc.ID, 1)
+	if err != nil || r.Status != "open" || !r.ClosedAt.IsZero() {
+		t.Errorf("reopened round = %+v, %v", r, err)
+	}
+}
+
+// A refusal names the field it is about, so forms show it beside that
+// field.
+func TestRounds_RefusalsNameTheirField(t *testing.T) {
+	f := newFixture(t)
+	for field, call := range map[string]func() error{
+		"due":     func() error { _, err := f.svc.OpenRound(f.as(f.editor), f.doc.ID, "", 1, "nesër"); return err },
+		"version": func() error { _, err := f.svc.OpenRound(f.as(f.editor), f.doc.ID, "", 7, ""); return err },
+		"name":    func() error { _, err := f.svc.OpenRound(f.as(f.editor), f.doc.ID, "a\nb", 1, ""); return err },
+	} {
+		if err := call(); policydesk.ErrorCode(err) != policydesk.EInvalid || policydesk.ErrorField(err) != field {
+			t.Errorf("%s: %v (field %q)", field, err, policydesk.ErrorField(err))
+		}
+	}
+}

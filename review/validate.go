@@ -24,19 +24,19 @@ func validateComment(in *NewComment) error {
 	}
 	in.Body = strings.TrimSpace(in.Body)
 	if in.Quote == "" {
-		return policydesk.Errorf(policydesk.EInvalid, "Select the words the comment is about.")
+		return policydesk.Errorf(policydesk.EInvalid, "Select the words the comment is about.").On("quote")
 	}
 	if in.Body == "" && in.Suggestion == nil {
-		return policydesk.Errorf(policydesk.EInvalid, "Write a comment or propose wording.")
+		return policydesk.Errorf(policydesk.EInvalid, "Write a comment or propose wording.").On("body")
 	}
 	checks := []error{
-		checkWritten("comment", in.Body, MaxCommentRunes),
-		textkit.Check("quote", in.Quote, MaxQuoteRunes, true),
-		textkit.Check("prefix", in.Prefix, MaxContextRunes, true),
-		textkit.Check("suffix", in.Suffix, MaxContextRunes, true),
+		policydesk.OnField("body", checkWritten("comment", in.Body, MaxCommentRunes)),
+		policydesk.OnField("quote", textkit.Check("quote", in.Quote, MaxQuoteRunes, true)),
+		policydesk.OnField("prefix", textkit.Check("prefix", in.Prefix, MaxContextRunes, true)),
+		policydesk.OnField("suffix", textkit.Check("suffix", in.Suffix, MaxContextRunes, true)),
 	}
 	if in.Suggestion != nil {
-		checks = append(checks, textkit.Check("suggestion", *in.Suggestion, MaxCommentRunes, true))
+		checks = append(checks, policydesk.OnField("suggestion", textkit.Check("suggestion", *in.Suggestion, MaxCommentRunes, true)))
 	}
 	for _, err := range checks {
 		if err != nil {

@@ -28,6 +28,11 @@ func (s *Server) apiCloseRound(r *http.Request, id int64, n int) (int, any, erro
 	return http.StatusOK, round, err
 }
 
+func (s *Server) apiReopenRound(r *http.Request, id int64, n int) (int, any, error) {
+	round, err := s.Review.ReopenRound(r.Context(), id, n)
+	return http.StatusOK, round, err
+}
+
 // apiReport answers a round's consultation report as an HTML page or, with
 // ?format=csv, as a CSV download.
 func (s *Server) apiReport(r *http.Request, id int64, n int) (int, any, error) {

@@ -20,16 +20,21 @@ func (s *Server) pageAddComment(r *http.Request, id int64) (reply, error) {
 	}
 	c, err := s.Review.AddComment(r.Context(), id, in)
 	if err != nil {
-		return reply{}, err
+		return reply{}, inForm("comment", err)
 	}
 	return seeOther(backTo(r, docURL(id)+"/diff", "comment-"+strconv.FormatInt(c.ID, 10))), nil
 }
 
 // commentAction runs act on the comment named in the route and returns the
-// browser to the page it came from, at that comment.
-func commentAction(act func(r *http.Request, cid int64) error) pageFunc {
+// browser to the page it came from, at that comment. A refusal shows that
+// page again with the comment's form (form-cid, as "decide-12") as typed.
+func commentAction(form string, act func(r *http.Request, cid int64) error) pageFunc {
 	return pageOnID("cid", func(r *http.Request, cid int64) (reply, error) {
-		return seeOther(backTo(r, "/documents", "comment-"+strconv.FormatInt(cid, 10))), act(r, cid)
+		id := strconv.FormatInt(cid, 10)
+		if err := act(r, cid); err != nil {
+			return reply{}, inForm(form+"-"+id, err)
+		}
+		return seeOther(backTo(r, "/documents", "comment-"+id)), nil
 	})
 }
 

@@ -42,6 +42,8 @@ func statusOf(err error) int {
 type errorBody struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
+	// Field is the request field the message is about, when there is one.
+	Field string `json:"field,omitempty"`
 }
 
 // logIfInternal records server-side failures with the request; callers never
@@ -62,7 +64,7 @@ func (s *Server) logIfInternal(r *http.Request, err error) {
 func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 	s.logIfInternal(r, err)
 	setRetryAfter(w, err)
-	body := map[string]any{"error": errorBody{Code: policydesk.ErrorCode(err), Message: policydesk.ErrorMessage(err)}}
+	body := map[string]any{"error": errorBody{Code: policydesk.ErrorCode(err), Message: policydesk.ErrorMessage(err), Field: policydesk.ErrorField(err)}}
 	var conflict *drafts.ConflictError
 	if errors.As(err, &conflict) {
 		body["head"] = conflict.Head

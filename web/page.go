@@ -33,7 +33,9 @@ func showAgain(view string, data map[string]any, err error) reply {
 }
 
 // pageFunc is a browser page or form action. An error is shown as the error
-// page (or, for an anonymous browser, a redirect to the login page).
+// page (or, for an anonymous browser, a redirect to the login page), except
+// a form's refusal of what was typed (inForm), which shows the page the form
+// came from again (form_failure.go).
 type pageFunc func(r *http.Request) (reply, error)
 
 // page adapts a pageFunc for a signed-in browser: an anonymous one goes to
@@ -45,7 +47,9 @@ func (s *Server) page(f pageFunc) http.HandlerFunc {
 		}
 		rep, err := f(r)
 		if err != nil {
-			s.pageError(w, r, err)
+			if !s.showFormAgain(w, r, err) {
+				s.pageError(w, r, err)
+			}
 			return
 		}
 		s.answer(w, r, rep)

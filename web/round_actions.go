@@ -3,6 +3,8 @@ package web
 import (
 	"net/http"
 	"strconv"
+
+	"policydesk"
 )
 
 // pageOpenRound opens a review round on a version and shows it.
@@ -10,13 +12,42 @@ func (s *Server) pageOpenRound(r *http.Request, id int64) (reply, error) {
 	version, _ := strconv.Atoi(r.PostFormValue("version"))
 	round, err := s.Review.OpenRound(r.Context(), id, r.PostFormValue("name"), version, r.PostFormValue("due"))
 	if err != nil {
-		return reply{}, err
+		return reply{}, inForm("open-round", err)
 	}
-	return seeOther(docURL(id) + "/rounds/" + strconv.Itoa(round.Number)), nil
+	return seeOther(roundURL(id, round.Number)), nil
 }
 
-// pageCloseRound closes a round to comments.
-func (s *Server) pageCloseRound(r *http.Request, id int64, n int) (reply, error) {
-	_, err := s.Review.CloseRound(r.Context(), id, n)
-	return seeOther(docURL(id) + "#rounds"), err
+// pageConfirmClose asks the editor to confirm closing a round, saying what
+// closing does; the page works without JavaScript.
+func (s *Server) pageConfirmClose(r *http.Request, id int64, n int) (reply, error) {
+	doc, access, err := s.Drafts.Document(r.Context(), id)
+	if err != nil {
+		return reply{}, err
+	}
+	if !access.Edit {
+		return reply{}, policydesk.Errorf(policydesk.EForbidden, "Only the document's legal experts close review rounds.")
+	}
+	round, _, err := s.Review.Round(r.Context(), id, n)
+	if err != nil {
+		return reply{}, err
+	}
+	return show("round_close", map[string]any{"Title": "Close round " + strconv.Itoa(n) + ": " + doc.Title, "Doc": doc, "Round": round}), nil
 }
+
+// pageCloseRound closes a round to comments and shows it closed.
+func (s *Server) pageCloseRound(r *http.Request, id int64, n int) (reply, error) {
+	if _, err := s.Review.CloseRound(r.Context(), id, n); err != nil {
+		return reply{}, inForm("close-round", err)
+	}
+	return seeOther(roundURL(id, n)), nil
+}
+
+// pageReopenRound opens a closed round to comments again.
+func (s *Server) pageReopenRound(r *http.Request, id int64, n int) (reply, error) {
+	if _, err := s.Review.ReopenRound(r.Context(), id, n); err != nil {
+		return reply{}, inForm("reopen-round-"+strconv.Itoa(n), err)
+	}
+	return seeOther(roundURL(id, n)), nil
+}
+
+func roundURL(id int64, n int) string { return docURL(id) + "/rounds/" + strconv.Itoa(n) }

@@ -137,6 +137,12 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 		data["CSRF"] = rs.Session.CSRF
 	}
 	data["Path"] = r.URL.Path
+	// A page shown again for a refused form says so in its status.
+	failed := failureFrom(r.Context())
+	data["Failed"] = failed
+	if failed != nil && status == http.StatusOK {
+		status = failed.status
+	}
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, data); err != nil {
 		s.Logger.Error("template failed", "page", page, "err", err)

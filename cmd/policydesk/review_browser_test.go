@@ -84,22 +84,10 @@ const selectWordsJS = `((words) => {
 })(%q)`
 
 func TestBrowserReviewFlow(t *testing.T) {
-	srv := startServer(t, "")
-	ctx := newBrowser(t)
-	shots := screenshotDir(t)
-
 	// Set up through the API: users, a document in two versions, sharing
 	// and two rounds.
-	admin := loginAPI(t, srv.URL, "admin", e2eAdminPassword)
-	admin.call(t, "POST", "/api/v1/users", map[string]string{"login": "arta", "name": "Arta Krasniqi",
-		"password": editorPassword, "role": "editor"}, nil)
-	admin.call(t, "POST", "/api/v1/users", map[string]string{"login": "vjosa", "name": reviewerName,
-		"organisation": "Ministria e Drejtësisë", "password": reviewerPassword, "role": "reviewer"}, nil)
-	editor := loginAPI(t, srv.URL, "arta", editorPassword)
-	doc := editor.createDocument(t, "Rregullore për qendrat ditore", reviewV1)
-	docPath := fmt.Sprintf("/documents/%d", doc.ID)
-	editor.call(t, "POST", "/api/v1"+docPath+"/versions", map[string]any{"base": 1, "body": reviewV2, "message": "Shtohen çerdhet"}, nil)
-	editor.call(t, "PUT", "/api/v1"+docPath+"/members/vjosa", map[string]string{"role": "reviewer"}, nil)
+	d := startReviewDesk(t)
+	srv, ctx, shots, editor, docPath := d.srv, d.ctx, d.shots, d.editor, d.docPath
 	for v := 1; v <= 2; v++ {
 		var round struct{ Number, Version int }
 		editor.call(t, "POST", "/api/v1"+docPath+"/rounds", map[string]any{"name": fmt.Sprintf("Raundi %d", v), "version": v}, &round)

@@ -73,18 +73,28 @@ func (db *DB) FindRounds(ctx context.Context, docID int64) ([]*review.Round, err
 }
 
 func (db *DB) CloseRound(ctx context.Context, docID int64, number int, at time.Time, audit *policydesk.AuditEntry) error {
+	return db.setRoundStatus(ctx, docID, number, "closed", formatTime(at), audit)
+}
+
+func (db *DB) ReopenRound(ctx context.Context, docID int64, number int, audit *policydesk.AuditEntry) error {
+	return db.setRoundStatus(ctx, docID, number, "open", "", audit)
+}
+
+// setRoundStatus moves a round to status ("open" or "closed", with the time
+// it closed); a round already there is EConflict and writes nothing.
+func (db *DB) setRoundStatus(ctx context.Context, docID int64, number int, status, closedAt string, audit *policydesk.AuditEntry) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE rounds SET status = 'closed', closed_at = ? WHERE document_id = ? AND number = ? AND status = 'open'`,
-			formatTime(at), docID, number)
+		res, err := tx.ExecContext(ctx, `UPDATE rounds SET status = ?, closed_at = ? WHERE document_id = ? AND number = ? AND status <> ?`,
+			status, closedAt, docID, number, status)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			var status string
-			if err := tx.QueryRowContext(ctx, `SELECT status FROM rounds WHERE document_id = ? AND number = ?`, docID, number).Scan(&status); err != nil {
+			var current string
+			if err := tx.QueryRowContext(ctx, `SELECT status FROM rounds WHERE document_id = ? AND number = ?`, docID, number).Scan(&current); err != nil {
 				return translate(err, "Round "+strconv.Itoa(number))
 			}
-			return policydesk.Errorf(policydesk.EConflict, "Round %d is already closed.", number)
+			return policydesk.Errorf(policydesk.EConflict, "Round %d is already %s.", number, status)
 		}
 		return appendAudit(ctx, tx, audit)
 	})

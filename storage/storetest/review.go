@@ -107,6 +107,21 @@ func testReviewStore_CloseRoundTwiceConflicts(t *testing.T, open Opener) {
 	}
 	_, err = db.FindRound(ctx, doc.ID, 7)
 	assertCode(t, err, policydesk.ENotFound)
+
+	// Reopened, the round is open with no closing time; reopening an open
+	// round or a missing one is refused and writes no audit row.
+	if err := db.ReopenRound(ctx, doc.ID, r.Number, auditFor(ana, "round.reopen")); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := db.FindRound(ctx, doc.ID, r.Number); err != nil || got.Status != "open" || !got.ClosedAt.IsZero() {
+		t.Errorf("reopened round = %+v, %v", got, err)
+	}
+	before = auditTotal(t, db)
+	assertCode(t, db.ReopenRound(ctx, doc.ID, r.Number, auditFor(ana, "round.reopen")), policydesk.EConflict)
+	assertCode(t, db.ReopenRound(ctx, doc.ID, 99, auditFor(ana, "round.reopen")), policydesk.ENotFound)
+	if after := auditTotal(t, db); after != before {
+		t.Errorf("refused reopenings wrote %d audit rows", after-before)
+	}
 }
 
 func testReviewStore_CommentsWithReplies(t *testing.T, open Opener) {
@@ -276,6 +291,7 @@ func testReviewStore_EveryChangeAudited(t *testing.T, open Opener) {
 			return db.UpdateComment(ctx, c, a)
 		}},
 		{"round.close", func(a *policydesk.AuditEntry) error { return db.CloseRound(ctx, doc.ID, 1, t0, a) }},
+		{"round.reopen", func(a *policydesk.AuditEntry) error { return db.ReopenRound(ctx, doc.ID, 1, a) }},
 	}
 	for _, s := range steps {
 		before := auditTotal(t, db)

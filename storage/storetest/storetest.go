@@ -64,7 +64,7 @@ var cases = []struct {
 	{"Outbox_RolledBackChangeEnqueuesNothing", testOutbox_RolledBackChangeEnqueuesNothing},
 	{"Outbox_PendingDoneRetryBacklog", testOutbox_PendingDoneRetryBacklog},
 	{"ReviewStore_RoundsNumberedPerDocumentConcurrently", testReviewStore_RoundsNumberedPerDocumentConcurrently},
-	{"ReviewStore_CloseRoundTwiceConflicts", testReviewStore_CloseRoundTwiceConflicts},
+	{"ReviewStore_CloseAndReopenRoundConflicts", testReviewStore_CloseRoundTwiceConflicts},
 	{"ReviewStore_CommentsWithReplies", testReviewStore_CommentsWithReplies},
 	{"ReviewStore_UpdateCommentPersistsDecision", testReviewStore_UpdateCommentPersistsDecision},
 	{"ReviewStore_ForeignKeys", testReviewStore_ForeignKeys},
