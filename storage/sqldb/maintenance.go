@@ -47,6 +47,10 @@ func (db *DB) Restored(ctx context.Context, audit *policydesk.AuditEntry) error 
 		for _, stmt := range []string{
 			`DELETE FROM sessions`,
 			`DELETE FROM login_throttle`,
+			// Claims belong to the processes of the installation the
+			// backup was taken from; none of them works here.
+			`UPDATE search_outbox SET claimed_by = '', claimed_until = ''`,
+			`UPDATE attachment_texts SET claimed_by = '', claimed_until = ''`,
 		} {
 			if _, err := tx.ExecContext(ctx, stmt); err != nil {
 				return errors.Join(fmt.Errorf("%s", stmt), err)

@@ -276,6 +276,35 @@ func testClaims_ExpireAndRelease(t *testing.T, open Opener) {
 	}
 }
 
+// testClaims_EndAtRestore: a database restored from a backup holds the
+// claims the backed-up installation's processes had; none of them runs
+// here, so the restore ends them and the restored service takes the work
+// at once instead of when the leases expire.
+func testClaims_EndAtRestore(t *testing.T, open Opener) {
+	ctx := context.Background()
+	db := open(t).DB
+	owner := MustCreateUser(t, db, "drita", policydesk.RoleEditor)
+	MustCreateDocument(t, db, owner, "Rregullore", "internal", "v1")
+	mustAttach(t, db, MustCreateDocument(t, db, owner, "Udhëzim", "internal", "v1"), owner, "a.pdf")
+	now := time.Now()
+	lease := now.Add(2 * time.Minute)
+	if p, err := db.ClaimDocuments(ctx, "old-server", 10, now, lease); err != nil || len(p) != 2 {
+		t.Fatalf("claims before the backup: %+v, %v", p, err)
+	}
+	if p, err := db.ClaimTexts(ctx, "old-server", 10, now, lease); err != nil || len(p) != 1 {
+		t.Fatalf("text claims before the backup: %+v, %v", p, err)
+	}
+	if err := db.Restored(ctx, &policydesk.AuditEntry{Actor: "policydesk restore", Action: "backup.restore", ObjectType: "database"}); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := db.ClaimDocuments(ctx, "restored", 10, now.Add(time.Second), lease); err != nil || len(p) != 2 {
+		t.Errorf("the restored service claims %d documents (%v), want both at once", len(p), err)
+	}
+	if p, err := db.ClaimTexts(ctx, "restored", 10, now.Add(time.Second), lease); err != nil || len(p) != 1 {
+		t.Errorf("the restored service claims %d attachments (%v), want it at once", len(p), err)
+	}
+}
+
 // testOutboxLag: the outbox's backlog as /readyz reports it with
 // Meilisearch: documents waiting and the age of the oldest event.
 func testOutboxLag(t *testing.T, open Opener) {

@@ -74,6 +74,7 @@ var cases = []struct {
 	{"SearchLog_AccessAndPrune", testSearchLog_AccessAndPrune},
 	{"Claims_TwoConsumersNeverShare", testClaims_TwoConsumersNeverShare},
 	{"Claims_ExpireAndRelease", testClaims_ExpireAndRelease},
+	{"Claims_EndAtRestore", testClaims_EndAtRestore},
 	{"OutboxLag", testOutboxLag},
 }
 
