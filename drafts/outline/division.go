@@ -28,6 +28,31 @@ var divisionWords = []string{
 	"chapter", "section", "part",
 }
 
+// divisionFirst marks the bytes a division word can start with, in either
+// case (the Cyrillic words all start with byte 0xD0), so most lines are
+// refused without comparing words.
+var divisionFirst = func() (first [256]bool) {
+	for _, w := range divisionWords {
+		first[w[0]] = true
+		first[strings.ToUpper(w)[0]] = true
+	}
+	return first
+}()
+
+// mayBeDivision is a quick test that line could be a division heading:
+// its first byte after spaces, heading and emphasis marks could start a
+// division word.
+func mayBeDivision(line string) bool {
+	for i := 0; i < len(line); i++ {
+		switch c := line[i]; c {
+		case ' ', '\t', '#', '*', '_':
+		default:
+			return divisionFirst[c]
+		}
+	}
+	return false
+}
+
 // MatchDivision recognises division heading text such as "KAPITULLI III"
 // or "Poglavlje 2: Nadzor" and returns the number and title. The word is
 // case-insensitive and must be followed by a space; the number is Arabic
@@ -101,13 +126,16 @@ func MatchDivisionLine(line string) (num, title string, ok bool) {
 // Divisions returns the division headings of body in order, found as
 // Parse finds articles (never inside fenced code).
 func Divisions(body string) []Division {
-	_, divs := parse(body)
+	_, divs := parse(body, false)
 	return divs
 }
 
 // divisionAt reports whether the current line is a division heading.
 func (s *lineScanner) divisionAt(prevBlank bool) (Division, bool) {
 	line := s.line
+	if !mayBeDivision(line) {
+		return Division{}, false
+	}
 	var num, title, heading string
 	var ok bool
 	lvl := atxLevel(line)

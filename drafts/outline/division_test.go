@@ -2,7 +2,11 @@ package outline
 
 import (
 	"reflect"
+	"strings"
 	"testing"
+	"time"
+
+	"policydesk/drafts/draftstest"
 )
 
 type wantDiv struct{ num, title, heading string }
@@ -74,5 +78,43 @@ func TestDivisionEndsArticle(t *testing.T) {
 	// A division line right above an article, without a blank line.
 	if arts := Parse("KAPITULLI I\nNeni 1\n\nTeksti.\n"); len(arts) != 1 || arts[0].Start != len("KAPITULLI I\n") {
 		t.Errorf("article under a bare chapter line: %+v", arts)
+	}
+}
+
+// BenchmarkDivisions is the scan the redline adds to every comparison,
+// on the same 100-article draft as BenchmarkParseOutline.
+func BenchmarkDivisions(b *testing.B) {
+	body := draftstest.Regulation(100, 60000, 42)
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		_ = Divisions(body)
+	}
+}
+
+// BenchmarkDivisionsPathological reports the time ratio from N to 8N bytes
+// on the pathological corpus and on texts made of division-like lines
+// (every line a chapter, a bare chapter with long blank runs under it, a
+// near-miss numeral): about 8 is linear.
+func BenchmarkDivisionsPathological(b *testing.B) {
+	draftstest.BenchRatio(b, func(body string) { Divisions(body) })
+	for name, line := range map[string]string{
+		"every line a chapter": "KAPITULLI III\n",
+		"blank runs":           "\nKAPITULLI IV\n" + strings.Repeat("\n", 50),
+		"near-miss numeral":    "**Chapter IIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIx – Title**\n\n",
+	} {
+		small := strings.Repeat(line, draftstest.MaxBodyBytes/8/len(line))
+		large := strings.Repeat(line, draftstest.MaxBodyBytes/len(line))
+		b.Run(strings.ReplaceAll(name, " ", "_"), func(b *testing.B) {
+			var t1, t8 time.Duration
+			for b.Loop() {
+				start := time.Now()
+				Divisions(small)
+				t1 += time.Since(start)
+				start = time.Now()
+				Divisions(large)
+				t8 += time.Since(start)
+			}
+			b.ReportMetric(float64(t8)/float64(max(t1, 1)), "ratio8N/N")
+		})
 	}
 }

@@ -39,13 +39,13 @@ func ArticleAnchor(num string) string {
 // headings of any level, setext headings, and bold or bare "Neni 5" lines
 // that start a paragraph; lines inside fenced code blocks are ignored.
 func Parse(body string) []Article {
-	arts, _ := parse(body)
+	arts, _ := parse(body, true)
 	return arts
 }
 
-// parse returns the articles and the divisions of body. An article ends
-// where the next article or division starts.
-func parse(body string) ([]Article, []Division) {
+// parse returns the divisions of body, and its articles when wantArts. An
+// article ends where the next article or division starts.
+func parse(body string, wantArts bool) ([]Article, []Division) {
 	var arts []Article
 	var divs []Division
 	sc := lineScanner{body: body}
@@ -64,11 +64,19 @@ func parse(body string) ([]Article, []Division) {
 			fence = f
 			continue
 		}
-		d, isDiv := Division{}, false
-		if a, ok := sc.articleAt(prevBlank); ok {
-			arts = append(arts, a)
-		} else if d, isDiv = sc.divisionAt(prevBlank); isDiv {
-			divs = append(divs, d)
+		// No line is both: the article and division words differ.
+		isArt, isDiv := false, false
+		if wantArts {
+			var a Article
+			if a, isArt = sc.articleAt(prevBlank); isArt {
+				arts = append(arts, a)
+			}
+		}
+		if !isArt {
+			var d Division
+			if d, isDiv = sc.divisionAt(prevBlank); isDiv {
+				divs = append(divs, d)
+			}
 		}
 		// A division line, like a heading, ends the paragraph before the next line.
 		prevBlank = strings.TrimSpace(line) == "" || atxLevel(line) > 0 || isDiv

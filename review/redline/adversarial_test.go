@@ -175,6 +175,18 @@ var adversarials = []adversarial{
 		})
 		return strings.Join(w, ""), strings.Join(reversedCopy(w), "")
 	}},
+	{name: "chapters renumbered and shuffled", make: func(size int) (string, string) {
+		chapter := func(num, k int) string {
+			return fmt.Sprintf("## KAPITULLI %d – Titulli %d\n\n## Neni %d\n\nOrganet zbatojnë nenin %d.\n\n", num, k, num, k%5)
+		}
+		a := lines(size, func(k int) string { return chapter(k+1, k) })
+		perm := rand.New(rand.NewSource(5)).Perm(len(a))
+		b := make([]string, len(a))
+		for j, k := range perm {
+			b[j] = chapter(j+1, k)
+		}
+		return strings.Join(a, ""), strings.Join(b, "")
+	}},
 	{name: "repeated words on one line", bounded: true, make: func(size int) (string, string) {
 		a := strings.Repeat("fjala ", size/6)
 		b := []byte(a)
