@@ -42,7 +42,7 @@ func TestChapterHeadingsAreUnits(t *testing.T) {
 	}{
 		{
 			name: "albanian, a chapter inserted before another, which is renumbered",
-			a: "# Ligji\n\n## Neni 1\n\n" + t1 + "\n\n## KAPITULLI II – DISPOZITAT KALIMTARE\n\n## Neni 2\n\n" + t2 + "\n",
+			a:    "# Ligji\n\n## Neni 1\n\n" + t1 + "\n\n## KAPITULLI II – DISPOZITAT KALIMTARE\n\n## Neni 2\n\n" + t2 + "\n",
 			b: "# Ligji\n\n## Neni 1\n\n" + t1 + "\n\n## KAPITULLI II – MBIKËQYRJA\n\n## Neni 2\n\n" + t4 +
 				"\n\n## KAPITULLI III – DISPOZITAT KALIMTARE\n\n## Neni 3\n\n" + t2 + "\n",
 			want: []string{
@@ -57,8 +57,8 @@ func TestChapterHeadingsAreUnits(t *testing.T) {
 		},
 		{
 			name: "serbian, a bare chapter line with its title below, title changed",
-			a: "Zakon\n\nČlan 1\n\n" + t1 + "\n\nPOGLAVLJE III\n\nPRELAZNE ODREDBE\n\nČlan 2\n\n" + t2 + "\n",
-			b: "Zakon\n\nČlan 1\n\n" + t1 + "\n\nPOGLAVLJE III\n\nPRELAZNE I ZAVRŠNE ODREDBE\n\nČlan 2\n\n" + t2 + "\n",
+			a:    "Zakon\n\nČlan 1\n\n" + t1 + "\n\nPOGLAVLJE III\n\nPRELAZNE ODREDBE\n\nČlan 2\n\n" + t2 + "\n",
+			b:    "Zakon\n\nČlan 1\n\n" + t1 + "\n\nPOGLAVLJE III\n\nPRELAZNE I ZAVRŠNE ODREDBE\n\nČlan 2\n\n" + t2 + "\n",
 			want: []string{
 				"preamble unchanged Preamble",
 				"article unchanged Član 1",
