@@ -2,12 +2,15 @@
 // two versions of a draft. It is pure: no storage, no I/O.
 //
 // Each text is cut into segments covering every byte once (the preamble
-// before the first article, then one segment per article). Segments are
+// before the first article, then one segment per article and one per
+// chapter, part or section heading, Kind telling which). Articles are
 // aligned across versions by identity, identical text (ignoring the
 // number), then similar text, with outline's Alignment, the one that also
-// carries article identities from version to version (align.go); aligned
-// pairs are diffed word by word. The ops of a redline rebuild both texts
-// byte for byte (see Reconstruct).
+// carries article identities from version to version (align.go); headings
+// only with headings, by title, then number, then similar text. Aligned
+// pairs are diffed word by word, a number, date, time or amount being one
+// word (number.go). The ops of a redline rebuild both texts byte for byte
+// (see Reconstruct).
 package redline
 
 import (
