@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -15,14 +16,8 @@ import (
 // the chapter heading stands as its own section and table row, not at the
 // end of the article before it.
 func TestBrowserRedlineUnits(t *testing.T) {
-	srv := startServer(t, "")
-	ctx := newBrowser(t)
+	srv, ctx, editor := editorInBrowser(t)
 	shots := screenshotDir(t)
-
-	admin := loginAPI(t, srv.URL, "admin", e2eAdminPassword)
-	admin.call(t, "POST", "/api/v1/users", map[string]string{"login": "arta", "name": "Arta Krasniqi",
-		"password": editorPassword, "role": "editor"}, nil)
-	editor := loginAPI(t, srv.URL, "arta", editorPassword)
 	v1 := "# Rregullore për qendrat ditore\n\n## Neni 1 – Orari\n\nQendra punon nga ora 08:00–17:00, çdo ditë pune. " +
 		"Tarifa mujore është 1.500,00 € për fëmijë dhe zbatohet nga 30.11.2026.\n\n" +
 		"## KAPITULLI II – DISPOZITAT KALIMTARE\n\n## Neni 2 – Hyrja në fuqi\n\nKjo rregullore hyn në fuqi shtatë ditë pas publikimit.\n"
@@ -33,10 +28,7 @@ func TestBrowserRedlineUnits(t *testing.T) {
 	editor.call(t, "POST", "/api/v1"+docPath+"/versions", map[string]any{"base": 1, "body": v2, "message": "Orari i ri"}, nil)
 
 	browserLogin(ctx, t, srv.URL, "arta", editorPassword)
-	for _, size := range []struct {
-		name string
-		w, h int64
-	}{{"desktop", 1366, 900}, {"phone", 390, 844}} {
+	for _, size := range browserSizes {
 		for _, view := range []string{"", "table"} {
 			err := chromedp.Do(ctx,
 				chromedp.EmulateViewport(size.w, size.h),
@@ -82,4 +74,22 @@ func TestBrowserRedlineUnits(t *testing.T) {
 			saveScreenshot(ctx, t, shots, "redline-units-"+size.name+map[string]string{"": "", "table": "-table"}[view]+".png")
 		}
 	}
+}
+
+// browserSizes are the desktop and phone viewports the pages are tried at.
+var browserSizes = []struct {
+	name string
+	w, h int64
+}{{"desktop", 1366, 900}, {"phone", 390, 844}}
+
+// editorInBrowser starts the server and a browser, and creates the editor
+// "arta" (password editorPassword), logged in through the API.
+func editorInBrowser(t *testing.T) (*testServer, context.Context, *apiClient) {
+	t.Helper()
+	srv := startServer(t, "")
+	ctx := newBrowser(t)
+	admin := loginAPI(t, srv.URL, "admin", e2eAdminPassword)
+	admin.call(t, "POST", "/api/v1/users", map[string]string{"login": "arta", "name": "Arta Krasniqi",
+		"password": editorPassword, "role": "editor"}, nil)
+	return srv, ctx, loginAPI(t, srv.URL, "arta", editorPassword)
 }
