@@ -755,3 +755,36 @@ func TestReviewPages_ViewsOfTheRedline(t *testing.T) {
 		t.Errorf("outsider round page: %d", res.Status)
 	}
 }
+
+// TestReviewAPI_DiffChapterHeading checks that the API's redline gives a
+// chapter heading added between two articles as a segment of its own,
+// with "kind": "heading", and every other segment's kind.
+func TestReviewAPI_DiffChapterHeading(t *testing.T) {
+	t.Parallel()
+	r := newReviewEnv(t)
+	v2 := r.body(2)
+	k := strings.Index(v2, "## Neni 2 ")
+	r.saveVersion(2, v2[:k]+"## KAPITULLI II – Fushëveprimi\n\n"+v2[k:])
+	res := must(t, r.api("GET", docPath(r.id, "/diff?from=2&to=3"), r.reviewer, nil), 200)
+	var d struct {
+		Stats    map[string]int `json:"stats"`
+		Articles []struct {
+			Kind, Status, Heading string
+		} `json:"articles"`
+	}
+	if err := json.Unmarshal(res.Body, &d); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, a := range d.Articles {
+		got = append(got, a.Kind+" "+a.Status+" "+a.Heading)
+	}
+	want := []string{"preamble unchanged Preamble", "article unchanged Neni 1 – Qëllimi",
+		"heading added KAPITULLI II – Fushëveprimi"}
+	if len(got) < 4 || strings.Join(got[:3], "|") != strings.Join(want, "|") || !strings.HasPrefix(got[3], "article unchanged Neni 2") {
+		t.Errorf("segments %q, want %q then Neni 2 unchanged", got, want)
+	}
+	if d.Stats["articles_added"] != 0 || d.Stats["articles_changed"] != 0 {
+		t.Errorf("stats %v: a chapter heading is not an article", d.Stats)
+	}
+}

@@ -16,14 +16,8 @@ import (
 // page says that the comparison was cut short, the reversed article is
 // marked, and the article edited normally keeps its word-level change.
 func TestBrowserBoundedRedline(t *testing.T) {
-	srv := startServer(t, "")
-	ctx := newBrowser(t)
+	srv, ctx, editor := editorInBrowser(t)
 	shots := screenshotDir(t)
-
-	admin := loginAPI(t, srv.URL, "admin", e2eAdminPassword)
-	admin.call(t, "POST", "/api/v1/users", map[string]string{"login": "arta", "name": "Arta Krasniqi",
-		"password": editorPassword, "role": "editor"}, nil)
-	editor := loginAPI(t, srv.URL, "arta", editorPassword)
 	lines := make([]string, 12000)
 	for k := range lines {
 		lines[k] = fmt.Sprintf("%d. Rreshti %d i shtojcës.\n", k+1, k+1)
@@ -37,10 +31,7 @@ func TestBrowserBoundedRedline(t *testing.T) {
 	editor.call(t, "POST", "/api/v1"+docPath+"/versions", map[string]any{"base": 1, "body": v2, "message": "Shtojca e përmbysur"}, nil)
 
 	browserLogin(ctx, t, srv.URL, "arta", editorPassword)
-	for _, size := range []struct {
-		name string
-		w, h int64
-	}{{"desktop", 1366, 900}, {"phone", 390, 844}} {
+	for _, size := range browserSizes {
 		err := chromedp.Do(ctx,
 			chromedp.EmulateViewport(size.w, size.h),
 			chromedp.Navigate(srv.URL+docPath+"/diff?from=1&to=2"),

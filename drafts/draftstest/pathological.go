@@ -134,6 +134,9 @@ var Pathological = []Shape{
 	{"spaced underscores", func(n int) string { return rep("_ ", n) }},
 	{"article headings", func(n int) string { return rep("## Neni 1\n\n", n) }},
 	{"bold article lines", func(n int) string { return rep("**Neni 1**\n", n) }},
+	{"chapter lines", func(n int) string { return rep("KAPITULLI III\n", n) }},
+	{"chapters over blank runs", func(n int) string { return rep("\nKAPITULLI IV\n"+strings.Repeat("\n", 50), n) }},
+	{"near-miss chapter numerals", func(n int) string { return rep("**Chapter IIIIIIIIIIIIIIIIIIIIx – Title**\n\n", n) }},
 }
 
 // Sized returns the shape's text at about size bytes (never less than one

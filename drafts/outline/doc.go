@@ -5,6 +5,9 @@
 //   - Parse finds the article headings (MatchHeading, MatchStandalone)
 //     and the byte span of each article; ArticleAnchor is the id the
 //     renderer gives a heading, so an outline can link into a page.
+//   - Divisions finds the part, chapter and section headings
+//     ("KAPITULLI III", "Poglavlje 2", "Section 2"; MatchDivision); an
+//     article ends where the next article or division starts.
 //   - Alignment pairs the articles of two versions. It is the one alignment
 //     of the service: AssignIDs uses it to carry each article's identity to
 //     the next version, and the redline to pair the segments it diffs.

@@ -17,6 +17,7 @@ func FuzzOutline(f *testing.F) {
 	f.Add("**Neni 5**\nFushëveprimi\n\n1. Kjo zbatohet.", "Neni 5\n\n```\n## Neni 6\n```\n")
 	f.Add("Neni 8 – Gjobat\n======\n## Član 7\r\n§3 <b>x</b>", "## Члан 10 – Дефиниције\n## Neni 5.a\n")
 	f.Add(art(1, "Qëllimi", textA)+art(2, "Mbikëqyrja", textB), art(1, "Gjobat", textC)+art(2, "Qëllimi", textA))
+	f.Add("## Neni 1\n\nx\n\nKAPITULLI II\nTitulli\n\n## Neni 2\n", "**Neni 1**\n## POGLAVLJE III – T\nNeni 2\n\nSection 2\n")
 	f.Fuzz(func(t *testing.T, a, b string) {
 		prev := Parse(a)
 		checkOutline(t, a, prev)
@@ -43,17 +44,32 @@ func FuzzOutline(f *testing.F) {
 
 func checkOutline(t *testing.T, body string, arts []Article) {
 	t.Helper()
+	divs := Divisions(body)
+	for k, d := range divs {
+		if d.Start < 0 || d.Start >= len(body) || d.Start > 0 && body[d.Start-1] != '\n' || k > 0 && d.Start <= divs[k-1].Start {
+			t.Fatalf("division %d starts at %d, not at a line after the one before", k, d.Start)
+		}
+	}
 	for i, a := range arts {
 		if a.Start < 0 || a.Start >= len(body) || a.Start > 0 && body[a.Start-1] != '\n' {
 			t.Fatalf("article %d starts at %d, not at a line", i, a.Start)
 		}
-		if want := len(body); i+1 < len(arts) {
+		// An article ends where the next article or division starts.
+		want := len(body)
+		if i+1 < len(arts) {
 			want = arts[i+1].Start
-			if a.End != want {
-				t.Fatalf("article %d ends at %d, want %d", i, a.End, want)
+		}
+		for _, d := range divs {
+			if d.Start == a.Start {
+				t.Fatalf("article %d at %d is also a division", i, a.Start)
 			}
-		} else if a.End != want {
-			t.Fatalf("last article ends at %d, want %d", a.End, want)
+			if d.Start > a.Start {
+				want = min(want, d.Start)
+				break
+			}
+		}
+		if a.End != want {
+			t.Fatalf("article %d ends at %d, want %d", i, a.End, want)
 		}
 		if strings.Trim(a.Anchor()[len("art-"):], "abcdefghijklmnopqrstuvwxyz0123456789") != "" {
 			t.Fatalf("anchor %q", a.Anchor())

@@ -39,7 +39,15 @@ func ArticleAnchor(num string) string {
 // headings of any level, setext headings, and bold or bare "Neni 5" lines
 // that start a paragraph; lines inside fenced code blocks are ignored.
 func Parse(body string) []Article {
+	arts, _ := parse(body, true)
+	return arts
+}
+
+// parse returns the divisions of body, and its articles when wantArts. An
+// article ends where the next article or division starts.
+func parse(body string, wantArts bool) ([]Article, []Division) {
 	var arts []Article
+	var divs []Division
 	sc := lineScanner{body: body}
 	prevBlank := true // start of document counts as a paragraph break
 	var fence string
@@ -56,19 +64,37 @@ func Parse(body string) []Article {
 			fence = f
 			continue
 		}
-		if a, ok := sc.articleAt(prevBlank); ok {
-			arts = append(arts, a)
+		// No line is both: the article and division words differ.
+		isArt, isDiv := false, false
+		if wantArts {
+			var a Article
+			if a, isArt = sc.articleAt(prevBlank); isArt {
+				arts = append(arts, a)
+			}
 		}
-		prevBlank = strings.TrimSpace(line) == "" || atxLevel(line) > 0
+		if !isArt {
+			var d Division
+			if d, isDiv = sc.divisionAt(prevBlank); isDiv {
+				divs = append(divs, d)
+			}
+		}
+		// A division line, like a heading, ends the paragraph before the next line.
+		prevBlank = strings.TrimSpace(line) == "" || atxLevel(line) > 0 || isDiv
 	}
+	k := 0 // the first division after article i
 	for i := range arts {
+		arts[i].End = len(body)
 		if i+1 < len(arts) {
 			arts[i].End = arts[i+1].Start
-		} else {
-			arts[i].End = len(body)
+		}
+		for k < len(divs) && divs[k].Start < arts[i].Start {
+			k++
+		}
+		if k < len(divs) {
+			arts[i].End = min(arts[i].End, divs[k].Start)
 		}
 	}
-	return arts
+	return arts, divs
 }
 
 // lineScanner walks body line by line, keeping byte offsets.
@@ -181,9 +207,15 @@ func titleLine(line string, plainOK bool) string {
 		if _, _, ok := MatchHeading(t); ok {
 			return ""
 		}
+		if _, _, ok := MatchDivision(t); ok {
+			return ""
+		}
 		return stripEmphasis(t)
 	}
 	if _, _, ok := MatchHeading(line); ok {
+		return ""
+	}
+	if _, _, ok := MatchDivisionLine(line); ok {
 		return ""
 	}
 	if inner, bold := unwrapBold(line); bold {

@@ -153,6 +153,40 @@ var adversarials = []adversarial{
 		}
 		return strings.Join(a, ""), strings.Join(b[:len(b)-len(b)/7], "")
 	}},
+	// Numbers are scanned as units (number.go): none of these may cost
+	// more than a pass over the text.
+	{name: "one long digit run", make: func(size int) (string, string) {
+		a := strings.Repeat("1234567890", size/10)
+		b := []byte(a)
+		for k := 0; k < len(b); k += 1009 {
+			b[k] = 'x' // a letter breaks the run now and then in b only
+		}
+		return a, string(b)
+	}},
+	{name: "digits and dots alternating", make: func(size int) (string, string) {
+		a := strings.Repeat("1.", size/2)
+		return a, strings.Replace(a, "1.1.", "1.2.", 1) + "."
+	}},
+	{name: "near-numbers on one line", bounded: true, make: func(size int) (string, string) {
+		// Almost a date, almost a group of three, separators without digits:
+		// every look-ahead fails at its last byte.
+		w := lines(size, func(k int) string {
+			return fmt.Sprintf("%d-11-3 10\u00a0%02d 1.,%d:/ 2026-1%d-30 ", k%10000, k%100, k%7, k%10)
+		})
+		return strings.Join(w, ""), strings.Join(reversedCopy(w), "")
+	}},
+	{name: "chapters renumbered and shuffled", make: func(size int) (string, string) {
+		chapter := func(num, k int) string {
+			return fmt.Sprintf("## KAPITULLI %d – Titulli %d\n\n## Neni %d\n\nOrganet zbatojnë nenin %d.\n\n", num, k, num, k%5)
+		}
+		a := lines(size, func(k int) string { return chapter(k+1, k) })
+		perm := rand.New(rand.NewSource(5)).Perm(len(a))
+		b := make([]string, len(a))
+		for j, k := range perm {
+			b[j] = chapter(j+1, k)
+		}
+		return strings.Join(a, ""), strings.Join(b, "")
+	}},
 	{name: "repeated words on one line", bounded: true, make: func(size int) (string, string) {
 		a := strings.Repeat("fjala ", size/6)
 		b := []byte(a)

@@ -57,17 +57,29 @@ func align(a, b string, sa, sb []segment, bud *textdiff.Budget) *alignment {
 		return outline.Lazy(len(segs), func(k int) []uint64 { return lineSet(seed, segs[k].keyParts(body)) })
 	}
 	linesA, linesB := lines(a, sa), lines(b, sb)
+	setA, setB := shingles(a, sa), shingles(b, sb)
+	// Division headings pair only with division headings, first: by title,
+	// then by number, then by similar text.
 	al.Align(outline.Rules{
-		InA:  func(i int) bool { return !sa[i].pre },
-		InB:  func(j int) bool { return !sb[j].pre },
+		InA:        func(i int) bool { return sa[i].div },
+		InB:        func(j int) bool { return sb[j].div },
+		Keys:       []outline.Keys{byDivision(sa, sb, divisionTitle), byDivision(sa, sb, divisionNumber)},
+		SetA:       setA,
+		SetB:       setB,
+		Exhaustive: fullCompare,
+		Spend:      spend,
+	})
+	al.Align(outline.Rules{
+		InA:  func(i int) bool { return !sa[i].pre && !sa[i].div },
+		InB:  func(j int) bool { return !sb[j].pre && !sb[j].div },
 		Keys: []outline.Keys{byID(sa, sb), {A: text(a, sa), B: text(b, sb)}},
 		Near: []int{0, 1, -1, 2, -2},
 		Same: func(i, j int) bool {
 			_, ok := outline.Similar(linesB(j), linesA(i), sameLines, spend)
 			return ok
 		},
-		SetA:       shingles(a, sa),
-		SetB:       shingles(b, sb),
+		SetA:       setA,
+		SetB:       setB,
 		Exhaustive: fullCompare,
 		Spend:      spend,
 	})
@@ -88,6 +100,30 @@ func byID(sa, sb []segment) outline.Keys {
 		A: func(i int) (outline.Key, bool) { return outline.Key{sa[i].id}, sa[i].id != "" && first[sa[i].id] == i },
 		B: func(j int) (outline.Key, bool) { return outline.Key{sb[j].id}, sb[j].id != "" },
 	}
+}
+
+// byDivision pairs division headings by a key of theirs; one without the
+// key is left to the later steps.
+func byDivision(sa, sb []segment, key func(segment) (outline.Key, bool)) outline.Keys {
+	return outline.Keys{
+		A: func(i int) (outline.Key, bool) { return key(sa[i]) },
+		B: func(j int) (outline.Key, bool) { return key(sb[j]) },
+	}
+}
+
+// divisionTitle is a heading's title, ignoring case and spacing:
+// "KAPITULLI III – Dispozitat kalimtare" is the same chapter as
+// "KAPITULLI IV – DISPOZITAT KALIMTARE".
+func divisionTitle(s segment) (outline.Key, bool) {
+	t := strings.Join(strings.Fields(strings.ToLower(s.title)), " ")
+	return outline.Key{t}, t != ""
+}
+
+// divisionNumber is the heading's word and number, "kapitulli III", for a
+// chapter whose title changed.
+func divisionNumber(s segment) (outline.Key, bool) {
+	word, _, _ := strings.Cut(s.heading, " ")
+	return outline.Key{strings.ToLower(word), strings.ToUpper(s.num)}, true
 }
 
 // lineSet returns the sorted distinct hashes of the non-blank lines of the

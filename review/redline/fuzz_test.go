@@ -16,6 +16,7 @@ func FuzzRedlineReconstruct(f *testing.F) {
 	f.Add("Neni 5\n\nfe\u0308mije\u0308ve s'ka", "Neni 6\n\nfëmijëve s’ka\r\n")
 	f.Add("**Neni 1**\n\n```\n## Neni 2\n```\n", "\xff\xfe## Neni 3\n\u0308")
 	f.Add("# T\n\n## Члан 1\n\nзаштите деце\n", "# T\n\n## Član 1\n\nzaštite dece\n")
+	f.Add("## Neni 1\nx\n\nKAPITULLI II\n\n## Neni 2\ny\n", "## Neni 1\nx\n## KAPITULLI III – T\n\n**Neni 2**\ny\n\nSection 2\n")
 	f.Fuzz(func(t *testing.T, a, b string) {
 		for _, pair := range [][2]string{{a, b}, {structured(a), structured(b)}} {
 			r := redline.Compute(pair[0], pair[1], nil, nil)

@@ -3,8 +3,12 @@ package redline
 import "strings"
 
 // Label is the header line of an article in the views, e.g.
-// "Neni 5 → Neni 6 (renumbered)", "Neni 7 (added)", "Preamble".
+// "Neni 5 → Neni 6 (renumbered)", "Neni 7 (added)", "Preamble", and for a
+// chapter heading its text: "KAPITULLI IV – Mbikëqyrja (renumbered from III)".
 func Label(art Article) string {
+	if art.Kind == KindHeading {
+		return headingLabel(art)
+	}
 	if art.Preamble {
 		switch art.Status {
 		case StatusUnchanged:
@@ -24,6 +28,16 @@ func Label(art Article) string {
 	default:
 		s = name(art.FromNum) + " → " + name(art.ToNum)
 	}
+	return s + notes(art, "renumbered")
+}
+
+// headingLabel is a chapter heading's text with the notes of an article.
+func headingLabel(art Article) string {
+	return art.Heading + notes(art, "renumbered from "+art.FromNum)
+}
+
+// notes are the parenthesised status notes after a label, "" for none.
+func notes(art Article, renumbered string) string {
 	var notes []string
 	switch art.Status {
 	case StatusUnchanged:
@@ -34,12 +48,12 @@ func Label(art Article) string {
 		notes = append(notes, StatusChanged)
 	}
 	if art.FromNum != "" && art.ToNum != "" && art.FromNum != art.ToNum && art.Status != StatusMoved {
-		notes = append(notes, "renumbered")
+		notes = append(notes, renumbered)
 	}
-	if len(notes) > 0 {
-		s += " (" + strings.Join(notes, ", ") + ")"
+	if len(notes) == 0 {
+		return ""
 	}
-	return s
+	return " (" + strings.Join(notes, ", ") + ")"
 }
 
 // articleWord is the word before the number in the heading ("Neni", "Član").

@@ -2,12 +2,15 @@
 // two versions of a draft. It is pure: no storage, no I/O.
 //
 // Each text is cut into segments covering every byte once (the preamble
-// before the first article, then one segment per article). Segments are
+// before the first article, then one segment per article and one per
+// chapter, part or section heading, Kind telling which). Articles are
 // aligned across versions by identity, identical text (ignoring the
 // number), then similar text, with outline's Alignment, the one that also
-// carries article identities from version to version (align.go); aligned
-// pairs are diffed word by word. The ops of a redline rebuild both texts
-// byte for byte (see Reconstruct).
+// carries article identities from version to version (align.go); headings
+// only with headings, by title, then number, then similar text. Aligned
+// pairs are diffed word by word, a number, date, time or amount being one
+// word (number.go). The ops of a redline rebuild both texts byte for byte
+// (see Reconstruct).
 package redline
 
 import (
@@ -39,15 +42,25 @@ const (
 // PreambleHeading is the Heading of the text before the first article.
 const PreambleHeading = "Preamble"
 
+// Segment kinds: what an Article of a redline is.
+const (
+	KindPreamble = "preamble" // the text before the first article or division
+	KindArticle  = "article"  // an article ("Neni 5")
+	KindHeading  = "heading"  // a chapter, part or section heading ("KAPITULLI III")
+)
+
 // Op is one run of text: equal in both versions, inserted into b or deleted from a.
 type Op struct {
 	Op   string `json:"op"`
 	Text string `json:"text"`
 }
 
-// Article is one aligned segment: an article, or the preamble (FromNum and
-// ToNum both "", Heading "Preamble").
+// Article is one aligned segment: an article, the preamble (FromNum and
+// ToNum both "", Heading "Preamble"), or a chapter, part or section heading
+// with the text under it up to the next article (FromNum and ToNum its
+// numbers, "III"), as Kind says.
 type Article struct {
+	Kind       string `json:"kind"`
 	Status     string `json:"status"`
 	ID         string `json:"id,omitempty"`
 	FromNum    string `json:"from_num"`
@@ -74,7 +87,7 @@ type Article struct {
 
 // Stats summarise a redline. Word counts cover word tokens only and leave
 // out the heading number of a renumbered article; article counts leave out
-// the preamble. A moved article that also changed counts in both.
+// the preamble and the chapter headings. A moved article that also changed counts in both.
 type Stats struct {
 	WordsInserted   int `json:"words_inserted"`
 	WordsDeleted    int `json:"words_deleted"`
@@ -154,7 +167,7 @@ func compute(bud *textdiff.Budget, a, b string, aOut, bOut []outline.Article) (*
 func (s *Stats) add(art Article, d *differ) {
 	s.WordsInserted += d.ins
 	s.WordsDeleted += d.del
-	if art.Preamble {
+	if art.Kind != KindArticle {
 		return
 	}
 	switch art.Status {
@@ -199,20 +212,31 @@ func outputOrder(al *alignment, na, nb int) []slot {
 	return out
 }
 
+// kind is the Kind of a segment.
+func (s segment) kind() string {
+	switch {
+	case s.pre:
+		return KindPreamble
+	case s.div:
+		return KindHeading
+	}
+	return KindArticle
+}
+
 func added(d *differ, s segment) Article {
 	ops, _, _ := d.pair(span{}, span{s.start, s.end}, span{}, span{})
-	return Article{Status: StatusAdded, ID: s.id, ToNum: s.num, Heading: s.heading, Preamble: s.pre,
+	return Article{Kind: s.kind(), Status: StatusAdded, ID: s.id, ToNum: s.num, Heading: s.heading, Preamble: s.pre,
 		FromStart: -1, FromEnd: -1, ToStart: s.start, ToEnd: s.end, Ops: ops}
 }
 
 func deleted(d *differ, s segment) Article {
 	ops, _, _ := d.pair(span{s.start, s.end}, span{}, span{}, span{})
-	return Article{Status: StatusDeleted, ID: s.id, FromNum: s.num, Heading: s.heading, Preamble: s.pre,
+	return Article{Kind: s.kind(), Status: StatusDeleted, ID: s.id, FromNum: s.num, Heading: s.heading, Preamble: s.pre,
 		FromStart: s.start, FromEnd: s.end, ToStart: -1, ToEnd: -1, Ops: ops}
 }
 
 func matched(d *differ, sa, sb segment, moved bool) Article {
-	art := Article{ID: cmp.Or(sb.id, sa.id), FromNum: sa.num, ToNum: sb.num, Heading: sb.heading, Preamble: sb.pre,
+	art := Article{Kind: sb.kind(), ID: cmp.Or(sb.id, sa.id), FromNum: sa.num, ToNum: sb.num, Heading: sb.heading, Preamble: sb.pre,
 		FromStart: sa.start, FromEnd: sa.end, ToStart: sb.start, ToEnd: sb.end}
 	// Trailing blank lines belong to whichever article ends before the next
 	// heading, so adding an article after this one must not make it "changed".

@@ -166,7 +166,7 @@ func TestJSONShape(t *testing.T) {
 	}
 	arts := m["articles"].([]any)
 	last := arts[len(arts)-1].(map[string]any)
-	for _, k := range []string{"status", "from_num", "to_num", "heading", "ops", "from_index"} {
+	for _, k := range []string{"kind", "status", "from_num", "to_num", "heading", "ops", "from_index"} {
 		if _, ok := last[k]; !ok {
 			t.Errorf("article JSON lacks %q: %s", k, raw)
 		}
@@ -226,8 +226,11 @@ func checkStats(t *testing.T, r *redline.Redline) {
 				t.Errorf("unmerged %s ops", op.Op)
 			}
 		}
-		if a.Preamble {
-			continue
+		if a.Preamble != (a.Kind == redline.KindPreamble) {
+			t.Errorf("kind %q with preamble %v", a.Kind, a.Preamble)
+		}
+		if a.Kind != redline.KindArticle {
+			continue // chapter headings and the preamble are not articles
 		}
 		switch a.Status {
 		case redline.StatusAdded:

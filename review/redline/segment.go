@@ -1,6 +1,7 @@
 package redline
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -9,13 +10,15 @@ import (
 	"policydesk/drafts/textkit"
 )
 
-// segment is one aligned unit: the preamble or one article. Segments of a
-// text cover every byte exactly once.
+// segment is one aligned unit: the preamble, one article, or one division
+// heading (chapter, part or section) with whatever text follows it up to
+// the next article. Segments of a text cover every byte exactly once.
 type segment struct {
 	start, end       int
-	pre              bool
+	pre, div         bool
 	id, num, heading string
-	numStart, numEnd int // the number inside the heading line, -1 when not found
+	title            string // a division's title, which it is aligned by
+	numStart, numEnd int    // the number inside the heading line, -1 when not found
 }
 
 // keyParts is the segment text with the heading's number cut out, so a
@@ -27,37 +30,56 @@ func (s segment) keyParts(body string) [2]string {
 	return [2]string{body[s.start:s.numStart], body[s.numEnd:s.end]}
 }
 
-// segments splits body by its outline. An outline whose offsets do not fit
-// body (stale or foreign) is replaced by a fresh parse, since the redline
-// must cover every byte.
+// segments splits body by its outline and its divisions. An outline whose
+// offsets do not fit body (stale or foreign) is replaced by a fresh parse,
+// since the redline must cover every byte.
 func segments(body string, out []outline.Article) []segment {
 	if out == nil || !validOutline(body, out) {
 		out = outline.Parse(body)
 	}
-	segs := make([]segment, 0, len(out)+1)
-	if len(out) == 0 || out[0].Start > 0 {
-		end := len(body)
-		if len(out) > 0 {
-			end = out[0].Start
+	divs := outline.Divisions(body)
+	segs := make([]segment, 0, len(out)+len(divs)+1)
+	// Merge the articles and divisions by start; a division at an
+	// article's start (a stale stored outline) gives way to the article.
+	for i, k := 0, 0; i < len(out) || k < len(divs); {
+		if k < len(divs) && (i == len(out) || divs[k].Start < out[i].Start) {
+			d := divs[k]
+			segs = append(segs, segment{start: d.Start, div: true, num: d.Num, heading: d.Heading, title: d.Title})
+			k++
+			continue
 		}
-		if end > 0 {
-			segs = append(segs, segment{start: 0, end: end, pre: true, heading: "Preamble", numStart: -1, numEnd: -1})
+		if k < len(divs) && divs[k].Start == out[i].Start {
+			k++
+		}
+		a := out[i]
+		segs = append(segs, segment{start: a.Start, id: a.ID, num: a.Num, heading: a.Heading})
+		i++
+	}
+	if first := len(body); len(segs) == 0 || segs[0].start > 0 {
+		if len(segs) > 0 {
+			first = segs[0].start
+		}
+		if first > 0 {
+			segs = slices.Insert(segs, 0, segment{start: 0, pre: true, heading: PreambleHeading})
 		}
 	}
-	for i, a := range out {
-		end := len(body)
-		if i+1 < len(out) {
-			end = out[i+1].Start
+	for k := range segs {
+		s := &segs[k]
+		s.end = len(body)
+		if k+1 < len(segs) {
+			s.end = segs[k+1].start
 		}
-		s := segment{start: a.Start, end: end, id: a.ID, num: a.Num, heading: a.Heading, numStart: -1, numEnd: -1}
-		line := body[a.Start:end]
-		if k := strings.IndexByte(line, '\n'); k >= 0 {
-			line = line[:k]
+		s.numStart, s.numEnd = -1, -1
+		if s.pre {
+			continue
 		}
-		if k := indexNumber(line, a.Num); k >= 0 {
-			s.numStart, s.numEnd = a.Start+k, a.Start+k+len(a.Num)
+		line := body[s.start:s.end]
+		if n := strings.IndexByte(line, '\n'); n >= 0 {
+			line = line[:n]
 		}
-		segs = append(segs, s)
+		if n := indexNumber(line, s.num); n >= 0 {
+			s.numStart, s.numEnd = s.start+n, s.start+n+len(s.num)
+		}
 	}
 	return segs
 }

@@ -1,6 +1,7 @@
 package redline
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -30,14 +31,19 @@ type token struct {
 // apostrophe (' or ’) between two letters as in Albanian "s'ka"; each
 // whitespace run is one token; every other rune is its own token. A
 // combining mark never starts a new token after a word or punctuation, so
-// a decomposed "ë" stays inside its word.
+// a decomposed "ë" stays inside its word. A number starting with an ASCII
+// digit is one word with its inner separators (see scanNumber); s is
+// expected to start at a line start.
 func tokenize(s string, base int, dst []token) []token {
+	bol := true // only spaces so far on this line
 	for i := 0; i < len(s); {
 		start := i
 		var kind tokKind
 		c := s[i]
 		if c < utf8.RuneSelf {
 			switch {
+			case isDigit(c):
+				kind, i = tkWord, scanNumber(s, i, bol)
 			case isASCIIWordByte(c):
 				kind, i = tkWord, scanWord(s, i)
 			case isASCIISpace(c):
@@ -57,6 +63,11 @@ func tokenize(s string, base int, dst []token) []token {
 			}
 		}
 		dst = append(dst, token{start: base + start, end: base + i, kind: kind, ascii: isASCII(s[start:i])})
+		if kind != tkSpace {
+			bol = false
+		} else if strings.IndexByte(s[start:i], '\n') >= 0 {
+			bol = true
+		}
 	}
 	return dst
 }
