@@ -286,6 +286,7 @@ func testOutbox_QueuingIsGoCode(t *testing.T, open Opener) {
 		"RetryTextNow":  "the text goes back to pending: nothing new to show",
 		"ClaimTexts":    "claims the attachment for one reader: nothing new to show",
 		"ReleaseClaims": "ends claims: nothing new to show",
+		"Restored":      "queues every document (enqueueAllForSearch); ending the backed-up processes' claims shows nothing new",
 	}
 	writes := regexp.MustCompile(`(?is)\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(documents|versions|members|comments|replies|attachments|attachment_texts)\b`)
 	files, err := filepath.Glob("../sqldb/*.go")
