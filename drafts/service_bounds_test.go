@@ -22,20 +22,20 @@ var deepQuote = strings.Repeat("> ", 40) + "<b>Neni 1</b> & fund\n"
 // writes nothing: no version, no audit entry, no document.
 func TestSaveBeyondBoundsRefused(t *testing.T) {
 	f := newFixture(t)
-	ed := f.user("ana", policydesk.RoleEditor)
-	doc := f.createDocument(ed, "Rregullore", "internal", "## Neni 1\n\nTeksti.")
+	ed := f.User("ana", policydesk.RoleEditor)
+	doc := f.CreateDocument(ed, "Rregullore", "internal", "## Neni 1\n\nTeksti.")
 	docs, audits := f.counts()
 	for name, body := range map[string]string{
 		"deep quotes":  deepQuote,
 		"issue list":   "> " + strings.Repeat("- ", 30000) + strings.Repeat(">\n", 30000),
 		"issue quotes": strings.Repeat(">", 160000),
 	} {
-		_, err := f.svc.SaveVersion(as(ed), doc.ID, 1, body, "")
+		_, err := f.Drafts.SaveVersion(as(ed), doc.ID, 1, body, "")
 		assertCode(t, err, policydesk.ETooComplex)
 		if !strings.Contains(policydesk.ErrorMessage(err), "levels deep") {
 			t.Errorf("%s: message %q", name, policydesk.ErrorMessage(err))
 		}
-		_, _, err = f.svc.CreateDocument(as(ed), drafts.NewDocument{Title: "X", Kind: "regulation", Language: "sq", Body: body})
+		_, _, err = f.Drafts.CreateDocument(as(ed), drafts.NewDocument{Title: "X", Kind: "regulation", Language: "sq", Body: body})
 		assertCode(t, err, policydesk.ETooComplex)
 	}
 	if f.head(doc.ID) != 1 {
@@ -45,10 +45,10 @@ func TestSaveBeyondBoundsRefused(t *testing.T) {
 		t.Errorf("documents %d→%d, audit entries %d→%d", docs, d, audits, a)
 	}
 	// A stale base is refused for the text first: there is nothing to merge.
-	if _, err := f.svc.SaveVersion(as(ed), doc.ID, 1, "## Neni 1\n\nTeksti i ri.", ""); err != nil {
+	if _, err := f.Drafts.SaveVersion(as(ed), doc.ID, 1, "## Neni 1\n\nTeksti i ri.", ""); err != nil {
 		t.Fatal(err)
 	}
-	_, err := f.svc.SaveVersion(as(ed), doc.ID, 1, deepQuote, "")
+	_, err := f.Drafts.SaveVersion(as(ed), doc.ID, 1, deepQuote, "")
 	assertCode(t, err, policydesk.ETooComplex)
 }
 
@@ -56,17 +56,17 @@ func TestSaveBeyondBoundsRefused(t *testing.T) {
 // plain text under a notice, never an error and never an unbounded render.
 func TestVersionBeyondBoundsShownAsText(t *testing.T) {
 	f := newFixture(t)
-	ed := f.user("ana", policydesk.RoleEditor)
-	doc := f.createDocument(ed, "Rregullore", "internal", "## Neni 1\n\nTeksti.")
+	ed := f.User("ana", policydesk.RoleEditor)
+	doc := f.CreateDocument(ed, "Rregullore", "internal", "## Neni 1\n\nTeksti.")
 	for i, body := range []string{deepQuote, strings.Repeat("> ", 30000) + "a"} {
 		v := &drafts.Version{DocumentID: doc.ID, Number: 2 + i, Body: body, SHA256: markdown.SHA256Hex(body),
 			AuthorID: ed.ID, Author: ed.Login, Message: "saved before the bounds", CreatedAt: time.Now().UTC()}
-		if err := f.db.AddVersion(context.Background(), v, &policydesk.AuditEntry{At: v.CreatedAt, Action: "version.create", ObjectType: "document"}); err != nil {
+		if err := f.DB.AddVersion(context.Background(), v, &policydesk.AuditEntry{At: v.CreatedAt, Action: "version.create", ObjectType: "document"}); err != nil {
 			t.Fatal(err)
 		}
 		for range 2 { // the second from the cache
 			start := time.Now()
-			html, err := f.svc.VersionHTML(as(ed), doc.ID, v.Number)
+			html, err := f.Drafts.VersionHTML(as(ed), doc.ID, v.Number)
 			if err != nil {
 				t.Fatalf("version %d: %v", v.Number, err)
 			}
@@ -84,7 +84,7 @@ func TestVersionBeyondBoundsShownAsText(t *testing.T) {
 		}
 	}
 	// The head, saved within the bounds, still renders normally.
-	if html, err := f.svc.VersionHTML(as(ed), doc.ID, 1); err != nil || !strings.Contains(string(html), `<h2 id="art-1">`) {
+	if html, err := f.Drafts.VersionHTML(as(ed), doc.ID, 1); err != nil || !strings.Contains(string(html), `<h2 id="art-1">`) {
 		t.Errorf("version 1 = %q, %v", html, err)
 	}
 }
@@ -93,25 +93,25 @@ func TestVersionBeyondBoundsShownAsText(t *testing.T) {
 // leaves it empty, and the cache holds only saved versions.
 func TestPreviewNeverCached(t *testing.T) {
 	f := newFixture(t)
-	f.svc.Renderer = markdown.NewRenderer(markdown.DefaultCacheBytes)
-	ed := f.user("ana", policydesk.RoleEditor)
+	f.Drafts.Renderer = markdown.NewRenderer(markdown.DefaultCacheBytes)
+	ed := f.User("ana", policydesk.RoleEditor)
 	big := draftstest.Regulation(100, 60000, 42)
 	for i := range 10 {
-		if _, err := f.svc.Preview(as(ed), fmt.Sprintf("%s\n\nNeni %d", big, i)); err != nil {
+		if _, err := f.Drafts.Preview(as(ed), fmt.Sprintf("%s\n\nNeni %d", big, i)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if n := f.svc.Renderer.CacheBytes(); n != 0 {
+	if n := f.Drafts.Renderer.CacheBytes(); n != 0 {
 		t.Errorf("previews left %d bytes in the render cache", n)
 	}
-	doc := f.createDocument(ed, "Rregullore", "internal", big)
-	if n := f.svc.Renderer.CacheBytes(); n < int64(len(big)) {
+	doc := f.CreateDocument(ed, "Rregullore", "internal", big)
+	if n := f.Drafts.Renderer.CacheBytes(); n < int64(len(big)) {
 		t.Errorf("the saved version is not cached (%d bytes)", n)
 	}
-	if _, err := f.svc.Preview(as(ed), deepQuote); policydesk.ErrorCode(err) != policydesk.ETooComplex {
+	if _, err := f.Drafts.Preview(as(ed), deepQuote); policydesk.ErrorCode(err) != policydesk.ETooComplex {
 		t.Errorf("preview beyond the bounds = %v", err)
 	}
-	if _, err := f.svc.VersionHTML(as(ed), doc.ID, 1); err != nil {
+	if _, err := f.Drafts.VersionHTML(as(ed), doc.ID, 1); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -126,8 +126,8 @@ func TestPreviewNeverCached(t *testing.T) {
 func BenchmarkSaveWorstCase(b *testing.B) {
 	t := testing.TB(b)
 	f := newFixture(t)
-	ed := f.user("ana", policydesk.RoleEditor)
-	doc := f.createDocument(ed, "Rregullore", "internal", "## Neni 1\n\nTeksti.")
+	ed := f.User("ana", policydesk.RoleEditor)
+	doc := f.CreateDocument(ed, "Rregullore", "internal", "## Neni 1\n\nTeksti.")
 	bodies := map[string]string{"regulation 5 MiB": draftstest.Regulation(800, 660000, 1)}
 	for _, s := range draftstest.Pathological {
 		for _, size := range []int{512 << 10, 2 << 20, drafts.MaxBodyBytes} {
@@ -137,9 +137,9 @@ func BenchmarkSaveWorstCase(b *testing.B) {
 	var worst time.Duration
 	var worstName string
 	for name, body := range bodies {
-		f.svc.Renderer = markdown.NewRenderer(0) // every save renders
+		f.Drafts.Renderer = markdown.NewRenderer(0) // every save renders
 		start := time.Now()
-		v, err := f.svc.SaveVersion(as(ed), doc.ID, f.head(doc.ID), body, "")
+		v, err := f.Drafts.SaveVersion(as(ed), doc.ID, f.head(doc.ID), body, "")
 		took := time.Since(start)
 		if code := policydesk.ErrorCode(err); code != "" && code != policydesk.ETooComplex {
 			t.Errorf("%s: %v", name, err)
@@ -155,7 +155,7 @@ func BenchmarkSaveWorstCase(b *testing.B) {
 		}
 		if v != nil {
 			start = time.Now()
-			if _, err := f.svc.VersionHTML(as(ed), doc.ID, v.Number); err != nil {
+			if _, err := f.Drafts.VersionHTML(as(ed), doc.ID, v.Number); err != nil {
 				t.Errorf("%s: version page: %v", name, err)
 			}
 			if took := time.Since(start); took > worst {

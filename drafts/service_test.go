@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
@@ -16,93 +15,53 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/crypto/bcrypt"
-
 	"policydesk"
 	"policydesk/drafts"
 	"policydesk/drafts/accounts"
 	"policydesk/drafts/draftstest"
-	"policydesk/drafts/markdown"
 	"policydesk/drafts/outline"
-	"policydesk/storage/sqldb"
-	"policydesk/storage/sqlite"
+	"policydesk/storage/sqlite/sqlitetest"
 )
 
-const password = "correct horse battery"
+const password = sqlitetest.Password
+
+var as = sqlitetest.As
 
 // fixture is a service over a real SQLite file, with the accounts service
 // that makes its users.
-type fixture struct {
-	tb  testing.TB
-	db  *sqldb.DB
-	acc *accounts.Service
-	svc *drafts.Service
-}
+type fixture struct{ *sqlitetest.Services }
 
-func newFixture(tb testing.TB) *fixture {
-	tb.Helper()
-	db, err := sqlite.Open(context.Background(), filepath.Join(tb.TempDir(), "policydesk.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	acc := accounts.NewService(db)
-	acc.BcryptCost = bcrypt.MinCost
-	return &fixture{tb: tb, db: db, acc: acc, svc: drafts.NewService(db, db, markdown.NewRenderer(64))}
-}
-
-// user creates an account from the command line, which needs no admin.
-func (f *fixture) user(login, role string) *policydesk.User {
-	f.tb.Helper()
-	u, err := f.acc.AddUserOffline(context.Background(), accounts.NewUser{Login: login, Password: password, Role: role})
-	if err != nil {
-		f.tb.Fatalf("add user %s: %v", login, err)
-	}
-	return u
-}
-
-func as(u *policydesk.User) context.Context {
-	return policydesk.NewContextWithUser(context.Background(), u)
-}
-
-func (f *fixture) createDocument(u *policydesk.User, title, visibility, body string) *drafts.Document {
-	f.tb.Helper()
-	doc, _, err := f.svc.CreateDocument(as(u), drafts.NewDocument{Title: title, Kind: "regulation", Language: "sq", Visibility: visibility, Body: body})
-	if err != nil {
-		f.tb.Fatalf("create document %q: %v", title, err)
-	}
-	return doc
-}
+func newFixture(tb testing.TB) *fixture { return &fixture{sqlitetest.New(tb)} }
 
 // counts reads the store directly, bypassing the service and its policy.
 func (f *fixture) counts() (documents, audit int) {
-	f.tb.Helper()
+	f.TB.Helper()
 	ctx := context.Background()
-	_, documents, err := f.db.FindDocuments(ctx, drafts.DocumentFilter{Read: policydesk.Scope{All: true}, Limit: 1})
+	_, documents, err := f.DB.FindDocuments(ctx, drafts.DocumentFilter{Read: policydesk.Scope{All: true}, Limit: 1})
 	if err != nil {
-		f.tb.Fatal(err)
+		f.TB.Fatal(err)
 	}
-	_, audit, err = f.db.FindAudit(ctx, policydesk.AuditFilter{Limit: 1})
+	_, audit, err = f.DB.FindAudit(ctx, policydesk.AuditFilter{Limit: 1})
 	if err != nil {
-		f.tb.Fatal(err)
+		f.TB.Fatal(err)
 	}
 	return documents, audit
 }
 
 func (f *fixture) lastAudit() *policydesk.AuditEntry {
-	f.tb.Helper()
-	entries, _, err := f.db.FindAudit(context.Background(), policydesk.AuditFilter{Limit: 1})
+	f.TB.Helper()
+	entries, _, err := f.DB.FindAudit(context.Background(), policydesk.AuditFilter{Limit: 1})
 	if err != nil || len(entries) == 0 {
-		f.tb.Fatalf("last audit entry: %v, %d entries", err, len(entries))
+		f.TB.Fatalf("last audit entry: %v, %d entries", err, len(entries))
 	}
 	return entries[0]
 }
 
 func (f *fixture) head(id int64) int {
-	f.tb.Helper()
-	doc, err := f.db.FindDocument(context.Background(), id)
+	f.TB.Helper()
+	doc, err := f.DB.FindDocument(context.Background(), id)
 	if err != nil {
-		f.tb.Fatal(err)
+		f.TB.Fatal(err)
 	}
 	return doc.Head
 }
@@ -119,26 +78,26 @@ func assertCode(tb testing.TB, err error, code string) {
 // sessions and logins end).
 func TestDisabledUser(t *testing.T) {
 	f := newFixture(t)
-	admin := f.user("admin", policydesk.RoleAdmin)
-	ana := f.user("ana", policydesk.RoleEditor)
-	doc := f.createDocument(ana, "Rregullore", "internal", "tekst")
+	admin := f.User("admin", policydesk.RoleAdmin)
+	ana := f.User("ana", policydesk.RoleEditor)
+	doc := f.CreateDocument(ana, "Rregullore", "internal", "tekst")
 
 	yes := true
-	disabled, err := f.acc.UpdateUser(as(admin), ana.ID, accounts.UserPatch{Disabled: &yes})
+	disabled, err := f.Accounts.UpdateUser(as(admin), ana.ID, accounts.UserPatch{Disabled: &yes})
 	if err != nil {
 		t.Fatal(err)
 	}
 
 	// Even if a stale *User reached the service, it would be refused.
-	_, _, err = f.svc.CreateDocument(as(disabled), drafts.NewDocument{Title: "x", Kind: "sop", Language: "en", Body: "x"})
+	_, _, err = f.Drafts.CreateDocument(as(disabled), drafts.NewDocument{Title: "x", Kind: "sop", Language: "en", Body: "x"})
 	assertCode(t, err, policydesk.EForbidden)
-	_, _, err = f.svc.Document(as(disabled), doc.ID)
+	_, _, err = f.Drafts.Document(as(disabled), doc.ID)
 	assertCode(t, err, policydesk.ENotFound)
 }
 
 func TestCreateDocument_Invalid(t *testing.T) {
 	f := newFixture(t)
-	ana := f.user("ana", policydesk.RoleEditor)
+	ana := f.User("ana", policydesk.RoleEditor)
 	valid := drafts.NewDocument{Title: "Rregullore", Kind: "regulation", Language: "sq", Visibility: "internal", Body: "## Neni 1\n\nTekst.\n", Message: "Fillimi"}
 
 	for _, tc := range []struct {
@@ -173,7 +132,7 @@ func TestCreateDocument_Invalid(t *testing.T) {
 			docsBefore, auditBefore := f.counts()
 			in := valid
 			tc.change(&in)
-			doc, v, err := f.svc.CreateDocument(as(ana), in)
+			doc, v, err := f.Drafts.CreateDocument(as(ana), in)
 			assertCode(t, err, tc.code)
 			if doc != nil || v != nil {
 				t.Fatal("refused create returned a document")
@@ -185,9 +144,9 @@ func TestCreateDocument_Invalid(t *testing.T) {
 	}
 
 	t.Run("staff may not create", func(t *testing.T) {
-		staff := f.user("sara", policydesk.RoleStaff)
+		staff := f.User("sara", policydesk.RoleStaff)
 		docsBefore, auditBefore := f.counts()
-		_, _, err := f.svc.CreateDocument(as(staff), valid)
+		_, _, err := f.Drafts.CreateDocument(as(staff), valid)
 		assertCode(t, err, policydesk.EForbidden)
 		if docs, audit := f.counts(); docs != docsBefore || audit != auditBefore {
 			t.Fatal("refused create wrote something")
@@ -195,24 +154,24 @@ func TestCreateDocument_Invalid(t *testing.T) {
 	})
 
 	// Tabs and newlines are the only control characters a body keeps.
-	if _, _, err := f.svc.CreateDocument(as(ana), drafts.NewDocument{Title: "Tabela\tme tab", Kind: "sop", Language: "en", Body: "a\tb\n"}); err != nil {
+	if _, _, err := f.Drafts.CreateDocument(as(ana), drafts.NewDocument{Title: "Tabela\tme tab", Kind: "sop", Language: "en", Body: "a\tb\n"}); err != nil {
 		t.Fatalf("tab refused: %v", err)
 	}
 }
 
 func TestCreateDocument_NormalisesLineEnds(t *testing.T) {
 	f := newFixture(t)
-	ana := f.user("ana", policydesk.RoleEditor)
+	ana := f.User("ana", policydesk.RoleEditor)
 	crlf := "## Neni 1 – Qëllimi\r\n\r\nTekst.\r\nRresht i vjetër\rfund\r\n"
 	want := "## Neni 1 – Qëllimi\n\nTekst.\nRresht i vjetër\nfund\n"
-	doc, v, err := f.svc.CreateDocument(as(ana), drafts.NewDocument{Title: "Rregullore", Kind: "regulation", Language: "sq", Body: crlf})
+	doc, v, err := f.Drafts.CreateDocument(as(ana), drafts.NewDocument{Title: "Rregullore", Kind: "regulation", Language: "sq", Body: crlf})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if doc.Status != "draft" || doc.Visibility != "internal" || doc.Head != 1 || v.Message != "First version" {
 		t.Fatalf("defaults: %+v, %+v", doc, v)
 	}
-	stored, err := f.svc.Version(as(ana), doc.ID, 1)
+	stored, err := f.Drafts.Version(as(ana), doc.ID, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,11 +179,11 @@ func TestCreateDocument_NormalisesLineEnds(t *testing.T) {
 		t.Fatalf("stored body %q, sha %s", stored.Body, stored.SHA256)
 	}
 
-	v2, err := f.svc.SaveVersion(as(ana), doc.ID, 1, strings.ReplaceAll(want, "\n", "\r\n")+"Shtesë\r\n", "crlf")
+	v2, err := f.Drafts.SaveVersion(as(ana), doc.ID, 1, strings.ReplaceAll(want, "\n", "\r\n")+"Shtesë\r\n", "crlf")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if stored, _ := f.svc.Version(as(ana), doc.ID, v2.Number); stored.Body != want+"Shtesë\n" {
+	if stored, _ := f.Drafts.Version(as(ana), doc.ID, v2.Number); stored.Body != want+"Shtesë\n" {
 		t.Fatalf("saved body %q", stored.Body)
 	}
 }
@@ -236,18 +195,18 @@ func sha256Hex(s string) string {
 
 func TestSaveVersion(t *testing.T) {
 	f := newFixture(t)
-	ana := f.user("ana", policydesk.RoleEditor)
-	doc := f.createDocument(ana, "Rregullore", "internal", "Paragrafi një.\n")
+	ana := f.User("ana", policydesk.RoleEditor)
+	doc := f.CreateDocument(ana, "Rregullore", "internal", "Paragrafi një.\n")
 
 	body := "Paragrafi një.\n\nParagrafi dy, me ë dhe ç.\n"
-	v, err := f.svc.SaveVersion(as(ana), doc.ID, 1, body, "Shtova paragrafin dy")
+	v, err := f.Drafts.SaveVersion(as(ana), doc.ID, 1, body, "Shtova paragrafin dy")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if v.Number != 2 || v.SHA256 != sha256Hex(body) || v.DocumentID != doc.ID {
 		t.Fatalf("saved %+v", v)
 	}
-	stored, err := f.db.FindVersion(context.Background(), doc.ID, 2)
+	stored, err := f.DB.FindVersion(context.Background(), doc.ID, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -273,7 +232,7 @@ func TestSaveVersion(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, auditBefore := f.counts()
-			_, err := f.svc.SaveVersion(as(ana), doc.ID, tc.base, tc.body, tc.message)
+			_, err := f.Drafts.SaveVersion(as(ana), doc.ID, tc.base, tc.body, tc.message)
 			assertCode(t, err, tc.code)
 			if _, audit := f.counts(); audit != auditBefore || f.head(doc.ID) != 2 {
 				t.Fatal("refused save wrote something")
@@ -307,14 +266,14 @@ func TestSaveVersion_Conflict(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFixture(t)
-			ana, besa := f.user("ana", policydesk.RoleEditor), f.user("besa", policydesk.RoleEditor)
-			doc := f.createDocument(ana, "Rregullore", "internal", base)
-			if _, err := f.svc.SaveVersion(as(besa), doc.ID, 1, tc.head, "Besa"); err != nil {
+			ana, besa := f.User("ana", policydesk.RoleEditor), f.User("besa", policydesk.RoleEditor)
+			doc := f.CreateDocument(ana, "Rregullore", "internal", base)
+			if _, err := f.Drafts.SaveVersion(as(besa), doc.ID, 1, tc.head, "Besa"); err != nil {
 				t.Fatal(err)
 			}
 			docsBefore, auditBefore := f.counts()
 
-			v, err := f.svc.SaveVersion(as(ana), doc.ID, 1, tc.mine, "Ana")
+			v, err := f.Drafts.SaveVersion(as(ana), doc.ID, 1, tc.mine, "Ana")
 			var ce *drafts.ConflictError
 			if !errors.As(err, &ce) {
 				t.Fatalf("err = %v, want *ConflictError", err)
@@ -334,7 +293,7 @@ func TestSaveVersion_Conflict(t *testing.T) {
 			if docs, audit := f.counts(); docs != docsBefore || audit != auditBefore || f.head(doc.ID) != 2 {
 				t.Fatal("conflicting save wrote something")
 			}
-			if _, err := f.db.FindVersion(context.Background(), doc.ID, 3); policydesk.ErrorCode(err) != policydesk.ENotFound {
+			if _, err := f.DB.FindVersion(context.Background(), doc.ID, 3); policydesk.ErrorCode(err) != policydesk.ENotFound {
 				t.Fatalf("version 3 exists: %v", err)
 			}
 
@@ -342,7 +301,7 @@ func TestSaveVersion_Conflict(t *testing.T) {
 			// conflict is left in it.
 			proposal := ce.Merge.Body
 			if !tc.clean {
-				_, err := f.svc.SaveVersion(as(ana), doc.ID, ce.Head, proposal, "merged")
+				_, err := f.Drafts.SaveVersion(as(ana), doc.ID, ce.Head, proposal, "merged")
 				assertCode(t, err, policydesk.EInvalid)
 				if msg := policydesk.ErrorMessage(err); !strings.Contains(msg, "unresolved at line 5 ") {
 					t.Errorf("refusal %q does not say where the conflict is", msg)
@@ -352,7 +311,7 @@ func TestSaveVersion_Conflict(t *testing.T) {
 				}
 				proposal = keepMine(proposal)
 			}
-			v, err = f.svc.SaveVersion(as(ana), doc.ID, ce.Head, proposal, "merged")
+			v, err = f.Drafts.SaveVersion(as(ana), doc.ID, ce.Head, proposal, "merged")
 			if err != nil {
 				t.Fatalf("saving the merge: %v", err)
 			}
@@ -385,8 +344,8 @@ func keepMine(proposal string) string {
 
 func TestSaveVersion_Race(t *testing.T) {
 	f := newFixture(t)
-	ana := f.user("ana", policydesk.RoleEditor)
-	doc := f.createDocument(ana, "Rregullore", "internal", "Paragrafi.\n")
+	ana := f.User("ana", policydesk.RoleEditor)
+	doc := f.CreateDocument(ana, "Rregullore", "internal", "Paragrafi.\n")
 	_, auditBefore := f.counts()
 
 	const n = 16
@@ -398,7 +357,7 @@ func TestSaveVersion_Race(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			<-start
-			_, errs[i] = f.svc.SaveVersion(as(ana), doc.ID, 1, fmt.Sprintf("Paragrafi.\n\nShtesa %d.\n", i), "race")
+			_, errs[i] = f.Drafts.SaveVersion(as(ana), doc.ID, 1, fmt.Sprintf("Paragrafi.\n\nShtesa %d.\n", i), "race")
 		}()
 	}
 	close(start)
@@ -424,7 +383,7 @@ func TestSaveVersion_Race(t *testing.T) {
 	if h := f.head(doc.ID); h != 2 {
 		t.Fatalf("head = %d, want 2", h)
 	}
-	if vs, _ := f.db.FindVersions(context.Background(), doc.ID); len(vs) != 2 {
+	if vs, _ := f.DB.FindVersions(context.Background(), doc.ID); len(vs) != 2 {
 		t.Fatalf("%d versions, want 2", len(vs))
 	}
 	if _, audit := f.counts(); audit != auditBefore+1 {
@@ -434,7 +393,7 @@ func TestSaveVersion_Race(t *testing.T) {
 
 func TestSaveVersion_OutlineIDsSurviveRenumbering(t *testing.T) {
 	f := newFixture(t)
-	ana := f.user("ana", policydesk.RoleEditor)
+	ana := f.User("ana", policydesk.RoleEditor)
 	v1 := "# Rregullore për qendrat ditore\n\n" +
 		"## Neni 1 – Qëllimi\n\n1. Kjo rregullore përcakton kushtet dhe standardet për funksionimin e qendrave ditore.\n\n" +
 		"## Neni 2 – Fushëveprimi\n\n1. Rregullorja zbatohet për të gjitha qendrat ditore publike dhe private në Kosovë.\n"
@@ -442,14 +401,14 @@ func TestSaveVersion_OutlineIDsSurviveRenumbering(t *testing.T) {
 		"## Neni 1 – Përkufizimet\n\n1. Shprehjet e përdorura në këtë rregullore kanë këto kuptime.\n\n" +
 		"## Neni 2 – Qëllimi\n\n1. Kjo rregullore përcakton kushtet dhe standardet për funksionimin e qendrave ditore.\n\n" +
 		"## Neni 3 – Fushëveprimi\n\n1. Rregullorja zbatohet për të gjitha qendrat ditore publike dhe private në Kosovë.\n"
-	doc := f.createDocument(ana, "Rregullore", "internal", v1)
-	if _, err := f.svc.SaveVersion(as(ana), doc.ID, 1, v2, "Shtova përkufizimet"); err != nil {
+	doc := f.CreateDocument(ana, "Rregullore", "internal", v1)
+	if _, err := f.Drafts.SaveVersion(as(ana), doc.ID, 1, v2, "Shtova përkufizimet"); err != nil {
 		t.Fatal(err)
 	}
 
 	outlineOf := func(n int) map[string]outline.Article {
 		t.Helper()
-		arts, err := f.svc.Outline(as(ana), doc.ID, n)
+		arts, err := f.Drafts.Outline(as(ana), doc.ID, n)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -517,35 +476,35 @@ var policyMatrix = map[string]map[string][7]string{
 
 func TestPolicyMatrix(t *testing.T) {
 	f := newFixture(t)
-	admin := f.user("admin", policydesk.RoleAdmin)
-	owner := f.user("owner", policydesk.RoleEditor)
+	admin := f.User("admin", policydesk.RoleAdmin)
+	owner := f.User("owner", policydesk.RoleEditor)
 	users := map[string]*policydesk.User{
 		"admin":           admin,
 		"owner":           owner,
-		"other-editor":    f.user("other-editor", policydesk.RoleEditor),
-		"editor-reader":   f.user("editor-reader", policydesk.RoleEditor),
-		"staff":           f.user("staff", policydesk.RoleStaff),
-		"reviewer-member": f.user("reviewer-member", policydesk.RoleReviewer),
-		"reviewer-other":  f.user("reviewer-other", policydesk.RoleReviewer),
-		"disabled":        f.user("disabled", policydesk.RoleEditor),
+		"other-editor":    f.User("other-editor", policydesk.RoleEditor),
+		"editor-reader":   f.User("editor-reader", policydesk.RoleEditor),
+		"staff":           f.User("staff", policydesk.RoleStaff),
+		"reviewer-member": f.User("reviewer-member", policydesk.RoleReviewer),
+		"reviewer-other":  f.User("reviewer-other", policydesk.RoleReviewer),
+		"disabled":        f.User("disabled", policydesk.RoleEditor),
 	}
-	f.user("guest", policydesk.RoleStaff) // whom SetMember shares with
+	f.User("guest", policydesk.RoleStaff) // whom SetMember shares with
 	docs := map[string]*drafts.Document{
-		"internal":   f.createDocument(owner, "Udhëzim i brendshëm", "internal", "Tekst.\n"),
-		"restricted": f.createDocument(owner, "Rregullore e kufizuar", "restricted", "Tekst.\n"),
+		"internal":   f.CreateDocument(owner, "Udhëzim i brendshëm", "internal", "Tekst.\n"),
+		"restricted": f.CreateDocument(owner, "Rregullore e kufizuar", "restricted", "Tekst.\n"),
 	}
 	for _, doc := range docs {
 		for login, role := range map[string]string{"editor-reader": "reader", "reviewer-member": "reviewer", "disabled": "editor"} {
-			if _, err := f.svc.SetMember(as(owner), doc.ID, login, role); err != nil {
+			if _, err := f.Drafts.SetMember(as(owner), doc.ID, login, role); err != nil {
 				t.Fatal(err)
 			}
 		}
 	}
 	yes := true
-	if _, err := f.acc.UpdateUser(as(admin), users["disabled"].ID, accounts.UserPatch{Disabled: &yes}); err != nil {
+	if _, err := f.Accounts.UpdateUser(as(admin), users["disabled"].ID, accounts.UserPatch{Disabled: &yes}); err != nil {
 		t.Fatal(err)
 	}
-	disabled, err := f.db.FindUserByID(context.Background(), users["disabled"].ID)
+	disabled, err := f.DB.FindUserByID(context.Background(), users["disabled"].ID)
 	if err != nil || !disabled.Disabled {
 		t.Fatalf("disabled user: %+v, %v", disabled, err)
 	}
@@ -559,11 +518,11 @@ func TestPolicyMatrix(t *testing.T) {
 	}
 	actions := map[string]action{
 		"read": {run: func(ctx context.Context, doc *drafts.Document) error {
-			_, _, err := f.svc.Document(ctx, doc.ID)
+			_, _, err := f.Drafts.Document(ctx, doc.ID)
 			return err
 		}},
 		"list": {run: func(ctx context.Context, doc *drafts.Document) error {
-			list, _, err := f.svc.Documents(ctx, drafts.DocumentFilter{})
+			list, _, err := f.Drafts.Documents(ctx, drafts.DocumentFilter{})
 			if err != nil {
 				return err
 			}
@@ -574,25 +533,25 @@ func TestPolicyMatrix(t *testing.T) {
 		}},
 		"save": {auditAs: "version.create", changesDoc: true, run: func(ctx context.Context, doc *drafts.Document) error {
 			head := f.head(doc.ID)
-			_, err := f.svc.SaveVersion(ctx, doc.ID, head, fmt.Sprintf("Tekst.\n\nVersioni %d.\n", head+1), "matrix")
+			_, err := f.Drafts.SaveVersion(ctx, doc.ID, head, fmt.Sprintf("Tekst.\n\nVersioni %d.\n", head+1), "matrix")
 			return err
 		}},
 		"status": {auditAs: "document.update", changesDoc: true, run: func(ctx context.Context, doc *drafts.Document) error {
 			status := "in_review"
-			_, err := f.svc.UpdateDocument(ctx, doc.ID, drafts.DocumentPatch{Status: &status})
+			_, err := f.Drafts.UpdateDocument(ctx, doc.ID, drafts.DocumentPatch{Status: &status})
 			return err
 		}},
 		"visibility": {auditAs: "document.update", changesDoc: true, run: func(ctx context.Context, doc *drafts.Document) error {
 			visibility := doc.Visibility
-			_, err := f.svc.UpdateDocument(ctx, doc.ID, drafts.DocumentPatch{Visibility: &visibility})
+			_, err := f.Drafts.UpdateDocument(ctx, doc.ID, drafts.DocumentPatch{Visibility: &visibility})
 			return err
 		}},
 		"member": {auditAs: "member.set", run: func(ctx context.Context, doc *drafts.Document) error {
-			_, err := f.svc.SetMember(ctx, doc.ID, "guest", "reader")
+			_, err := f.Drafts.SetMember(ctx, doc.ID, "guest", "reader")
 			return err
 		}},
 		"audit": {run: func(ctx context.Context, doc *drafts.Document) error {
-			entries, _, err := f.svc.Audit(ctx, policydesk.AuditFilter{ObjectType: "document", ObjectID: strconv.FormatInt(doc.ID, 10)})
+			entries, _, err := f.Drafts.Audit(ctx, policydesk.AuditFilter{ObjectType: "document", ObjectID: strconv.FormatInt(doc.ID, 10)})
 			if err == nil && len(entries) == 0 {
 				return fmt.Errorf("no audit entries for document %d", doc.ID)
 			}
@@ -609,7 +568,7 @@ func TestPolicyMatrix(t *testing.T) {
 			for i, actionName := range matrixActions {
 				t.Run(name+"/"+docName+"/"+actionName, func(t *testing.T) {
 					a := actions[actionName]
-					before, err := f.db.FindDocument(context.Background(), doc.ID)
+					before, err := f.DB.FindDocument(context.Background(), doc.ID)
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -624,7 +583,7 @@ func TestPolicyMatrix(t *testing.T) {
 						}
 					}
 
-					after, err := f.db.FindDocument(context.Background(), doc.ID)
+					after, err := f.DB.FindDocument(context.Background(), doc.ID)
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -653,16 +612,16 @@ func TestPolicyMatrix(t *testing.T) {
 	}
 
 	t.Run("unknown document", func(t *testing.T) {
-		_, _, err := f.svc.Document(as(owner), 4242)
+		_, _, err := f.Drafts.Document(as(owner), 4242)
 		assertCode(t, err, policydesk.ENotFound)
 		if msg := policydesk.ErrorMessage(err); msg != "Document 4242 not found." {
 			t.Fatalf("message %q", msg)
 		}
 	})
 	t.Run("no user", func(t *testing.T) {
-		_, _, err := f.svc.Document(context.Background(), docs["internal"].ID)
+		_, _, err := f.Drafts.Document(context.Background(), docs["internal"].ID)
 		assertCode(t, err, policydesk.EUnauthorized)
-		_, _, err = f.svc.Documents(context.Background(), drafts.DocumentFilter{})
+		_, _, err = f.Drafts.Documents(context.Background(), drafts.DocumentFilter{})
 		assertCode(t, err, policydesk.EUnauthorized)
 	})
 }
@@ -721,8 +680,8 @@ func gate(a policydesk.Access, b bool) string {
 // what (package accounts checks the changes to accounts and sessions).
 func TestAuditTrail(t *testing.T) {
 	f := newFixture(t)
-	ana := f.user("ana", policydesk.RoleEditor)
-	f.user("besa", policydesk.RoleReviewer)
+	ana := f.User("ana", policydesk.RoleEditor)
+	f.User("besa", policydesk.RoleReviewer)
 	var doc *drafts.Document
 	docID := func() string { return strconv.FormatInt(doc.ID, 10) }
 	status := "in_review"
@@ -733,19 +692,19 @@ func TestAuditTrail(t *testing.T) {
 		objID                  func() string
 	}{
 		{func() (err error) {
-			doc, _, err = f.svc.CreateDocument(as(ana), drafts.NewDocument{Title: "Rregullore", Kind: "regulation", Language: "sq", Body: "x"})
+			doc, _, err = f.Drafts.CreateDocument(as(ana), drafts.NewDocument{Title: "Rregullore", Kind: "regulation", Language: "sq", Body: "x"})
 			return err
 		}, "ana", "document.create", "document", docID},
-		{func() error { _, err := f.svc.SaveVersion(as(ana), doc.ID, 1, "y", ""); return err },
+		{func() error { _, err := f.Drafts.SaveVersion(as(ana), doc.ID, 1, "y", ""); return err },
 			"ana", "version.create", "document", docID},
 		{func() error {
-			_, err := f.svc.UpdateDocument(as(ana), doc.ID, drafts.DocumentPatch{Status: &status})
+			_, err := f.Drafts.UpdateDocument(as(ana), doc.ID, drafts.DocumentPatch{Status: &status})
 			return err
 		},
 			"ana", "document.update", "document", docID},
-		{func() error { _, err := f.svc.SetMember(as(ana), doc.ID, "besa", "reviewer"); return err },
+		{func() error { _, err := f.Drafts.SetMember(as(ana), doc.ID, "besa", "reviewer"); return err },
 			"ana", "member.set", "document", docID},
-		{func() error { return f.svc.RemoveMember(as(ana), doc.ID, "besa") },
+		{func() error { return f.Drafts.RemoveMember(as(ana), doc.ID, "besa") },
 			"ana", "member.remove", "document", docID},
 	} {
 		t.Run(tc.action, func(t *testing.T) {
@@ -769,12 +728,12 @@ func TestAuditTrail(t *testing.T) {
 // includes a durable commit. p50-ns/op is the median of the individual saves.
 func BenchmarkSaveVersion(b *testing.B) {
 	f := newFixture(b)
-	ana := f.user("ana", policydesk.RoleEditor)
+	ana := f.User("ana", policydesk.RoleEditor)
 	body := draftstest.Regulation(25, 2600, 1)
 	if len(body) < 18<<10 || len(body) > 22<<10 {
 		b.Fatalf("body is %d bytes, want about 20 KB", len(body))
 	}
-	doc := f.createDocument(ana, "Rregullore", "internal", body)
+	doc := f.CreateDocument(ana, "Rregullore", "internal", body)
 	// Alternate between two texts that differ in one paragraph, as an editor's saves do.
 	mid := strings.Index(body[len(body)/2:], "\n") + len(body)/2
 	bodies := [2]string{body[:mid] + " Shtesë e redaktorit." + body[mid:], body}
@@ -786,7 +745,7 @@ func BenchmarkSaveVersion(b *testing.B) {
 	head := 1
 	for i := 0; b.Loop(); i++ {
 		start := time.Now()
-		v, err := f.svc.SaveVersion(ctx, doc.ID, head, bodies[i%2], "bench")
+		v, err := f.Drafts.SaveVersion(ctx, doc.ID, head, bodies[i%2], "bench")
 		durations = append(durations, time.Since(start))
 		if err != nil {
 			b.Fatal(err)

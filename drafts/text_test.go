@@ -41,9 +41,9 @@ var invisibles = map[string]rune{
 // paragraph separator is refused in these one-line fields too.
 func TestInvisibleCharactersRefused(t *testing.T) {
 	f := newFixture(t)
-	admin := f.user("admin", policydesk.RoleAdmin)
-	ed := f.user("ana", policydesk.RoleEditor)
-	doc := f.createDocument(ed, "Rregullore për qendrat ditore", "internal", "Tekst.\n")
+	admin := f.User("admin", policydesk.RoleAdmin)
+	ed := f.User("ana", policydesk.RoleEditor)
+	doc := f.CreateDocument(ed, "Rregullore për qendrat ditore", "internal", "Tekst.\n")
 
 	cases := map[string]rune{"line separator": '\u2028', "paragraph separator": '\u2029'}
 	for name, r := range invisibles {
@@ -54,31 +54,31 @@ func TestInvisibleCharactersRefused(t *testing.T) {
 		code := fmt.Sprintf("U+%04X", r)
 		attempts := map[string]func() error{
 			"new document title": func() error {
-				_, _, err := f.svc.CreateDocument(as(ed), drafts.NewDocument{Title: bad, Kind: "regulation", Language: "sq", Body: "x"})
+				_, _, err := f.Drafts.CreateDocument(as(ed), drafts.NewDocument{Title: bad, Kind: "regulation", Language: "sq", Body: "x"})
 				return err
 			},
 			"new document message": func() error {
-				_, _, err := f.svc.CreateDocument(as(ed), drafts.NewDocument{Title: "Titull", Kind: "regulation", Language: "sq", Body: "x", Message: bad})
+				_, _, err := f.Drafts.CreateDocument(as(ed), drafts.NewDocument{Title: "Titull", Kind: "regulation", Language: "sq", Body: "x", Message: bad})
 				return err
 			},
 			"title change": func() error {
-				_, err := f.svc.UpdateDocument(as(ed), doc.ID, drafts.DocumentPatch{Title: &bad})
+				_, err := f.Drafts.UpdateDocument(as(ed), doc.ID, drafts.DocumentPatch{Title: &bad})
 				return err
 			},
 			"version message": func() error {
-				_, err := f.svc.SaveVersion(as(ed), doc.ID, f.head(doc.ID), "Tekst i ri.\n", bad)
+				_, err := f.Drafts.SaveVersion(as(ed), doc.ID, f.head(doc.ID), "Tekst i ri.\n", bad)
 				return err
 			},
 			"user name": func() error {
-				_, err := f.acc.CreateUser(as(admin), accounts.NewUser{Login: "besa", Name: bad, Password: password, Role: policydesk.RoleReviewer})
+				_, err := f.Accounts.CreateUser(as(admin), accounts.NewUser{Login: "besa", Name: bad, Password: password, Role: policydesk.RoleReviewer})
 				return err
 			},
 			"organisation": func() error {
-				_, err := f.acc.CreateUser(as(admin), accounts.NewUser{Login: "besa", Name: "Besa", Organisation: bad, Password: password, Role: policydesk.RoleReviewer})
+				_, err := f.Accounts.CreateUser(as(admin), accounts.NewUser{Login: "besa", Name: "Besa", Organisation: bad, Password: password, Role: policydesk.RoleReviewer})
 				return err
 			},
 			"name change": func() error {
-				_, err := f.acc.UpdateUser(as(admin), ed.ID, accounts.UserPatch{Name: &bad})
+				_, err := f.Accounts.UpdateUser(as(admin), ed.ID, accounts.UserPatch{Name: &bad})
 				return err
 			},
 		}
@@ -94,7 +94,7 @@ func TestInvisibleCharactersRefused(t *testing.T) {
 		}
 	}
 	// Letters of the three languages and ordinary punctuation pass.
-	if _, _, err := f.svc.CreateDocument(as(ed), drafts.NewDocument{Title: "Udhëzim – Çështjet «sociale» / Uputstvo: Ђорђе, đak, Člen 5 (2026)",
+	if _, _, err := f.Drafts.CreateDocument(as(ed), drafts.NewDocument{Title: "Udhëzim – Çështjet «sociale» / Uputstvo: Ђорђе, đak, Člen 5 (2026)",
 		Kind: "regulation", Language: "sq", Body: "x", Message: "Versioni i parë — çka u ndryshua?"}); err != nil {
 		t.Errorf("an ordinary title was refused: %v", err)
 	}

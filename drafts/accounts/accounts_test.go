@@ -97,31 +97,31 @@ func TestPasswordRulesEverywhere(t *testing.T) {
 	ctx := context.Background()
 	weak := []string{"aaaaaaaaaa", "password1234", "dita-and-ana-1"} // the last names both accounts
 	for _, pw := range []string{"aaaaaaaaaa", "password1234", "admin-password-1"} {
-		if created, err := f.svc.Bootstrap(ctx, pw); created || policydesk.ErrorCode(err) != policydesk.EInvalid {
+		if created, err := f.Accounts.Bootstrap(ctx, pw); created || policydesk.ErrorCode(err) != policydesk.EInvalid {
 			t.Errorf("Bootstrap(%q) = %v, %v", pw, created, err)
 		}
 	}
-	admin := f.user("admin", policydesk.RoleAdmin)
-	ana := f.user("ana", policydesk.RoleEditor)
+	admin := f.User("admin", policydesk.RoleAdmin)
+	ana := f.User("ana", policydesk.RoleEditor)
 	for _, pw := range weak {
-		if _, err := f.svc.AddUserOffline(ctx, accounts.NewUser{Login: "dita", Password: pw, Role: policydesk.RoleStaff}); policydesk.ErrorCode(err) != policydesk.EInvalid {
+		if _, err := f.Accounts.AddUserOffline(ctx, accounts.NewUser{Login: "dita", Password: pw, Role: policydesk.RoleStaff}); policydesk.ErrorCode(err) != policydesk.EInvalid {
 			t.Errorf("AddUserOffline with %q: %v", pw, err)
 		}
-		if _, err := f.svc.CreateUser(as(admin), accounts.NewUser{Login: "dita", Password: pw, Role: policydesk.RoleStaff}); policydesk.ErrorCode(err) != policydesk.EInvalid {
+		if _, err := f.Accounts.CreateUser(as(admin), accounts.NewUser{Login: "dita", Password: pw, Role: policydesk.RoleStaff}); policydesk.ErrorCode(err) != policydesk.EInvalid {
 			t.Errorf("CreateUser with %q: %v", pw, err)
 		}
 		pw := pw
-		if _, err := f.svc.UpdateUser(as(admin), ana.ID, accounts.UserPatch{Password: &pw}); policydesk.ErrorCode(err) != policydesk.EInvalid {
+		if _, err := f.Accounts.UpdateUser(as(admin), ana.ID, accounts.UserPatch{Password: &pw}); policydesk.ErrorCode(err) != policydesk.EInvalid {
 			t.Errorf("admin reset to %q: %v", pw, err)
 		}
-		if _, _, err := f.svc.ChangePassword(as(ana), password, pw); policydesk.ErrorCode(err) != policydesk.EInvalid {
+		if _, _, err := f.Accounts.ChangePassword(as(ana), password, pw); policydesk.ErrorCode(err) != policydesk.EInvalid {
 			t.Errorf("own change to %q: %v", pw, err)
 		}
 	}
-	if _, _, _, err := f.svc.Login(ctx, "ana", password); err != nil {
+	if _, _, _, err := f.Accounts.Login(ctx, "ana", password); err != nil {
 		t.Fatalf("refused changes touched the password: %v", err)
 	}
-	if _, err := f.svc.CreateUser(as(admin), accounts.NewUser{Login: "me", Password: password, Role: policydesk.RoleStaff}); policydesk.ErrorCode(err) != policydesk.EInvalid {
+	if _, err := f.Accounts.CreateUser(as(admin), accounts.NewUser{Login: "me", Password: password, Role: policydesk.RoleStaff}); policydesk.ErrorCode(err) != policydesk.EInvalid {
 		t.Errorf("login \"me\" accepted: %v", err)
 	}
 }
@@ -133,8 +133,8 @@ func TestPasswordRulesEverywhere(t *testing.T) {
 func TestLoginThrottle_Account(t *testing.T) {
 	f := newFixture(t)
 	clk := newClock()
-	f.svc.Now = clk.Now
-	f.user("ana", policydesk.RoleEditor)
+	f.Accounts.Now = clk.Now
+	f.User("ana", policydesk.RoleEditor)
 
 	for _, login := range []string{"ana", "nobody"} {
 		t.Run(login, func(t *testing.T) {
@@ -142,7 +142,7 @@ func TestLoginThrottle_Account(t *testing.T) {
 			n := 0
 			try := func(pw string) error {
 				n++
-				_, _, _, err := f.svc.Login(from(fmt.Sprintf("198.51.100.%d", n)), login, pw)
+				_, _, _, err := f.Accounts.Login(from(fmt.Sprintf("198.51.100.%d", n)), login, pw)
 				return err
 			}
 			for i := 0; i < 5; i++ {
@@ -167,14 +167,14 @@ func TestLoginThrottle_Account(t *testing.T) {
 				assertCode(t, try(password), policydesk.EUnauthorized)
 				return
 			}
-			if _, _, _, err := f.svc.Login(from("203.0.113.9"), login, password); err != nil {
+			if _, _, _, err := f.Accounts.Login(from("203.0.113.9"), login, password); err != nil {
 				t.Fatalf("the right password after the wait: %v", err)
 			}
 			// The success reset the account: four failures pass unthrottled.
 			for i := 0; i < 4; i++ {
 				assertCode(t, try("wrong password!"), policydesk.EUnauthorized)
 			}
-			if _, _, _, err := f.svc.Login(from("203.0.113.9"), " ANA ", password); err != nil {
+			if _, _, _, err := f.Accounts.Login(from("203.0.113.9"), " ANA ", password); err != nil {
 				t.Fatalf("login after four failures: %v", err)
 			}
 		})
@@ -187,9 +187,9 @@ func TestLoginThrottle_Account(t *testing.T) {
 func TestLoginThrottle_Address(t *testing.T) {
 	f := newFixture(t)
 	clk := newClock()
-	f.svc.Now = clk.Now
-	f.user("ana", policydesk.RoleEditor)
-	f.user("mallory", policydesk.RoleStaff)
+	f.Accounts.Now = clk.Now
+	f.User("ana", policydesk.RoleEditor)
+	f.User("mallory", policydesk.RoleStaff)
 
 	for _, c := range []struct{ first, same, other string }{
 		{"192.0.2.7", "192.0.2.7", "192.0.2.8"},
@@ -198,23 +198,23 @@ func TestLoginThrottle_Address(t *testing.T) {
 	} {
 		t.Run(c.first, func(t *testing.T) {
 			for i := 0; i < 20; i++ {
-				_, _, _, err := f.svc.Login(from(c.first), fmt.Sprintf("guess%d-%s", i, c.first), "wrong password!")
+				_, _, _, err := f.Accounts.Login(from(c.first), fmt.Sprintf("guess%d-%s", i, c.first), "wrong password!")
 				assertCode(t, err, policydesk.EUnauthorized)
 				if i%4 == 0 { // logging in to one's own account gives nothing back
-					if _, _, _, err := f.svc.Login(from(c.first), "mallory", password); err != nil {
+					if _, _, _, err := f.Accounts.Login(from(c.first), "mallory", password); err != nil {
 						t.Fatal(err)
 					}
 				}
 			}
-			_, _, _, err := f.svc.Login(from(c.same), "ana", password)
+			_, _, _, err := f.Accounts.Login(from(c.same), "ana", password)
 			if got := waitOf(t, err); got != 15*time.Second {
 				t.Fatalf("address wait %s", got)
 			}
-			if _, _, _, err := f.svc.Login(from(c.other), "ana", password); err != nil {
+			if _, _, _, err := f.Accounts.Login(from(c.other), "ana", password); err != nil {
 				t.Fatalf("another address is refused: %v", err)
 			}
 			clk.Advance(15 * time.Second)
-			if _, _, _, err := f.svc.Login(from(c.same), "ana", password); err != nil {
+			if _, _, _, err := f.Accounts.Login(from(c.same), "ana", password); err != nil {
 				t.Fatalf("after the wait: %v", err)
 			}
 			clk.Advance(25 * time.Hour) // forgotten
@@ -226,13 +226,13 @@ func TestLoginThrottle_Address(t *testing.T) {
 // password checks than the throttle allows one by one.
 func TestLoginThrottle_Parallel(t *testing.T) {
 	f := newFixture(t)
-	f.user("ana", policydesk.RoleEditor)
+	f.User("ana", policydesk.RoleEditor)
 	var mu sync.Mutex
 	codes := map[string]int{}
 	var wg sync.WaitGroup
 	for i := range 40 {
 		wg.Go(func() {
-			_, _, _, err := f.svc.Login(from(fmt.Sprintf("198.51.100.%d", i)), "ana", "wrong password!")
+			_, _, _, err := f.Accounts.Login(from(fmt.Sprintf("198.51.100.%d", i)), "ana", "wrong password!")
 			mu.Lock()
 			codes[policydesk.ErrorCode(err)]++
 			mu.Unlock()
@@ -249,21 +249,21 @@ func TestLoginThrottle_Parallel(t *testing.T) {
 // grows no faster than passwords are checked.
 func TestLoginAudit(t *testing.T) {
 	f := newFixture(t)
-	ana := f.user("ana", policydesk.RoleEditor)
+	ana := f.User("ana", policydesk.RoleEditor)
 	ctx := from("192.0.2.10")
 
-	_, _, _, err := f.svc.Login(ctx, "ana", "wrong password!")
+	_, _, _, err := f.Accounts.Login(ctx, "ana", "wrong password!")
 	assertCode(t, err, policydesk.EUnauthorized)
 	e := f.lastAudit()
 	if e.Action != "login.failed" || e.ObjectID != "ana" || e.ActorID != 0 || !strings.Contains(e.Detail, "192.0.2.10") {
 		t.Fatalf("failure audited as %+v", e)
 	}
-	_, _, _, err = f.svc.Login(ctx, "nob\x1bo\u202edy"+strings.Repeat("x", 500), "wrong password!")
+	_, _, _, err = f.Accounts.Login(ctx, "nob\x1bo\u202edy"+strings.Repeat("x", 500), "wrong password!")
 	assertCode(t, err, policydesk.EUnauthorized)
 	if e := f.lastAudit(); e.Action != "login.failed" || !strings.HasPrefix(e.ObjectID, "nobody") || len([]rune(e.ObjectID)) > 65 {
 		t.Fatalf("unknown login audited as %+v", e)
 	}
-	if _, _, _, err := f.svc.Login(ctx, "ana", password); err != nil {
+	if _, _, _, err := f.Accounts.Login(ctx, "ana", password); err != nil {
 		t.Fatal(err)
 	}
 	if e := f.lastAudit(); e.Action != "login.ok" || e.ActorID != ana.ID || !strings.Contains(e.Detail, "192.0.2.10") {
@@ -271,11 +271,11 @@ func TestLoginAudit(t *testing.T) {
 	}
 
 	for range 5 {
-		f.svc.Login(ctx, "ana", "wrong password!")
+		f.Accounts.Login(ctx, "ana", "wrong password!")
 	}
 	before := f.auditCount()
 	for range 50 {
-		_, _, _, err := f.svc.Login(ctx, "ana", "wrong password!")
+		_, _, _, err := f.Accounts.Login(ctx, "ana", "wrong password!")
 		assertCode(t, err, policydesk.ETooManyRequests)
 	}
 	if after := f.auditCount(); after != before {
@@ -287,12 +287,12 @@ func TestLoginAudit(t *testing.T) {
 // ends every session of the user; other changes keep them.
 func TestAdminChangesEndSessions(t *testing.T) {
 	f := newFixture(t)
-	admin := f.user("admin", policydesk.RoleAdmin)
-	bob := f.user("bob", policydesk.RoleEditor)
+	admin := f.User("admin", policydesk.RoleAdmin)
+	bob := f.User("bob", policydesk.RoleEditor)
 	login := func(u *policydesk.User) []string {
 		var tokens []string
 		for range 2 {
-			token, _, _, err := f.svc.Login(context.Background(), u.Login, password)
+			token, _, _, err := f.Accounts.Login(context.Background(), u.Login, password)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -302,7 +302,7 @@ func TestAdminChangesEndSessions(t *testing.T) {
 	}
 	alive := func(tokens []string) (n int) {
 		for _, tok := range tokens {
-			if _, _, err := f.svc.Authenticate(context.Background(), tok); err == nil {
+			if _, _, err := f.Accounts.Authenticate(context.Background(), tok); err == nil {
 				n++
 			}
 		}
@@ -323,9 +323,9 @@ func TestAdminChangesEndSessions(t *testing.T) {
 		{"disabled", accounts.UserPatch{Disabled: &yes}, true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			u := f.user(fmt.Sprintf("user%d", i), policydesk.RoleEditor)
+			u := f.User(fmt.Sprintf("user%d", i), policydesk.RoleEditor)
 			tokens := login(u)
-			if _, err := f.svc.UpdateUser(as(admin), u.ID, c.patch); err != nil {
+			if _, err := f.Accounts.UpdateUser(as(admin), u.ID, c.patch); err != nil {
 				t.Fatal(err)
 			}
 			want := 2
@@ -350,34 +350,34 @@ func TestAdminChangesEndSessions(t *testing.T) {
 func TestChangePassword(t *testing.T) {
 	f := newFixture(t)
 	clk := newClock()
-	f.svc.Now = clk.Now
-	f.user("ana", policydesk.RoleEditor)
+	f.Accounts.Now = clk.Now
+	f.User("ana", policydesk.RoleEditor)
 	ctx := context.Background()
-	other, _, _, err := f.svc.Login(ctx, "ana", password)
+	other, _, _, err := f.Accounts.Login(ctx, "ana", password)
 	if err != nil {
 		t.Fatal(err)
 	}
-	current, _, me, err := f.svc.Login(ctx, "ana", password)
+	current, _, me, err := f.Accounts.Login(ctx, "ana", password)
 	if err != nil {
 		t.Fatal(err)
 	}
 	mine := accounts.NewContextWithClient(as(me), "192.0.2.20")
 	const next = "a brand new passphrase"
 
-	_, _, err = f.svc.ChangePassword(context.Background(), password, next)
+	_, _, err = f.Accounts.ChangePassword(context.Background(), password, next)
 	assertCode(t, err, policydesk.EUnauthorized)
 	for range 5 {
-		_, _, err := f.svc.ChangePassword(mine, "not my password", next)
+		_, _, err := f.Accounts.ChangePassword(mine, "not my password", next)
 		assertCode(t, err, policydesk.EInvalid)
 	}
 	if e := f.lastAudit(); e.Action != "password.change.failed" || e.ObjectID != "ana" {
 		t.Fatalf("audit %+v", e)
 	}
-	_, _, err = f.svc.ChangePassword(mine, password, next)
+	_, _, err = f.Accounts.ChangePassword(mine, password, next)
 	wait := waitOf(t, err)
 	clk.Advance(wait)
 
-	token, sess, err := f.svc.ChangePassword(mine, password, next)
+	token, sess, err := f.Accounts.ChangePassword(mine, password, next)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -385,18 +385,18 @@ func TestChangePassword(t *testing.T) {
 		t.Fatalf("last audit %+v", e)
 	}
 	for _, old := range []string{other, current} {
-		_, _, err := f.svc.Authenticate(ctx, old)
+		_, _, err := f.Accounts.Authenticate(ctx, old)
 		assertCode(t, err, policydesk.EUnauthorized)
 	}
-	if s, u, err := f.svc.Authenticate(ctx, token); err != nil || u.Login != "ana" || s.TokenHash != sess.TokenHash {
+	if s, u, err := f.Accounts.Authenticate(ctx, token); err != nil || u.Login != "ana" || s.TokenHash != sess.TokenHash {
 		t.Fatalf("new session: %v", err)
 	}
-	_, _, _, err = f.svc.Login(ctx, "ana", password)
+	_, _, _, err = f.Accounts.Login(ctx, "ana", password)
 	assertCode(t, err, policydesk.EUnauthorized)
-	if _, _, _, err := f.svc.Login(ctx, "ana", next); err != nil {
+	if _, _, _, err := f.Accounts.Login(ctx, "ana", next); err != nil {
 		t.Fatalf("new password: %v", err)
 	}
-	_, _, err = f.svc.ChangePassword(mine, next, next)
+	_, _, err = f.Accounts.ChangePassword(mine, next, next)
 	assertCode(t, err, policydesk.EInvalid)
 }
 
@@ -407,8 +407,8 @@ func TestChangePassword(t *testing.T) {
 func TestThrottleBudget(t *testing.T) {
 	f := newFixture(t)
 	clk := newClock()
-	f.svc.Now = clk.Now
-	f.user("ana", policydesk.RoleEditor)
+	f.Accounts.Now = clk.Now
+	f.User("ana", policydesk.RoleEditor)
 	start := clk.Now()
 	run := func(attempt func(i int) error, horizon time.Duration) map[time.Duration]int {
 		marks := []time.Duration{time.Minute, time.Hour, 24 * time.Hour}
@@ -432,13 +432,13 @@ func TestThrottleBudget(t *testing.T) {
 		return got
 	}
 	account := run(func(i int) error {
-		_, _, _, err := f.svc.Login(from(fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255)), "ana", "wrong password!")
+		_, _, _, err := f.Accounts.Login(from(fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255)), "ana", "wrong password!")
 		return err
 	}, 24*time.Hour)
 	clk.Advance(48 * time.Hour)
 	start = clk.Now()
 	address := run(func(i int) error {
-		_, _, _, err := f.svc.Login(from("192.0.2.99"), fmt.Sprintf("victim%d", i), "wrong password!")
+		_, _, _, err := f.Accounts.Login(from("192.0.2.99"), fmt.Sprintf("victim%d", i), "wrong password!")
 		return err
 	}, 24*time.Hour)
 	t.Logf("guesses against one account: %d in the first minute, %d in the first hour, %d in a day",

@@ -16,36 +16,36 @@ func TestBootstrap(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 
-	if created, err := f.svc.Bootstrap(ctx, ""); created || err != nil {
+	if created, err := f.Accounts.Bootstrap(ctx, ""); created || err != nil {
 		t.Fatalf("Bootstrap without password = %v, %v", created, err)
 	}
-	created, err := f.svc.Bootstrap(ctx, "short")
+	created, err := f.Accounts.Bootstrap(ctx, "short")
 	assertCode(t, err, policydesk.EInvalid)
 	if created {
 		t.Fatal("created an admin with a short password")
 	}
-	if created, err := f.svc.Bootstrap(ctx, password); !created || err != nil {
+	if created, err := f.Accounts.Bootstrap(ctx, password); !created || err != nil {
 		t.Fatalf("Bootstrap on an empty database = %v, %v", created, err)
 	}
-	admin, err := f.db.FindUserByLogin(ctx, "admin")
+	admin, err := f.DB.FindUserByLogin(ctx, "admin")
 	if err != nil || admin.Role != policydesk.RoleAdmin {
 		t.Fatalf("admin = %+v, %v", admin, err)
 	}
-	if created, err := f.svc.Bootstrap(ctx, "another password"); created || err != nil {
+	if created, err := f.Accounts.Bootstrap(ctx, "another password"); created || err != nil {
 		t.Fatalf("second Bootstrap = %v, %v", created, err)
 	}
-	if n, _ := f.db.CountUsers(ctx); n != 1 {
+	if n, _ := f.DB.CountUsers(ctx); n != 1 {
 		t.Fatalf("%d users after two bootstraps", n)
 	}
-	if _, _, _, err := f.svc.Login(ctx, "admin", password); err != nil {
+	if _, _, _, err := f.Accounts.Login(ctx, "admin", password); err != nil {
 		t.Fatalf("bootstrap password does not log in: %v", err)
 	}
 }
 
 func TestCreateUser_AdminOnly(t *testing.T) {
 	f := newFixture(t)
-	admin := f.user("admin", policydesk.RoleAdmin)
-	editor := f.user("ana", policydesk.RoleEditor)
+	admin := f.User("admin", policydesk.RoleAdmin)
+	editor := f.User("ana", policydesk.RoleEditor)
 	in := accounts.NewUser{Login: "besa", Name: "Besa", Password: password, Role: policydesk.RoleStaff}
 
 	for name, ctx := range map[string]context.Context{
@@ -54,15 +54,15 @@ func TestCreateUser_AdminOnly(t *testing.T) {
 		"disabled admin": as(&policydesk.User{ID: admin.ID, Login: admin.Login, Role: policydesk.RoleAdmin, Disabled: true}),
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := f.svc.CreateUser(ctx, in)
+			_, err := f.Accounts.CreateUser(ctx, in)
 			assertCode(t, err, policydesk.EForbidden)
 		})
 	}
-	if _, err := f.db.FindUserByLogin(context.Background(), "besa"); policydesk.ErrorCode(err) != policydesk.ENotFound {
+	if _, err := f.DB.FindUserByLogin(context.Background(), "besa"); policydesk.ErrorCode(err) != policydesk.ENotFound {
 		t.Fatalf("refused user was stored: %v", err)
 	}
 
-	u, err := f.svc.CreateUser(as(admin), in)
+	u, err := f.Accounts.CreateUser(as(admin), in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +72,7 @@ func TestCreateUser_AdminOnly(t *testing.T) {
 	if u.PasswordHash == password || bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil {
 		t.Fatal("password not stored as a bcrypt hash")
 	}
-	_, err = f.svc.CreateUser(as(admin), in)
+	_, err = f.Accounts.CreateUser(as(admin), in)
 	assertCode(t, err, policydesk.EConflict)
 
 	for _, bad := range []accounts.NewUser{
@@ -81,25 +81,25 @@ func TestCreateUser_AdminOnly(t *testing.T) {
 		{Login: "dita", Password: password, Role: "superuser"},
 		{Login: "dita", Password: strings.Repeat("ë", 40), Role: policydesk.RoleStaff},
 	} {
-		_, err := f.svc.CreateUser(as(admin), bad)
+		_, err := f.Accounts.CreateUser(as(admin), bad)
 		assertCode(t, err, policydesk.EInvalid)
 	}
 }
 
 func TestLogin(t *testing.T) {
 	f := newFixture(t)
-	ana := f.user("ana", policydesk.RoleEditor)
+	ana := f.User("ana", policydesk.RoleEditor)
 	ctx := context.Background()
 
-	_, _, _, errPassword := f.svc.Login(ctx, "ana", "wrong password!")
-	_, _, _, errLogin := f.svc.Login(ctx, "nobody", password)
+	_, _, _, errPassword := f.Accounts.Login(ctx, "ana", "wrong password!")
+	_, _, _, errLogin := f.Accounts.Login(ctx, "nobody", password)
 	assertCode(t, errPassword, policydesk.EUnauthorized)
 	assertCode(t, errLogin, policydesk.EUnauthorized)
 	if policydesk.ErrorMessage(errPassword) != policydesk.ErrorMessage(errLogin) {
 		t.Fatalf("bad password says %q, unknown login says %q", policydesk.ErrorMessage(errPassword), policydesk.ErrorMessage(errLogin))
 	}
 
-	token, sess, u, err := f.svc.Login(ctx, " ana ", password)
+	token, sess, u, err := f.Accounts.Login(ctx, " ana ", password)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,39 +110,39 @@ func TestLogin(t *testing.T) {
 		t.Fatalf("audit %+v", e)
 	}
 
-	gotSess, gotUser, err := f.svc.Authenticate(ctx, token)
+	gotSess, gotUser, err := f.Accounts.Authenticate(ctx, token)
 	if err != nil || gotUser.ID != ana.ID || gotSess.CSRF != sess.CSRF {
 		t.Fatalf("Authenticate = %+v, %+v, %v", gotSess, gotUser, err)
 	}
 	for _, bad := range []string{"", "not-a-token", strings.Repeat("x", 300)} {
-		_, _, err := f.svc.Authenticate(ctx, bad)
+		_, _, err := f.Accounts.Authenticate(ctx, bad)
 		assertCode(t, err, policydesk.EUnauthorized)
 	}
 
-	if err := f.svc.Logout(as(gotUser), token); err != nil {
+	if err := f.Accounts.Logout(as(gotUser), token); err != nil {
 		t.Fatal(err)
 	}
 	if e := f.lastAudit(); e.Action != "session.delete" || e.Actor != "ana" || e.ObjectID != "ana" {
 		t.Fatalf("audit %+v", e)
 	}
-	_, _, err = f.svc.Authenticate(ctx, token)
+	_, _, err = f.Accounts.Authenticate(ctx, token)
 	assertCode(t, err, policydesk.EUnauthorized)
 }
 
 func TestAuthenticate_Expired(t *testing.T) {
 	f := newFixture(t)
-	f.user("ana", policydesk.RoleEditor)
-	token, _, _, err := f.svc.Login(context.Background(), "ana", password)
+	f.User("ana", policydesk.RoleEditor)
+	token, _, _, err := f.Accounts.Login(context.Background(), "ana", password)
 	if err != nil {
 		t.Fatal(err)
 	}
 
-	f.svc.Now = func() time.Time { return time.Now().Add(accounts.SessionTTL - time.Minute) }
-	if _, _, err := f.svc.Authenticate(context.Background(), token); err != nil {
+	f.Accounts.Now = func() time.Time { return time.Now().Add(accounts.SessionTTL - time.Minute) }
+	if _, _, err := f.Accounts.Authenticate(context.Background(), token); err != nil {
 		t.Fatalf("session refused before its end: %v", err)
 	}
-	f.svc.Now = func() time.Time { return time.Now().Add(accounts.SessionTTL + time.Minute) }
-	_, _, err = f.svc.Authenticate(context.Background(), token)
+	f.Accounts.Now = func() time.Time { return time.Now().Add(accounts.SessionTTL + time.Minute) }
+	_, _, err = f.Accounts.Authenticate(context.Background(), token)
 	assertCode(t, err, policydesk.EUnauthorized)
 }
 
@@ -152,26 +152,26 @@ func TestAuthenticate_Expired(t *testing.T) {
 // the account is refused).
 func TestDisabledUser(t *testing.T) {
 	f := newFixture(t)
-	admin := f.user("admin", policydesk.RoleAdmin)
-	ana := f.user("ana", policydesk.RoleEditor)
-	token, _, _, err := f.svc.Login(context.Background(), "ana", password)
+	admin := f.User("admin", policydesk.RoleAdmin)
+	ana := f.User("ana", policydesk.RoleEditor)
+	token, _, _, err := f.Accounts.Login(context.Background(), "ana", password)
 	if err != nil {
 		t.Fatal(err)
 	}
 
 	yes := true
-	if _, err := f.svc.UpdateUser(as(admin), ana.ID, accounts.UserPatch{Disabled: &yes}); err != nil {
+	if _, err := f.Accounts.UpdateUser(as(admin), ana.ID, accounts.UserPatch{Disabled: &yes}); err != nil {
 		t.Fatal(err)
 	}
-	_, _, err = f.svc.Authenticate(context.Background(), token)
+	_, _, err = f.Accounts.Authenticate(context.Background(), token)
 	assertCode(t, err, policydesk.EUnauthorized)
-	_, _, _, err = f.svc.Login(context.Background(), "ana", password)
+	_, _, _, err = f.Accounts.Login(context.Background(), "ana", password)
 	assertCode(t, err, policydesk.EUnauthorized)
 	if policydesk.ErrorMessage(err) != "Wrong login or password." {
 		t.Fatalf("disabled login says %q", policydesk.ErrorMessage(err))
 	}
 
-	_, err = f.svc.UpdateUser(as(admin), admin.ID, accounts.UserPatch{Disabled: &yes})
+	_, err = f.Accounts.UpdateUser(as(admin), admin.ID, accounts.UserPatch{Disabled: &yes})
 	assertCode(t, err, policydesk.EInvalid)
 }
 
@@ -179,8 +179,8 @@ func TestDisabledUser(t *testing.T) {
 // who did what to whom (package drafts checks the changes to documents).
 func TestAuditTrail(t *testing.T) {
 	f := newFixture(t)
-	admin := f.user("admin", policydesk.RoleAdmin)
-	ana := f.user("ana", policydesk.RoleEditor)
+	admin := f.User("admin", policydesk.RoleAdmin)
+	ana := f.User("ana", policydesk.RoleEditor)
 	var token, replaced string
 	name := "Ana Krasniqi"
 
@@ -190,24 +190,27 @@ func TestAuditTrail(t *testing.T) {
 		objID                  func() string
 	}{
 		{func() error {
-			_, err := f.svc.CreateUser(as(admin), accounts.NewUser{Login: "dita", Password: password, Role: policydesk.RoleStaff})
+			_, err := f.Accounts.CreateUser(as(admin), accounts.NewUser{Login: "dita", Password: password, Role: policydesk.RoleStaff})
 			return err
 		}, "admin", "user.create", "user", func() string { return "dita" }},
 		{func() error {
-			_, err := f.svc.UpdateUser(as(admin), ana.ID, accounts.UserPatch{Name: &name})
+			_, err := f.Accounts.UpdateUser(as(admin), ana.ID, accounts.UserPatch{Name: &name})
 			return err
 		},
 			"admin", "user.update", "user", func() string { return "ana" }},
-		{func() (err error) { token, _, _, err = f.svc.Login(context.Background(), "ana", password); return err },
-			"ana", "login.ok", "user", func() string { return "ana" }},
 		{func() (err error) {
-			replaced, _, _, err = f.svc.Login(context.Background(), "ana", password)
+			token, _, _, err = f.Accounts.Login(context.Background(), "ana", password)
 			return err
 		},
 			"ana", "login.ok", "user", func() string { return "ana" }},
-		{func() error { return f.svc.ReplaceSession(as(ana), replaced) },
+		{func() (err error) {
+			replaced, _, _, err = f.Accounts.Login(context.Background(), "ana", password)
+			return err
+		},
+			"ana", "login.ok", "user", func() string { return "ana" }},
+		{func() error { return f.Accounts.ReplaceSession(as(ana), replaced) },
 			"ana", "session.replace", "user", func() string { return "ana" }},
-		{func() error { return f.svc.Logout(as(ana), token) },
+		{func() error { return f.Accounts.Logout(as(ana), token) },
 			"ana", "session.delete", "user", func() string { return "ana" }},
 	} {
 		t.Run(tc.action, func(t *testing.T) {
@@ -230,24 +233,24 @@ func TestAuditTrail(t *testing.T) {
 // session, on the audit log under the user who held it.
 func TestReplaceSession(t *testing.T) {
 	f := newFixture(t)
-	f.user("ana", policydesk.RoleEditor)
-	old, _, ana, err := f.svc.Login(context.Background(), "ana", password)
+	f.User("ana", policydesk.RoleEditor)
+	old, _, ana, err := f.Accounts.Login(context.Background(), "ana", password)
 	if err != nil {
 		t.Fatal(err)
 	}
-	fresh, _, _, err := f.svc.Login(context.Background(), "ana", password)
+	fresh, _, _, err := f.Accounts.Login(context.Background(), "ana", password)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := f.svc.ReplaceSession(as(ana), old); err != nil {
+	if err := f.Accounts.ReplaceSession(as(ana), old); err != nil {
 		t.Fatal(err)
 	}
 	if e := f.lastAudit(); e.Action != "session.replace" || e.Actor != "ana" || e.ObjectID != "ana" {
 		t.Fatalf("audit %+v", e)
 	}
-	_, _, err = f.svc.Authenticate(context.Background(), old)
+	_, _, err = f.Accounts.Authenticate(context.Background(), old)
 	assertCode(t, err, policydesk.EUnauthorized)
-	if _, u, err := f.svc.Authenticate(context.Background(), fresh); err != nil || u.ID != ana.ID {
+	if _, u, err := f.Accounts.Authenticate(context.Background(), fresh); err != nil || u.ID != ana.ID {
 		t.Fatalf("the new session: %+v, %v", u, err)
 	}
 }
@@ -256,17 +259,17 @@ func TestReplaceSession(t *testing.T) {
 // login, and only an administrator learns whether the login exists.
 func TestUpdateUserByLogin(t *testing.T) {
 	f := newFixture(t)
-	admin := f.user("admin", policydesk.RoleAdmin)
-	ana := f.user("ana", policydesk.RoleEditor)
+	admin := f.User("admin", policydesk.RoleAdmin)
+	ana := f.User("ana", policydesk.RoleEditor)
 	name := "Ana Krasniqi"
 	for _, login := range []string{"ana", "nobody"} {
-		_, err := f.svc.UpdateUserByLogin(as(ana), login, accounts.UserPatch{Name: &name})
+		_, err := f.Accounts.UpdateUserByLogin(as(ana), login, accounts.UserPatch{Name: &name})
 		assertCode(t, err, policydesk.EForbidden)
 	}
-	_, err := f.svc.UpdateUserByLogin(as(admin), "nobody", accounts.UserPatch{Name: &name})
+	_, err := f.Accounts.UpdateUserByLogin(as(admin), "nobody", accounts.UserPatch{Name: &name})
 	assertCode(t, err, policydesk.ENotFound)
 
-	u, err := f.svc.UpdateUserByLogin(as(admin), "ana", accounts.UserPatch{Name: &name})
+	u, err := f.Accounts.UpdateUserByLogin(as(admin), "ana", accounts.UserPatch{Name: &name})
 	if err != nil || u.ID != ana.ID || u.Name != name {
 		t.Fatalf("UpdateUserByLogin = %+v, %v", u, err)
 	}
@@ -274,7 +277,7 @@ func TestUpdateUserByLogin(t *testing.T) {
 		t.Fatalf("audit %+v", e)
 	}
 	staff := policydesk.RoleStaff
-	_, err = f.svc.UpdateUserByLogin(as(admin), "admin", accounts.UserPatch{Role: &staff})
+	_, err = f.Accounts.UpdateUserByLogin(as(admin), "admin", accounts.UserPatch{Role: &staff})
 	assertCode(t, err, policydesk.EInvalid)
 }
 
@@ -283,24 +286,24 @@ func TestUpdateUserByLogin(t *testing.T) {
 func TestUsersOffline(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	if exists, err := f.svc.HasUsers(ctx); exists || err != nil {
+	if exists, err := f.Accounts.HasUsers(ctx); exists || err != nil {
 		t.Fatalf("HasUsers on an empty database = %v, %v", exists, err)
 	}
 	in := accounts.NewUser{Login: "besa", Name: "Besa", Password: password, Role: policydesk.RoleReviewer}
-	created, err := f.svc.EnsureUserOffline(ctx, in)
+	created, err := f.Accounts.EnsureUserOffline(ctx, in)
 	if err != nil {
 		t.Fatal(err)
 	}
 	in.Name, in.Password = "Another", "another long passphrase"
-	again, err := f.svc.EnsureUserOffline(ctx, in)
+	again, err := f.Accounts.EnsureUserOffline(ctx, in)
 	if err != nil || again.ID != created.ID || again.Name != "Besa" {
 		t.Fatalf("second EnsureUserOffline = %+v, %v; want the account made first", again, err)
 	}
-	if exists, err := f.svc.HasUsers(ctx); !exists || err != nil {
+	if exists, err := f.Accounts.HasUsers(ctx); !exists || err != nil {
 		t.Fatalf("HasUsers with an account = %v, %v", exists, err)
 	}
 	in.Login = "Not A Login"
-	_, err = f.svc.EnsureUserOffline(ctx, in)
+	_, err = f.Accounts.EnsureUserOffline(ctx, in)
 	assertCode(t, err, policydesk.EInvalid)
 }
 
@@ -309,10 +312,10 @@ func TestUsersOffline(t *testing.T) {
 // new session and its audit entry.
 func BenchmarkLogin(b *testing.B) {
 	f := newFixture(b)
-	f.user("ana", policydesk.RoleEditor)
+	f.User("ana", policydesk.RoleEditor)
 	ctx := from("192.0.2.7")
 	for b.Loop() {
-		if _, _, _, err := f.svc.Login(ctx, "ana", password); err != nil {
+		if _, _, _, err := f.Accounts.Login(ctx, "ana", password); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -322,13 +325,13 @@ func BenchmarkLogin(b *testing.B) {
 // request does first.
 func BenchmarkAuthenticate(b *testing.B) {
 	f := newFixture(b)
-	f.user("ana", policydesk.RoleEditor)
-	token, _, _, err := f.svc.Login(context.Background(), "ana", password)
+	f.User("ana", policydesk.RoleEditor)
+	token, _, _, err := f.Accounts.Login(context.Background(), "ana", password)
 	if err != nil {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		if _, _, err := f.svc.Authenticate(context.Background(), token); err != nil {
+		if _, _, err := f.Accounts.Authenticate(context.Background(), token); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -40,43 +40,43 @@ func newAttFixture(t *testing.T) *attFixture {
 		t.Fatal(err)
 	}
 	a := &attFixture{fixture: f, blobs: blobs}
-	a.att = &attachments.Attachments{Drafts: f.svc, Store: f.db, Blobs: blobs, MaxBytes: testMaxBytes}
-	a.admin = f.user("admin", policydesk.RoleAdmin)
-	a.doc = f.createDocument(a.admin, "Rregullore për shtojcat", "internal", "Neni 1\n\nTekst.")
+	a.att = &attachments.Attachments{Drafts: f.Drafts, Store: f.DB, Blobs: blobs, MaxBytes: testMaxBytes}
+	a.admin = f.User("admin", policydesk.RoleAdmin)
+	a.doc = f.CreateDocument(a.admin, "Rregullore për shtojcat", "internal", "Neni 1\n\nTekst.")
 	return a
 }
 
 // keys lists every object in the folder store.
 func (a *attFixture) keys() []string {
-	a.tb.Helper()
+	a.TB.Helper()
 	var keys []string
 	if err := a.blobs.List(context.Background(), "", func(b attachments.BlobInfo) error {
 		keys = append(keys, b.Key)
 		return nil
 	}); err != nil {
-		a.tb.Fatal(err)
+		a.TB.Fatal(err)
 	}
 	slices.Sort(keys)
 	return keys
 }
 
 func (a *attFixture) rows() []*attachments.Attachment {
-	a.tb.Helper()
-	list, err := a.db.FindAttachments(context.Background(), a.doc.ID)
+	a.TB.Helper()
+	list, err := a.DB.FindAttachments(context.Background(), a.doc.ID)
 	if err != nil {
-		a.tb.Fatal(err)
+		a.TB.Fatal(err)
 	}
 	return list
 }
 
 // checkEmpty asserts a refused upload left neither a row nor an object.
 func (a *attFixture) checkEmpty(what string) {
-	a.tb.Helper()
+	a.TB.Helper()
 	if rows := a.rows(); len(rows) != 0 {
-		a.tb.Errorf("%s: %d attachment rows left", what, len(rows))
+		a.TB.Errorf("%s: %d attachment rows left", what, len(rows))
 	}
 	if keys := a.keys(); len(keys) != 0 {
-		a.tb.Errorf("%s: objects left in the store: %v", what, keys)
+		a.TB.Errorf("%s: objects left in the store: %v", what, keys)
 	}
 }
 
@@ -130,7 +130,7 @@ func TestAttachmentsUploadListOpenDelete(t *testing.T) {
 		t.Errorf("second Delete: %v, want not_found", err)
 	}
 
-	entries, _, err := a.svc.Audit(ctx, policydesk.AuditFilter{Limit: 100})
+	entries, _, err := a.Drafts.Audit(ctx, policydesk.AuditFilter{Limit: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -259,7 +259,7 @@ func TestAttachmentUploadBlobStoreDown(t *testing.T) {
 	}
 	a.checkEmpty("store down")
 	// No audit entry claims a file that was never stored.
-	entries, _, _ := a.svc.Audit(as(a.admin), policydesk.AuditFilter{Limit: 100})
+	entries, _, _ := a.Drafts.Audit(as(a.admin), policydesk.AuditFilter{Limit: 100})
 	for _, e := range entries {
 		if e.Action == "attachment.create" {
 			t.Errorf("audit has %+v for a failed upload", e)
@@ -279,7 +279,7 @@ func (failingRows) CreateAttachment(ctx context.Context, att *attachments.Attach
 func TestAttachmentUploadRowFailsRemovesObject(t *testing.T) {
 	t.Parallel()
 	a := newAttFixture(t)
-	a.att.Store = failingRows{a.db}
+	a.att.Store = failingRows{a.DB}
 	_, err := a.att.Upload(as(a.admin), a.doc.ID, "annex.pdf", strings.NewReader("%PDF-1.4 annex"))
 	if err == nil {
 		t.Fatal("no error when the row could not be written")
@@ -288,9 +288,9 @@ func TestAttachmentUploadRowFailsRemovesObject(t *testing.T) {
 
 	// A real foreign-key failure: the document row is gone (a document that
 	// does not exist) after the policy check passed.
-	a.att.Store = a.db
+	a.att.Store = a.DB
 	att := &attachments.Attachment{DocumentID: 999999, Filename: "x", Key: "att/x", UploaderID: a.admin.ID, CreatedAt: time.Now()}
-	if err := a.db.CreateAttachment(context.Background(), att, nil); err == nil {
+	if err := a.DB.CreateAttachment(context.Background(), att, nil); err == nil {
 		t.Error("an attachment row for a missing document was accepted")
 	}
 }
@@ -334,7 +334,7 @@ func TestAttachmentSweepOrphans(t *testing.T) {
 	}
 	rc.Close()
 	// Once old enough, the young orphan goes too.
-	a.svc.Now = func() time.Time { return time.Now().Add(2 * time.Hour) }
+	a.Drafts.Now = func() time.Time { return time.Now().Add(2 * time.Hour) }
 	if n, err := a.att.SweepOrphans(bg, time.Hour); err != nil || n != 1 {
 		t.Errorf("second sweep: %d, %v; want 1", n, err)
 	}
@@ -343,13 +343,13 @@ func TestAttachmentSweepOrphans(t *testing.T) {
 func TestAttachmentAccess(t *testing.T) {
 	t.Parallel()
 	a := newAttFixture(t)
-	owner := a.user("drita", policydesk.RoleEditor)
-	rev := a.user("besa", policydesk.RoleReviewer)
-	stranger := a.user("arben", policydesk.RoleReviewer)
-	staff := a.user("staff", policydesk.RoleStaff)
-	other := a.user("other", policydesk.RoleEditor)
-	doc := a.createDocument(owner, "Memorandum", "restricted", "Neni 1\n\nTekst.")
-	if _, err := a.svc.SetMember(as(owner), doc.ID, "besa", "reviewer"); err != nil {
+	owner := a.User("drita", policydesk.RoleEditor)
+	rev := a.User("besa", policydesk.RoleReviewer)
+	stranger := a.User("arben", policydesk.RoleReviewer)
+	staff := a.User("staff", policydesk.RoleStaff)
+	other := a.User("other", policydesk.RoleEditor)
+	doc := a.CreateDocument(owner, "Memorandum", "restricted", "Neni 1\n\nTekst.")
+	if _, err := a.Drafts.SetMember(as(owner), doc.ID, "besa", "reviewer"); err != nil {
 		t.Fatal(err)
 	}
 	att, err := a.att.Upload(as(owner), doc.ID, "MoU signed.pdf", strings.NewReader("%PDF-1.4 signed"))
