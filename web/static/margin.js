@@ -243,7 +243,8 @@
 
   // busy: the user is in this card or has typed into one of its fields.
   function busy(c) {
-    if (c.contains(document.activeElement)) return true;
+    var f = document.activeElement;
+    if (f && f !== c && c.contains(f) && f.matches("input, textarea, select")) return true;
     return Array.prototype.some.call(c.querySelectorAll("input:not([type=hidden]), textarea"), function (f) {
       return f.value !== f.defaultValue;
     });
