@@ -100,6 +100,16 @@ func (d *marginDesk) open(t *testing.T, w, h int64, path string) {
 	nextFrames(d.ctx, t)
 }
 
+// reviewerOnRound logs the reviewer in and opens round 2 at a screen size;
+// it returns the round's path.
+func (d *marginDesk) reviewerOnRound(t *testing.T, w, h int64) string {
+	t.Helper()
+	browserLogin(d.ctx, t, d.srv.URL, "vjosa", reviewerPassword)
+	round := d.doc + "/rounds/2"
+	d.open(t, w, h, round)
+	return round
+}
+
 // nextFrames waits two frames, for the margin's layout.
 func nextFrames(ctx context.Context, t *testing.T) {
 	t.Helper()
@@ -223,10 +233,7 @@ func readCard(ctx context.Context, t *testing.T, id string) cardState {
 // click on the button and comes back to the same card.
 func TestBrowserMarginDesktop(t *testing.T) {
 	d := startMarginDesk(t)
-	ctx := d.ctx
-	round := d.doc + "/rounds/2"
-	browserLogin(ctx, t, d.srv.URL, "vjosa", reviewerPassword)
-	d.open(t, 1366, 900, round)
+	ctx, round := d.ctx, d.reviewerOnRound(t, 1366, 900)
 
 	// Each card sits beside its words.
 	for _, c := range eval[[]cardState](ctx, t, `[...document.querySelectorAll("#margin-cards article.comment")].map(c => ({id: c.id,
@@ -381,9 +388,7 @@ func TestBrowserMarginDesktop(t *testing.T) {
 func TestBrowserMarginPhone(t *testing.T) {
 	d := startMarginDesk(t)
 	ctx := d.ctx
-	round := d.doc + "/rounds/2"
-	browserLogin(ctx, t, d.srv.URL, "vjosa", reviewerPassword)
-	d.open(t, 390, 844, round)
+	d.reviewerOnRound(t, 390, 844)
 	checkWidth := func(when string) {
 		if w := eval[[]float64](ctx, t, `[document.documentElement.scrollWidth, document.documentElement.clientWidth]`); w[0] > w[1] {
 			t.Errorf("%s: the page is %.0f px wide on a %.0f px screen", when, w[0], w[1])
