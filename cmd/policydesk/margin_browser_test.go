@@ -351,6 +351,13 @@ func TestBrowserMarginDesktop(t *testing.T) {
 		t.Errorf("the list of outdated comments is %q, want the words %q", gone, marginGone)
 	}
 
+	// In the comparative table the cards stay a list, and the filters work.
+	d.open(t, 1366, 900, round+"?view=table")
+	if got := eval[[]string](ctx, t, `document.querySelector('#margin-filters input[value=mine]').click(),
+		[...document.querySelectorAll("article.comment")].filter(c => !c.hidden && !c.style.top).map(c => c.id)`); len(got) != 2 {
+		t.Errorf("in the comparative table \"Mine\" shows %q, want the reviewer's 2 comments in a list", got)
+	}
+
 	// The editor records a decision with a real click and comes back there.
 	clickAndLoad(ctx, t, "form.logout button")
 	browserLogin(ctx, t, d.srv.URL, "arta", editorPassword)
