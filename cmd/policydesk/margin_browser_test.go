@@ -243,6 +243,8 @@ func TestBrowserMarginDesktop(t *testing.T) {
 		}
 	}
 
+	checkWordsAndCard(ctx, t, d.shots)
+
 	// Select words by mouse, far down the page.
 	w := eval[box](ctx, t, fmt.Sprintf(wordsJS, marginMouse, false))
 	if w.Top == 0 && w.Right == 0 {
@@ -454,4 +456,71 @@ func TestBrowserMarginPhone(t *testing.T) {
 	nextFrames(ctx, t)
 	saveScreen(ctx, t, d.shots, "margin-round-phone-top.png")
 	saveScreenshot(ctx, t, d.shots, "margin-round-phone.png")
+}
+
+// checkWordsAndCard: the words and the card of the first comment highlight
+// each other on hover and on focus, a click on the words focuses the card,
+// and words selected next to it (by script, as the keyboard does: no mouse
+// event) open the comment box there with the card pushed aside, nothing
+// covered; Cancel closes the box and the card goes back beside its words.
+func checkWordsAndCard(ctx context.Context, t *testing.T, shots string) {
+	t.Helper()
+	id := eval[string](ctx, t, `(() => { const m = document.querySelector("#redline mark.anchor"); m.scrollIntoView({block: "center"}); return m.dataset.comments.split(" ")[0]; })()`)
+	nextFrames(ctx, t)
+	m := eval[box](ctx, t, `(() => { const r = document.querySelector("#redline mark.anchor").getBoundingClientRect(); return {x: r.x + r.width / 2, y: r.y + r.height / 2}; })()`)
+	linked := fmt.Sprintf(`document.getElementById(%q).classList.contains("is-linked")`, id)
+	if err := chromedp.Do(ctx, chromedp.MouseEvent(chromedp.MouseMoved, m.X, m.Y)); err != nil {
+		t.Fatal(err)
+	}
+	if !eval[bool](ctx, t, linked) {
+		t.Errorf("hovering the marked words does not highlight %s", id)
+	}
+	if err := chromedp.Do(ctx, chromedp.MouseEvent(chromedp.MouseMoved, 5, 5)); err != nil {
+		t.Fatal(err)
+	}
+	if eval[bool](ctx, t, linked) {
+		t.Errorf("%s stays highlighted after the mouse left its words", id)
+	}
+	focused := eval[bool](ctx, t, fmt.Sprintf(`document.querySelector("#%s input[name=body]").focus(),
+		document.querySelector('mark.anchor[data-comments~="%s"]').classList.contains("is-linked")`, id, id))
+	if !focused {
+		t.Errorf("focus in %s's reply field does not highlight its words", id)
+	}
+	if err := chromedp.Do(ctx, chromedp.MouseClickXY(m.X, m.Y)); err != nil {
+		t.Fatal(err)
+	}
+	if got := eval[string](ctx, t, `document.activeElement.id`); got != id {
+		t.Errorf("a click on the marked words focuses #%s, want #%s", got, id)
+	}
+
+	w := eval[box](ctx, t, fmt.Sprintf(wordsJS, "Paragrafi 4:", true))
+	if err := chromedp.Do(ctx, void(chromedp.Poll[bool](`document.getElementById("c-quote").value === "Paragrafi 4:"`,
+		chromedp.WithPollingTimeout(5*time.Second)))); err != nil {
+		t.Fatalf("a selection without the mouse did not fill the quote: %v", err)
+	}
+	nextFrames(ctx, t)
+	got := eval[map[string]float64](ctx, t, fmt.Sprintf(`(() => { const f = document.getElementById("comment-form").getBoundingClientRect(),
+		c = document.getElementById(%q).getBoundingClientRect();
+		return {form: f.top, formBottom: f.bottom, card: c.top, cardBottom: c.bottom}; })()`, id))
+	if math.Abs(got["form"]-w.Top) > 4 || got["card"] < got["formBottom"] && got["cardBottom"] > got["form"] {
+		t.Errorf("comment box at %.0f–%.0f px beside words at %.0f px, the card %s at %.0f–%.0f px: want the box at the words and apart from the card",
+			got["form"], got["formBottom"], w.Top, id, got["card"], got["cardBottom"])
+	}
+	for _, sel := range []string{"#comment-form", "#" + id} {
+		if bad := eval[[]string](ctx, t, fmt.Sprintf(uncoveredJS, sel)); len(bad) > 0 {
+			t.Errorf("with the comment box open, controls of %s are covered or off the screen: %q", sel, bad)
+		}
+	}
+	saveScreen(ctx, t, shots, "margin-round-desktop-box-by-card.png")
+	c := eval[box](ctx, t, `(() => { const r = document.getElementById("c-cancel").getBoundingClientRect(); return {x: r.x + r.width / 2, y: r.y + r.height / 2}; })()`)
+	if err := chromedp.Do(ctx, chromedp.MouseClickXY(c.X, c.Y)); err != nil {
+		t.Fatal(err)
+	}
+	nextFrames(ctx, t)
+	after := eval[map[string]any](ctx, t, fmt.Sprintf(`(() => ({open: document.getElementById("comment-form").getBoundingClientRect().height > 0,
+		kept: CSS.highlights.has("pending-comment"), quote: document.getElementById("c-quote").value,
+		apart: document.getElementById(%q).getBoundingClientRect().top - document.querySelector('mark.anchor[data-comments~="%s"]').getBoundingClientRect().top}))()`, id, id))
+	if after["open"] != false || after["kept"] != false || after["quote"] != "" || math.Abs(after["apart"].(float64)) > 4 {
+		t.Errorf("after Cancel: %v, want the box closed, no highlight, no quote and the card back beside its words", after)
+	}
 }

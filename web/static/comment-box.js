@@ -46,7 +46,6 @@
       history.replaceState(history.state, "", location.pathname + (q ? "?" + q : "") + location.hash);
     }
   }
-  if ("scrollRestoration" in history) history.scrollRestoration = "manual";
   if (document.readyState === "complete") comeBack(); else window.addEventListener("load", comeBack);
 
   if (!form) return;
