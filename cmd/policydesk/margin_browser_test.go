@@ -320,6 +320,13 @@ func TestBrowserMarginDesktop(t *testing.T) {
 	if got := filterCounts("mine"); len(got) != 3 {
 		t.Errorf("with no filter %d cards are shown, want 3", len(got))
 	}
+	// A card with a reply being written is never hidden.
+	eval[bool](ctx, t, `(() => { const c = [...document.querySelectorAll("article.comment")].find(c => !c.dataset.mine);
+		c.querySelector("input[name=body]").value = "Po shkruaj"; return true; })()`)
+	if got := filterCounts("mine"); len(got) != 3 {
+		t.Errorf("\"Mine\" with a reply being written in the editor's card shows %q, want that card too", got)
+	}
+	filterCounts("mine")
 
 	// Next / previous comment: the key j and the buttons, in the text's order.
 	order := eval[[]string](ctx, t, `[...document.querySelectorAll("#redline mark.anchor")].map(m => m.dataset.comments.split(" ")[0]).filter((v, i, a) => a.indexOf(v) === i)`)
