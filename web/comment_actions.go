@@ -22,38 +22,45 @@ func (s *Server) pageAddComment(r *http.Request, id int64) (reply, error) {
 	if err != nil {
 		return reply{}, inForm("comment", err)
 	}
-	return seeOther(backTo(r, docURL(id)+"/diff", "comment-"+strconv.FormatInt(c.ID, 10))), nil
+	return seeOther(withNotice(backTo(r, docURL(id)+"/diff", ""), noticeCommentAdded, "comment-"+strconv.FormatInt(c.ID, 10), 0)), nil
 }
 
 // commentAction runs act on the comment named in the route and returns the
-// browser to the page it came from, at that comment. A refusal shows that
-// page again with the comment's form (form-cid, as "decide-12") as typed.
-func commentAction(form string, act func(r *http.Request, cid int64) error) pageFunc {
+// browser to the page it came from, at that comment, saying what was done
+// (the notice code act returns). A refusal shows that page again with the
+// comment's form (form-cid, as "decide-12") as typed.
+func commentAction(form string, act func(r *http.Request, cid int64) (string, error)) pageFunc {
 	return pageOnID("cid", func(r *http.Request, cid int64) (reply, error) {
 		id := strconv.FormatInt(cid, 10)
-		if err := act(r, cid); err != nil {
+		code, err := act(r, cid)
+		if err != nil {
 			return reply{}, inForm(form+"-"+id, err)
 		}
-		return seeOther(backTo(r, "/documents", "comment-"+id)), nil
+		return seeOther(withNotice(backTo(r, "/documents", ""), code, "comment-"+id, 0)), nil
 	})
 }
 
-func (s *Server) pageReply(r *http.Request, cid int64) error {
+func (s *Server) pageReply(r *http.Request, cid int64) (string, error) {
 	_, err := s.Review.Reply(r.Context(), cid, r.PostFormValue("body"))
-	return err
+	return noticeReplyAdded, err
 }
 
-func (s *Server) pageDecide(r *http.Request, cid int64) error {
+func (s *Server) pageDecide(r *http.Request, cid int64) (string, error) {
 	_, err := s.Review.Decide(r.Context(), cid, r.PostFormValue("decision"), r.PostFormValue("reason"))
-	return err
+	return noticeDecisionRecorded, err
 }
 
-func (s *Server) pageResolve(r *http.Request, cid int64) error {
-	_, err := s.Review.Resolve(r.Context(), cid, r.PostFormValue("resolved") != "0")
-	return err
+func (s *Server) pageResolve(r *http.Request, cid int64) (string, error) {
+	resolved := r.PostFormValue("resolved") != "0"
+	_, err := s.Review.Resolve(r.Context(), cid, resolved)
+	if !resolved {
+		return noticeReopened, err
+	}
+	return noticeResolved, err
 }
 
-// pageApply applies a suggestion and shows the new version's redline.
+// pageApply applies a suggestion and shows the new version's redline, at
+// the comment, saying so.
 func (s *Server) pageApply(r *http.Request, cid int64) (reply, error) {
 	base, _ := strconv.Atoi(r.PostFormValue("base"))
 	v, err := s.Review.Apply(r.Context(), cid, base)
@@ -61,5 +68,5 @@ func (s *Server) pageApply(r *http.Request, cid int64) (reply, error) {
 		return reply{}, err
 	}
 	q := url.Values{"from": {strconv.Itoa(v.Number - 1)}, "to": {strconv.Itoa(v.Number)}}
-	return seeOther(docURL(v.DocumentID) + "/diff?" + q.Encode()), nil
+	return seeOther(withNotice(docURL(v.DocumentID)+"/diff?"+q.Encode(), noticeApplied, "comment-"+strconv.FormatInt(cid, 10), v.Number)), nil
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 )
 
@@ -18,6 +19,14 @@ const (
 	noticeUserCreated       = "user-created"
 	noticeUserUpdated       = "user-updated"
 	noticeIndexingRetried   = "indexing-retried"
+	// The review page's actions; the page puts the sentence next to the
+	// comment named in the URL's fragment.
+	noticeCommentAdded     = "comment-added"
+	noticeReplyAdded       = "reply-added"
+	noticeDecisionRecorded = "decision-recorded"
+	noticeResolved         = "comment-resolved"
+	noticeReopened         = "comment-reopened"
+	noticeApplied          = "suggestion-applied" // with ?version=N
 )
 
 var notices = map[string]string{
@@ -28,6 +37,19 @@ var notices = map[string]string{
 	noticeUserCreated:       "User created.",
 	noticeUserUpdated:       "User updated.",
 	noticeIndexingRetried:   "Queued again; it is tried within a few seconds.",
+	noticeCommentAdded:      "Comment added.",
+	noticeReplyAdded:        "Reply added.",
+	noticeDecisionRecorded:  "Decision recorded.",
+	noticeResolved:          "Comment marked resolved.",
+	noticeReopened:          "Comment open again.",
+	noticeApplied:           "The suggestion was applied as a new version.",
+}
+
+// versionNotices are the codes whose sentence names the version in
+// ?version=N when the document has it.
+var versionNotices = map[string]string{
+	noticeVersionSaved: "Version %d saved.",
+	noticeApplied:      "The suggestion was applied as version %d.",
 }
 
 // noticeURL is path with the notice's code (and the version number, for
@@ -53,10 +75,27 @@ func notice(r *http.Request, head int) string {
 	if !ok {
 		return ""
 	}
-	if code == noticeVersionSaved {
+	if format, ok := versionNotices[code]; ok {
 		if n, err := strconv.Atoi(q.Get("version")); err == nil && n >= 1 && n <= head {
-			return fmt.Sprintf("Version %d saved.", n)
+			return fmt.Sprintf(format, n)
 		}
 	}
 	return msg
+}
+
+// withNotice is the local URL u with ?notice=code (and &version=N when
+// version > 0) in place of any notice it had, and #fragment.
+func withNotice(u, code, fragment string, version int) string {
+	parsed, err := url.Parse(u)
+	if err != nil {
+		return u
+	}
+	q := parsed.Query()
+	q.Set("notice", code)
+	q.Del("version")
+	if version > 0 {
+		q.Set("version", strconv.Itoa(version))
+	}
+	parsed.RawQuery, parsed.Fragment = q.Encode(), fragment
+	return parsed.String()
 }

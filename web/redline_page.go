@@ -79,6 +79,7 @@ func (s *Server) redlinePage(r *http.Request, id int64, from, to, round int) (re
 		"CanComment": access.Comment && (current == nil || current.Status == "open" && current.Version == b.Number),
 		"Return":     r.URL.RequestURI(),
 		"Decisions":  review.Decisions, "DecisionLabels": review.DecisionLabels,
+		"Notice": notice(r, doc.Head),
 	}
 	if view == "table" {
 		data["Rows"] = comparativeRows(red)

@@ -671,7 +671,7 @@ func TestReviewPages(t *testing.T) {
 		t.Fatalf("apply form: %s", res)
 	}
 	loc = res.Header.Get("Location")
-	want := "/documents/" + itoa(r.id) + "/diff?from=2&to=3"
+	want := "/documents/" + itoa(r.id) + "/diff?from=2&notice=suggestion-applied&to=3&version=3#comment-" + itoa(cid)
 	if loc != want {
 		t.Errorf("apply redirects to %q, want %q", loc, want)
 	}
