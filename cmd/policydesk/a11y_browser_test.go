@@ -399,4 +399,3 @@ func TestBrowserPrint(t *testing.T) {
 		}
 	}
 }
-
