@@ -51,6 +51,7 @@ func axeScript(t *testing.T) string {
 type demoDesk struct {
 	srv   *testServer
 	ctx   context.Context
+	admin *apiClient
 	doc   documentJSON
 	shots string
 }
@@ -63,7 +64,7 @@ func startDemoDesk(t *testing.T, timeout time.Duration) *demoDesk {
 	admin := loginAPI(t, srv.URL, "admin", demoPassword)
 	var list struct{ Documents []documentJSON }
 	admin.call(t, "GET", "/api/v1/documents?kind=regulation", nil, &list)
-	d := &demoDesk{srv: srv, ctx: ctx, shots: screenshotDir(t)}
+	d := &demoDesk{srv: srv, ctx: ctx, admin: admin, shots: screenshotDir(t)}
 	for _, doc := range list.Documents {
 		if doc.Title == dayCareReg {
 			d.doc = doc
@@ -221,6 +222,10 @@ func TestBrowserAccessibility(t *testing.T) {
 			d.open(t, size, p)
 			d.checkPage(t, size.name, p.name, axe)
 		}
+	}
+	for _, size := range browserSizes {
+		d.openConflict(t, size)
+		d.checkPage(t, size.name, "conflict", axe)
 	}
 	clickAndLoad(d.ctx, t, "form.logout button")
 	login := a11yPage{"login", "/login", `!!document.querySelector("input[name=login]")`}
@@ -397,5 +402,33 @@ func TestBrowserPrint(t *testing.T) {
 		if _, err := chromedp.Call(d.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{}); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// openConflict shows the merge page: the browser edits the day-care
+// regulation's first lines while a save through the API changes them too.
+func (d *demoDesk) openConflict(t *testing.T, size struct {
+	name string
+	w, h int64
+}) {
+	t.Helper()
+	docPath := fmt.Sprintf("/documents/%d", d.doc.ID)
+	d.open(t, size, a11yPage{"edit", docPath + "/edit", `document.getElementById("preview").hasAttribute("data-rendered")`})
+	var doc documentJSON
+	d.admin.call(t, "GET", "/api/v1"+docPath, nil, &doc)
+	var head versionJSON
+	d.admin.call(t, "GET", fmt.Sprintf("/api/v1%s/versions/%d", docPath, doc.Head), nil, &head)
+	theirs := strings.Replace(head.Body, "Ministri i Drejtësisë,", "Ministri i Drejtësisë dhe i Punës, "+size.name+",", 1)
+	d.admin.call(t, "POST", "/api/v1"+docPath+"/versions", map[string]any{"base": doc.Head, "body": theirs, "message": "Titulli i ministrit"}, nil)
+	mine := strings.Replace(head.Body, "Ministri i Drejtësisë,", "Ministrja e Drejtësisë, "+size.name+",", 1)
+	if err := chromedp.Do(d.ctx, chromedp.SetValue(chromedp.ID("body"), mine)); err != nil {
+		t.Fatal(err)
+	}
+	clickAndLoad(d.ctx, t, "#save")
+	if err := chromedp.Do(d.ctx, chromedp.WaitVisible(chromedp.CSS("#editor-form #body"))); err != nil {
+		t.Fatal(err)
+	}
+	if loc, _ := chromedp.Run(d.ctx, chromedp.Location()); !strings.HasSuffix(loc, docPath+"/edit") {
+		t.Fatalf("after a save over a newer version the browser is at %s, want the merge page", loc)
 	}
 }
