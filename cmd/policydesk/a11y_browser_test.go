@@ -315,6 +315,24 @@ func TestBrowserAccessibilityKeyboard(t *testing.T) {
 		if len(bare) > 0 {
 			t.Errorf("%s: keyboard focus is not visible on %q", p.name, bare)
 		}
+		// Tab, Enter on the skip link: the focus moves to main, and the next
+		// Tab goes to main's first control, past the header.
+		d.open(t, browserSizes[0], p)
+		var after []string
+		for _, key := range []string{"\t", "\r", "\t"} {
+			if err := chromedp.Do(d.ctx, chromedp.KeyEvent(key)); err != nil {
+				t.Fatal(err)
+			}
+			el, err := chromedp.Run(d.ctx, chromedp.Evaluate[string](
+				`(e => e.tagName === "MAIN" ? "main" : e.closest("main") ? "in main" : e.closest("header") ? "in header" : e.className || e.tagName)(document.activeElement)`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			after = append(after, el)
+		}
+		if after[0] != "skip-link" || after[1] != "main" || after[2] != "in main" {
+			t.Errorf("%s: Tab, Enter, Tab from the top focused %q, want the skip link, main, then a control after the header", p.name, after)
+		}
 		if p.name == "document" {
 			saveScreenshot(d.ctx, t, d.shots, "a11y-focus-document-desktop.png")
 		}
