@@ -4,6 +4,7 @@ package main
 // only, black, full width, with the changes still marked.
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +14,8 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+
+	"policydesk/search/extract"
 )
 
 // printCheckJS reports, with print media emulated, which of the screen's
@@ -93,6 +96,19 @@ func TestBrowserPrint(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Logf("print: %s (%d bytes)", name, len(pdf.Data))
+		// What a printer gets: the text, none of the screen's controls.
+		printed, err := extract.Text(name, "application/pdf", bytes.NewReader(pdf.Data))
+		if err != nil {
+			t.Fatalf("%s: reading the printed PDF: %v", p.name, err)
+		}
+		if !strings.Contains(printed, "Ministri i Drejtësisë") || !strings.Contains(printed, "Neni 14") {
+			t.Errorf("%s: the printed PDF lacks the text: %.300q", p.name, printed)
+		}
+		for _, screenOnly := range []string{"Skip to content", "Log out", "Compare", "Next change", "Add comment", "Record decision", "Reply", "Review rounds", "Versions", "Shared with"} {
+			if strings.Contains(printed, screenOnly) {
+				t.Errorf("%s: the printed PDF holds %q, a part of the screen only", p.name, screenOnly)
+			}
+		}
 		if _, err := chromedp.Call(d.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{}); err != nil {
 			t.Fatal(err)
 		}
