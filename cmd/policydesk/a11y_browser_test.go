@@ -363,3 +363,39 @@ func (d *demoDesk) openConflict(t *testing.T, size struct {
 		t.Fatalf("after a save over a newer version the browser is at %s, want the merge page", loc)
 	}
 }
+
+// TestBrowserNotByColourAlone: what the pages mark by colour they also say
+// in words — the version shown in the versions table, the redline's counts
+// of inserted and deleted words, the document statuses in the library, the
+// articles' statuses in the redline.
+func TestBrowserNotByColourAlone(t *testing.T) {
+	d := startDemoDesk(t, time.Minute)
+	pages := d.pages()
+	checks := []struct {
+		page      a11yPage
+		js, label string
+	}{
+		{pages[1], `[...document.querySelectorAll("#versions tr.current")].map(tr => tr.cells[1].textContent.includes("shown") && tr.getAttribute("aria-current") === "true")`,
+			"the versions table's highlighted row says it is the one shown"},
+		{pages[3], `[document.querySelector("#summary ins").textContent.includes("inserted"), document.querySelector("#summary del").textContent.includes("deleted")]`,
+			"the summary says which count is inserted and which deleted"},
+		{pages[0], `[...document.querySelectorAll("table.list .status")].map(s => s.textContent.trim() !== "")`,
+			"every coloured status badge has its status in words"},
+		{pages[3], `[...document.querySelectorAll("#redline section:not(.art-unchanged) .art-head")].map(h => /\((changed|added|deleted|moved)/.test(h.textContent))`,
+			"every article marked by a coloured border says how it changed"},
+	}
+	for _, c := range checks {
+		d.open(t, browserSizes[0], c.page)
+		got, err := chromedp.Run(d.ctx, chromedp.Evaluate[[]bool](c.js))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ok := len(got) > 0
+		for _, g := range got {
+			ok = ok && g
+		}
+		if !ok {
+			t.Errorf("%s: want %s, got %v", c.page.name, c.label, got)
+		}
+	}
+}

@@ -21,7 +21,7 @@ import (
 // printCheckJS reports, with print media emulated, which of the screen's
 // parts still print, and how the text prints.
 const printCheckJS = `(() => {
-	const hide = "header.top, nav, .doc-head .actions, .doc-head .meta, .outline, aside, .side, .picker, .summary, form, button, .comments-pane, .skip-link, .crumbs, .row-comments, #bounded-notice";
+	const hide = "header.top, nav, .doc-head .actions, .doc-head .meta, .outline, aside, .side, .picker, .summary, form, button, .comments-pane, .skip-link, .crumbs, .row-comments";
 	const shown = [...document.querySelectorAll(hide)].filter(e => e.checkVisibility())
 		.map(e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (typeof e.className === "string" && e.className ? "." + e.className.split(" ").join(".") : ""));
 	const text = document.querySelector("#rendered, #redline");
