@@ -10,13 +10,18 @@ GO ?= go
 # POLICYDESK_REQUIRE_MINIO a missing MinIO (which `make deps` builds into
 # .tools/bin), POLICYDESK_REQUIRE_CADDY and POLICYDESK_REQUIRE_MC a missing
 # Caddy or mc (built there too) and POLICYDESK_REQUIRE_POSTGRES a missing
-# PostgreSQL (which `make deps` installs).
+# PostgreSQL (which `make deps` installs), POLICYDESK_REQUIRE_AXE a missing
+# axe-core (which `make deps` downloads into .tools/axe-core). The browser
+# tests save a screenshot of every page they visit into SCREENSHOTS.
+SCREENSHOTS = $(CURDIR)/test-artifacts/screenshots
 test: deps
 	$(GO) vet ./...
 	POLICYDESK_REQUIRE_BROWSER=1 POLICYDESK_REQUIRE_MINIO=1 POLICYDESK_MINIO_BIN=$(CURDIR)/.tools/bin/minio \
 		POLICYDESK_REQUIRE_CADDY=1 POLICYDESK_CADDY_BIN=$(CURDIR)/.tools/bin/caddy \
 		POLICYDESK_REQUIRE_MC=1 POLICYDESK_MC_BIN=$(CURDIR)/.tools/bin/mc \
 		POLICYDESK_REQUIRE_POSTGRES=1 \
+		POLICYDESK_REQUIRE_AXE=1 POLICYDESK_AXE=$(CURDIR)/.tools/axe-core/axe.min.js \
+		POLICYDESK_SCREENSHOTS=$(SCREENSHOTS) \
 		$(GO) test -race -count=1 -timeout 20m ./...
 	$(GO) test -count=1 -timeout 10m -run '^($(FULLSIZE))$$' ./drafts/markdown/ ./drafts/outline/ ./web/ ./search/extract/
 

@@ -5,7 +5,9 @@
 # with its initdb), a MinIO server (built from the Go module proxy into
 # .tools/bin) for the S3 attachment tests, and Caddy and MinIO's mc (built
 # the same way) for the tests of the Caddyfile in front of replicas and of
-# compose.yaml's MinIO setup.
+# compose.yaml's MinIO setup, and axe-core (downloaded from the npm
+# registry, checked against its published sha512) for the accessibility
+# checks of the browser tests.
 # Idempotent and quiet when all is there.
 set -euo pipefail
 
@@ -74,3 +76,30 @@ CADDY_VERSION=v2.11.9
 go_tool caddy github.com/caddyserver/caddy/v2 github.com/caddyserver/caddy/v2/cmd/caddy "$CADDY_VERSION"
 # mc, the MinIO client compose.yaml's minio-setup runs.
 go_tool mc github.com/minio/mc github.com/minio/mc v0.0.0-20250313080218-cf909e1063a9
+
+# axe-core, pinned, from the npm registry with curl (npm need not be
+# installed): the tarball must match the sha512 of the registry's metadata
+# ("dist.integrity"); only axe.min.js is kept, in .tools/axe-core (the path
+# the Makefile gives the tests as POLICYDESK_AXE), with the version it is
+# in .tools/axe-core/VERSION. Bump AXE_VERSION and AXE_INTEGRITY together.
+AXE_VERSION=4.14.1
+AXE_INTEGRITY=sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ==
+AXE_DIR="$repo/.tools/axe-core"
+if [ ! -s "$AXE_DIR/axe.min.js" ] || [ "$(cat "$AXE_DIR/VERSION" 2>/dev/null)" != "$AXE_VERSION $AXE_INTEGRITY" ]; then
+	echo "test-deps: downloading axe-core $AXE_VERSION from registry.npmjs.org" >&2
+	tmp="$(mktemp -d)"
+	trap 'rm -rf "$tmp"' EXIT
+	curl -fsSL --retry 3 --max-time 120 -o "$tmp/axe.tgz" "https://registry.npmjs.org/axe-core/-/axe-core-$AXE_VERSION.tgz"
+	want="$(printf '%s' "${AXE_INTEGRITY#sha512-}" | base64 -d | od -An -v -tx1 | tr -d ' \n')"
+	got="$(sha512sum "$tmp/axe.tgz" | cut -d' ' -f1)"
+	if [ "$got" != "$want" ]; then
+		echo "test-deps: axe-core-$AXE_VERSION.tgz from the registry does not match its published sha512 (got $got, want $want); not using it" >&2
+		exit 1
+	fi
+	tar -xzf "$tmp/axe.tgz" -C "$tmp" package/axe.min.js
+	mkdir -p "$AXE_DIR"
+	rm -f "$AXE_DIR/VERSION"
+	mv "$tmp/package/axe.min.js" "$AXE_DIR/axe.min.js"
+	echo "$AXE_VERSION $AXE_INTEGRITY" >"$AXE_DIR/VERSION"
+fi
+echo "axe-core $AXE_VERSION" >&2

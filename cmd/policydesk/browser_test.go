@@ -28,6 +28,13 @@ const browserTimeout = 60 * time.Second
 // fails in CI (or when POLICYDESK_REQUIRE_BROWSER=1) and is skipped elsewhere.
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
+	return newBrowserWithin(t, browserTimeout)
+}
+
+// newBrowserWithin is newBrowser for a test that needs longer than
+// browserTimeout (one visiting many pages).
+func newBrowserWithin(t *testing.T, timeout time.Duration) context.Context {
+	t.Helper()
 	execPath, err := exec.LookPath("chromium")
 	if err != nil {
 		if os.Getenv("POLICYDESK_REQUIRE_BROWSER") == "1" || os.Getenv("CI") == "true" {
@@ -59,7 +66,7 @@ func newBrowser(t *testing.T) context.Context {
 		cancelAlloc()
 		t.Fatalf("starting Chromium: %v", err)
 	}
-	tctx, cancelTimeout := context.WithTimeout(ctx, browserTimeout)
+	tctx, cancelTimeout := context.WithTimeout(ctx, timeout)
 	t.Cleanup(func() {
 		cancelTimeout()
 		cancelTab()
@@ -91,6 +98,11 @@ func screenshotDir(t *testing.T) string {
 func saveScreenshot(ctx context.Context, t *testing.T, dir, name string) {
 	t.Helper()
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)) // quality 100 is PNG
+	if err != nil && strings.Contains(err.Error(), "too large") {
+		// Taller than Chromium draws in one image: keep what is on screen.
+		t.Logf("screenshot %s: the page is too tall for one image; saving the screen only", name)
+		png, err = chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	}
 	if err != nil {
 		t.Fatalf("screenshot %s: %v", name, err)
 	}
