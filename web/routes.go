@@ -65,6 +65,7 @@ func (s *Server) documentRoutes(api, pages *mux.Router) {
 	pages.HandleFunc("/documents/{id}/members/{login}/remove", s.form(pageOnID("id", s.pageRemoveMember))).Methods(http.MethodPost)
 	pages.HandleFunc("/documents/{id}/edit", s.page(pageOnID("id", s.pageEdit))).Methods(http.MethodGet)
 	pages.HandleFunc("/documents/{id}/edit", s.form(pageOnID("id", s.pageSave))).Methods(http.MethodPost)
+	pages.HandleFunc("/documents/{id}/merge", s.form(pageOnID("id", s.pageSaveMerge))).Methods(http.MethodPost)
 	pages.HandleFunc("/documents/{id}/versions/{n}", s.page(pageOnNumber("n", s.pageVersion))).Methods(http.MethodGet)
 	pages.HandleFunc("/documents/{id}/versions/{n}/restore", s.form(pageOnNumber("n", s.pageRestore))).Methods(http.MethodPost)
 }
