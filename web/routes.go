@@ -78,6 +78,7 @@ func (s *Server) reviewRoutes(api, pages *mux.Router) {
 	api.HandleFunc("/documents/{id}/rounds/{r}/close", s.api(onNumber("r", s.apiCloseRound))).Methods(http.MethodPost)
 	api.HandleFunc("/documents/{id}/rounds/{r}/reopen", s.api(onNumber("r", s.apiReopenRound))).Methods(http.MethodPost)
 	api.HandleFunc("/documents/{id}/rounds/{r}/report", s.api(onNumber("r", s.apiReport))).Methods(http.MethodGet)
+	api.HandleFunc("/documents/{id}/rounds/{r}/comments", s.api(onNumber("r", s.apiRoundComments))).Methods(http.MethodGet)
 	api.HandleFunc("/documents/{id}/comments", s.api(onID("id", s.apiComments))).Methods(http.MethodGet)
 	api.HandleFunc("/documents/{id}/comments", s.api(withJSON("id", s.apiAddComment))).Methods(http.MethodPost)
 	api.HandleFunc("/comments/{cid}/replies", s.api(withJSON("cid", s.apiReply))).Methods(http.MethodPost)
