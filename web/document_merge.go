@@ -77,6 +77,7 @@ func (s *Server) mergePage(r *http.Request, doc *drafts.Document, m *drafts.Merg
 func (s *Server) mergeParts(r *http.Request, m *drafts.MergeReview, posted url.Values, failed error) ([]mergePart, error) {
 	field := policydesk.ErrorField(failed)
 	out := make([]mergePart, 0, len(m.Merged.Parts))
+	words := merge3.NewComparer(r.Context())
 	k := 0
 	for i, p := range m.Merged.Parts {
 		if !p.Conflict {
@@ -94,7 +95,7 @@ func (s *Server) mergeParts(r *http.Request, m *drafts.MergeReview, posted url.V
 		}
 		var spans []merge3.Span
 		err := s.Drafts.Heavy(r.Context(), func() (err error) {
-			spans, err = merge3.Compare(r.Context(), mine, their)
+			spans, err = words.Compare(mine, their)
 			return err
 		})
 		if err != nil {

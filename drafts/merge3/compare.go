@@ -14,19 +14,29 @@ type Span struct {
 	Text string `json:"text"`
 }
 
-// Compare marks the words that differ between two wordings of a conflict,
-// so a reader sees what each side changed: the first wording is a's spans
-// of kind "same" and "del", the second b's "same" and "ins". Words are
+// Comparer marks the words that differ between two wordings of a
+// conflict, so a reader sees what each side changed. All the comparisons
+// of one Comparer share one budget of Budget steps, like one side of a
+// merge, so a page of many large conflicts costs no more than a merge;
+// where the budget runs out a region is shown as wholly replaced, never
+// wrongly.
+type Comparer struct{ bud *textdiff.Budget }
+
+// NewComparer returns a Comparer that gives up with ctx's error.
+func NewComparer(ctx context.Context) *Comparer {
+	return &Comparer{bud: textdiff.NewBudget(ctx, Budget)}
+}
+
+// Compare returns the spans of a and b: the first wording is a's spans of
+// kind "same" and "del", the second b's "same" and "ins". Words are
 // tokens as the merge sees them (letters and digits, runs of space, single
 // punctuation marks), except that a number written with separators, a
-// time or a date (08:00, 5.000, 12/2026) is one word. The diff is bounded by Budget steps like a merge's
-// and gives up with ctx's error; where the budget runs out a region is
-// shown as wholly replaced, never wrongly.
-func Compare(ctx context.Context, a, b string) ([]Span, error) {
+// time or a date (08:00, 5.000, 12/2026) is one word.
+func (c *Comparer) Compare(a, b string) ([]Span, error) {
+	bud := c.bud
 	at, bt := numberUnits(mergeTokens(a)), numberUnits(mergeTokens(b))
 	ids := make(map[string]int, len(at)+8)
 	ai, bi := mergeIntern(ids, at), mergeIntern(ids, bt)
-	bud := textdiff.NewBudget(ctx, Budget)
 	hunks := textdiff.Diff(ai, bi, bud)
 	if err := bud.Err(); err != nil {
 		return nil, err

@@ -2,7 +2,9 @@ package merge3
 
 import (
 	"context"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -70,7 +72,7 @@ func TestSettleKeepsFinalNewline(t *testing.T) {
 // Compare marks whole words, numbers and times (08:00, 1.000, 12/2026), and each wording is its spans.
 func TestCompare(t *testing.T) {
 	a, b := "Orari 08:00–16:00, çdo ditë pune.", "Orari 07:30–16:00, çdo ditë."
-	spans, err := Compare(context.Background(), a, b)
+	spans, err := NewComparer(context.Background()).Compare(a, b)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,5 +94,40 @@ func TestCompare(t *testing.T) {
 	}
 	if del != "[08:00][ pune]" || ins != "[07:30]" {
 		t.Errorf("deleted %s, inserted %s; want the times whole", del, ins)
+	}
+}
+
+// One Comparer's comparisons share one budget: many large rewritten
+// wordings run it out, and every comparison after that still rebuilds
+// both wordings exactly, as whole replacements.
+func TestComparerBudgetIsShared(t *testing.T) {
+	c := NewComparer(context.Background())
+	words := make([]string, 20000)
+	for i := range words {
+		words[i] = fmt.Sprintf("fjala%d", i)
+	}
+	a := strings.Join(words, " ")
+	slices.Reverse(words)
+	b := strings.Join(words, " ")
+	for k := range 30 {
+		spans, err := c.Compare(a, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var first, second strings.Builder
+		for _, s := range spans {
+			if s.Kind != "ins" {
+				first.WriteString(s.Text)
+			}
+			if s.Kind != "del" {
+				second.WriteString(s.Text)
+			}
+		}
+		if first.String() != a || second.String() != b {
+			t.Fatalf("comparison %d does not rebuild the wordings", k)
+		}
+	}
+	if c.bud.Cuts() == 0 || c.bud.Left() > Budget/100 {
+		t.Errorf("30 rewrites of 20,000 words left %d of %d steps and cut nothing", c.bud.Left(), Budget)
 	}
 }
