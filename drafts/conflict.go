@@ -13,6 +13,9 @@ import (
 type ConflictError struct {
 	Head  int
 	Merge MergeProposal
+	// Review is the same merge in parts, with the versions it joins, for
+	// a page that lets the editor settle each conflict.
+	Review *MergeReview
 }
 
 // MergeProposal is base→mine applied onto head; Clean is false when some part
@@ -45,22 +48,9 @@ func checkResolved(body string) error {
 // conflict answers a save from a base that is no longer the head with the
 // merge proposal of base→mine onto the head.
 func (s *Service) conflict(ctx context.Context, doc *Document, base int, mine string) error {
-	b, err := s.Docs.FindVersion(ctx, doc.ID, base)
+	m, err := s.mergeReview(ctx, doc, base, doc.Head, mine)
 	if err != nil {
 		return err
 	}
-	h, err := s.Docs.FindVersion(ctx, doc.ID, doc.Head)
-	if err != nil {
-		return err
-	}
-	var merged string
-	var clean bool
-	err = s.Heavy(ctx, func() (err error) {
-		merged, clean, err = merge3.MergeContext(ctx, b.Body, mine, h.Body)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	return &ConflictError{Head: doc.Head, Merge: MergeProposal{Body: merged, Clean: clean}}
+	return &ConflictError{Head: doc.Head, Merge: MergeProposal{Body: m.Merged.Text(), Clean: m.Merged.Clean()}, Review: m}
 }

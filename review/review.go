@@ -73,6 +73,12 @@ type Comment struct {
 	Outdated bool   `json:"outdated"`
 	// Orphaned is true when the words' article no longer exists there.
 	Orphaned bool `json:"orphaned,omitempty"`
+	// Applied is true when the viewed version holds the suggestion applied
+	// in AppliedVersion: Anchor is then on the applied wording.
+	Applied bool `json:"applied,omitempty"`
+	// Carried is true in a round's list for a comment of an earlier round
+	// (Round) still open there.
+	Carried bool `json:"carried,omitempty"`
 }
 
 // Reply is an answer in a comment's thread.

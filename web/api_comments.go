@@ -8,7 +8,8 @@ import (
 )
 
 // apiComments lists the document's comments, anchored in ?version= (by
-// default the head), of one ?round= or of all.
+// default the head), of one ?round= (with the earlier rounds' comments
+// still open, "carried") or of all.
 func (s *Server) apiComments(r *http.Request, id int64) (int, any, error) {
 	version, err := queryInt(r, "version")
 	if err != nil {
@@ -18,8 +19,35 @@ func (s *Server) apiComments(r *http.Request, id int64) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	comments, err := s.Review.Comments(r.Context(), id, review.CommentFilter{Round: round}, version)
+	comments, err := s.comments(r, id, round, version)
 	return http.StatusOK, map[string]any{"comments": comments}, err
+}
+
+// apiRoundComments lists round n's comments with those carried from
+// earlier rounds, anchored in ?version=, by default the round's version.
+func (s *Server) apiRoundComments(r *http.Request, id int64, n int) (int, any, error) {
+	version, err := queryInt(r, "version")
+	if err != nil {
+		return 0, nil, err
+	}
+	if version == 0 {
+		round, _, err := s.Review.Round(r.Context(), id, n)
+		if err != nil {
+			return 0, nil, err
+		}
+		version = round.Version
+	}
+	comments, err := s.comments(r, id, n, version)
+	return http.StatusOK, map[string]any{"comments": comments}, err
+}
+
+// comments lists a round's comments, with those carried from earlier
+// rounds, or every comment when round is 0; anchored in version at.
+func (s *Server) comments(r *http.Request, id int64, round, at int) ([]*review.Comment, error) {
+	if round == 0 {
+		return s.Review.Comments(r.Context(), id, review.CommentFilter{}, at)
+	}
+	return s.Review.RoundComments(r.Context(), id, round, at)
 }
 
 // newCommentJSON is the body of POST /documents/{id}/comments.

@@ -19,9 +19,10 @@ func (s *Server) pageEdit(r *http.Request, id int64) (reply, error) {
 	return show("edit", map[string]any{"Title": "Edit: " + doc.Title, "Doc": doc, "Base": doc.Head, "Body": v.Body}), nil
 }
 
-// pageSave saves from the editor. A stale base shows the conflict page with
-// the merge proposal in the editor, so the expert reviews it and saves
-// again; a refused text comes back in the editor with the reason.
+// pageSave saves from the editor. A stale base shows the merge page
+// (document_merge.go), so the expert settles each conflict or, when the
+// merge is clean, reads it through and saves again; a refused text comes
+// back in the editor with the reason.
 func (s *Server) pageSave(r *http.Request, id int64) (reply, error) {
 	base, _ := strconv.Atoi(r.PostFormValue("base"))
 	body, message := r.PostFormValue("body"), r.PostFormValue("message")
@@ -39,8 +40,7 @@ func (s *Server) pageSave(r *http.Request, id int64) (reply, error) {
 		return reply{}, derr
 	}
 	if conflict != nil {
-		return reply{view: "conflict", status: http.StatusConflict, data: map[string]any{"Title": "Someone saved first: " + doc.Title,
-			"Doc": doc, "Conflict": conflict, "Mine": body, "Message": message, "Base": base}}, nil
+		return s.mergePage(r, doc, conflict.Review, nil, message, nil)
 	}
 	return showAgain("edit", map[string]any{"Title": "Edit: " + doc.Title, "Doc": doc, "Base": base, "Body": body, "Message": message}, err), nil
 }

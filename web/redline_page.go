@@ -62,7 +62,7 @@ func (s *Server) redlinePage(r *http.Request, id int64, from, to, round int) (re
 	if round != 0 && current == nil {
 		return reply{}, policydesk.Errorf(policydesk.ENotFound, "There is no round %d.", round)
 	}
-	comments, err := s.Review.Comments(ctx, id, review.CommentFilter{Round: round}, to)
+	comments, err := s.comments(r, id, round, to)
 	if err != nil {
 		return reply{}, err
 	}

@@ -65,6 +65,7 @@ func (s *Server) documentRoutes(api, pages *mux.Router) {
 	pages.HandleFunc("/documents/{id}/members/{login}/remove", s.form(pageOnID("id", s.pageRemoveMember))).Methods(http.MethodPost)
 	pages.HandleFunc("/documents/{id}/edit", s.page(pageOnID("id", s.pageEdit))).Methods(http.MethodGet)
 	pages.HandleFunc("/documents/{id}/edit", s.form(pageOnID("id", s.pageSave))).Methods(http.MethodPost)
+	pages.HandleFunc("/documents/{id}/merge", s.form(pageOnID("id", s.pageSaveMerge))).Methods(http.MethodPost)
 	pages.HandleFunc("/documents/{id}/versions/{n}", s.page(pageOnNumber("n", s.pageVersion))).Methods(http.MethodGet)
 	pages.HandleFunc("/documents/{id}/versions/{n}/restore", s.form(pageOnNumber("n", s.pageRestore))).Methods(http.MethodPost)
 }
@@ -77,6 +78,7 @@ func (s *Server) reviewRoutes(api, pages *mux.Router) {
 	api.HandleFunc("/documents/{id}/rounds/{r}/close", s.api(onNumber("r", s.apiCloseRound))).Methods(http.MethodPost)
 	api.HandleFunc("/documents/{id}/rounds/{r}/reopen", s.api(onNumber("r", s.apiReopenRound))).Methods(http.MethodPost)
 	api.HandleFunc("/documents/{id}/rounds/{r}/report", s.api(onNumber("r", s.apiReport))).Methods(http.MethodGet)
+	api.HandleFunc("/documents/{id}/rounds/{r}/comments", s.api(onNumber("r", s.apiRoundComments))).Methods(http.MethodGet)
 	api.HandleFunc("/documents/{id}/comments", s.api(onID("id", s.apiComments))).Methods(http.MethodGet)
 	api.HandleFunc("/documents/{id}/comments", s.api(withJSON("id", s.apiAddComment))).Methods(http.MethodPost)
 	api.HandleFunc("/comments/{cid}/replies", s.api(withJSON("cid", s.apiReply))).Methods(http.MethodPost)

@@ -3,6 +3,7 @@ package merge3
 import (
 	"cmp"
 	"context"
+	"slices"
 	"strings"
 
 	"policydesk/drafts/textdiff"
@@ -81,23 +82,34 @@ const Budget = 20_000_000
 // MergeContext is Merge that gives up, returning ctx's error, once ctx
 // ends: a client that left does not keep a merge running.
 func MergeContext(ctx context.Context, base, mine, head string) (merged string, clean bool, err error) {
+	m, err := SplitContext(ctx, base, mine, head)
+	if err != nil {
+		return "", false, err
+	}
+	return m.Text(), m.Clean(), nil
+}
+
+// SplitContext is MergeContext that returns the merge in parts, so that
+// each conflict can be settled on its own (Merged.Settle); its Text is
+// what MergeContext returns.
+func SplitContext(ctx context.Context, base, mine, head string) (*Merged, error) {
 	base = mergeNormalize(base)
 	mine = mergeNormalize(mine)
 	head = mergeNormalize(head)
 	switch {
 	case mine == head:
-		return mine, true, nil
+		return whole(mine), nil
 	case base == mine:
-		return head, true, nil
+		return whole(head), nil
 	case base == head:
-		return mine, true, nil
+		return whole(mine), nil
 	}
 	m := merger{textdiff.NewBudget(ctx, Budget), textdiff.NewBudget(ctx, Budget)}
-	merged, clean = m.texts(base, mine, head)
+	merged := m.split(base, mine, head)
 	if err := cmp.Or(m.mine.Err(), m.head.Err()); err != nil {
-		return "", false, err
+		return nil, err
 	}
-	return merged, clean, nil
+	return merged, nil
 }
 
 // merger holds one budget per side, so that the merge of (base, mine, head)
@@ -132,74 +144,55 @@ func mergeSplit(s string) (lines []string, finalNL bool) {
 }
 
 func (mg merger) texts(base, mine, head string) (string, bool) {
+	m := mg.split(base, mine, head)
+	return m.Text(), m.Clean()
+}
+
+// split runs diff3 on the lines of three normalised texts.
+func (mg merger) split(base, mine, head string) *Merged {
 	bl, bNL := mergeSplit(base)
 	ml, mNL := mergeSplit(mine)
 	hl, hNL := mergeSplit(head)
-	out, clean, endsInConflict := mg.lines(bl, ml, hl)
 	finalNL := hNL
 	if mNL != bNL {
 		finalNL = mNL
 	}
-	if endsInConflict {
-		finalNL = true
-	}
-	if len(out) == 0 {
-		return "", clean
-	}
-	var sb strings.Builder
-	n := len(out)
-	for _, l := range out {
-		n += len(l)
-	}
-	sb.Grow(n)
-	for i, l := range out {
-		if i > 0 {
-			sb.WriteByte('\n')
-		}
-		sb.WriteString(l)
-	}
-	if finalNL {
-		sb.WriteByte('\n')
-	}
-	return sb.String(), clean
+	return &Merged{Parts: mg.lines(bl, ml, hl), FinalNewline: finalNL}
 }
 
-// lines runs diff3 on lines and returns the merged lines.
-func (mg merger) lines(bl, ml, hl []string) (out []string, clean, endsInConflict bool) {
+// lines runs diff3 on lines and returns the merge's parts.
+func (mg merger) lines(bl, ml, hl []string) []Part {
 	ids := make(map[string]int, len(bl)+len(bl)/4)
 	bi := mergeIntern(ids, bl)
 	mi := mergeIntern(ids, ml)
 	hi := mergeIntern(ids, hl)
 	hm := diff3Diff(bi, mi, mg.mine)
 	hh := diff3Diff(bi, hi, mg.head)
-	out = make([]string, 0, max(len(ml), len(hl))+8)
-	clean = true
+	var parts []Part
+	agreed := func(ls ...string) {
+		if n := len(parts); n > 0 && !parts[n-1].Conflict {
+			parts[n-1].Lines = append(parts[n-1].Lines, ls...)
+			return
+		}
+		parts = append(parts, Part{Lines: slices.Clone(ls)})
+	}
 	for _, r := range diff3Regions(len(bi), hm, hh) {
-		endsInConflict = false
 		switch {
 		case !r.mineChanged() && !r.headChanged():
-			out = append(out, bl[r.b0:r.b1]...)
+			agreed(bl[r.b0:r.b1]...)
 		case !r.mineChanged() || diff3Equal(bi[r.b0:r.b1], mi[r.m0:r.m1]):
-			out = append(out, hl[r.h0:r.h1]...)
+			agreed(hl[r.h0:r.h1]...)
 		case !r.headChanged() || diff3Equal(bi[r.b0:r.b1], hi[r.h0:r.h1]):
-			out = append(out, ml[r.m0:r.m1]...)
+			agreed(ml[r.m0:r.m1]...)
 		case diff3Equal(mi[r.m0:r.m1], hi[r.h0:r.h1]):
-			out = append(out, ml[r.m0:r.m1]...)
+			agreed(ml[r.m0:r.m1]...)
 		default:
 			if words, ok := mg.wordChunk(bl[r.b0:r.b1], ml[r.m0:r.m1], hl[r.h0:r.h1], hm[r.mi0:r.mi1], hh[r.hi0:r.hi1]); ok {
-				out = append(out, words...)
+				agreed(words...)
 				continue
 			}
-			clean = false
-			endsInConflict = true
-			out = append(out, mergeMarkerMine)
-			out = append(out, ml[r.m0:r.m1]...)
-			out = append(out, mergeMarkerBase)
-			out = append(out, bl[r.b0:r.b1]...)
-			out = append(out, mergeMarkerSep)
-			out = append(out, hl[r.h0:r.h1]...)
-			out = append(out, mergeMarkerHead)
+			parts = append(parts, Part{Conflict: true, Mine: ml[r.m0:r.m1], Base: bl[r.b0:r.b1], Head: hl[r.h0:r.h1]})
 		}
 	}
-	return out, clean, endsInConflict
+	return parts
 }

@@ -1,0 +1,30 @@
+// The merge page: counts the conflicts still without a choice as the
+// editor settles them. The page works without it (the server refuses a
+// save with a conflict left and says which).
+(function () {
+  "use strict";
+  const form = document.getElementById("merge-form");
+  const out = document.getElementById("conflicts-left");
+  if (!form || !out) return;
+  const conflicts = Array.from(form.querySelectorAll("fieldset.conflict"));
+  function update() {
+    let left = 0;
+    for (const c of conflicts) {
+      const settled = c.querySelector('input[type="radio"]:checked') !== null;
+      c.classList.toggle("settled", settled);
+      if (!settled) left++;
+    }
+    out.textContent = left === 0 ? "All conflicts settled: read it through and save." :
+      left === 1 ? "1 conflict left" : left + " conflicts left";
+    out.classList.toggle("done", left === 0);
+  }
+  form.addEventListener("change", function (e) {
+    if (e.target.type !== "radio") return;
+    update();
+    if (e.target.value === "edit") {
+      const box = document.getElementById("text-" + e.target.name.slice("choice-".length));
+      if (box) box.focus();
+    }
+  });
+  update();
+})();
