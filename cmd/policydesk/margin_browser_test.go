@@ -302,37 +302,41 @@ func TestBrowserMarginDesktop(t *testing.T) {
 	checkUncovered(ctx, t, "#"+c.ID)
 	mine := c.ID
 
-	// Filters: the reviewer's own comments, then the outdated ones (none here).
+	// Filters: the reviewer's own comments, then the outdated ones: round
+	// 1's comment on the removed sentence is still open, so round 2 carries
+	// it, listed at the top as outdated.
 	filterCounts := func(value string) (shown []string) {
 		return eval[[]string](ctx, t, fmt.Sprintf(`(() => { const b = document.querySelector('#margin-filters input[value=%q]'); b.click();
 			return [...document.querySelectorAll("article.comment")].filter(c => !c.hidden).map(c => c.id); })()`, value))
 	}
-	if got := filterCounts("mine"); len(got) != 2 || !strings.Contains(strings.Join(got, " "), mine) {
-		t.Errorf("\"Mine\" shows %q, want the reviewer's 2 comments, %s among them", got, mine)
+	if got := filterCounts("mine"); len(got) != 3 || !strings.Contains(strings.Join(got, " "), mine) {
+		t.Errorf("\"Mine\" shows %q, want the reviewer's 3 comments (one carried from round 1), %s among them", got, mine)
 	}
-	if label := eval[string](ctx, t, `document.querySelector('#margin-filters input[value=mine]').parentNode.textContent`); !strings.Contains(label, "(2)") {
-		t.Errorf("the \"Mine\" filter is labelled %q, want its count (2)", label)
+	if label := eval[string](ctx, t, `document.querySelector('#margin-filters input[value=mine]').parentNode.textContent`); !strings.Contains(label, "(3)") {
+		t.Errorf("the \"Mine\" filter is labelled %q, want its count (3)", label)
 	}
-	if got := filterCounts("outdated"); len(got) != 0 {
-		t.Errorf("\"Mine\" and \"Outdated\" show %q, want none", got)
+	if got := filterCounts("outdated"); len(got) != 1 || got[0] != "comment-1" {
+		t.Errorf("\"Mine\" and \"Outdated\" show %q, want round 1's carried comment-1", got)
 	}
 	filterCounts("outdated")
-	if got := filterCounts("mine"); len(got) != 3 {
-		t.Errorf("with no filter %d cards are shown, want 3", len(got))
+	if got := filterCounts("mine"); len(got) != 4 {
+		t.Errorf("with no filter %d cards are shown, want 4", len(got))
 	}
 	// A card with a reply being written is never hidden.
 	eval[bool](ctx, t, `(() => { const c = [...document.querySelectorAll("article.comment")].find(c => !c.dataset.mine);
 		c.querySelector("input[name=body]").value = "Po shkruaj"; return true; })()`)
-	if got := filterCounts("mine"); len(got) != 3 {
+	if got := filterCounts("mine"); len(got) != 4 {
 		t.Errorf("\"Mine\" with a reply being written in the editor's card shows %q, want that card too", got)
 	}
 	filterCounts("mine")
 
-	// Next / previous comment: the key j and the buttons, in the text's order.
+	// Next / previous comment: the key j and the buttons, the outdated
+	// comments listed at the top first, then the others in the text's order.
 	order := eval[[]string](ctx, t, `[...document.querySelectorAll("#redline mark.anchor")].map(m => m.dataset.comments.split(" ")[0]).filter((v, i, a) => a.indexOf(v) === i)`)
 	if len(order) != 3 || order[2] != mine {
 		t.Fatalf("marked comments in the text's order: %q", order)
 	}
+	order = append([]string{"comment-1"}, order...)
 	if err := chromedp.Do(ctx, chromedp.KeyEvent("j")); err != nil {
 		t.Fatal(err)
 	}
@@ -344,6 +348,9 @@ func TestBrowserMarginDesktop(t *testing.T) {
 	}
 	if got := eval[string](ctx, t, `document.getElementById("prev-comment").click(), document.activeElement.id`); got != order[0] {
 		t.Errorf("after \"Previous comment\" the focus is on #%s, want #%s", got, order[0])
+	}
+	if got := eval[string](ctx, t, `document.getElementById("next-comment").click(), document.activeElement.id`); got != order[1] {
+		t.Errorf("after \"Next comment\" again the focus is on #%s, want #%s", got, order[1])
 	}
 	if linked := eval[int](ctx, t, `document.querySelectorAll("mark.anchor.is-linked").length`); linked == 0 {
 		t.Errorf("the focused card's words are not highlighted")
@@ -363,8 +370,8 @@ func TestBrowserMarginDesktop(t *testing.T) {
 	// In the comparative table the cards stay a list, and the filters work.
 	d.open(t, 1366, 900, round+"?view=table")
 	if got := eval[[]string](ctx, t, `document.querySelector('#margin-filters input[value=mine]').click(),
-		[...document.querySelectorAll("article.comment")].filter(c => !c.hidden && !c.style.top).map(c => c.id)`); len(got) != 2 {
-		t.Errorf("in the comparative table \"Mine\" shows %q, want the reviewer's 2 comments in a list", got)
+		[...document.querySelectorAll("article.comment")].filter(c => !c.hidden && !c.style.top).map(c => c.id)`); len(got) != 3 {
+		t.Errorf("in the comparative table \"Mine\" shows %q, want the reviewer's 3 comments in a list", got)
 	}
 
 	// The editor records a decision with a real click and comes back there.
@@ -412,6 +419,12 @@ func TestBrowserMarginPhone(t *testing.T) {
 	}
 	checkWidth("on opening")
 	for _, id := range eval[[]string](ctx, t, `[...document.querySelectorAll("article.comment")].map(c => c.id)`) {
+		if id == "comment-1" { // carried from round 1, its words removed: listed at the top
+			if top := eval[bool](ctx, t, `!!document.querySelector("#margin-elsewhere #comment-1")`); !top {
+				t.Errorf("comment-1, outdated, is not in the list at the top")
+			}
+			continue
+		}
 		if c := readCard(ctx, t, id); !c.InArticle {
 			t.Errorf("%s is not listed under its article", id)
 		}
