@@ -63,7 +63,7 @@ func newRedlineView(ctx context.Context, r *markdown.Renderer, anchors *anchorRu
 	return &redlineView{ctx: ctx, renderer: r, anchors: anchors, ids: markdown.ChangeIDs{Prefix: "c"}}
 }
 
-func keepAll(string) bool       { return true }
+func keepAll(string) bool        { return true }
 func keepEarlier(op string) bool { return op != redline.OpInsert }
 func keepLater(op string) bool   { return op != redline.OpDelete }
 
