@@ -1,6 +1,7 @@
 package web
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -59,7 +60,8 @@ func articleSource(art *redline.Article, keep func(op string) bool, change *int,
 	var m markedSource
 	bpos := art.ToStart // where the next equal or inserted op is in the later version
 	inChange := false
-	for _, op := range art.Ops {
+	ops := insertionsFirst(art.Ops, keep)
+	for _, op := range ops {
 		if op.Op == redline.OpEqual {
 			inChange = false
 		} else if !inChange {
@@ -70,20 +72,53 @@ func articleSource(art *redline.Article, keep func(op string) bool, change *int,
 		if inChange {
 			c = *change
 		}
-		if !keep(op.Op) {
+		switch {
+		case !keep(op.Op):
 			if op.Op != redline.OpDelete {
 				bpos += len(op.Text)
 			}
-			continue
-		}
-		if op.Op == redline.OpDelete || bpos < 0 {
+		case op.Op == redline.OpDelete || bpos < 0:
 			m.add(op.Text, opMark(op.Op), c, "")
-			continue
+		default:
+			anchors.split(bpos, op.Text, func(text, comments string) { m.add(text, opMark(op.Op), c, comments) })
+			bpos += len(op.Text)
 		}
-		anchors.split(bpos, op.Text, func(text, comments string) { m.add(text, opMark(op.Op), c, comments) })
-		bpos += len(op.Text)
 	}
 	return m
+}
+
+// insertionsFirst returns ops with a deletion and the insertion after it
+// swapped when the insertion opens a line of the later version with block
+// markers ("> ", "- ", "## "): the markers must start the line for the
+// rendered text to be a quote, list or heading, and the deleted words
+// then follow them. ops is returned as it is when nothing moves.
+func insertionsFirst(ops []redline.Op, keep func(string) bool) []redline.Op {
+	if !keep(redline.OpDelete) || !keep(redline.OpInsert) {
+		return ops
+	}
+	var out []redline.Op
+	lineStart := true // the later version's text so far ends a line
+	for k, op := range ops {
+		if op.Op == redline.OpDelete && lineStart && k+1 < len(ops) && ops[k+1].Op == redline.OpInsert && opensBlock(ops[k+1].Text) {
+			if out == nil {
+				out = slices.Clone(ops)
+			}
+			out[k], out[k+1] = ops[k+1], op
+		}
+		if op.Op != redline.OpDelete && op.Text != "" {
+			lineStart = strings.HasSuffix(op.Text, "\n")
+		}
+	}
+	if out == nil {
+		return ops
+	}
+	return out
+}
+
+// opensBlock reports whether s starts with a character that may open a
+// block: a heading, quote, list or table row.
+func opensBlock(s string) bool {
+	return s != "" && strings.IndexByte("#>-*+|0123456789", s[0]) >= 0
 }
 
 // anchorRuns are the comments anchored in the later version, as runs of

@@ -72,8 +72,8 @@ func keepLater(op string) bool   { return op != redline.OpDelete }
 func (v *redlineView) text(art *redline.Article, keep func(string) bool) (markedText, error) {
 	first := v.change
 	anchors := v.anchors
-	if keep(redline.OpDelete) {
-		anchors = nil // anchors are in the later version, not in one with deletions
+	if !keep(redline.OpInsert) {
+		anchors = nil // anchors are in the later version, not the earlier
 	}
 	m := articleSource(art, keep, &v.change, anchors)
 	html, err := v.renderer.RenderMarked(v.ctx, m.src.String(), m.spans, &v.ids)

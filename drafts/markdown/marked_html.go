@@ -157,7 +157,7 @@ func (m *marker) tag(t html.Token, start bool) {
 		m.b.WriteString("</" + t.Data + ">")
 		return
 	}
-	if start {
+	if start && !void(t.DataAtom) {
 		m.stack = append(m.stack, t.Data)
 	}
 	m.b.WriteString("<" + t.Data)
@@ -221,4 +221,14 @@ func encodedSentinel(s string) int {
 		return 12
 	}
 	return 0
+}
+
+// void reports whether an element has no end tag; goldmark writes the
+// ones it uses without the XHTML slash.
+func void(a atom.Atom) bool {
+	switch a {
+	case atom.Br, atom.Hr, atom.Img, atom.Input, atom.Wbr:
+		return true
+	}
+	return false
 }

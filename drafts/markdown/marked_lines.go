@@ -12,39 +12,54 @@ import "strings"
 // only ("---", "```", "|--|--|", a blank line) to the start of the next
 // line: a sentinel there would hide the markers from the parser. Of
 // boundaries that end up at one place the last wins; the text they
-// skipped is markup, which shows nothing to mark.
+// skipped is markup, which shows nothing to mark. One pass: each line is
+// measured once.
 func settle(src string, bs []bound) []bound {
 	out := bs[:0]
+	l := lineCursor{src: src, le: -1}
 	for _, b := range bs {
-		b.at = settledAt(src, b.at)
-		for len(out) > 0 && out[len(out)-1].at >= b.at {
-			out = out[:len(out)-1]
+		if n := len(out); n > 0 && b.at <= out[n-1].at {
+			// Between a boundary and where it settled is markup only: b
+			// settles there too, and wins.
+			out[n-1].k = b.k
+			continue
+		}
+		if b.at = l.settle(b.at); b.at >= len(src) {
+			break // nothing follows to mark; a sentinel would open a block
 		}
 		out = append(out, b)
 	}
 	return out
 }
 
-// settledAt is where a boundary at i goes; it only moves forward.
-func settledAt(src string, i int) int {
-	for i < len(src) {
-		ls := strings.LastIndexByte(src[:i], '\n') + 1
-		le := strings.IndexByte(src[ls:], '\n')
-		if le < 0 {
-			le = len(src)
-		} else {
-			le += ls
+// lineCursor walks the lines of src forward, measuring each line's block
+// markers once: the current line is src[ls:le], its markers end at pe.
+type lineCursor struct {
+	src        string
+	ls, le, pe int
+}
+
+// settle returns where a boundary at i goes, at or after the current line.
+func (l *lineCursor) settle(i int) int {
+	for i < len(l.src) {
+		for i > l.le {
+			l.ls = l.le + 1
+			if e := strings.IndexByte(l.src[l.ls:], '\n'); e >= 0 {
+				l.le = l.ls + e
+			} else {
+				l.le = len(l.src)
+			}
+			l.pe = l.ls + blockPrefix(l.src[l.ls:l.le])
 		}
-		pe := ls + blockPrefix(src[ls:le])
-		if i > pe {
+		if i > l.pe {
 			return i
 		}
-		if pe < le {
-			return pe
+		if l.pe < l.le {
+			return l.pe
 		}
-		i = le + 1 // a line of markers only: on to the next line
+		i = l.le + 1 // a line of markers only: on to the next line
 	}
-	return len(src)
+	return len(l.src)
 }
 
 // blockPrefix returns the length of the block markers at the start of
