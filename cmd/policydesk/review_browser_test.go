@@ -168,7 +168,7 @@ func TestBrowserReviewFlow(t *testing.T) {
 	// The comment sits next to its words: they are marked in the redline.
 	marked, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]string](`(() => {
 		const m = document.querySelector("#redline mark.anchor");
-		return m ? {text: m.textContent, comment: m.getAttribute("data-comment")} : {text: "", comment: ""};
+		return m ? {text: m.textContent, comment: m.getAttribute("data-comments")} : {text: "", comment: ""};
 	})()`))
 	if err != nil {
 		t.Fatal(err)

@@ -22,57 +22,6 @@
   if (next) next.addEventListener("click", function (e) { e.preventDefault(); go(1); });
   if (prev) prev.addEventListener("click", function (e) { e.preventDefault(); go(-1); });
 
-  // Comments next to their words: the redline's article texts, without
-  // deleted words, are the later version's text, so a comment's anchor
-  // (code points into that version) marks its words in place.
-  var red = document.getElementById("redline");
-  if (red && red.getAttribute("data-full") === "1") {
-    var cards = document.querySelectorAll("article.comment[data-start]");
-    for (var k = 0; k < cards.length; k++) markAnchor(red, cards[k]);
-  }
-
-  function textNodes(root) {
-    var out = [], walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
-      acceptNode: function (n) {
-        var el = n.parentElement;
-        return el.closest(".art-text") && !el.closest("del") ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_REJECT;
-      }
-    });
-    for (var n = walker.nextNode(); n; n = walker.nextNode()) out.push(n);
-    return out;
-  }
-
-  // utf16 converts a code-point offset within s to a UTF-16 index.
-  function utf16(s, cp) {
-    var i = 0;
-    while (cp > 0 && i < s.length) {
-      var c = s.charCodeAt(i);
-      i += (c >= 0xd800 && c <= 0xdbff) ? 2 : 1;
-      cp--;
-    }
-    return i;
-  }
-
-  function markAnchor(root, card) {
-    var start = +card.getAttribute("data-start"), end = +card.getAttribute("data-end"), id = card.id;
-    if (!(end > start)) return;
-    var at = 0, nodes = textNodes(root);
-    for (var i = 0; i < nodes.length && at < end; i++) {
-      var node = nodes[i], text = node.data, len = Array.from(text).length;
-      var from = Math.max(start - at, 0), to = Math.min(end - at, len);
-      at += len;
-      if (to <= 0 || from >= len) continue;
-      var part = node.splitText(utf16(text, from));
-      part.splitText(utf16(part.data, to - from));
-      var mark = document.createElement("mark");
-      mark.className = "anchor";
-      mark.title = "Comment " + id.replace("comment-", "#");
-      mark.setAttribute("data-comment", id);
-      part.parentNode.replaceChild(mark, part);
-      mark.appendChild(part);
-    }
-  }
-
   document.addEventListener("click", function (e) {
     var m = e.target.closest && e.target.closest("mark.anchor");
     if (!m) return;
