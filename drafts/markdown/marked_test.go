@@ -257,6 +257,8 @@ func FuzzRenderMarked(f *testing.F) {
 func TestRenderMarkedPathological(t *testing.T) {
 	r := NewRenderer(0)
 	r.Timeout = 0
+	var slowest time.Duration
+	var slowestName string
 	for _, s := range draftstest.Pathological {
 		for _, size := range draftstest.PathologicalSizes() {
 			src := s.Sized(size)
@@ -264,6 +266,10 @@ func TestRenderMarkedPathological(t *testing.T) {
 			start := time.Now()
 			out, err := r.RenderMarked(context.Background(), src, spans, &ChangeIDs{Prefix: "c"})
 			took := time.Since(start)
+			t.Logf("%-40s %8d bytes %v %v", s.Name, len(src), took, policydesk.ErrorCode(err))
+			if took > slowest {
+				slowest, slowestName = took, fmt.Sprintf("%s at %d bytes", s.Name, len(src))
+			}
 			switch policydesk.ErrorCode(err) {
 			case "":
 				if size <= 128<<10 {
@@ -280,6 +286,7 @@ func TestRenderMarkedPathological(t *testing.T) {
 			}
 		}
 	}
+	t.Logf("slowest: %s, %v", slowestName, slowest)
 }
 
 // BenchmarkRenderMarkedRatio times the marked rendering of each hostile
