@@ -10,6 +10,7 @@ package markdown
 
 import (
 	"context"
+	"errors"
 	"html/template"
 	"strings"
 	"unicode/utf8"
@@ -81,18 +82,35 @@ func isSentinel(r rune) bool { return r >= sentLo }
 // Render does. The output is as safe as Render's: the same parser, URL
 // guard and escaping, and every element it adds is one of its own (see
 // marker).
+//
+// Renderings are cached by content, numbered for where they are shown.
 func (r *Renderer) RenderMarked(ctx context.Context, src string, spans []Span, ids *ChangeIDs) (template.HTML, error) {
 	if err := checkSpans(src, spans); err != nil {
 		return "", err
 	}
-	src, spans = keptMarkers(src, spans)
-	states, bounds := boundaries(src, spans)
-	marked := sentinelSource(src, bounds)
-	out, err := r.render(ctx, marked)
-	if err != nil {
+	key := markedKey(src, spans, ids)
+	if c, ok := r.marked.Get(key); ok {
+		return c.number(ids)
+	}
+	c, err := r.renderMarked(ctx, src, spans, ids)
+	if err != nil && policydesk.ErrorCode(err) != policydesk.ETooComplex {
 		return "", err
 	}
-	return markHTML(string(out), states, ids)
+	r.marked.Add(key, c, c.size())
+	return c.number(ids)
+}
+
+func (r *Renderer) renderMarked(ctx context.Context, src string, spans []Span, ids *ChangeIDs) (markedRendering, error) {
+	src, spans = keptMarkers(src, spans)
+	states, bounds := boundaries(src, spans)
+	out, err := r.render(ctx, sentinelSource(src, bounds))
+	var e *policydesk.Error
+	if errors.As(err, &e) && e.Code == policydesk.ETooComplex {
+		return markedRendering{refusal: e}, err
+	} else if err != nil {
+		return markedRendering{}, err
+	}
+	return markHTML(string(out), states, ids != nil, continued(spans, ids))
 }
 
 func checkSpans(src string, spans []Span) error {

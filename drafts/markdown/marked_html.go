@@ -1,7 +1,6 @@
 package markdown
 
 import (
-	"html/template"
 	"io"
 	"strings"
 	"unicode/utf8"
@@ -20,19 +19,21 @@ import (
 // attribute values (a link or image whose URL the guard refuses once they
 // are gone loses it), ids go (the redline shows an article twice), and
 // the draft's own strikethrough becomes <s>, so that every <del> is a
-// deletion.
-func markHTML(in string, states []state, ids *ChangeIDs) (template.HTML, error) {
-	m := &marker{states: states, ids: ids}
+// deletion. The HTML is returned cut where each change id's number goes
+// (see markedRendering), the first change continuing last when it is
+// last; withIDs false gives no ids.
+func markHTML(in string, states []state, withIDs bool, last int) (markedRendering, error) {
+	m := &marker{states: states, withIDs: withIDs, last: last}
 	m.b.Grow(len(in) + len(in)/4)
 	z := html.NewTokenizer(strings.NewReader(in))
 	for {
 		switch z.Next() {
 		case html.ErrorToken:
 			if z.Err() != io.EOF {
-				return "", policydesk.Errorf(policydesk.EInternal, "The marked text could not be read back: %v.", z.Err())
+				return markedRendering{}, policydesk.Errorf(policydesk.EInternal, "The marked text could not be read back: %v.", z.Err())
 			}
 			m.close()
-			return template.HTML(m.b.String()), nil
+			return markedRendering{parts: append(m.parts, m.b.String()), last: m.last}, nil
 		case html.TextToken:
 			m.text(string(z.Text()))
 		case html.StartTagToken:
@@ -46,10 +47,12 @@ func markHTML(in string, states []state, ids *ChangeIDs) (template.HTML, error) 
 
 // marker is the state of markHTML.
 type marker struct {
-	b      strings.Builder
-	states []state
-	ids    *ChangeIDs
-	cur    int      // the state of the text being read
+	b       strings.Builder
+	parts   []string // the HTML before each change id's number
+	states  []state
+	withIDs bool
+	last    int      // the change of the last id given
+	cur     int      // the state of the text being read
 	open   bool     // its wrapper is open
 	stack  []string // the elements open around the text
 }
@@ -115,8 +118,12 @@ func (m *marker) wrap(st state) {
 			name, comments = "del", ""
 		}
 		m.b.WriteString("<" + name)
-		if id := m.ids.Next(st.change); id != "" {
-			m.b.WriteString(` id="` + html.EscapeString(id) + `"`)
+		if m.withIDs && st.change != 0 && st.change != m.last {
+			m.last = st.change
+			m.b.WriteString(` id="`)
+			m.parts = append(m.parts, m.b.String())
+			m.b.Reset()
+			m.b.WriteString(`"`)
 		}
 		m.b.WriteString(">")
 	}

@@ -301,3 +301,38 @@ func BenchmarkRenderMarkedRatio(b *testing.B) {
 		_, _ = r.RenderMarked(context.Background(), src, fuzzSpans(src, 0x0303030303030303), &ChangeIDs{Prefix: "c"})
 	})
 }
+
+// A cached marked rendering is numbered for where it is shown: the same
+// text and spans after five other changes get c6 and c7, exactly as an
+// uncached rendering would, and a refusal is cached as a refusal.
+func TestRenderMarkedCache(t *testing.T) {
+	src := "## Neni 5\n\nQendra ofron **shërbime ditore** për fëmijët.\n"
+	spans := []Span{spanOf(t, src, "Neni", 0, MarkInsert, 1, ""), spanOf(t, src, "ditore", 0, MarkDelete, 2, "")}
+	cached, fresh := NewRenderer(1<<20), NewRenderer(0)
+	first, err := cached.RenderMarked(context.Background(), src, spans, &ChangeIDs{Prefix: "c"})
+	if err != nil || !strings.Contains(string(first), `<ins id="c1">Neni</ins>`) || !strings.Contains(string(first), `<del id="c2">`) {
+		t.Fatalf("first rendering %q, %v", first, err)
+	}
+	if cached.marked.Bytes() == 0 {
+		t.Fatal("nothing cached")
+	}
+	ids := &ChangeIDs{Prefix: "c", N: 5}
+	again, err := cached.RenderMarked(context.Background(), src, spans, ids)
+	want, _ := fresh.RenderMarked(context.Background(), src, spans, &ChangeIDs{Prefix: "c", N: 5})
+	if err != nil || again != want || !strings.Contains(string(again), `<ins id="c6">`) || ids.N != 7 {
+		t.Errorf("from the cache %q (ids at %d), want %q", again, ids.N, want)
+	}
+	// Continuing the change the last rendering ended with: no new id.
+	ids = &ChangeIDs{Prefix: "c", N: 3, last: 1}
+	cont, _ := cached.RenderMarked(context.Background(), src, spans, ids)
+	if !strings.Contains(string(cont), `<ins>Neni</ins>`) || !strings.Contains(string(cont), `<del id="c4">`) {
+		t.Errorf("continued %q", cont)
+	}
+	cached.Limits.MaxDepth = 1
+	deep := "> > > Neni 5\n"
+	for range 2 {
+		if _, err := cached.RenderMarked(context.Background(), deep, nil, nil); policydesk.ErrorCode(err) != policydesk.ETooComplex {
+			t.Errorf("a text beyond the limits: %v", err)
+		}
+	}
+}
