@@ -53,8 +53,8 @@ type marker struct {
 	withIDs bool
 	last    int      // the change of the last id given
 	cur     int      // the state of the text being read
-	open   bool     // its wrapper is open
-	stack  []string // the elements open around the text
+	open    bool     // its wrapper is open
+	stack   []string // the elements open around the text
 }
 
 // wrappable says whether text s inside the open elements may be wrapped:
