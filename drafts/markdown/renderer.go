@@ -84,13 +84,13 @@ const (
 )
 
 // NewRenderer returns a Renderer that keeps up to cacheBytes of rendered
-// HTML, and half as much of marked renderings. cacheBytes <= 0 disables
-// caching.
+// HTML, and a quarter as much of marked renderings (the redline's).
+// cacheBytes <= 0 disables caching.
 func NewRenderer(cacheBytes int64) *Renderer {
 	return &Renderer{
 		md:         newMarkdown(),
 		cache:      cache.New[[32]byte, rendering](cacheBytes),
-		marked:     cache.New[[32]byte, markedRendering](cacheBytes / 2),
+		marked:     cache.New[[32]byte, markedRendering](cacheBytes / 4),
 		Slots:      semaphore.NewWeighted(int64(runtime.GOMAXPROCS(0))),
 		Limits:     DefaultLimits,
 		Timeout:    DefaultTimeout,
