@@ -28,7 +28,7 @@ test: deps
 # The race detector makes goldmark ten times slower and inflates memory, so
 # under -race the bounds are tried on small texts and the CPU and memory
 # limits are not; these tests run once more without it, at full size.
-FULLSIZE = TestRenderPathological|TestRenderBoundsDeterministic|TestRenderIssueBodies|TestParseOutlinePathological|TestPreviewPathologicalBodies|TestPreviewStopsWhenClientLeaves|TestRunner_MemoryHogIsStopped
+FULLSIZE = TestRenderPathological|TestRenderMarkedPathological|TestRenderBoundsDeterministic|TestRenderIssueBodies|TestParseOutlinePathological|TestPreviewPathologicalBodies|TestPreviewStopsWhenClientLeaves|TestRunner_MemoryHogIsStopped
 
 deps:
 	GO=$(GO) ./scripts/test-deps.sh

@@ -17,8 +17,12 @@ func (s *Server) apiDiff(r *http.Request, id int64) (int, any, error) {
 		return 0, nil, err
 	}
 	if r.URL.Query().Get("format") == "html" {
+		arts, err := newRedlineView(r.Context(), s.Drafts.Renderer, nil).inlineArticles(red)
+		if err != nil {
+			return 0, nil, err
+		}
 		return http.StatusOK, writeBody(func(w http.ResponseWriter) {
-			s.renderFragment(w, "redline-inline", inlineArticles(red))
+			s.renderFragment(w, "redline-inline", arts)
 		}), nil
 	}
 	return http.StatusOK, map[string]any{"from": from, "to": to, "stats": red.Stats, "bounded": red.Bounded, "articles": red.Articles}, nil

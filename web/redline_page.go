@@ -81,10 +81,15 @@ func (s *Server) redlinePage(r *http.Request, id int64, from, to, round int) (re
 		"Decisions":  review.Decisions, "DecisionLabels": review.DecisionLabels,
 		"Notice": notice(r, doc.Head),
 	}
+	// Comments are marked where their words are in the later version.
+	v := newRedlineView(ctx, s.Drafts.Renderer, newAnchorRuns(b.Body, b.Number, comments))
 	if view == "table" {
-		data["Rows"] = comparativeRows(red)
+		data["Rows"], err = v.comparativeRows(red)
 	} else {
-		data["Inline"] = inlineArticles(red)
+		data["Inline"], err = v.inlineArticles(red)
+	}
+	if err != nil {
+		return reply{}, err
 	}
 	return show("diff", data), nil
 }

@@ -1,20 +1,34 @@
 package web
 
 import (
-	"strconv"
+	"context"
+	"html/template"
 
+	"policydesk/drafts/markdown"
 	"policydesk/review/redline"
 )
 
-// The redline's views show the Markdown source with <ins>/<del> around
-// changes, through templates/partials/redline.html, so html/template
-// escapes every word. Every change (a run of ops between two equal ops)
-// gets an id c1, c2, ... in document order for next/previous navigation.
+// The redline's views show each article's text rendered as the document
+// page renders it (headings, lists, tables, bold), with the changed words
+// in <ins> and <del> and the words comments are anchored on in <mark>,
+// by markdown.RenderMarked (see redline_marked.go for the source it is
+// given). Every change gets an id c1, c2, ... on its first element, in
+// document order, for next/previous navigation. An article that cannot be
+// rendered (beyond the renderer's limits) shows its Markdown source with
+// <ins>/<del> as before, through templates/partials/redline.html.
 
-// redlinePart is one op as the views show it, with the change id on the
-// first op of a change.
+// redlinePart is one op as the source view shows it, with the change id on
+// the first op of a change.
 type redlinePart struct {
 	Op, Text, ID string
+}
+
+// markedText is one rendered text of the redline, or the source view of it
+// when it could not be rendered.
+type markedText struct {
+	HTML  template.HTML
+	Parts []redlinePart
+	Plain bool // shown as source: Parts, not HTML
 }
 
 // inlineArticle is one article of the inline view: a section with id
@@ -23,7 +37,7 @@ type inlineArticle struct {
 	N                 int
 	Status, ID, Label string
 	Bounded           bool // the work budget cut this article's diff short
-	Parts             []redlinePart
+	Text              markedText
 }
 
 // comparativeRow is one line of the side-by-side comparative table: the
@@ -32,69 +46,100 @@ type comparativeRow struct {
 	Status, FromNum, ToNum, Heading string
 	ID                              string // article identity, "" when unknown
 	Bounded                         bool
-	Earlier, Proposed               []redlinePart
+	Earlier, Proposed               markedText
 }
 
-func inlineArticles(r *redline.Redline) []inlineArticle {
-	out := make([]inlineArticle, len(r.Articles))
-	n := 0
-	for k, art := range r.Articles {
-		out[k] = inlineArticle{N: k + 1, Status: art.Status, ID: art.ID, Label: redline.Label(art), Bounded: art.Bounded,
-			Parts: redlineParts(art.Ops, &n)}
+// redlineView renders the texts of one page: change numbers and ids run on
+// from article to article.
+type redlineView struct {
+	ctx      context.Context
+	renderer *markdown.Renderer
+	anchors  *anchorRuns // comments anchored in the later version; nil for none
+	change   int         // the last change number given
+	ids      markdown.ChangeIDs
+}
+
+func newRedlineView(ctx context.Context, r *markdown.Renderer, anchors *anchorRuns) *redlineView {
+	return &redlineView{ctx: ctx, renderer: r, anchors: anchors, ids: markdown.ChangeIDs{Prefix: "c"}}
+}
+
+func keepAll(string) bool        { return true }
+func keepEarlier(op string) bool { return op != redline.OpInsert }
+func keepLater(op string) bool   { return op != redline.OpDelete }
+
+// text renders the ops of art that keep admits. It fails only when the
+// request ended; any other failure shows the source.
+func (v *redlineView) text(art *redline.Article, keep func(string) bool) (markedText, error) {
+	first := v.change
+	anchors := v.anchors
+	if !keep(redline.OpInsert) {
+		anchors = nil // anchors are in the later version, not the earlier
 	}
-	return out
+	m := articleSource(art, keep, &v.change, anchors)
+	html, err := v.renderer.RenderMarked(v.ctx, m.src.String(), m.spans, &v.ids)
+	if err == nil {
+		return markedText{HTML: html}, nil
+	}
+	if v.ctx.Err() != nil {
+		return markedText{}, v.ctx.Err()
+	}
+	v.change = first
+	return markedText{Parts: v.parts(art.Ops, keep), Plain: true}, nil
 }
 
-// comparativeRows splits each article's ops between the two columns. A
-// change's id goes on its insertion, or on its deletion when nothing was
-// inserted, so ids stay unique.
-func comparativeRows(r *redline.Redline) []comparativeRow {
+// parts is the source view of the ops keep admits, numbering changes as
+// text does.
+func (v *redlineView) parts(ops []redline.Op, keep func(string) bool) []redlinePart {
+	var ps []redlinePart
+	inChange := false
+	for _, op := range ops {
+		if op.Op == redline.OpEqual {
+			inChange = false
+		} else if !inChange {
+			v.change++
+			inChange = true
+		}
+		if !keep(op.Op) {
+			continue
+		}
+		p := redlinePart{Op: op.Op, Text: op.Text}
+		if op.Op != redline.OpEqual {
+			p.ID = v.ids.Next(v.change)
+		}
+		ps = append(ps, p)
+	}
+	return ps
+}
+
+func (v *redlineView) inlineArticles(r *redline.Redline) ([]inlineArticle, error) {
+	out := make([]inlineArticle, len(r.Articles))
+	for k := range r.Articles {
+		art := &r.Articles[k]
+		text, err := v.text(art, keepAll)
+		if err != nil {
+			return nil, err
+		}
+		out[k] = inlineArticle{N: k + 1, Status: art.Status, ID: art.ID, Label: redline.Label(*art), Bounded: art.Bounded, Text: text}
+	}
+	return out, nil
+}
+
+// comparativeRows renders each article twice: as it was, with its
+// deletions, and as proposed, with its insertions. Each column's changes
+// get ids of their own.
+func (v *redlineView) comparativeRows(r *redline.Redline) ([]comparativeRow, error) {
 	rows := make([]comparativeRow, len(r.Articles))
-	n := 0
-	for k, art := range r.Articles {
+	for k := range r.Articles {
+		art := &r.Articles[k]
 		row := comparativeRow{Status: art.Status, FromNum: art.FromNum, ToNum: art.ToNum, Heading: art.Heading, ID: art.ID, Bounded: art.Bounded}
-		ps := redlineParts(art.Ops, &n)
-		moveIDs(ps)
-		for _, p := range ps {
-			switch p.Op {
-			case redline.OpEqual:
-				row.Earlier, row.Proposed = append(row.Earlier, p), append(row.Proposed, p)
-			case redline.OpDelete:
-				row.Earlier = append(row.Earlier, p)
-			case redline.OpInsert:
-				row.Proposed = append(row.Proposed, p)
-			}
+		var err error
+		if row.Earlier, err = v.text(art, keepEarlier); err != nil {
+			return nil, err
+		}
+		if row.Proposed, err = v.text(art, keepLater); err != nil {
+			return nil, err
 		}
 		rows[k] = row
 	}
-	return rows
-}
-
-// moveIDs moves a change id from a deletion to the insertion that follows
-// it: in the table the two sit in different cells and only one may carry it.
-func moveIDs(ps []redlinePart) {
-	for k := 0; k+1 < len(ps); k++ {
-		if ps[k].ID != "" && ps[k].Op == redline.OpDelete && ps[k+1].Op == redline.OpInsert {
-			ps[k+1].ID, ps[k].ID = ps[k].ID, ""
-		}
-	}
-}
-
-// redlineParts numbers the changes of ops, continuing from *n.
-func redlineParts(ops []redline.Op, n *int) []redlinePart {
-	ps := make([]redlinePart, len(ops))
-	inChange := false
-	for k, op := range ops {
-		ps[k] = redlinePart{Op: op.Op, Text: op.Text}
-		if op.Op == redline.OpEqual {
-			inChange = false
-			continue
-		}
-		if !inChange {
-			*n++
-			ps[k].ID = "c" + strconv.Itoa(*n)
-			inChange = true
-		}
-	}
-	return ps
+	return rows, nil
 }

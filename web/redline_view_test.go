@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"runtime"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"golang.org/x/net/html"
 
 	"policydesk/drafts/draftstest"
+	"policydesk/drafts/markdown"
 	"policydesk/review/redline"
 )
 
@@ -44,46 +46,61 @@ func handMade() *redline.Redline {
 	}}
 }
 
-// The inline view, to the byte: each change's id on its first op, the
-// text escaped, nothing added between the tags (the page keeps whitespace).
+// redlineViews renders r's inline view and comparative table with a fresh
+// renderer, and comments anchored on anchors.
+func redlineViews(tb testing.TB, r *redline.Redline, anchors *anchorRuns) ([]inlineArticle, []comparativeRow) {
+	tb.Helper()
+	rend := markdown.NewRenderer(0)
+	arts, err := newRedlineView(context.Background(), rend, anchors).inlineArticles(r)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	rows, err := newRedlineView(context.Background(), rend, anchors).comparativeRows(r)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return arts, rows
+}
+
+// The inline view, to the byte: each article rendered, its changes marked
+// on the words inside headings and paragraphs, each change's id on its
+// first element, text escaped, raw HTML left out as the document page
+// leaves it out.
 func TestInlineTemplate(t *testing.T) {
-	got := partial(t, "redline-inline", inlineArticles(handMade()))
-	want := `<section class="art art-unchanged" id="chg-1" data-article=""><div class="art-head">Preamble</div><div class="art-text"># Rregullore
-
+	arts, _ := redlineViews(t, handMade(), nil)
+	got := partial(t, "redline-inline", arts)
+	want := `<section class="art art-unchanged" id="chg-1" data-article=""><div class="art-head">Preamble</div><div class="art-text rendered-text"><h1>Rregullore</h1>
 </div></section>
-<section class="art art-changed" id="chg-2" data-article="a1"><div class="art-head">Neni 1 (changed) <span class="bounded-note">shown coarsely</span></div><div class="art-text">## Neni 1
-
-<del id="c1">a &lt; b &amp; &#34;c&#34;</del><ins>&lt;script&gt;x&lt;/script&gt;</ins> &#39;d&#39;
-
-<del id="c2">fund</del></div></section>
-<section class="art art-unchanged" id="chg-3" data-article="a3"><div class="art-head">Neni 3 → Neni 2 (renumbered)</div><div class="art-text">## Neni <del id="c3">3</del><ins>2</ins>
-
-Teksti.
-
+<section class="art art-changed" id="chg-2" data-article="a1"><div class="art-head">Neni 1 (changed) <span class="bounded-note">shown coarsely</span></div><div class="art-text rendered-text"><h2>Neni 1</h2>
+<p><del id="c1">a &lt; b &amp; &#34;c&#34;</del><ins>x</ins> &#39;d&#39;</p>
+<p><del id="c2">fund</del></p>
 </div></section>
-<section class="art art-added" id="chg-4" data-article="a9"><div class="art-head">Neni 3 (added)</div><div class="art-text"><ins id="c4">## Neni 3
-
-I ri.
-</ins></div></section>
+<section class="art art-unchanged" id="chg-3" data-article="a3"><div class="art-head">Neni 3 → Neni 2 (renumbered)</div><div class="art-text rendered-text"><h2>Neni <del id="c3">3</del><ins>2</ins></h2>
+<p>Teksti.</p>
+</div></section>
+<section class="art art-added" id="chg-4" data-article="a9"><div class="art-head">Neni 3 (added)</div><div class="art-text rendered-text"><h2><ins id="c4">Neni 3</ins></h2>
+<p><ins>I ri.</ins></p>
+</div></section>
 `
 	if got != want {
 		t.Errorf("inline view:\n%s\nwant:\n%s", got, want)
 	}
 }
 
-// The comparative table's cells, to the byte: a change's id moves from its
-// deletion to the insertion that follows, so that each id is on one cell.
+// The comparative table's cells, to the byte: the earlier text with its
+// deletions, the proposed text with its insertions, each rendered; every
+// change has an id in each column it shows in, unique on the page.
 func TestComparativeTemplate(t *testing.T) {
+	_, rows := redlineViews(t, handMade(), nil)
 	var got []string
-	for _, row := range comparativeRows(handMade()) {
-		got = append(got, fmt.Sprintf("%s %s→%s %q | %q", row.Status, row.FromNum, row.ToNum,
-			partial(t, "redline-parts", row.Earlier), partial(t, "redline-parts", row.Proposed)))
+	for _, row := range rows {
+		got = append(got, fmt.Sprintf("%s %s→%s %q | %q", row.Status, row.FromNum, row.ToNum, row.Earlier.HTML, row.Proposed.HTML))
 	}
 	want := []string{
-		`unchanged → "# Rregullore\n\n" | "# Rregullore\n\n"`,
-		`changed 1→1 "## Neni 1\n\n<del>a &lt; b &amp; &#34;c&#34;</del> &#39;d&#39;\n\n<del id=\"c2\">fund</del>" | "## Neni 1\n\n<ins id=\"c1\">&lt;script&gt;x&lt;/script&gt;</ins> &#39;d&#39;\n\n"`,
-		`unchanged 3→2 "## Neni <del>3</del>\n\nTeksti.\n\n" | "## Neni <ins id=\"c3\">2</ins>\n\nTeksti.\n\n"`,
-		`added →3 "" | "<ins id=\"c4\">## Neni 3\n\nI ri.\n</ins>"`,
+		`unchanged → "<h1>Rregullore</h1>\n" | "<h1>Rregullore</h1>\n"`,
+		`changed 1→1 "<h2>Neni 1</h2>\n<p><del id=\"c1\">a &lt; b &amp; &#34;c&#34;</del> &#39;d&#39;</p>\n<p><del id=\"c2\">fund</del></p>\n" | "<h2>Neni 1</h2>\n<p><ins id=\"c3\">x</ins> &#39;d&#39;</p>\n"`,
+		`unchanged 3→2 "<h2>Neni <del id=\"c4\">3</del></h2>\n<p>Teksti.</p>\n" | "<h2>Neni <ins id=\"c5\">2</ins></h2>\n<p>Teksti.</p>\n"`,
+		`added →3 "" | "<h2><ins id=\"c6\">Neni 3</ins></h2>\n<p><ins>I ri.</ins></p>\n"`,
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("rows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -107,19 +124,22 @@ func rlDoc(arts ...string) string {
 	return b.String()
 }
 
-func TestInlineHTML(t *testing.T) {
-	a := rlDoc(rlT1, rlT2, rlT3+" <script>alert(1)</script>")
-	b := rlDoc(rlT1, rlTn, strings.Replace(rlT3, "policinë", "prokurorinë", 1)+" <script>alert(1)</script>")
-	out := partial(t, "redline-inline", inlineArticles(redline.Compute(a, b, nil, nil)))
-	if strings.Contains(out, "<script>") {
-		t.Fatalf("unescaped script: %s", out)
-	}
-	root, err := html.Parse(strings.NewReader(out))
+// inlineDoc renders the inline view of a → b and parses it.
+func inlineDoc(t *testing.T, a, b string, anchors *anchorRuns) *html.Node {
+	t.Helper()
+	arts, _ := redlineViews(t, redline.Compute(a, b, nil, nil), anchors)
+	root, err := html.Parse(strings.NewReader(partial(t, "redline-inline", arts)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var sections, changes []string
-	var heads []string
+	return root
+}
+
+func TestInlineHTML(t *testing.T) {
+	a := rlDoc(rlT1, rlT2, rlT3+" <script>alert(1)</script>")
+	b := rlDoc(rlT1, rlTn, strings.Replace(rlT3, "policinë", "prokurorinë", 1)+" <script>alert(1)</script>")
+	root := inlineDoc(t, a, b, nil)
+	var sections, changes, heads, headings []string
 	walkHTML(root, func(n *html.Node) {
 		switch n.Data {
 		case "section":
@@ -134,6 +154,8 @@ func TestInlineHTML(t *testing.T) {
 			if attrOf(n, "class") == "art-head" {
 				heads = append(heads, textOf(n))
 			}
+		case "h1", "h2":
+			headings = append(headings, n.Data+" "+textOf(n))
 		}
 	})
 	wantSections := []string{"art art-unchanged#chg-1", "art art-unchanged#chg-2", "art art-deleted#chg-3",
@@ -148,15 +170,18 @@ func TestInlineHTML(t *testing.T) {
 	if got := strings.Join(heads, "|"); got != wantHeads {
 		t.Errorf("heads %q, want %q", got, wantHeads)
 	}
-	// The text between the tags is the source, whitespace kept.
-	if !strings.Contains(textOf(root), "## Neni 1\n\n"+rlT1+"\n\n") {
-		t.Error("source text not preserved")
+	// Rendered, not the source: headings are elements, no "#" is left.
+	if got := strings.Join(headings, "|"); got != "h1 Rregullore|h2 Neni 1|h2 Neni 2|h2 Neni 2|h2 Neni 3" {
+		t.Errorf("headings %q", got)
+	}
+	if text := textOf(root); strings.Contains(text, "#") || !strings.Contains(text, rlT1) {
+		t.Errorf("text %q", text)
 	}
 }
 
 func TestSideBySide(t *testing.T) {
 	a, b := rlDoc(rlT1, rlT2), rlDoc(rlT1, strings.Replace(rlT2, "Komuna", "Ministria", 1))
-	rows := comparativeRows(redline.Compute(a, b, nil, nil))
+	_, rows := redlineViews(t, redline.Compute(a, b, nil, nil), nil)
 	if len(rows) != 3 {
 		t.Fatalf("%d rows", len(rows))
 	}
@@ -164,14 +189,15 @@ func TestSideBySide(t *testing.T) {
 	if got.Status != "changed" || got.FromNum != "2" || got.ToNum != "2" {
 		t.Errorf("row %+v", got)
 	}
-	earlier, proposed := partial(t, "redline-parts", got.Earlier), partial(t, "redline-parts", got.Proposed)
-	if !strings.Contains(earlier, "<del>Komuna</del>") || !strings.Contains(proposed, `<ins id="c1">Ministria</ins>`) {
-		t.Errorf("earlier %s / proposed %s", earlier, proposed)
+	if !strings.Contains(string(got.Earlier.HTML), `<p><del id="c1">Komuna</del> siguron`) ||
+		!strings.Contains(string(got.Proposed.HTML), `<p><ins id="c2">Ministria</ins> siguron`) {
+		t.Errorf("earlier %s / proposed %s", got.Earlier.HTML, got.Proposed.HTML)
 	}
 }
 
 // BenchmarkRedlineTemplate renders the inline view of a 100-article,
-// 20,000-word regulation against its revision (the redline computed once).
+// 20,000-word regulation against its revision (the redline computed once),
+// each article's Markdown rendered with its changes marked.
 //
 //	go test -run '^$' -bench RedlineTemplate -count 5 ./web/
 func BenchmarkRedlineTemplate(b *testing.B) {
@@ -181,11 +207,16 @@ func BenchmarkRedlineTemplate(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	rend := markdown.NewRenderer(0)
 	var sb strings.Builder
 	runtime.GC()
 	for b.Loop() {
 		sb.Reset()
-		if err := v.partials.ExecuteTemplate(&sb, "redline-inline", inlineArticles(red)); err != nil {
+		arts, err := newRedlineView(context.Background(), rend, nil).inlineArticles(red)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := v.partials.ExecuteTemplate(&sb, "redline-inline", arts); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -16,4 +16,9 @@
 //   - the guard (guard.go, guarded.go) wraps every goldmark parser and
 //     counts its work against Limits, refusing or defusing the inputs on
 //     which goldmark is superlinear.
+//   - RenderMarked (marked.go, marked_lines.go, marked_html.go) renders
+//     Markdown with byte ranges marked as inserted, deleted or commented
+//     on, for the redline: the ranges travel through the same guarded
+//     parser as sentinel characters and become <ins>, <del> and <mark>
+//     around the text runs of the output.
 package markdown

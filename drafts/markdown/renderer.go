@@ -48,8 +48,9 @@ import (
 // one of the Slots, the pool drafts.Service runs its diffs and merges on,
 // so a crowd of them cannot multiply memory.
 type Renderer struct {
-	md    goldmark.Markdown
-	cache *cache.Cache[[32]byte, rendering]
+	md     goldmark.Markdown
+	cache  *cache.Cache[[32]byte, rendering]
+	marked *cache.Cache[[32]byte, markedRendering] // RenderMarked's
 
 	// Slots are what a large rendering waits for: GOMAXPROCS of them unless
 	// changed before first use. drafts.Service runs its Heavy work (diffs,
@@ -83,11 +84,13 @@ const (
 )
 
 // NewRenderer returns a Renderer that keeps up to cacheBytes of rendered
-// HTML. cacheBytes <= 0 disables caching.
+// HTML, and a quarter as much of marked renderings (the redline's).
+// cacheBytes <= 0 disables caching.
 func NewRenderer(cacheBytes int64) *Renderer {
 	return &Renderer{
 		md:         newMarkdown(),
 		cache:      cache.New[[32]byte, rendering](cacheBytes),
+		marked:     cache.New[[32]byte, markedRendering](cacheBytes / 4),
 		Slots:      semaphore.NewWeighted(int64(runtime.GOMAXPROCS(0))),
 		Limits:     DefaultLimits,
 		Timeout:    DefaultTimeout,
