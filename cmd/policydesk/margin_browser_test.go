@@ -48,9 +48,9 @@ func marginBody(v int) string {
 }
 
 const (
-	marginEarly   = "kapaciteti i grupit 4 është"
+	marginEarly   = "kapaciteti i grupit 7 është"
 	marginEditors = "kapaciteti i grupit 12 është"
-	marginMouse   = "kapaciteti i grupit 24 është njëzet fëmijë"
+	marginMouse   = "kapaciteti i grupit 20 është njëzet fëmijë"
 	marginTouch   = "kapaciteti i grupit 6 është njëzet"
 	marginGone    = "Kjo fjali hiqet në versionin e dytë."
 )
@@ -513,8 +513,8 @@ func checkWordsAndCard(ctx context.Context, t *testing.T, shots string) {
 		t.Errorf("a click on the marked words focuses #%s, want #%s", got, id)
 	}
 
-	w := eval[box](ctx, t, fmt.Sprintf(wordsJS, "Paragrafi 4:", true))
-	if err := chromedp.Do(ctx, void(chromedp.Poll[bool](`document.getElementById("c-quote").value === "Paragrafi 4:"`,
+	w := eval[box](ctx, t, fmt.Sprintf(wordsJS, "Paragrafi 7:", true))
+	if err := chromedp.Do(ctx, void(chromedp.Poll[bool](`document.getElementById("c-quote").value === "Paragrafi 7:"`,
 		chromedp.WithPollingTimeout(5*time.Second)))); err != nil {
 		t.Fatalf("a selection without the mouse did not fill the quote: %v", err)
 	}
