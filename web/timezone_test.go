@@ -1,7 +1,9 @@
 package web_test
 
 import (
+	"encoding/csv"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -13,8 +15,11 @@ import (
 	"policydesk/web"
 )
 
+// wireFunc adds to or changes a test server before it starts.
+type wireFunc = func(*web.Server, *sqldb.DB, *drafts.Service)
+
 // clockAt makes the service save everything at the given UTC instant.
-func clockAt(at string) func(*web.Server, *sqldb.DB, *drafts.Service) {
+func clockAt(at string) wireFunc {
 	return func(_ *web.Server, _ *sqldb.DB, svc *drafts.Service) {
 		t, err := time.Parse(time.RFC3339, at)
 		if err != nil {
@@ -112,5 +117,30 @@ func TestDueDates_FormAndAPI(t *testing.T) {
 		if bad["field"] != "due" || !strings.Contains(bad["message"].(string), says) {
 			t.Errorf("due %q: error %v, want field due saying %q", due, bad, says)
 		}
+	}
+}
+
+// The consultation report's CSV, as downloaded, says when each comment came
+// in, in Kosovo's time with the zone in the header; the HTML report too.
+func TestReportCSV_KosovoTime(t *testing.T) {
+	t.Parallel()
+	r := newReviewEnv(t, clockAt("2026-10-25T01:30:00Z"))
+	round := r.openRound(2)
+	r.comment(round, 2, rvQuote, "Të shtohet larmia.", nil)
+	res := must(t, r.api("GET", docPath(r.id, "/rounds/"+strconv.Itoa(round)+"/report?format=csv"), r.editor, nil), 200)
+	records, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(res.Body), "\ufeff"))).ReadAll()
+	if err != nil || len(records) != 2 {
+		t.Fatalf("CSV: %d records, %v\n%s", len(records), err, res.Body)
+	}
+	if h, v := records[0][len(records[0])-1], records[1][len(records[1])-1]; h != "Received (Europe/Belgrade)" || v != "25.10.2026 02:30" {
+		t.Errorf("CSV received column %q = %q, want Received (Europe/Belgrade) = 25.10.2026 02:30", h, v)
+	}
+	page := must(t, r.api("GET", docPath(r.id, "/rounds/"+strconv.Itoa(round)+"/report"), r.editor, nil), 200)
+	tm := find(parseHTML(t, page.Body), tagged("time"))
+	if tm == nil || textOf(tm) != "25.10.2026 02:30" || attr(tm, "datetime") != "2026-10-25T01:30:00Z" {
+		t.Errorf("the HTML report's time is %v", tm)
+	}
+	if !strings.Contains(textOf(parseHTML(t, page.Body)), "comments due 31.12.2026") {
+		t.Error("the HTML report does not show the due date as 31.12.2026")
 	}
 }
