@@ -9,9 +9,10 @@ import (
 
 // Audit returns the audit log (admins only).
 func (s *Service) Audit(ctx context.Context, f policydesk.AuditFilter) ([]*policydesk.AuditEntry, int, error) {
-	if !policydesk.IsAdmin(policydesk.UserFromContext(ctx)) {
-		return nil, 0, policydesk.Errorf(policydesk.EForbidden, "Only an administrator can read the audit log.")
+	if err := CanReadAudit(ctx); err != nil {
+		return nil, 0, err
 	}
+	f.Offset = max(f.Offset, 0)
 	if f.Limit <= 0 || f.Limit > MaxAuditPage {
 		f.Limit = 100
 	}
@@ -26,6 +27,14 @@ func (s *Service) Audit(ctx context.Context, f policydesk.AuditFilter) ([]*polic
 		return nil, 0, err
 	}
 	return entries, total, s.titleAudit(ctx, entries)
+}
+
+// CanReadAudit refuses everyone but administrators, who read the audit log.
+func CanReadAudit(ctx context.Context) error {
+	if !policydesk.IsAdmin(policydesk.UserFromContext(ctx)) {
+		return policydesk.Errorf(policydesk.EForbidden, "Only an administrator can read the audit log.")
+	}
+	return nil
 }
 
 // MaxAuditPage is the most entries Audit returns at once.

@@ -50,6 +50,8 @@ func parseViews() (*views, error) {
 		"date":          func(t time.Time) string { return timefmt.Format(t, v.zone()) },
 		"day":           func(t time.Time) string { return timefmt.FormatDate(t, v.zone()) },
 		"dueDate":       timefmt.ShowISODate,
+		"zoneName":      func() string { return v.zone().String() },
+		"auditAction":   actionPhrase,
 		"isoTime":       func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"shortSHA": func(s string) string {
 			if len(s) > 12 {
