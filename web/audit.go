@@ -135,7 +135,7 @@ func (s *Server) auditCSV(ctx context.Context, f policydesk.AuditFilter) (writeB
 			return
 		}
 		cw.Write("Time ("+loc.String()+")", "Time (UTC)", "User", "Action", "Action identifier", "Object type", "Object ID", "Document title", "Detail")
-		for written := 0; len(entries) > 0 && written < total; written += len(entries) {
+		for len(entries) > 0 { // ids only fall, so this ends within the total counted first
 			for _, e := range entries {
 				cw.Write(timefmt.Format(e.At, loc), e.At.UTC().Format(time.RFC3339), e.Actor, actionPhrase(e.Action), e.Action,
 					e.ObjectType, e.ObjectID, e.ObjectTitle, e.Detail)
