@@ -39,6 +39,15 @@ func auditLog(t *testing.T) *env {
 	return e
 }
 
+// auditAdmin is auditLog's server and a browser signed in as its admin.
+func auditAdmin(t *testing.T) (*env, *browser) {
+	t.Helper()
+	e := auditLog(t)
+	b := e.browser()
+	b.setSession(e.admin)
+	return e, b
+}
+
 // auditDetails is the Detail column of the audit page, top to bottom.
 func auditDetails(t *testing.T, body []byte) []string {
 	t.Helper()
@@ -76,9 +85,7 @@ func apiDetails(t *testing.T, e *env, query string) []string {
 // Kosovo's time: 00:30 on 29 March in Kosovo is still 28 March in UTC.
 func TestAudit_Filters(t *testing.T) {
 	t.Parallel()
-	e := auditLog(t)
-	b := e.browser()
-	b.setSession(e.admin)
+	e, b := auditAdmin(t)
 	for _, c := range []struct {
 		query string
 		want  []string
@@ -108,9 +115,7 @@ func TestAudit_Filters(t *testing.T) {
 // naming the field.
 func TestAudit_BadFiltersShownAgain(t *testing.T) {
 	t.Parallel()
-	e := auditLog(t)
-	b := e.browser()
-	b.setSession(e.admin)
+	e, b := auditAdmin(t)
 	for _, c := range []struct{ query, field, says string }{
 		{"from=31.02.2026", "from", "February 2026 has 28 days"},
 		{"to=2026/01/01", "to", "dd.mm.yyyy"},
@@ -145,10 +150,8 @@ func TestAudit_BadFiltersShownAgain(t *testing.T) {
 // actions by words; a document that no longer exists keeps its number.
 func TestAudit_TitlesAndWords(t *testing.T) {
 	t.Parallel()
-	e := auditLog(t)
+	e, b := auditAdmin(t)
 	id := e.doc(e.admin, "Ligji për ujërat", "internal", "# Neni 1\n\nTekst.\n")
-	b := e.browser()
-	b.setSession(e.admin)
 	doc := parseHTML(t, must(t, b.get("/audit"), 200).Body)
 	link := find(doc, func(n *html.Node) bool { return isElem(n, "a") && attr(n, "href") == "/documents/"+itoa(id) })
 	if link == nil || textOf(link) != "Ligji për ujërat" {
@@ -175,14 +178,14 @@ func TestAudit_TitlesAndWords(t *testing.T) {
 	}
 }
 
-// readAuditCSV checks a CSV download's headers and byte order mark and
-// returns its records.
-func readAuditCSV(t *testing.T, res resp) [][]string {
+// readCSV checks a CSV download's headers (the file name containing name)
+// and byte order mark and returns its records.
+func readCSV(t *testing.T, res resp, name string) [][]string {
 	t.Helper()
 	if ct := res.Header.Get("Content-Type"); ct != "text/csv; charset=utf-8" {
 		t.Errorf("Content-Type %q", ct)
 	}
-	if cd := res.Header.Get("Content-Disposition"); !strings.HasPrefix(cd, "attachment") || !strings.Contains(cd, "audit-log.csv") {
+	if cd := res.Header.Get("Content-Disposition"); !strings.HasPrefix(cd, "attachment") || !strings.Contains(cd, name) {
 		t.Errorf("Content-Disposition %q", cd)
 	}
 	data, ok := bytes.CutPrefix(res.Body, []byte("\ufeff"))
@@ -201,12 +204,10 @@ func readAuditCSV(t *testing.T, res resp) [][]string {
 // defused; the page and the API give the same file for the same filters.
 func TestAudit_CSV(t *testing.T) {
 	t.Parallel()
-	e := auditLog(t)
+	e, b := auditAdmin(t)
 	id := e.doc(e.admin, "@SUM(A1) \"Ligji\", neni 1", "internal", "# Neni 1\n\nTekst.\n")
-	b := e.browser()
-	b.setSession(e.admin)
 	page := must(t, b.get("/audit?format=csv&user=besa"), 200)
-	records := readAuditCSV(t, page)
+	records := readCSV(t, page, "audit-log.csv")
 	want := [][]string{
 		{"Time (Europe/Belgrade)", "Time (UTC)", "User", "Action", "Action identifier", "Object type", "Object ID", "Document title", "Detail"},
 		{"30.11.2026 05:21", "2026-11-30T04:21:00Z", "besa", "User changed", "user.update", "user", "drita", "", "'=1+2, \"role\"\nstaff"},
@@ -222,11 +223,11 @@ func TestAudit_CSV(t *testing.T) {
 		}
 	}
 	api := must(t, e.api("GET", "/api/v1/audit?user=besa&format=csv", e.admin, nil), 200)
-	readAuditCSV(t, api)
+	readCSV(t, api, "audit-log.csv")
 	if !bytes.Equal(api.Body, page.Body) {
 		t.Error("the API's CSV differs from the page's")
 	}
-	titled := readAuditCSV(t, must(t, b.get("/audit?format=csv&action=document.create"), 200))
+	titled := readCSV(t, must(t, b.get("/audit?format=csv&action=document.create"), 200), "audit-log.csv")
 	if len(titled) != 2 || titled[1][6] != itoa(id) || titled[1][7] != "'@SUM(A1) \"Ligji\", neni 1" || titled[1][8] != "'@SUM(A1) \"Ligji\", neni 1" {
 		t.Errorf("the title row is %q, want the title defused in the title and detail columns", titled)
 	}
@@ -300,7 +301,7 @@ func TestAudit_PagingKeepsFilters(t *testing.T) {
 			t.Fatal("the pages do not end")
 		}
 	}
-	records := readAuditCSV(t, must(t, b.get("/audit?format=csv&user=arta"), 200))
+	records := readCSV(t, must(t, b.get("/audit?format=csv&user=arta"), 200), "audit-log.csv")
 	seen := map[string]bool{}
 	for _, r := range records[1:] {
 		if r[2] != "arta" || seen[r[6]] {

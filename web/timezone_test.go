@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"encoding/csv"
 	"net/url"
 	"strconv"
 	"strings"
@@ -128,9 +127,9 @@ func TestReportCSV_KosovoTime(t *testing.T) {
 	round := r.openRound(2)
 	r.comment(round, 2, rvQuote, "Të shtohet larmia.", nil)
 	res := must(t, r.api("GET", docPath(r.id, "/rounds/"+strconv.Itoa(round)+"/report?format=csv"), r.editor, nil), 200)
-	records, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(res.Body), "\ufeff"))).ReadAll()
-	if err != nil || len(records) != 2 {
-		t.Fatalf("CSV: %d records, %v\n%s", len(records), err, res.Body)
+	records := readCSV(t, res, "consultation-report")
+	if len(records) != 2 {
+		t.Fatalf("CSV: %d records, want 2:\n%s", len(records), res.Body)
 	}
 	if h, v := records[0][len(records[0])-1], records[1][len(records[1])-1]; h != "Received (Europe/Belgrade)" || v != "25.10.2026 02:30" {
 		t.Errorf("CSV received column %q = %q, want Received (Europe/Belgrade) = 25.10.2026 02:30", h, v)
