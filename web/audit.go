@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 	"net/url"
@@ -17,9 +18,10 @@ import (
 // auditPageSize is how many entries the audit page shows at once.
 const auditPageSize = 100
 
-// maxAuditExport is the most entries one CSV export holds; a larger one is
-// refused with a request to narrow the filters, so an export is bounded.
-const maxAuditExport = 50000
+// DefaultMaxAuditExport is the most entries one CSV export of the audit log
+// holds unless Server.MaxAuditExport says otherwise; a larger one is refused
+// with a request to narrow the filters, so an export is bounded.
+const DefaultMaxAuditExport = 50000
 
 // pageAudit shows the audit log to admins (the service refuses anyone
 // else), 100 entries to a page, filtered by user, action and days; with
@@ -123,8 +125,8 @@ func (s *Server) auditCSV(ctx context.Context, f policydesk.AuditFilter) (writeB
 	if err != nil {
 		return nil, err
 	}
-	if total > maxAuditExport {
-		return nil, policydesk.Errorf(policydesk.EInvalid, "These filters match %d entries; one export holds at most %d. Choose a shorter date range, a user or an action.", total, maxAuditExport).On("from")
+	if limit := cmp.Or(s.MaxAuditExport, DefaultMaxAuditExport); total > limit {
+		return nil, policydesk.Errorf(policydesk.EInvalid, "These filters match %d entries; one export holds at most %d. Choose a shorter date range, a user or an action.", total, limit).On("from")
 	}
 	loc := s.zone()
 	return func(w http.ResponseWriter) {

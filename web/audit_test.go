@@ -13,6 +13,9 @@ import (
 	"golang.org/x/net/html"
 
 	"policydesk"
+	"policydesk/drafts"
+	"policydesk/storage/sqldb"
+	"policydesk/web"
 )
 
 // auditLog fills the log of a fresh server with entries at known instants
@@ -311,5 +314,30 @@ func TestAudit_PagingKeepsFilters(t *testing.T) {
 	}
 	if len(seen) != arta {
 		t.Errorf("the CSV holds %d of arta's %d entries", len(seen), arta)
+	}
+}
+
+// An export larger than the server's bound is refused before anything is
+// written, on the page in place and in the API, naming the count; one
+// within it downloads.
+func TestAudit_ExportBounded(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, func(s *web.Server, _ *sqldb.DB, _ *drafts.Service) { s.MaxAuditExport = 3 })
+	for i := range 4 {
+		actor := "arta"
+		if i == 0 {
+			actor = "besa"
+		}
+		if err := e.db.AppendAudit(context.Background(), &policydesk.AuditEntry{At: time.Date(2026, 5, 1, 8, 0, i, 0, time.UTC), Actor: actor,
+			Action: "comment.reply", ObjectType: "comment", ObjectID: strconv.Itoa(i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := e.browser()
+	b.setSession(e.admin)
+	checkFieldError(t, parseHTML(t, must(t, b.get("/audit?format=csv&action=comment.reply"), 422).Body), "audit-from", "match 4 entries; one export holds at most 3")
+	checkError(t, must(t, e.api("GET", "/api/v1/audit?format=csv&action=comment.reply", e.admin, nil), 422))
+	if records := readCSV(t, must(t, b.get("/audit?format=csv&user=arta"), 200), "audit-log.csv"); len(records) != 4 {
+		t.Errorf("an export within the bound has %d records, want a header and 3", len(records))
 	}
 }

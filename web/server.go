@@ -65,6 +65,9 @@ type Server struct {
 	// Location is the zone people see times in; nil means Kosovo's
 	// (timefmt.DefaultZone). Set it before serving.
 	Location *time.Location
+	// MaxAuditExport bounds one CSV export of the audit log; 0 means
+	// DefaultMaxAuditExport.
+	MaxAuditExport int
 
 	router *mux.Router
 	views  *views
