@@ -48,7 +48,6 @@ func parseViews() (*views, error) {
 		"statusLabel":   func(k string) string { return label(drafts.StatusLabels, k) },
 		"languageLabel": func(k string) string { return label(drafts.LanguageLabels, k) },
 		"date":          func(t time.Time) string { return timefmt.Format(t, v.zone()) },
-		"day":           func(t time.Time) string { return timefmt.FormatDate(t, v.zone()) },
 		"dueDate":       timefmt.ShowISODate,
 		"zoneName":      func() string { return v.zone().String() },
 		"auditAction":   actionPhrase,
