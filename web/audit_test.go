@@ -267,19 +267,8 @@ func TestAudit_OnlyAdmins(t *testing.T) {
 // log longer than a store page holds every entry once.
 func TestAudit_PagingKeepsFilters(t *testing.T) {
 	t.Parallel()
-	e := auditLog(t)
-	for i := range 1205 {
-		actor := "arta"
-		if i%6 == 0 {
-			actor = "lulzim"
-		}
-		if err := e.db.AppendAudit(context.Background(), &policydesk.AuditEntry{At: time.Date(2026, 5, 1, 8, 0, i, 0, time.UTC), Actor: actor,
-			Action: "comment.reply", ObjectType: "comment", ObjectID: strconv.Itoa(i)}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	b := e.browser()
-	b.setSession(e.admin)
+	e, b := auditAdmin(t)
+	appendReplies(t, e, 1205, func(i int) string { return map[bool]string{true: "lulzim", false: "arta"}[i%6 == 0] })
 	const arta = 1205 - 201
 	next := "/audit?user=arta&to=01.05.2026"
 	for page := 1; next != ""; page++ {
@@ -323,21 +312,24 @@ func TestAudit_PagingKeepsFilters(t *testing.T) {
 func TestAudit_ExportBounded(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, func(s *web.Server, _ *sqldb.DB, _ *drafts.Service) { s.MaxAuditExport = 3 })
-	for i := range 4 {
-		actor := "arta"
-		if i == 0 {
-			actor = "besa"
-		}
-		if err := e.db.AppendAudit(context.Background(), &policydesk.AuditEntry{At: time.Date(2026, 5, 1, 8, 0, i, 0, time.UTC), Actor: actor,
-			Action: "comment.reply", ObjectType: "comment", ObjectID: strconv.Itoa(i)}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	appendReplies(t, e, 4, func(i int) string { return map[bool]string{true: "besa", false: "arta"}[i == 0] })
 	b := e.browser()
 	b.setSession(e.admin)
 	checkFieldError(t, parseHTML(t, must(t, b.get("/audit?format=csv&action=comment.reply"), 422).Body), "audit-from", "match 4 entries; one export holds at most 3")
 	checkError(t, must(t, e.api("GET", "/api/v1/audit?format=csv&action=comment.reply", e.admin, nil), 422))
 	if records := readCSV(t, must(t, b.get("/audit?format=csv&user=arta"), 200), "audit-log.csv"); len(records) != 4 {
 		t.Errorf("an export within the bound has %d records, want a header and 3", len(records))
+	}
+}
+
+// appendReplies writes n comment.reply entries a second apart on 1 May
+// 2026, entry i by actor(i).
+func appendReplies(t *testing.T, e *env, n int, actor func(i int) string) {
+	t.Helper()
+	for i := range n {
+		if err := e.db.AppendAudit(context.Background(), &policydesk.AuditEntry{At: time.Date(2026, 5, 1, 8, 0, i, 0, time.UTC), Actor: actor(i),
+			Action: "comment.reply", ObjectType: "comment", ObjectID: strconv.Itoa(i)}); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
