@@ -15,12 +15,23 @@ type AuditEntry struct {
 	ObjectType string    `json:"object_type"`
 	ObjectID   string    `json:"object_id"`
 	Detail     string    `json:"detail"`
+	// ObjectTitle is the title of the document an entry is about, when its
+	// object is a document that still exists (filled in when read).
+	ObjectTitle string `json:"object_title,omitempty"`
 }
 
 // AuditFilter selects audit entries, newest first.
 type AuditFilter struct {
 	ObjectType, ObjectID string
-	Limit, Offset        int
+	// Actor and Action keep only the entries of that login and action.
+	Actor, Action string
+	// From and To bound the time: From <= At < To; a zero one leaves its
+	// side open.
+	From, To time.Time
+	// BeforeID keeps only entries older than that one (an export pages on
+	// it, so entries written meanwhile do not shift its pages); 0 is none.
+	BeforeID      int64
+	Limit, Offset int
 }
 
 // NewAuditEntry starts an entry for an action at time at by the user in ctx

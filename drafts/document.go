@@ -118,6 +118,9 @@ type DocumentStore interface {
 	// FindDocumentAs is FindDocument and MemberRole in one query.
 	FindDocumentAs(ctx context.Context, id, userID int64) (*Document, string, error)
 	FindAudit(ctx context.Context, f policydesk.AuditFilter) ([]*policydesk.AuditEntry, int, error)
+	// DocumentTitles returns the titles of those of the documents that
+	// exist, by id, in one query.
+	DocumentTitles(ctx context.Context, ids []int64) (map[int64]string, error)
 }
 
 // SHA256Hex returns the lowercase hex SHA-256 of body: a version's SHA256,

@@ -2,13 +2,13 @@ package review
 
 import (
 	"context"
-	"encoding/csv"
 	"io"
 	"strconv"
-	"strings"
-	"unicode"
+	"time"
 
+	"policydesk/csvsafe"
 	"policydesk/drafts"
+	"policydesk/timefmt"
 )
 
 // Report is the consultation report of one round: every comment with the
@@ -33,6 +33,7 @@ type ReportRow struct {
 	Suggestion   string
 	Decision     string // label: Accepted / Partially accepted / Not accepted
 	Reason       string
+	Received     time.Time // when the comment was made
 	Replies      []*Reply
 }
 
@@ -53,7 +54,7 @@ func (s *Service) Report(ctx context.Context, docID int64, round int) (*Report, 
 	rep := &Report{Document: doc, Round: r, Rows: make([]ReportRow, 0, len(comments))}
 	for i, c := range comments {
 		row := ReportRow{No: i + 1, Reviewer: c.AuthorName, Organisation: c.Organisation, Article: c.ArticleNum,
-			Paragraph: c.Paragraph, Quote: c.Quote, Comment: c.Body, Decision: DecisionLabels[c.Decision], Reason: c.Reason, Replies: c.Replies}
+			Paragraph: c.Paragraph, Quote: c.Quote, Comment: c.Body, Decision: DecisionLabels[c.Decision], Reason: c.Reason, Received: c.CreatedAt, Replies: c.Replies}
 		if c.HasSuggestion {
 			row.Suggestion = c.Suggestion
 			if row.Suggestion == "" {
@@ -68,44 +69,19 @@ func (s *Service) Report(ctx context.Context, docID int64, round int) (*Report, 
 	return rep, nil
 }
 
-// WriteCSV writes the report as CSV with a UTF-8 byte order mark, so that
-// spreadsheet programs open Albanian and Serbian letters correctly. Cells
-// that a spreadsheet would run as a formula are prefixed with a quote.
-func (rep *Report) WriteCSV(w io.Writer) error {
-	if _, err := io.WriteString(w, "\ufeff"); err != nil {
+// WriteCSV writes the report as CSV (see csvsafe: a byte order mark for
+// spreadsheet programs, formulas defused), with the time each contribution
+// was received shown in loc.
+func (rep *Report) WriteCSV(w io.Writer, loc *time.Location) error {
+	cw, err := csvsafe.NewWriter(w)
+	if err != nil {
 		return err
 	}
-	cw := csv.NewWriter(w)
-	cw.Write([]string{"No.", "Reviewer", "Organisation", "Article", "Paragraph", "Quoted text", "Comment", "Suggested wording", "Decision", "Reason"})
+	cw.Write("No.", "Reviewer", "Organisation", "Article", "Paragraph", "Quoted text", "Comment", "Suggested wording", "Decision", "Reason",
+		"Received ("+loc.String()+")")
 	for _, r := range rep.Rows {
-		cw.Write([]string{strconv.Itoa(r.No), cell(r.Reviewer), cell(r.Organisation), cell(r.Article), cell(r.Paragraph),
-			cell(r.Quote), cell(r.Comment), cell(r.Suggestion), cell(r.Decision), cell(r.Reason)})
+		cw.Write(strconv.Itoa(r.No), r.Reviewer, r.Organisation, r.Article, r.Paragraph,
+			r.Quote, r.Comment, r.Suggestion, r.Decision, r.Reason, timefmt.Format(r.Received, loc))
 	}
-	cw.Flush()
-	return cw.Error()
-}
-
-// formulaStarts are the characters a spreadsheet takes as the start of a
-// formula, in their ASCII and fullwidth forms.
-const formulaStarts = "=+-@＝＋－＠"
-
-// cell defuses CSV formula injection: a cell whose first visible character
-// starts a formula gets a leading quote, also when whitespace (which
-// spreadsheets skip: spaces, tabs, line breaks, no-break spaces) or
-// invisible format characters (zero-width, bidi controls, BOM) come first;
-// so does any cell that begins with a tab or carriage return, as OWASP
-// advises.
-func cell(s string) string {
-	for i, r := range s {
-		switch {
-		case i == 0 && (r == '\t' || r == '\r'):
-			return "'" + s
-		case unicode.IsSpace(r) || unicode.Is(unicode.Cf, r):
-			continue
-		case strings.ContainsRune(formulaStarts, r):
-			return "'" + s
-		}
-		return s
-	}
-	return s
+	return cw.Flush()
 }

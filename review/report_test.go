@@ -5,9 +5,11 @@ import (
 	"encoding/csv"
 	"strings"
 	"testing"
+	"time"
 
 	"policydesk"
 	"policydesk/review"
+	"policydesk/timefmt"
 )
 
 // TestCSVNeutralisesFormulas checks that no cell of the exported CSV can be
@@ -41,7 +43,7 @@ func TestCSVNeutralisesFormulas(t *testing.T) {
 	} {
 		rep := &review.Report{Rows: []review.ReportRow{{No: 1, Comment: c.in, Reason: c.in}}}
 		var buf bytes.Buffer
-		if err := rep.WriteCSV(&buf); err != nil {
+		if err := rep.WriteCSV(&buf, timefmt.Kosovo()); err != nil {
 			t.Fatal(err)
 		}
 		records, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(buf.String(), "\ufeff"))).ReadAll()
@@ -98,7 +100,7 @@ func TestReport(t *testing.T) {
 	wantCode(t, err, policydesk.ENotFound)
 
 	var buf bytes.Buffer
-	if err := rep.WriteCSV(&buf); err != nil {
+	if err := rep.WriteCSV(&buf, timefmt.Kosovo()); err != nil {
 		t.Fatal(err)
 	}
 	data, ok := bytes.CutPrefix(buf.Bytes(), []byte("\ufeff"))
@@ -113,14 +115,49 @@ func TestReport(t *testing.T) {
 		t.Fatalf("CSV has %d records, want header + 3", len(records))
 	}
 	header := strings.Join(records[0], "|")
-	if header != "No.|Reviewer|Organisation|Article|Paragraph|Quoted text|Comment|Suggested wording|Decision|Reason" {
+	if header != "No.|Reviewer|Organisation|Article|Paragraph|Quoted text|Comment|Suggested wording|Decision|Reason|Received (Europe/Belgrade)" {
 		t.Errorf("header = %q", header)
 	}
-	want := []string{"1", "Vjosa Berisha", "Ministria e Drejtësisë", "1", "1.2", quote, "'" + c1.Body, "ushqim të larmishëm", "Accepted", ""}
+	want := []string{"1", "Vjosa Berisha", "Ministria e Drejtësisë", "1", "1.2", quote, "'" + c1.Body, "ushqim të larmishëm", "Accepted", "", timefmt.Format(c1.CreatedAt, timefmt.Kosovo())}
 	if strings.Join(records[1], "|") != strings.Join(want, "|") {
 		t.Errorf("row 1 = %q\nwant    %q", records[1], want)
 	}
 	if got := records[3][6]; got != "'@todo" {
 		t.Errorf("comment %q starting with @ not defused", got)
+	}
+}
+
+// The CSV says when each contribution came in, in the zone it is given
+// (named in the header), on both sides of the clock changes.
+func TestReportCSV_ReceivedInTheZone(t *testing.T) {
+	rep := &review.Report{Rows: []review.ReportRow{
+		{No: 1, Comment: "a", Received: time.Date(2026, 3, 29, 1, 0, 0, 0, time.UTC)},
+		{No: 2, Comment: "b", Received: time.Date(2026, 10, 25, 0, 30, 0, 0, time.UTC)},
+		{No: 3, Comment: "c", Received: time.Date(2026, 10, 25, 1, 30, 0, 0, time.UTC)},
+	}}
+	for _, c := range []struct {
+		loc    *time.Location
+		header string
+		times  []string
+	}{
+		{timefmt.Kosovo(), "Received (Europe/Belgrade)", []string{"29.03.2026 03:00", "25.10.2026 02:30", "25.10.2026 02:30"}},
+		{time.UTC, "Received (UTC)", []string{"29.03.2026 01:00", "25.10.2026 00:30", "25.10.2026 01:30"}},
+	} {
+		var buf bytes.Buffer
+		if err := rep.WriteCSV(&buf, c.loc); err != nil {
+			t.Fatal(err)
+		}
+		records, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(buf.String(), "\ufeff"))).ReadAll()
+		if err != nil || len(records) != 4 {
+			t.Fatalf("%s: %d records, %v", c.loc, len(records), err)
+		}
+		if got := records[0][10]; got != c.header {
+			t.Errorf("%s: header %q, want %q", c.loc, got, c.header)
+		}
+		for i, want := range c.times {
+			if got := records[i+1][10]; got != want {
+				t.Errorf("%s: row %d received %q, want %q", c.loc, i+1, got, want)
+			}
+		}
 	}
 }

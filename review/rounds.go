@@ -4,9 +4,9 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"policydesk"
+	"policydesk/timefmt"
 )
 
 // OpenRound opens review round N+1 on a version of the document.
@@ -25,10 +25,12 @@ func (s *Service) OpenRound(ctx context.Context, docID int64, name string, versi
 	if version < 1 || version > doc.Head {
 		return nil, policydesk.Errorf(policydesk.EInvalid, "Version %d does not exist; the newest is %d.", version, doc.Head).On("version")
 	}
-	if due != "" {
-		if _, err := time.Parse(time.DateOnly, due); err != nil {
-			return nil, policydesk.Errorf(policydesk.EInvalid, "The due date must look like 2026-12-31.").On("due")
+	if due = strings.TrimSpace(due); due != "" {
+		d, err := timefmt.ParseDate(due)
+		if err != nil {
+			return nil, policydesk.Errorf(policydesk.EInvalid, "The due date %s", err.Error()).On("due")
 		}
+		due = timefmt.ISODate(d)
 	}
 	r := &Round{DocumentID: docID, Name: name, Version: version, Due: due, Status: "open",
 		OpenedBy: policydesk.UserFromContext(ctx).ID, CreatedAt: s.Drafts.Now().UTC()}

@@ -1,6 +1,7 @@
 package review_test
 
 import (
+	"strings"
 	"testing"
 
 	"policydesk"
@@ -17,11 +18,11 @@ func TestRounds_OpenAndClose(t *testing.T) {
 	if r1.Number != 1 || r1.Status != "open" || r1.Version != 1 || r1.Due != "2026-06-30" || r1.Name != "Konsultimi me ministritë" {
 		t.Errorf("round 1 = %+v", r1)
 	}
-	r2, err := f.svc.OpenRound(f.as(f.editor), f.doc.ID, "", 0, "")
+	r2, err := f.svc.OpenRound(f.as(f.editor), f.doc.ID, "", 0, " 1.3.2027 ") // dd.mm.yyyy, kept as ISO
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r2.Number != 2 || r2.Version != 2 || r2.Name == "" {
+	if r2.Number != 2 || r2.Version != 2 || r2.Name == "" || r2.Due != "2027-03-01" {
 		t.Errorf("round 2 (version 0 = head) = %+v", r2)
 	}
 
@@ -30,9 +31,13 @@ func TestRounds_OpenAndClose(t *testing.T) {
 	wantCode(t, err, policydesk.EForbidden)
 	_, err = f.svc.OpenRound(f.as(f.outsider), f.doc.ID, "", 1, "")
 	wantCode(t, err, policydesk.ENotFound)
-	for _, due := range []string{"31.12.2026", "2026-13-01", "nesër"} {
+	for due, says := range map[string]string{"31.02.2026": "February 2026 has 28 days", "2026-13-01": "12 months",
+		"nesër": "dd.mm.yyyy", "31/12/2026": "dd.mm.yyyy", "01.01.1800": "outside the years"} {
 		_, err = f.svc.OpenRound(f.as(f.editor), f.doc.ID, "", 1, due)
 		wantCode(t, err, policydesk.EInvalid)
+		if err == nil || !strings.Contains(err.Error(), "The due date") || !strings.Contains(err.Error(), says) {
+			t.Errorf("due %q: error %v, want it to say %q", due, err, says)
+		}
 	}
 	for _, v := range []int{3, -1} {
 		_, err = f.svc.OpenRound(f.as(f.editor), f.doc.ID, "", v, "")

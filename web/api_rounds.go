@@ -42,7 +42,7 @@ func (s *Server) apiReport(r *http.Request, id int64, n int) (int, any, error) {
 	}
 	switch format := r.URL.Query().Get("format"); format {
 	case "csv":
-		return http.StatusOK, reportCSV(rep), nil
+		return http.StatusOK, reportCSV(rep, s.zone()), nil
 	case "html", "":
 		return http.StatusOK, writeBody(func(w http.ResponseWriter) {
 			s.render(w, r, http.StatusOK, "report", map[string]any{"Title": "Consultation report", "Report": rep})

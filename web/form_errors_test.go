@@ -169,9 +169,9 @@ func TestFormErrors_OpenRoundShownAgain(t *testing.T) {
 	docPage := "/documents/" + itoa(r.id)
 	ed, csrf := r.signedIn("arta", docPage)
 	doc := formPage(t, ed, docPage+"/rounds", url.Values{"csrf_token": {csrf}, "return": {docPage},
-		"name": {"Konsultimi me ministrinë"}, "version": {"1"}, "due": {"31.12.2026"}}, 422)
-	checkFieldError(t, doc, "round-due", "2026-12-31")
-	checkKept(t, doc, "round-due", "31.12.2026")
+		"name": {"Konsultimi me ministrinë"}, "version": {"1"}, "due": {"31.02.2026"}}, 422)
+	checkFieldError(t, doc, "round-due", "does not exist: February 2026 has 28 days")
+	checkKept(t, doc, "round-due", "31.02.2026")
 	checkKept(t, doc, "round-name", "Konsultimi me ministrinë")
 	checkKept(t, doc, "round-version", "1")
 	if d := find(doc, tagged("details")); d == nil || !hasAttr(d, "open") {
@@ -191,7 +191,7 @@ func TestFormErrors_ReturnOnlyToOwnPages(t *testing.T) {
 	ed, csrf := r.signedIn("arta", docPage)
 	for _, ret := range []string{"", "https://example.org/x", "//example.org/x", "/api/v1/documents", "/documents/../api/v1/documents", "/no/such/page"} {
 		doc := formPage(t, ed, docPage+"/rounds", url.Values{"csrf_token": {csrf}, "return": {ret}, "due": {"x"}}, 422)
-		if byID(doc, "round-due") != nil || !strings.Contains(textOf(doc), "2026-12-31") {
+		if byID(doc, "round-due") != nil || !strings.Contains(textOf(doc), "dd.mm.yyyy") {
 			t.Errorf("return %q: not the error page with the message", ret)
 		}
 	}

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	"policydesk/review"
 )
@@ -15,17 +16,17 @@ func (s *Server) pageReport(r *http.Request, id int64, n int) (reply, error) {
 		return reply{}, err
 	}
 	if r.URL.Query().Get("format") == "csv" {
-		return reply{write: reportCSV(rep)}, nil
+		return reply{write: reportCSV(rep, s.zone())}, nil
 	}
 	return show("report", map[string]any{"Title": "Consultation report: " + rep.Document.Title, "Report": rep}), nil
 }
 
 // reportCSV writes the report as a CSV download.
-func reportCSV(rep *review.Report) writeBody {
+func reportCSV(rep *review.Report, loc *time.Location) writeBody {
 	return func(w http.ResponseWriter) {
 		name := "consultation-report-document-" + strconv.FormatInt(rep.Document.ID, 10) + "-round-" + strconv.Itoa(rep.Round.Number) + ".csv"
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-		rep.WriteCSV(w)
+		rep.WriteCSV(w, loc)
 	}
 }

@@ -46,9 +46,9 @@ type reviewEnv struct {
 	editor, reviewer, outsider, staff string
 }
 
-func newReviewEnv(t testing.TB) *reviewEnv {
+func newReviewEnv(t testing.TB, wire ...wireFunc) *reviewEnv {
 	t.Helper()
-	e := newEnv(t)
+	e := newEnv(t, wire...)
 	r := &reviewEnv{env: e}
 	r.editor = e.user("arta", "editor")
 	r.reviewer = e.user("vjosa", "reviewer")

@@ -34,6 +34,7 @@ import (
 	"policydesk/drafts/attachments"
 	"policydesk/review"
 	"policydesk/search"
+	"policydesk/timefmt"
 )
 
 // MaxRequestBytes bounds every request body. Texts are limited to 5 MiB by
@@ -61,6 +62,12 @@ type Server struct {
 	// TrustedProxies are the proxies whose X-Forwarded-For names the client
 	// (for login throttling and the audit log); see ParseTrustedProxies.
 	TrustedProxies []netip.Prefix
+	// Location is the zone people see times in; nil means Kosovo's
+	// (timefmt.DefaultZone). Set it before serving.
+	Location *time.Location
+	// MaxAuditExport bounds one CSV export of the audit log; 0 means
+	// DefaultMaxAuditExport.
+	MaxAuditExport int
 
 	router *mux.Router
 	views  *views
@@ -74,6 +81,7 @@ func NewServer(acc *accounts.Service, d *drafts.Service, rv *review.Service, log
 		return nil, err
 	}
 	s := &Server{Accounts: acc, Drafts: d, Review: rv, Logger: logger, Checks: map[string]Check{}, router: mux.NewRouter(), views: v}
+	v.zone = s.zone
 	s.router.Use(s.recoverPanics, s.securityHeaders, s.limitBody, s.authenticate)
 	s.routes()
 	s.router.NotFoundHandler = http.HandlerFunc(s.handleNotFound)
@@ -82,6 +90,16 @@ func NewServer(acc *accounts.Service, d *drafts.Service, rv *review.Service, log
 	})
 	return s, nil
 }
+
+// zone is the time zone people see times in.
+func (s *Server) zone() *time.Location {
+	if s.Location == nil {
+		return kosovo
+	}
+	return s.Location
+}
+
+var kosovo = timefmt.Kosovo()
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
 

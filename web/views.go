@@ -13,6 +13,7 @@ import (
 
 	"policydesk"
 	"policydesk/drafts"
+	"policydesk/timefmt"
 )
 
 //go:embed templates/*.html templates/partials/*.html
@@ -26,6 +27,8 @@ type views struct {
 	partials *template.Template
 	// static maps a file name to its checksummed URL.
 	static map[string]string
+	// zone is the time zone dates are shown in (the server's Location).
+	zone func() *time.Location
 }
 
 func parseViews() (*views, error) {
@@ -44,7 +47,10 @@ func parseViews() (*views, error) {
 		"kindLabel":     func(k string) string { return label(drafts.KindLabels, k) },
 		"statusLabel":   func(k string) string { return label(drafts.StatusLabels, k) },
 		"languageLabel": func(k string) string { return label(drafts.LanguageLabels, k) },
-		"date":          func(t time.Time) string { return t.Local().Format("2 Jan 2006 15:04") },
+		"date":          func(t time.Time) string { return timefmt.Format(t, v.zone()) },
+		"dueDate":       timefmt.ShowISODate,
+		"zoneName":      func() string { return v.zone().String() },
+		"auditAction":   actionPhrase,
 		"isoTime":       func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"shortSHA": func(s string) string {
 			if len(s) > 12 {

@@ -38,6 +38,7 @@ import (
 	"policydesk/storage/folder"
 	"policydesk/storage/s3"
 	"policydesk/storage/sqldb"
+	"policydesk/timefmt"
 	"policydesk/web"
 )
 
@@ -64,10 +65,14 @@ type Config struct {
 	TrustedProxies string
 	Demo           bool
 	LogFormat      string
-	S3             s3.Config
-	MeiliURL       string
-	MeiliKey       string
-	MeiliIndex     string
+	// TimeZone names the zone people see times in (POLICYDESK_TIMEZONE);
+	// Location is it, loaded and checked at start.
+	TimeZone   string
+	Location   *time.Location
+	S3         s3.Config
+	MeiliURL   string
+	MeiliKey   string
+	MeiliIndex string
 	// ExtractTimeout and ExtractMemoryMiB are the budget of reading one
 	// attachment's text; ShutdownGrace bounds a shutdown.
 	ExtractTimeout   time.Duration
@@ -108,6 +113,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("TRUSTED_PROXIES", ""), "comma-separated IPs or CIDRs of proxies whose X-Forwarded-For names the client (POLICYDESK_TRUSTED_PROXIES)")
 	fs.BoolVar(&c.Demo, "demo", env("DEMO", "") == "true", "load the demo library and demo users on start if missing (POLICYDESK_DEMO=true)")
 	fs.StringVar(&c.LogFormat, "log-format", env("LOG_FORMAT", "text"), "log format: text or json (POLICYDESK_LOG_FORMAT)")
+	fs.StringVar(&c.TimeZone, "timezone", env("TIMEZONE", timefmt.DefaultZone), "IANA time zone of the dates and times people see (POLICYDESK_TIMEZONE)")
 	fs.StringVar(&c.S3.Endpoint, "s3-endpoint", env("S3_ENDPOINT", ""), "S3/MinIO host:port; attachments go there instead of the data directory (POLICYDESK_S3_ENDPOINT)")
 	fs.StringVar(&c.S3.AccessKey, "s3-access-key", env("S3_ACCESS_KEY", ""), "S3 access key (POLICYDESK_S3_ACCESS_KEY)")
 	fs.StringVar(&c.S3.SecretKey, "s3-secret-key", env("S3_SECRET_KEY", ""), "S3 secret key (POLICYDESK_S3_SECRET_KEY)")
@@ -129,6 +135,9 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	}
 	if c.RedlineCacheBytes < 0 {
 		return nil, nil, fmt.Errorf("-redline-cache-bytes must be 0 or more, not %d", c.RedlineCacheBytes)
+	}
+	if c.Location, err = timefmt.LoadZone(c.TimeZone); err != nil {
+		return nil, nil, fmt.Errorf("POLICYDESK_TIMEZONE (-timezone): %w", err)
 	}
 	return c, fs, nil
 }
@@ -311,6 +320,7 @@ func (a *App) newServer() (*web.Server, error) {
 		return nil, err
 	}
 	srv.SecureCookies = a.Config.SecureCookies
+	srv.Location = a.Config.Location
 	if srv.TrustedProxies, err = web.ParseTrustedProxies(a.Config.TrustedProxies); err != nil {
 		return nil, fmt.Errorf("POLICYDESK_TRUSTED_PROXIES: %w", err)
 	}

@@ -293,8 +293,20 @@ func (db *DB) FindAudit(ctx context.Context, f policydesk.AuditFilter) ([]*polic
 	if f.ObjectType != "" {
 		conds, args = append(conds, "object_type = ?"), append(args, f.ObjectType)
 	}
-	if f.ObjectID != "" {
-		conds, args = append(conds, "object_id = ?"), append(args, f.ObjectID)
+	for _, c := range []struct{ cond, val string }{{"object_id = ?", f.ObjectID}, {"actor = ?", f.Actor}, {"action = ?", f.Action}} {
+		if c.val != "" {
+			conds, args = append(conds, c.cond), append(args, c.val)
+		}
+	}
+	// at is stored as fixed-width UTC text, so text order is time order.
+	if !f.From.IsZero() {
+		conds, args = append(conds, "at >= ?"), append(args, formatTime(f.From))
+	}
+	if !f.To.IsZero() {
+		conds, args = append(conds, "at < ?"), append(args, formatTime(f.To))
+	}
+	if f.BeforeID > 0 {
+		conds, args = append(conds, "id < ?"), append(args, f.BeforeID)
 	}
 	var total int
 	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_log`+where(conds), args...).Scan(&total); err != nil {
@@ -317,4 +329,31 @@ func (db *DB) FindAudit(ctx context.Context, f policydesk.AuditFilter) ([]*polic
 		entries = append(entries, &e)
 	}
 	return entries, total, rows.Err()
+}
+
+// DocumentTitles returns the titles of the documents with the given ids
+// that exist, in one query.
+func (db *DB) DocumentTitles(ctx context.Context, ids []int64) (map[int64]string, error) {
+	titles := make(map[int64]string, len(ids))
+	if len(ids) == 0 {
+		return titles, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT id, title FROM documents WHERE id IN (?`+strings.Repeat(", ?", len(ids)-1)+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var title string
+		if err := rows.Scan(&id, &title); err != nil {
+			return nil, err
+		}
+		titles[id] = title
+	}
+	return titles, rows.Err()
 }

@@ -57,6 +57,8 @@ var cases = []struct {
 	{"ImmutableTables", testImmutableTables},
 	{"FindDocuments_Access", testFindDocuments_Access},
 	{"FindAudit_Paging", testFindAudit_Paging},
+	{"FindAudit_Filters", testFindAudit_Filters},
+	{"DocumentTitles", testDocumentTitles},
 	{"Outbox_EveryStoreChangeQueuesInItsTransaction", testOutbox_EveryStoreChangeQueuesInItsTransaction},
 	{"Outbox_SameTextStatusQueuesNothing", testOutbox_SameTextStatusQueuesNothing},
 	{"Outbox_QueuingIsGoCode", testOutbox_QueuingIsGoCode},
