@@ -14,20 +14,25 @@ GO ?= go
 # axe-core (which `make deps` downloads into .tools/axe-core). The browser
 # tests save a screenshot of every page they visit into SCREENSHOTS.
 SCREENSHOTS = $(CURDIR)/test-artifacts/screenshots
+TESTENV = POLICYDESK_REQUIRE_BROWSER=1 POLICYDESK_REQUIRE_MINIO=1 POLICYDESK_MINIO_BIN=$(CURDIR)/.tools/bin/minio \
+	POLICYDESK_REQUIRE_CADDY=1 POLICYDESK_CADDY_BIN=$(CURDIR)/.tools/bin/caddy \
+	POLICYDESK_REQUIRE_MC=1 POLICYDESK_MC_BIN=$(CURDIR)/.tools/bin/mc \
+	POLICYDESK_REQUIRE_POSTGRES=1 \
+	POLICYDESK_REQUIRE_AXE=1 POLICYDESK_AXE=$(CURDIR)/.tools/axe-core/axe.min.js \
+	POLICYDESK_SCREENSHOTS=$(SCREENSHOTS)
 test: deps
 	$(GO) vet ./...
-	POLICYDESK_REQUIRE_BROWSER=1 POLICYDESK_REQUIRE_MINIO=1 POLICYDESK_MINIO_BIN=$(CURDIR)/.tools/bin/minio \
-		POLICYDESK_REQUIRE_CADDY=1 POLICYDESK_CADDY_BIN=$(CURDIR)/.tools/bin/caddy \
-		POLICYDESK_REQUIRE_MC=1 POLICYDESK_MC_BIN=$(CURDIR)/.tools/bin/mc \
-		POLICYDESK_REQUIRE_POSTGRES=1 \
-		POLICYDESK_REQUIRE_AXE=1 POLICYDESK_AXE=$(CURDIR)/.tools/axe-core/axe.min.js \
-		POLICYDESK_SCREENSHOTS=$(SCREENSHOTS) \
-		$(GO) test -race -count=1 -timeout 20m ./...
-	$(GO) test -count=1 -timeout 10m -run '^($(FULLSIZE))$$' ./drafts/markdown/ ./drafts/outline/ ./web/ ./search/extract/
+	$(TESTENV) $(GO) test -race -count=1 -timeout 20m -skip '^TestBrowser' ./...
+	$(TESTENV) $(GO) test -count=1 -timeout 10m -run '^($(FULLSIZE)|TestBrowser.*)$$' ./drafts/markdown/ ./drafts/outline/ ./web/ ./search/extract/ ./cmd/policydesk/
 
 # The race detector makes goldmark ten times slower and inflates memory, so
 # under -race the bounds are tried on small texts and the CPU and memory
-# limits are not; these tests run once more without it, at full size.
+# limits are not; these tests run once more without it, at full size. The
+# browser tests (TestBrowser*, some 20 flows through every page) run in that
+# second pass too: under -race they took about three times as long (some 3 of the
+# suite's minutes), while the handlers they drive are race-tested by the
+# web package's tests and by the end-to-end search, crash and replica tests,
+# which stay in the race pass.
 FULLSIZE = TestRenderPathological|TestRenderMarkedPathological|TestRenderBoundsDeterministic|TestRenderIssueBodies|TestParseOutlinePathological|TestPreviewPathologicalBodies|TestPreviewStopsWhenClientLeaves|TestRunner_MemoryHogIsStopped
 
 deps:
