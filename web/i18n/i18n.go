@@ -42,14 +42,14 @@ func Supported(lang string) bool { return slices.Contains(Languages, lang) }
 // Catalog is every language's messages, loaded once at start.
 type Catalog struct {
 	bundle     *goi18n.Bundle
-	keys       map[string]map[string]bool // language → message keys
+	messages   map[string]map[string]*goi18n.Message // language → key → message
 	localizers map[string]*Localizer
 	matcher    language.Matcher
 }
 
 // Load reads the embedded catalogs; a broken file fails the start.
 func Load() (*Catalog, error) {
-	c := &Catalog{bundle: goi18n.NewBundle(language.MustParse(Default)), keys: map[string]map[string]bool{},
+	c := &Catalog{bundle: goi18n.NewBundle(language.MustParse(Default)), messages: map[string]map[string]*goi18n.Message{},
 		localizers: map[string]*Localizer{}}
 	tags := make([]language.Tag, len(Languages))
 	for i, lang := range Languages {
@@ -70,7 +70,7 @@ func (c *Catalog) loadLanguage(lang string, tag language.Tag) error {
 	if err != nil || len(files) == 0 {
 		return fmt.Errorf("i18n: no catalog for %s (%v)", lang, err)
 	}
-	c.keys[lang] = map[string]bool{}
+	c.messages[lang] = map[string]*goi18n.Message{}
 	for _, name := range files {
 		buf, err := localeFS.ReadFile(name)
 		if err != nil {
@@ -81,10 +81,10 @@ func (c *Catalog) loadLanguage(lang string, tag language.Tag) error {
 			return fmt.Errorf("i18n: %s: %w", name, err)
 		}
 		for _, m := range msgs {
-			if c.keys[lang][m.ID] {
+			if c.messages[lang][m.ID] != nil {
 				return fmt.Errorf("i18n: %s: the key %q is already in another file of %s", name, m.ID, lang)
 			}
-			c.keys[lang][m.ID] = true
+			c.messages[lang][m.ID] = m
 		}
 	}
 	return nil
@@ -92,12 +92,31 @@ func (c *Catalog) loadLanguage(lang string, tag language.Tag) error {
 
 // Keys lists the message keys of lang's catalog, sorted.
 func (c *Catalog) Keys(lang string) []string {
-	keys := make([]string, 0, len(c.keys[lang]))
-	for k := range c.keys[lang] {
+	keys := make([]string, 0, len(c.messages[lang]))
+	for k := range c.messages[lang] {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// PluralForms lists the plural categories lang's message key has ("one",
+// "few", "other"), none for a message without plural forms.
+func (c *Catalog) PluralForms(lang, key string) []string {
+	m := c.messages[lang][key]
+	if m == nil {
+		return nil
+	}
+	var forms []string
+	for _, f := range []struct{ name, text string }{{"zero", m.Zero}, {"one", m.One}, {"two", m.Two}, {"few", m.Few}, {"many", m.Many}} {
+		if f.text != "" {
+			forms = append(forms, f.name)
+		}
+	}
+	if len(forms) > 0 && m.Other != "" {
+		forms = append(forms, "other")
+	}
+	return forms
 }
 
 // For is the Localizer of lang; an unsupported one gets the default's.
