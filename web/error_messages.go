@@ -69,7 +69,21 @@ func (s *Server) errorMessage(r *http.Request, err error) string {
 	if key, ok := translatedMessages[msg]; ok {
 		return s.tr(r, key, "Min", accounts.MinPasswordLength)
 	}
+	// What is missing, forbidden or broken needs no detail to be
+	// understood: until the domain's sentence is translated, another
+	// language gets the general one for its code.
+	if key, ok := generalMessages[policydesk.ErrorCode(err)]; ok && s.localizer(r).Lang() != "en" {
+		return s.tr(r, key)
+	}
 	return msg
+}
+
+// generalMessages are the catalog keys of the sentences for codes whose
+// detail a page may leave out.
+var generalMessages = map[string]string{
+	policydesk.ENotFound:    "error.not_found",
+	policydesk.EForbidden:   "error.forbidden",
+	policydesk.EUnavailable: "error.unavailable",
 }
 
 // translatedError is an error web itself raises with a catalog key: the

@@ -87,7 +87,9 @@ func NewServer(acc *accounts.Service, d *drafts.Service, rv *review.Service, log
 	s := &Server{Accounts: acc, Drafts: d, Review: rv, Logger: logger, Checks: map[string]Check{}, router: mux.NewRouter(), views: v, catalog: cat}
 	s.router.Use(s.recoverPanics, s.securityHeaders, s.limitBody, s.authenticate, s.localize)
 	s.routes()
-	s.router.NotFoundHandler = http.HandlerFunc(s.handleNotFound)
+	// The router's middleware runs only on a matched route; a missing page
+	// still knows its user, for the header and the user's language.
+	s.router.NotFoundHandler = s.authenticate(s.localize(http.HandlerFunc(s.handleNotFound)))
 	s.router.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, policydesk.Errorf(policydesk.EBadRequest, "Method %s is not allowed here.", r.Method), http.StatusMethodNotAllowed)
 	})
