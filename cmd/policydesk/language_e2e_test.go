@@ -92,7 +92,9 @@ func checkLanguagePreference(t *testing.T, srv *testServer) {
 	defer cancel()
 	for _, bad := range []any{"de", "", "SQ", "sr-Cyrl", 7} {
 		err := vesa.do(ctx, http.MethodPatch, "/api/v1/users/me", map[string]any{"language": bad}, nil)
-		var body struct{ Error struct{ Code, Message, Field string } }
+		var body struct {
+			Error struct{ Code, Message, Field string }
+		}
 		if ae, ok := err.(*apiError); ok {
 			json.Unmarshal(ae.Body, &body)
 		}
