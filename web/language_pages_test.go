@@ -123,3 +123,43 @@ func TestPagesInAlbanianAndSerbian(t *testing.T) {
 		checkNoEnglish(t, lang, "refused password change", must(t, refused, 422).Body)
 	}
 }
+
+// TestLanguageMenuForm: the header's menu is a plain form (no script
+// needed) that saves the choice and returns to the page it was on; a
+// language that is none of the three, a return address off the site or a
+// missing CSRF token change nothing.
+func TestLanguageMenuForm(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.user("drita", "editor")
+	b := e.browser()
+	b.login("drita", userPassword, "")
+	doc := parseHTML(t, must(t, b.get("/documents?kind=mou"), 200).Body)
+	menu := byID(doc, "language-menu")
+	if menu == nil || attr(menu, "method") != "post" || attr(menu, "action") != "/account/language" {
+		t.Fatal("the page has no language menu form")
+	}
+	ret := find(menu, func(n *html.Node) bool { return isElem(n, "input") && attr(n, "name") == "return" })
+	buttons := findAll(menu, func(n *html.Node) bool { return isElem(n, "button") && attr(n, "name") == "language" })
+	if ret == nil || attr(ret, "value") != "/documents?kind=mou" || len(buttons) != 3 {
+		t.Fatalf("the menu returns to %q with %d buttons", attr(ret, "value"), len(buttons))
+	}
+	csrf := b.csrf("/documents")
+	lang := func() string {
+		return attr(find(parseHTML(t, must(t, b.get("/documents"), 200).Body), tagged("html")), "lang")
+	}
+
+	r := must(t, b.post("/account/language", url.Values{"csrf_token": {csrf}, "language": {"sr"}, "return": {"/documents?kind=mou"}}), 303)
+	if loc := r.Header.Get("Location"); loc != "/documents?kind=mou" || lang() != "sr" {
+		t.Errorf("after choosing sr: back to %q, the page is %s", loc, lang())
+	}
+	r = must(t, b.post("/account/language", url.Values{"csrf_token": {csrf}, "language": {"sq"}, "return": {"//evil.example/"}}), 303)
+	if loc := r.Header.Get("Location"); loc != "/documents" || lang() != "sq" {
+		t.Errorf("a return off the site: sent to %q, the page is %s", loc, lang())
+	}
+	must(t, b.post("/account/language", url.Values{"csrf_token": {csrf}, "language": {"de"}}), 422)
+	must(t, b.post("/account/language", url.Values{"language": {"en"}}), 403)
+	if lang() != "sq" {
+		t.Errorf("after refused choices the page is %s, want sq", lang())
+	}
+}

@@ -163,7 +163,12 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 		data["CSRF"] = rs.Session.CSRF
 	}
 	data["Path"] = r.URL.Path
+	// The language menu returns here; a form shown again after a refusal
+	// is at its POST address, so the menu returns to the page it came from.
 	data["RequestURI"] = r.URL.RequestURI()
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		data["RequestURI"] = backTo(r, "/documents", "")
+	}
 	data["Lang"] = l.Lang()
 	data["Languages"] = i18n.Languages
 	// A page shown again for a refused form says so in its status.
