@@ -136,3 +136,23 @@ func TestLanguageSetting(t *testing.T) {
 		t.Errorf("serve -language de: %v\n%s", err, out)
 	}
 }
+
+// TestDemoUsersLanguages: the demo users show the three languages — admin
+// English, drita and arben Albanian, besa Serbian — and staff chose none,
+// so their browser decides.
+func TestDemoUsersLanguages(t *testing.T) {
+	srv := startServer(t, loadDemoData(t))
+	for login, want := range map[string]string{"admin": "en", "drita": "sq", "arben": "sq", "besa": "sr", "staff": ""} {
+		c := loginAPI(t, srv.URL, login, demoPassword)
+		var me meJSON
+		c.call(t, http.MethodGet, "/api/v1/users/me", nil, &me)
+		if me.Language != want {
+			t.Errorf("demo user %s chose %q, want %q", login, me.Language, want)
+		}
+		if want != "" {
+			if got := c.pageLang(t, "/documents", "de"); got != want {
+				t.Errorf("demo user %s sees the library in %s", login, got)
+			}
+		}
+	}
+}
