@@ -15,12 +15,15 @@ var Roles = []string{RoleAdmin, RoleEditor, RoleReviewer, RoleStaff}
 
 // User is an account. PasswordHash is never serialised.
 type User struct {
-	ID           int64     `json:"id"`
-	Login        string    `json:"login"`
-	Name         string    `json:"name"`
-	Organisation string    `json:"organisation,omitempty"`
-	Role         string    `json:"role"`
-	PasswordHash string    `json:"-"`
-	Disabled     bool      `json:"disabled,omitempty"`
-	CreatedAt    time.Time `json:"created_at"`
+	ID           int64  `json:"id"`
+	Login        string `json:"login"`
+	Name         string `json:"name"`
+	Organisation string `json:"organisation,omitempty"`
+	Role         string `json:"role"`
+	PasswordHash string `json:"-"`
+	Disabled     bool   `json:"disabled,omitempty"`
+	// Language is the interface language the user chose (sq, sr, en); ""
+	// when they chose none and the browser's language decides.
+	Language  string    `json:"language,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
 }

@@ -9,7 +9,7 @@ import (
 
 // pageAccountPassword shows the form to change one's own password.
 func (s *Server) pageAccountPassword(r *http.Request) (reply, error) {
-	return show("password", map[string]any{"Title": "Change your password",
+	return show("password", map[string]any{"Title": s.tr(r, "password.heading"),
 		"Changed": r.URL.Query().Get("changed") == "1", "MinLength": accounts.MinPasswordLength}), nil
 }
 
@@ -19,7 +19,7 @@ func (s *Server) pageChangePassword(r *http.Request) (reply, error) {
 	current, next := r.PostFormValue("current_password"), r.PostFormValue("new_password")
 	var err error
 	if next != r.PostFormValue("repeat_password") {
-		err = policydesk.Errorf(policydesk.EInvalid, "The two new passwords differ; type the same one twice.")
+		err = policydesk.Errorf(policydesk.EInvalid, "%s", s.tr(r, "password.differ"))
 	}
 	var token string
 	var sess *accounts.Session
@@ -32,7 +32,7 @@ func (s *Server) pageChangePassword(r *http.Request) (reply, error) {
 		rep.cookie = s.newSessionCookie(token, sess.ExpiresAt)
 		return rep, nil
 	case code == policydesk.EInvalid || code == policydesk.ETooManyRequests:
-		return showAgain("password", map[string]any{"Title": "Change your password", "MinLength": accounts.MinPasswordLength}, err), nil
+		return showAgain("password", map[string]any{"Title": s.tr(r, "password.heading"), "MinLength": accounts.MinPasswordLength}, err), nil
 	}
 	return reply{}, err
 }

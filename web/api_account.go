@@ -52,16 +52,31 @@ func (s *Server) apiMe(r *http.Request) (int, any, error) {
 	return http.StatusOK, toUserJSON(u), nil
 }
 
-// apiUpdateMe changes the caller's own password: {"old_password","password"}.
-// Every session of the account ends; the answer carries a new token for a
-// bearer client, or sets a new cookie for a browser.
+// apiUpdateMe changes the caller's own account: the interface language
+// ({"language":"sq|sr|en"}) or the password ({"old_password","password"}).
+// A new password ends every session of the account; the answer carries a
+// new token for a bearer client, or sets a new cookie for a browser.
 func (s *Server) apiUpdateMe(w http.ResponseWriter, r *http.Request) {
 	var in struct {
-		OldPassword string `json:"old_password"`
-		Password    string `json:"password"`
+		OldPassword string  `json:"old_password"`
+		Password    string  `json:"password"`
+		Language    *string `json:"language"`
 	}
 	if err := decodeJSON(r, &in); err != nil {
 		s.apiError(w, r, err)
+		return
+	}
+	if in.Language != nil && in.Password == "" && in.OldPassword == "" {
+		u, err := s.Accounts.SetLanguage(r.Context(), *in.Language)
+		if err != nil {
+			s.apiError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"user": toUserJSON(u)})
+		return
+	}
+	if in.Language != nil {
+		s.apiError(w, r, policydesk.Errorf(policydesk.EInvalid, "Change the language and the password in two requests."))
 		return
 	}
 	if in.Password == "" || in.OldPassword == "" {

@@ -22,7 +22,7 @@ func (s *Server) apiDiff(r *http.Request, id int64) (int, any, error) {
 			return 0, nil, err
 		}
 		return http.StatusOK, writeBody(func(w http.ResponseWriter) {
-			s.renderFragment(w, "redline-inline", arts)
+			s.renderFragment(w, r, "redline-inline", arts)
 		}), nil
 	}
 	return http.StatusOK, map[string]any{"from": from, "to": to, "stats": red.Stats, "bounded": red.Bounded, "articles": red.Articles}, nil

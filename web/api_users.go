@@ -16,10 +16,12 @@ type userJSON struct {
 	Organisation string `json:"organisation,omitempty"`
 	Role         string `json:"role"`
 	Disabled     bool   `json:"disabled,omitempty"`
+	// Language is the interface language the user chose; "" when none.
+	Language string `json:"language,omitempty"`
 }
 
 func toUserJSON(u *policydesk.User) userJSON {
-	return userJSON{ID: u.ID, Login: u.Login, Name: u.Name, Organisation: u.Organisation, Role: u.Role, Disabled: u.Disabled}
+	return userJSON{ID: u.ID, Login: u.Login, Name: u.Name, Organisation: u.Organisation, Role: u.Role, Disabled: u.Disabled, Language: u.Language}
 }
 
 func (s *Server) apiUsers(r *http.Request) (int, any, error) {
@@ -35,7 +37,7 @@ func (s *Server) apiUsers(r *http.Request) (int, any, error) {
 }
 
 func (s *Server) apiCreateUser(r *http.Request) (int, any, error) {
-	var in struct{ Login, Name, Organisation, Password, Role string }
+	var in struct{ Login, Name, Organisation, Password, Role, Language string }
 	if err := decodeJSON(r, &in); err != nil {
 		return 0, nil, err
 	}

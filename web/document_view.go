@@ -14,7 +14,7 @@ func (s *Server) pageDocument(r *http.Request, id int64) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	data["Notice"] = notice(r, doc.Head)
+	data["Notice"] = s.notice(r, doc.Head)
 	return show("document", data), nil
 }
 

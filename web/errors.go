@@ -91,9 +91,9 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	status := statusOf(err)
 	s.render(w, r, status, "error", map[string]any{
-		"Title":   http.StatusText(status),
+		"Title":   s.statusTitle(r, status),
 		"Status":  status,
-		"Message": policydesk.ErrorMessage(err),
+		"Message": s.errorMessage(r, err),
 	})
 }
 

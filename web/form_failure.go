@@ -84,7 +84,7 @@ func (s *Server) showFormAgain(w http.ResponseWriter, r *http.Request, err error
 		strings.HasPrefix(u.Path, "/api/") {
 		return false
 	}
-	f := &formFailure{Form: fe.form, Field: policydesk.ErrorField(err), Message: policydesk.ErrorMessage(err),
+	f := &formFailure{Form: fe.form, Field: policydesk.ErrorField(err), Message: s.errorMessage(r, err),
 		values: r.PostForm, status: statusOf(err)}
 	get := r.Clone(context.WithValue(r.Context(), failureKey{}, f))
 	get.Method, get.URL, get.RequestURI = http.MethodGet, u, u.RequestURI()

@@ -61,7 +61,7 @@ func (s *Server) pageIndexing(r *http.Request) (reply, error) {
 		}
 	}
 	return show("indexing", map[string]any{"Title": "Indexing", "Status": st,
-		"SetAside": setAside, "Retrying": retrying, "Notice": notice(r, 0)}), nil
+		"SetAside": setAside, "Retrying": retrying, "Notice": s.notice(r, 0)}), nil
 }
 
 func (s *Server) pageRetryIndexing(r *http.Request) (reply, error) {

@@ -24,5 +24,5 @@ func (s *Server) pageLibrary(r *http.Request) (reply, error) {
 		more := url.Values{"kind": {f.Kind}, "status": {f.Status}, "language": {f.Language}, "page": {strconv.Itoa(page + 1)}}
 		next = "/documents?" + more.Encode()
 	}
-	return show("library", map[string]any{"Title": "Documents", "Documents": docs, "Total": total, "Filter": f, "NextPage": next}), nil
+	return show("library", map[string]any{"Title": s.tr(r, "library.heading"), "Documents": docs, "Total": total, "Filter": f, "NextPage": next}), nil
 }

@@ -29,7 +29,7 @@ func (s *Server) pageLogin(w http.ResponseWriter, r *http.Request) {
 // renderLogin shows the login form with a token matching the browser's
 // login cookie, setting one if the browser has none.
 func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, status int, data map[string]any) {
-	data["Title"] = "Log in"
+	data["Title"] = s.tr(r, "login.title")
 	data["LoginCSRF"] = s.loginToken(w, r)
 	s.render(w, r, status, "login", data)
 }
@@ -62,7 +62,7 @@ func (s *Server) pageLoginSubmit(w http.ResponseWriter, r *http.Request) {
 	login, next := r.PostFormValue("login"), r.PostFormValue("next")
 	form := map[string]any{"Login": login, "Next": next}
 	if err := checkLoginForm(r); err != nil {
-		form["Error"] = policydesk.ErrorMessage(err)
+		form["Error"] = s.errorMessage(r, err)
 		s.renderLogin(w, r, statusOf(err), form)
 		return
 	}
@@ -73,7 +73,7 @@ func (s *Server) pageLoginSubmit(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		setRetryAfter(w, err)
-		form["Error"] = policydesk.ErrorMessage(err)
+		form["Error"] = s.errorMessage(r, err)
 		s.renderLogin(w, r, statusOf(err), form)
 		return
 	}

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -29,27 +28,30 @@ const (
 	noticeApplied          = "suggestion-applied" // with ?version=N
 )
 
+// notices are the catalog keys (web/i18n/locales/*/common.toml) of the
+// codes' sentences.
 var notices = map[string]string{
-	noticeSaved:             "Changes saved.",
-	noticeVersionSaved:      "Your version was saved.",
-	noticeAttached:          "The file was attached.",
-	noticeAttachmentDeleted: "The attachment was deleted.",
-	noticeUserCreated:       "User created.",
-	noticeUserUpdated:       "User updated.",
-	noticeIndexingRetried:   "Queued again; it is tried within a few seconds.",
-	noticeCommentAdded:      "Comment added.",
-	noticeReplyAdded:        "Reply added.",
-	noticeDecisionRecorded:  "Decision recorded.",
-	noticeResolved:          "Comment marked resolved.",
-	noticeReopened:          "Comment open again.",
-	noticeApplied:           "The suggestion was applied as a new version.",
+	noticeSaved:             "notice.saved",
+	noticeVersionSaved:      "notice.version_saved",
+	noticeAttached:          "notice.attached",
+	noticeAttachmentDeleted: "notice.attachment_deleted",
+	noticeUserCreated:       "notice.user_created",
+	noticeUserUpdated:       "notice.user_updated",
+	noticeIndexingRetried:   "notice.indexing_retried",
+	noticeCommentAdded:      "notice.comment_added",
+	noticeReplyAdded:        "notice.reply_added",
+	noticeDecisionRecorded:  "notice.decision_recorded",
+	noticeResolved:          "notice.comment_resolved",
+	noticeReopened:          "notice.comment_reopened",
+	noticeApplied:           "notice.suggestion_applied",
 }
 
 // versionNotices are the codes whose sentence names the version in
-// ?version=N when the document has it.
+// ?version=N when the document has it: the keys of those sentences, with
+// the placeholder Number.
 var versionNotices = map[string]string{
-	noticeVersionSaved: "Version %d saved.",
-	noticeApplied:      "The suggestion was applied as version %d.",
+	noticeVersionSaved: "notice.version_n_saved",
+	noticeApplied:      "notice.suggestion_applied_as",
 }
 
 // noticeURL is path with the notice's code (and the version number, for
@@ -65,22 +67,23 @@ func noticeURL(path, code, fragment string, version int) string {
 	return u
 }
 
-// notice is the banner for the request's ?notice= code, "" for none or an
-// unknown one. head bounds the version a "version saved" banner may name,
-// so even the number is one the document has.
-func notice(r *http.Request, head int) string {
+// notice is the banner for the request's ?notice= code, in the request's
+// language, "" for none or an unknown one. head bounds the version a
+// "version saved" banner may name, so even the number is one the document
+// has.
+func (s *Server) notice(r *http.Request, head int) string {
 	q := r.URL.Query()
 	code := q.Get("notice")
-	msg, ok := notices[code]
+	key, ok := notices[code]
 	if !ok {
 		return ""
 	}
-	if format, ok := versionNotices[code]; ok {
+	if numbered, ok := versionNotices[code]; ok {
 		if n, err := strconv.Atoi(q.Get("version")); err == nil && n >= 1 && n <= head {
-			return fmt.Sprintf(format, n)
+			return s.tr(r, numbered, "Number", n)
 		}
 	}
-	return msg
+	return s.tr(r, key)
 }
 
 // withNotice is the local URL u with ?notice=code (and &version=N when

@@ -81,7 +81,7 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, rep reply) {
 		if rep.data == nil {
 			rep.data = map[string]any{}
 		}
-		rep.data["Error"] = policydesk.ErrorMessage(rep.failed)
+		rep.data["Error"] = s.errorMessage(r, rep.failed)
 		s.render(w, r, statusOf(rep.failed), rep.view, rep.data)
 	default:
 		s.render(w, r, cmp.Or(rep.status, http.StatusOK), rep.view, rep.data)

@@ -78,8 +78,8 @@ func (s *Server) redlinePage(r *http.Request, id int64, from, to, round int) (re
 		// later side of the comparison is that version and the round is open.
 		"CanComment": access.Comment && (current == nil || current.Status == "open" && current.Version == b.Number),
 		"Return":     r.URL.RequestURI(),
-		"Decisions":  review.Decisions, "DecisionLabels": review.DecisionLabels,
-		"Notice": notice(r, doc.Head),
+		"Decisions":  review.Decisions,
+		"Notice":     s.notice(r, doc.Head),
 	}
 	// Comments are marked where their words are in the later version.
 	v := newRedlineView(ctx, s.Drafts.Renderer, newAnchorRuns(b.Body, b.Number, comments))

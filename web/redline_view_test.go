@@ -12,17 +12,29 @@ import (
 	"policydesk/drafts/draftstest"
 	"policydesk/drafts/markdown"
 	"policydesk/review/redline"
+
+	"policydesk/web/i18n"
 )
 
-// partial executes one of the shared templates on its own.
+// mustCatalog loads the message catalogs.
+func mustCatalog(tb testing.TB) *i18n.Catalog {
+	tb.Helper()
+	cat, err := i18n.Load()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return cat
+}
+
+// partial executes one of the shared templates on its own, in English.
 func partial(tb testing.TB, name string, data any) string {
 	tb.Helper()
-	v, err := parseViews()
+	v, err := parseViews(mustCatalog(tb))
 	if err != nil {
 		tb.Fatal(err)
 	}
 	var sb strings.Builder
-	if err := v.partials.ExecuteTemplate(&sb, name, data); err != nil {
+	if err := v.partials["en"].ExecuteTemplate(&sb, name, data); err != nil {
 		tb.Fatal(err)
 	}
 	return sb.String()
@@ -203,7 +215,7 @@ func TestSideBySide(t *testing.T) {
 func BenchmarkRedlineTemplate(b *testing.B) {
 	v1 := draftstest.Regulation(100, 20000, 1)
 	red := redline.Compute(v1, draftstest.Revise(v1, 101), nil, nil)
-	v, err := parseViews()
+	v, err := parseViews(mustCatalog(b))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -216,7 +228,7 @@ func BenchmarkRedlineTemplate(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := v.partials.ExecuteTemplate(&sb, "redline-inline", arts); err != nil {
+		if err := v.partials["en"].ExecuteTemplate(&sb, "redline-inline", arts); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -34,6 +34,7 @@ func (s *Server) accountRoutes(api, pages *mux.Router) {
 	pages.HandleFunc("/logout", s.pageLogout).Methods(http.MethodPost)
 	pages.HandleFunc("/account/password", s.page(s.pageAccountPassword)).Methods(http.MethodGet)
 	pages.HandleFunc("/account/password", s.form(s.pageChangePassword)).Methods(http.MethodPost)
+	pages.HandleFunc("/account/language", s.form(s.pageSetLanguage)).Methods(http.MethodPost)
 }
 
 // documentRoutes: the library, documents, their members and versions.

@@ -17,6 +17,7 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"maps"
 	"net/http"
@@ -35,6 +36,7 @@ import (
 	"policydesk/review"
 	"policydesk/search"
 	"policydesk/timefmt"
+	"policydesk/web/i18n"
 )
 
 // MaxRequestBytes bounds every request body. Texts are limited to 5 MiB by
@@ -68,23 +70,34 @@ type Server struct {
 	// MaxAuditExport bounds one CSV export of the audit log; 0 means
 	// DefaultMaxAuditExport.
 	MaxAuditExport int
+	// Language is the installation's language (sq, sr or en): the pages'
+	// language for a browser whose user saved none and whose
+	// Accept-Language names none of the three. "" is i18n.Default.
+	Language string
 
-	router *mux.Router
-	views  *views
+	router  *mux.Router
+	views   *views
+	catalog *i18n.Catalog
 }
 
 // NewServer builds the router and parses the templates (failing fast if one
 // is broken).
 func NewServer(acc *accounts.Service, d *drafts.Service, rv *review.Service, logger *slog.Logger) (*Server, error) {
-	v, err := parseViews()
+	cat, err := i18n.Load()
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Accounts: acc, Drafts: d, Review: rv, Logger: logger, Checks: map[string]Check{}, router: mux.NewRouter(), views: v}
+	v, err := parseViews(cat)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{Accounts: acc, Drafts: d, Review: rv, Logger: logger, Checks: map[string]Check{}, router: mux.NewRouter(), views: v, catalog: cat}
 	v.zone = s.zone
-	s.router.Use(s.recoverPanics, s.securityHeaders, s.limitBody, s.authenticate)
+	s.router.Use(s.recoverPanics, s.securityHeaders, s.limitBody, s.authenticate, s.localize)
 	s.routes()
-	s.router.NotFoundHandler = http.HandlerFunc(s.handleNotFound)
+	// The router's middleware runs only on a matched route; a missing page
+	// still knows its user, for the header and the user's language.
+	s.router.NotFoundHandler = s.authenticate(s.localize(http.HandlerFunc(s.handleNotFound)))
 	s.router.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, policydesk.Errorf(policydesk.EBadRequest, "Method %s is not allowed here.", r.Method), http.StatusMethodNotAllowed)
 	})
@@ -104,7 +117,7 @@ var kosovo = timefmt.Kosovo()
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
 
 func (s *Server) handleNotFound(w http.ResponseWriter, r *http.Request) {
-	s.fail(w, r, policydesk.Errorf(policydesk.ENotFound, "There is nothing at %s.", r.URL.Path), 0)
+	s.fail(w, r, errorT(policydesk.ENotFound, fmt.Sprintf("There is nothing at %s.", r.URL.Path), "error.nothing_at", "Path", r.URL.Path), 0)
 }
 
 func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) {

@@ -62,6 +62,9 @@ func newEnv(t testing.TB, wire ...func(s *web.Server, db *sqldb.DB, svc *drafts.
 		t.Fatal(err)
 	}
 	s.Checks["database"] = db.Ping
+	// The pages these tests read are in English; the language tests ask
+	// for the others.
+	s.Language = "en"
 	for _, w := range wire {
 		w(s, db, svc)
 	}

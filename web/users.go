@@ -16,7 +16,7 @@ func (s *Server) pageUsers(r *http.Request) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	return show("users", map[string]any{"Title": "Users", "Users": users, "Notice": notice(r, 0)}), nil
+	return show("users", map[string]any{"Title": "Users", "Users": users, "Notice": s.notice(r, 0)}), nil
 }
 
 // pageCreateUser adds an account; a refused one comes back in the form,

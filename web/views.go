@@ -2,10 +2,12 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"embed"
 	"fmt"
 	"html/template"
 	"io/fs"
+	"maps"
 	"net/http"
 	"path"
 	"strings"
@@ -14,29 +16,44 @@ import (
 	"policydesk"
 	"policydesk/drafts"
 	"policydesk/timefmt"
+	"policydesk/web/i18n"
 )
 
 //go:embed templates/*.html templates/partials/*.html
 var templateFS embed.FS
 
-// views holds every page template, parsed once at start.
+// views holds every page template, parsed once at start for each language
+// of the interface: the template functions t and label say the catalog's
+// words in the language their set was parsed for, so a page never looks a
+// language up while it renders.
 type views struct {
-	pages map[string]*template.Template
-	// partials are the templates pages share, for the answers that are a
-	// fragment of a page (the redline's HTML in the API).
-	partials *template.Template
+	// pages are the page templates by language, then name.
+	pages map[string]map[string]*template.Template
+	// partials are the templates pages share, by language, for the answers
+	// that are a fragment of a page (the redline's HTML in the API).
+	partials map[string]*template.Template
 	// static maps a file name to its checksummed URL.
 	static map[string]string
 	// zone is the time zone dates are shown in (the server's Location).
 	zone func() *time.Location
 }
 
-func parseViews() (*views, error) {
+func parseViews(cat *i18n.Catalog) (*views, error) {
 	static, err := staticURLs()
 	if err != nil {
 		return nil, err
 	}
-	v := &views{pages: map[string]*template.Template{}, static: static}
+	v := &views{pages: map[string]map[string]*template.Template{}, partials: map[string]*template.Template{}, static: static}
+	for _, lang := range i18n.Languages {
+		if err := v.parseLanguage(cat.For(lang)); err != nil {
+			return nil, err
+		}
+	}
+	return v, nil
+}
+
+// parseLanguage parses every page and partial with l's template functions.
+func (v *views) parseLanguage(l *i18n.Localizer) error {
 	funcs := template.FuncMap{
 		"static": func(name string) (string, error) {
 			if u, ok := v.static[name]; ok {
@@ -44,9 +61,11 @@ func parseViews() (*views, error) {
 			}
 			return "", fmt.Errorf("no static file %q", name)
 		},
-		"kindLabel":     func(k string) string { return label(drafts.KindLabels, k) },
-		"statusLabel":   func(k string) string { return label(drafts.StatusLabels, k) },
-		"languageLabel": func(k string) string { return label(drafts.LanguageLabels, k) },
+		"kindLabel":     func(k string) string { return l.Label("kind", k) },
+		"statusLabel":   func(k string) string { return l.Label("status", k) },
+		"languageLabel": func(k string) string { return l.Label("language", k) },
+		// A comment with no decision yet has the empty one.
+		"decisionLabel": func(k string) string { return l.Label("decision", cmp.Or(k, "undecided")) },
 		"date":          func(t time.Time) string { return timefmt.Format(t, v.zone()) },
 		"dueDate":       timefmt.ShowISODate,
 		"zoneName":      func() string { return v.zone().String() },
@@ -59,6 +78,7 @@ func parseViews() (*views, error) {
 			return s
 		},
 		"add":          func(a, b int) int { return a + b },
+		"upper":        strings.ToUpper,
 		"retryURL":     problemRetryURL,
 		"bytes":        humanSize,
 		"kinds":        func() []string { return drafts.Kinds },
@@ -82,13 +102,17 @@ func parseViews() (*views, error) {
 			return m, nil
 		},
 	}
-	if v.partials, err = template.New("partials").Funcs(funcs).ParseFS(templateFS, "templates/partials/*.html"); err != nil {
-		return nil, fmt.Errorf("partials: %w", err)
+	maps.Copy(funcs, l.Funcs())
+	partials, err := template.New("partials").Funcs(funcs).ParseFS(templateFS, "templates/partials/*.html")
+	if err != nil {
+		return fmt.Errorf("partials: %w", err)
 	}
+	v.partials[l.Lang()] = partials
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
-		return nil, err
+		return err
 	}
+	pages := map[string]*template.Template{}
 	for _, name := range names {
 		base := path.Base(name)
 		if base == "layout.html" {
@@ -96,11 +120,12 @@ func parseViews() (*views, error) {
 		}
 		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html", name)
 		if err != nil {
-			return nil, fmt.Errorf("template %s: %w", base, err)
+			return fmt.Errorf("template %s: %w", base, err)
 		}
-		v.pages[strings.TrimSuffix(base, ".html")] = t
+		pages[strings.TrimSuffix(base, ".html")] = t
 	}
-	return v, nil
+	v.pages[l.Lang()] = pages
+	return nil
 }
 
 // humanSize shows a file size the way people read it.
@@ -126,7 +151,8 @@ func label(m map[string]string, k string) string {
 // render executes a page into a buffer first, so a template error becomes a
 // clean 500 rather than half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page string, data map[string]any) {
-	t, ok := s.views.pages[page]
+	l := s.localizer(r)
+	t, ok := s.views.pages[l.Lang()][page]
 	if !ok {
 		s.Logger.Error("missing view", "page", page)
 		http.Error(w, "Internal error.", http.StatusInternalServerError)
@@ -143,6 +169,14 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 		data["CSRF"] = rs.Session.CSRF
 	}
 	data["Path"] = r.URL.Path
+	// The language menu returns here; a form shown again after a refusal
+	// is at its POST address, so the menu returns to the page it came from.
+	data["RequestURI"] = r.URL.RequestURI()
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		data["RequestURI"] = backTo(r, "/documents", "")
+	}
+	data["Lang"] = l.Lang()
+	data["Languages"] = i18n.Languages
 	// A page shown again for a refused form says so in its status.
 	failed := failureFrom(r.Context())
 	data["Failed"] = failed
@@ -163,9 +197,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 
 // renderFragment answers one of the partials on its own, as an HTML
 // fragment, executed into a buffer first like a page.
-func (s *Server) renderFragment(w http.ResponseWriter, name string, data any) {
+func (s *Server) renderFragment(w http.ResponseWriter, r *http.Request, name string, data any) {
 	var buf bytes.Buffer
-	if err := s.views.partials.ExecuteTemplate(&buf, name, data); err != nil {
+	if err := s.views.partials[s.localizer(r).Lang()].ExecuteTemplate(&buf, name, data); err != nil {
 		s.Logger.Error("template failed", "fragment", name, "err", err)
 		http.Error(w, "Internal error.", http.StatusInternalServerError)
 		return

@@ -33,11 +33,13 @@ type demoMeta struct {
 	} `json:"versions"`
 }
 
+// demoUsers show the interface's three languages: admin English, drita and
+// arben Albanian, besa Serbian; staff chose none, so their browser decides.
 var demoUsers = []accounts.NewUser{
-	{Login: "admin", Name: "Administrator", Role: policydesk.RoleAdmin},
-	{Login: "drita", Name: "Drita Berisha", Organisation: "Terre des hommes Kosovo", Role: policydesk.RoleEditor},
-	{Login: "arben", Name: "Arben Krasniqi", Organisation: "Terre des hommes Kosovo", Role: policydesk.RoleEditor},
-	{Login: "besa", Name: "Besa Gashi", Organisation: "Ministry of Justice, Department of Policies for Social and Family Services", Role: policydesk.RoleReviewer},
+	{Login: "admin", Name: "Administrator", Role: policydesk.RoleAdmin, Language: "en"},
+	{Login: "drita", Name: "Drita Berisha", Organisation: "Terre des hommes Kosovo", Role: policydesk.RoleEditor, Language: "sq"},
+	{Login: "arben", Name: "Arben Krasniqi", Organisation: "Terre des hommes Kosovo", Role: policydesk.RoleEditor, Language: "sq"},
+	{Login: "besa", Name: "Besa Gashi", Organisation: "Ministry of Justice, Department of Policies for Social and Family Services", Role: policydesk.RoleReviewer, Language: "sr"},
 	{Login: "staff", Name: "Lirije Hoxha", Organisation: "Terre des hommes Kosovo", Role: policydesk.RoleStaff},
 }
 
@@ -51,6 +53,13 @@ func loadDemo(ctx context.Context, acc *accounts.Service, svc *drafts.Service, p
 		u, err := acc.EnsureUserOffline(ctx, in)
 		if err != nil {
 			return 0, fmt.Errorf("demo user %s: %w", in.Login, err)
+		}
+		// admin may exist before the demo (POLICYDESK_ADMIN_PASSWORD); it
+		// gets its language unless its user chose one.
+		if in.Language != "" {
+			if err := acc.SetLanguageOffline(ctx, in.Login, in.Language); err != nil {
+				return 0, fmt.Errorf("demo user %s: %w", in.Login, err)
+			}
 		}
 		users[in.Login] = u
 	}

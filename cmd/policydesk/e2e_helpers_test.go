@@ -211,7 +211,10 @@ func launch(bin, dataDir string, extraEnv ...string) (*testServer, error) {
 // setting of the developer's shell, plus the server's own.
 func serverEnv(addr, dataDir string) []string {
 	return append(cleanEnv(), "POLICYDESK_ADDR="+addr, "POLICYDESK_DATA="+dataDir,
-		"POLICYDESK_ADMIN_PASSWORD="+e2eAdminPassword, "POLICYDESK_LOG_FORMAT=text")
+		"POLICYDESK_ADMIN_PASSWORD="+e2eAdminPassword, "POLICYDESK_LOG_FORMAT=text",
+		// The pages these tests read are in English; the language tests
+		// ask for the others.
+		"POLICYDESK_LANGUAGE=en")
 }
 
 // cleanEnv is os.Environ() without POLICYDESK_ variables.

@@ -46,6 +46,9 @@ type UserStore interface {
 	UpdateUser(ctx context.Context, u *policydesk.User, audit *policydesk.AuditEntry) error
 	// FindUserByID and FindUserByLogin return ENOTFOUND when absent.
 	FindUserByID(ctx context.Context, id int64) (*policydesk.User, error)
+	// SetUserLanguage writes the user's interface language and nothing
+	// else; ENOTFOUND when there is no such user.
+	SetUserLanguage(ctx context.Context, id int64, lang string) error
 	FindUserByLogin(ctx context.Context, login string) (*policydesk.User, error)
 	FindUsers(ctx context.Context) ([]*policydesk.User, error)
 	CountUsers(ctx context.Context) (int, error)

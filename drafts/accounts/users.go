@@ -2,6 +2,7 @@ package accounts
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"golang.org/x/crypto/bcrypt"
@@ -10,9 +11,22 @@ import (
 	"policydesk/drafts/textkit"
 )
 
-// NewUser is what an admin sends to create an account.
+// NewUser is what an admin sends to create an account. Language, the
+// interface language, may be "" (the browser's language decides).
 type NewUser struct {
 	Login, Name, Organisation, Password, Role string
+	Language                                  string
+}
+
+// Languages are the languages of the interface a user may choose: Albanian,
+// Serbian (Latin script) and English.
+var Languages = []string{"sq", "sr", "en"}
+
+func checkLanguage(lang string) error {
+	if !slices.Contains(Languages, lang) {
+		return policydesk.Errorf(policydesk.EInvalid, "The language must be sq (Albanian), sr (Serbian) or en (English), not %q.", lang).On("language")
+	}
+	return nil
 }
 
 // MeLogin names the caller's own account in the API (/api/v1/users/me), so
@@ -34,6 +48,11 @@ func validateNewUser(in NewUser) error {
 	}
 	if err := textkit.CheckOneOf("role", in.Role, policydesk.Roles); err != nil {
 		return err
+	}
+	if in.Language != "" {
+		if err := checkLanguage(in.Language); err != nil {
+			return err
+		}
 	}
 	return CheckPassword(in.Password, in.Login, in.Name)
 }
@@ -71,7 +90,7 @@ func (s *Service) createUser(ctx context.Context, in NewUser) (*policydesk.User,
 		return nil, err
 	}
 	u := &policydesk.User{Login: in.Login, Name: in.Name, Organisation: in.Organisation, Role: in.Role,
-		PasswordHash: string(hash), CreatedAt: s.Now().UTC()}
+		PasswordHash: string(hash), CreatedAt: s.Now().UTC(), Language: in.Language}
 	if err := s.Users.CreateUser(ctx, u, s.audit(ctx, "user.create", "user", in.Login, "role "+in.Role)); err != nil {
 		return nil, err
 	}
@@ -109,6 +128,39 @@ func (s *Service) EnsureUserOffline(ctx context.Context, in NewUser) (*policydes
 		return s.createUser(ctx, in)
 	}
 	return u, err
+}
+
+// SetLanguage saves the interface language the signed-in user chose (one
+// of Languages) and returns the account with it. Anything else is EINVALID
+// and changes nothing.
+func (s *Service) SetLanguage(ctx context.Context, lang string) (*policydesk.User, error) {
+	u := policydesk.UserFromContext(ctx)
+	if u == nil {
+		return nil, policydesk.Errorf(policydesk.EUnauthorized, "Log in first.")
+	}
+	if err := checkLanguage(lang); err != nil {
+		return nil, err
+	}
+	if err := s.Users.SetUserLanguage(ctx, u.ID, lang); err != nil {
+		return nil, err
+	}
+	c := *u
+	c.Language = lang
+	return &c, nil
+}
+
+// SetLanguageOffline gives the account with login an interface language
+// when it has none yet, for the command line (the demo users), which needs
+// no session; a language the user chose is kept.
+func (s *Service) SetLanguageOffline(ctx context.Context, login, lang string) error {
+	if err := checkLanguage(lang); err != nil {
+		return err
+	}
+	u, err := s.Users.FindUserByLogin(ctx, login)
+	if err != nil || u.Language != "" {
+		return err
+	}
+	return s.Users.SetUserLanguage(ctx, u.ID, lang)
 }
 
 // HasUsers reports whether any account exists, so that the server can warn

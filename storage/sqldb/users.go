@@ -15,12 +15,12 @@ var (
 	_ drafts.UserFinder  = (*DB)(nil)
 )
 
-const userColumns = `id, login, name, organisation, role, password_hash, disabled, created_at`
+const userColumns = `id, login, name, organisation, role, password_hash, disabled, created_at, language`
 
 func scanUser(row interface{ Scan(...any) error }) (*policydesk.User, error) {
 	var u policydesk.User
 	var created string
-	if err := row.Scan(&u.ID, &u.Login, &u.Name, &u.Organisation, &u.Role, &u.PasswordHash, &u.Disabled, &created); err != nil {
+	if err := row.Scan(&u.ID, &u.Login, &u.Name, &u.Organisation, &u.Role, &u.PasswordHash, &u.Disabled, &created, &u.Language); err != nil {
 		return nil, err
 	}
 	u.CreatedAt = parseTime(created)
@@ -30,8 +30,8 @@ func scanUser(row interface{ Scan(...any) error }) (*policydesk.User, error) {
 // CreateUser inserts u; a taken login is ECONFLICT.
 func (db *DB) CreateUser(ctx context.Context, u *policydesk.User, audit *policydesk.AuditEntry) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		id, err := insertID(ctx, tx, `INSERT INTO users (login, name, organisation, role, password_hash, disabled, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, u.Login, u.Name, u.Organisation, u.Role, u.PasswordHash, flag(u.Disabled), formatTime(u.CreatedAt))
+		id, err := insertID(ctx, tx, `INSERT INTO users (login, name, organisation, role, password_hash, disabled, created_at, language)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, u.Login, u.Name, u.Organisation, u.Role, u.PasswordHash, flag(u.Disabled), formatTime(u.CreatedAt), u.Language)
 		if err != nil {
 			return translate(err, "User "+u.Login)
 		}
@@ -64,6 +64,21 @@ func (db *DB) UpdateUser(ctx context.Context, u *policydesk.User, audit *policyd
 		}
 		return appendAudit(ctx, tx, audit)
 	})
+}
+
+// SetUserLanguage saves the interface language of user id alone, so a
+// preference never overwrites an administrator's change made meanwhile.
+func (db *DB) SetUserLanguage(ctx context.Context, id int64, lang string) error {
+	res, err := db.write.ExecContext(ctx, `UPDATE users SET language = ? WHERE id = ?`, lang, id)
+	if err != nil {
+		return translate(err, "User")
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return policydesk.Errorf(policydesk.ENotFound, "User not found.")
+	}
+	return nil
 }
 
 func (db *DB) FindUserByID(ctx context.Context, id int64) (*policydesk.User, error) {
@@ -134,11 +149,11 @@ func (db *DB) FindSessionUser(ctx context.Context, tokenHash string) (*accounts.
 	var u policydesk.User
 	var created, expires, userCreated string
 	err := db.read.QueryRowContext(ctx, `SELECT s.token_hash, s.user_id, s.csrf, s.created_at, s.expires_at,
-		u.id, u.login, u.name, u.organisation, u.role, u.password_hash, u.disabled, u.created_at
+		u.id, u.login, u.name, u.organisation, u.role, u.password_hash, u.disabled, u.created_at, u.language
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND s.expires_at > ?`,
 		tokenHash, formatTime(time.Now())).
 		Scan(&s.TokenHash, &s.UserID, &s.CSRF, &created, &expires,
-			&u.ID, &u.Login, &u.Name, &u.Organisation, &u.Role, &u.PasswordHash, &u.Disabled, &userCreated)
+			&u.ID, &u.Login, &u.Name, &u.Organisation, &u.Role, &u.PasswordHash, &u.Disabled, &userCreated, &u.Language)
 	if err != nil {
 		return nil, nil, translate(err, "Session")
 	}

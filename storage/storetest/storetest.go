@@ -46,6 +46,7 @@ var cases = []struct {
 	{"Outbox_SetAsideAndRetry", testOutbox_SetAsideAndRetry},
 	{"Check_FreshDB", testCheck_FreshDB},
 	{"Users", testUsers},
+	{"Users_Language", testUsers_Language},
 	{"Sessions", testSessions},
 	{"Sessions_Expired", testSessions_Expired},
 	{"CreateDocument", testCreateDocument},
