@@ -38,6 +38,9 @@ func TestReviewPagesInAlbanianAndSerbian(t *testing.T) {
 			base + "/diff?from=1&to=2&only=changes", roundPath + "/report", roundPath + "/close"} {
 			body := must(t, b.get(p), 200).Body
 			checkNoEnglish(t, lang, p, body)
+			if bytes.Contains(body, []byte("Preamble")) {
+				t.Errorf("%s %s: the preamble is called Preamble", lang, p)
+			}
 			doc := parseHTML(t, body)
 			heads := findAll(doc, func(n *html.Node) bool { return hasClass(n, "art-head") })
 			var labels []string

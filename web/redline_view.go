@@ -134,6 +134,9 @@ func (v *redlineView) comparativeRows(r *redline.Redline) ([]comparativeRow, err
 	for k := range r.Articles {
 		art := &r.Articles[k]
 		row := comparativeRow{Status: art.Status, StatusLabel: v.words.Status(art.Status), FromNum: art.FromNum, ToNum: art.ToNum, Heading: art.Heading, ID: art.ID, Bounded: art.Bounded}
+		if art.Preamble {
+			row.Heading = v.words.Preamble
+		}
 		var err error
 		if row.Earlier, err = v.text(art, keepEarlier); err != nil {
 			return nil, err
