@@ -42,10 +42,10 @@ func (s *Server) apiReport(r *http.Request, id int64, n int) (int, any, error) {
 	}
 	switch format := r.URL.Query().Get("format"); format {
 	case "csv":
-		return http.StatusOK, reportCSV(rep, s.zone()), nil
+		return http.StatusOK, reportCSV(rep, s.zone(), s.reportCSVText(rep)), nil
 	case "html", "":
 		return http.StatusOK, writeBody(func(w http.ResponseWriter) {
-			s.render(w, r, http.StatusOK, "report", map[string]any{"Title": "Consultation report", "Report": rep})
+			s.render(w, r, http.StatusOK, "report", map[string]any{"Title": s.tr(r, "review.title.report", "Title", rep.Document.Title), "Report": rep})
 		}), nil
 	}
 	return 0, nil, policydesk.Errorf(policydesk.EInvalid, "format is csv or html.")

@@ -71,7 +71,7 @@ func (s *Server) redlinePage(r *http.Request, id int64, from, to, round int) (re
 		red = changesOnly(red)
 	}
 	data := map[string]any{
-		"Title": "Changes: " + doc.Title, "Doc": doc, "Access": access, "From": a, "To": b,
+		"Title": s.tr(r, "review.title.changes", "Title", doc.Title), "Doc": doc, "Access": access, "From": a, "To": b,
 		"Stats": red.Stats, "Bounded": red.Bounded, "Versions": versions, "Rounds": rounds, "Round": current,
 		"Comments": comments, "ByArticle": commentsByArticle(comments), "View": view, "Only": only,
 		// A round's comments are on its version: the form shows when the
@@ -80,9 +80,11 @@ func (s *Server) redlinePage(r *http.Request, id int64, from, to, round int) (re
 		"Return":     r.URL.RequestURI(),
 		"Decisions":  review.Decisions,
 		"Notice":     s.notice(r, doc.Head),
+		"MarginText": marginText(s.localizer(r)),
 	}
 	// Comments are marked where their words are in the later version.
 	v := newRedlineView(ctx, s.Drafts.Renderer, newAnchorRuns(b.Body, b.Number, comments))
+	v.words = labelWords(s.localizer(r))
 	if view == "table" {
 		data["Rows"], err = v.comparativeRows(red)
 	} else {

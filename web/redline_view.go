@@ -44,6 +44,7 @@ type inlineArticle struct {
 // earlier text (equal + deleted) and the proposed text (equal + inserted).
 type comparativeRow struct {
 	Status, FromNum, ToNum, Heading string
+	StatusLabel                     string // Status in the reader's language
 	ID                              string // article identity, "" when unknown
 	Bounded                         bool
 	Earlier, Proposed               markedText
@@ -57,10 +58,11 @@ type redlineView struct {
 	anchors  *anchorRuns // comments anchored in the later version; nil for none
 	change   int         // the last change number given
 	ids      markdown.ChangeIDs
+	words    redline.Words // of the articles' header lines
 }
 
 func newRedlineView(ctx context.Context, r *markdown.Renderer, anchors *anchorRuns) *redlineView {
-	return &redlineView{ctx: ctx, renderer: r, anchors: anchors, ids: markdown.ChangeIDs{Prefix: "c"}}
+	return &redlineView{ctx: ctx, renderer: r, anchors: anchors, ids: markdown.ChangeIDs{Prefix: "c"}, words: redline.English}
 }
 
 func keepAll(string) bool        { return true }
@@ -119,7 +121,7 @@ func (v *redlineView) inlineArticles(r *redline.Redline) ([]inlineArticle, error
 		if err != nil {
 			return nil, err
 		}
-		out[k] = inlineArticle{N: k + 1, Status: art.Status, ID: art.ID, Label: redline.Label(*art), Bounded: art.Bounded, Text: text}
+		out[k] = inlineArticle{N: k + 1, Status: art.Status, ID: art.ID, Label: redline.LabelIn(*art, v.words), Bounded: art.Bounded, Text: text}
 	}
 	return out, nil
 }
@@ -131,7 +133,10 @@ func (v *redlineView) comparativeRows(r *redline.Redline) ([]comparativeRow, err
 	rows := make([]comparativeRow, len(r.Articles))
 	for k := range r.Articles {
 		art := &r.Articles[k]
-		row := comparativeRow{Status: art.Status, FromNum: art.FromNum, ToNum: art.ToNum, Heading: art.Heading, ID: art.ID, Bounded: art.Bounded}
+		row := comparativeRow{Status: art.Status, StatusLabel: v.words.Status(art.Status), FromNum: art.FromNum, ToNum: art.ToNum, Heading: art.Heading, ID: art.ID, Bounded: art.Bounded}
+		if art.Preamble {
+			row.Heading = v.words.Preamble
+		}
 		var err error
 		if row.Earlier, err = v.text(art, keepEarlier); err != nil {
 			return nil, err

@@ -396,7 +396,7 @@ func TestReviewAPI_RoundsCommentsDecisions(t *testing.T) {
 	}
 	row := records[1]
 	if row[0] != "1" || row[1] != "VJOSA" || row[3] != "1" || row[4] != "1.2" || row[5] != rvQuote || row[6] != "Të shtohet larmia." ||
-		row[7] != "ushqim të shëndetshëm dhe të larmishëm" || row[8] != "Partially accepted" || row[9] != "Pjesërisht." {
+		row[7] != "ushqim të shëndetshëm dhe të larmishëm" || row[8] != "Pjesërisht e pranuar" || row[9] != "Pjesërisht." {
 		t.Errorf("CSV row 1 = %q", row)
 	}
 	if records[2][6] != "'=1+1" {

@@ -31,7 +31,7 @@ func (s *Server) pageConfirmClose(r *http.Request, id int64, n int) (reply, erro
 	if err != nil {
 		return reply{}, err
 	}
-	return show("round_close", map[string]any{"Title": "Close round " + strconv.Itoa(n) + ": " + doc.Title, "Doc": doc, "Round": round}), nil
+	return show("round_close", map[string]any{"Title": s.tr(r, "review.title.close", "Number", n, "Title", doc.Title), "Doc": doc, "Round": round}), nil
 }
 
 // pageCloseRound closes a round to comments and shows it closed.

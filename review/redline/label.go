@@ -2,22 +2,46 @@ package redline
 
 import "strings"
 
+// Words are the words of the header lines in one interface language: the
+// article's status ("added"), "renumbered" and "renumbered from III".
+// The article word itself ("Neni", "Član") comes from the heading; Article
+// is used when the heading has none.
+type Words struct {
+	Preamble       string
+	Article        string
+	Status         func(status string) string
+	Renumbered     string
+	RenumberedFrom func(from string) string
+}
+
+// English are the words of Label, which the JSON and the tests use.
+var English = Words{
+	Preamble:       PreambleHeading,
+	Article:        "Article",
+	Status:         func(s string) string { return s },
+	Renumbered:     "renumbered",
+	RenumberedFrom: func(from string) string { return "renumbered from " + from },
+}
+
 // Label is the header line of an article in the views, e.g.
 // "Neni 5 → Neni 6 (renumbered)", "Neni 7 (added)", "Preamble", and for a
 // chapter heading its text: "KAPITULLI IV – Mbikëqyrja (renumbered from III)".
-func Label(art Article) string {
+func Label(art Article) string { return LabelIn(art, English) }
+
+// LabelIn is Label with the words of one language.
+func LabelIn(art Article, w Words) string {
 	if art.Kind == KindHeading {
-		return headingLabel(art)
+		return art.Heading + notes(art, w, w.RenumberedFrom(art.FromNum))
 	}
 	if art.Preamble {
 		switch art.Status {
 		case StatusUnchanged:
-			return PreambleHeading
+			return w.Preamble
 		default:
-			return PreambleHeading + " (" + art.Status + ")"
+			return w.Preamble + " (" + w.Status(art.Status) + ")"
 		}
 	}
-	word := articleWord(art)
+	word := articleWord(art, w.Article)
 	name := func(num string) string { return strings.TrimSpace(word + " " + num) }
 	var s string
 	switch {
@@ -28,24 +52,19 @@ func Label(art Article) string {
 	default:
 		s = name(art.FromNum) + " → " + name(art.ToNum)
 	}
-	return s + notes(art, "renumbered")
-}
-
-// headingLabel is a chapter heading's text with the notes of an article.
-func headingLabel(art Article) string {
-	return art.Heading + notes(art, "renumbered from "+art.FromNum)
+	return s + notes(art, w, w.Renumbered)
 }
 
 // notes are the parenthesised status notes after a label, "" for none.
-func notes(art Article, renumbered string) string {
+func notes(art Article, w Words, renumbered string) string {
 	var notes []string
 	switch art.Status {
 	case StatusUnchanged:
 	default:
-		notes = append(notes, art.Status)
+		notes = append(notes, w.Status(art.Status))
 	}
 	if art.Status == StatusMoved && art.Changed {
-		notes = append(notes, StatusChanged)
+		notes = append(notes, w.Status(StatusChanged))
 	}
 	if art.FromNum != "" && art.ToNum != "" && art.FromNum != art.ToNum && art.Status != StatusMoved {
 		notes = append(notes, renumbered)
@@ -56,8 +75,9 @@ func notes(art Article, renumbered string) string {
 	return " (" + strings.Join(notes, ", ") + ")"
 }
 
-// articleWord is the word before the number in the heading ("Neni", "Član").
-func articleWord(art Article) string {
+// articleWord is the word before the number in the heading ("Neni", "Član"),
+// else fallback.
+func articleWord(art Article, fallback string) string {
 	num := art.ToNum
 	if num == "" {
 		num = art.FromNum
@@ -65,5 +85,5 @@ func articleWord(art Article) string {
 	if k := strings.Index(art.Heading, num); k > 0 && num != "" {
 		return strings.TrimSpace(art.Heading[:k])
 	}
-	return "Article"
+	return fallback
 }

@@ -39,3 +39,28 @@ func TestLabelsOfARedline(t *testing.T) {
 		t.Errorf("labels %q, want %q", got, want)
 	}
 }
+
+// LabelIn puts a language's words where Label has English ones, and keeps
+// the heading's own article word and numbers.
+func TestLabelIn(t *testing.T) {
+	sq := redline.Words{
+		Preamble: "Hyrja", Article: "Neni",
+		Status:         func(s string) string { return map[string]string{"changed": "ndryshuar", "moved": "zhvendosur"}[s] },
+		Renumbered:     "rinumëruar",
+		RenumberedFrom: func(from string) string { return "rinumëruar nga " + from },
+	}
+	for _, c := range []struct {
+		art  redline.Article
+		want string
+	}{
+		{redline.Article{Preamble: true, Status: redline.StatusChanged}, "Hyrja (ndryshuar)"},
+		{redline.Article{Status: redline.StatusUnchanged, FromNum: "3", ToNum: "2", Heading: "Član 2"}, "Član 3 → Član 2 (rinumëruar)"},
+		{redline.Article{Status: redline.StatusMoved, Changed: true, FromNum: "5", ToNum: "9", Heading: "Neni 9"}, "Neni 5 → Neni 9 (zhvendosur, ndryshuar)"},
+		{redline.Article{Status: redline.StatusChanged, FromNum: "4", ToNum: "4", Heading: "4. Hyrja"}, "Neni 4 (ndryshuar)"},
+		{redline.Article{Kind: redline.KindHeading, Status: redline.StatusUnchanged, FromNum: "III", ToNum: "IV", Heading: "KAPITULLI IV"}, "KAPITULLI IV (rinumëruar nga III)"},
+	} {
+		if got := redline.LabelIn(c.art, sq); got != c.want {
+			t.Errorf("LabelIn(%+v) = %q, want %q", c.art, got, c.want)
+		}
+	}
+}

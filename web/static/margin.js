@@ -18,6 +18,13 @@
   var form = document.getElementById("comment-form");
   var elsewhere = document.getElementById("margin-elsewhere");
   var GAP = 10;
+  // The page's words for what this script writes, in the reader's language
+  // (data-text on the margin, from the server's catalog).
+  var text = {commentRef: "comment {n}", commentsOn: "Comments on {article}", showing: "Showing {n} of {total} comments."};
+  try { text = JSON.parse(pane.getAttribute("data-text")) || text; } catch (e) { /* keep the English */ }
+  function say(key, vals) {
+    return text[key].replace(/\{(\w+)\}/g, function (m, k) { return k in vals ? vals[k] : m; });
+  }
 
   var cards = Array.prototype.slice.call(box.querySelectorAll("article.comment"));
   var active = null; // the card placed exactly at its words
@@ -56,7 +63,7 @@
       var first = marksOf(card)[0];
       if (!first.hasAttribute("tabindex")) {
         first.tabIndex = 0;
-        first.setAttribute("aria-label", first.textContent + " (comment " + card.id.replace("comment-", "#") + ")");
+        first.setAttribute("aria-label", first.textContent + " (" + say("commentRef", {n: card.id.replace("comment-", "#")}) + ")");
       }
     });
   }
@@ -112,7 +119,7 @@
     var list = document.createElement("div");
     list.className = "art-comments";
     list.setAttribute("role", "group");
-    list.setAttribute("aria-label", "Comments on " + (section.querySelector(".art-head") || section).textContent.trim());
+    list.setAttribute("aria-label", say("commentsOn", {article: (section.querySelector(".art-head") || section).textContent.trim()}));
     section.parentNode.insertBefore(list, next);
     return list;
   }
@@ -261,7 +268,7 @@
     boxes.forEach(function (b) {
       b.parentNode.querySelector(".count").textContent = "(" + cards.filter(tests[b.value]).length + ")";
     });
-    document.getElementById("margin-shown").textContent = on.length ? "Showing " + n + " of " + cards.length + " comments." : "";
+    document.getElementById("margin-shown").textContent = on.length ? say("showing", {n: n, total: cards.length}) : "";
     if (inline) elsewhere.hidden = !cards.some(function (c) { return shown(c) && c.hasAttribute("data-unplaced"); });
     layout();
   }
