@@ -2,15 +2,11 @@ package web_test
 
 import (
 	"bytes"
-	"context"
 	"regexp"
 	"strings"
 	"testing"
 
 	"golang.org/x/net/html"
-
-	"policydesk"
-	"policydesk/search/extract/extracttest"
 )
 
 // englishInText is each of englishWords that text holds as a whole word,
@@ -53,24 +49,14 @@ func withoutAuditDetails(t *testing.T, body []byte) []byte {
 // page with an attachment set aside, the audit log (plain, filtered, a
 // refused filter) and its CSV export as an admin who chose sq, then sr:
 // no English word in what the pages show (the extractor's reason is marked
-// lang="en"; entries' stored details are left out), and in the CSV the headings and the actions in words are in
-// the language while the identifier column keeps the stored identifiers.
+// lang="en"; entries' stored details are left out), and in the CSV the
+// headings and the actions in words are in the language while the
+// identifier column keeps the stored identifiers.
 func TestAdminPagesInAlbanianAndSerbian(t *testing.T) {
 	t.Parallel()
 	e := newIndexingEnv(t)
-	ctx := context.Background()
-	adminUser, err := e.db.FindUserByLogin(ctx, "admin")
-	if err != nil {
-		t.Fatal(err)
-	}
 	e.user("besa", "reviewer")
-	docID := e.doc(e.admin, "Protokolli i tryezave", "internal", "# Neni 1\n\nTekst.\n")
-	if _, err := e.att.Upload(policydesk.NewContextWithUser(ctx, adminUser), docID, "loop.pdf", bytes.NewReader(extracttest.SelfParentPDF())); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.extraction.Drain(ctx); err != nil {
-		t.Fatal(err)
-	}
+	e.setAsideAttachment(t)
 	phrases := map[string]map[string]string{"sq": {"document.create": "Dokumenti u krijua"}, "sr": {"document.create": "Dokument napravljen"}}
 	for _, lang := range []string{"sq", "sr"} {
 		must(t, e.api("PATCH", "/api/v1/users/me", e.admin, map[string]string{"language": lang}), 200)
