@@ -21,7 +21,7 @@ func (s *Server) apiAudit(r *http.Request) (int, any, error) {
 	}
 	f.ObjectType, f.ObjectID = q.Get("object_type"), q.Get("object_id")
 	if q.Get("format") == "csv" {
-		csv, err := s.auditCSV(r.Context(), f)
+		csv, err := s.auditCSV(r.Context(), s.localizer(r), f)
 		return http.StatusOK, csv, err
 	}
 	f.Limit, _ = strconv.Atoi(q.Get("limit"))

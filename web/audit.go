@@ -13,6 +13,7 @@ import (
 	"policydesk/csvsafe"
 	"policydesk/drafts"
 	"policydesk/timefmt"
+	"policydesk/web/i18n"
 )
 
 // auditPageSize is how many entries the audit page shows at once.
@@ -33,12 +34,13 @@ func (s *Server) pageAudit(r *http.Request) (reply, error) {
 	}
 	q := r.URL.Query()
 	filters := auditFilterValues(q)
-	data := map[string]any{"Title": "Audit log", "Filter": filters, "Actions": auditActionChoices(),
+	l := s.localizer(r)
+	data := map[string]any{"Title": l.T("audit.title"), "Filter": filters, "Actions": auditActionChoices(l),
 		"CSV": "/audit?" + withParam(filters, "format", "csv")}
 	f, err := s.auditFilter(q)
 	if err == nil && q.Get("format") == "csv" {
 		var csv writeBody
-		if csv, err = s.auditCSV(r.Context(), f); err == nil {
+		if csv, err = s.auditCSV(r.Context(), l, f); err == nil {
 			return reply{write: csv}, nil
 		}
 	}
@@ -87,19 +89,24 @@ func withParam(v url.Values, k, val string) string {
 }
 
 // auditFilter reads the audit log's filters: user (a login), action (an
-// identifier of auditActions) and from/to (days written dd.mm.yyyy or
+// identifier of auditActionIDs) and from/to (days written dd.mm.yyyy or
 // yyyy-mm-dd, both included, in the installation's zone).
 func (s *Server) auditFilter(q url.Values) (policydesk.AuditFilter, error) {
 	f := policydesk.AuditFilter{Actor: strings.TrimSpace(q.Get("user")), Action: strings.TrimSpace(q.Get("action"))}
-	if f.Action != "" && auditActions[f.Action] == "" {
-		return f, policydesk.Errorf(policydesk.EInvalid, "The audit log has no action %q; choose one from the list.", truncate(f.Action, 60)).On("action")
+	if f.Action != "" && !knownAuditAction(f.Action) {
+		action := truncate(f.Action, 60)
+		return f, &translatedError{err: policydesk.Errorf(policydesk.EInvalid, "The audit log has no action %q; choose one from the list.", action).On("action"),
+			key: "audit.error.no_action", args: []any{"Action", action}}
 	}
 	var days [2]time.Time
-	for i, d := range []struct{ param, label string }{{"from", "start date"}, {"to", "end date"}} {
+	for i, d := range []struct{ param, label, key string }{{"from", "start date", "audit.error.from"}, {"to", "end date", "audit.error.to"}} {
 		if v := q.Get(d.param); strings.TrimSpace(v) != "" {
 			day, err := timefmt.ParseDate(v)
 			if err != nil {
-				return f, policydesk.Errorf(policydesk.EInvalid, "The %s %s", d.label, err.Error()).On(d.param)
+				// A page in English keeps the precise sentence (Detail);
+				// another language says the date is not valid.
+				return f, &translatedError{err: policydesk.Errorf(policydesk.EInvalid, "The %s %s", d.label, err.Error()).On(d.param),
+					key: d.key, args: []any{"Detail", err.Error(), "Value", truncate(strings.TrimSpace(v), 32)}}
 			}
 			days[i] = day
 		}
@@ -116,10 +123,11 @@ func truncate(s string, n int) string {
 }
 
 // auditCSV is the filtered audit log as a CSV download, newest first, with
-// times in the installation's zone and in UTC. It reads the log a page at a
+// times in the installation's zone and in UTC, its headings and the
+// actions in words in l's language (the identifiers stay as stored). It reads the log a page at a
 // time below the last id written, so entries written meanwhile neither
 // repeat nor shift it; more than maxAuditExport entries are refused.
-func (s *Server) auditCSV(ctx context.Context, f policydesk.AuditFilter) (writeBody, error) {
+func (s *Server) auditCSV(ctx context.Context, l *i18n.Localizer, f policydesk.AuditFilter) (writeBody, error) {
 	f.Limit, f.Offset = drafts.MaxAuditPage, 0
 	entries, total, err := s.Drafts.Audit(ctx, f)
 	if err != nil {
@@ -136,16 +144,17 @@ func (s *Server) auditCSV(ctx context.Context, f policydesk.AuditFilter) (writeB
 		if err != nil {
 			return
 		}
-		cw.Write("Time ("+loc.String()+")", "Time (UTC)", "User", "Action", "Action identifier", "Object type", "Object ID", "Document title", "Detail")
+		cw.Write(l.T("audit.csv.time", "Zone", loc.String()), l.T("audit.csv.time", "Zone", "UTC"), l.T("audit.csv.user"), l.T("audit.csv.action"),
+			l.T("audit.csv.action_id"), l.T("audit.csv.object_type"), l.T("audit.csv.object_id"), l.T("audit.csv.document_title"), l.T("audit.csv.detail"))
 		for len(entries) > 0 { // ids only fall, so this ends within the total counted first
 			for _, e := range entries {
-				cw.Write(timefmt.Format(e.At, loc), e.At.UTC().Format(time.RFC3339), e.Actor, actionPhrase(e.Action), e.Action,
+				cw.Write(timefmt.Format(e.At, loc), e.At.UTC().Format(time.RFC3339), e.Actor, actionPhrase(l, e.Action), e.Action,
 					e.ObjectType, e.ObjectID, e.ObjectTitle, e.Detail)
 			}
 			f.BeforeID = entries[len(entries)-1].ID
 			if entries, _, err = s.Drafts.Audit(ctx, f); err != nil {
 				s.Logger.Error("audit export stopped", "error", err)
-				cw.Write("The export stopped early because the audit log could not be read; download it again.")
+				cw.Write(l.T("audit.csv.stopped"))
 				break
 			}
 		}

@@ -1,61 +1,50 @@
 package web
 
 import (
-	"cmp"
 	"slices"
+	"strings"
+
+	"policydesk/web/i18n"
 )
 
-// auditActions are the audit log's actions in words, by the identifier the
-// log stores. This is the one table of them: the message catalogs take
-// these over (as keys "audit.<identifier>"), and an action missing here is
-// shown by its identifier.
-var auditActions = map[string]string{
-	"attachment.create":      "Attachment added",
-	"attachment.delete":      "Attachment deleted",
-	"backup.restore":         "Backup restored",
-	"comment.apply":          "Suggestion applied",
-	"comment.create":         "Comment made",
-	"comment.decide":         "Comment decided",
-	"comment.reopen":         "Comment reopened",
-	"comment.reply":          "Reply to a comment",
-	"comment.resolve":        "Comment resolved",
-	"database.restore":       "Database restored",
-	"document.create":        "Document created",
-	"document.update":        "Document settings changed",
-	"indexing.retry":         "Search indexing retried",
-	"login.failed":           "Failed login",
-	"login.ok":               "Signed in",
-	"member.remove":          "Member removed",
-	"member.set":             "Member added or changed",
-	"password.change":        "Password changed",
-	"password.change.failed": "Failed password change",
-	"round.close":            "Review round closed",
-	"round.open":             "Review round opened",
-	"round.reopen":           "Review round reopened",
-	"session.delete":         "Signed out",
-	"session.renew":          "Session renewed",
-	"session.replace":        "Session replaced by a new login",
-	"user.create":            "User added",
-	"user.update":            "User changed",
-	"version.create":         "Version saved",
-	"version.restore":        "Version restored",
+// auditActionIDs are the identifiers the audit log stores for its actions.
+// Their words are in the message catalogs under "audit.action.<identifier>"
+// (locales/*/admin.toml), one per language; an identifier not listed here
+// is refused as a filter and shown as it is.
+var auditActionIDs = []string{
+	"attachment.create", "attachment.delete", "backup.restore",
+	"comment.apply", "comment.create", "comment.decide", "comment.reopen", "comment.reply", "comment.resolve",
+	"database.restore", "document.create", "document.update", "indexing.retry", "login.failed", "login.ok",
+	"member.remove", "member.set", "password.change", "password.change.failed",
+	"round.close", "round.open", "round.reopen", "session.delete", "session.renew", "session.replace",
+	"user.create", "user.update", "version.create", "version.restore",
 }
 
-// actionPhrase is an audit action in words, or its identifier when the
-// table lacks it.
-func actionPhrase(action string) string {
-	return cmp.Or(auditActions[action], action)
+// knownAuditAction tells whether the log has the action id.
+func knownAuditAction(id string) bool { return slices.Contains(auditActionIDs, id) }
+
+// actionPhrase is an audit action in words in l's language, or its
+// identifier when the catalogs lack it.
+func actionPhrase(l *i18n.Localizer, action string) string {
+	return l.Label("audit.action", action)
 }
 
 // auditAction is one choice of the audit log's action filter.
 type auditAction struct{ ID, Phrase string }
 
-// auditActionChoices lists the actions in the order of their words.
-func auditActionChoices() []auditAction {
-	out := make([]auditAction, 0, len(auditActions))
-	for id, phrase := range auditActions {
-		out = append(out, auditAction{id, phrase})
+// auditActionChoices lists the actions in l's language, in the order of
+// their words.
+func auditActionChoices(l *i18n.Localizer) []auditAction {
+	out := make([]auditAction, 0, len(auditActionIDs))
+	for _, id := range auditActionIDs {
+		out = append(out, auditAction{id, actionPhrase(l, id)})
 	}
-	slices.SortFunc(out, func(a, b auditAction) int { return cmp.Compare(a.Phrase, b.Phrase) })
+	slices.SortFunc(out, func(a, b auditAction) int {
+		return strings.Compare(strings.ToLower(a.Phrase), strings.ToLower(b.Phrase))
+	})
 	return out
 }
+
+// auditObjectTypes are the kinds of object an audit entry is about, shown
+// in words ("audit.object_type.<type>") beside the object's id.
+var auditObjectTypes = []string{"attachment", "comment", "database", "document", "user"}

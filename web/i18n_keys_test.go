@@ -41,6 +41,8 @@ func dynamicKeys() []string {
 	add("round_status", []string{"open", "closed"})
 	add("decision", append(review.Decisions, "undecided"))
 	add("language_menu", i18n.Languages)
+	add("audit.action", auditActionIDs)
+	add("audit.object_type", auditObjectTypes)
 	return keys
 }
 

@@ -60,7 +60,7 @@ func (s *Server) pageIndexing(r *http.Request) (reply, error) {
 			retrying = append(retrying, p)
 		}
 	}
-	return show("indexing", map[string]any{"Title": "Indexing", "Status": st,
+	return show("indexing", map[string]any{"Title": s.tr(r, "indexing.title"), "Status": st,
 		"SetAside": setAside, "Retrying": retrying, "Notice": s.notice(r, 0)}), nil
 }
 

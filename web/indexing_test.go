@@ -56,6 +56,26 @@ func newIndexingEnv(t testing.TB) *indexingEnv {
 	return ie
 }
 
+// setAsideAttachment is a document the admin made with a PDF whose text
+// cannot be read (its page tree loops), already tried and set aside.
+func (ie *indexingEnv) setAsideAttachment(t *testing.T) (int64, *attachments.Attachment) {
+	t.Helper()
+	ctx := context.Background()
+	adminUser, err := ie.db.FindUserByLogin(ctx, "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	docID := ie.doc(ie.admin, "Protokolli i tryezave", "internal", "# P\n\nTekst.\n")
+	att, err := ie.att.Upload(policydesk.NewContextWithUser(ctx, adminUser), docID, "loop.pdf", bytes.NewReader(extracttest.SelfParentPDF()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ie.extraction.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return docID, att
+}
+
 // TestIndexingPage: an admin sees an attachment that was not extracted,
 // with its reason, on the page and through the API, and retries it with
 // the form (CSRF-checked, audited) or the API; nobody else may.
@@ -63,18 +83,7 @@ func TestIndexingPage(t *testing.T) {
 	t.Parallel()
 	e := newIndexingEnv(t)
 	ctx := context.Background()
-	adminUser, err := e.db.FindUserByLogin(ctx, "admin")
-	if err != nil {
-		t.Fatal(err)
-	}
-	docID := e.doc(e.admin, "Protokolli i tryezave", "internal", "# P\n\nTekst.\n")
-	att, err := e.att.Upload(policydesk.NewContextWithUser(ctx, adminUser), docID, "loop.pdf", bytes.NewReader(extracttest.SelfParentPDF()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.extraction.Drain(ctx); err != nil {
-		t.Fatal(err)
-	}
+	docID, att := e.setAsideAttachment(t)
 
 	// The API.
 	var st struct {

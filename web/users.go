@@ -16,7 +16,7 @@ func (s *Server) pageUsers(r *http.Request) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	return show("users", map[string]any{"Title": "Users", "Users": users, "Notice": s.notice(r, 0)}), nil
+	return show("users", map[string]any{"Title": s.tr(r, "users.title"), "Users": users, "Notice": s.notice(r, 0)}), nil
 }
 
 // pageCreateUser adds an account; a refused one comes back in the form,
@@ -28,7 +28,7 @@ func (s *Server) pageCreateUser(r *http.Request) (reply, error) {
 	if code := policydesk.ErrorCode(err); code == policydesk.EInvalid || code == policydesk.EConflict {
 		users, _ := s.Accounts.ListUsers(r.Context())
 		in.Password = ""
-		return showAgain("users", map[string]any{"Title": "Users", "Users": users, "Form": in}, err), nil
+		return showAgain("users", map[string]any{"Title": s.tr(r, "users.title"), "Users": users, "Form": in}, err), nil
 	} else if err != nil {
 		return reply{}, err
 	}

@@ -69,7 +69,7 @@ func (v *views) parseLanguage(l *i18n.Localizer) error {
 		"date":          func(t time.Time) string { return timefmt.Format(t, v.zone()) },
 		"dueDate":       timefmt.ShowISODate,
 		"zoneName":      func() string { return v.zone().String() },
-		"auditAction":   actionPhrase,
+		"auditAction":   func(a string) string { return actionPhrase(l, a) },
 		"isoTime":       func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"shortSHA": func(s string) string {
 			if len(s) > 12 {
