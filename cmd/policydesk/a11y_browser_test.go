@@ -121,6 +121,12 @@ func (d *demoDesk) open(t *testing.T, size struct {
 		chromedp.Navigate(d.srv.URL+p.path),
 		void(chromedp.Poll[bool](p.ready, chromedp.WithPollingTimeout(15*time.Second))),
 	)
+	// The poll may start in the page being left, whose script context goes
+	// away under it ("Cannot find context with specified id"); it is then
+	// asked again in the page that arrived.
+	if err != nil && strings.Contains(err.Error(), "Cannot find context") {
+		err = chromedp.Do(d.ctx, void(chromedp.Poll[bool](p.ready, chromedp.WithPollingTimeout(15*time.Second))))
+	}
 	if err != nil {
 		t.Fatalf("%s at %s: opening %s: %v", p.name, size.name, p.path, err)
 	}
