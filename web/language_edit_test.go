@@ -44,6 +44,7 @@ func uiLangBody(t *testing.T, body []byte, lang string) []byte {
 func checkEditPage(t *testing.T, lang, what string, body []byte) {
 	t.Helper()
 	body = uiLangBody(t, body, lang)
+	// DUMP_EDIT=1 logs each page's visible text, for a translator to read.
 	if os.Getenv("DUMP_EDIT") != "" {
 		t.Logf("%s %s: %s", lang, what, strings.Join(strings.Fields(visibleText(parseHTML(t, body))), " "))
 	}
