@@ -16,7 +16,7 @@ func (s *Server) pageEdit(r *http.Request, id int64) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	return show("edit", map[string]any{"Title": "Edit: " + doc.Title, "Doc": doc, "Base": doc.Head, "Body": v.Body}), nil
+	return show("edit", map[string]any{"Title": s.tr(r, "edit.title", "Title", doc.Title), "Doc": doc, "Base": doc.Head, "Body": v.Body}), nil
 }
 
 // pageSave saves from the editor. A stale base shows the merge page
@@ -42,5 +42,5 @@ func (s *Server) pageSave(r *http.Request, id int64) (reply, error) {
 	if conflict != nil {
 		return s.mergePage(r, doc, conflict.Review, nil, message, nil)
 	}
-	return showAgain("edit", map[string]any{"Title": "Edit: " + doc.Title, "Doc": doc, "Base": base, "Body": body, "Message": message}, err), nil
+	return showAgain("edit", map[string]any{"Title": s.tr(r, "edit.title", "Title", doc.Title), "Doc": doc, "Base": base, "Body": body, "Message": message}, editRefusal(err)), nil
 }

@@ -43,13 +43,14 @@ type mergePart struct {
 // mergePage is the merge page for the refused save m, with the choices as
 // posted (nil for a first showing) and the refusal of the last try.
 func (s *Server) mergePage(r *http.Request, doc *drafts.Document, m *drafts.MergeReview, posted url.Values, message string, failed error) (reply, error) {
+	failed = editRefusal(failed)
 	parts, err := s.mergeParts(r, m, posted, failed)
 	if err != nil {
 		return reply{}, err
 	}
-	data := map[string]any{"Title": "Someone saved first: " + doc.Title, "Doc": doc, "M": m, "Parts": parts,
+	data := map[string]any{"Title": s.tr(r, "edit.merge.title_conflict", "Title", doc.Title), "Doc": doc, "M": m, "Parts": parts,
 		"Clean": m.Merged.Clean(), "Conflicts": m.Merged.Conflicts(), "Theirs": strings.Join(m.Savers, ", "),
-		"Message": message}
+		"Message": message, "LeftForms": s.pluralForms(r, "edit.merge.left")}
 	left := 0
 	for _, p := range parts {
 		if p.Conflict && p.Keep == "" {
@@ -61,12 +62,12 @@ func (s *Server) mergePage(r *http.Request, doc *drafts.Document, m *drafts.Merg
 	// the page is good news and the editor saves the merged text.
 	status := http.StatusConflict
 	if m.Merged.Clean() {
-		data["Title"] = "Merged: " + doc.Title
+		data["Title"] = s.tr(r, "edit.merge.title_merged", "Title", doc.Title)
 	}
 	if failed != nil {
 		status = statusOf(failed)
 		if policydesk.ErrorField(failed) == "" {
-			data["Error"] = policydesk.ErrorMessage(failed)
+			data["Error"] = s.errorMessage(r, failed)
 		}
 	}
 	return reply{view: "conflict", status: status, data: data}, nil
@@ -91,7 +92,7 @@ func (s *Server) mergeParts(r *http.Request, m *drafts.MergeReview, posted url.V
 			mp.Text = posted.Get("text-" + strconv.Itoa(k))
 		}
 		if field == drafts.ConflictField(k) {
-			mp.Error = policydesk.ErrorMessage(failed)
+			mp.Error = s.errorMessage(r, failed)
 		}
 		var spans []merge3.Span
 		err := s.Drafts.Heavy(r.Context(), func() (err error) {

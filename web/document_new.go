@@ -14,7 +14,7 @@ var textRefusals = []string{policydesk.EInvalid, policydesk.ETooLarge, policydes
 
 // pageNewDocument shows the form for a new document.
 func (s *Server) pageNewDocument(r *http.Request) (reply, error) {
-	return show("new", map[string]any{"Title": "New document",
+	return show("new", map[string]any{"Title": s.tr(r, "edit.new.title"),
 		"Form": drafts.NewDocument{Kind: "regulation", Language: "sq", Visibility: "internal"}}), nil
 }
 
@@ -24,7 +24,7 @@ func (s *Server) pageCreateDocument(r *http.Request) (reply, error) {
 		Visibility: r.PostFormValue("visibility"), Body: r.PostFormValue("body"), Message: r.PostFormValue("message")}
 	doc, _, err := s.Drafts.CreateDocument(r.Context(), in)
 	if slices.Contains(textRefusals, policydesk.ErrorCode(err)) {
-		return showAgain("new", map[string]any{"Title": "New document", "Form": in}, err), nil
+		return showAgain("new", map[string]any{"Title": s.tr(r, "edit.new.title"), "Form": in}, editRefusal(err)), nil
 	} else if err != nil {
 		return reply{}, err
 	}

@@ -6,6 +6,8 @@
   var preview = document.getElementById("preview");
   if (!body || !preview) return;
   var csrf = preview.getAttribute("data-csrf");
+  // The sentences come from the page, in its language.
+  function say(name) { return preview.getAttribute("data-msg-" + name) || ""; }
   var timer = null, seq = 0, shown = 0;
 
   // showProblem puts a sentence in the pane instead of the rendering: the
@@ -37,11 +39,11 @@
         preview.innerHTML = res.j.html; // sanitised by the server
         preview.setAttribute("data-rendered", String(mine));
       } else {
-        var msg = res.j.error && res.j.error.message ? res.j.error.message : "The preview failed.";
-        showProblem("No preview: " + msg, res.status);
+        var msg = res.j.error && res.j.error.message ? res.j.error.message : say("failed");
+        showProblem(say("none") + " " + msg, res.status);
       }
     }).catch(function () {
-      showProblem("The preview is unavailable; your text is still here and can be saved.", 0);
+      showProblem(say("unavailable"), 0);
     });
   }
 

@@ -7,6 +7,15 @@
   const out = document.getElementById("conflicts-left");
   if (!form || !out) return;
   const conflicts = Array.from(form.querySelectorAll("fieldset.conflict"));
+  // The sentences come from the page, in its language: "{n} conflicts
+  // left" in each plural form the language has, chosen as CLDR says.
+  let forms = {};
+  try { forms = JSON.parse(out.getAttribute("data-left") || "{}"); } catch (e) { forms = {}; }
+  const rules = new Intl.PluralRules(document.documentElement.lang || "en");
+  function leftText(n) {
+    const form = forms[rules.select(n)] || forms.other || "{n}";
+    return form.replace("{n}", String(n));
+  }
   function update() {
     let left = 0;
     for (const c of conflicts) {
@@ -14,8 +23,7 @@
       c.classList.toggle("settled", settled);
       if (!settled) left++;
     }
-    out.textContent = left === 0 ? "All conflicts settled: read it through and save." :
-      left === 1 ? "1 conflict left" : left + " conflicts left";
+    out.textContent = left === 0 ? out.getAttribute("data-done") : leftText(left);
     out.classList.toggle("done", left === 0);
   }
   form.addEventListener("change", function (e) {

@@ -10,7 +10,17 @@
   var timer = null, seq = 0;
   var labels = {};
   try { labels = JSON.parse((facets && facets.getAttribute("data-labels")) || "{}"); } catch (e) { labels = {}; }
-  var facetNames = [["kind", "Kind"], ["status", "Status"], ["language", "Language"], ["year", "Year"]];
+  // The sentences come from the page, in its language (#search-strings).
+  var strings = {};
+  try { strings = JSON.parse(document.getElementById("search-strings").textContent); } catch (e) { strings = {}; }
+  var names = strings.facets || {};
+  var facetNames = ["kind", "status", "language", "year"].map(function (f) { return [f, names[f] || f]; });
+  var rules = new Intl.PluralRules(document.documentElement.lang || "en");
+
+  function resultCount(n) {
+    var forms = strings.results || {};
+    return (forms[rules.select(n)] || forms.other || "{n}").replace("{n}", String(n));
+  }
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -47,7 +57,7 @@
 
   function draw(q, data) {
     results.textContent = "";
-    var count = el("p", "muted", data.total + (data.total === 1 ? " result" : " results"));
+    var count = el("p", "muted", resultCount(data.total));
     count.id = "result-count";
     results.appendChild(count);
     data.hits.forEach(function (h) {
@@ -57,7 +67,7 @@
       h3.appendChild(a);
       if (h.heading) h3.appendChild(el("span", "muted", " — " + h.heading));
       art.appendChild(h3);
-      var what = h.type === "comment" ? "Comment" : h.type === "attachment" ? "Attachment" : label("kind", h.kind);
+      var what = h.type === "comment" ? strings.comment : h.type === "attachment" ? strings.attachment : label("kind", h.kind);
       art.appendChild(el("p", "muted small", [what, label("language", h.language), label("status", h.status), h.year].join(" · ")));
       var p = el("p", "snippet");
       if (h.language) p.lang = h.language;
@@ -65,7 +75,7 @@
       art.appendChild(p);
       results.appendChild(art);
     });
-    if (!data.hits.length) results.appendChild(el("p", "empty", "Nothing found. Try fewer words."));
+    if (!data.hits.length) results.appendChild(el("p", "empty", strings.nothing));
     drawFacets(q, data);
   }
 
