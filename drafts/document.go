@@ -18,20 +18,6 @@ var (
 	MemberRoles  = []string{"editor", "reviewer", "reader"}
 )
 
-// Human labels for the pages.
-var (
-	KindLabels = map[string]string{
-		"regulation": "Regulation", "administrative_instruction": "Administrative instruction",
-		"sop": "SOP", "protocol": "Protocol", "mou": "MoU", "policy": "Policy",
-		"report": "Report", "other": "Other",
-	}
-	LanguageLabels = map[string]string{"sq": "Shqip", "sr": "Srpski", "en": "English"}
-	StatusLabels   = map[string]string{
-		"draft": "Draft", "in_review": "In review", "approved": "Approved",
-		"adopted": "Adopted", "archived": "Archived",
-	}
-)
-
 // Limits on what a caller may send.
 const (
 	MaxBodyBytes    = 5 << 20
