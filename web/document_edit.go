@@ -42,5 +42,5 @@ func (s *Server) pageSave(r *http.Request, id int64) (reply, error) {
 	if conflict != nil {
 		return s.mergePage(r, doc, conflict.Review, nil, message, nil)
 	}
-	return showAgain("edit", map[string]any{"Title": s.tr(r, "edit.title", "Title", doc.Title), "Doc": doc, "Base": base, "Body": body, "Message": message}, editRefusal(err)), nil
+	return showAgain("edit", map[string]any{"Title": s.tr(r, "edit.title", "Title", doc.Title), "Doc": doc, "Base": base, "Body": body, "Message": message}, err), nil
 }

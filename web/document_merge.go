@@ -43,7 +43,6 @@ type mergePart struct {
 // mergePage is the merge page for the refused save m, with the choices as
 // posted (nil for a first showing) and the refusal of the last try.
 func (s *Server) mergePage(r *http.Request, doc *drafts.Document, m *drafts.MergeReview, posted url.Values, message string, failed error) (reply, error) {
-	failed = editRefusal(failed)
 	parts, err := s.mergeParts(r, m, posted, failed)
 	if err != nil {
 		return reply{}, err

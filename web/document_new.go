@@ -24,7 +24,7 @@ func (s *Server) pageCreateDocument(r *http.Request) (reply, error) {
 		Visibility: r.PostFormValue("visibility"), Body: r.PostFormValue("body"), Message: r.PostFormValue("message")}
 	doc, _, err := s.Drafts.CreateDocument(r.Context(), in)
 	if slices.Contains(textRefusals, policydesk.ErrorCode(err)) {
-		return showAgain("new", map[string]any{"Title": s.tr(r, "edit.new.title"), "Form": in}, editRefusal(err)), nil
+		return showAgain("new", map[string]any{"Title": s.tr(r, "edit.new.title"), "Form": in}, err), nil
 	} else if err != nil {
 		return reply{}, err
 	}

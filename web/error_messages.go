@@ -2,8 +2,8 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
+	"regexp"
 
 	"policydesk"
 	"policydesk/drafts/accounts"
@@ -34,28 +34,66 @@ func (s *Server) statusTitle(r *http.Request, status int) string {
 	return http.StatusText(status)
 }
 
-// translatedMessages are the catalog keys of the user-facing sentences the
-// domain writes in English, for the pages: a page shows the sentence in the
-// user's language when it is listed here, and the English one until it is.
-// The API answers the English sentence with its code, which clients match.
-var translatedMessages = map[string]string{
-	"Internal error.":                                  "error.internal",
-	"Log in first.":                                    "error.log_in_first",
-	"Wrong login or password.":                         "error.wrong_login",
-	"Your session has ended; log in again.":            "error.session_ended",
-	"The current password is not right.":               "error.current_password_wrong",
-	"The new password is the same as the current one.": "error.password_same",
-	"This password is on a list of commonly used passwords; choose another.":          "error.password_common",
-	"A password may not contain the account's login or name.":                         "error.password_has_login",
-	"A password may not be one character or a short group of characters repeated.":    "error.password_repeated",
-	"A password may not be a run of keys or letters such as 123456789 or qwertyuiop.": "error.password_run",
-	fmt.Sprintf("A password has at least %d characters.", accounts.MinPasswordLength): "error.password_short",
-	errCSRF.Message:          "error.csrf",
-	errForeignOrigin.Message: "error.foreign_origin",
+// domainSentences are the user-facing sentences the domain writes in
+// English, each with the catalog key of its translation; a named group is
+// a value the translation repeats. A page shows a listed sentence in the
+// user's language, and the English one until it is listed. The API
+// answers the English sentence with its code, which clients match.
+var domainSentences = []struct {
+	re  *regexp.Regexp
+	key string
+}{
+	{exactly("Internal error."), "error.internal"},
+	{exactly("Log in first."), "error.log_in_first"},
+	{exactly("Wrong login or password."), "error.wrong_login"},
+	{exactly("Your session has ended; log in again."), "error.session_ended"},
+	{exactly("The current password is not right."), "error.current_password_wrong"},
+	{exactly("The new password is the same as the current one."), "error.password_same"},
+	{exactly("This password is on a list of commonly used passwords; choose another."), "error.password_common"},
+	{exactly("A password may not contain the account's login or name."), "error.password_has_login"},
+	{exactly("A password may not be one character or a short group of characters repeated."), "error.password_repeated"},
+	{exactly("A password may not be a run of keys or letters such as 123456789 or qwertyuiop."), "error.password_run"},
+	{regexp.MustCompile(`^A password has at least (?P<Min>\d+) characters\.$`), "error.password_short"},
+	{exactly(errCSRF.Message), "error.csrf"},
+	{exactly(errForeignOrigin.Message), "error.foreign_origin"},
+	// What the new-document form, the editor and the merge page refuse.
+	{exactly("A document needs a title."), "edit.error.title_needed"},
+	{regexp.MustCompile(`^The text is larger than (?P<Size>\d+) MiB\.$`), "edit.error.too_large"},
+	{regexp.MustCompile(`^Base version (?P<Base>\d+) does not exist; the newest is (?P<Head>\d+)\.$`), "edit.error.no_base"},
+	{exactly("Choose a wording for this conflict: yours, theirs or your own."), "edit.error.choose"},
+	{regexp.MustCompile(`^"(?P<Choice>.*)" is not a way to settle a conflict; choose yours, theirs or your own wording\.$`),
+		"edit.error.bad_choice"},
+	{regexp.MustCompile(`^Your wording still holds the line "(?P<Line>.*)" from the merge; delete it and save again\.$`),
+		"edit.error.marker_in_wording"},
+	{regexp.MustCompile(`^A conflict from the merge is still unresolved at line (?P<Number>\d+) \(the line "(?P<Line>.*)"\)\. ` +
+		`Keep the wording you want, delete the conflict marker lines and save again\.$`), "edit.error.marker_in_text"},
+}
+
+// exactly matches one sentence as written.
+func exactly(sentence string) *regexp.Regexp {
+	return regexp.MustCompile("^" + regexp.QuoteMeta(sentence) + "$")
+}
+
+// domainSentence is the catalog key of msg and the values it repeats, or
+// ok false when msg is not one of domainSentences.
+func domainSentence(msg string) (key string, args []any, ok bool) {
+	for _, d := range domainSentences {
+		m := d.re.FindStringSubmatch(msg)
+		if m == nil {
+			continue
+		}
+		for i, name := range d.re.SubexpNames() {
+			if name != "" {
+				args = append(args, name, m[i])
+			}
+		}
+		return d.key, args, true
+	}
+	return "", nil, false
 }
 
 // errorMessage is err's sentence for a page, in the request's language
-// when the catalog has it (see translatedMessages).
+// when the catalog has it (see domainSentences).
 func (s *Server) errorMessage(r *http.Request, err error) string {
 	var throttled *accounts.ThrottledError
 	if errors.As(err, &throttled) {
@@ -66,8 +104,8 @@ func (s *Server) errorMessage(r *http.Request, err error) string {
 		return s.tr(r, tr.key, tr.args...)
 	}
 	msg := policydesk.ErrorMessage(err)
-	if key, ok := translatedMessages[msg]; ok {
-		return s.tr(r, key, "Min", accounts.MinPasswordLength)
+	if key, args, ok := domainSentence(msg); ok {
+		return s.tr(r, key, args...)
 	}
 	// What is missing, forbidden or broken needs no detail to be
 	// understood: until the domain's sentence is translated, another

@@ -101,10 +101,13 @@ func TestCatalogKeysUsedAndPresent(t *testing.T) {
 	for _, k := range dynamicKeys() {
 		need("a label", k)
 	}
-	for _, m := range []map[string]string{notices, versionNotices, translatedMessages} {
+	for _, m := range []map[string]string{notices, versionNotices} {
 		for _, k := range m {
 			need("web's tables", k)
 		}
+	}
+	for _, d := range domainSentences {
+		need("domainSentences", d.key)
 	}
 	for _, k := range statusTitles {
 		need("statusTitles", k)
