@@ -78,14 +78,14 @@ func (in *NewDocument) validate() error {
 		in.Visibility = "internal"
 	}
 	checks := []error{
-		textkit.CheckLabel("title", in.Title, MaxTitleRunes),
-		textkit.CheckOneOf("kind", in.Kind, Kinds),
-		textkit.CheckOneOf("language", in.Language, Languages),
-		textkit.CheckOneOf("visibility", in.Visibility, Visibilities),
-		textkit.CheckOneOf("status", in.Status, Statuses),
-		checkBody(in.Body),
-		checkResolved(in.Body),
-		textkit.CheckLabel("message", in.Message, MaxMessageRunes),
+		policydesk.OnField("title", textkit.CheckLabel(policydesk.Say("title"), in.Title, MaxTitleRunes)),
+		policydesk.OnField("kind", textkit.CheckOneOf(policydesk.Say("kind"), in.Kind, Kinds)),
+		policydesk.OnField("language", textkit.CheckOneOf(policydesk.Say("language"), in.Language, Languages)),
+		policydesk.OnField("visibility", textkit.CheckOneOf(policydesk.Say("visibility"), in.Visibility, Visibilities)),
+		policydesk.OnField("status", textkit.CheckOneOf(policydesk.Say("status"), in.Status, Statuses)),
+		policydesk.OnField("body", checkBody(in.Body)),
+		policydesk.OnField("body", checkResolved(in.Body)),
+		policydesk.OnField("message", textkit.CheckLabel(policydesk.Say("message"), in.Message, MaxMessageRunes)),
 	}
 	for _, err := range checks {
 		if err != nil {
@@ -158,7 +158,7 @@ func (s *Service) Documents(ctx context.Context, f DocumentFilter) ([]*Document,
 	if u == nil {
 		return nil, 0, policydesk.Errorf(policydesk.EUnauthorized, "Log in first.")
 	}
-	for field, v := range map[string][2]any{"kind": {f.Kind, Kinds}, "status": {f.Status, Statuses}, "language": {f.Language, Languages}} {
+	for field, v := range map[policydesk.Words][2]any{policydesk.Say("kind"): {f.Kind, Kinds}, policydesk.Say("status"): {f.Status, Statuses}, policydesk.Say("language"): {f.Language, Languages}} {
 		if val := v[0].(string); val != "" {
 			if err := textkit.CheckOneOf(field, val, v[1].([]string)); err != nil {
 				return nil, 0, err
@@ -190,19 +190,19 @@ func (s *Service) UpdateDocument(ctx context.Context, id int64, p DocumentPatch)
 		if t == "" {
 			return nil, policydesk.Errorf(policydesk.EInvalid, "A document needs a title.")
 		}
-		if err := textkit.CheckLabel("title", t, MaxTitleRunes); err != nil {
+		if err := textkit.CheckLabel(policydesk.Say("title"), t, MaxTitleRunes); err != nil {
 			return nil, err
 		}
 		doc.Title, changed = t, append(changed, "title")
 	}
 	if p.Status != nil {
-		if err := textkit.CheckOneOf("status", *p.Status, Statuses); err != nil {
+		if err := textkit.CheckOneOf(policydesk.Say("status"), *p.Status, Statuses); err != nil {
 			return nil, err
 		}
 		doc.Status, changed = *p.Status, append(changed, "status "+*p.Status)
 	}
 	if p.Visibility != nil {
-		if err := textkit.CheckOneOf("visibility", *p.Visibility, Visibilities); err != nil {
+		if err := textkit.CheckOneOf(policydesk.Say("visibility"), *p.Visibility, Visibilities); err != nil {
 			return nil, err
 		}
 		doc.Visibility, changed = *p.Visibility, append(changed, "visibility "+*p.Visibility)
@@ -245,7 +245,7 @@ func (s *Service) editable(ctx context.Context, id int64) (*Document, error) {
 // 0 for text an editor wrote.
 func (s *Service) addVersion(ctx context.Context, doc *Document, base int, body, message string, restored int) (*Version, error) {
 	id := doc.ID
-	for _, err := range []error{checkBody(body), checkResolved(body), textkit.CheckLabel("message", message, MaxMessageRunes)} {
+	for _, err := range []error{checkBody(body), checkResolved(body), textkit.CheckLabel(policydesk.Say("message"), message, MaxMessageRunes)} {
 		if err != nil {
 			return nil, err
 		}
@@ -373,5 +373,5 @@ func checkBody(body string) error {
 	if len(body) > MaxBodyBytes {
 		return policydesk.Errorf(policydesk.ETooLarge, "The text is larger than %d MiB.", MaxBodyBytes>>20)
 	}
-	return textkit.Check("text", body, 0, true)
+	return textkit.Check(policydesk.Say("text"), body, 0, true)
 }

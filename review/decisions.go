@@ -27,7 +27,7 @@ func (s *Service) Decide(ctx context.Context, commentID int64, decision, reason 
 		return nil, policydesk.Errorf(policydesk.EConflict, "The wording of comment %d is already in version %d, so it cannot be recorded as not accepted; record it as accepted or partially accepted.", c.ID, c.AppliedVersion).On("decision")
 	}
 	reason = strings.TrimSpace(textkit.Newlines(reason))
-	if err := checkWritten("reason", reason, MaxCommentRunes); err != nil {
+	if err := checkWritten(policydesk.Say("reason"), reason, MaxCommentRunes); err != nil {
 		return nil, policydesk.OnField("reason", err)
 	}
 	if decision != "accepted" && reason == "" {

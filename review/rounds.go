@@ -16,7 +16,7 @@ func (s *Service) OpenRound(ctx context.Context, docID int64, name string, versi
 		return nil, err
 	}
 	name = strings.TrimSpace(name)
-	if err := checkLine("round name", name, 200); err != nil {
+	if err := checkLine(policydesk.Say("round name"), name, 200); err != nil {
 		return nil, policydesk.OnField("name", err)
 	}
 	if version == 0 {
@@ -28,7 +28,7 @@ func (s *Service) OpenRound(ctx context.Context, docID int64, name string, versi
 	if due = strings.TrimSpace(due); due != "" {
 		d, err := timefmt.ParseDate(due)
 		if err != nil {
-			return nil, policydesk.Errorf(policydesk.EInvalid, "The due date %s", err.Error()).On("due")
+			return nil, policydesk.OnField("due", policydesk.AsError(err))
 		}
 		due = timefmt.ISODate(d)
 	}

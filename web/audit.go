@@ -95,18 +95,14 @@ func (s *Server) auditFilter(q url.Values) (policydesk.AuditFilter, error) {
 	f := policydesk.AuditFilter{Actor: strings.TrimSpace(q.Get("user")), Action: strings.TrimSpace(q.Get("action"))}
 	if f.Action != "" && !knownAuditAction(f.Action) {
 		action := truncate(f.Action, 60)
-		return f, &translatedError{err: policydesk.Errorf(policydesk.EInvalid, "The audit log has no action %q; choose one from the list.", action).On("action"),
-			key: "audit.error.no_action", args: []any{"Action", action}}
+		return f, policydesk.Errorf(policydesk.EInvalid, "The audit log has no action %q; choose one from the list.", action).On("action")
 	}
 	var days [2]time.Time
-	for i, d := range []struct{ param, label, key string }{{"from", "start date", "audit.error.from"}, {"to", "end date", "audit.error.to"}} {
-		if v := q.Get(d.param); strings.TrimSpace(v) != "" {
+	for i, param := range []string{"from", "to"} {
+		if v := q.Get(param); strings.TrimSpace(v) != "" {
 			day, err := timefmt.ParseDate(v)
 			if err != nil {
-				// A page in English keeps the precise sentence (Detail);
-				// another language says the date is not valid.
-				return f, &translatedError{err: policydesk.Errorf(policydesk.EInvalid, "The %s %s", d.label, err.Error()).On(d.param),
-					key: d.key, args: []any{"Detail", err.Error(), "Value", truncate(strings.TrimSpace(v), 32)}}
+				return f, policydesk.OnField(param, policydesk.AsError(err))
 			}
 			days[i] = day
 		}

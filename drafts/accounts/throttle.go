@@ -91,26 +91,17 @@ func (e *ThrottledError) Error() string {
 
 // Unwrap lets ErrorCode and ErrorMessage see the wait as an ordinary *Error.
 func (e *ThrottledError) Unwrap() error {
-	return policydesk.Errorf(policydesk.ETooManyRequests, "Too many failed attempts. Wait %s and try again.", humanWait(e.Wait))
+	secs := e.RetryAfterSeconds()
+	if secs < 90 {
+		return policydesk.Errorf(policydesk.ETooManyRequests, "Too many failed attempts. Wait %d seconds and try again.", secs)
+	}
+	return policydesk.Errorf(policydesk.ETooManyRequests, "Too many failed attempts. Wait %d minutes and try again.", (secs+59)/60)
 }
 
 // RetryAfterSeconds is the wait rounded up to whole seconds, at least 1.
 func (e *ThrottledError) RetryAfterSeconds() int {
 	s := int((e.Wait + time.Second - 1) / time.Second)
 	return max(s, 1)
-}
-
-func humanWait(d time.Duration) string {
-	secs := int((d + time.Second - 1) / time.Second)
-	switch {
-	case secs <= 1:
-		return "1 second"
-	case secs < 90:
-		return fmt.Sprintf("%d seconds", secs)
-	default:
-		mins := (secs + 59) / 60
-		return fmt.Sprintf("%d minutes", mins)
-	}
 }
 
 type clientContextKey struct{}
@@ -292,4 +283,13 @@ func cleanForLog(s string, n int) string {
 		s = string(r[:n]) + "…"
 	}
 	return s
+}
+
+// humanWait is a wait in words for the audit log.
+func humanWait(d time.Duration) string {
+	secs := int((d + time.Second - 1) / time.Second)
+	if secs < 90 {
+		return fmt.Sprintf("%d s", max(secs, 1))
+	}
+	return fmt.Sprintf("%d min", (secs+59)/60)
 }

@@ -40,13 +40,13 @@ func validateNewUser(in NewUser) error {
 	if in.Login == MeLogin {
 		return policydesk.Errorf(policydesk.EInvalid, "The login %q is reserved; choose another.", MeLogin)
 	}
-	if err := textkit.CheckLabel("name", in.Name, 200); err != nil {
+	if err := textkit.CheckLabel(policydesk.Say("name"), in.Name, 200); err != nil {
 		return err
 	}
-	if err := textkit.CheckLabel("organisation", in.Organisation, 200); err != nil {
+	if err := textkit.CheckLabel(policydesk.Say("organisation"), in.Organisation, 200); err != nil {
 		return err
 	}
-	if err := textkit.CheckOneOf("role", in.Role, policydesk.Roles); err != nil {
+	if err := textkit.CheckOneOf(policydesk.Say("role"), in.Role, policydesk.Roles); err != nil {
 		return err
 	}
 	if in.Language != "" {
@@ -228,19 +228,19 @@ func (s *Service) updateUser(ctx context.Context, p UserPatch, find func() (*pol
 // disable their own account nor give up their own administrator role.
 func (s *Service) applyPatch(actor, u *policydesk.User, p UserPatch) (changed []string, endsSessions bool, err error) {
 	if p.Name != nil {
-		if err := textkit.CheckLabel("name", *p.Name, 200); err != nil {
+		if err := textkit.CheckLabel(policydesk.Say("name"), *p.Name, 200); err != nil {
 			return nil, false, err
 		}
 		u.Name, changed = *p.Name, append(changed, "name")
 	}
 	if p.Organisation != nil {
-		if err := textkit.CheckLabel("organisation", *p.Organisation, 200); err != nil {
+		if err := textkit.CheckLabel(policydesk.Say("organisation"), *p.Organisation, 200); err != nil {
 			return nil, false, err
 		}
 		u.Organisation, changed = *p.Organisation, append(changed, "organisation")
 	}
 	if p.Role != nil && *p.Role != u.Role {
-		if err := textkit.CheckOneOf("role", *p.Role, policydesk.Roles); err != nil {
+		if err := textkit.CheckOneOf(policydesk.Say("role"), *p.Role, policydesk.Roles); err != nil {
 			return nil, false, err
 		}
 		if u.ID == actor.ID && *p.Role != policydesk.RoleAdmin {
