@@ -43,7 +43,7 @@ func TestReportInDocumentLanguage(t *testing.T) {
 	r := newReviewEnv(t)
 	chrome := map[string]string{"sq": "Shkarkoni CSV", "sr": "Preuzmite CSV", "en": "Download CSV"}
 	for _, c := range []struct{ doc, reader string }{{"sq", "en"}, {"sr", "sq"}, {"en", "sr"}} {
-		id := r.reportRound(c.doc)
+		id, _ := r.reportRound(c.doc)
 		path := "/documents/" + itoa(id) + "/rounds/1/report"
 		must(t, r.api("PATCH", "/api/v1/users/me", r.editor, map[string]string{"language": c.reader}), 200)
 		b := r.browser()
@@ -106,8 +106,9 @@ func checkReportWords(t *testing.T, what, lang string, section *html.Node) {
 
 // reportRound creates a document in lang shared with the reviewer, opens
 // round 1 on it due 31.12.2026, and has the reviewer make two comments on
-// Article 1, the first accepted; it returns the document's id.
-func (r *reviewEnv) reportRound(lang string) int64 {
+// Article 1, the first accepted, with a suggestion; it returns the
+// document's id and the first comment's.
+func (r *reviewEnv) reportRound(lang string) (int64, int64) {
 	r.t.Helper()
 	res := must(r.t, r.api("POST", "/api/v1/documents", r.editor, map[string]string{
 		"title": "Report " + lang, "kind": "regulation", "language": lang, "visibility": "internal", "body": reportDocs[lang][0]}), 201)
@@ -118,5 +119,5 @@ func (r *reviewEnv) reportRound(lang string) int64 {
 	cid := d.comment(round, 1, quote, "+1", quote+"!")
 	d.comment(round, 1, quote, "?", nil)
 	must(r.t, r.api("POST", commentPath(cid, "/decision"), r.editor, map[string]any{"decision": "accepted"}), 200)
-	return d.id
+	return d.id, cid
 }
