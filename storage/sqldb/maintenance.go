@@ -29,7 +29,8 @@ func (db *DB) ForgetAttachments(ctx context.Context, ids []int64) error {
 				return err
 			}
 			audit := &policydesk.AuditEntry{Actor: "policydesk backup", Action: "attachment.delete", ObjectType: "document",
-				ObjectID: strconv.FormatInt(docID, 10), Detail: fmt.Sprintf("%s (attachment %d) was deleted while this backup was taken", name, id)}
+				ObjectID: strconv.FormatInt(docID, 10)}
+			audit.Describe("%s (attachment %d) was deleted while this backup was taken", name, id)
 			if err := appendAudit(ctx, tx, audit); err != nil {
 				return err
 			}
