@@ -36,13 +36,14 @@ func (db *DB) ClaimMails(ctx context.Context, consumer string, limit int, now, u
 	var out []notify.QueuedMail
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		out = out[:0]
-		rows, err := tx.QueryContext(ctx, `UPDATE mail_queue SET claimed_by = ?, claimed_until = ?
-			WHERE status = 'pending' AND (claimed_until <= ? OR claimed_by = ?) AND id IN (
+		rows, err := tx.QueryContext(ctx, `WITH picked AS MATERIALIZED (
 				SELECT id FROM mail_queue
 				WHERE status = 'pending' AND next_at <= ? AND (claimed_until <= ? OR claimed_by = ?)
 				ORDER BY next_at, id LIMIT ?`+db.skipLocked()+`)
+			UPDATE mail_queue SET claimed_by = ?, claimed_until = ?
+			WHERE id IN (SELECT id FROM picked) AND status = 'pending' AND (claimed_until <= ? OR claimed_by = ?)
 			RETURNING id, mail_key, recipient, subject, text_body, html_body, attempts, next_at`,
-			consumer, formatTime(until), formatTime(now), consumer, formatTime(now), formatTime(now), consumer, limit)
+			formatTime(now), formatTime(now), consumer, limit, consumer, formatTime(until), formatTime(now), consumer)
 		if err != nil {
 			return err
 		}
