@@ -54,6 +54,11 @@ type smtpServer struct {
 	cert  []byte // the CA certificate, PEM
 	tls   *tls.Config
 
+	// refuse is a recipient the server answers 550; insecureAuth allows
+	// AUTH without TLS. Set while the server is stopped.
+	refuse       string
+	insecureAuth bool
+
 	mu   sync.Mutex
 	srv  *smtp.Server
 	ln   net.Listener
@@ -100,6 +105,7 @@ func (s *smtpServer) serve(ln net.Listener) {
 	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) { return &session{s: s, c: c}, nil }))
 	srv.Domain = "localhost"
 	srv.TLSConfig = s.tls
+	srv.AllowInsecureAuth = s.insecureAuth
 	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
 	srv.MaxMessageBytes = 4 << 20
 	done := make(chan struct{})
@@ -190,7 +196,16 @@ func (x *session) Mail(from string, _ *smtp.MailOptions) error {
 	return nil
 }
 
-func (x *session) Rcpt(to string, _ *smtp.RcptOptions) error { x.to = to; return nil }
+func (x *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	x.s.mu.Lock()
+	refuse := x.s.refuse
+	x.s.mu.Unlock()
+	if to == refuse {
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "No such user here"}
+	}
+	x.to = to
+	return nil
+}
 
 func (x *session) Data(r io.Reader) error {
 	data, err := io.ReadAll(r)
