@@ -102,3 +102,11 @@ type Backlog struct {
 	Sent        int       // accepted by the server
 	Oldest      time.Time // when the oldest pending mail was queued; zero when none
 }
+
+// MailOff is the queue when no mail server is configured: it queues
+// nothing, so no mail piles up that nobody will send.
+var MailOff MailQueue = mailOff{}
+
+type mailOff struct{}
+
+func (mailOff) EnqueueMail(context.Context, Mail) error { return nil }

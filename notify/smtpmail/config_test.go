@@ -10,6 +10,7 @@ import (
 
 	"policydesk/notify"
 	"policydesk/notify/smtpmail"
+	"policydesk/notify/smtpmail/smtptest"
 )
 
 func TestParseURL(t *testing.T) {
@@ -41,18 +42,18 @@ func TestParseURL(t *testing.T) {
 // TestStartTLSRequired: a server that does not offer STARTTLS gets no
 // mail (and no password) over smtp://; the mail stays queued.
 func TestStartTLSRequired(t *testing.T) {
-	srv := startSMTP(t)
-	srv.stop()
-	srv.tls = nil // no certificate: go-smtp offers no STARTTLS (and no AUTH in clear)
-	srv.start(t)
+	srv := smtptest.Start(t)
+	srv.Stop()
+	srv.TLS = nil // no certificate: go-smtp offers no STARTTLS (and no AUTH in clear)
+	srv.Start(t)
 	db := openSQLite(t, filepath.Join(t.TempDir(), "policydesk.db"))
 	mustEnqueue(t, db, plainMail(1))
-	w := fastWorker(db, senderFor(t, srv.addr, srv.roots), "one")
+	w := fastWorker(db, senderFor(t, srv.Addr, srv.Roots), "one")
 	_, err := w.Drain(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "does not offer STARTTLS") {
 		t.Fatalf("drain: %v, want a refusal to send in clear", err)
 	}
-	if n := len(srv.messages()); n != 0 {
+	if n := len(srv.Messages()); n != 0 {
 		t.Fatalf("%d messages sent without TLS", n)
 	}
 	if b := backlog(t, db, time.Now()); b.Pending != 1 || b.Failing != 1 {
@@ -63,12 +64,12 @@ func TestStartTLSRequired(t *testing.T) {
 // TestPlainOnLoopback: ?tls=none talks to a loopback server in clear,
 // and AUTH PLAIN in clear is allowed only because the server is loopback.
 func TestPlainOnLoopback(t *testing.T) {
-	srv := startSMTP(t)
-	srv.stop()
-	srv.tls = nil
-	srv.insecureAuth = true
-	srv.start(t)
-	u := url.URL{Scheme: "smtp", User: url.UserPassword(testUser, testPassword), Host: srv.addr, RawQuery: "tls=none"}
+	srv := smtptest.Start(t)
+	srv.Stop()
+	srv.TLS = nil
+	srv.InsecureAuth = true
+	srv.Start(t)
+	u := url.URL{Scheme: "smtp", User: url.UserPassword(smtptest.User, smtptest.Password), Host: srv.Addr, RawQuery: "tls=none"}
 	c, err := smtpmail.ParseURL(u.String())
 	if err != nil {
 		t.Fatal(err)
@@ -83,8 +84,8 @@ func TestPlainOnLoopback(t *testing.T) {
 	if n, err := fastWorker(db, snd, "one").Drain(context.Background()); err != nil || n != 1 {
 		t.Fatalf("drain: %d, %v", n, err)
 	}
-	if got := srv.messages(); len(got) != 1 || got[0].TLS || got[0].User != testUser {
-		t.Fatalf("received %+v, want one message in clear from %s", got, testUser)
+	if got := srv.Messages(); len(got) != 1 || got[0].TLS || got[0].User != smtptest.User {
+		t.Fatalf("received %+v, want one message in clear from %s", got, smtptest.User)
 	}
 }
 
@@ -92,26 +93,24 @@ func TestPlainOnLoopback(t *testing.T) {
 // queued with its error and is retried with backoff; the mail after it in
 // the batch still goes out.
 func TestRefused_KeptAndRetried(t *testing.T) {
-	srv := startSMTP(t)
-	srv.refuse = "nobody@ministria.example"
+	srv := smtptest.Start(t)
+	srv.SetRefuse("nobody@ministria.example")
 	db := openSQLite(t, filepath.Join(t.TempDir(), "policydesk.db"))
 	bad := plainMail(1)
-	bad.To = srv.refuse
+	bad.To = "nobody@ministria.example"
 	mustEnqueue(t, db, bad, plainMail(2))
-	w := fastWorker(db, senderFor(t, srv.addr, srv.roots), "one")
+	w := fastWorker(db, senderFor(t, srv.Addr, srv.Roots), "one")
 	if n, err := w.Drain(context.Background()); err != nil || n != 2 {
 		t.Fatalf("drain: %d, %v; want both handled", n, err)
 	}
-	if len(srv.messages()) != 1 {
-		t.Fatalf("%d messages, want the good one", len(srv.messages()))
+	if len(srv.Messages()) != 1 {
+		t.Fatalf("%d messages, want the good one", len(srv.Messages()))
 	}
 	b := backlog(t, db, time.Now())
 	if b.Pending != 1 || b.Failing != 1 || b.Sent != 1 {
 		t.Fatalf("backlog %+v, want the refused mail pending and failing", b)
 	}
-	srv.mu.Lock()
-	srv.refuse = ""
-	srv.mu.Unlock()
+	srv.SetRefuse("")
 	time.Sleep(150 * time.Millisecond) // RetryBase is 100 ms
 	if n, err := w.Drain(context.Background()); err != nil || n != 1 {
 		t.Fatalf("retry: %d, %v", n, err)

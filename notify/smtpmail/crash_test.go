@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"policydesk/notify"
+	"policydesk/notify/smtpmail/smtptest"
 )
 
 // The crash tests run this test binary again as a worker that dies
@@ -90,13 +91,13 @@ func TestCrash(t *testing.T) {
 	} {
 		t.Run(c.mode, func(t *testing.T) {
 			t.Parallel()
-			srv := startSMTP(t)
+			srv := smtptest.Start(t)
 			path := filepath.Join(t.TempDir(), "policydesk.db")
 			db := openSQLite(t, path)
 			first := plainMail(1)
 			mustEnqueue(t, db, first)
 			cmd := exec.Command(os.Args[0], "-test.run=^$")
-			cmd.Env = append(os.Environ(), crashModeVar+"="+c.mode, "SMTPMAIL_DB="+path, "SMTPMAIL_ADDR="+srv.addr, "SMTPMAIL_CA="+string(srv.cert))
+			cmd.Env = append(os.Environ(), crashModeVar+"="+c.mode, "SMTPMAIL_DB="+path, "SMTPMAIL_ADDR="+srv.Addr, "SMTPMAIL_CA="+string(srv.CA))
 			out, err := cmd.CombinedOutput()
 			var exit *exec.ExitError
 			if !errors.As(err, &exit) || exit.ExitCode() != crashExit {
@@ -104,11 +105,11 @@ func TestCrash(t *testing.T) {
 			}
 			time.Sleep(600 * time.Millisecond) // its claim runs out
 			mustEnqueue(t, db, plainMail(2))
-			w := fastWorker(db, senderFor(t, srv.addr, srv.roots), "restarted")
+			w := fastWorker(db, senderFor(t, srv.Addr, srv.Roots), "restarted")
 			if _, err := w.Drain(context.Background()); err != nil {
 				t.Fatal(err)
 			}
-			counts := srv.byMessageID(t)
+			counts := srv.ByMessageID(t)
 			if counts[notify.MessageID(plainMail(2).Key, "policydesk.example")] != 1 {
 				t.Fatalf("the new worker did not send the second mail: %v", counts)
 			}

@@ -13,6 +13,7 @@ import (
 
 	"policydesk/notify"
 	"policydesk/notify/smtpmail"
+	"policydesk/notify/smtpmail/smtptest"
 	"policydesk/storage/postgres"
 	"policydesk/storage/postgres/pgtest"
 	"policydesk/storage/sqldb"
@@ -33,8 +34,8 @@ const testFrom = "desk@policydesk.example"
 func senderFor(tb testing.TB, addr string, roots *x509.CertPool) *smtpmail.Sender {
 	tb.Helper()
 	host, port, _ := net.SplitHostPort(addr)
-	snd, err := smtpmail.New(smtpmail.Config{Host: host, Port: port, Security: smtpmail.StartTLS, Username: testUser,
-		Password: testPassword, From: testFrom, TLS: &tls.Config{RootCAs: roots}})
+	snd, err := smtpmail.New(smtpmail.Config{Host: host, Port: port, Security: smtpmail.StartTLS, Username: smtptest.User,
+		Password: smtptest.Password, From: testFrom, TLS: &tls.Config{RootCAs: roots}})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"policydesk/notify"
+	"policydesk/notify/smtpmail/smtptest"
 )
 
 // TestSend_RecipientSubjectPartsUTF8: over STARTTLS with AUTH PLAIN, the
@@ -21,23 +22,23 @@ import (
 // and the Message-ID derived from the key.
 func TestSend_RecipientSubjectPartsUTF8(t *testing.T) {
 	t.Parallel()
-	srv := startSMTP(t)
+	srv := smtptest.Start(t)
 	db := openSQLite(t, filepath.Join(t.TempDir(), "policydesk.db"))
 	m := notify.Mail{Key: "round.opened:12:user:7", To: "besa@ministria.example",
 		Subject: "Raundi i ri: Rregullore për çerdhet — novi krug: čćšžđ ČĆŠŽĐ",
 		Text:    "Përshëndetje Besa,\nraundi është hapur: https://desk.example/documents/12\nPozdrav, čćšžđ",
 		HTML:    `<p>Përshëndetje <strong>Besa</strong>, čćšžđ</p><p><a href="https://desk.example/documents/12">Hap</a></p><img src="https://tracker.example/p.gif" width="1">`}
 	mustEnqueue(t, db, m)
-	w := fastWorker(db, senderFor(t, srv.addr, srv.roots), "one")
+	w := fastWorker(db, senderFor(t, srv.Addr, srv.Roots), "one")
 	if n, err := w.Drain(context.Background()); err != nil || n != 1 {
 		t.Fatalf("drain: %d sent, %v", n, err)
 	}
-	got := srv.messages()
+	got := srv.Messages()
 	if len(got) != 1 {
 		t.Fatalf("%d messages arrived, want 1", len(got))
 	}
 	r := got[0]
-	if r.From != testFrom || r.To != m.To || !r.TLS || r.User != testUser {
+	if r.From != testFrom || r.To != m.To || !r.TLS || r.User != smtptest.User {
 		t.Fatalf("envelope from %q to %q, TLS %v, user %q", r.From, r.To, r.TLS, r.User)
 	}
 	msg, err := mail.ReadMessage(strings.NewReader(string(r.Data)))
@@ -108,10 +109,10 @@ func readParts(tb testing.TB, msg *mail.Message) map[string]string {
 // was sent, is sent once.
 func TestSend_DuplicateKeySentOnce(t *testing.T) {
 	t.Parallel()
-	srv := startSMTP(t)
+	srv := smtptest.Start(t)
 	db := openSQLite(t, filepath.Join(t.TempDir(), "policydesk.db"))
 	mustEnqueue(t, db, plainMail(1), plainMail(1))
-	w := fastWorker(db, senderFor(t, srv.addr, srv.roots), "one")
+	w := fastWorker(db, senderFor(t, srv.Addr, srv.Roots), "one")
 	ctx := context.Background()
 	if _, err := w.Drain(ctx); err != nil {
 		t.Fatal(err)
@@ -120,7 +121,7 @@ func TestSend_DuplicateKeySentOnce(t *testing.T) {
 	if n, err := w.Drain(ctx); err != nil || n != 0 {
 		t.Fatalf("second drain sent %d (%v), want 0", n, err)
 	}
-	if got := len(srv.messages()); got != 1 {
+	if got := len(srv.Messages()); got != 1 {
 		t.Fatalf("%d messages for one key, want 1", got)
 	}
 }
@@ -129,31 +130,31 @@ func TestSend_DuplicateKeySentOnce(t *testing.T) {
 // 30 seconds all arrive, once each, after it is back.
 func TestOutage_NothingLost(t *testing.T) {
 	t.Parallel()
-	srv := startSMTP(t)
-	srv.stop()
+	srv := smtptest.Start(t)
+	srv.Stop()
 	db := openSQLite(t, filepath.Join(t.TempDir(), "policydesk.db"))
-	runWorker(t, fastWorker(db, senderFor(t, srv.addr, srv.roots), "one"))
+	runWorker(t, fastWorker(db, senderFor(t, srv.Addr, srv.Roots), "one"))
 	for i := range 6 {
 		mustEnqueue(t, db, plainMail(i))
 		time.Sleep(time.Second)
 	}
 	time.Sleep(24 * time.Second) // 30 s down in all
-	if n := len(srv.messages()); n != 0 {
+	if n := len(srv.Messages()); n != 0 {
 		t.Fatalf("%d messages while the server was down", n)
 	}
 	b := backlog(t, db, time.Now())
 	if b.Pending != 6 || b.Failing != 6 {
 		t.Fatalf("during the outage: backlog %+v, want 6 pending, all with failed attempts", b)
 	}
-	srv.start(t)
-	srv.waitFor(t, 6, 15*time.Second)
+	srv.Start(t)
+	srv.WaitFor(t, 6, 15*time.Second)
 	time.Sleep(500 * time.Millisecond) // anything sent twice would show by now
-	for id, n := range srv.byMessageID(t) {
+	for id, n := range srv.ByMessageID(t) {
 		if n != 1 {
 			t.Errorf("%s arrived %d times", id, n)
 		}
 	}
-	if got := len(srv.byMessageID(t)); got != 6 {
+	if got := len(srv.ByMessageID(t)); got != 6 {
 		t.Fatalf("%d distinct mails arrived, want 6", got)
 	}
 	if b := backlog(t, db, time.Now()); b.Sent != 6 || b.Pending != 0 {
@@ -167,23 +168,23 @@ func TestOutage_NothingLost(t *testing.T) {
 func TestTwoWorkers_EachMailOnce(t *testing.T) {
 	for name, open := range backends {
 		t.Run(name, func(t *testing.T) {
-			srv := startSMTP(t)
+			srv := smtptest.Start(t)
 			a, b := open(t)
 			for i := range 40 {
 				mustEnqueue(t, a, plainMail(i))
 			}
-			runWorker(t, fastWorker(a, senderFor(t, srv.addr, srv.roots), "replica-a"))
-			runWorker(t, fastWorker(b, senderFor(t, srv.addr, srv.roots), "replica-b"))
-			srv.waitFor(t, 40, 30*time.Second)
+			runWorker(t, fastWorker(a, senderFor(t, srv.Addr, srv.Roots), "replica-a"))
+			runWorker(t, fastWorker(b, senderFor(t, srv.Addr, srv.Roots), "replica-b"))
+			srv.WaitFor(t, 40, 30*time.Second)
 			time.Sleep(500 * time.Millisecond)
-			counts := srv.byMessageID(t)
+			counts := srv.ByMessageID(t)
 			for id, n := range counts {
 				if n != 1 {
 					t.Errorf("%s arrived %d times", id, n)
 				}
 			}
-			if len(counts) != 40 || len(srv.messages()) != 40 {
-				t.Fatalf("%d distinct mails in %d messages, want 40 in 40", len(counts), len(srv.messages()))
+			if len(counts) != 40 || len(srv.Messages()) != 40 {
+				t.Fatalf("%d distinct mails in %d messages, want 40 in 40", len(counts), len(srv.Messages()))
 			}
 		})
 	}

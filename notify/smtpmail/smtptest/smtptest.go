@@ -1,4 +1,7 @@
-package smtpmail_test
+// Package smtptest runs a real SMTP server (emersion/go-smtp) on loopback
+// for tests: STARTTLS with a certificate made for the test, AUTH PLAIN
+// required, a refusal on demand, and stop and start again on one port.
+package smtptest
 
 import (
 	"crypto/ecdsa"
@@ -22,66 +25,71 @@ import (
 	"github.com/emersion/go-smtp"
 )
 
+// The credentials the server takes.
 const (
-	testUser     = "desk"
-	testPassword = "fjalëkalim ç"
+	User     = "desk"
+	Password = "fjalëkalim ç"
 )
 
-// received is one message the test server accepted.
-type received struct {
+// Message is one message the server accepted.
+type Message struct {
 	From, To string
 	TLS      bool
 	User     string
 	Data     []byte
 }
 
-// header parses the message's headers.
-func (r received) header(tb testing.TB) mail.Header {
+// Header parses the message's headers.
+func (r Message) Header(tb testing.TB) mail.Header {
 	tb.Helper()
 	m, err := mail.ReadMessage(strings.NewReader(string(r.Data)))
 	if err != nil {
-		tb.Fatalf("the received message does not parse: %v\n%s", err, r.Data)
+		tb.Fatalf("the Message message does not parse: %v\n%s", err, r.Data)
 	}
 	return m.Header
 }
 
-// smtpServer is a real SMTP server (emersion/go-smtp) on loopback that
-// offers STARTTLS with a certificate made for the test and requires AUTH
-// PLAIN; it can be stopped and started again on the same port.
-type smtpServer struct {
-	addr  string
-	roots *x509.CertPool
-	cert  []byte // the CA certificate, PEM
-	tls   *tls.Config
+// Server is a real SMTP server on loopback that offers STARTTLS with a
+// certificate made for the test and requires AUTH PLAIN; it can be stopped
+// and started again on the same port.
+type Server struct {
+	Addr  string
+	Roots *x509.CertPool // trust these to verify the server
+	CA    []byte         // the certificate, PEM
+	// TLS is the server's TLS configuration; nil (set while stopped)
+	// offers no STARTTLS.
+	TLS *tls.Config
 
-	// refuse is a recipient the server answers 550; insecureAuth allows
-	// AUTH without TLS. Set while the server is stopped.
-	refuse       string
-	insecureAuth bool
+	// Refuse is a recipient the server answers 550 (set it through
+	// SetRefuse while serving); InsecureAuth allows AUTH without TLS (set
+	// while stopped).
+	Refuse       string
+	InsecureAuth bool
 
 	mu   sync.Mutex
 	srv  *smtp.Server
 	ln   net.Listener
-	got  []received
+	got  []Message
 	done chan struct{}
 }
 
-func startSMTP(tb testing.TB) *smtpServer {
+// Start starts a server, stopped when the test ends.
+func Start(tb testing.TB) *Server {
 	tb.Helper()
-	s := &smtpServer{}
+	s := &Server{}
 	s.makeCert(tb)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		tb.Fatal(err)
 	}
-	s.addr = ln.Addr().String()
+	s.Addr = ln.Addr().String()
 	s.serve(ln)
-	tb.Cleanup(s.stop)
+	tb.Cleanup(s.Stop)
 	return s
 }
 
 // makeCert makes a self-signed certificate for 127.0.0.1.
-func (s *smtpServer) makeCert(tb testing.TB) {
+func (s *Server) makeCert(tb testing.TB) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		tb.Fatal(err)
@@ -95,17 +103,17 @@ func (s *smtpServer) makeCert(tb testing.TB) {
 		tb.Fatal(err)
 	}
 	cert, _ := x509.ParseCertificate(der)
-	s.roots = x509.NewCertPool()
-	s.roots.AddCert(cert)
-	s.cert = pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
-	s.tls = &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}}
+	s.Roots = x509.NewCertPool()
+	s.Roots.AddCert(cert)
+	s.CA = pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+	s.TLS = &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}}
 }
 
-func (s *smtpServer) serve(ln net.Listener) {
+func (s *Server) serve(ln net.Listener) {
 	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) { return &session{s: s, c: c}, nil }))
 	srv.Domain = "localhost"
-	srv.TLSConfig = s.tls
-	srv.AllowInsecureAuth = s.insecureAuth
+	srv.TLSConfig = s.TLS
+	srv.AllowInsecureAuth = s.InsecureAuth
 	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
 	srv.MaxMessageBytes = 4 << 20
 	done := make(chan struct{})
@@ -115,8 +123,8 @@ func (s *smtpServer) serve(ln net.Listener) {
 	go func() { defer close(done); srv.Serve(ln) }()
 }
 
-// stop closes the server: nothing answers on its port until start.
-func (s *smtpServer) stop() {
+// Stop closes the server: nothing answers on its port until Start.
+func (s *Server) Stop() {
 	s.mu.Lock()
 	srv, ln, done := s.srv, s.ln, s.done
 	s.srv = nil
@@ -130,38 +138,39 @@ func (s *smtpServer) stop() {
 	}
 }
 
-// start serves again on the same port.
-func (s *smtpServer) start(tb testing.TB) {
+// Start serves again on the same port.
+func (s *Server) Start(tb testing.TB) {
 	tb.Helper()
-	ln, err := net.Listen("tcp", s.addr)
+	ln, err := net.Listen("tcp", s.Addr)
 	if err != nil {
-		tb.Fatalf("listening again on %s: %v", s.addr, err)
+		tb.Fatalf("listening again on %s: %v", s.Addr, err)
 	}
 	s.serve(ln)
 }
 
-func (s *smtpServer) messages() []received {
+// Messages returns the messages accepted so far.
+func (s *Server) Messages() []Message {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]received(nil), s.got...)
+	return append([]Message(nil), s.got...)
 }
 
-// byMessageID counts the messages received per Message-ID.
-func (s *smtpServer) byMessageID(tb testing.TB) map[string]int {
+// ByMessageID counts the messages Message per Message-ID.
+func (s *Server) ByMessageID(tb testing.TB) map[string]int {
 	n := map[string]int{}
-	for _, m := range s.messages() {
-		n[m.header(tb).Get("Message-Id")]++
+	for _, m := range s.Messages() {
+		n[m.Header(tb).Get("Message-Id")]++
 	}
 	return n
 }
 
-// waitFor waits until at least n messages arrived.
-func (s *smtpServer) waitFor(tb testing.TB, n int, within time.Duration) {
+// WaitFor waits until at least n messages arrived.
+func (s *Server) WaitFor(tb testing.TB, n int, within time.Duration) {
 	tb.Helper()
 	deadline := time.Now().Add(within)
-	for len(s.messages()) < n {
+	for len(s.Messages()) < n {
 		if time.Now().After(deadline) {
-			tb.Fatalf("%d messages arrived within %s, want %d", len(s.messages()), within, n)
+			tb.Fatalf("%d messages arrived within %s, want %d", len(s.Messages()), within, n)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -170,7 +179,7 @@ func (s *smtpServer) waitFor(tb testing.TB, n int, within time.Duration) {
 // session is one client's conversation: a message counts only once its
 // DATA was read to the final ".".
 type session struct {
-	s        *smtpServer
+	s        *Server
 	c        *smtp.Conn
 	user     string
 	from, to string
@@ -180,7 +189,7 @@ func (x *session) AuthMechanisms() []string { return []string{sasl.Plain} }
 
 func (x *session) Auth(string) (sasl.Server, error) {
 	return sasl.NewPlainServer(func(identity, user, password string) error {
-		if user != testUser || password != testPassword {
+		if user != User || password != Password {
 			return errors.New("invalid credentials")
 		}
 		x.user = user
@@ -196,9 +205,16 @@ func (x *session) Mail(from string, _ *smtp.MailOptions) error {
 	return nil
 }
 
+// SetRefuse makes the server refuse mail to rcpt ("" refuses none).
+func (s *Server) SetRefuse(rcpt string) {
+	s.mu.Lock()
+	s.Refuse = rcpt
+	s.mu.Unlock()
+}
+
 func (x *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	x.s.mu.Lock()
-	refuse := x.s.refuse
+	refuse := x.s.Refuse
 	x.s.mu.Unlock()
 	if to == refuse {
 		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "No such user here"}
@@ -214,7 +230,7 @@ func (x *session) Data(r io.Reader) error {
 	}
 	_, isTLS := x.c.TLSConnectionState()
 	x.s.mu.Lock()
-	x.s.got = append(x.s.got, received{From: x.from, To: x.to, TLS: isTLS, User: x.user, Data: data})
+	x.s.got = append(x.s.got, Message{From: x.from, To: x.to, TLS: isTLS, User: x.user, Data: data})
 	x.s.mu.Unlock()
 	return nil
 }
