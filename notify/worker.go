@@ -70,9 +70,10 @@ type Worker struct {
 func (w *Worker) init() {
 	w.once.Do(func() {
 		w.wake = make(chan struct{}, 1)
-		w.Now = cmpOr(w.Now, time.Now)
-		w.Batch = max(w.Batch, 0)
-		if w.Batch == 0 {
+		if w.Now == nil {
+			w.Now = time.Now
+		}
+		if w.Batch <= 0 {
 			w.Batch = 10
 		}
 		w.Poll = durationOr(w.Poll, 2*time.Second)
@@ -94,13 +95,6 @@ func durationOr(d, def time.Duration) time.Duration {
 		return def
 	}
 	return d
-}
-
-func cmpOr(f, def func() time.Time) func() time.Time {
-	if f == nil {
-		return def
-	}
-	return f
 }
 
 // consumerName names a worker in its claims: the host and a random part,
