@@ -34,11 +34,13 @@ import (
 // What remains is a narrow window in which a mail can be lost (at most
 // once, never twice): the process dies, or the connection breaks, after the
 // mark is committed and before the server's answer to the "." is read. The
-// mail then stays "sending", counted as unconfirmed in the backlog and
-// logged with its key, for an administrator to look at: the server may or
+// mail then stays "sending", counted as unconfirmed in the backlog (which
+// every worker logs when it starts) and logged with its key when the
+// process lived to see the error, for an administrator to look at: the server may or
 // may not have accepted it. A crash anywhere before the mark leaves the
 // mail pending (sent later, in full); a crash after the server's "250" and
-// before the "sent" mark loses nothing and sends nothing twice.
+// before the "sent" mark sends nothing twice either (the mail arrived, and
+// counts as unconfirmed).
 type Worker struct {
 	Store  MailStore
 	Sender Sender
@@ -57,9 +59,9 @@ type Worker struct {
 	// each further one up to RetryMax (defaults 30 seconds and 1 hour).
 	RetryBase, RetryMax time.Duration
 	// Consumer names this worker in its claims (default: host and a random
-	// part); Lease is how long a claim lasts (default 2 minutes, far longer
-	// than SendTimeout times Batch would need to be for a claim to run out
-	// while a batch is sent).
+	// part); Lease is how long a claim lasts (default: a whole batch's
+	// SendTimeouts and a minute more, so a claim does not run out while
+	// its batch is sent; a dead replica's claims are free after it).
 	Consumer string
 	Lease    time.Duration
 
@@ -80,7 +82,7 @@ func (w *Worker) init() {
 		w.SendTimeout = durationOr(w.SendTimeout, 30*time.Second)
 		w.RetryBase = durationOr(w.RetryBase, 30*time.Second)
 		w.RetryMax = durationOr(w.RetryMax, time.Hour)
-		w.Lease = durationOr(w.Lease, 2*time.Minute)
+		w.Lease = durationOr(w.Lease, time.Duration(w.Batch)*w.SendTimeout+time.Minute)
 		if w.Consumer == "" {
 			w.Consumer = consumerName()
 		}
@@ -120,6 +122,7 @@ func (w *Worker) Notify() {
 // for the next start or another replica, whose claims are released.
 func (w *Worker) Run(ctx context.Context) {
 	w.init()
+	w.logBacklog(ctx)
 	failures := 0
 	for {
 		n, err := w.Drain(ctx)
@@ -144,6 +147,20 @@ func (w *Worker) Run(ctx context.Context) {
 		case <-w.wake:
 		case <-time.After(wait):
 		}
+	}
+}
+
+// logBacklog says at start what waits in the queue and what needs a look.
+func (w *Worker) logBacklog(ctx context.Context) {
+	b, err := w.Store.MailBacklog(ctx, w.Now())
+	switch {
+	case err != nil:
+		w.Logger.Warn("reading the mail queue failed", slog.Any("err", err))
+	case b.Unconfirmed > 0 || b.Failing > 0:
+		w.Logger.Warn("mail queue: some mails need a look (see mail_queue: status sending is unconfirmed, pending with attempts is failing)",
+			slog.Int("pending", b.Pending), slog.Int("failing", b.Failing), slog.Int("unconfirmed", b.Unconfirmed))
+	default:
+		w.Logger.Info("mail queue", slog.Int("pending", b.Pending), slog.Int("sent", b.Sent))
 	}
 }
 

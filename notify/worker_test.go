@@ -3,7 +3,9 @@ package notify_test
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -68,15 +70,23 @@ func TestWorker_BackoffDoublesToAnHour(t *testing.T) {
 	}
 }
 
-// TestWorker_StopsOnCancel: Run returns soon after its context ends and
-// leaves no claim behind.
+// TestWorker_StopsOnCancel: Run says at start that a mail keeps failing,
+// and returns soon after its context ends.
 func TestWorker_StopsOnCancel(t *testing.T) {
 	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "policydesk.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	w := &notify.Worker{Store: db, Sender: &refusingSender{}, Poll: time.Hour, Consumer: "a"}
+	if err := db.EnqueueMail(context.Background(), notify.Mail{Key: "k", To: "besa@ministria.example", Subject: "s", Text: "t"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := (&notify.Worker{Store: db, Sender: &refusingSender{}}).Drain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var logs strings.Builder
+	w := &notify.Worker{Store: db, Sender: &refusingSender{}, Poll: time.Hour, Consumer: "a",
+		Logger: slog.New(slog.NewTextHandler(&logs, nil))}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); w.Run(ctx) }()
@@ -86,6 +96,9 @@ func TestWorker_StopsOnCancel(t *testing.T) {
 	case <-done:
 	case <-time.After(5 * time.Second):
 		t.Fatal("Run did not return within 5 s of its context's end")
+	}
+	if !strings.Contains(logs.String(), "need a look") || !strings.Contains(logs.String(), "failing=1") {
+		t.Fatalf("the start's log does not name the failing mail:\n%s", logs.String())
 	}
 }
 
