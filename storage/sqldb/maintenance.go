@@ -52,6 +52,7 @@ func (db *DB) Restored(ctx context.Context, audit *policydesk.AuditEntry) error 
 			// backup was taken from; none of them works here.
 			`UPDATE search_outbox SET claimed_by = '', claimed_until = ''`,
 			`UPDATE attachment_texts SET claimed_by = '', claimed_until = ''`,
+			`UPDATE mail_queue SET claimed_by = '', claimed_until = ''`,
 		} {
 			if _, err := tx.ExecContext(ctx, stmt); err != nil {
 				return errors.Join(fmt.Errorf("%s", stmt), err)
