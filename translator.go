@@ -1,6 +1,9 @@
 package policydesk
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Translator puts the sentences the service writes for people into their
 // language, the gettext way: a sentence's English format ("Base version %d
@@ -35,3 +38,16 @@ func Say(english string) Words { return Words{english} }
 
 // String is the English words.
 func (w Words) String() string { return w.english }
+
+// WordList is a list of Words a sentence prints as one value, joined with
+// commas ("title, status").
+type WordList []Words
+
+// String is the list in English.
+func (l WordList) String() string {
+	parts := make([]string, len(l))
+	for i, w := range l {
+		parts[i] = w.english
+	}
+	return strings.Join(parts, ", ")
+}

@@ -3,7 +3,6 @@ package drafts
 import (
 	"context"
 	"errors"
-	"fmt"
 	"html/template"
 	"runtime"
 	"strconv"
@@ -119,7 +118,7 @@ func (s *Service) CreateDocument(ctx context.Context, in NewDocument) (*Document
 	doc := &Document{Title: in.Title, Kind: in.Kind, Language: in.Language, Status: in.Status,
 		Visibility: in.Visibility, Head: 1, CreatedBy: u.ID, Owner: u.Login, CreatedAt: now, UpdatedAt: now}
 	v := s.newVersion(nil, 1, in.Body, in.Message, u, now)
-	if err := s.Docs.CreateDocument(ctx, doc, v, s.audit(ctx, "document.create", "document", "", in.Title)); err != nil {
+	if err := s.Docs.CreateDocument(ctx, doc, v, s.audit(ctx, "document.create", "document", "", "%s", in.Title)); err != nil {
 		return nil, nil, err
 	}
 	v.DocumentID = doc.ID
@@ -188,7 +187,7 @@ func (s *Service) UpdateDocument(ctx context.Context, id int64, p DocumentPatch)
 	if !a.Edit || (p.Visibility != nil && !a.Manage) {
 		return nil, policydesk.Errorf(policydesk.EForbidden, "You may not change this document.")
 	}
-	var changed []string
+	var changed policydesk.WordList
 	if p.Title != nil {
 		t := strings.TrimSpace(*p.Title)
 		if t == "" {
@@ -197,25 +196,25 @@ func (s *Service) UpdateDocument(ctx context.Context, id int64, p DocumentPatch)
 		if err := textkit.CheckLabel(policydesk.Say("title"), t, MaxTitleRunes); err != nil {
 			return nil, err
 		}
-		doc.Title, changed = t, append(changed, "title")
+		doc.Title, changed = t, append(changed, policydesk.Say("title"))
 	}
 	if p.Status != nil {
 		if err := textkit.CheckOneOf(policydesk.Say("status"), *p.Status, Statuses); err != nil {
 			return nil, err
 		}
-		doc.Status, changed = *p.Status, append(changed, "status "+*p.Status)
+		doc.Status, changed = *p.Status, append(changed, policydesk.Say("status"))
 	}
 	if p.Visibility != nil {
 		if err := textkit.CheckOneOf(policydesk.Say("visibility"), *p.Visibility, Visibilities); err != nil {
 			return nil, err
 		}
-		doc.Visibility, changed = *p.Visibility, append(changed, "visibility "+*p.Visibility)
+		doc.Visibility, changed = *p.Visibility, append(changed, policydesk.Say("visibility"))
 	}
 	if len(changed) == 0 {
 		return doc, nil
 	}
 	doc.UpdatedAt = s.Now().UTC()
-	if err := s.Docs.UpdateDocument(ctx, doc, s.audit(ctx, "document.update", "document", itoa(id), strings.Join(changed, ", "))); err != nil {
+	if err := s.Docs.UpdateDocument(ctx, doc, s.audit(ctx, "document.update", "document", itoa(id), "changed: %s", changed)); err != nil {
 		return nil, err
 	}
 	return doc, nil
@@ -270,11 +269,11 @@ func (s *Service) addVersion(ctx context.Context, doc *Document, base int, body,
 	u := policydesk.UserFromContext(ctx)
 	v := s.newVersion(prev, base+1, body, message, u, s.Now().UTC())
 	v.DocumentID = id
-	action, detail := "version.create", fmt.Sprintf("version %d", v.Number)
+	audit := s.audit(ctx, "version.create", "document", itoa(id), "version %d", v.Number)
 	if restored > 0 {
-		action, detail = "version.restore", fmt.Sprintf("version %d restores version %d", v.Number, restored)
+		audit = s.audit(ctx, "version.restore", "document", itoa(id), "version %d restores version %d", v.Number, restored)
 	}
-	err = s.Docs.AddVersion(ctx, v, s.audit(ctx, action, "document", itoa(id), detail))
+	err = s.Docs.AddVersion(ctx, v, audit)
 	if policydesk.ErrorCode(err) == policydesk.EConflict {
 		// Another save won the race between our read and our write.
 		if doc, err = s.Docs.FindDocument(ctx, id); err != nil {

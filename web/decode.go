@@ -42,7 +42,11 @@ func decodeJSON(r *http.Request, v any) error {
 		if msg := err.Error(); len(msg) > 20 && msg[:20] == "json: unknown field " {
 			return policydesk.Errorf(policydesk.EInvalid, "Unknown field %s.", msg[20:])
 		}
-		return policydesk.Errorf(policydesk.EBadRequest, "The request body is not valid JSON: %s.", err.Error())
+		var syntaxErr *json.SyntaxError
+		if errors.As(err, &syntaxErr) {
+			return policydesk.Errorf(policydesk.EBadRequest, "The request body is not valid JSON: it breaks off or goes wrong at byte %d.", syntaxErr.Offset)
+		}
+		return policydesk.Errorf(policydesk.EBadRequest, "The request body is not valid JSON.")
 	}
 	if dec.More() {
 		return policydesk.Errorf(policydesk.EBadRequest, "The request body holds more than one JSON value.")

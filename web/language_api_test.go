@@ -29,6 +29,7 @@ func TestAPIErrorsInTheUsersLanguage(t *testing.T) {
 			"Unknown kind \"poem\""},
 		{"POST", "/api/v1/documents", `{"title": 7}`, 422, "", "Field \"title\" must be a string, not a number."},
 		{"POST", "/api/v1/documents", `[1]`, 422, "", "The request body must be a JSON object, not an array."},
+		{"POST", "/api/v1/documents", `{"title": "T",,}`, 400, "", "The request body is not valid JSON: it breaks off or goes wrong at byte 15."},
 		{"PATCH", "/api/v1/users/me", map[string]any{"language": "de"}, 422, "language", "The language must be sq (Albanian)"},
 	}
 	for _, lang := range []string{"en", "sq", "sr"} {

@@ -257,14 +257,18 @@ func (s *Service) succeed(ctx context.Context, a attempt) error {
 // Throttled attempts never get here, so the log grows no faster than the
 // throttle lets passwords be checked.
 func (s *Service) failed(ctx context.Context, action, login string, failures int) {
-	detail := fmt.Sprintf("%d failures in a row", failures)
-	if c := ClientFromContext(ctx); c != "" {
-		detail = "from " + cleanForLog(c, 64) + "; " + detail
+	e := &policydesk.AuditEntry{At: s.Now().UTC(), Action: action, ObjectType: "user", ObjectID: cleanForLog(strings.TrimSpace(login), 64)}
+	from, secs := cleanForLog(ClientFromContext(ctx), 64), int((s.LoginLimits.Account.wait(failures)+time.Second-1)/time.Second)
+	switch {
+	case from != "" && secs > 0:
+		e.Describe("from %s; failures in a row: %d; the next attempt waits (seconds): %d", from, failures, secs)
+	case from != "":
+		e.Describe("from %s; failures in a row: %d", from, failures)
+	case secs > 0:
+		e.Describe("failures in a row: %d; the next attempt waits (seconds): %d", failures, secs)
+	default:
+		e.Describe("failures in a row: %d", failures)
 	}
-	if w := s.LoginLimits.Account.wait(failures); w > 0 {
-		detail += "; next attempt waits " + humanWait(w)
-	}
-	e := &policydesk.AuditEntry{At: s.Now().UTC(), Action: action, ObjectType: "user", ObjectID: cleanForLog(strings.TrimSpace(login), 64), Detail: detail}
 	if u := policydesk.UserFromContext(ctx); u != nil {
 		e.ActorID, e.Actor = u.ID, u.Login
 	}
@@ -283,13 +287,4 @@ func cleanForLog(s string, n int) string {
 		s = string(r[:n]) + "…"
 	}
 	return s
-}
-
-// humanWait is a wait in words for the audit log.
-func humanWait(d time.Duration) string {
-	secs := int((d + time.Second - 1) / time.Second)
-	if secs < 90 {
-		return fmt.Sprintf("%d s", max(secs, 1))
-	}
-	return fmt.Sprintf("%d min", (secs+59)/60)
 }

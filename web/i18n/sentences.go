@@ -7,6 +7,7 @@ import (
 	"path"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/BurntSushi/toml"
@@ -98,6 +99,12 @@ func (c *Catalog) wordsIn(lang string, args []any) []any {
 			if forms, ok := c.sentences[lang][said]; ok {
 				said = forms["other"]
 			}
+		case policydesk.WordList:
+			parts := make([]string, len(a))
+			for j, w := range a {
+				parts[j] = c.wordsIn(lang, []any{w})[0].(string)
+			}
+			said = strings.Join(parts, ", ")
 		case time.Month:
 			said = timefmt.MonthName(a, lang)
 		default:
