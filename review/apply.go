@@ -3,7 +3,6 @@ package review
 import (
 	"cmp"
 	"context"
-	"fmt"
 
 	"policydesk"
 	"policydesk/drafts"
