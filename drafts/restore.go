@@ -1,8 +1,8 @@
 package drafts
 
 import (
+	"cmp"
 	"context"
-	"fmt"
 
 	"policydesk"
 )
@@ -25,5 +25,12 @@ func (s *Service) RestoreVersion(ctx context.Context, id int64, number, base int
 	if number == doc.Head {
 		return nil, policydesk.Errorf(policydesk.EInvalid, "Version %d is the current text already; there is nothing to restore.", number)
 	}
-	return s.addVersion(ctx, doc, base, old.Body, fmt.Sprintf("Restored version %d", number), number)
+	// The message is part of the document's history: in its language,
+	// whoever restores.
+	return s.addVersion(ctx, doc, base, old.Body, s.translator().Sentence(doc.Language, "Restored version %d", number), number)
+}
+
+// translator is the Translator, English when none is set.
+func (s *Service) translator() policydesk.Translator {
+	return cmp.Or(s.Translator, policydesk.English)
 }

@@ -26,6 +26,10 @@ type Service struct {
 	Docs     DocumentStore
 	Renderer *markdown.Renderer
 	Now      func() time.Time
+	// Translator writes the sentences the service puts into a document
+	// (a restored version's message) in the document's language; nil is
+	// English.
+	Translator policydesk.Translator
 
 	// shas maps "doc/number" to the body hash: versions are immutable, so the
 	// mapping never goes stale and a cached rendering needs no body read.

@@ -1,8 +1,8 @@
 package review
 
 import (
+	"cmp"
 	"context"
-	"fmt"
 
 	"policydesk"
 	"policydesk/drafts"
@@ -24,7 +24,11 @@ func (s *Service) Apply(ctx context.Context, commentID int64, base int) (*drafts
 		// A suggestion that keeps the quoted words would otherwise go in twice.
 		return nil, policydesk.Errorf(policydesk.EConflict, "The suggestion of comment %d is already in version %d.", c.ID, c.AppliedVersion)
 	}
-	head, err := s.versionOrHead(ctx, c.DocumentID, 0)
+	doc, _, err := s.Drafts.Document(ctx, c.DocumentID)
+	if err != nil {
+		return nil, err
+	}
+	head, err := s.Drafts.Version(ctx, c.DocumentID, doc.Head)
 	if err != nil {
 		return nil, err
 	}
@@ -36,11 +40,7 @@ func (s *Service) Apply(ctx context.Context, commentID int64, base int) (*drafts
 	}
 	start, end := anchor.ByteOffset(head.Body, c.Anchor.Start), anchor.ByteOffset(head.Body, c.Anchor.End)
 	body := head.Body[:start] + c.Suggestion + head.Body[end:]
-	msg := fmt.Sprintf("Applied the suggestion of comment %d by %s", c.ID, c.Author)
-	if c.ArticleNum != "" {
-		msg += " (article " + c.ArticleNum + ")"
-	}
-	v, err := s.Drafts.SaveVersion(ctx, c.DocumentID, base, body, msg)
+	v, err := s.Drafts.SaveVersion(ctx, c.DocumentID, base, body, s.applyMessage(doc, c))
 	if err != nil {
 		return nil, err
 	}
@@ -54,4 +54,15 @@ func (s *Service) Apply(ctx context.Context, commentID int64, base int) (*drafts
 		return nil, err
 	}
 	return v, nil
+}
+
+// applyMessage is the message of the version an applied suggestion makes,
+// in the document's language (the article too: "neni 10", "član 10"), as
+// it is part of the document's history whoever applies it.
+func (s *Service) applyMessage(doc *drafts.Document, c *Comment) string {
+	t := cmp.Or(s.Translator, policydesk.English)
+	if c.ArticleNum == "" {
+		return t.Sentence(doc.Language, "Applied the suggestion of comment %d by %s", c.ID, c.Author)
+	}
+	return t.Sentence(doc.Language, "Applied the suggestion of comment %d by %s (article %s)", c.ID, c.Author, c.ArticleNum)
 }

@@ -18,6 +18,10 @@ import (
 type Service struct {
 	Drafts *drafts.Service
 	Store  Store
+	// Translator writes the sentences the service puts into a document
+	// (an applied suggestion's version message) in the document's
+	// language; nil is English.
+	Translator policydesk.Translator
 
 	// redlines by "shaA/shaB": versions are immutable and a redline depends
 	// only on the two texts (its budget counts steps, not time).

@@ -44,9 +44,8 @@ func (s *Server) apiReport(r *http.Request, id int64, n int) (int, any, error) {
 	case "csv":
 		return http.StatusOK, reportCSV(rep, s.zone(), s.reportCSVText(rep)), nil
 	case "html", "":
-		return http.StatusOK, writeBody(func(w http.ResponseWriter) {
-			s.render(w, r, http.StatusOK, "report", map[string]any{"Title": s.tr(r, "review.title.report", "Title", rep.Document.Title), "Report": rep})
-		}), nil
+		data, err := s.reportPage(r, rep)
+		return http.StatusOK, writeBody(func(w http.ResponseWriter) { s.render(w, r, http.StatusOK, "report", data) }), err
 	}
 	return 0, nil, policydesk.Errorf(policydesk.EInvalid, "format is csv or html.")
 }

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"bytes"
+	"html/template"
 	"net/http"
 	"strconv"
 	"time"
@@ -18,7 +20,30 @@ func (s *Server) pageReport(r *http.Request, id int64, n int) (reply, error) {
 	if r.URL.Query().Get("format") == "csv" {
 		return reply{write: reportCSV(rep, s.zone(), s.reportCSVText(rep))}, nil
 	}
-	return show("report", map[string]any{"Title": s.tr(r, "review.title.report", "Title", rep.Document.Title), "Report": rep}), nil
+	data, err := s.reportPage(r, rep)
+	if err != nil {
+		return reply{}, err
+	}
+	return show("report", data), nil
+}
+
+// reportPage is the report page's data. The report itself (its headings,
+// columns, article labels, decisions and the round's status) is rendered in
+// the document's language, as it goes with the document whoever reads it;
+// the page around it (header, menu, the links to download and print) is in
+// the reader's. Printing the page prints the report in the document's
+// language too.
+func (s *Server) reportPage(r *http.Request, rep *review.Report) (map[string]any, error) {
+	var body bytes.Buffer
+	if err := s.views.partials[s.documentLanguage(rep.Document)].ExecuteTemplate(&body, "report_body", rep); err != nil {
+		return nil, err
+	}
+	return map[string]any{
+		"Title":  s.tr(r, "review.title.report", "Title", rep.Document.Title),
+		"Report": rep,
+		// html/template escaped it as it rendered it.
+		"ReportBody": template.HTML(body.String()),
+	}, nil
 }
 
 // reportCSV writes the report as a CSV download, in text's words.

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/json"
 
+	"policydesk/drafts"
 	"policydesk/review"
 	"policydesk/review/redline"
 	"policydesk/web/i18n"
@@ -45,11 +46,7 @@ func marginText(l *i18n.Localizer) string {
 // language (the installation's default when it is none of the three), as
 // the report goes with the document, whoever downloads it.
 func (s *Server) reportCSVText(rep *review.Report) review.CSVText {
-	lang := rep.Document.Language
-	if !i18n.Supported(lang) {
-		lang = s.defaultLanguage()
-	}
-	l := s.catalog.For(lang)
+	l := s.catalog.For(s.documentLanguage(rep.Document))
 	return review.CSVText{
 		Columns: [11]string{l.T("review.csv.no"), l.T("review.csv.reviewer"), l.T("review.csv.organisation"), l.T("review.article"),
 			l.T("review.csv.paragraph"), l.T("review.csv.quote"), l.T("review.comment"), l.T("review.csv.suggestion"),
@@ -57,4 +54,13 @@ func (s *Server) reportCSVText(rep *review.Report) review.CSVText {
 		Decision: func(code string) string { return l.Label("decision", cmp.Or(code, "undecided")) },
 		Deleted:  l.T("review.delete_words"),
 	}
+}
+
+// documentLanguage is the language text about doc is written in: the
+// document's own (the installation's default when it is none of the three).
+func (s *Server) documentLanguage(doc *drafts.Document) string {
+	if i18n.Supported(doc.Language) {
+		return doc.Language
+	}
+	return s.defaultLanguage()
 }

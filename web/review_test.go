@@ -415,7 +415,7 @@ func TestReviewAPI_RoundsCommentsDecisions(t *testing.T) {
 		t.Fatalf("report has %d body rows", len(rows))
 	}
 	text := textOf(rows[0])
-	for _, want := range []string{"VJOSA", "Article 1", "1.2", "Të shtohet larmia.", "ushqim të shëndetshëm dhe të larmishëm", "Partially accepted", "Pjesërisht."} {
+	for _, want := range []string{"VJOSA", "Neni 1", "1.2", "Të shtohet larmia.", "ushqim të shëndetshëm dhe të larmishëm", "Pjesërisht e pranuar", "Pjesërisht."} {
 		if !strings.Contains(text, want) {
 			t.Errorf("report row lacks %q: %q", want, text)
 		}

@@ -25,6 +25,7 @@ import (
 	"policydesk/storage/sqldb"
 	"policydesk/storage/sqlite"
 	"policydesk/web"
+	"policydesk/web/i18n"
 )
 
 const (
@@ -52,12 +53,19 @@ func newEnv(t testing.TB, wire ...func(s *web.Server, db *sqldb.DB, svc *drafts.
 	}
 	t.Cleanup(func() { db.Close() })
 	svc := drafts.NewService(db, db, markdown.NewRenderer(512))
+	cat, err := i18n.Load() // the services write into documents in their language
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc.Translator = cat
+	rv := review.NewService(svc, db)
+	rv.Translator = cat
 	acc := accounts.NewService(db)
 	acc.BcryptCost = bcrypt.MinCost
 	if _, err := acc.Bootstrap(ctx, adminPassword); err != nil {
 		t.Fatal(err)
 	}
-	s, err := web.NewServer(acc, svc, review.NewService(svc, db), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s, err := web.NewServer(acc, svc, rv, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -139,7 +139,7 @@ func TestReportCSV_KosovoTime(t *testing.T) {
 	if tm == nil || textOf(tm) != "25.10.2026 02:30" || attr(tm, "datetime") != "2026-10-25T01:30:00Z" {
 		t.Errorf("the HTML report's time is %v", tm)
 	}
-	if !strings.Contains(textOf(parseHTML(t, page.Body)), "comments due 31.12.2026") {
+	if !strings.Contains(textOf(parseHTML(t, page.Body)), "afati për komente 31.12.2026") { // the document is Albanian
 		t.Error("the HTML report does not show the due date as 31.12.2026")
 	}
 }

@@ -137,7 +137,7 @@ func TestAPIRestoreVersion(t *testing.T) {
 
 	v := must(t, e.api("POST", restore, ed, map[string]any{"base": 3}), 201).object(t)
 	keys(t, "restored version", v, "number", "sha256", "author", "message", "created_at")
-	if _, ok := v["body"]; ok || v["number"] != 4.0 || v["message"] != "Restored version 1" || v["author"] != "drita" {
+	if _, ok := v["body"]; ok || v["number"] != 4.0 || v["message"] != "U rikthye versioni 1" || v["author"] != "drita" {
 		t.Errorf("restored version = %v", v)
 	}
 	old := must(t, e.api("GET", docPath(id, "/versions/1"), ed, nil), 200).object(t)

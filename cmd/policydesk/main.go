@@ -238,6 +238,13 @@ func openApp(ctx context.Context, c *Config, logger *slog.Logger) (*App, error) 
 		return nil, err
 	}
 	svc := drafts.NewService(db, db, markdown.NewRenderer(c.RenderCacheBytes))
+	// The sentences the services write into a document, in its language.
+	cat, err := i18n.Load()
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	svc.Translator = cat
 	blobs, err := openBlobs(ctx, c)
 	if err != nil {
 		db.Close()
@@ -245,6 +252,7 @@ func openApp(ctx context.Context, c *Config, logger *slog.Logger) (*App, error) 
 	}
 	att := &attachments.Attachments{Drafts: svc, Store: db, Blobs: blobs, MaxBytes: c.MaxUploadBytes, Logger: logger}
 	rv := review.NewService(svc, db)
+	rv.Translator = cat
 	rv.SetRedlineCacheBytes(c.RedlineCacheBytes)
 	return &App{Config: c, DB: db, Accounts: accounts.NewService(db), Drafts: svc, Review: rv, Attachments: att,
 		Mail: mailQueue(c.Mail, db), Logger: logger}, nil

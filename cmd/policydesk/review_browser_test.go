@@ -216,6 +216,10 @@ func TestBrowserReviewFlow(t *testing.T) {
 	if want := strings.Replace(reviewV2, reviewQuote, reviewSuggestion, 1); v3.Body != want {
 		t.Errorf("version 3 = %q, want %q", v3.Body, want)
 	}
+	// Its message is in the document's language (Albanian), not the editor's.
+	if m := v3.Message; !strings.HasPrefix(m, "U zbatua sugjerimi i komentit ") || !strings.HasSuffix(m, " nga vjosa (neni 1)") {
+		t.Errorf("version 3's message %q is not the Albanian one", m)
+	}
 
 	// The consultation report, as the browser downloads it.
 	csvText, err := chromedp.Run(ctx, chromedp.Evaluate[string](
@@ -244,7 +248,7 @@ func TestBrowserReviewFlow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{reviewerName, "Article 1", reviewComment, reviewSuggestion, "Accepted"} {
+	for _, want := range []string{reviewerName, "Neni 1", reviewComment, reviewSuggestion, "E pranuar"} { // the document is Albanian
 		if !strings.Contains(row, want) {
 			t.Errorf("report page row lacks %q: %q", want, row)
 		}
