@@ -34,6 +34,9 @@ func (s *Service) AddComment(ctx context.Context, docID int64, in NewComment) (*
 	if err := validateComment(&in); err != nil {
 		return nil, err
 	}
+	if _, err := s.checkMentions(ctx, docID, in.Body); err != nil {
+		return nil, err
+	}
 	v, err := s.commentedVersion(ctx, doc, &in)
 	if err != nil {
 		return nil, err

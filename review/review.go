@@ -109,6 +109,9 @@ type Store interface {
 	CloseRound(ctx context.Context, docID int64, number int, at time.Time, audit *policydesk.AuditEntry) error
 	// ReopenRound opens a closed round again; EConflict if it is open.
 	ReopenRound(ctx context.Context, docID int64, number int, audit *policydesk.AuditEntry) error
+	// CreateComment and AddReply begin the audit entry's detail with the
+	// new row's id ("comment 12 on version 3", "reply 40"), which the
+	// inbox's follower reads.
 	CreateComment(ctx context.Context, c *Comment, audit *policydesk.AuditEntry) error
 	FindComment(ctx context.Context, id int64) (*Comment, error)
 	// FindComments returns comments with replies, oldest first.

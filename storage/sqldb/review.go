@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"strconv"
+	"strings"
 	"time"
 
 	"policydesk"
@@ -115,6 +116,9 @@ func (db *DB) CreateComment(ctx context.Context, c *review.Comment, audit *polic
 		if err := enqueueSearch(ctx, tx, c.DocumentID, searchContent); err != nil {
 			return err
 		}
+		if audit != nil {
+			audit.Detail = strings.TrimSpace("comment " + strconv.FormatInt(id, 10) + " " + audit.Detail)
+		}
 		return appendAudit(ctx, tx, audit)
 	})
 }
@@ -215,6 +219,9 @@ func (db *DB) AddReply(ctx context.Context, r *review.Reply, audit *policydesk.A
 		}
 		if err := enqueueSearch(ctx, tx, docID, searchContent); err != nil {
 			return err
+		}
+		if audit != nil {
+			audit.Detail = strings.TrimSpace("reply " + strconv.FormatInt(id, 10) + " " + audit.Detail)
 		}
 		return appendAudit(ctx, tx, audit)
 	})
