@@ -79,6 +79,10 @@ var cases = []struct {
 	{"Claims_ExpireAndRelease", testClaims_ExpireAndRelease},
 	{"Claims_EndAtRestore", testClaims_EndAtRestore},
 	{"OutboxLag", testOutboxLag},
+	{"Inbox_FollowerEveryKind", testInbox_FollowerEveryKind},
+	{"Inbox_FollowerRestartAndTwoReplicas", testInbox_FollowerRestartAndTwoReplicas},
+	{"Inbox_MentionsRefused", testInbox_MentionsRefused},
+	{"Inbox_ReadMarksAndMail", testInbox_ReadMarksAndMail},
 }
 
 var t0 = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
