@@ -35,18 +35,21 @@ var MailSettings = []string{MailImmediately, MailDigest, MailOff}
 type Item struct {
 	ID int64 `json:"id"`
 	// Key is unique per (event, user): "audit:<entry id>:user:<user id>".
-	Key           string    `json:"-"`
-	UserID        int64     `json:"-"`
-	Kind          string    `json:"kind"`
-	DocumentID    int64     `json:"document_id"`
-	DocumentTitle string    `json:"document_title"`
-	Round         int       `json:"round,omitempty"`
-	CommentID     int64     `json:"comment_id,omitempty"`
-	ActorID       int64     `json:"-"`
-	Actor         string    `json:"actor"`      // login; "" for the system
-	ActorName     string    `json:"actor_name"` // full name
-	At            time.Time `json:"at"`
-	Read          bool      `json:"read"`
+	Key           string `json:"-"`
+	UserID        int64  `json:"-"`
+	Kind          string `json:"kind"`
+	DocumentID    int64  `json:"document_id"`
+	DocumentTitle string `json:"document_title"`
+	// DocumentLanguage is the document's language (sq, sr, en): its
+	// title is shown in it.
+	DocumentLanguage string    `json:"document_language"`
+	Round            int       `json:"round,omitempty"`
+	CommentID        int64     `json:"comment_id,omitempty"`
+	ActorID          int64     `json:"-"`
+	Actor            string    `json:"actor"`      // login; "" for the system
+	ActorName        string    `json:"actor_name"` // full name
+	At               time.Time `json:"at"`
+	Read             bool      `json:"read"`
 	// Mail is "now", "digest" or "none": the recipient's setting when the
 	// item was made. MailedAt is when its mail was queued.
 	Mail     string    `json:"-"`

@@ -67,6 +67,13 @@ var domainSentences = []struct {
 		"edit.error.marker_in_wording"},
 	{regexp.MustCompile(`^A conflict from the merge is still unresolved at line (?P<Number>\d+) \(the line "(?P<Line>.*)"\)\. ` +
 		`Keep the wording you want, delete the conflict marker lines and save again\.$`), "edit.error.marker_in_text"},
+	// Mentions, the inbox and the mail setting (inbox.toml).
+	{regexp.MustCompile(`^There is no user @(?P<Login>\S+) to mention; check the login\.$`), "inbox.error.no_such_user"},
+	{regexp.MustCompile(`^@(?P<Login>\S+) may not read this document, so they cannot be mentioned; ` +
+		`share the document with them first or remove the mention\.$`), "inbox.error.may_not_read"},
+	{regexp.MustCompile(`^A comment or reply mentions at most (?P<Max>\d+) people; this one mentions (?P<Count>\d+)\.$`), "inbox.error.too_many"},
+	{regexp.MustCompile(`^"(?P<Address>.*)" is not an e-mail address\.$`), "mailsetting.error.address"},
+	{exactly("Choose an item of your inbox to mark read."), "inbox.error.choose_item"},
 }
 
 // exactly matches one sentence as written.

@@ -60,7 +60,7 @@ func (db *DB) AddInboxItems(ctx context.Context, name, holder string, now time.T
 	})
 }
 
-const itemColumns = `i.id, i.key, i.user_id, i.kind, i.document_id, COALESCE(d.title, ''), COALESCE(i.round, 0), COALESCE(i.comment_id, 0),
+const itemColumns = `i.id, i.key, i.user_id, i.kind, i.document_id, COALESCE(d.title, ''), COALESCE(d.language, ''), COALESCE(i.round, 0), COALESCE(i.comment_id, 0),
 	COALESCE(i.actor_id, 0), COALESCE(a.login, ''), COALESCE(a.name, ''), i.at, i.read, i.mail, i.mailed_at`
 
 const itemFrom = ` FROM inbox_items i LEFT JOIN documents d ON d.id = i.document_id LEFT JOIN users a ON a.id = i.actor_id`
@@ -71,7 +71,7 @@ func scanItems(rows *sql.Rows) ([]*notify.Item, error) {
 	for rows.Next() {
 		var it notify.Item
 		var at, mailed string
-		if err := rows.Scan(&it.ID, &it.Key, &it.UserID, &it.Kind, &it.DocumentID, &it.DocumentTitle, &it.Round, &it.CommentID,
+		if err := rows.Scan(&it.ID, &it.Key, &it.UserID, &it.Kind, &it.DocumentID, &it.DocumentTitle, &it.DocumentLanguage, &it.Round, &it.CommentID,
 			&it.ActorID, &it.Actor, &it.ActorName, &at, &it.Read, &it.Mail, &mailed); err != nil {
 			return nil, err
 		}

@@ -162,12 +162,22 @@ func testInbox_FollowerRestartAndTwoReplicas(t *testing.T, open Opener) {
 	}
 	// The first replica reads its next batch, then stops before writing:
 	// its lease runs out and the second takes over from the same position.
+	ctx := context.Background()
+	pos, err := b.DB.ClaimFollower(ctx, "inbox", "replica-1", w.clock, first.Lease)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next, err := b.DB.AuditAfter(ctx, pos, 2)
+	if err != nil || len(next) != 2 {
+		t.Fatalf("the next batch: %d entries (%v)", len(next), err)
+	}
 	w.clock = w.clock.Add(time.Minute)
 	drain(t, second)
 	w.wantEvents(t)
-	// The first one comes back with its stale position: refused, nothing added.
+	// The first one comes back and writes its batch: refused, nothing added.
 	before := CountRows(t, b.Raw, "inbox_items")
-	err := b.DB.AddInboxItems(context.Background(), "inbox", "replica-1", w.clock, 2, 3, nil)
+	late := []*notify.Item{{Key: "late", UserID: w.editor.ID, Kind: notify.KindComment, DocumentID: w.doc.ID, At: w.clock, Mail: "none"}}
+	err = b.DB.AddInboxItems(ctx, "inbox", "replica-1", w.clock, pos, next[1].ID, late)
 	assertCode(t, err, policydesk.EConflict)
 	if got := CountRows(t, b.Raw, "inbox_items"); got != before {
 		t.Fatalf("a stale follower changed the inbox: %d items, then %d", before, got)
