@@ -99,10 +99,17 @@ type InboxStore interface {
 	FindRecipient(ctx context.Context, userID int64) (*Recipient, error)
 	// SetMailSetting writes the user's mail setting and address.
 	SetMailSetting(ctx context.Context, userID int64, setting, email string) error
-	// UnmailedItems returns up to limit items of mail kind ("now" or
-	// "digest") not yet mailed, oldest first; for "digest", only unread
-	// items made before before.
-	UnmailedItems(ctx context.Context, mail string, before time.Time, limit int) ([]*Item, error)
+	// UnmailedItems returns up to limit items to mail immediately and not
+	// yet mailed, oldest first.
+	UnmailedItems(ctx context.Context, limit int) ([]*Item, error)
+	// DigestUsers returns up to limit ids above after of users with
+	// unread digest items made before before and not yet mailed.
+	DigestUsers(ctx context.Context, before time.Time, after int64, limit int) ([]int64, error)
+	// DigestItems puts the user's unread, unmailed digest items made
+	// before before in the digest of day, unless that digest already has
+	// items, and returns the items of day's digest not yet mailed. So a
+	// digest, once its items are chosen, is the same at every attempt.
+	DigestItems(ctx context.Context, userID int64, day string, before time.Time) ([]*Item, error)
 	// MarkMailed records that the items' mail was queued at at.
 	MarkMailed(ctx context.Context, ids []int64, at time.Time) error
 }

@@ -36,7 +36,7 @@ const MaxDigestItems = 50
 // SendImmediate queues the mail of each item not yet mailed whose user
 // wanted mail immediately, and returns how many items it handled.
 func (m *Mailer) SendImmediate(ctx context.Context) (int, error) {
-	items, err := m.Store.UnmailedItems(ctx, itemMailNow, time.Time{}, m.batch())
+	items, err := m.Store.UnmailedItems(ctx, m.batch())
 	if err != nil {
 		return 0, err
 	}
@@ -57,34 +57,36 @@ func (m *Mailer) DigestTime(now time.Time) time.Time {
 
 // SendDigests queues, once the day's digest time has passed, one mail per
 // digest user with their unread items made before that time and not yet
-// mailed (key "digest:user:<id>:<day>", so one a day).
+// mailed (key "digest:user:<id>:<day>", so one a day). An item that comes
+// in after the day's digest was chosen waits for the next day's.
 func (m *Mailer) SendDigests(ctx context.Context) (int, error) {
 	now := m.Now()
 	cut := m.DigestTime(now)
 	if now.Before(cut) {
 		return 0, nil
 	}
+	day := cut.Format(time.DateOnly)
 	sent := 0
+	var after int64
 	for {
-		items, err := m.Store.UnmailedItems(ctx, itemMailDigest, cut, m.batch())
-		if err != nil || len(items) == 0 {
+		users, err := m.Store.DigestUsers(ctx, cut, after, m.batch())
+		if err != nil || len(users) == 0 {
 			return sent, err
 		}
-		byUser := map[int64][]*Item{}
-		var order []int64
-		for _, it := range items {
-			if byUser[it.UserID] == nil {
-				order = append(order, it.UserID)
+		for _, uid := range users {
+			items, err := m.Store.DigestItems(ctx, uid, day, cut)
+			if err != nil {
+				return sent, err
 			}
-			byUser[it.UserID] = append(byUser[it.UserID], it)
-		}
-		for _, uid := range order {
-			key := fmt.Sprintf("digest:user:%d:%s", uid, cut.Format(time.DateOnly))
-			if err := m.send(ctx, uid, key, byUser[uid], true); err != nil {
+			if len(items) == 0 {
+				continue
+			}
+			if err := m.send(ctx, uid, fmt.Sprintf("digest:user:%d:%s", uid, day), items, true); err != nil {
 				return sent, err
 			}
 			sent++
 		}
+		after = users[len(users)-1]
 	}
 }
 

@@ -18,6 +18,7 @@ import (
 // the test steps by hand.
 type inboxEnv struct {
 	*reviewEnv
+	db     *sqldb.DB
 	follow func()
 }
 
@@ -28,7 +29,7 @@ func newInboxEnv(t *testing.T) *inboxEnv {
 		s.Inbox, db = &notify.Inbox{Store: d}, d
 	})
 	f := notify.NewFollower(db, notify.Sources{Comments: db, Documents: db, Users: db}, "test")
-	return &inboxEnv{reviewEnv: r, follow: func() {
+	return &inboxEnv{reviewEnv: r, db: db, follow: func() {
 		t.Helper()
 		for {
 			n, err := f.Step(context.Background())

@@ -159,13 +159,52 @@ func (db *DB) SetMailSetting(ctx context.Context, userID int64, setting, email s
 	})
 }
 
-// UnmailedItems returns items of the mail kind not yet mailed, oldest first.
-func (db *DB) UnmailedItems(ctx context.Context, mail string, before time.Time, limit int) ([]*notify.Item, error) {
-	q, args := `SELECT `+itemColumns+itemFrom+` WHERE i.mail = ? AND i.mailed_at = ''`, []any{mail}
-	if mail == "digest" {
-		q, args = q+` AND i.read = 0 AND i.at < ?`, append(args, formatTime(before))
+// UnmailedItems returns items to mail immediately, not yet mailed.
+func (db *DB) UnmailedItems(ctx context.Context, limit int) ([]*notify.Item, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+itemColumns+itemFrom+` WHERE i.mail = 'now' AND i.mailed_at = '' ORDER BY i.id LIMIT ?`, limit)
+	if err != nil {
+		return nil, err
 	}
-	rows, err := db.read.QueryContext(ctx, q+` ORDER BY i.id LIMIT ?`, append(args, limit)...)
+	return scanItems(rows)
+}
+
+// digestDue is the condition of items waiting for a digest.
+const digestDue = ` mail = 'digest' AND mailed_at = '' AND digest_day = '' AND read = 0 AND at < ?`
+
+// DigestUsers returns users with digest items waiting.
+func (db *DB) DigestUsers(ctx context.Context, before time.Time, after int64, limit int) ([]int64, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT DISTINCT user_id FROM inbox_items WHERE`+digestDue+` AND user_id > ? ORDER BY user_id LIMIT ?`,
+		formatTime(before), after, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// DigestItems fixes the items of the user's digest of day, once, and
+// returns those not yet mailed.
+func (db *DB) DigestItems(ctx context.Context, userID int64, day string, before time.Time) ([]*notify.Item, error) {
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM inbox_items WHERE user_id = ? AND digest_day = ?`, userID, day).Scan(&n); err != nil || n > 0 {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE inbox_items SET digest_day = ? WHERE user_id = ? AND`+digestDue, day, userID, formatTime(before))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT `+itemColumns+itemFrom+` WHERE i.user_id = ? AND i.digest_day = ? AND i.mailed_at = '' ORDER BY i.id`, userID, day)
 	if err != nil {
 		return nil, err
 	}

@@ -275,21 +275,46 @@ func testInbox_ReadMarksAndMail(t *testing.T, open Opener) {
 	if n, _ := b.DB.MarkRead(ctx, w.editor.ID, nil); n != 1 {
 		t.Fatalf("mark all read changed %d, want 1", n)
 	}
-	now, err := b.DB.UnmailedItems(ctx, "now", time.Time{}, 100)
+	now, err := b.DB.UnmailedItems(ctx, 100)
 	if err != nil || len(now) != 3 {
 		t.Fatalf("items to mail now: %d (%v), want the editor's 2 and the reader's 1", len(now), err)
-	}
-	digest, _ := b.DB.UnmailedItems(ctx, "digest", w.clock.Add(time.Hour), 100)
-	if len(digest) != 2 || digest[0].UserID != w.reviewer.ID {
-		t.Fatalf("digest items: %d, want the reviewer's 2", len(digest))
-	}
-	if early, _ := b.DB.UnmailedItems(ctx, "digest", w.clock.Add(-time.Hour), 100); len(early) != 0 {
-		t.Fatalf("items made after the digest time are in it: %d", len(early))
 	}
 	if err := b.DB.MarkMailed(ctx, []int64{now[0].ID, now[1].ID}, w.clock); err != nil {
 		t.Fatal(err)
 	}
-	if left, _ := b.DB.UnmailedItems(ctx, "now", time.Time{}, 100); len(left) != 1 {
+	if left, _ := b.DB.UnmailedItems(ctx, 100); len(left) != 1 {
 		t.Fatalf("after marking 2 mailed, %d left, want 1", len(left))
+	}
+	testInbox_DigestChosenOnce(t, w)
+}
+
+// A day's digest is chosen once: items that come in later wait for the
+// next day's, whatever the attempts in between.
+func testInbox_DigestChosenOnce(t *testing.T, w *inboxWorld) {
+	ctx, db := context.Background(), w.db
+	cut := w.clock.Add(time.Hour)
+	if users, err := db.DigestUsers(ctx, cut, 0, 10); err != nil || len(users) != 1 || users[0] != w.reviewer.ID {
+		t.Fatalf("digest users: %v (%v), want the reviewer", users, err)
+	}
+	if users, _ := db.DigestUsers(ctx, w.clock.Add(-time.Hour), 0, 10); len(users) != 0 {
+		t.Fatalf("items made after the digest time are due: %v", users)
+	}
+	first, err := db.DigestItems(ctx, w.reviewer.ID, "2026-03-01", cut)
+	if err != nil || len(first) != 2 {
+		t.Fatalf("the day's digest: %d items (%v), want 2", len(first), err)
+	}
+	w.events(t)
+	drain(t, w.follower("a"))
+	if again, _ := db.DigestItems(ctx, w.reviewer.ID, "2026-03-01", cut); len(again) != 2 || again[0].ID != first[0].ID {
+		t.Fatalf("a second attempt the same day chose %d items, want the same 2", len(again))
+	}
+	if err := db.MarkMailed(ctx, []int64{first[0].ID, first[1].ID}, w.clock); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := db.DigestItems(ctx, w.reviewer.ID, "2026-03-01", cut); len(again) != 0 {
+		t.Fatalf("after mailing, the day's digest still has %d items", len(again))
+	}
+	if next, _ := db.DigestItems(ctx, w.reviewer.ID, "2026-03-02", cut.Add(24*time.Hour)); len(next) != 2 {
+		t.Fatalf("the next day's digest has %d items, want the 2 that came later", len(next))
 	}
 }

@@ -3,6 +3,8 @@
 -- that retries a batch adds nothing twice. mail says what the user's mail
 -- setting was when the item was made: 'now' (one mail each), 'digest' (the
 -- daily digest) or 'none'; mailed_at is set once the mail is queued.
+-- digest_day is the day (YYYY-MM-DD) of the digest an item was put in,
+-- fixed before the digest is queued so a repeated attempt sends the same.
 CREATE TABLE inbox_items (
 	id          INTEGER PRIMARY KEY,
 	key         TEXT NOT NULL UNIQUE,
@@ -15,7 +17,8 @@ CREATE TABLE inbox_items (
 	at          TEXT NOT NULL,
 	read        INTEGER NOT NULL DEFAULT 0 CHECK (read IN (0, 1)),
 	mail        TEXT NOT NULL CHECK (mail IN ('now', 'digest', 'none')),
-	mailed_at   TEXT NOT NULL DEFAULT ''
+	mailed_at   TEXT NOT NULL DEFAULT '',
+	digest_day  TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX inbox_items_user ON inbox_items (user_id, id);
 CREATE INDEX inbox_items_unread ON inbox_items (user_id) WHERE read = 0;
