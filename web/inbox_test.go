@@ -140,7 +140,9 @@ func TestAPIMailSetting(t *testing.T) {
 	b := r.browser()
 	b.login("vjosa", userPassword, "")
 	page := parseHTML(t, must(t, b.get("/account/password"), 200).Body)
-	checked := find(page, func(n *html.Node) bool { return isElem(n, "input") && attr(n, "name") == "mail" && hasAttr(n, "checked") })
+	checked := find(page, func(n *html.Node) bool {
+		return isElem(n, "input") && attr(n, "name") == "mail" && hasAttr(n, "checked")
+	})
 	if checked == nil || attr(checked, "value") != "digest" {
 		t.Fatalf("the account page does not show the digest chosen")
 	}

@@ -86,6 +86,8 @@ type Config struct {
 	// Language is the installation's interface language (sq, sr or en), for
 	// browsers whose user chose none and whose Accept-Language names none.
 	Language string
+	// BaseURL is where people reach the service, for links in mails.
+	BaseURL string
 }
 
 // parseConfig reads the environment first, then flags, which win.
@@ -117,6 +119,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("TRUSTED_PROXIES", ""), "comma-separated IPs or CIDRs of proxies whose X-Forwarded-For names the client (POLICYDESK_TRUSTED_PROXIES)")
 	fs.BoolVar(&c.Demo, "demo", env("DEMO", "") == "true", "load the demo library and demo users on start if missing (POLICYDESK_DEMO=true)")
 	fs.StringVar(&c.Language, "language", env("LANGUAGE", i18n.Default), "the interface's language when neither the user nor the browser names one: sq, sr or en (POLICYDESK_LANGUAGE)")
+	fs.StringVar(&c.BaseURL, "base-url", env("BASE_URL", ""), "where people reach the service (https://...), for links in mails (POLICYDESK_BASE_URL)")
 	fs.StringVar(&c.LogFormat, "log-format", env("LOG_FORMAT", "text"), "log format: text or json (POLICYDESK_LOG_FORMAT)")
 	fs.StringVar(&c.TimeZone, "timezone", env("TIMEZONE", timefmt.DefaultZone), "IANA time zone of the dates and times people see (POLICYDESK_TIMEZONE)")
 	fs.StringVar(&c.S3.Endpoint, "s3-endpoint", env("S3_ENDPOINT", ""), "S3/MinIO host:port; attachments go there instead of the data directory (POLICYDESK_S3_ENDPOINT)")
@@ -277,6 +280,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, _, st
 		return err
 	}
 	go app.sweepOrphans(ctx)
+	defer app.startInbox(ctx, srv)()
 	index, err := openSearch(ctx, c)
 	if err != nil {
 		return fmt.Errorf("search index: %w", err)
