@@ -53,7 +53,7 @@ type Follower struct {
 // NewFollower returns a follower with the usual lease, batch and gap wait.
 func NewFollower(store InboxStore, src Sources, holder string) *Follower {
 	return &Follower{Store: store, Sources: src, Name: "inbox", Holder: holder,
-		Lease: 30 * time.Second, Batch: 200, GapWait: 10 * time.Second, Now: time.Now}
+		Lease: 30 * time.Second, Batch: 200, GapWait: 30 * time.Second, Now: time.Now}
 }
 
 // Step follows one batch of the audit log and returns how many entries it

@@ -43,6 +43,17 @@ func newInboxEnv(t *testing.T) *inboxEnv {
 	}}
 }
 
+// commentAndReply opens a round in which the reviewer comments with body
+// and the editor replies, follows the log, and returns the round and comment.
+func (r *inboxEnv) commentAndReply(body string) (int, int64) {
+	r.t.Helper()
+	round := r.openRound(2)
+	cid := r.comment(round, 2, rvQuote, body, nil)
+	must(r.t, r.api("POST", "/api/v1/comments/"+itoa(cid)+"/replies", r.editor, map[string]any{"body": "Pranohet."}), 201)
+	r.follow()
+	return round, cid
+}
+
 func inboxItems(t *testing.T, r resp) []map[string]any {
 	t.Helper()
 	var out []map[string]any
@@ -58,10 +69,7 @@ func inboxItems(t *testing.T, r resp) []map[string]any {
 func TestAPIInbox(t *testing.T) {
 	t.Parallel()
 	r := newInboxEnv(t)
-	round := r.openRound(2)
-	cid := r.comment(round, 2, rvQuote, "Të shtohet larmia, @arta.", nil)
-	must(t, r.api("POST", "/api/v1/comments/"+itoa(cid)+"/replies", r.editor, map[string]any{"body": "Pranohet."}), 201)
-	r.follow()
+	round, cid := r.commentAndReply("Të shtohet larmia, @arta.")
 
 	res := must(t, r.api("GET", "/api/v1/inbox", r.editor, nil), 200)
 	items := inboxItems(t, res)
@@ -161,10 +169,7 @@ func TestAPIMailSetting(t *testing.T) {
 func TestInboxPage(t *testing.T) {
 	t.Parallel()
 	r := newInboxEnv(t)
-	round := r.openRound(2)
-	cid := r.comment(round, 2, rvQuote, "Të shtohet larmia.", nil)
-	must(t, r.api("POST", "/api/v1/comments/"+itoa(cid)+"/replies", r.editor, map[string]any{"body": "Pranohet."}), 201)
-	r.follow()
+	round, cid := r.commentAndReply("Të shtohet larmia.")
 	b := r.browser()
 	b.login("vjosa", userPassword, "")
 	if res := b.get("/"); res.Status != 303 || res.Header.Get("Location") != "/inbox" {
@@ -201,17 +206,18 @@ func docPathPage(id int64) string { return "/documents/" + itoa(id) }
 func TestInboxPageInAlbanianAndSerbian(t *testing.T) {
 	t.Parallel()
 	r := newInboxEnv(t)
-	round := r.openRound(2)
-	cid := r.comment(round, 2, rvQuote, "Të shtohet larmia, @arta.", nil)
-	must(t, r.api("POST", "/api/v1/comments/"+itoa(cid)+"/replies", r.editor, map[string]any{"body": "Pranohet."}), 201)
+	_, cid := r.commentAndReply("Të shtohet larmia, @arta.")
 	must(t, r.api("POST", "/api/v1/comments/"+itoa(cid)+"/decision", r.editor, map[string]any{"decision": "accepted"}), 200)
 	r.follow()
 	for _, lang := range []string{"sq", "sr"} {
-		must(t, r.api("PATCH", "/api/v1/users/me", r.reviewer, map[string]string{"language": lang}), 200)
-		b := r.browser()
-		b.login("vjosa", userPassword, "")
-		for _, p := range []string{"/inbox", "/account/password"} {
-			checkNoEnglish(t, lang, p, must(t, b.get(p), 200).Body)
+		// The reviewer has a reply and a decision, the editor a mention.
+		for login, token := range map[string]string{"vjosa": r.reviewer, "arta": r.editor} {
+			must(t, r.api("PATCH", "/api/v1/users/me", token, map[string]string{"language": lang}), 200)
+			b := r.browser()
+			b.login(login, userPassword, "")
+			for _, p := range []string{"/inbox", "/account/password"} {
+				checkNoEnglish(t, lang, login+" "+p, must(t, b.get(p), 200).Body)
+			}
 		}
 	}
 }

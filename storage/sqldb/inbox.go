@@ -173,21 +173,8 @@ const digestDue = ` mail = 'digest' AND mailed_at = '' AND digest_day = '' AND r
 
 // DigestUsers returns users with digest items waiting.
 func (db *DB) DigestUsers(ctx context.Context, before time.Time, after int64, limit int) ([]int64, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT DISTINCT user_id FROM inbox_items WHERE`+digestDue+` AND user_id > ? ORDER BY user_id LIMIT ?`,
+	return db.queryIDs(ctx, `SELECT DISTINCT user_id FROM inbox_items WHERE`+digestDue+` AND user_id > ? ORDER BY user_id LIMIT ?`,
 		formatTime(before), after, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
 }
 
 // DigestItems fixes the items of the user's digest of day, once, and

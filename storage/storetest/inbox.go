@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -76,21 +77,9 @@ func inboxOf(t *testing.T, db *sqldb.DB, u *policydesk.User) []string {
 func assertInbox(t *testing.T, db *sqldb.DB, u *policydesk.User, want ...string) {
 	t.Helper()
 	sort.Strings(want)
-	if got := inboxOf(t, db, u); !equalStrings(got, want) {
+	if got := inboxOf(t, db, u); !slices.Equal(got, want) {
 		t.Errorf("inbox of %s = %v, want %v", u.Login, got, want)
 	}
-}
-
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // drain steps f until the log is followed.
