@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"policydesk"
 	"policydesk/notify"
 	"policydesk/web/i18n"
 )
@@ -52,12 +53,18 @@ func (s *Server) pageSetMail(r *http.Request) (reply, error) {
 
 // apiSetMail answers PATCH /users/me {"mail":"immediately|digest|off",
 // "email":"..."}.
-func (s *Server) apiSetMail(r *http.Request, mail string, email *string) (int, any, error) {
+func (s *Server) apiSetMail(r *http.Request, mail, email *string) (int, any, error) {
 	inbox, err := s.inbox()
 	if err != nil {
 		return 0, nil, err
 	}
-	rc, err := inbox.SetMail(r.Context(), mail, email)
+	setting := ""
+	if mail != nil {
+		if setting = *mail; setting == "" {
+			return 0, nil, policydesk.Errorf(policydesk.EInvalid, "Mail is immediately, digest or off, not %q.", setting).On("mail")
+		}
+	}
+	rc, err := inbox.SetMail(r.Context(), setting, email)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -73,6 +73,8 @@ var domainSentences = []struct {
 		`share the document with them first or remove the mention\.$`), "inbox.error.may_not_read"},
 	{regexp.MustCompile(`^A comment or reply mentions at most (?P<Max>\d+) people; this one mentions (?P<Count>\d+)\.$`), "inbox.error.too_many"},
 	{regexp.MustCompile(`^"(?P<Address>.*)" is not an e-mail address\.$`), "mailsetting.error.address"},
+	{regexp.MustCompile(`^Mail is immediately, digest or off, not "(?P<Value>.*)"\.$`), "mailsetting.error.choice"},
+	{exactly("The inbox is not available on this server."), "inbox.error.unavailable"},
 	{exactly("Choose an item of your inbox to mark read."), "inbox.error.choose_item"},
 }
 

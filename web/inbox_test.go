@@ -219,5 +219,15 @@ func TestInboxPageInAlbanianAndSerbian(t *testing.T) {
 				checkNoEnglish(t, lang, login+" "+p, must(t, b.get(p), 200).Body)
 			}
 		}
+		// A refused mention on the round's page, in the reviewer's language.
+		b := r.browser()
+		b.login("vjosa", userPassword, "")
+		roundPage := "/documents/" + itoa(r.id) + "/rounds/1"
+		res := must(t, b.post("/documents/"+itoa(r.id)+"/comments", url.Values{"csrf_token": {b.csrf(roundPage)}, "round": {"1"},
+			"version": {"2"}, "quote": {rvQuote}, "body": {"Shiko @lulzim"}}), 422)
+		checkNoEnglish(t, lang, "refused mention", res.Body)
+		if say := map[string]string{"sq": "@lulzim nuk ka të drejtë", "sr": "@lulzim nema pravo"}[lang]; !strings.Contains(string(res.Body), say) {
+			t.Errorf("%s: the refusal does not say %q", lang, say)
+		}
 	}
 }
