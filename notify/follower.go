@@ -218,9 +218,9 @@ func (f *Follower) items(ctx context.Context, e *policydesk.AuditEntry, c *revie
 // itemMail is what an item records of its recipient's mail setting.
 func itemMail(setting string) string {
 	switch setting {
-	case MailImmediately:
+	case SettingImmediately:
 		return itemMailNow
-	case MailDigest:
+	case SettingDigest:
 		return itemMailDigest
 	}
 	return itemMailNone

@@ -19,9 +19,9 @@ const (
 
 // Mail settings of a user, and what an item records of them.
 const (
-	MailImmediately = "immediately"
-	MailDigest      = "digest"
-	MailOff         = "off"
+	SettingImmediately = "immediately"
+	SettingDigest      = "digest"
+	SettingOff         = "off"
 
 	itemMailNow    = "now"
 	itemMailDigest = "digest"
@@ -29,7 +29,7 @@ const (
 )
 
 // MailSettings are the choices a user has for mail about their inbox.
-var MailSettings = []string{MailImmediately, MailDigest, MailOff}
+var MailSettings = []string{SettingImmediately, SettingDigest, SettingOff}
 
 // Item is one line of a user's inbox.
 type Item struct {
@@ -70,7 +70,7 @@ type Recipient struct {
 	Name     string
 	Email    string // "" when none is known: nothing is mailed
 	Language string // "" when the user chose none
-	Mail     string // MailImmediately, MailDigest or MailOff
+	Mail     string // SettingImmediately, SettingDigest or SettingOff
 }
 
 // InboxStore keeps inbox items, the audit followers' positions and the

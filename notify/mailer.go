@@ -97,7 +97,7 @@ func (m *Mailer) send(ctx context.Context, userID int64, key string, items []*It
 	if err != nil {
 		return err
 	}
-	if r.Email != "" && r.Mail != MailOff {
+	if r.Email != "" && r.Mail != SettingOff {
 		shown := items[:min(len(items), MaxDigestItems)]
 		subject, text, html, err := m.Render.RenderMail(r, shown, len(items)-len(shown), digest)
 		if err != nil {

@@ -23,7 +23,7 @@ func (s *Server) mailSettingData(r *http.Request) (map[string]any, error) {
 
 // mailSettingKeys are the words of the mail settings.
 var mailSettingKeys = map[string]string{
-	notify.MailImmediately: "mailsetting.immediately", notify.MailDigest: "mailsetting.digest", notify.MailOff: "mailsetting.off",
+	notify.SettingImmediately: "mailsetting.immediately", notify.SettingDigest: "mailsetting.digest", notify.SettingOff: "mailsetting.off",
 }
 
 // mailChoice is one choice of the mail setting's form.

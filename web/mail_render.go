@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"policydesk/notify"
 	"policydesk/timefmt"
@@ -86,11 +87,27 @@ func (m *MailRenderer) RenderMail(r *notify.Recipient, items []*notify.Item, mor
 	if err := mailHTML.Execute(&hb, d); err != nil {
 		return "", "", "", err
 	}
-	return oneLine(subject), mailText(d), hb.String(), nil
+	return shortSubject(oneLine(subject)), mailText(d), hb.String(), nil
 }
 
 // oneLine keeps a subject on one line whatever a title holds.
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// maxSubjectBytes keeps a subject well within what the queue takes
+// (notify.MaxSubjectLen), whatever the document's title.
+const maxSubjectBytes = 300
+
+// shortSubject cuts a subject at a character boundary to maxSubjectBytes.
+func shortSubject(s string) string {
+	if len(s) <= maxSubjectBytes {
+		return s
+	}
+	cut := maxSubjectBytes - len("…")
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
 
 // mailText is the plain-text part: written out line by line, since
 // nothing in plain text is escaped.

@@ -158,3 +158,25 @@ func TestMailDigest(t *testing.T) {
 		t.Fatalf("the next day's digest: %+v", got)
 	}
 }
+
+// TestMailSubjectOfALongTitle: a document's title of any length gives a
+// subject the queue takes, cut at a character.
+func TestMailSubjectOfALongTitle(t *testing.T) {
+	t.Parallel()
+	render, err := web.NewMailRenderer("https://desk.example.org", "en", timefmt.Kosovo())
+	if err != nil {
+		t.Fatal(err)
+	}
+	it := &notify.Item{Kind: notify.KindReply, DocumentID: 1, Round: 1, CommentID: 2, ActorName: "Arta", DocumentTitle: strings.Repeat("Rregullorja ë ", 60), At: time.Now()}
+	subject, text, html, err := render.RenderMail(&notify.Recipient{Name: "Vjosa", Email: "v@example.org", Language: "sq"}, []*notify.Item{it}, 0, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := notify.Mail{Key: "k", To: "v@example.org", Subject: subject, Text: text, HTML: html}
+	if err := m.Validate(); err != nil || !strings.HasSuffix(subject, "…") {
+		t.Fatalf("subject of %d bytes %q: %v", len(subject), subject, err)
+	}
+	if _, err := web.NewMailRenderer("desk.example.org", "en", nil); err == nil {
+		t.Fatal("a base URL without a scheme was taken")
+	}
+}

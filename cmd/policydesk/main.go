@@ -34,6 +34,7 @@ import (
 	"policydesk/drafts/accounts"
 	"policydesk/drafts/attachments"
 	"policydesk/drafts/markdown"
+	"policydesk/notify"
 	"policydesk/review"
 	"policydesk/storage/folder"
 	"policydesk/storage/s3"
@@ -86,8 +87,8 @@ type Config struct {
 	// Language is the installation's interface language (sq, sr or en), for
 	// browsers whose user chose none and whose Accept-Language names none.
 	Language string
-	// BaseURL is where people reach the service, for links in mails.
-	BaseURL string
+	// Mail is the e-mail settings (mail.go); without an SMTP server mail is off.
+	Mail MailConfig
 }
 
 // parseConfig reads the environment first, then flags, which win.
@@ -119,7 +120,6 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("TRUSTED_PROXIES", ""), "comma-separated IPs or CIDRs of proxies whose X-Forwarded-For names the client (POLICYDESK_TRUSTED_PROXIES)")
 	fs.BoolVar(&c.Demo, "demo", env("DEMO", "") == "true", "load the demo library and demo users on start if missing (POLICYDESK_DEMO=true)")
 	fs.StringVar(&c.Language, "language", env("LANGUAGE", i18n.Default), "the interface's language when neither the user nor the browser names one: sq, sr or en (POLICYDESK_LANGUAGE)")
-	fs.StringVar(&c.BaseURL, "base-url", env("BASE_URL", ""), "where people reach the service (https://...), for links in mails (POLICYDESK_BASE_URL)")
 	fs.StringVar(&c.LogFormat, "log-format", env("LOG_FORMAT", "text"), "log format: text or json (POLICYDESK_LOG_FORMAT)")
 	fs.StringVar(&c.TimeZone, "timezone", env("TIMEZONE", timefmt.DefaultZone), "IANA time zone of the dates and times people see (POLICYDESK_TIMEZONE)")
 	fs.StringVar(&c.S3.Endpoint, "s3-endpoint", env("S3_ENDPOINT", ""), "S3/MinIO host:port; attachments go there instead of the data directory (POLICYDESK_S3_ENDPOINT)")
@@ -133,6 +133,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	if err := budgetFlags(fs, c, env); err != nil {
 		return nil, nil, err
 	}
+	mailFlags(fs, c, env)
 	redlineCache, err := strconv.ParseInt(env("REDLINE_CACHE_BYTES", strconv.Itoa(review.DefaultRedlineCacheBytes)), 10, 64)
 	if err != nil {
 		return nil, nil, fmt.Errorf("POLICYDESK_REDLINE_CACHE_BYTES: %w", err)
@@ -149,6 +150,9 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	}
 	if c.Location, err = timefmt.LoadZone(c.TimeZone); err != nil {
 		return nil, nil, fmt.Errorf("POLICYDESK_TIMEZONE (-timezone): %w", err)
+	}
+	if err := checkMail(&c.Mail); err != nil {
+		return nil, nil, err
 	}
 	return c, fs, nil
 }
@@ -218,7 +222,10 @@ type App struct {
 	Review   *review.Service
 	// Attachments keeps files in the blob store.
 	Attachments *attachments.Attachments
-	Logger      *slog.Logger
+	// Mail queues e-mails: the database when mail is on, notify.MailOff
+	// (which queues nothing) when it is off.
+	Mail   notify.MailQueue
+	Logger *slog.Logger
 }
 
 // openApp opens the data directory and wires the domain over it.
@@ -239,7 +246,8 @@ func openApp(ctx context.Context, c *Config, logger *slog.Logger) (*App, error) 
 	att := &attachments.Attachments{Drafts: svc, Store: db, Blobs: blobs, MaxBytes: c.MaxUploadBytes, Logger: logger}
 	rv := review.NewService(svc, db)
 	rv.SetRedlineCacheBytes(c.RedlineCacheBytes)
-	return &App{Config: c, DB: db, Accounts: accounts.NewService(db), Drafts: svc, Review: rv, Attachments: att, Logger: logger}, nil
+	return &App{Config: c, DB: db, Accounts: accounts.NewService(db), Drafts: svc, Review: rv, Attachments: att,
+		Mail: mailQueue(c.Mail, db), Logger: logger}, nil
 }
 
 // openBlobs chooses S3/MinIO when an endpoint is configured, else a folder
@@ -291,12 +299,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, _, st
 		return err
 	}
 	defer func() { work.stop(); work.wait() }()
+	mail := app.startMail()
+	defer func() { mail.stop(); mail.wait() }()
 	srv.Search = work.service
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		return err
 	}
-	httpServer := &http.Server{Handler: nudgeAfterWrites(srv, work.notify), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute,
+	httpServer := &http.Server{Handler: nudgeAfterWrites(srv, func() { work.notify(); mail.notify() }), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute,
 		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
 	logger.Info("policydesk serving", slog.String("url", "http://"+ln.Addr().String()), slog.String("data", c.Data))
 	errc := make(chan error, 1)
@@ -316,6 +326,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, _, st
 		os.Exit(1)
 	})
 	work.stop()
+	mail.stop() // a mail being handed over is finished first
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), c.ShutdownGrace*3/4)
 	defer cancel()
 	if err := httpServer.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {

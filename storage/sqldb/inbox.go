@@ -140,7 +140,7 @@ func (db *DB) FindRecipient(ctx context.Context, userID int64) (*notify.Recipien
 		return nil, translate(err, "User")
 	}
 	if disabled {
-		r.Mail = notify.MailOff
+		r.Mail = notify.SettingOff
 	}
 	return &r, nil
 }
@@ -153,7 +153,7 @@ func (db *DB) SetMailSetting(ctx context.Context, userID int64, setting, email s
 			return translate(err, "User")
 		}
 		if n, err := res.RowsAffected(); err != nil || n != 1 {
-			return policydesk.Errorf(policydesk.ENotFound, "User %d not found.", userID)
+			return translate(sql.ErrNoRows, "User")
 		}
 		return nil
 	})

@@ -233,10 +233,10 @@ func testInbox_ReadMarksAndMail(t *testing.T, open Opener) {
 	b := open(t)
 	w := newInboxWorld(t, b.DB)
 	ctx := context.Background()
-	if err := b.DB.SetMailSetting(ctx, w.reviewer.ID, notify.MailDigest, "vjosa@example.org"); err != nil {
+	if err := b.DB.SetMailSetting(ctx, w.reviewer.ID, notify.SettingDigest, "vjosa@example.org"); err != nil {
 		t.Fatal(err)
 	}
-	if r, err := b.DB.FindRecipient(ctx, w.editor.ID); err != nil || r.Mail != notify.MailImmediately || r.Email != "" {
+	if r, err := b.DB.FindRecipient(ctx, w.editor.ID); err != nil || r.Mail != notify.SettingImmediately || r.Email != "" {
 		t.Fatalf("default mail setting: %+v, %v", r, err)
 	}
 	w.events(t)

@@ -83,6 +83,9 @@ var cases = []struct {
 	{"Inbox_FollowerRestartAndTwoReplicas", testInbox_FollowerRestartAndTwoReplicas},
 	{"Inbox_MentionsRefused", testInbox_MentionsRefused},
 	{"Inbox_ReadMarksAndMail", testInbox_ReadMarksAndMail},
+	{"Mail_EnqueueIdempotent", testMail_EnqueueIdempotent},
+	{"Mail_ClaimsNeverShared", testMail_ClaimsNeverShared},
+	{"Mail_MarkRetryAndBacklog", testMail_MarkRetryAndBacklog},
 }
 
 var t0 = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
