@@ -127,13 +127,13 @@ func mailText(d mailData) string {
 	return b.String()
 }
 
-var mailHTML = template.Must(template.New("mail").Parse(`<!doctype html>
-<html lang="{{.Lang}}"><head><meta charset="utf-8"><title>Policy Desk</title></head>
-<body style="font-family: sans-serif; color: #1d2430; line-height: 1.5">
+// mailHTML is the HTML part's body; the sender puts it in a document of
+// its own and drops whatever could load from elsewhere.
+var mailHTML = template.Must(template.New("mail").Parse(`<div lang="{{.Lang}}" style="font-family: sans-serif; color: #1d2430; line-height: 1.5">
 <p>{{.Greeting}}</p>
 {{with .Intro}}<p>{{.}}</p>{{end}}
 {{range .Lines}}<p>{{.Sentence}} <a href="{{.URL}}" lang="{{.Lang}}">{{.Title}}</a><br><small>{{.When}}</small></p>
 {{end}}{{with .More}}<p>{{.}}</p>{{end}}
 <hr><p><small>{{.Footer}} <a href="{{.SettingsURL}}">{{.SettingsURL}}</a></small></p>
-</body></html>
+</div>
 `))
