@@ -18,8 +18,10 @@ type Renderer interface {
 // An item is marked mailed after its mail is queued; queueing the same key
 // again is a no-op, so a crash between the two sends nothing twice.
 type Mailer struct {
-	Store  InboxStore
-	Queue  MailQueue
+	Store InboxStore
+	Queue MailQueue
+	// Render is nil where mail is off: items are then only marked mailed,
+	// so that turning mail on later does not send old news.
 	Render Renderer
 	Now    func() time.Time
 	// Zone is the installation's time zone; the digest goes at DigestHour
@@ -97,7 +99,7 @@ func (m *Mailer) send(ctx context.Context, userID int64, key string, items []*It
 	if err != nil {
 		return err
 	}
-	if r.Email != "" && r.Mail != SettingOff {
+	if r.Email != "" && r.Mail != SettingOff && m.Render != nil {
 		shown := items[:min(len(items), MaxDigestItems)]
 		subject, text, html, err := m.Render.RenderMail(r, shown, len(items)-len(shown), digest)
 		if err != nil {

@@ -180,3 +180,20 @@ func TestMailSubjectOfALongTitle(t *testing.T) {
 		t.Fatal("a base URL without a scheme was taken")
 	}
 }
+
+// TestMailOffMarksOnly: with mail off (no renderer) items are marked and
+// nothing is queued, so turning mail on later sends no old news.
+func TestMailOffMarksOnly(t *testing.T) {
+	t.Parallel()
+	_, m, q, _ := mailWorld(t)
+	m.Render = nil
+	if n, err := m.SendImmediate(context.Background()); err != nil || n != 1 {
+		t.Fatalf("with mail off: %d items handled (%v), want the editor's 1", n, err)
+	}
+	if len(q.mails) != 0 {
+		t.Fatalf("with mail off, %d mails were queued", len(q.mails))
+	}
+	if n, _ := m.SendImmediate(context.Background()); n != 0 {
+		t.Fatalf("the items were not marked: %d again", n)
+	}
+}
