@@ -33,6 +33,9 @@ func (s *Service) AddComment(ctx context.Context, docID int64, in NewComment) (*
 	if err := validateComment(&in); err != nil {
 		return nil, err
 	}
+	if _, err := s.checkMentions(ctx, docID, in.Body); err != nil {
+		return nil, err
+	}
 	v, err := s.commentedVersion(ctx, doc, &in)
 	if err != nil {
 		return nil, err
@@ -54,7 +57,7 @@ func (s *Service) AddComment(ctx context.Context, docID int64, in NewComment) (*
 		c.ArticleID, c.ArticleNum = art.ID, art.Num
 	}
 	c.Paragraph = paragraphAt(v.Body, start)
-	audit := s.Drafts.AuditEntry(ctx, "comment.create", "document", itoa(docID), "on version %d", in.Version)
+	audit := s.Drafts.AuditEntry(ctx, "comment.create", "document", itoa(docID), "comment %d on version %d", NewID, in.Version)
 	if err := s.Store.CreateComment(ctx, c, audit); err != nil {
 		return nil, err
 	}

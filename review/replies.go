@@ -24,9 +24,12 @@ func (s *Service) Reply(ctx context.Context, commentID int64, body string) (*Rep
 	if err := checkWritten(policydesk.Say("reply"), body, MaxCommentRunes); err != nil {
 		return nil, policydesk.OnField("body", err)
 	}
+	if _, err := s.checkMentions(ctx, c.DocumentID, body); err != nil {
+		return nil, err
+	}
 	u := policydesk.UserFromContext(ctx)
 	r := &Reply{CommentID: commentID, AuthorID: u.ID, Author: u.Login, Name: u.Name, Body: body, CreatedAt: s.Drafts.Now().UTC()}
-	audit := s.Drafts.AuditEntry(ctx, "comment.reply", "comment", itoa(c.ID), "")
+	audit := s.Drafts.AuditEntry(ctx, "comment.reply", "comment", itoa(c.ID), "reply %d", NewID)
 	if err := s.Store.AddReply(ctx, r, audit); err != nil {
 		return nil, err
 	}

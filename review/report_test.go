@@ -73,7 +73,7 @@ func TestReport(t *testing.T) {
 	if _, err := f.svc.Decide(f.as(f.editor), c2.ID, "rejected", "Afati është i zakonshëm."); err != nil {
 		t.Fatal(err)
 	}
-	f.comment(f.editor, review.NewComment{Round: round.Number, Quote: "Fushëveprimi", Body: "@todo"})
+	f.comment(f.editor, review.NewComment{Round: round.Number, Quote: "Fushëveprimi", Body: "@ todo"})
 
 	rep, err := f.svc.Report(f.as(f.reviewer), f.doc.ID, round.Number)
 	if err != nil {
@@ -122,7 +122,7 @@ func TestReport(t *testing.T) {
 	if strings.Join(records[1], "|") != strings.Join(want, "|") {
 		t.Errorf("row 1 = %q\nwant    %q", records[1], want)
 	}
-	if got := records[3][6]; got != "'@todo" {
+	if got := records[3][6]; got != "'@ todo" {
 		t.Errorf("comment %q starting with @ not defused", got)
 	}
 }

@@ -98,6 +98,10 @@ type CommentFilter struct {
 	Round      int
 }
 
+// NewID stands in an audit detail's values for the id the store gives the
+// new comment or reply.
+const NewID int64 = 0
+
 // Store keeps rounds, comments and replies. State changes append the audit
 // entry in the same transaction. Not-found is policydesk.ENotFound.
 type Store interface {
@@ -109,6 +113,9 @@ type Store interface {
 	CloseRound(ctx context.Context, docID int64, number int, at time.Time, audit *policydesk.AuditEntry) error
 	// ReopenRound opens a closed round again; EConflict if it is open.
 	ReopenRound(ctx context.Context, docID int64, number int, audit *policydesk.AuditEntry) error
+	// CreateComment and AddReply put the new row's id in the audit
+	// entry's detail in place of its first value, NewID ("comment 12 on
+	// version 3", "reply 40"), which the inbox's follower reads.
 	CreateComment(ctx context.Context, c *Comment, audit *policydesk.AuditEntry) error
 	FindComment(ctx context.Context, id int64) (*Comment, error)
 	// FindComments returns comments with replies, oldest first.

@@ -9,8 +9,18 @@ import (
 
 // pageAccountPassword shows the form to change one's own password.
 func (s *Server) pageAccountPassword(r *http.Request) (reply, error) {
-	return show("password", map[string]any{"Title": s.tr(r, "password.heading"),
-		"Changed": r.URL.Query().Get("changed") == "1", "MinLength": accounts.MinPasswordLength}), nil
+	mail, err := s.mailSettingData(r)
+	if err != nil {
+		return reply{}, err
+	}
+	return show("password", s.accountData(map[string]any{"Title": s.tr(r, "password.heading"),
+		"Changed": r.URL.Query().Get("changed") == "1", "MailSaved": r.URL.Query().Get("mail") == "1", "MailSetting": mail})), nil
+}
+
+// accountData adds what every state of the account page shows.
+func (s *Server) accountData(data map[string]any) map[string]any {
+	data["MinLength"] = accounts.MinPasswordLength
+	return data
 }
 
 // pageChangePassword changes the password, ends every other session and

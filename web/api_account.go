@@ -61,9 +61,19 @@ func (s *Server) apiUpdateMe(w http.ResponseWriter, r *http.Request) {
 		OldPassword string  `json:"old_password"`
 		Password    string  `json:"password"`
 		Language    *string `json:"language"`
+		Mail        *string `json:"mail"`
+		Email       *string `json:"email"`
 	}
 	if err := decodeJSON(r, &in); err != nil {
 		s.apiError(w, r, err)
+		return
+	}
+	if (in.Mail != nil || in.Email != nil) && (in.Language != nil || in.Password != "" || in.OldPassword != "") {
+		s.apiError(w, r, policydesk.Errorf(policydesk.EInvalid, "Change the mail setting in a request of its own."))
+		return
+	}
+	if in.Mail != nil || in.Email != nil {
+		s.api(func(r *http.Request) (int, any, error) { return s.apiSetMail(r, in.Mail, in.Email) })(w, r)
 		return
 	}
 	if in.Language != nil && in.Password == "" && in.OldPassword == "" {

@@ -21,6 +21,16 @@ func (s *Server) routes() {
 	s.attachmentRoutes(api, s.router)
 	s.searchRoutes(api, s.router)
 	s.adminRoutes(api, s.router)
+	s.inboxRoutes(api, s.router)
+}
+
+// inboxRoutes: the signed-in user's inbox (their home page).
+func (s *Server) inboxRoutes(api, pages *mux.Router) {
+	api.HandleFunc("/inbox", s.api(s.apiInbox)).Methods(http.MethodGet)
+	api.HandleFunc("/inbox/read", s.api(s.apiMarkRead)).Methods(http.MethodPost)
+	pages.HandleFunc("/inbox", s.page(s.pageInbox)).Methods(http.MethodGet)
+	pages.HandleFunc("/inbox/read", s.form(s.pageMarkRead)).Methods(http.MethodPost)
+	pages.HandleFunc("/account/mail", s.form(s.pageSetMail)).Methods(http.MethodPost)
 }
 
 // accountRoutes: logging in and out, one's own account.
@@ -54,9 +64,7 @@ func (s *Server) documentRoutes(api, pages *mux.Router) {
 	api.HandleFunc("/documents/{id}/outline", s.api(onID("id", s.apiOutline))).Methods(http.MethodGet)
 	api.HandleFunc("/preview", s.api(s.apiPreview)).Methods(http.MethodPost)
 
-	pages.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, "/documents", http.StatusSeeOther)
-	}).Methods(http.MethodGet)
+	pages.HandleFunc("/", s.home).Methods(http.MethodGet)
 	pages.HandleFunc("/documents", s.page(s.pageLibrary)).Methods(http.MethodGet)
 	pages.HandleFunc("/documents/new", s.page(s.pageNewDocument)).Methods(http.MethodGet)
 	pages.HandleFunc("/documents/new", s.form(s.pageCreateDocument)).Methods(http.MethodPost)

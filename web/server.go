@@ -32,6 +32,7 @@ import (
 	"policydesk/drafts"
 	"policydesk/drafts/accounts"
 	"policydesk/drafts/attachments"
+	"policydesk/notify"
 	"policydesk/review"
 	"policydesk/search"
 	"policydesk/timefmt"
@@ -55,6 +56,8 @@ type Server struct {
 	Attachments *attachments.Attachments
 	// Search is nil when no index is configured.
 	Search *search.Service
+	// Inbox is the users' inbox and mail settings; nil hides them.
+	Inbox  *notify.Inbox
 	Logger *slog.Logger
 	// Checks are named dependencies for /readyz ("database", "blobs", "search").
 	Checks map[string]Check

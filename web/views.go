@@ -158,6 +158,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	data["User"] = u
 	data["IsAdmin"] = policydesk.IsAdmin(u)
 	data["CanCreate"] = policydesk.CanCreateDocuments(u)
+	data["HasInbox"], data["Unread"] = s.Inbox != nil, s.unreadCount(r)
 	if rs := sessionFrom(r.Context()); rs != nil && rs.Session != nil {
 		data["CSRF"] = rs.Session.CSRF
 	}

@@ -296,6 +296,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, _, st
 		return err
 	}
 	go app.sweepOrphans(ctx)
+	defer app.startInbox(ctx, srv)()
 	index, err := openSearch(ctx, c)
 	if err != nil {
 		return fmt.Errorf("search index: %w", err)

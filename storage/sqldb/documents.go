@@ -312,24 +312,33 @@ func (db *DB) FindAudit(ctx context.Context, f policydesk.AuditFilter) ([]*polic
 	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_log`+where(conds), args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT id, at, COALESCE(actor_id, 0), actor, action, object_type, object_id, detail,
-		detail_format, detail_args FROM audit_log`+where(conds)+` ORDER BY id DESC LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
+	rows, err := db.read.QueryContext(ctx, `SELECT `+auditColumns+`
+		FROM audit_log`+where(conds)+` ORDER BY id DESC LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
 	if err != nil {
 		return nil, 0, err
 	}
+	entries, err := scanAudit(rows)
+	return entries, total, err
+}
+
+// auditColumns are what scanAudit reads, in its order.
+const auditColumns = `id, at, COALESCE(actor_id, 0), actor, action, object_type, object_id, detail, detail_format, detail_args`
+
+// scanAudit reads audit entries selected with auditColumns and closes rows.
+func scanAudit(rows *sql.Rows) ([]*policydesk.AuditEntry, error) {
 	defer rows.Close()
 	entries := []*policydesk.AuditEntry{}
 	for rows.Next() {
 		var e policydesk.AuditEntry
 		var at, args string
 		if err := rows.Scan(&e.ID, &at, &e.ActorID, &e.Actor, &e.Action, &e.ObjectType, &e.ObjectID, &e.Detail, &e.DetailFormat, &args); err != nil {
-			return nil, 0, err
+			return nil, err
 		}
 		e.DetailArgs = policydesk.DecodeArgs(args)
 		e.At = parseTime(at)
 		entries = append(entries, &e)
 	}
-	return entries, total, rows.Err()
+	return entries, rows.Err()
 }
 
 // DocumentTitles returns the titles of the documents with the given ids

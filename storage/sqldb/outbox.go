@@ -145,7 +145,12 @@ func (db *DB) RetryDocumentNow(ctx context.Context, docID int64, audit *policyde
 
 // DocumentIDs lists every document, for a full reindex.
 func (db *DB) DocumentIDs(ctx context.Context) ([]int64, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id FROM documents ORDER BY id`)
+	return db.queryIDs(ctx, `SELECT id FROM documents ORDER BY id`)
+}
+
+// queryIDs runs a read query of one integer column and returns its values.
+func (db *DB) queryIDs(ctx context.Context, q string, args ...any) ([]int64, error) {
+	rows, err := db.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}

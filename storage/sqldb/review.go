@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"time"
 
 	"policydesk"
@@ -114,6 +115,7 @@ func (db *DB) CreateComment(ctx context.Context, c *review.Comment, audit *polic
 		if err := enqueueSearch(ctx, tx, c.DocumentID, searchContent); err != nil {
 			return err
 		}
+		nameInAudit(audit, id)
 		return appendAudit(ctx, tx, audit)
 	})
 }
@@ -215,6 +217,7 @@ func (db *DB) AddReply(ctx context.Context, r *review.Reply, audit *policydesk.A
 		if err := enqueueSearch(ctx, tx, docID, searchContent); err != nil {
 			return err
 		}
+		nameInAudit(audit, id)
 		return appendAudit(ctx, tx, audit)
 	})
 }
@@ -256,4 +259,15 @@ func roundAlready(number int, status string) error {
 		return policydesk.Errorf(policydesk.EConflict, "Round %d is already closed.", number)
 	}
 	return policydesk.Errorf(policydesk.EConflict, "Round %d is already open.", number)
+}
+
+// nameInAudit puts a new row's id in its audit entry's detail, in place of
+// the review.NewID its first value holds.
+func nameInAudit(audit *policydesk.AuditEntry, id int64) {
+	if audit == nil || len(audit.DetailArgs) == 0 {
+		return
+	}
+	format, args := audit.DetailFormat, slices.Clone(audit.DetailArgs)
+	args[0] = id
+	audit.Describe(format, args...)
 }
