@@ -1,0 +1,201 @@
+package calendar
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"policydesk"
+)
+
+// Store keeps the admin's entries, at most one per date.
+type Store interface {
+	// CalendarChanges lists the entries dated from to to, both included,
+	// by date.
+	CalendarChanges(ctx context.Context, from, to time.Time) ([]Change, error)
+	// PutCalendarChange writes c, replacing the entry of its date, and
+	// appends audit in the same transaction.
+	PutCalendarChange(ctx context.Context, c Change, audit *policydesk.AuditEntry) error
+	// DeleteCalendarChange removes the entry of kind on date and appends
+	// audit in the same transaction; ENotFound when there is none.
+	DeleteCalendarChange(ctx context.Context, date time.Time, kind string, audit *policydesk.AuditEntry) error
+}
+
+// MaxNameRunes bounds a day off's name.
+const MaxNameRunes = 100
+
+// Audit actions of the calendar (object type "calendar", id the ISO date).
+const (
+	ActionDayOff  = "calendar.day_off" // a day off added or renamed
+	ActionRemove  = "calendar.remove"  // an admin's day off removed
+	ActionCancel  = "calendar.cancel"  // a built-in holiday cancelled for its year
+	ActionRestore = "calendar.restore" // a cancellation lifted
+)
+
+// Service answers due dates and holidays for everyone and lets admins
+// change the calendar.
+type Service struct {
+	Store Store
+	// Now is the clock of audit entries; nil is time.Now.
+	Now func() time.Time
+}
+
+// NewService returns the calendar over store.
+func NewService(store Store) *Service { return &Service{Store: store} }
+
+func (s *Service) now() time.Time {
+	if s.Now == nil {
+		return time.Now()
+	}
+	return s.Now()
+}
+
+// Calendar resolves the calendar with the admin's entries as they are now.
+func (s *Service) Calendar(ctx context.Context) (*Calendar, error) {
+	changes, err := s.Store.CalendarChanges(ctx, Date(FirstYear-1, time.January, 1), Date(LastYear+1, time.December, 31))
+	if err != nil {
+		return nil, err
+	}
+	return New(changes), nil
+}
+
+// DueDate is the nth working day after from.
+func (s *Service) DueDate(ctx context.Context, from time.Time, n int) (time.Time, error) {
+	c, err := s.Calendar(ctx)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return c.DueDate(from, n)
+}
+
+// Holidays lists the year's holidays besides weekends, cancelled ones
+// included.
+func (s *Service) Holidays(ctx context.Context, year int) ([]Holiday, error) {
+	if err := CheckYear(Date(year, time.January, 1)); err != nil {
+		return nil, err
+	}
+	c, err := s.Calendar(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return c.Holidays(year), nil
+}
+
+// Day is what the calendar says of one date: the holidays on it or made up
+// on it, and whether it is a working day.
+func (s *Service) Day(ctx context.Context, d time.Time) ([]Holiday, bool, error) {
+	if err := CheckYear(d); err != nil {
+		return nil, false, err
+	}
+	c, err := s.Calendar(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	return c.On(d), c.WorkingDay(d), nil
+}
+
+// SetDayOff makes d a day off named name (admins only). On the date of a
+// built-in holiday cancelled for its year it lifts the cancellation
+// instead (the name is then not needed). A weekend, an active holiday's
+// date or a day already off in place of one are refused: nothing to add.
+func (s *Service) SetDayOff(ctx context.Context, d time.Time, name string) error {
+	if err := s.checkAdmin(ctx, d); err != nil {
+		return err
+	}
+	c, err := s.Calendar(ctx)
+	if err != nil {
+		return err
+	}
+	if ch, ok := c.changes[d]; ok && ch.Kind == ChangeCancel {
+		return s.Store.DeleteCalendarChange(ctx, d, ChangeCancel, s.audit(ctx, ActionRestore, d, builtinNames(c, d)))
+	}
+	name, err = checkName(name)
+	if err != nil {
+		return err
+	}
+	if Weekend(d) {
+		return policydesk.Errorf(policydesk.EInvalid, "%s falls on a weekend, which is not a working day anyway; enter the weekday that is off.", show(d)).On("date")
+	}
+	for _, h := range c.On(d) {
+		switch {
+		case h.Source == SourceBuiltin && h.Date.Equal(d):
+			return policydesk.Errorf(policydesk.EConflict, "%s is already a public holiday.", show(d)).On("date")
+		case h.Observed.Equal(d) && !h.Date.Equal(d):
+			return policydesk.Errorf(policydesk.EConflict, "%s is already a day off in place of a holiday on a weekend.", show(d)).On("date")
+		}
+	}
+	ch := Change{Date: d, Kind: ChangeDayOff, Name: name, At: s.now().UTC()}
+	if u := policydesk.UserFromContext(ctx); u != nil {
+		ch.By = u.Login
+	}
+	return s.Store.PutCalendarChange(ctx, ch, s.audit(ctx, ActionDayOff, d, name))
+}
+
+// Remove makes d a working day again (admins only): an admin's day off is
+// removed, a built-in holiday is cancelled for that year.
+func (s *Service) Remove(ctx context.Context, d time.Time) error {
+	if err := s.checkAdmin(ctx, d); err != nil {
+		return err
+	}
+	c, err := s.Calendar(ctx)
+	if err != nil {
+		return err
+	}
+	if ch, ok := c.changes[d]; ok {
+		if ch.Kind == ChangeCancel {
+			return policydesk.Errorf(policydesk.EConflict, "The holiday on %s is already cancelled for that year.", show(d)).On("date")
+		}
+		return s.Store.DeleteCalendarChange(ctx, d, ChangeDayOff, s.audit(ctx, ActionRemove, d, ch.Name))
+	}
+	names := builtinNames(c, d)
+	if names == "" {
+		return policydesk.Errorf(policydesk.ENotFound, "There is no holiday or day off on %s.", show(d)).On("date")
+	}
+	ch := Change{Date: d, Kind: ChangeCancel, At: s.now().UTC()}
+	if u := policydesk.UserFromContext(ctx); u != nil {
+		ch.By = u.Login
+	}
+	return s.Store.PutCalendarChange(ctx, ch, s.audit(ctx, ActionCancel, d, names))
+}
+
+// builtinNames are the English names of the built-in holidays on date d
+// ("" when none), for the audit log.
+func builtinNames(c *Calendar, d time.Time) string {
+	var names []string
+	for _, h := range c.On(d) {
+		if h.Source == SourceBuiltin && h.Date.Equal(d) {
+			names = append(names, h.Name)
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+func (s *Service) checkAdmin(ctx context.Context, d time.Time) error {
+	if !policydesk.IsAdmin(policydesk.UserFromContext(ctx)) {
+		return policydesk.Errorf(policydesk.EForbidden, "Only admins change the calendar.")
+	}
+	return policydesk.OnField("date", CheckYear(d))
+}
+
+func (s *Service) audit(ctx context.Context, action string, d time.Time, detail string) *policydesk.AuditEntry {
+	return policydesk.NewAuditEntry(ctx, s.now(), action, "calendar", d.Format(time.DateOnly), detail)
+}
+
+// checkName trims a day off's name and refuses an empty, long or
+// control-character one.
+func checkName(name string) (string, error) {
+	name = strings.TrimSpace(name)
+	switch {
+	case name == "":
+		return "", policydesk.Errorf(policydesk.EInvalid, "A day off needs a name.").On("name")
+	case !utf8.ValidString(name) || strings.IndexFunc(name, unicode.IsControl) >= 0:
+		return "", policydesk.Errorf(policydesk.EInvalid, "A name is one line of text.").On("name")
+	case utf8.RuneCountInString(name) > MaxNameRunes:
+		return "", policydesk.Errorf(policydesk.EInvalid, "A name has at most %d characters.", MaxNameRunes).On("name")
+	}
+	return name, nil
+}
+
+func show(d time.Time) string { return d.Format("02.01.2006") }
