@@ -31,7 +31,7 @@ func find(t *testing.T, c *Calendar, year int, key string) Holiday {
 func TestEasterDates(t *testing.T) {
 	// Published dates of both Easters (Gregorian calendar).
 	for _, c := range []struct {
-		year                int
+		year               int
 		catholic, orthodox string
 	}{
 		{2024, "2024-03-31", "2024-05-05"},
@@ -113,7 +113,7 @@ func TestDueDate(t *testing.T) {
 		// (for Sat 2 Jan) off, Tue 5, Wed 6; Thu 7 Jan is Orthodox Christmas.
 		{"2026-12-30", 3, "2027-01-06"},
 		{"2026-12-30", 4, "2027-01-08"},
-		{"2026-12-24", 1, "2026-12-28"}, // Fri 25 Dec off, weekend
+		{"2026-12-24", 1, "2026-12-28"},  // Fri 25 Dec off, weekend
 		{"2026-01-01", 15, "2026-01-26"}, // 2 and 7 January off
 	} {
 		got, err := c.DueDate(day(w.from), w.n)
