@@ -28,7 +28,7 @@ const MaxNameRunes = 100
 
 // Audit actions of the calendar (object type "calendar", id the ISO date).
 const (
-	ActionDayOff  = "calendar.day_off" // a day off added or renamed
+	ActionAdd     = "calendar.add"     // a day off added or renamed
 	ActionRemove  = "calendar.remove"  // an admin's day off removed
 	ActionCancel  = "calendar.cancel"  // a built-in holiday cancelled for its year
 	ActionRestore = "calendar.restore" // a cancellation lifted
@@ -109,7 +109,7 @@ func (s *Service) SetDayOff(ctx context.Context, d time.Time, name string) error
 		return err
 	}
 	if ch, ok := c.changes[d]; ok && ch.Kind == ChangeCancel {
-		return s.Store.DeleteCalendarChange(ctx, d, ChangeCancel, s.audit(ctx, ActionRestore, d, builtinNames(c, d)))
+		return s.restore(ctx, c, d)
 	}
 	name, err = checkName(name)
 	if err != nil {
@@ -130,7 +130,27 @@ func (s *Service) SetDayOff(ctx context.Context, d time.Time, name string) error
 	if u := policydesk.UserFromContext(ctx); u != nil {
 		ch.By = u.Login
 	}
-	return s.Store.PutCalendarChange(ctx, ch, s.audit(ctx, ActionDayOff, d, name))
+	return s.Store.PutCalendarChange(ctx, ch, s.audit(ctx, ActionAdd, d, name))
+}
+
+// Restore lifts the cancellation of the built-in holiday on d (admins
+// only); EConflict when it is not cancelled.
+func (s *Service) Restore(ctx context.Context, d time.Time) error {
+	if err := s.checkAdmin(ctx, d); err != nil {
+		return err
+	}
+	c, err := s.Calendar(ctx)
+	if err != nil {
+		return err
+	}
+	if ch, ok := c.changes[d]; !ok || ch.Kind != ChangeCancel {
+		return policydesk.Errorf(policydesk.EConflict, "No holiday on %s is cancelled.", show(d)).On("date")
+	}
+	return s.restore(ctx, c, d)
+}
+
+func (s *Service) restore(ctx context.Context, c *Calendar, d time.Time) error {
+	return s.Store.DeleteCalendarChange(ctx, d, ChangeCancel, s.audit(ctx, ActionRestore, d, builtinNames(c, d)))
 }
 
 // Remove makes d a working day again (admins only): an admin's day off is

@@ -21,6 +21,7 @@ func (s *Server) routes() {
 	s.attachmentRoutes(api, s.router)
 	s.searchRoutes(api, s.router)
 	s.adminRoutes(api, s.router)
+	s.calendarRoutes(api, s.router)
 }
 
 // accountRoutes: logging in and out, one's own account.

@@ -47,13 +47,13 @@ func testCalendar_Changes(t *testing.T, open Opener) {
 		{Date: calDay("2026-03-20"), Kind: calendar.ChangeCancel, By: "admin", At: at},
 		{Date: calDay("2027-01-05"), Kind: calendar.ChangeDayOff, Name: "Later", By: "admin", At: at},
 	} {
-		if err := db.PutCalendarChange(ctx, c, audit(calendar.ActionDayOff, c.Date.Format(time.DateOnly))); err != nil {
+		if err := db.PutCalendarChange(ctx, c, audit(calendar.ActionAdd, c.Date.Format(time.DateOnly))); err != nil {
 			t.Fatal(err)
 		}
 	}
 	// Replacing the entry of a date.
 	if err := db.PutCalendarChange(ctx, calendar.Change{Date: calDay("2026-12-31"), Kind: calendar.ChangeDayOff, Name: "Renamed", By: "besa", At: at},
-		audit(calendar.ActionDayOff, "2026-12-31")); err != nil {
+		audit(calendar.ActionAdd, "2026-12-31")); err != nil {
 		t.Fatal(err)
 	}
 	got, err := db.CalendarChanges(ctx, calDay("2026-01-01"), calDay("2026-12-31"))
