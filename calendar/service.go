@@ -101,10 +101,7 @@ func (s *Service) Day(ctx context.Context, d time.Time) ([]Holiday, bool, error)
 // instead (the name is then not needed). A weekend, an active holiday's
 // date or a day already off in place of one are refused: nothing to add.
 func (s *Service) SetDayOff(ctx context.Context, d time.Time, name string) error {
-	if err := s.checkAdmin(ctx, d); err != nil {
-		return err
-	}
-	c, err := s.Calendar(ctx)
+	c, err := s.adminCalendar(ctx, d)
 	if err != nil {
 		return err
 	}
@@ -126,20 +123,13 @@ func (s *Service) SetDayOff(ctx context.Context, d time.Time, name string) error
 			return policydesk.Errorf(policydesk.EConflict, "%s is already a day off in place of a holiday on a weekend.", show(d)).On("date")
 		}
 	}
-	ch := Change{Date: d, Kind: ChangeDayOff, Name: name, At: s.now().UTC()}
-	if u := policydesk.UserFromContext(ctx); u != nil {
-		ch.By = u.Login
-	}
-	return s.Store.PutCalendarChange(ctx, ch, s.audit(ctx, ActionAdd, d, name))
+	return s.Store.PutCalendarChange(ctx, s.change(ctx, d, ChangeDayOff, name), s.audit(ctx, ActionAdd, d, name))
 }
 
 // Restore lifts the cancellation of the built-in holiday on d (admins
 // only); EConflict when it is not cancelled.
 func (s *Service) Restore(ctx context.Context, d time.Time) error {
-	if err := s.checkAdmin(ctx, d); err != nil {
-		return err
-	}
-	c, err := s.Calendar(ctx)
+	c, err := s.adminCalendar(ctx, d)
 	if err != nil {
 		return err
 	}
@@ -156,10 +146,7 @@ func (s *Service) restore(ctx context.Context, c *Calendar, d time.Time) error {
 // Remove makes d a working day again (admins only): an admin's day off is
 // removed, a built-in holiday is cancelled for that year.
 func (s *Service) Remove(ctx context.Context, d time.Time) error {
-	if err := s.checkAdmin(ctx, d); err != nil {
-		return err
-	}
-	c, err := s.Calendar(ctx)
+	c, err := s.adminCalendar(ctx, d)
 	if err != nil {
 		return err
 	}
@@ -173,11 +160,7 @@ func (s *Service) Remove(ctx context.Context, d time.Time) error {
 	if names == "" {
 		return policydesk.Errorf(policydesk.ENotFound, "There is no holiday or day off on %s.", show(d)).On("date")
 	}
-	ch := Change{Date: d, Kind: ChangeCancel, At: s.now().UTC()}
-	if u := policydesk.UserFromContext(ctx); u != nil {
-		ch.By = u.Login
-	}
-	return s.Store.PutCalendarChange(ctx, ch, s.audit(ctx, ActionCancel, d, names))
+	return s.Store.PutCalendarChange(ctx, s.change(ctx, d, ChangeCancel, ""), s.audit(ctx, ActionCancel, d, names))
 }
 
 // builtinNames are the English names of the built-in holidays on date d
@@ -192,11 +175,25 @@ func builtinNames(c *Calendar, d time.Time) string {
 	return strings.Join(names, ", ")
 }
 
-func (s *Service) checkAdmin(ctx context.Context, d time.Time) error {
+// adminCalendar is the calendar as it is, for an admin about to change
+// date d; anyone else is refused, and so is a date outside the years.
+func (s *Service) adminCalendar(ctx context.Context, d time.Time) (*Calendar, error) {
 	if !policydesk.IsAdmin(policydesk.UserFromContext(ctx)) {
-		return policydesk.Errorf(policydesk.EForbidden, "Only admins change the calendar.")
+		return nil, policydesk.Errorf(policydesk.EForbidden, "Only admins change the calendar.")
 	}
-	return policydesk.OnField("date", CheckYear(d))
+	if err := CheckYear(d); err != nil {
+		return nil, policydesk.OnField("date", err)
+	}
+	return s.Calendar(ctx)
+}
+
+// change is the entry of kind on d by the user in ctx, now.
+func (s *Service) change(ctx context.Context, d time.Time, kind, name string) Change {
+	ch := Change{Date: d, Kind: kind, Name: name, At: s.now().UTC()}
+	if u := policydesk.UserFromContext(ctx); u != nil {
+		ch.By = u.Login
+	}
+	return ch
 }
 
 func (s *Service) audit(ctx context.Context, action string, d time.Time, detail string) *policydesk.AuditEntry {
