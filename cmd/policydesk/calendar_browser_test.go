@@ -12,10 +12,12 @@ import (
 
 // TestBrowserCalendar: an admin opens the calendar page from the
 // navigation at 1366 and 390 px, adds a day off through its form (typed
-// dd.mm.yyyy) and sees it in the year's list; an editor typing a
+// dd.mm.yyyy) and sees it in the year's list, with no serious or critical
+// axe-core violation at either size; an editor typing a
 // consultation period in the round form sees the due date the server
 // computes, and the round opened with it carries that date.
 func TestBrowserCalendar(t *testing.T) {
+	axe := axeScript(t)
 	srv := startServer(t, "")
 	api := loginAPI(t, srv.URL, "admin", e2eAdminPassword)
 	doc := api.createDocument(t, "Rregullore për konsultimin", "# Neni 1\n\nTekst.\n")
@@ -45,6 +47,7 @@ func TestBrowserCalendar(t *testing.T) {
 		}
 	}
 	saveScreenshot(ctx, t, shots, "calendar-admin-1366.png")
+	checkAxe(t, "calendar 1366", runAxe(ctx, t, axe))
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844), chromedp.Reload()); err != nil {
 		t.Fatal(err)
 	}
@@ -53,6 +56,7 @@ func TestBrowserCalendar(t *testing.T) {
 		t.Errorf("the calendar page scrolls sideways at 390 px (%v)", err)
 	}
 	saveScreenshot(ctx, t, shots, "calendar-admin-390.png")
+	checkAxe(t, "calendar 390", runAxe(ctx, t, axe))
 
 	ctxAPI, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
