@@ -74,6 +74,7 @@ func TestBrowserCalendar(t *testing.T) {
 			chromedp.WithPollingTimeout(10*time.Second)))); err != nil {
 		t.Fatalf("the round form does not show the due date %s: %v", shown, err)
 	}
+	saveScreenshot(ctx, t, shots, "calendar-round-form-1366.png")
 	clickAndLoad(ctx, t, `#open-round button[type=submit]`)
 	var rounds struct{ Rounds []struct{ Due string } }
 	if err := api.do(ctxAPI, "GET", fmt.Sprintf("/api/v1/documents/%d/rounds", doc.ID), nil, &rounds); err != nil {
