@@ -32,6 +32,19 @@ type Error struct {
 	// Field names the input the message is about ("body", "reason"), as the
 	// API's JSON and the browser's form call it; "" for the request as a whole.
 	Field string
+	// Format and Args are Message before it was formatted: Format is the
+	// English sentence with its verbs, the key under which the catalogs
+	// keep its translations (see Translator), and Args its values.
+	Format string
+	Args   []any
+}
+
+// In is e's message in lang, put into words by t.
+func (e *Error) In(t Translator, lang string) string {
+	if e.Format == "" || t == nil {
+		return e.Message
+	}
+	return t.Sentence(lang, e.Format, e.Args...)
 }
 
 // On returns a copy of e about field: a form can show it beside that input.
@@ -66,7 +79,7 @@ func (e *Error) Error() string {
 
 // Errorf returns an *Error with the code and a formatted, user-facing message.
 func Errorf(code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Format: format, Args: args}
 }
 
 // ErrorCode returns the code of the first *Error in err's chain, EInternal for
@@ -81,23 +94,32 @@ func ErrorCode(err error) string {
 	return EInternal
 }
 
-// ErrorMessage returns the user-facing message of err; internal errors get a
-// generic sentence so no detail leaks.
+// ErrorMessage returns the user-facing message of err in English; internal
+// errors get a generic sentence so no detail leaks.
 func ErrorMessage(err error) string {
+	return ErrorMessageIn(err, English, "en")
+}
+
+// ErrorMessageIn is ErrorMessage in lang, put into words by t.
+func ErrorMessageIn(err error, t Translator, lang string) string {
 	var e *Error
 	if err == nil {
 		return ""
 	} else if errors.As(err, &e) {
-		return e.Message
+		return e.In(t, lang)
 	}
-	return "Internal error."
+	return t.Sentence(lang, internalError)
 }
+
+// internalError is what the caller of a request that failed inside reads.
+const internalError = "Internal error."
 
 // Unavailable reports that a part the service depends on cannot be reached.
 // Callers see EUnavailable with message (ErrorCode, ErrorMessage find the
 // *Error first); the cause stays in Error() for the logs and for errors.Is.
+// message is a sentence the catalogs translate (a format without values).
 func Unavailable(message string, cause error) error {
-	return &unavailableError{public: Errorf(EUnavailable, "%s", message), cause: cause}
+	return &unavailableError{public: &Error{Code: EUnavailable, Message: message, Format: message}, cause: cause}
 }
 
 type unavailableError struct {
@@ -109,3 +131,12 @@ func (e *unavailableError) Error() string { return e.public.Message + ": " + e.c
 
 // Unwrap gives errors.As the *Error first and errors.Is the cause.
 func (e *unavailableError) Unwrap() []error { return []error{e.public, e.cause} }
+
+// AsError is the *Error in err's chain, or err itself when it has none.
+func AsError(err error) error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return err
+}

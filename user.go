@@ -27,3 +27,19 @@ type User struct {
 	Language  string    `json:"language,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 }
+
+// roleWords name the roles in sentences ("role: legal expert").
+var roleWords = map[string]Words{
+	RoleAdmin:    Say("admin"),
+	RoleEditor:   Say("editor"),
+	RoleReviewer: Say("reviewer"),
+	RoleStaff:    Say("staff"),
+}
+
+// RoleWords names role in a sentence; an unknown role is said as it is.
+func RoleWords(role string) Words {
+	if w, ok := roleWords[role]; ok {
+		return w
+	}
+	return Words{role}
+}

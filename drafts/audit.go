@@ -63,12 +63,14 @@ func (s *Service) titleAudit(ctx context.Context, entries []*policydesk.AuditEnt
 	return nil
 }
 
-func (s *Service) audit(ctx context.Context, action, objectType, objectID, detail string) *policydesk.AuditEntry {
-	return policydesk.NewAuditEntry(ctx, s.Now(), action, objectType, objectID, detail)
+// audit starts an entry whose detail is an English sentence format and its
+// values (see policydesk.AuditEntry.Describe).
+func (s *Service) audit(ctx context.Context, action, objectType, objectID, format string, args ...any) *policydesk.AuditEntry {
+	return policydesk.NewAuditEntry(ctx, s.Now(), action, objectType, objectID, format, args...)
 }
 
 // AuditEntry starts an audit entry for an action by the user in ctx, for
 // other domain services that write through their own stores.
-func (s *Service) AuditEntry(ctx context.Context, action, objectType, objectID, detail string) *policydesk.AuditEntry {
-	return s.audit(ctx, action, objectType, objectID, detail)
+func (s *Service) AuditEntry(ctx context.Context, action, objectType, objectID, format string, args ...any) *policydesk.AuditEntry {
+	return s.audit(ctx, action, objectType, objectID, format, args...)
 }

@@ -23,7 +23,7 @@ func (s *Service) SetMember(ctx context.Context, id int64, login, role string) (
 	if !a.Manage {
 		return nil, policydesk.Errorf(policydesk.EForbidden, "Only the document's owner, its editors and administrators manage who may see it.")
 	}
-	if err := textkit.CheckOneOf("role", role, MemberRoles); err != nil {
+	if err := textkit.CheckOneOf(policydesk.Say("role"), role, MemberRoles); err != nil {
 		return nil, err
 	}
 	u, err := s.Users.FindUserByLogin(ctx, login)
@@ -33,10 +33,10 @@ func (s *Service) SetMember(ctx context.Context, id int64, login, role string) (
 		return nil, err
 	}
 	if role == "editor" && u.Role != policydesk.RoleEditor && u.Role != policydesk.RoleAdmin {
-		return nil, policydesk.Errorf(policydesk.EInvalid, "Only legal experts can be editors of a document; %s is a %s.", u.Login, u.Role)
+		return nil, policydesk.Errorf(policydesk.EInvalid, "Only legal experts can be editors of a document; %s is not one.", u.Login)
 	}
 	m := &Member{DocumentID: id, UserID: u.ID, Login: u.Login, Name: u.Name, Role: role}
-	if err := s.Docs.SetMember(ctx, m, s.audit(ctx, "member.set", "document", itoa(id), u.Login+" as "+role)); err != nil {
+	if err := s.Docs.SetMember(ctx, m, s.audit(ctx, "member.set", "document", itoa(id), "%s as %s", u.Login, memberRoleWords[role])); err != nil {
 		return nil, err
 	}
 	return m, nil
@@ -55,7 +55,7 @@ func (s *Service) RemoveMember(ctx context.Context, id int64, login string) erro
 	if err != nil {
 		return err
 	}
-	return s.Docs.RemoveMember(ctx, id, u.ID, s.audit(ctx, "member.remove", "document", itoa(id), u.Login))
+	return s.Docs.RemoveMember(ctx, id, u.ID, s.audit(ctx, "member.remove", "document", itoa(id), "%s", u.Login))
 }
 
 // Members lists who a document is shared with.
@@ -64,4 +64,11 @@ func (s *Service) Members(ctx context.Context, id int64) ([]*Member, error) {
 		return nil, err
 	}
 	return s.Docs.FindMembers(ctx, id)
+}
+
+// memberRoleWords name the roles on a document in sentences.
+var memberRoleWords = map[string]policydesk.Words{
+	"editor":   policydesk.Say("editor"),
+	"reviewer": policydesk.Say("reviewer"),
+	"reader":   policydesk.Say("reader"),
 }

@@ -3,7 +3,6 @@ package drafts
 import (
 	"context"
 	"errors"
-	"fmt"
 	"html/template"
 	"runtime"
 	"strconv"
@@ -78,14 +77,14 @@ func (in *NewDocument) validate() error {
 		in.Visibility = "internal"
 	}
 	checks := []error{
-		textkit.CheckLabel("title", in.Title, MaxTitleRunes),
-		textkit.CheckOneOf("kind", in.Kind, Kinds),
-		textkit.CheckOneOf("language", in.Language, Languages),
-		textkit.CheckOneOf("visibility", in.Visibility, Visibilities),
-		textkit.CheckOneOf("status", in.Status, Statuses),
-		checkBody(in.Body),
-		checkResolved(in.Body),
-		textkit.CheckLabel("message", in.Message, MaxMessageRunes),
+		policydesk.OnField("title", textkit.CheckLabel(policydesk.Say("title"), in.Title, MaxTitleRunes)),
+		policydesk.OnField("kind", textkit.CheckOneOf(policydesk.Say("kind"), in.Kind, Kinds)),
+		policydesk.OnField("language", textkit.CheckOneOf(policydesk.Say("language"), in.Language, Languages)),
+		policydesk.OnField("visibility", textkit.CheckOneOf(policydesk.Say("visibility"), in.Visibility, Visibilities)),
+		policydesk.OnField("status", textkit.CheckOneOf(policydesk.Say("status"), in.Status, Statuses)),
+		policydesk.OnField("body", checkBody(in.Body)),
+		policydesk.OnField("body", checkResolved(in.Body)),
+		policydesk.OnField("message", textkit.CheckLabel(policydesk.Say("message"), in.Message, MaxMessageRunes)),
 	}
 	for _, err := range checks {
 		if err != nil {
@@ -115,7 +114,7 @@ func (s *Service) CreateDocument(ctx context.Context, in NewDocument) (*Document
 	doc := &Document{Title: in.Title, Kind: in.Kind, Language: in.Language, Status: in.Status,
 		Visibility: in.Visibility, Head: 1, CreatedBy: u.ID, Owner: u.Login, CreatedAt: now, UpdatedAt: now}
 	v := s.newVersion(nil, 1, in.Body, in.Message, u, now)
-	if err := s.Docs.CreateDocument(ctx, doc, v, s.audit(ctx, "document.create", "document", "", in.Title)); err != nil {
+	if err := s.Docs.CreateDocument(ctx, doc, v, s.audit(ctx, "document.create", "document", "", "%s", in.Title)); err != nil {
 		return nil, nil, err
 	}
 	v.DocumentID = doc.ID
@@ -158,7 +157,7 @@ func (s *Service) Documents(ctx context.Context, f DocumentFilter) ([]*Document,
 	if u == nil {
 		return nil, 0, policydesk.Errorf(policydesk.EUnauthorized, "Log in first.")
 	}
-	for field, v := range map[string][2]any{"kind": {f.Kind, Kinds}, "status": {f.Status, Statuses}, "language": {f.Language, Languages}} {
+	for field, v := range map[policydesk.Words][2]any{policydesk.Say("kind"): {f.Kind, Kinds}, policydesk.Say("status"): {f.Status, Statuses}, policydesk.Say("language"): {f.Language, Languages}} {
 		if val := v[0].(string); val != "" {
 			if err := textkit.CheckOneOf(field, val, v[1].([]string)); err != nil {
 				return nil, 0, err
@@ -184,34 +183,34 @@ func (s *Service) UpdateDocument(ctx context.Context, id int64, p DocumentPatch)
 	if !a.Edit || (p.Visibility != nil && !a.Manage) {
 		return nil, policydesk.Errorf(policydesk.EForbidden, "You may not change this document.")
 	}
-	var changed []string
+	var changed policydesk.WordList
 	if p.Title != nil {
 		t := strings.TrimSpace(*p.Title)
 		if t == "" {
 			return nil, policydesk.Errorf(policydesk.EInvalid, "A document needs a title.")
 		}
-		if err := textkit.CheckLabel("title", t, MaxTitleRunes); err != nil {
+		if err := textkit.CheckLabel(policydesk.Say("title"), t, MaxTitleRunes); err != nil {
 			return nil, err
 		}
-		doc.Title, changed = t, append(changed, "title")
+		doc.Title, changed = t, append(changed, policydesk.Say("title"))
 	}
 	if p.Status != nil {
-		if err := textkit.CheckOneOf("status", *p.Status, Statuses); err != nil {
+		if err := textkit.CheckOneOf(policydesk.Say("status"), *p.Status, Statuses); err != nil {
 			return nil, err
 		}
-		doc.Status, changed = *p.Status, append(changed, "status "+*p.Status)
+		doc.Status, changed = *p.Status, append(changed, policydesk.Say("status"))
 	}
 	if p.Visibility != nil {
-		if err := textkit.CheckOneOf("visibility", *p.Visibility, Visibilities); err != nil {
+		if err := textkit.CheckOneOf(policydesk.Say("visibility"), *p.Visibility, Visibilities); err != nil {
 			return nil, err
 		}
-		doc.Visibility, changed = *p.Visibility, append(changed, "visibility "+*p.Visibility)
+		doc.Visibility, changed = *p.Visibility, append(changed, policydesk.Say("visibility"))
 	}
 	if len(changed) == 0 {
 		return doc, nil
 	}
 	doc.UpdatedAt = s.Now().UTC()
-	if err := s.Docs.UpdateDocument(ctx, doc, s.audit(ctx, "document.update", "document", itoa(id), strings.Join(changed, ", "))); err != nil {
+	if err := s.Docs.UpdateDocument(ctx, doc, s.audit(ctx, "document.update", "document", itoa(id), "changed: %s", changed)); err != nil {
 		return nil, err
 	}
 	return doc, nil
@@ -245,7 +244,7 @@ func (s *Service) editable(ctx context.Context, id int64) (*Document, error) {
 // 0 for text an editor wrote.
 func (s *Service) addVersion(ctx context.Context, doc *Document, base int, body, message string, restored int) (*Version, error) {
 	id := doc.ID
-	for _, err := range []error{checkBody(body), checkResolved(body), textkit.CheckLabel("message", message, MaxMessageRunes)} {
+	for _, err := range []error{checkBody(body), checkResolved(body), textkit.CheckLabel(policydesk.Say("message"), message, MaxMessageRunes)} {
 		if err != nil {
 			return nil, err
 		}
@@ -266,11 +265,11 @@ func (s *Service) addVersion(ctx context.Context, doc *Document, base int, body,
 	u := policydesk.UserFromContext(ctx)
 	v := s.newVersion(prev, base+1, body, message, u, s.Now().UTC())
 	v.DocumentID = id
-	action, detail := "version.create", fmt.Sprintf("version %d", v.Number)
+	audit := s.audit(ctx, "version.create", "document", itoa(id), "version %d", v.Number)
 	if restored > 0 {
-		action, detail = "version.restore", fmt.Sprintf("version %d restores version %d", v.Number, restored)
+		audit = s.audit(ctx, "version.restore", "document", itoa(id), "version %d restores version %d", v.Number, restored)
 	}
-	err = s.Docs.AddVersion(ctx, v, s.audit(ctx, action, "document", itoa(id), detail))
+	err = s.Docs.AddVersion(ctx, v, audit)
 	if policydesk.ErrorCode(err) == policydesk.EConflict {
 		// Another save won the race between our read and our write.
 		if doc, err = s.Docs.FindDocument(ctx, id); err != nil {
@@ -373,5 +372,5 @@ func checkBody(body string) error {
 	if len(body) > MaxBodyBytes {
 		return policydesk.Errorf(policydesk.ETooLarge, "The text is larger than %d MiB.", MaxBodyBytes>>20)
 	}
-	return textkit.Check("text", body, 0, true)
+	return textkit.Check(policydesk.Say("text"), body, 0, true)
 }

@@ -114,10 +114,10 @@ func TestCleanFilenameDropsInvisibles(t *testing.T) {
 // TestCheckVisibleMultiline checks the rule for texts of several lines:
 // invisible characters refused, line breaks and separators allowed.
 func TestCheckVisibleMultiline(t *testing.T) {
-	if err := textkit.CheckVisible("comment", "Rreshti 1\nRreshti 2\u2028Rreshti 3", false); err != nil {
+	if err := textkit.CheckVisible(policydesk.Say("comment"), "Rreshti 1\nRreshti 2\u2028Rreshti 3", false); err != nil {
 		t.Errorf("line breaks refused: %v", err)
 	}
-	err := textkit.CheckVisible("comment", "Pajtohem\u202E.qe", false)
+	err := textkit.CheckVisible(policydesk.Say("comment"), "Pajtohem\u202E.qe", false)
 	if policydesk.ErrorCode(err) != policydesk.EInvalid || !strings.Contains(policydesk.ErrorMessage(err), "(U+202E) after 8 characters") {
 		t.Errorf("override in a comment: %v", err)
 	}

@@ -13,7 +13,7 @@ import (
 // and saves that as a new version. base must be the head (a stale base is a
 // *drafts.ConflictError). The comment is marked accepted and resolved.
 func (s *Service) Apply(ctx context.Context, commentID int64, base int) (*drafts.Version, error) {
-	c, err := s.editorsComment(ctx, commentID, "Only the document's legal experts apply suggestions.")
+	c, err := s.editorsComment(ctx, commentID, policydesk.Say("Only the document's legal experts apply suggestions."))
 	if err != nil {
 		return nil, err
 	}
@@ -50,7 +50,7 @@ func (s *Service) Apply(ctx context.Context, commentID int64, base int) (*drafts
 		s.recordDecision(ctx, c, "accepted", "")
 	}
 	c.Status, c.AppliedVersion = "resolved", v.Number
-	if err := s.updateComment(ctx, c, "apply", fmt.Sprintf("version %d", v.Number)); err != nil {
+	if err := s.updateComment(ctx, c, "apply", "version %d", v.Number); err != nil {
 		return nil, err
 	}
 	return v, nil

@@ -2,7 +2,6 @@ package review
 
 import (
 	"context"
-	"fmt"
 	"regexp"
 	"strings"
 
@@ -55,7 +54,7 @@ func (s *Service) AddComment(ctx context.Context, docID int64, in NewComment) (*
 		c.ArticleID, c.ArticleNum = art.ID, art.Num
 	}
 	c.Paragraph = paragraphAt(v.Body, start)
-	audit := s.Drafts.AuditEntry(ctx, "comment.create", "document", itoa(docID), fmt.Sprintf("on version %d", in.Version))
+	audit := s.Drafts.AuditEntry(ctx, "comment.create", "document", itoa(docID), "on version %d", in.Version)
 	if err := s.Store.CreateComment(ctx, c, audit); err != nil {
 		return nil, err
 	}

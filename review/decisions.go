@@ -12,7 +12,7 @@ import (
 // Decide records the editor's answer to a comment. A reason is required
 // unless the comment is accepted, as public consultation rules demand.
 func (s *Service) Decide(ctx context.Context, commentID int64, decision, reason string) (*Comment, error) {
-	c, err := s.editorsComment(ctx, commentID, "Only the document's legal experts decide on comments.")
+	c, err := s.editorsComment(ctx, commentID, policydesk.Say("Only the document's legal experts decide on comments."))
 	if err != nil {
 		return nil, err
 	}
@@ -27,14 +27,14 @@ func (s *Service) Decide(ctx context.Context, commentID int64, decision, reason 
 		return nil, policydesk.Errorf(policydesk.EConflict, "The wording of comment %d is already in version %d, so it cannot be recorded as not accepted; record it as accepted or partially accepted.", c.ID, c.AppliedVersion).On("decision")
 	}
 	reason = strings.TrimSpace(textkit.Newlines(reason))
-	if err := checkWritten("reason", reason, MaxCommentRunes); err != nil {
+	if err := checkWritten(policydesk.Say("reason"), reason, MaxCommentRunes); err != nil {
 		return nil, policydesk.OnField("reason", err)
 	}
 	if decision != "accepted" && reason == "" {
 		return nil, policydesk.Errorf(policydesk.EInvalid, "Give the reason for a decision other than accepted.").On("reason")
 	}
 	s.recordDecision(ctx, c, decision, reason)
-	if err := s.updateComment(ctx, c, "decide", decision); err != nil {
+	if err := s.updateComment(ctx, c, "decide", "%s", decisionWords[decision]); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -71,4 +71,11 @@ func (s *Service) Resolve(ctx context.Context, commentID int64, resolved bool) (
 		return nil, err
 	}
 	return c, nil
+}
+
+// decisionWords name the decisions in the audit log.
+var decisionWords = map[string]policydesk.Words{
+	"accepted":  policydesk.Say("accepted"),
+	"partially": policydesk.Say("partially accepted"),
+	"rejected":  policydesk.Say("not accepted"),
 }

@@ -21,7 +21,7 @@ func (s *Service) Reply(ctx context.Context, commentID int64, body string) (*Rep
 	if body == "" {
 		return nil, policydesk.Errorf(policydesk.EInvalid, "A reply needs some text.").On("body")
 	}
-	if err := checkWritten("reply", body, MaxCommentRunes); err != nil {
+	if err := checkWritten(policydesk.Say("reply"), body, MaxCommentRunes); err != nil {
 		return nil, policydesk.OnField("body", err)
 	}
 	u := policydesk.UserFromContext(ctx)

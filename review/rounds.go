@@ -16,7 +16,7 @@ func (s *Service) OpenRound(ctx context.Context, docID int64, name string, versi
 		return nil, err
 	}
 	name = strings.TrimSpace(name)
-	if err := checkLine("round name", name, 200); err != nil {
+	if err := checkLine(policydesk.Say("round name"), name, 200); err != nil {
 		return nil, policydesk.OnField("name", err)
 	}
 	if version == 0 {
@@ -28,7 +28,7 @@ func (s *Service) OpenRound(ctx context.Context, docID int64, name string, versi
 	if due = strings.TrimSpace(due); due != "" {
 		d, err := timefmt.ParseDate(due)
 		if err != nil {
-			return nil, policydesk.Errorf(policydesk.EInvalid, "The due date %s", err.Error()).On("due")
+			return nil, policydesk.OnField("due", policydesk.AsError(err))
 		}
 		due = timefmt.ISODate(d)
 	}
@@ -37,7 +37,7 @@ func (s *Service) OpenRound(ctx context.Context, docID int64, name string, versi
 	if r.Name == "" {
 		r.Name = fmt.Sprintf("Round on version %d", version)
 	}
-	audit := s.Drafts.AuditEntry(ctx, "round.open", "document", itoa(docID), fmt.Sprintf("%s on version %d", r.Name, version))
+	audit := s.Drafts.AuditEntry(ctx, "round.open", "document", itoa(docID), "%s on version %d", r.Name, version)
 	if err := s.Store.CreateRound(ctx, r, audit); err != nil {
 		return nil, err
 	}
@@ -65,7 +65,7 @@ func (s *Service) setRoundStatus(ctx context.Context, docID int64, number int, a
 	if _, err := s.editable(ctx, docID); err != nil {
 		return nil, err
 	}
-	if err := set(s.Drafts.AuditEntry(ctx, action, "document", itoa(docID), fmt.Sprintf("round %d", number))); err != nil {
+	if err := set(s.Drafts.AuditEntry(ctx, action, "document", itoa(docID), "round %d", number)); err != nil {
 		return nil, err
 	}
 	return s.Store.FindRound(ctx, docID, number)

@@ -35,7 +35,7 @@ func TestRounds_OpenAndClose(t *testing.T) {
 		"nesër": "dd.mm.yyyy", "31/12/2026": "dd.mm.yyyy", "01.01.1800": "outside the years"} {
 		_, err = f.svc.OpenRound(f.as(f.editor), f.doc.ID, "", 1, due)
 		wantCode(t, err, policydesk.EInvalid)
-		if err == nil || !strings.Contains(err.Error(), "The due date") || !strings.Contains(err.Error(), says) {
+		if err == nil || policydesk.ErrorField(err) != "due" || !strings.Contains(err.Error(), says) {
 			t.Errorf("due %q: error %v, want it to say %q", due, err, says)
 		}
 	}

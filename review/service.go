@@ -151,7 +151,7 @@ func (s *Service) comment(ctx context.Context, id int64) (*Comment, policydesk.A
 
 // editorsComment loads a comment on a document the caller edits; refusal is
 // the answer to anyone else.
-func (s *Service) editorsComment(ctx context.Context, id int64, refusal string) (*Comment, error) {
+func (s *Service) editorsComment(ctx context.Context, id int64, refusal policydesk.Words) (*Comment, error) {
 	c, access, err := s.comment(ctx, id)
 	if err != nil {
 		return nil, err
@@ -163,9 +163,10 @@ func (s *Service) editorsComment(ctx context.Context, id int64, refusal string) 
 }
 
 // updateComment saves a comment's status, decision and applied version with
-// the audit entry "comment.<action>".
-func (s *Service) updateComment(ctx context.Context, c *Comment, action, detail string) error {
-	return s.Store.UpdateComment(ctx, c, s.Drafts.AuditEntry(ctx, "comment."+action, "comment", itoa(c.ID), detail))
+// the audit entry "comment.<action>", its detail a sentence format and its
+// values.
+func (s *Service) updateComment(ctx context.Context, c *Comment, action, format string, args ...any) error {
+	return s.Store.UpdateComment(ctx, c, s.Drafts.AuditEntry(ctx, "comment."+action, "comment", itoa(c.ID), format, args...))
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

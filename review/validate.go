@@ -30,13 +30,13 @@ func validateComment(in *NewComment) error {
 		return policydesk.Errorf(policydesk.EInvalid, "Write a comment or propose wording.").On("body")
 	}
 	checks := []error{
-		policydesk.OnField("body", checkWritten("comment", in.Body, MaxCommentRunes)),
-		policydesk.OnField("quote", textkit.Check("quote", in.Quote, MaxQuoteRunes, true)),
-		policydesk.OnField("prefix", textkit.Check("prefix", in.Prefix, MaxContextRunes, true)),
-		policydesk.OnField("suffix", textkit.Check("suffix", in.Suffix, MaxContextRunes, true)),
+		policydesk.OnField("body", checkWritten(policydesk.Say("comment"), in.Body, MaxCommentRunes)),
+		policydesk.OnField("quote", textkit.Check(policydesk.Say("quote"), in.Quote, MaxQuoteRunes, true)),
+		policydesk.OnField("prefix", textkit.Check(policydesk.Say("prefix"), in.Prefix, MaxContextRunes, true)),
+		policydesk.OnField("suffix", textkit.Check(policydesk.Say("suffix"), in.Suffix, MaxContextRunes, true)),
 	}
 	if in.Suggestion != nil {
-		checks = append(checks, policydesk.OnField("suggestion", textkit.Check("suggestion", *in.Suggestion, MaxCommentRunes, true)))
+		checks = append(checks, policydesk.OnField("suggestion", textkit.Check(policydesk.Say("suggestion"), *in.Suggestion, MaxCommentRunes, true)))
 	}
 	for _, err := range checks {
 		if err != nil {
@@ -48,7 +48,7 @@ func validateComment(in *NewComment) error {
 
 // checkLine checks a one-line name: no line breaks or tabs, nothing
 // invisible.
-func checkLine(field, s string, max int) error {
+func checkLine(field policydesk.Words, s string, max int) error {
 	if err := textkit.Check(field, s, max, true); err != nil {
 		return err
 	}
@@ -61,7 +61,7 @@ func checkLine(field, s string, max int) error {
 // checkWritten checks what a person writes for others to read (a comment,
 // a reply, a reason): within its length, no control or invisible
 // characters.
-func checkWritten(field, s string, max int) error {
+func checkWritten(field policydesk.Words, s string, max int) error {
 	if err := textkit.Check(field, s, max, true); err != nil {
 		return err
 	}

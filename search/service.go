@@ -50,7 +50,7 @@ func (s *Service) Search(ctx context.Context, q Query) (*Result, error) {
 	if utf8.RuneCountInString(q.Q) > MaxQueryRunes {
 		return nil, policydesk.Errorf(policydesk.EInvalid, "The query is longer than %d characters.", MaxQueryRunes)
 	}
-	for field, v := range map[string][2]any{"kind": {q.Kind, drafts.Kinds}, "status": {q.Status, drafts.Statuses}, "language": {q.Language, drafts.Languages}} {
+	for field, v := range map[policydesk.Words][2]any{policydesk.Say("kind"): {q.Kind, drafts.Kinds}, policydesk.Say("status"): {q.Status, drafts.Statuses}, policydesk.Say("language"): {q.Language, drafts.Languages}} {
 		if val := v[0].(string); val != "" && !slices.Contains(v[1].([]string), val) {
 			return nil, policydesk.Errorf(policydesk.EInvalid, "Unknown %s %q.", field, val)
 		}

@@ -8,6 +8,7 @@ package timefmt
 import (
 	"errors"
 	"fmt"
+	"policydesk"
 	"strings"
 	"time"
 
@@ -89,14 +90,12 @@ func ShowISODate(s string) string {
 // ErrDate is wrapped by every error ParseDate returns.
 var ErrDate = errors.New("not a date")
 
-type dateError struct{ msg string }
+// dateError is a sentence for the person who typed the date (EInvalid,
+// translated like every policydesk.Error) that is also ErrDate.
+type dateError struct{ err *policydesk.Error }
 
-func (e *dateError) Error() string { return e.msg }
-func (e *dateError) Unwrap() error { return ErrDate }
-
-func dateErrorf(format string, args ...any) error {
-	return &dateError{fmt.Sprintf(format, args...)}
-}
+func (e *dateError) Error() string   { return e.err.Message }
+func (e *dateError) Unwrap() []error { return []error{e.err, ErrDate} }
 
 // ParseDate reads a calendar date written dd.mm.yyyy, d.m.yyyy (a trailing
 // dot is allowed, as Serbian writes 30.11.2026.) or ISO yyyy-mm-dd, with
@@ -106,24 +105,24 @@ func dateErrorf(format string, args ...any) error {
 func ParseDate(s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return time.Time{}, dateErrorf("Enter a date as dd.mm.yyyy, for example 30.11.2026.")
+		return time.Time{}, &dateError{policydesk.Errorf(policydesk.EInvalid, "Enter a date as dd.mm.yyyy, for example 30.11.2026.")}
 	}
 	if len(s) > 32 {
 		s = s[:32] + "…"
 	}
 	day, month, year, ok := splitDate(s)
 	if !ok {
-		return time.Time{}, dateErrorf("%q is not a date; write it as dd.mm.yyyy, for example 30.11.2026.", s)
+		return time.Time{}, &dateError{policydesk.Errorf(policydesk.EInvalid, "%q is not a date; write it as dd.mm.yyyy, for example 30.11.2026.", s)}
 	}
 	if year < MinYear || year > MaxYear {
-		return time.Time{}, dateErrorf("%q is outside the years %d to %d.", s, MinYear, MaxYear)
+		return time.Time{}, &dateError{policydesk.Errorf(policydesk.EInvalid, "%q is outside the years %d to %d.", s, MinYear, MaxYear)}
 	}
 	if month < 1 || month > 12 {
-		return time.Time{}, dateErrorf("%q does not exist: a year has 12 months.", s)
+		return time.Time{}, &dateError{policydesk.Errorf(policydesk.EInvalid, "%q does not exist: a year has 12 months.", s)}
 	}
 	last := time.Date(year, time.Month(month)+1, 0, 0, 0, 0, 0, time.UTC).Day()
 	if day < 1 || day > last {
-		return time.Time{}, dateErrorf("%q does not exist: %s %d has %d days.", s, MonthName(time.Month(month), "en"), year, last)
+		return time.Time{}, &dateError{policydesk.Errorf(policydesk.EInvalid, "%q does not exist: %s %d has %d days.", s, time.Month(month), year, last)}
 	}
 	return time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC), nil
 }

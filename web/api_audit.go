@@ -26,6 +26,6 @@ func (s *Server) apiAudit(r *http.Request) (int, any, error) {
 	}
 	f.Limit, _ = strconv.Atoi(q.Get("limit"))
 	f.Offset, _ = strconv.Atoi(q.Get("offset"))
-	entries, total, err := s.Drafts.Audit(r.Context(), f)
+	entries, total, err := s.auditEntries(r.Context(), s.localizer(r).Lang(), f)
 	return http.StatusOK, map[string]any{"entries": entries, "total": total}, err
 }

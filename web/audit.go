@@ -49,7 +49,7 @@ func (s *Server) pageAudit(r *http.Request) (reply, error) {
 		f.Limit, f.Offset = auditPageSize, (page-1)*auditPageSize
 		var entries []*policydesk.AuditEntry
 		var total int
-		if entries, total, err = s.Drafts.Audit(r.Context(), f); err == nil {
+		if entries, total, err = s.auditEntries(r.Context(), s.localizer(r).Lang(), f); err == nil {
 			data["Entries"], data["Total"] = entries, total
 			if f.Offset+len(entries) < total {
 				data["NextPage"] = "/audit?" + withParam(filters, "page", strconv.Itoa(page+1))
@@ -95,18 +95,14 @@ func (s *Server) auditFilter(q url.Values) (policydesk.AuditFilter, error) {
 	f := policydesk.AuditFilter{Actor: strings.TrimSpace(q.Get("user")), Action: strings.TrimSpace(q.Get("action"))}
 	if f.Action != "" && !knownAuditAction(f.Action) {
 		action := truncate(f.Action, 60)
-		return f, &translatedError{err: policydesk.Errorf(policydesk.EInvalid, "The audit log has no action %q; choose one from the list.", action).On("action"),
-			key: "audit.error.no_action", args: []any{"Action", action}}
+		return f, policydesk.Errorf(policydesk.EInvalid, "The audit log has no action %q; choose one from the list.", action).On("action")
 	}
 	var days [2]time.Time
-	for i, d := range []struct{ param, label, key string }{{"from", "start date", "audit.error.from"}, {"to", "end date", "audit.error.to"}} {
-		if v := q.Get(d.param); strings.TrimSpace(v) != "" {
+	for i, param := range []string{"from", "to"} {
+		if v := q.Get(param); strings.TrimSpace(v) != "" {
 			day, err := timefmt.ParseDate(v)
 			if err != nil {
-				// A page in English keeps the precise sentence (Detail);
-				// another language says the date is not valid.
-				return f, &translatedError{err: policydesk.Errorf(policydesk.EInvalid, "The %s %s", d.label, err.Error()).On(d.param),
-					key: d.key, args: []any{"Detail", err.Error(), "Value", truncate(strings.TrimSpace(v), 32)}}
+				return f, policydesk.OnField(param, policydesk.AsError(err))
 			}
 			days[i] = day
 		}
@@ -129,7 +125,7 @@ func truncate(s string, n int) string {
 // repeat nor shift it; more than maxAuditExport entries are refused.
 func (s *Server) auditCSV(ctx context.Context, l *i18n.Localizer, f policydesk.AuditFilter) (writeBody, error) {
 	f.Limit, f.Offset = drafts.MaxAuditPage, 0
-	entries, total, err := s.Drafts.Audit(ctx, f)
+	entries, total, err := s.auditEntries(ctx, l.Lang(), f)
 	if err != nil {
 		return nil, err
 	}
@@ -152,7 +148,7 @@ func (s *Server) auditCSV(ctx context.Context, l *i18n.Localizer, f policydesk.A
 					e.ObjectType, e.ObjectID, e.ObjectTitle, e.Detail)
 			}
 			f.BeforeID = entries[len(entries)-1].ID
-			if entries, _, err = s.Drafts.Audit(ctx, f); err != nil {
+			if entries, _, err = s.auditEntries(ctx, l.Lang(), f); err != nil {
 				s.Logger.Error("audit export stopped", "error", err)
 				cw.Write(l.T("audit.csv.stopped"))
 				break
@@ -162,4 +158,15 @@ func (s *Server) auditCSV(ctx context.Context, l *i18n.Localizer, f policydesk.A
 			s.Logger.Error("audit export", "error", err)
 		}
 	}, nil
+}
+
+// auditEntries are the audit log's entries f selects, their details in
+// lang (an entry written before details kept their format reads as
+// written).
+func (s *Server) auditEntries(ctx context.Context, lang string, f policydesk.AuditFilter) ([]*policydesk.AuditEntry, int, error) {
+	entries, total, err := s.Drafts.Audit(ctx, f)
+	for _, e := range entries {
+		e.Detail = e.DetailIn(s.catalog, lang)
+	}
+	return entries, total, err
 }

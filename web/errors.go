@@ -64,7 +64,7 @@ func (s *Server) logIfInternal(r *http.Request, err error) {
 func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 	s.logIfInternal(r, err)
 	setRetryAfter(w, err)
-	body := map[string]any{"error": errorBody{Code: policydesk.ErrorCode(err), Message: policydesk.ErrorMessage(err), Field: policydesk.ErrorField(err)}}
+	body := map[string]any{"error": errorBody{Code: policydesk.ErrorCode(err), Message: s.errorMessage(r, err), Field: policydesk.ErrorField(err)}}
 	var conflict *drafts.ConflictError
 	if errors.As(err, &conflict) {
 		body["head"] = conflict.Head
@@ -107,7 +107,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error, status 
 	if wantsJSON(r) || r.URL.Path == "/healthz" || r.URL.Path == "/readyz" {
 		if status != 0 {
 			s.logIfInternal(r, err)
-			writeJSON(w, status, map[string]any{"error": errorBody{Code: policydesk.ErrorCode(err), Message: policydesk.ErrorMessage(err)}})
+			writeJSON(w, status, map[string]any{"error": errorBody{Code: policydesk.ErrorCode(err), Message: s.errorMessage(r, err)}})
 			return
 		}
 		s.apiError(w, r, err)

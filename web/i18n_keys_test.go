@@ -106,9 +106,6 @@ func TestCatalogKeysUsedAndPresent(t *testing.T) {
 			need("web's tables", k)
 		}
 	}
-	for _, d := range domainSentences {
-		need("domainSentences", d.key)
-	}
 	for _, k := range statusTitles {
 		need("statusTitles", k)
 	}

@@ -20,6 +20,7 @@ func (s *Server) localize(next http.Handler) http.Handler {
 			lang = s.catalog.Match(r.Header.Get("Accept-Language"), s.defaultLanguage())
 		}
 		w.Header().Add("Vary", "Accept-Language")
+		w.Header().Set("Content-Language", lang)
 		next.ServeHTTP(w, r.WithContext(i18n.NewContext(r.Context(), s.catalog.For(lang))))
 	})
 }

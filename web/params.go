@@ -14,7 +14,7 @@ import (
 func pathID(r *http.Request, name string) (int64, error) {
 	id, err := strconv.ParseInt(mux.Vars(r)[name], 10, 64)
 	if err != nil || id < 1 {
-		return 0, policydesk.Errorf(policydesk.ENotFound, "No such %s.", name)
+		return 0, policydesk.Errorf(policydesk.ENotFound, "There is nothing at this address.")
 	}
 	return id, nil
 }
@@ -38,7 +38,7 @@ func queryInt(r *http.Request, name string) (int, error) {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 1 {
-		return 0, policydesk.Errorf(policydesk.EInvalid, "%s must be a positive whole number.", name)
+		return 0, policydesk.Errorf(policydesk.EInvalid, "The parameter %q must be a positive whole number.", name)
 	}
 	return n, nil
 }

@@ -17,7 +17,7 @@ func searchQuery(r *http.Request) (search.Query, error) {
 		if s := v.Get(name); s != "" {
 			n, err := strconv.Atoi(s)
 			if err != nil || n < 0 {
-				return q, policydesk.Errorf(policydesk.EInvalid, "%s must be a whole number.", name)
+				return q, policydesk.Errorf(policydesk.EInvalid, "The parameter %q must be a whole number.", name)
 			}
 			*dst = n
 		}

@@ -17,7 +17,6 @@ package web
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"maps"
 	"net/http"
@@ -120,7 +119,7 @@ var kosovo = timefmt.Kosovo()
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
 
 func (s *Server) handleNotFound(w http.ResponseWriter, r *http.Request) {
-	s.fail(w, r, errorT(policydesk.ENotFound, fmt.Sprintf("There is nothing at %s.", r.URL.Path), "error.nothing_at", "Path", r.URL.Path), 0)
+	s.fail(w, r, policydesk.Errorf(policydesk.ENotFound, "There is nothing at %s.", r.URL.Path), 0)
 }
 
 func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) {

@@ -35,6 +35,7 @@ import (
 	"policydesk/drafts/accounts"
 	"policydesk/drafts/attachments"
 	"policydesk/drafts/markdown"
+	"policydesk/notify"
 	"policydesk/review"
 	"policydesk/storage/folder"
 	"policydesk/storage/s3"
@@ -87,6 +88,8 @@ type Config struct {
 	// Language is the installation's interface language (sq, sr or en), for
 	// browsers whose user chose none and whose Accept-Language names none.
 	Language string
+	// Mail is the e-mail settings (mail.go); without an SMTP server mail is off.
+	Mail MailConfig
 }
 
 // parseConfig reads the environment first, then flags, which win.
@@ -131,6 +134,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	if err := budgetFlags(fs, c, env); err != nil {
 		return nil, nil, err
 	}
+	mailFlags(fs, c, env)
 	redlineCache, err := strconv.ParseInt(env("REDLINE_CACHE_BYTES", strconv.Itoa(review.DefaultRedlineCacheBytes)), 10, 64)
 	if err != nil {
 		return nil, nil, fmt.Errorf("POLICYDESK_REDLINE_CACHE_BYTES: %w", err)
@@ -147,6 +151,9 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	}
 	if c.Location, err = timefmt.LoadZone(c.TimeZone); err != nil {
 		return nil, nil, fmt.Errorf("POLICYDESK_TIMEZONE (-timezone): %w", err)
+	}
+	if err := checkMail(&c.Mail); err != nil {
+		return nil, nil, err
 	}
 	return c, fs, nil
 }
@@ -216,7 +223,10 @@ type App struct {
 	Review   *review.Service
 	// Attachments keeps files in the blob store.
 	Attachments *attachments.Attachments
-	Logger      *slog.Logger
+	// Mail queues e-mails: the database when mail is on, notify.MailOff
+	// (which queues nothing) when it is off.
+	Mail   notify.MailQueue
+	Logger *slog.Logger
 }
 
 // openApp opens the data directory and wires the domain over it.
@@ -237,7 +247,8 @@ func openApp(ctx context.Context, c *Config, logger *slog.Logger) (*App, error) 
 	att := &attachments.Attachments{Drafts: svc, Store: db, Blobs: blobs, MaxBytes: c.MaxUploadBytes, Logger: logger}
 	rv := review.NewService(svc, db)
 	rv.SetRedlineCacheBytes(c.RedlineCacheBytes)
-	return &App{Config: c, DB: db, Accounts: accounts.NewService(db), Drafts: svc, Review: rv, Attachments: att, Logger: logger}, nil
+	return &App{Config: c, DB: db, Accounts: accounts.NewService(db), Drafts: svc, Review: rv, Attachments: att,
+		Mail: mailQueue(c.Mail, db), Logger: logger}, nil
 }
 
 // openBlobs chooses S3/MinIO when an endpoint is configured, else a folder
@@ -288,12 +299,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, _, st
 		return err
 	}
 	defer func() { work.stop(); work.wait() }()
+	mail := app.startMail()
+	defer func() { mail.stop(); mail.wait() }()
 	srv.Search = work.service
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		return err
 	}
-	httpServer := &http.Server{Handler: nudgeAfterWrites(srv, work.notify), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute,
+	httpServer := &http.Server{Handler: nudgeAfterWrites(srv, func() { work.notify(); mail.notify() }), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute,
 		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
 	logger.Info("policydesk serving", slog.String("url", "http://"+ln.Addr().String()), slog.String("data", c.Data))
 	errc := make(chan error, 1)
@@ -313,6 +326,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, _, st
 		os.Exit(1)
 	})
 	work.stop()
+	mail.stop() // a mail being handed over is finished first
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), c.ShutdownGrace*3/4)
 	defer cancel()
 	if err := httpServer.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {

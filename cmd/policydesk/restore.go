@@ -164,8 +164,8 @@ func checkRestored(ctx context.Context, dbPath string, m *backupManifest, file s
 	if err != nil {
 		return 0, err
 	}
-	audit := &policydesk.AuditEntry{At: time.Now().UTC(), Action: "database.restore", ObjectType: "database", ObjectID: databaseName,
-		Detail: fmt.Sprintf("from the backup of %s (%s)", m.CreatedAt.Format(time.RFC3339), filepath.Base(file))}
+	audit := &policydesk.AuditEntry{At: time.Now().UTC(), Action: "database.restore", ObjectType: "database", ObjectID: databaseName}
+	audit.Describe("from the backup of %s (%s)", m.CreatedAt.Format(time.RFC3339), filepath.Base(file))
 	if err := db.Restored(ctx, audit); err != nil {
 		return 0, err
 	}

@@ -74,8 +74,10 @@ func (s *Service) dummy() []byte {
 	return s.dummyHash
 }
 
-func (s *Service) audit(ctx context.Context, action, objectType, objectID, detail string) *policydesk.AuditEntry {
-	return policydesk.NewAuditEntry(ctx, s.Now(), action, objectType, objectID, detail)
+// audit starts an entry whose detail is an English sentence format and its
+// values (see policydesk.AuditEntry.Describe).
+func (s *Service) audit(ctx context.Context, action, objectType, objectID, format string, args ...any) *policydesk.AuditEntry {
+	return policydesk.NewAuditEntry(ctx, s.Now(), action, objectType, objectID, format, args...)
 }
 
 func loginOf(u *policydesk.User) string {

@@ -47,7 +47,7 @@ var keyRuns = []string{
 // common ones, nothing derived from the account, no trivial pattern; no
 // composition rules.
 func CheckPassword(pw, login, name string) error {
-	if err := textkit.Check("password", pw, 0, false); err != nil {
+	if err := textkit.Check(policydesk.Say("password"), pw, 0, false); err != nil {
 		return err
 	}
 	if strings.ContainsRune(pw, '\t') {

@@ -96,11 +96,11 @@ func (s *Service) openSession(ctx context.Context, u *policydesk.User, action st
 	if err := s.Users.CreateSession(ctx, sess); err != nil {
 		return "", nil, err
 	}
-	detail := ""
+	e := &policydesk.AuditEntry{At: now, ActorID: u.ID, Actor: u.Login, Action: action, ObjectType: "user", ObjectID: u.Login}
 	if c := ClientFromContext(ctx); c != "" {
-		detail = "from " + cleanForLog(c, 64)
+		e.Describe("from %s", cleanForLog(c, 64))
 	}
-	s.Users.AppendAudit(ctx, &policydesk.AuditEntry{At: now, ActorID: u.ID, Actor: u.Login, Action: action, ObjectType: "user", ObjectID: u.Login, Detail: detail})
+	s.Users.AppendAudit(ctx, e)
 	return token, sess, nil
 }
 
@@ -178,9 +178,11 @@ func (s *Service) ReplaceSession(ctx context.Context, token string) error {
 	return s.endSession(ctx, token, "session.replace", "by a new login")
 }
 
-func (s *Service) endSession(ctx context.Context, token, action, detail string) error {
+// endSession ends the session of token, the audit entry's detail a
+// sentence format and its values.
+func (s *Service) endSession(ctx context.Context, token, action, format string, args ...any) error {
 	if err := s.Users.DeleteSession(ctx, HashToken(token)); err != nil {
 		return err
 	}
-	return s.Users.AppendAudit(ctx, s.audit(ctx, action, "user", loginOf(policydesk.UserFromContext(ctx)), detail))
+	return s.Users.AppendAudit(ctx, s.audit(ctx, action, "user", loginOf(policydesk.UserFromContext(ctx)), format, args...))
 }

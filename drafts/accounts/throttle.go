@@ -91,26 +91,17 @@ func (e *ThrottledError) Error() string {
 
 // Unwrap lets ErrorCode and ErrorMessage see the wait as an ordinary *Error.
 func (e *ThrottledError) Unwrap() error {
-	return policydesk.Errorf(policydesk.ETooManyRequests, "Too many failed attempts. Wait %s and try again.", humanWait(e.Wait))
+	secs := e.RetryAfterSeconds()
+	if secs < 90 {
+		return policydesk.Errorf(policydesk.ETooManyRequests, "Too many failed attempts. Wait %d seconds and try again.", secs)
+	}
+	return policydesk.Errorf(policydesk.ETooManyRequests, "Too many failed attempts. Wait %d minutes and try again.", (secs+59)/60)
 }
 
 // RetryAfterSeconds is the wait rounded up to whole seconds, at least 1.
 func (e *ThrottledError) RetryAfterSeconds() int {
 	s := int((e.Wait + time.Second - 1) / time.Second)
 	return max(s, 1)
-}
-
-func humanWait(d time.Duration) string {
-	secs := int((d + time.Second - 1) / time.Second)
-	switch {
-	case secs <= 1:
-		return "1 second"
-	case secs < 90:
-		return fmt.Sprintf("%d seconds", secs)
-	default:
-		mins := (secs + 59) / 60
-		return fmt.Sprintf("%d minutes", mins)
-	}
 }
 
 type clientContextKey struct{}
@@ -266,14 +257,18 @@ func (s *Service) succeed(ctx context.Context, a attempt) error {
 // Throttled attempts never get here, so the log grows no faster than the
 // throttle lets passwords be checked.
 func (s *Service) failed(ctx context.Context, action, login string, failures int) {
-	detail := fmt.Sprintf("%d failures in a row", failures)
-	if c := ClientFromContext(ctx); c != "" {
-		detail = "from " + cleanForLog(c, 64) + "; " + detail
+	e := &policydesk.AuditEntry{At: s.Now().UTC(), Action: action, ObjectType: "user", ObjectID: cleanForLog(strings.TrimSpace(login), 64)}
+	from, secs := cleanForLog(ClientFromContext(ctx), 64), int((s.LoginLimits.Account.wait(failures)+time.Second-1)/time.Second)
+	switch {
+	case from != "" && secs > 0:
+		e.Describe("from %s; failures in a row: %d; the next attempt waits (seconds): %d", from, failures, secs)
+	case from != "":
+		e.Describe("from %s; failures in a row: %d", from, failures)
+	case secs > 0:
+		e.Describe("failures in a row: %d; the next attempt waits (seconds): %d", failures, secs)
+	default:
+		e.Describe("failures in a row: %d", failures)
 	}
-	if w := s.LoginLimits.Account.wait(failures); w > 0 {
-		detail += "; next attempt waits " + humanWait(w)
-	}
-	e := &policydesk.AuditEntry{At: s.Now().UTC(), Action: action, ObjectType: "user", ObjectID: cleanForLog(strings.TrimSpace(login), 64), Detail: detail}
 	if u := policydesk.UserFromContext(ctx); u != nil {
 		e.ActorID, e.Actor = u.ID, u.Login
 	}

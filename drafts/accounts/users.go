@@ -40,13 +40,13 @@ func validateNewUser(in NewUser) error {
 	if in.Login == MeLogin {
 		return policydesk.Errorf(policydesk.EInvalid, "The login %q is reserved; choose another.", MeLogin)
 	}
-	if err := textkit.CheckLabel("name", in.Name, 200); err != nil {
+	if err := textkit.CheckLabel(policydesk.Say("name"), in.Name, 200); err != nil {
 		return err
 	}
-	if err := textkit.CheckLabel("organisation", in.Organisation, 200); err != nil {
+	if err := textkit.CheckLabel(policydesk.Say("organisation"), in.Organisation, 200); err != nil {
 		return err
 	}
-	if err := textkit.CheckOneOf("role", in.Role, policydesk.Roles); err != nil {
+	if err := textkit.CheckOneOf(policydesk.Say("role"), in.Role, policydesk.Roles); err != nil {
 		return err
 	}
 	if in.Language != "" {
@@ -91,7 +91,7 @@ func (s *Service) createUser(ctx context.Context, in NewUser) (*policydesk.User,
 	}
 	u := &policydesk.User{Login: in.Login, Name: in.Name, Organisation: in.Organisation, Role: in.Role,
 		PasswordHash: string(hash), CreatedAt: s.Now().UTC(), Language: in.Language}
-	if err := s.Users.CreateUser(ctx, u, s.audit(ctx, "user.create", "user", in.Login, "role "+in.Role)); err != nil {
+	if err := s.Users.CreateUser(ctx, u, s.audit(ctx, "user.create", "user", in.Login, "role: %s", policydesk.RoleWords(in.Role))); err != nil {
 		return nil, err
 	}
 	return u, nil
@@ -215,9 +215,13 @@ func (s *Service) updateUser(ctx context.Context, p UserPatch, find func() (*pol
 		return nil, err
 	}
 	if endsSessions {
-		changed = append(changed, "every session ended")
+		changed = append(changed, policydesk.Say("every session ended"))
 	}
-	if err := s.Users.UpdateUser(ctx, u, s.audit(ctx, "user.update", "user", u.Login, strings.Join(changed, ", "))); err != nil {
+	audit := s.audit(ctx, "user.update", "user", u.Login, "changed: %s", changed)
+	if p.Role != nil && slices.Contains(changed, policydesk.Say("role")) {
+		audit = s.audit(ctx, "user.update", "user", u.Login, "changed: %s; role: %s", changed, policydesk.RoleWords(u.Role))
+	}
+	if err := s.Users.UpdateUser(ctx, u, audit); err != nil {
 		return nil, err
 	}
 	return u, nil
@@ -226,27 +230,27 @@ func (s *Service) updateUser(ctx context.Context, p UserPatch, find func() (*pol
 // applyPatch changes u as p says and tells what changed and whether the
 // change ends the user's sessions. An administrator (actor) may neither
 // disable their own account nor give up their own administrator role.
-func (s *Service) applyPatch(actor, u *policydesk.User, p UserPatch) (changed []string, endsSessions bool, err error) {
+func (s *Service) applyPatch(actor, u *policydesk.User, p UserPatch) (changed policydesk.WordList, endsSessions bool, err error) {
 	if p.Name != nil {
-		if err := textkit.CheckLabel("name", *p.Name, 200); err != nil {
+		if err := textkit.CheckLabel(policydesk.Say("name"), *p.Name, 200); err != nil {
 			return nil, false, err
 		}
-		u.Name, changed = *p.Name, append(changed, "name")
+		u.Name, changed = *p.Name, append(changed, policydesk.Say("name"))
 	}
 	if p.Organisation != nil {
-		if err := textkit.CheckLabel("organisation", *p.Organisation, 200); err != nil {
+		if err := textkit.CheckLabel(policydesk.Say("organisation"), *p.Organisation, 200); err != nil {
 			return nil, false, err
 		}
-		u.Organisation, changed = *p.Organisation, append(changed, "organisation")
+		u.Organisation, changed = *p.Organisation, append(changed, policydesk.Say("organisation"))
 	}
 	if p.Role != nil && *p.Role != u.Role {
-		if err := textkit.CheckOneOf("role", *p.Role, policydesk.Roles); err != nil {
+		if err := textkit.CheckOneOf(policydesk.Say("role"), *p.Role, policydesk.Roles); err != nil {
 			return nil, false, err
 		}
 		if u.ID == actor.ID && *p.Role != policydesk.RoleAdmin {
 			return nil, false, policydesk.Errorf(policydesk.EInvalid, "You cannot remove your own administrator role.")
 		}
-		u.Role, changed, endsSessions = *p.Role, append(changed, "role "+*p.Role), true
+		u.Role, changed, endsSessions = *p.Role, append(changed, policydesk.Say("role")), true
 	}
 	if p.Disabled != nil && *p.Disabled != u.Disabled {
 		if u.ID == actor.ID && *p.Disabled {
@@ -254,9 +258,9 @@ func (s *Service) applyPatch(actor, u *policydesk.User, p UserPatch) (changed []
 		}
 		u.Disabled = *p.Disabled
 		if u.Disabled {
-			changed, endsSessions = append(changed, "disabled"), true
+			changed, endsSessions = append(changed, policydesk.Say("disabled")), true
 		} else {
-			changed = append(changed, "enabled")
+			changed = append(changed, policydesk.Say("enabled"))
 		}
 	}
 	if p.Password != nil {
@@ -267,7 +271,7 @@ func (s *Service) applyPatch(actor, u *policydesk.User, p UserPatch) (changed []
 		if err != nil {
 			return nil, false, err
 		}
-		u.PasswordHash, changed, endsSessions = string(hash), append(changed, "password reset"), true
+		u.PasswordHash, changed, endsSessions = string(hash), append(changed, policydesk.Say("password reset")), true
 	}
 	return changed, endsSessions, nil
 }

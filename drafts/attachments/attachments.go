@@ -97,7 +97,7 @@ func (a *Attachments) Upload(ctx context.Context, docID int64, filename string, 
 		return nil, err
 	}
 	att.Size, att.SHA256 = counted.n, hex.EncodeToString(h.Sum(nil))
-	audit := a.Drafts.AuditEntry(ctx, "attachment.create", "document", strconv.FormatInt(docID, 10), fmt.Sprintf("%s (%d bytes, sha256 %s)", name, att.Size, att.SHA256))
+	audit := a.Drafts.AuditEntry(ctx, "attachment.create", "document", strconv.FormatInt(docID, 10), "%s (%d bytes, sha256 %s)", name, att.Size, att.SHA256)
 	if err := a.Store.CreateAttachment(ctx, att, audit); err != nil {
 		a.removeBlob(att.Key)
 		return nil, err
@@ -192,7 +192,7 @@ func (a *Attachments) Delete(ctx context.Context, id int64) error {
 	if !access.Edit {
 		return policydesk.Errorf(policydesk.EForbidden, "Only the document's legal experts can delete attachments.")
 	}
-	audit := a.Drafts.AuditEntry(ctx, "attachment.delete", "document", strconv.FormatInt(att.DocumentID, 10), fmt.Sprintf("%s (sha256 %s)", att.Filename, att.SHA256))
+	audit := a.Drafts.AuditEntry(ctx, "attachment.delete", "document", strconv.FormatInt(att.DocumentID, 10), "%s (sha256 %s)", att.Filename, att.SHA256)
 	if err := a.Store.DeleteAttachment(ctx, id, audit); err != nil {
 		return err
 	}

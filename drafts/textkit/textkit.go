@@ -36,7 +36,7 @@ func IsWordRune(r rune) bool {
 // Check refuses (EInvalid) text that is not valid UTF-8, is longer than
 // maxRunes characters (0: no limit), or holds a control character other
 // than tab and, when multiline, newline: nothing unreadable is ever stored.
-func Check(field, s string, maxRunes int, multiline bool) error {
+func Check(field policydesk.Words, s string, maxRunes int, multiline bool) error {
 	if !utf8.ValidString(s) {
 		return policydesk.Errorf(policydesk.EInvalid, "The %s is not valid UTF-8 text.", field)
 	}
@@ -76,7 +76,7 @@ func Invisible(r rune) bool {
 // paragraph separator (U+2028, U+2029). Refusing rather than stripping
 // keeps what is stored exactly what was typed, and tells the writer; file
 // names, which come from the client's disk, are cleaned instead.
-func CheckVisible(field, s string, singleLine bool) error {
+func CheckVisible(field policydesk.Words, s string, singleLine bool) error {
 	for i, r := range s {
 		if Invisible(r) || singleLine && (r == '\u2028' || r == '\u2029') {
 			return policydesk.Errorf(policydesk.EInvalid, "The %s contains an invisible character (U+%04X) after %d characters; remove it and type the text again.",
@@ -88,7 +88,7 @@ func CheckVisible(field, s string, singleLine bool) error {
 
 // CheckLabel is Check and CheckVisible for one line shown to others: a
 // title, a name, a version message, a round name.
-func CheckLabel(field, s string, maxRunes int) error {
+func CheckLabel(field policydesk.Words, s string, maxRunes int) error {
 	if err := Check(field, s, maxRunes, false); err != nil {
 		return err
 	}
@@ -96,7 +96,7 @@ func CheckLabel(field, s string, maxRunes int) error {
 }
 
 // CheckOneOf refuses a value that is not one of allowed, listing them.
-func CheckOneOf(field, value string, allowed []string) error {
+func CheckOneOf(field policydesk.Words, value string, allowed []string) error {
 	if !slices.Contains(allowed, value) {
 		return policydesk.Errorf(policydesk.EInvalid, "Unknown %s %q; use one of: %s.", field, value, strings.Join(allowed, ", "))
 	}

@@ -62,7 +62,7 @@ func TestCheck(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := Check("title", tt.s, tt.max, tt.multiline)
+			err := Check(policydesk.Say("title"), tt.s, tt.max, tt.multiline)
 			if tt.want == "" {
 				if err != nil {
 					t.Fatalf("Check: %v", err)
@@ -81,7 +81,7 @@ func TestCheck(t *testing.T) {
 
 func TestCheckVisible(t *testing.T) {
 	for _, s := range []string{"Rregulloreexe.pdf", "Memorandum i Mirëkuptimit", "Član 10"} {
-		if err := CheckLabel("title", s, 100); err != nil {
+		if err := CheckLabel(policydesk.Say("title"), s, 100); err != nil {
 			t.Errorf("CheckLabel(%q): %v", s, err)
 		}
 	}
@@ -92,23 +92,23 @@ func TestCheckVisible(t *testing.T) {
 		"soft\u00adhyphen":        "U+00AD",
 		"one\u2028line":           "U+2028",
 	} {
-		err := CheckLabel("title", s, 100)
+		err := CheckLabel(policydesk.Say("title"), s, 100)
 		if policydesk.ErrorCode(err) != policydesk.EInvalid || !strings.Contains(policydesk.ErrorMessage(err), want) {
 			t.Errorf("CheckLabel(%q) = %v, want EINVALID saying %q", s, err, want)
 		}
 	}
 	// A paragraph separator is allowed in a text of several lines.
-	if err := CheckVisible("comment", "one\u2029two", false); err != nil {
+	if err := CheckVisible(policydesk.Say("comment"), "one\u2029two", false); err != nil {
 		t.Errorf("CheckVisible of a multi-line text: %v", err)
 	}
 }
 
 func TestCheckOneOf(t *testing.T) {
 	allowed := []string{"sq", "sr", "en"}
-	if err := CheckOneOf("language", "sr", allowed); err != nil {
+	if err := CheckOneOf(policydesk.Say("language"), "sr", allowed); err != nil {
 		t.Fatal(err)
 	}
-	err := CheckOneOf("language", "de", allowed)
+	err := CheckOneOf(policydesk.Say("language"), "de", allowed)
 	if msg := policydesk.ErrorMessage(err); policydesk.ErrorCode(err) != policydesk.EInvalid || !strings.Contains(msg, `"de"`) || !strings.Contains(msg, "sq, sr, en") {
 		t.Fatalf("CheckOneOf = %v, want EINVALID naming the value and the choices", err)
 	}
@@ -140,10 +140,10 @@ func FuzzText(f *testing.F) {
 				t.Fatalf("IsWordRune(%q) disagrees with Unicode", r)
 			}
 		}
-		if err := Check("text", s, 0, true); (err == nil) != clean {
+		if err := Check(policydesk.Say("text"), s, 0, true); (err == nil) != clean {
 			t.Fatalf("Check(%q) = %v, clean = %v", s, err, clean)
 		}
-		if CheckLabel("title", s, 0) == nil {
+		if CheckLabel(policydesk.Say("title"), s, 0) == nil {
 			for _, r := range s {
 				if r == '\n' || Invisible(r) || r == '\u2028' || r == '\u2029' {
 					t.Fatalf("CheckLabel accepted %q holding %U", s, r)

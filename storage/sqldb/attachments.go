@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strconv"
 	"time"
 
 	"policydesk"
@@ -50,7 +49,7 @@ func (db *DB) CreateAttachment(ctx context.Context, a *attachments.Attachment, a
 func (db *DB) FindAttachment(ctx context.Context, id int64) (*attachments.Attachment, error) {
 	a, err := scanAttachment(db.read.QueryRowContext(ctx, `SELECT `+attachmentColumns+`
 		FROM attachments a JOIN users u ON u.id = a.uploader_id WHERE a.id = ?`, id))
-	return a, translate(err, "Attachment "+strconv.FormatInt(id, 10))
+	return a, translateOne(err, "Attachment", id)
 }
 
 func (db *DB) FindAttachments(ctx context.Context, docID int64) ([]*attachments.Attachment, error) {

@@ -61,7 +61,7 @@ func insertVersion(ctx context.Context, tx *sql.Tx, v *drafts.Version) error {
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO versions (document_id, number, body, sha256, author_id, message, outline, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, v.DocumentID, v.Number, v.Body, v.SHA256, v.AuthorID, v.Message, string(outline), formatTime(v.CreatedAt))
-	return translate(err, "Version "+strconv.Itoa(v.Number))
+	return translateOne(err, "Version", v.Number)
 }
 
 // FindDocumentAs returns the document with userID's membership role ("" if none).
@@ -73,7 +73,7 @@ func (db *DB) FindDocumentAs(ctx context.Context, id, userID int64) (*drafts.Doc
 		FROM documents d JOIN users u ON u.id = d.created_by WHERE d.id = ?`, userID, id).
 		Scan(&d.ID, &d.Title, &d.Kind, &d.Language, &d.Status, &d.Visibility, &d.Head, &d.CreatedBy, &d.Owner, &created, &updated, &role)
 	if err != nil {
-		return nil, "", translate(err, "Document "+strconv.FormatInt(id, 10))
+		return nil, "", translateOne(err, "Document", id)
 	}
 	d.CreatedAt, d.UpdatedAt = parseTime(created), parseTime(updated)
 	return &d, role, nil
@@ -83,7 +83,7 @@ func (db *DB) FindDocument(ctx context.Context, id int64) (*drafts.Document, err
 	d, err := scanDocument(db.read.QueryRowContext(ctx, `SELECT `+documentColumns+`
 		FROM documents d JOIN users u ON u.id = d.created_by WHERE d.id = ?`, id))
 	if err != nil {
-		return nil, translate(err, "Document "+strconv.FormatInt(id, 10))
+		return nil, translateOne(err, "Document", id)
 	}
 	return d, nil
 }
@@ -146,7 +146,7 @@ func (db *DB) UpdateDocument(ctx context.Context, doc *drafts.Document, audit *p
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		var visibility string
 		if err := tx.QueryRowContext(ctx, db.forUpdate(`SELECT visibility FROM documents WHERE id = ?`), doc.ID).Scan(&visibility); err != nil {
-			return translate(err, "Document "+strconv.FormatInt(doc.ID, 10))
+			return translateOne(err, "Document", doc.ID)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE documents SET title = ?, status = ?, visibility = ?, updated_at = ? WHERE id = ?`,
 			doc.Title, doc.Status, doc.Visibility, formatTime(doc.UpdatedAt), doc.ID); err != nil {
@@ -193,7 +193,7 @@ func (db *DB) FindVersion(ctx context.Context, docID int64, number int) (*drafts
 		FROM versions v JOIN users u ON u.id = v.author_id WHERE v.document_id = ? AND v.number = ?`, docID, number).
 		Scan(&v.DocumentID, &v.Number, &v.Body, &v.SHA256, &v.AuthorID, &v.Author, &v.Message, &outline, &created)
 	if err != nil {
-		return nil, translate(err, "Version "+strconv.Itoa(number))
+		return nil, translateOne(err, "Version", number)
 	}
 	v.CreatedAt = parseTime(created)
 	if err := json.Unmarshal([]byte(outline), &v.Outline); err != nil {
@@ -312,8 +312,8 @@ func (db *DB) FindAudit(ctx context.Context, f policydesk.AuditFilter) ([]*polic
 	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_log`+where(conds), args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT id, at, COALESCE(actor_id, 0), actor, action, object_type, object_id, detail
-		FROM audit_log`+where(conds)+` ORDER BY id DESC LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
+	rows, err := db.read.QueryContext(ctx, `SELECT id, at, COALESCE(actor_id, 0), actor, action, object_type, object_id, detail,
+		detail_format, detail_args FROM audit_log`+where(conds)+` ORDER BY id DESC LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -321,10 +321,11 @@ func (db *DB) FindAudit(ctx context.Context, f policydesk.AuditFilter) ([]*polic
 	entries := []*policydesk.AuditEntry{}
 	for rows.Next() {
 		var e policydesk.AuditEntry
-		var at string
-		if err := rows.Scan(&e.ID, &at, &e.ActorID, &e.Actor, &e.Action, &e.ObjectType, &e.ObjectID, &e.Detail); err != nil {
+		var at, args string
+		if err := rows.Scan(&e.ID, &at, &e.ActorID, &e.Actor, &e.Action, &e.ObjectType, &e.ObjectID, &e.Detail, &e.DetailFormat, &args); err != nil {
 			return nil, 0, err
 		}
+		e.DetailArgs = policydesk.DecodeArgs(args)
 		e.At = parseTime(at)
 		entries = append(entries, &e)
 	}

@@ -82,20 +82,36 @@ func classifySQLState(state string) errorClass {
 }
 
 // translate turns driver errors into domain errors at the boundary; what
-// names the thing for the message ("Document 4").
+// names the kind of thing for the message ("Document").
 func translate(err error, what string) error {
+	return translateOne(err, what, nil)
+}
+
+// translateOne is translate for one thing, named with its number or login
+// (id) in the message ("Document 4 not found.").
+func translateOne(err error, what string, id any) error {
 	if err == nil {
 		return nil
 	}
+	name := thingNames[what]
+	if name == (policydesk.Words{}) {
+		name = policydesk.Say("Record")
+	}
 	if errors.Is(err, sql.ErrNoRows) {
-		return policydesk.Errorf(policydesk.ENotFound, "%s not found.", what)
+		if id != nil {
+			return policydesk.Errorf(policydesk.ENotFound, "%s %v not found.", name, id)
+		}
+		return policydesk.Errorf(policydesk.ENotFound, "%s not found.", name)
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
 	switch classify(err) {
 	case classUnique:
-		return policydesk.Errorf(policydesk.EConflict, "%s already exists.", what)
+		if id != nil {
+			return policydesk.Errorf(policydesk.EConflict, "%s %v already exists.", name, id)
+		}
+		return policydesk.Errorf(policydesk.EConflict, "%s already exists.", name)
 	case classBusy:
 		return policydesk.Errorf(policydesk.EUnavailable, "The database is busy; try again.")
 	case classUnavailable:
@@ -105,4 +121,17 @@ func translate(err error, what string) error {
 		return policydesk.Unavailable("The database cannot be reached; try again.", err)
 	}
 	return err
+}
+
+// thingNames are the words for what translate names.
+var thingNames = map[string]policydesk.Words{
+	"Attachment": policydesk.Say("Attachment"),
+	"Comment":    policydesk.Say("Comment"),
+	"Document":   policydesk.Say("Document"),
+	"Member":     policydesk.Say("Member"),
+	"Reply":      policydesk.Say("Reply"),
+	"Round":      policydesk.Say("Round"),
+	"Session":    policydesk.Say("Session"),
+	"User":       policydesk.Say("User"),
+	"Version":    policydesk.Say("Version"),
 }

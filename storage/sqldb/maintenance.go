@@ -29,7 +29,8 @@ func (db *DB) ForgetAttachments(ctx context.Context, ids []int64) error {
 				return err
 			}
 			audit := &policydesk.AuditEntry{Actor: "policydesk backup", Action: "attachment.delete", ObjectType: "document",
-				ObjectID: strconv.FormatInt(docID, 10), Detail: fmt.Sprintf("%s (attachment %d) was deleted while this backup was taken", name, id)}
+				ObjectID: strconv.FormatInt(docID, 10)}
+			audit.Describe("%s (attachment %d) was deleted while this backup was taken", name, id)
 			if err := appendAudit(ctx, tx, audit); err != nil {
 				return err
 			}
@@ -51,6 +52,7 @@ func (db *DB) Restored(ctx context.Context, audit *policydesk.AuditEntry) error 
 			// backup was taken from; none of them works here.
 			`UPDATE search_outbox SET claimed_by = '', claimed_until = ''`,
 			`UPDATE attachment_texts SET claimed_by = '', claimed_until = ''`,
+			`UPDATE mail_queue SET claimed_by = '', claimed_until = ''`,
 		} {
 			if _, err := tx.ExecContext(ctx, stmt); err != nil {
 				return errors.Join(fmt.Errorf("%s", stmt), err)

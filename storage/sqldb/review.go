@@ -3,7 +3,6 @@ package sqldb
 import (
 	"context"
 	"database/sql"
-	"strconv"
 	"time"
 
 	"policydesk"
@@ -36,7 +35,7 @@ func (db *DB) CreateRound(ctx context.Context, r *review.Round, audit *policydes
 		// where writers do not take turns (PostgreSQL).
 		var docID int64
 		if err := tx.QueryRowContext(ctx, db.forUpdate(`SELECT id FROM documents WHERE id = ?`), r.DocumentID).Scan(&docID); err != nil {
-			return translate(err, "Document "+strconv.FormatInt(r.DocumentID, 10))
+			return translateOne(err, "Document", r.DocumentID)
 		}
 		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(number), 0) + 1 FROM rounds WHERE document_id = ?`, r.DocumentID).Scan(&r.Number); err != nil {
 			return err
@@ -52,7 +51,7 @@ func (db *DB) CreateRound(ctx context.Context, r *review.Round, audit *policydes
 
 func (db *DB) FindRound(ctx context.Context, docID int64, number int) (*review.Round, error) {
 	r, err := scanRound(db.read.QueryRowContext(ctx, `SELECT `+roundColumns+` FROM rounds r WHERE r.document_id = ? AND r.number = ?`, docID, number))
-	return r, translate(err, "Round "+strconv.Itoa(number))
+	return r, translateOne(err, "Round", number)
 }
 
 func (db *DB) FindRounds(ctx context.Context, docID int64) ([]*review.Round, error) {
@@ -92,9 +91,9 @@ func (db *DB) setRoundStatus(ctx context.Context, docID int64, number int, statu
 		if n, _ := res.RowsAffected(); n == 0 {
 			var current string
 			if err := tx.QueryRowContext(ctx, `SELECT status FROM rounds WHERE document_id = ? AND number = ?`, docID, number).Scan(&current); err != nil {
-				return translate(err, "Round "+strconv.Itoa(number))
+				return translateOne(err, "Round", number)
 			}
-			return policydesk.Errorf(policydesk.EConflict, "Round %d is already %s.", number, status)
+			return roundAlready(number, status)
 		}
 		return appendAudit(ctx, tx, audit)
 	})
@@ -145,7 +144,7 @@ func scanComment(row interface{ Scan(...any) error }) (*review.Comment, error) {
 func (db *DB) FindComment(ctx context.Context, id int64) (*review.Comment, error) {
 	c, err := scanComment(db.read.QueryRowContext(ctx, `SELECT `+commentColumns+commentFrom+` WHERE c.id = ?`, id))
 	if err != nil {
-		return nil, translate(err, "Comment "+strconv.FormatInt(id, 10))
+		return nil, translateOne(err, "Comment", id)
 	}
 	return c, db.attachReplies(ctx, []*review.Comment{c}, `r.comment_id = ?`, id)
 }
@@ -211,7 +210,7 @@ func (db *DB) AddReply(ctx context.Context, r *review.Reply, audit *policydesk.A
 		r.ID = id
 		var docID int64
 		if err := tx.QueryRowContext(ctx, `SELECT document_id FROM comments WHERE id = ?`, r.CommentID).Scan(&docID); err != nil {
-			return translate(err, "Comment "+strconv.FormatInt(r.CommentID, 10))
+			return translateOne(err, "Comment", r.CommentID)
 		}
 		if err := enqueueSearch(ctx, tx, docID, searchContent); err != nil {
 			return err
@@ -249,4 +248,12 @@ func nullInt(n int) any {
 		return nil
 	}
 	return n
+}
+
+// roundAlready refuses to set round number to the status it has.
+func roundAlready(number int, status string) error {
+	if status == "closed" {
+		return policydesk.Errorf(policydesk.EConflict, "Round %d is already closed.", number)
+	}
+	return policydesk.Errorf(policydesk.EConflict, "Round %d is already open.", number)
 }

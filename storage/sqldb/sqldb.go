@@ -158,9 +158,13 @@ func appendAudit(ctx context.Context, tx *sql.Tx, e *policydesk.AuditEntry) erro
 	if e.At.IsZero() {
 		e.At = time.Now()
 	}
-	var err error
-	e.ID, err = insertID(ctx, tx, `INSERT INTO audit_log (at, actor_id, actor, action, object_type, object_id, detail)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, formatTime(e.At), nullID(e.ActorID), e.Actor, e.Action, e.ObjectType, e.ObjectID, e.Detail)
+	args, err := policydesk.EncodeArgs(e.DetailArgs)
+	if err != nil {
+		return err
+	}
+	e.ID, err = insertID(ctx, tx, `INSERT INTO audit_log (at, actor_id, actor, action, object_type, object_id, detail, detail_format, detail_args)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, formatTime(e.At), nullID(e.ActorID), e.Actor, e.Action, e.ObjectType, e.ObjectID, e.Detail,
+		e.DetailFormat, args)
 	return err
 }
 

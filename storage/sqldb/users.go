@@ -33,7 +33,7 @@ func (db *DB) CreateUser(ctx context.Context, u *policydesk.User, audit *policyd
 		id, err := insertID(ctx, tx, `INSERT INTO users (login, name, organisation, role, password_hash, disabled, created_at, language)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, u.Login, u.Name, u.Organisation, u.Role, u.PasswordHash, flag(u.Disabled), formatTime(u.CreatedAt), u.Language)
 		if err != nil {
-			return translate(err, "User "+u.Login)
+			return translateOne(err, "User", u.Login)
 		}
 		u.ID = id
 		return appendAudit(ctx, tx, audit)
@@ -88,7 +88,7 @@ func (db *DB) FindUserByID(ctx context.Context, id int64) (*policydesk.User, err
 
 func (db *DB) FindUserByLogin(ctx context.Context, login string) (*policydesk.User, error) {
 	u, err := scanUser(db.read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE login = ?`, login))
-	return u, translate(err, "User "+login)
+	return u, translateOne(err, "User", login)
 }
 
 func (db *DB) FindUsers(ctx context.Context) ([]*policydesk.User, error) {

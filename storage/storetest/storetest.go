@@ -79,6 +79,9 @@ var cases = []struct {
 	{"Claims_ExpireAndRelease", testClaims_ExpireAndRelease},
 	{"Claims_EndAtRestore", testClaims_EndAtRestore},
 	{"OutboxLag", testOutboxLag},
+	{"Mail_EnqueueIdempotent", testMail_EnqueueIdempotent},
+	{"Mail_ClaimsNeverShared", testMail_ClaimsNeverShared},
+	{"Mail_MarkRetryAndBacklog", testMail_MarkRetryAndBacklog},
 }
 
 var t0 = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)

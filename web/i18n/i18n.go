@@ -8,6 +8,12 @@
 // a message with plural forms is an inline table of its CLDR categories
 // ("library.count" = { one = "{{.Count}} dokument", other = "..." }).
 // Albanian and English have one and other; Serbian one, few and other.
+//
+// The sentences the domain writes (error messages, texts a service writes
+// about a document) are translated the gettext way: their English format
+// is the key (locales/<lang>/sentences.toml, sq and sr; see sentences.go
+// and policydesk.Translator), and a test keeps every format the code
+// writes in both catalogs, with the same verbs.
 package i18n
 
 import (
@@ -45,16 +51,25 @@ type Catalog struct {
 	messages   map[string]map[string]*goi18n.Message // language → key → message
 	localizers map[string]*Localizer
 	matcher    language.Matcher
+	// sentences are the translations of the English sentences the domain
+	// writes (see policydesk.Translator), from locales/<lang>/sentences.toml:
+	// language → English format → the translation's plural forms.
+	sentences map[string]map[string]Forms
+	tags      map[string]language.Tag
 }
 
 // Load reads the embedded catalogs; a broken file fails the start.
 func Load() (*Catalog, error) {
 	c := &Catalog{bundle: goi18n.NewBundle(language.MustParse(Default)), messages: map[string]map[string]*goi18n.Message{},
-		localizers: map[string]*Localizer{}}
+		localizers: map[string]*Localizer{}, sentences: map[string]map[string]Forms{}, tags: map[string]language.Tag{}}
 	tags := make([]language.Tag, len(Languages))
 	for i, lang := range Languages {
 		tags[i] = language.MustParse(lang)
+		c.tags[lang] = tags[i]
 		if err := c.loadLanguage(lang, tags[i]); err != nil {
+			return nil, err
+		}
+		if err := c.loadSentences(lang); err != nil {
 			return nil, err
 		}
 		c.localizers[lang] = &Localizer{lang: lang, loc: goi18n.NewLocalizer(c.bundle, lang)}
@@ -72,6 +87,9 @@ func (c *Catalog) loadLanguage(lang string, tag language.Tag) error {
 	}
 	c.messages[lang] = map[string]*goi18n.Message{}
 	for _, name := range files {
+		if path.Base(name) == sentencesFile {
+			continue
+		}
 		buf, err := localeFS.ReadFile(name)
 		if err != nil {
 			return err
