@@ -1,6 +1,10 @@
 package calendar
 
-import "time"
+import (
+	"time"
+
+	"policydesk"
+)
 
 // What the built-in holidays rely on. Kosovo's Law No. 03/L-064 on Official
 // Holidays in the Republic of Kosovo (2008), as we read it (the context
@@ -44,13 +48,15 @@ const (
 var BuiltinKeys = []string{NewYear, NewYearSecond, OrthodoxChristmas, IndependenceDay, ConstitutionDay,
 	LabourDay, EuropeDay, CatholicChristmas, CatholicEaster, OrthodoxEaster, EidAlFitr, EidAlAdha}
 
-// BuiltinNames are the built-in holidays' names in English, for the audit
-// log's details and for a client that shows no translation.
-var BuiltinNames = map[string]string{
-	NewYear: "New Year", NewYearSecond: "New Year (second day)", OrthodoxChristmas: "Orthodox Christmas",
-	IndependenceDay: "Independence Day", ConstitutionDay: "Constitution Day", LabourDay: "International Labour Day",
-	EuropeDay: "Europe Day", CatholicChristmas: "Catholic Christmas", CatholicEaster: "Catholic Easter",
-	OrthodoxEaster: "Orthodox Easter", EidAlFitr: "Eid al-Fitr", EidAlAdha: "Eid al-Adha",
+// BuiltinNames are the built-in holidays' names in English, as Words: the
+// audit log's details say them in its reader's language.
+var BuiltinNames = map[string]policydesk.Words{
+	NewYear: policydesk.Say("New Year"), NewYearSecond: policydesk.Say("New Year (second day)"),
+	OrthodoxChristmas: policydesk.Say("Orthodox Christmas"), IndependenceDay: policydesk.Say("Independence Day"),
+	ConstitutionDay: policydesk.Say("Constitution Day"), LabourDay: policydesk.Say("International Labour Day"),
+	EuropeDay: policydesk.Say("Europe Day"), CatholicChristmas: policydesk.Say("Catholic Christmas"),
+	CatholicEaster: policydesk.Say("Catholic Easter"), OrthodoxEaster: policydesk.Say("Orthodox Easter"),
+	EidAlFitr: policydesk.Say("Eid al-Fitr"), EidAlAdha: policydesk.Say("Eid al-Adha"),
 }
 
 // The years the calendar knows: the Eid table below covers them. Dates
@@ -100,7 +106,7 @@ var eidDates = map[string][]string{
 func builtins(year int) []Holiday {
 	var out []Holiday
 	add := func(d time.Time, key string) {
-		out = append(out, Holiday{Date: d, Key: key, Name: BuiltinNames[key], Source: SourceBuiltin})
+		out = append(out, Holiday{Date: d, Key: key, Name: BuiltinNames[key].String(), Source: SourceBuiltin})
 	}
 	for _, f := range fixed {
 		add(Date(year, f.at.m, f.at.d), f.key)

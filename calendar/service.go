@@ -157,22 +157,22 @@ func (s *Service) Remove(ctx context.Context, d time.Time) error {
 		return s.Store.DeleteCalendarChange(ctx, d, ChangeDayOff, s.audit(ctx, ActionRemove, d, ch.Name))
 	}
 	names := builtinNames(c, d)
-	if names == "" {
+	if len(names) == 0 {
 		return policydesk.Errorf(policydesk.ENotFound, "There is no holiday or day off on %s.", show(d)).On("date")
 	}
 	return s.Store.PutCalendarChange(ctx, s.change(ctx, d, ChangeCancel, ""), s.audit(ctx, ActionCancel, d, names))
 }
 
-// builtinNames are the English names of the built-in holidays on date d
-// ("" when none), for the audit log.
-func builtinNames(c *Calendar, d time.Time) string {
-	var names []string
+// builtinNames are the names of the built-in holidays on date d (none
+// when there are none), for the audit log.
+func builtinNames(c *Calendar, d time.Time) policydesk.WordList {
+	var names policydesk.WordList
 	for _, h := range c.On(d) {
 		if h.Source == SourceBuiltin && h.Date.Equal(d) {
-			names = append(names, h.Name)
+			names = append(names, BuiltinNames[h.Key])
 		}
 	}
-	return strings.Join(names, ", ")
+	return names
 }
 
 // adminCalendar is the calendar as it is, for an admin about to change
@@ -196,8 +196,10 @@ func (s *Service) change(ctx context.Context, d time.Time, kind, name string) Ch
 	return ch
 }
 
-func (s *Service) audit(ctx context.Context, action string, d time.Time, detail string) *policydesk.AuditEntry {
-	return policydesk.NewAuditEntry(ctx, s.now(), action, "calendar", d.Format(time.DateOnly), detail)
+// audit is the entry of action on d; detail is the day off's name as
+// entered, or the built-in holidays' names (a WordList).
+func (s *Service) audit(ctx context.Context, action string, d time.Time, detail any) *policydesk.AuditEntry {
+	return policydesk.NewAuditEntry(ctx, s.now(), action, "calendar", d.Format(time.DateOnly), "%s", detail)
 }
 
 // checkName trims a day off's name and refuses an empty, long or

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -77,7 +78,15 @@ func (s *Server) dateParam(name, v string, optional bool) (time.Time, error) {
 	}
 	d, err := timefmt.ParseDate(v)
 	if err != nil {
-		return time.Time{}, policydesk.Errorf(policydesk.EBadRequest, "The %s %s", name, err.Error()).On(name)
+		// A malformed date in a URL is a bad request; the sentence is
+		// the date parser's, translated like every other.
+		var e *policydesk.Error
+		if !errors.As(err, &e) {
+			return time.Time{}, err
+		}
+		bad := *e
+		bad.Code = policydesk.EBadRequest
+		return time.Time{}, bad.On(name)
 	}
 	return d, nil
 }
@@ -225,7 +234,7 @@ func (s *Server) roundDue(r *http.Request, due string, days int, period bool) (s
 		return due, nil
 	}
 	if strings.TrimSpace(due) != "" {
-		return "", policydesk.Errorf(policydesk.EInvalid, errDueOrDays).On("working_days")
+		return "", policydesk.Errorf(policydesk.EInvalid, "Give either a due date or a consultation period in working days, not both.").On("working_days")
 	}
 	cal, err := s.calendar()
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"policydesk"
@@ -107,7 +106,7 @@ func (s *Server) dueCalculator(r *http.Request, cal *calendar.Service, data map[
 	}
 	from, err := s.dateParam("from", q.Get("from"), true)
 	if err != nil {
-		data["DueError"] = s.dateError(r, "from", q.Get("from"), err)
+		data["DueError"] = s.errorMessage(r, err)
 		return
 	}
 	n, err := workingDaysParam(q.Get("working_days"))
@@ -121,12 +120,6 @@ func (s *Server) dueCalculator(r *http.Request, cal *calendar.Service, data map[
 	data["DueError"] = s.errorMessage(r, err)
 }
 
-// dateError is a refused date's sentence in the request's language.
-func (s *Server) dateError(r *http.Request, field, value string, err error) string {
-	return s.errorMessage(r, &translatedError{err: policydesk.Errorf(policydesk.EInvalid, "%s", policydesk.ErrorMessage(err)).On(field),
-		key: "calendar.error.date", args: []any{"Value", truncate(strings.TrimSpace(value), 32), "Detail", policydesk.ErrorMessage(err)}})
-}
-
 // pageCalendarChange runs the page's buttons and its add form (field
 // "action": add, remove, restore) and returns to the year's page.
 func (s *Server) pageCalendarChange(r *http.Request) (reply, error) {
@@ -138,8 +131,7 @@ func (s *Server) pageCalendarChange(r *http.Request) (reply, error) {
 	form := "calendar-" + action
 	d, err := timefmt.ParseDate(raw)
 	if err != nil {
-		return reply{}, inForm(form, &translatedError{err: policydesk.Errorf(policydesk.EInvalid, "The date %s", err.Error()).On("date"),
-			key: "calendar.error.date", args: []any{"Value", truncate(strings.TrimSpace(raw), 32), "Detail", err.Error()}})
+		return reply{}, inForm(form, policydesk.OnField("date", policydesk.AsError(err)))
 	}
 	ctx := r.Context()
 	done := action

@@ -10,7 +10,8 @@ import (
 // with a cancelled built-in holiday and an admin's day off, a banner, the
 // calculator's answer and refusal, a refused add form) as an admin who
 // chose sq, then sr: no English word in what it shows, the month names and
-// the holidays' names in the language, dates as dd.mm.yyyy.
+// the holidays' names in the language, dates as dd.mm.yyyy; the audit log
+// names a cancelled holiday in the language too.
 func TestCalendarPageInAlbanianAndSerbian(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -44,6 +45,12 @@ func TestCalendarPageInAlbanianAndSerbian(t *testing.T) {
 					}
 				}
 			}
+		}
+		// The audit log says the cancelled Eid in the reader's language.
+		audit := must(t, b.get("/audit?action=calendar.cancel"), 200).Body
+		checkNoEnglish(t, lang, "audit of the calendar", audit)
+		if eid := map[string]string{"sq": "Fitër Bajrami", "sr": "Ramazanski bajram"}[lang]; !strings.Contains(textOf(parseHTML(t, audit)), eid) {
+			t.Errorf("%s: the audit log does not name the cancelled holiday %q", lang, eid)
 		}
 		csrf := b.csrf("/admin/calendar?year=2026")
 		for _, form := range []url.Values{
