@@ -16,10 +16,16 @@ type newRoundJSON struct {
 	Name    string `json:"name"`
 	Version int    `json:"version"`
 	Due     string `json:"due"`
+	// WorkingDays is the consultation period, instead of Due.
+	WorkingDays int `json:"working_days"`
 }
 
 func (s *Server) apiOpenRound(r *http.Request, id int64, in *newRoundJSON) (int, any, error) {
-	round, err := s.Review.OpenRound(r.Context(), id, in.Name, in.Version, in.Due)
+	due, err := s.roundDue(r, in.Due, in.WorkingDays, in.WorkingDays != 0)
+	if err != nil {
+		return 0, nil, err
+	}
+	round, err := s.Review.OpenRound(r.Context(), id, in.Name, in.Version, due)
 	return http.StatusCreated, round, err
 }
 

@@ -10,7 +10,11 @@ import (
 // pageOpenRound opens a review round on a version and shows it.
 func (s *Server) pageOpenRound(r *http.Request, id int64) (reply, error) {
 	version, _ := strconv.Atoi(r.PostFormValue("version"))
-	round, err := s.Review.OpenRound(r.Context(), id, r.PostFormValue("name"), version, r.PostFormValue("due"))
+	due, err := s.roundDueForm(r)
+	if err != nil {
+		return reply{}, inForm("open-round", err)
+	}
+	round, err := s.Review.OpenRound(r.Context(), id, r.PostFormValue("name"), version, due)
 	if err != nil {
 		return reply{}, inForm("open-round", err)
 	}

@@ -22,6 +22,7 @@ func (s *Server) routes() {
 	s.searchRoutes(api, s.router)
 	s.adminRoutes(api, s.router)
 	s.inboxRoutes(api, s.router)
+	s.calendarRoutes(api, s.router)
 }
 
 // inboxRoutes: the signed-in user's inbox (their home page).

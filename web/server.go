@@ -29,6 +29,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"policydesk"
+	"policydesk/calendar"
 	"policydesk/drafts"
 	"policydesk/drafts/accounts"
 	"policydesk/drafts/attachments"
@@ -76,6 +77,8 @@ type Server struct {
 	// language for a browser whose user saved none and whose
 	// Accept-Language names none of the three. "" is i18n.Default.
 	Language string
+	// Calendar answers working days and due dates; nil answers 503 there.
+	Calendar *calendar.Service
 
 	router  *mux.Router
 	views   *views

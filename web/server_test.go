@@ -18,6 +18,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 	"golang.org/x/net/html"
 
+	"policydesk/calendar"
 	"policydesk/drafts"
 	"policydesk/drafts/accounts"
 	"policydesk/drafts/markdown"
@@ -70,6 +71,7 @@ func newEnv(t testing.TB, wire ...func(s *web.Server, db *sqldb.DB, svc *drafts.
 		t.Fatal(err)
 	}
 	s.Checks["database"] = db.Ping
+	s.Calendar = calendar.NewService(db)
 	// The pages these tests read are in English; the language tests ask
 	// for the others.
 	s.Language = "en"

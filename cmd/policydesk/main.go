@@ -30,6 +30,7 @@ import (
 	"time"
 
 	"policydesk"
+	"policydesk/calendar"
 	"policydesk/drafts"
 	"policydesk/drafts/accounts"
 	"policydesk/drafts/attachments"
@@ -357,6 +358,7 @@ func (a *App) newServer() (*web.Server, error) {
 		return nil, fmt.Errorf("POLICYDESK_TRUSTED_PROXIES: %w", err)
 	}
 	srv.Attachments = a.Attachments
+	srv.Calendar = calendar.NewService(a.DB)
 	srv.Checks["database"] = a.DB.Ping
 	srv.Checks["blobs"] = a.Attachments.Blobs.Ping
 	return srv, nil
