@@ -275,15 +275,18 @@ func (db *DB) ClaimTexts(ctx context.Context, consumer string, limit int, now, u
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		out = out[:0]
 		// One row per attachment, so on PostgreSQL row locks do: the
-		// inner SELECT takes FOR UPDATE SKIP LOCKED (claimers pass each
+		// picking SELECT takes FOR UPDATE SKIP LOCKED (claimers pass each
 		// other by), and the outer condition is checked again on a row
-		// another claimer has just taken.
-		rows, err := tx.QueryContext(ctx, `UPDATE attachment_texts SET claimed_by = ?, claimed_until = ?
-			WHERE status = 'pending' AND (claimed_until <= ? OR claimed_by = ?) AND attachment_id IN (
+		// another claimer has just taken. The pick is a MATERIALIZED CTE:
+		// as an IN subquery PostgreSQL may run it again per row and claim
+		// more than limit.
+		rows, err := tx.QueryContext(ctx, `WITH picked AS MATERIALIZED (
 				SELECT attachment_id FROM attachment_texts
 				WHERE status = 'pending' AND next_at <= ? AND (claimed_until <= ? OR claimed_by = ?)
 				ORDER BY next_at, attachment_id LIMIT ?`+db.skipLocked()+`)
-			RETURNING attachment_id`, consumer, formatTime(until), formatTime(now), consumer, formatTime(now), formatTime(now), consumer, limit)
+			UPDATE attachment_texts SET claimed_by = ?, claimed_until = ?
+			WHERE attachment_id IN (SELECT attachment_id FROM picked) AND status = 'pending' AND (claimed_until <= ? OR claimed_by = ?)
+			RETURNING attachment_id`, formatTime(now), formatTime(now), consumer, limit, consumer, formatTime(until), formatTime(now), consumer)
 		if err != nil {
 			return err
 		}

@@ -181,6 +181,9 @@ func testClaims_TwoConsumersNeverShare(t *testing.T, open Opener) {
 					t.Error(err)
 					return
 				}
+				if len(ps) > 3 || len(ts) > 2 {
+					t.Errorf("claimed %d documents (limit 3) and %d texts (limit 2)", len(ps), len(ts))
+				}
 				if len(ps) == 0 && len(ts) == 0 {
 					return
 				}
