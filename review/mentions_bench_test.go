@@ -2,9 +2,9 @@ package review
 
 import (
 	"fmt"
+	"policydesk/drafts/draftstest"
 	"strings"
 	"testing"
-	"time"
 )
 
 // mentionShapes are hostile comment bodies for Mentions, each built to a
@@ -57,16 +57,7 @@ func BenchmarkMentionsRatio(b *testing.B) {
 	for _, s := range mentionShapes {
 		small, large := mentionBody(s.unit, MaxCommentRunes/8), mentionBody(s.unit, MaxCommentRunes)
 		b.Run(strings.ReplaceAll(s.name, " ", "_"), func(b *testing.B) {
-			var t1, t8 time.Duration
-			for b.Loop() {
-				start := time.Now()
-				Mentions(small)
-				t1 += time.Since(start)
-				start = time.Now()
-				Mentions(large)
-				t8 += time.Since(start)
-			}
-			b.ReportMetric(float64(t8)/float64(max(t1, 1)), "ratio8N/N")
+			draftstest.Ratio(b, small, large, func(body string) { Mentions(body) })
 		})
 	}
 }

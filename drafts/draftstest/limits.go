@@ -28,19 +28,22 @@ func PathologicalSizes() []int {
 func BenchRatio(b *testing.B, f func(string)) {
 	const n = MaxBodyBytes / 8
 	for _, s := range Pathological {
-		small, large := s.Sized(n), s.Sized(8*n)
-		b.Run(strings.ReplaceAll(s.Name, " ", "_"), func(b *testing.B) {
-			var t1, t8 time.Duration
-			for b.Loop() {
-				start := time.Now()
-				f(small)
-				t1 += time.Since(start)
-				start = time.Now()
-				f(large)
-				t8 += time.Since(start)
-			}
-			b.ReportMetric(float64(t8)/float64(max(t1, 1)), "ratio8N/N")
-			b.ReportMetric(float64(t8.Milliseconds())/float64(b.N), "ms/8N")
-		})
+		b.Run(strings.ReplaceAll(s.Name, " ", "_"), func(b *testing.B) { Ratio(b, s.Sized(n), s.Sized(8*n), f) })
 	}
+}
+
+// Ratio times f on small and on large, 8 times its size, and reports the
+// ratio of the times: about 8 or less is linear.
+func Ratio(b *testing.B, small, large string, f func(string)) {
+	var t1, t8 time.Duration
+	for b.Loop() {
+		start := time.Now()
+		f(small)
+		t1 += time.Since(start)
+		start = time.Now()
+		f(large)
+		t8 += time.Since(start)
+	}
+	b.ReportMetric(float64(t8)/float64(max(t1, 1)), "ratio8N/N")
+	b.ReportMetric(float64(t8.Milliseconds())/float64(b.N), "ms/8N")
 }
