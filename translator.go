@@ -2,6 +2,7 @@ package policydesk
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -50,4 +51,21 @@ func (l WordList) String() string {
 		parts[i] = w.english
 	}
 	return strings.Join(parts, ", ")
+}
+
+// Quantity is a large number a sentence prints with its digits grouped
+// the way the reader's language groups them (1,000,000 in English).
+type Quantity int
+
+// String is the number grouped the English way.
+func (q Quantity) String() string {
+	s := strconv.Itoa(int(q))
+	start := 0
+	if q < 0 {
+		start = 1
+	}
+	for i := len(s) - 3; i > start; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }

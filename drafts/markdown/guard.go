@@ -2,7 +2,6 @@ package markdown
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/parser"
@@ -116,7 +115,7 @@ func (g *guard) tick() {
 func (g *guard) charge(n int) {
 	g.steps += n
 	if g.steps > g.lim.MaxSteps {
-		panic(refused{policydesk.Errorf(policydesk.ETooComplex, "The text has too much structure to display: its lines, list items, links, formatting marks and table cells come to more than %s steps of work. Split it into smaller documents.", thousands(g.lim.MaxSteps))})
+		panic(refused{policydesk.Errorf(policydesk.ETooComplex, "The text has too much structure to display: its lines, list items, links, formatting marks and table cells come to more than %s steps of work. Split it into smaller documents.", policydesk.Quantity(g.lim.MaxSteps))})
 	}
 }
 
@@ -138,13 +137,4 @@ func blockRest(parent ast.Node, block text.Reader) int {
 	}
 	_, pos := block.Position()
 	return max(0, lines.At(lines.Len()-1).Stop-pos.Start)
-}
-
-// thousands writes n with comma separators, as the messages do.
-func thousands(n int) string {
-	s := fmt.Sprint(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }

@@ -33,7 +33,7 @@ func (b guardedBlock) Open(parent ast.Node, reader text.Reader, pc parser.Contex
 		}
 		if depth > g.lim.MaxDepth {
 			line, _ := reader.Position()
-			panic(refused{policydesk.Errorf(policydesk.ETooComplex, "The text nests block quotes or lists more than %d levels deep (line %s); at most %d levels are allowed.", g.lim.MaxDepth, thousands(line+1), g.lim.MaxDepth)})
+			panic(refused{policydesk.Errorf(policydesk.ETooComplex, "The text nests block quotes or lists more than %d levels deep (line %s); at most %d levels are allowed.", g.lim.MaxDepth, policydesk.Quantity(line+1), g.lim.MaxDepth)})
 		}
 	}
 	return n, state

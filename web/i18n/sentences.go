@@ -12,6 +12,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 	"golang.org/x/text/feature/plural"
+	"golang.org/x/text/message"
 
 	"policydesk"
 	"policydesk/timefmt"
@@ -107,6 +108,8 @@ func (c *Catalog) wordsIn(lang string, args []any) []any {
 			said = strings.Join(parts, ", ")
 		case time.Month:
 			said = timefmt.MonthName(a, lang)
+		case policydesk.Quantity:
+			said = message.NewPrinter(c.tags[lang]).Sprintf("%d", int(a))
 		default:
 			continue
 		}

@@ -44,6 +44,12 @@ func TestSentenceWordsAndPlurals(t *testing.T) {
 			t.Errorf("%s, %d seconds: %q, want %q", tc.lang, tc.n, got, tc.want)
 		}
 	}
+	// Large numbers are grouped as each language groups them.
+	for lang, want := range map[string]string{"en": "1,500,000", "sq": "1\u00a0500\u00a0000", "sr": "1.500.000"} {
+		if got := c.Sentence(lang, "%s", policydesk.Quantity(1500000)); got != want {
+			t.Errorf("%s: 1500000 is %q, want %q", lang, got, want)
+		}
+	}
 	// Serbian: 1 and 21 take "one", 2-4 and 22-24 "few", 5-20 "other".
 	format := "Too many failed attempts. Wait %d minutes and try again."
 	forms := c.SentenceForms("sr", format)
