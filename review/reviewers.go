@@ -245,11 +245,12 @@ func (s *Service) SetDone(ctx context.Context, docID int64, number int, done boo
 	}
 	u := policydesk.UserFromContext(ctx)
 	var at time.Time
-	action, format := "round.reviewer.undone", "round %d: not finished after all"
+	audit := s.Drafts.AuditEntry(ctx, "round.reviewer.undone", "document", itoa(docID), "round %d: not finished after all", number)
 	if done {
-		at, action, format = s.Drafts.Now().UTC(), "round.reviewer.done", "round %d: finished reviewing"
+		at = s.Drafts.Now().UTC()
+		audit = s.Drafts.AuditEntry(ctx, "round.reviewer.done", "document", itoa(docID), "round %d: finished reviewing", number)
 	}
-	err = s.Store.SetReviewerDone(ctx, docID, number, u.ID, at, s.Drafts.AuditEntry(ctx, action, "document", itoa(docID), format, number))
+	err = s.Store.SetReviewerDone(ctx, docID, number, u.ID, at, audit)
 	if policydesk.ErrorCode(err) == policydesk.ENotFound {
 		return nil, policydesk.Errorf(policydesk.EForbidden, "You are not a reviewer of round %d.", number)
 	}
