@@ -2,6 +2,7 @@ package review
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -209,22 +210,32 @@ func (s *Service) openRoundAsEditor(ctx context.Context, docID int64, number int
 	return r, access, nil
 }
 
-// RoundDetail returns a readable document's round with its reviewers and
-// extensions.
+// RoundDetail returns a readable document's round with its extensions
+// and its reviewers: all of them for the document's editors, else only
+// the caller (if one).
 func (s *Service) RoundDetail(ctx context.Context, docID int64, number int) (*Round, error) {
-	r, _, err := s.Round(ctx, docID, number)
+	_, access, err := s.Drafts.Document(ctx, docID)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.Store.FindRound(ctx, docID, number)
 	if err != nil {
 		return nil, err
 	}
 	if r.Reviewers, err = s.Store.FindReviewers(ctx, docID, number); err != nil {
 		return nil, err
 	}
+	if !access.Edit {
+		me := policydesk.UserFromContext(ctx)
+		r.Reviewers = slices.DeleteFunc(r.Reviewers, func(rv *Reviewer) bool { return me == nil || rv.UserID != me.ID })
+	}
 	r.Extensions, err = s.Store.FindExtensions(ctx, docID, number)
 	return r, err
 }
 
 // OpenedBy records that the caller opened the round's page, if they are
-// one of its reviewers and it is the first time.
+// one of its reviewers and it is the first time (a write: call it only
+// for a reviewer who has not opened the round yet).
 func (s *Service) OpenedBy(ctx context.Context, docID int64, number int) error {
 	u := policydesk.UserFromContext(ctx)
 	if u == nil {

@@ -39,7 +39,7 @@ func TestMailRoundOpenedAndClosed(t *testing.T) {
 	}
 	round := "https://policydesk.example.org/documents/" + itoa(r.id) + "/rounds/1"
 	want := map[string]string{
-		"Otvoren je krug recenzije: Rregullore për qendrat ditore": round + "\n",
+		"Otvoren je krug recenzije: Rregullore për qendrat ditore":  round + "\n",
 		"Zatvoren je krug recenzije: Rregullore për qendrat ditore": round + "/report",
 	}
 	for _, mail := range mails {

@@ -72,6 +72,11 @@ func TestAPIRoundReviewers(t *testing.T) {
 		t.Errorf("round = %v, reviewers %s", detail, got)
 	}
 
+	own := must(t, r.api("GET", docPath(r.id, n), r.reviewer, nil), 200).object(t)
+	if got := strings.Join(reviewerStatus(own), " "); got != "vjosa:invited:0" {
+		t.Errorf("a reviewer sees the reviewers %s, want only herself", got)
+	}
+
 	// Reviewers: opened (the page), commenting, done, undone.
 	b := r.browser()
 	b.login("vjosa", userPassword, "")

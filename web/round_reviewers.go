@@ -17,19 +17,24 @@ import (
 // caller, if a reviewer, opened the round.
 func (s *Server) roundPanel(r *http.Request, data map[string]any, id int64, n int) error {
 	ctx := r.Context()
-	if err := s.Review.OpenedBy(ctx, id, n); err != nil {
-		// Only the reviewer's "opened" status waits for another visit.
-		s.Logger.Warn("round opened", "document", id, "round", n, "err", err)
-	}
 	round, err := s.Review.RoundDetail(ctx, id, n)
 	if err != nil {
 		return err
 	}
 	data["Detail"], data["StatusLabels"] = round, s.reviewerStatusLabels(r)
-	if u := policydesk.UserFromContext(ctx); u != nil {
-		for _, rv := range round.Reviewers {
-			if rv.UserID == u.ID {
-				data["Me"] = rv
+	u := policydesk.UserFromContext(ctx)
+	for _, rv := range round.Reviewers {
+		if u == nil || rv.UserID != u.ID {
+			continue
+		}
+		data["Me"] = rv
+		if rv.OpenedAt.IsZero() {
+			if err := s.Review.OpenedBy(ctx, id, n); err != nil {
+				// Only the reviewer's "opened" status waits for another visit.
+				s.Logger.Warn("round opened", "document", id, "round", n, "err", err)
+			} else {
+				rv.OpenedAt = s.Drafts.Now()
+				rv.Settle()
 			}
 		}
 	}

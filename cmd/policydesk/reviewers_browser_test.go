@@ -42,10 +42,7 @@ func TestBrowserRoundReviewers(t *testing.T) {
 	// The reviewer finds the round in her inbox.
 	rv := newBrowser(t)
 	browserLogin(rv, t, srv.URL, "vjosa", reviewerPassword)
-	for _, size := range []struct {
-		name string
-		w, h int64
-	}{{"desktop", 1366, 900}, {"phone", 390, 844}} {
+	for _, size := range browserSizes {
 		if err := chromedp.Do(rv, chromedp.EmulateViewport(size.w, size.h), chromedp.Navigate(srv.URL+"/inbox"),
 			chromedp.WaitVisible(chromedp.CSS("#waiting-rounds"))); err != nil {
 			t.Fatalf("%s: %v", size.name, err)
@@ -110,10 +107,7 @@ func TestBrowserRoundReviewers(t *testing.T) {
 	}
 
 	// The expert sees the status table.
-	for _, size := range []struct {
-		name string
-		w, h int64
-	}{{"desktop", 1366, 900}, {"phone", 390, 844}} {
+	for _, size := range browserSizes {
 		if err := chromedp.Do(ctx, chromedp.EmulateViewport(size.w, size.h), chromedp.Navigate(srv.URL+d.docPath+"/rounds/1"),
 			chromedp.WaitVisible(chromedp.CSS("#reviewers-table"))); err != nil {
 			t.Fatalf("%s: %v", size.name, err)

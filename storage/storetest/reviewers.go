@@ -17,24 +17,15 @@ import (
 // The reviewers' cases join the suite here, so the list in storetest.go
 // stays as it is.
 func init() {
-	cases = append(cases,
-		struct {
-			name string
-			test func(*testing.T, Opener)
-		}{"Reviewers_Lifecycle", testReviewers_Lifecycle},
-		struct {
-			name string
-			test func(*testing.T, Opener)
-		}{"Reviewers_RefusedWriteNothing", testReviewers_RefusedWriteNothing},
-		struct {
-			name string
-			test func(*testing.T, Opener)
-		}{"Reviewers_Extend", testReviewers_Extend},
-		struct {
-			name string
-			test func(*testing.T, Opener)
-		}{"Reviewers_WaitingOrder", testReviewers_WaitingOrder},
-	)
+	cases = append(cases, []struct {
+		name string
+		test func(*testing.T, Opener)
+	}{
+		{"Reviewers_Lifecycle", testReviewers_Lifecycle},
+		{"Reviewers_RefusedWriteNothing", testReviewers_RefusedWriteNothing},
+		{"Reviewers_Extend", testReviewers_Extend},
+		{"Reviewers_WaitingOrder", testReviewers_WaitingOrder},
+	}...)
 }
 
 // statuses lists a round's reviewers as "login:status:comments".
