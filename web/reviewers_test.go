@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -222,5 +223,26 @@ func TestAPIInboxRounds(t *testing.T) {
 	// Round 1 is closed now: 3 (overdue) and 2 (no due date) wait.
 	if !regexp.MustCompile(`(?s)id="waiting-rounds".*03\.01\.2000.*/rounds/2".*id="inbox-news"`).MatchString(page) || !strings.Contains(page, "Overdue") {
 		t.Errorf("the inbox page does not list the waiting rounds overdue first")
+	}
+}
+
+// TestRoundFormRefusesUnknownReviewer: the document page's round form
+// with an unknown login comes back (422) with the message beside the
+// reviewers field and what was typed kept; no round is opened.
+func TestRoundFormRefusesUnknownReviewer(t *testing.T) {
+	t.Parallel()
+	r := newReviewEnv(t)
+	page := "/documents/" + itoa(r.id)
+	b, csrf := r.signedIn("arta", page)
+	res := must(t, b.post(page+"/rounds", url.Values{"csrf_token": {csrf}, "return": {page}, "version": {"2"},
+		"reviewers": {"vjosa, nobody"}, "instructions": {"Shikoni nenin 2."}}), 422)
+	doc := parseHTML(t, res.Body)
+	if e := byID(doc, "round-reviewers-error"); e == nil || !strings.Contains(textOf(e), `There is no user "nobody".`) {
+		t.Errorf("no message beside the reviewers field")
+	}
+	checkKept(t, doc, "round-reviewers", "vjosa, nobody")
+	checkKept(t, doc, "round-instructions", "Shikoni nenin 2.")
+	if list := must(t, r.api("GET", docPath(r.id, "/rounds"), r.editor, nil), 200).object(t)["rounds"].([]any); len(list) != 0 {
+		t.Errorf("a refused round was opened")
 	}
 }

@@ -34,6 +34,10 @@ func TestBrowserRoundReviewers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := chromedp.Do(ctx, chromedp.ScrollIntoView(chromedp.ID("open-round"))); err != nil {
+		t.Fatal(err)
+	}
+	saveScreenshot(ctx, t, shots, "reviewers-round-form.png")
 	clickAndLoad(ctx, t, `#open-round button[type="submit"]`)
 	if got := reviewerRows(ctx, t); got != "Besa Gashi @besa|invited|0 Vjosa Berisha @vjosa|invited|0" {
 		t.Fatalf("after opening the round the status table reads %q", got)
