@@ -27,6 +27,10 @@ type Sources struct {
 		FindUserByID(ctx context.Context, id int64) (*policydesk.User, error)
 		FindUserByLogin(ctx context.Context, login string) (*policydesk.User, error)
 	}
+	// Rounds gives a round's reviewers; nil makes no round items.
+	Rounds interface {
+		FindReviewers(ctx context.Context, docID int64, number int) ([]*review.Reviewer, error)
+	}
 }
 
 // Follower turns audit entries into inbox items. Replicas share one
@@ -106,6 +110,8 @@ func (f *Follower) itemsFor(ctx context.Context, e *policydesk.AuditEntry) ([]*I
 		commentID, replyID = objectID(e), idIn(e.Detail)
 	case "comment.decide":
 		commentID = objectID(e)
+	case "round.open", "round.close":
+		return f.roundItems(ctx, e)
 	default:
 		return nil, nil
 	}
@@ -122,7 +128,7 @@ func (f *Follower) itemsFor(ctx context.Context, e *policydesk.AuditEntry) ([]*I
 	if err != nil {
 		return nil, err
 	}
-	return f.items(ctx, e, c, kinds)
+	return f.items(ctx, e, itemAbout{c.DocumentID, c.Round, c.ID}, kinds)
 }
 
 // recipients says who hears of an action on c, and as what kind.
@@ -184,7 +190,7 @@ func (f *Follower) userByLogin(ctx context.Context, login string) (int64, error)
 
 // items makes the items for the recipients who may still read the
 // document, leaving out the actor.
-func (f *Follower) items(ctx context.Context, e *policydesk.AuditEntry, c *review.Comment, kinds map[int64]string) ([]*Item, error) {
+func (f *Follower) items(ctx context.Context, e *policydesk.AuditEntry, c itemAbout, kinds map[int64]string) ([]*Item, error) {
 	ids := make([]int64, 0, len(kinds))
 	for id := range kinds {
 		if id != 0 && id != e.ActorID {
@@ -198,7 +204,7 @@ func (f *Follower) items(ctx context.Context, e *policydesk.AuditEntry, c *revie
 		if err != nil {
 			return nil, err
 		}
-		doc, role, err := f.Sources.Documents.FindDocumentAs(ctx, c.DocumentID, uid)
+		doc, role, err := f.Sources.Documents.FindDocumentAs(ctx, c.documentID, uid)
 		if err != nil {
 			return nil, err
 		}
@@ -210,7 +216,7 @@ func (f *Follower) items(ctx context.Context, e *policydesk.AuditEntry, c *revie
 			return nil, err
 		}
 		out = append(out, &Item{Key: fmt.Sprintf("audit:%d:user:%d", e.ID, uid), UserID: uid, Kind: kinds[uid],
-			DocumentID: c.DocumentID, Round: c.Round, CommentID: c.ID, ActorID: e.ActorID, At: e.At, Mail: itemMail(r.Mail)})
+			DocumentID: c.documentID, Round: c.round, CommentID: c.commentID, ActorID: e.ActorID, At: e.At, Mail: itemMail(r.Mail)})
 	}
 	return out, nil
 }

@@ -15,6 +15,9 @@ const (
 	KindReply    = "reply"    // a reply to my comment or in a thread I am in
 	KindDecision = "decision" // an editor's decision on my comment
 	KindMention  = "mention"  // @login in a comment or reply
+	// KindRoundOpened and KindRoundClosed go to a round's reviewers.
+	KindRoundOpened = "round_opened"
+	KindRoundClosed = "round_closed"
 )
 
 // Mail settings of a user, and what an item records of them.

@@ -26,6 +26,14 @@ type Round struct {
 	ClosedAt   time.Time `json:"closed_at,omitzero"`
 	// Comments counts the round's comments; filled by listings.
 	Comments int `json:"comments"`
+	// Instructions tell the round's reviewers what is asked of them.
+	Instructions string `json:"instructions,omitempty"`
+	// Reviewers are the users asked to review the round; CreateRound
+	// stores their UserIDs. Filled by RoundDetail, not by listings.
+	Reviewers []*Reviewer `json:"reviewers,omitempty"`
+	// Extensions are the round's due-date extensions, oldest first;
+	// filled by RoundDetail.
+	Extensions []*Extension `json:"extensions,omitempty"`
 }
 
 // Anchor is where a comment's words are in one version, in Unicode code
@@ -121,6 +129,7 @@ type Store interface {
 	// FindComments returns comments with replies, oldest first.
 	FindComments(ctx context.Context, f CommentFilter) ([]*Comment, error)
 	AddReply(ctx context.Context, r *Reply, audit *policydesk.AuditEntry) error
+	RoundReviewerStore
 	// UpdateComment writes status, decision, reason, decided_by/at and applied_version.
 	UpdateComment(ctx context.Context, c *Comment, audit *policydesk.AuditEntry) error
 }

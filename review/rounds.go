@@ -11,35 +11,72 @@ import (
 
 // OpenRound opens review round N+1 on a version of the document.
 func (s *Service) OpenRound(ctx context.Context, docID int64, name string, version int, due string) (*Round, error) {
-	doc, err := s.editable(ctx, docID)
+	return s.OpenRoundWith(ctx, docID, RoundSpec{Name: name, Version: version, Due: due})
+}
+
+// OpenRoundWith opens review round N+1 with its reviewers and instructions.
+// Reviewers who may not read the document are shared it as reviewers when
+// the caller manages it; otherwise the round is refused.
+func (s *Service) OpenRoundWith(ctx context.Context, docID int64, spec RoundSpec) (*Round, error) {
+	doc, access, err := s.Drafts.Document(ctx, docID)
 	if err != nil {
 		return nil, err
 	}
-	name = strings.TrimSpace(name)
+	if !access.Edit {
+		return nil, policydesk.Errorf(policydesk.EForbidden, "Only the document's legal experts can do this.")
+	}
+	r, err := s.newRound(docID, doc.Head, spec)
+	if err != nil {
+		return nil, err
+	}
+	users, err := s.reviewerUsers(ctx, docID, access.Manage, spec.Reviewers)
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range users {
+		r.Reviewers = append(r.Reviewers, &Reviewer{UserID: u.ID, Login: u.Login, Name: u.Name, Status: ReviewerInvited})
+	}
+	r.OpenedBy, r.CreatedAt = policydesk.UserFromContext(ctx).ID, s.Drafts.Now().UTC()
+	// The store puts the round's number in place of NewRound.
+	audit := s.Drafts.AuditEntry(ctx, "round.open", "document", itoa(docID), "round %d: %s on version %d", NewRound, r.Name, r.Version)
+	if err := s.Store.CreateRound(ctx, r, audit); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// NewRound stands in a round.open audit detail for the number the store
+// gives the round.
+const NewRound = 0
+
+// newRound checks a round's name, version, due date and instructions.
+func (s *Service) newRound(docID int64, head int, spec RoundSpec) (*Round, error) {
+	name := strings.TrimSpace(spec.Name)
 	if err := checkLine(policydesk.Say("round name"), name, 200); err != nil {
 		return nil, policydesk.OnField("name", err)
 	}
+	version := spec.Version
 	if version == 0 {
-		version = doc.Head
+		version = head
 	}
-	if version < 1 || version > doc.Head {
-		return nil, policydesk.Errorf(policydesk.EInvalid, "Version %d does not exist; the newest is %d.", version, doc.Head).On("version")
+	if version < 1 || version > head {
+		return nil, policydesk.Errorf(policydesk.EInvalid, "Version %d does not exist; the newest is %d.", version, head).On("version")
 	}
-	if due = strings.TrimSpace(due); due != "" {
+	due := strings.TrimSpace(spec.Due)
+	if due != "" {
 		d, err := timefmt.ParseDate(due)
 		if err != nil {
 			return nil, policydesk.OnField("due", policydesk.AsError(err))
 		}
 		due = timefmt.ISODate(d)
 	}
-	r := &Round{DocumentID: docID, Name: name, Version: version, Due: due, Status: "open",
-		OpenedBy: policydesk.UserFromContext(ctx).ID, CreatedAt: s.Drafts.Now().UTC()}
+	instructions, err := checkInstructions(spec.Instructions)
+	if err != nil {
+		return nil, err
+	}
+	r := &Round{DocumentID: docID, Name: name, Version: version, Due: due, Status: "open", Instructions: instructions}
 	if r.Name == "" {
 		r.Name = fmt.Sprintf("Round on version %d", version)
-	}
-	audit := s.Drafts.AuditEntry(ctx, "round.open", "document", itoa(docID), "%s on version %d", r.Name, version)
-	if err := s.Store.CreateRound(ctx, r, audit); err != nil {
-		return nil, err
 	}
 	return r, nil
 }

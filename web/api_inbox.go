@@ -39,7 +39,11 @@ func (s *Server) apiInbox(r *http.Request) (int, any, error) {
 	for i, it := range p.Items {
 		items[i] = inboxItemJSON{it, itemPath(it)}
 	}
-	return http.StatusOK, map[string]any{"items": items, "total": p.Total, "unread": p.Unread}, nil
+	rounds, err := s.roundsWaiting(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, map[string]any{"items": items, "total": p.Total, "unread": p.Unread, "rounds": rounds}, nil
 }
 
 // apiMarkRead marks items read: {"ids":[1,2]} or {"all":true}.
@@ -78,6 +82,9 @@ func itemPath(it *notify.Item) string {
 	anchor := ""
 	if it.CommentID != 0 {
 		anchor = "#comment-" + strconv.FormatInt(it.CommentID, 10)
+	}
+	if it.Kind == notify.KindRoundClosed {
+		return doc + "/rounds/" + strconv.Itoa(it.Round) + "/report"
 	}
 	if it.Round != 0 {
 		return doc + "/rounds/" + strconv.Itoa(it.Round) + anchor

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"policydesk"
+	"policydesk/review"
 )
 
 func (s *Server) apiRounds(r *http.Request, id int64) (int, any, error) {
@@ -18,6 +19,9 @@ type newRoundJSON struct {
 	Due     string `json:"due"`
 	// WorkingDays is the consultation period, instead of Due.
 	WorkingDays int `json:"working_days"`
+	// Reviewers are logins; Instructions tell them what is asked.
+	Reviewers    []string `json:"reviewers"`
+	Instructions string   `json:"instructions"`
 }
 
 func (s *Server) apiOpenRound(r *http.Request, id int64, in *newRoundJSON) (int, any, error) {
@@ -25,7 +29,8 @@ func (s *Server) apiOpenRound(r *http.Request, id int64, in *newRoundJSON) (int,
 	if err != nil {
 		return 0, nil, err
 	}
-	round, err := s.Review.OpenRound(r.Context(), id, in.Name, in.Version, due)
+	round, err := s.Review.OpenRoundWith(r.Context(), id, review.RoundSpec{Name: in.Name, Version: in.Version, Due: due,
+		Reviewers: in.Reviewers, Instructions: in.Instructions})
 	return http.StatusCreated, round, err
 }
 

@@ -16,7 +16,8 @@ var auditActionIDs = []string{
 	"comment.apply", "comment.create", "comment.decide", "comment.reopen", "comment.reply", "comment.resolve",
 	"database.restore", "document.create", "document.update", "indexing.retry", "login.failed", "login.ok",
 	"member.remove", "member.set", "password.change", "password.change.failed",
-	"round.close", "round.open", "round.reopen", "session.delete", "session.renew", "session.replace",
+	"round.close", "round.open", "round.reopen", "round.extend",
+	"round.reviewer.add", "round.reviewer.done", "round.reviewer.remove", "round.reviewer.undone", "session.delete", "session.renew", "session.replace",
 	"user.create", "user.update", "version.create", "version.restore",
 }
 

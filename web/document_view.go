@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"policydesk"
 	"policydesk/drafts"
 	"policydesk/drafts/attachments"
 )
@@ -15,6 +16,7 @@ func (s *Server) pageDocument(r *http.Request, id int64) (reply, error) {
 		return reply{}, err
 	}
 	data["Notice"] = s.notice(r, doc.Head)
+	data["ReviewerChoices"] = s.reviewerChoices(r, id, data["Access"].(policydesk.Access))
 	return show("document", data), nil
 }
 

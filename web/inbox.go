@@ -24,6 +24,7 @@ type inboxEntry struct {
 var itemSentenceKeys = map[string]string{
 	notify.KindComment: "inbox.item.comment", notify.KindReply: "inbox.item.reply",
 	notify.KindDecision: "inbox.item.decision", notify.KindMention: "inbox.item.mention",
+	notify.KindRoundOpened: "reviewers.item.round_opened", notify.KindRoundClosed: "reviewers.item.round_closed",
 }
 
 // itemSentence is what happened in l's language.
@@ -53,6 +54,10 @@ func (s *Server) pageInbox(r *http.Request) (reply, error) {
 		entries[i] = inboxEntry{it, itemPath(it), itemSentence(s.localizer(r), it)}
 	}
 	data := map[string]any{"Title": s.tr(r, "inbox.heading"), "Items": entries, "Total": p.Total, "UnreadItems": p.Unread, "Page": page}
+	if data["Waiting"], err = s.roundsWaiting(r); err != nil {
+		return reply{}, err
+	}
+	data["StatusLabels"] = s.reviewerStatusLabels(r)
 	if page*inboxPageSize < p.Total {
 		data["NextPage"] = page + 1
 	}

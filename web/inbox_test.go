@@ -28,7 +28,7 @@ func newInboxEnv(t *testing.T) *inboxEnv {
 	r := newReviewEnv(t, func(s *web.Server, d *sqldb.DB, _ *drafts.Service) {
 		s.Inbox, db = &notify.Inbox{Store: d}, d
 	})
-	f := notify.NewFollower(db, notify.Sources{Comments: db, Documents: db, Users: db}, "test")
+	f := notify.NewFollower(db, notify.Sources{Comments: db, Documents: db, Users: db, Rounds: db}, "test")
 	return &inboxEnv{reviewEnv: r, db: db, follow: func() {
 		t.Helper()
 		for {

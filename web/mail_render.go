@@ -48,6 +48,7 @@ func NewMailRenderer(baseURL, language string, zone *time.Location) (*MailRender
 var mailSubjectKeys = map[string]string{
 	notify.KindComment: "mail.subject.comment", notify.KindReply: "mail.subject.reply",
 	notify.KindDecision: "mail.subject.decision", notify.KindMention: "mail.subject.mention",
+	notify.KindRoundOpened: "reviewers.mail.round_opened", notify.KindRoundClosed: "reviewers.mail.round_closed",
 }
 
 // mailLine is one item as the mail shows it.

@@ -34,7 +34,11 @@ func (s *Server) pageRound(r *http.Request, id int64, n int) (reply, error) {
 	if from == 0 {
 		from = max(round.Version-1, 1)
 	}
-	return s.redlinePage(r, id, from, round.Version, n)
+	rep, err := s.redlinePage(r, id, from, round.Version, n)
+	if err != nil {
+		return rep, err
+	}
+	return rep, s.roundPanel(r, rep.data, id, n)
 }
 
 // redlinePage is the redline between two versions with the comments on the

@@ -9,12 +9,11 @@ import (
 
 // pageOpenRound opens a review round on a version and shows it.
 func (s *Server) pageOpenRound(r *http.Request, id int64) (reply, error) {
-	version, _ := strconv.Atoi(r.PostFormValue("version"))
 	due, err := s.roundDueForm(r)
 	if err != nil {
 		return reply{}, inForm("open-round", err)
 	}
-	round, err := s.Review.OpenRound(r.Context(), id, r.PostFormValue("name"), version, due)
+	round, err := s.Review.OpenRoundWith(r.Context(), id, roundSpec(r, due))
 	if err != nil {
 		return reply{}, inForm("open-round", err)
 	}

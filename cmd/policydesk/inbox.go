@@ -17,7 +17,7 @@ import (
 func (a *App) startInbox(ctx context.Context, srv *web.Server) (stop func()) {
 	srv.Inbox = &notify.Inbox{Store: a.DB}
 	host, _ := os.Hostname()
-	f := notify.NewFollower(a.DB, notify.Sources{Comments: a.DB, Documents: a.DB, Users: a.DB}, host+":"+strconv.Itoa(os.Getpid()))
+	f := notify.NewFollower(a.DB, notify.Sources{Comments: a.DB, Documents: a.DB, Users: a.DB, Rounds: a.DB}, host+":"+strconv.Itoa(os.Getpid()))
 	m := &notify.Mailer{Store: a.DB, Queue: a.Mail, Now: time.Now, Zone: a.Config.Location, DigestHour: 8}
 	if a.Config.Mail.On() {
 		render, err := web.NewMailRenderer(a.Config.Mail.BaseURL, a.Config.Language, a.Config.Location)

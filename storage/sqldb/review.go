@@ -12,13 +12,13 @@ import (
 
 var _ review.Store = (*DB)(nil)
 
-const roundColumns = `r.document_id, r.number, r.name, r.version, r.due, r.status, r.opened_by, r.created_at, r.closed_at,
+const roundColumns = `r.document_id, r.number, r.name, r.version, r.due, r.status, r.opened_by, r.created_at, r.closed_at, r.instructions,
 	(SELECT COUNT(*) FROM comments c WHERE c.document_id = r.document_id AND c.round = r.number)`
 
 func scanRound(row interface{ Scan(...any) error }) (*review.Round, error) {
 	var r review.Round
 	var created, closed string
-	if err := row.Scan(&r.DocumentID, &r.Number, &r.Name, &r.Version, &r.Due, &r.Status, &r.OpenedBy, &created, &closed, &r.Comments); err != nil {
+	if err := row.Scan(&r.DocumentID, &r.Number, &r.Name, &r.Version, &r.Due, &r.Status, &r.OpenedBy, &created, &closed, &r.Instructions, &r.Comments); err != nil {
 		return nil, err
 	}
 	r.CreatedAt = parseTime(created)
@@ -41,11 +41,17 @@ func (db *DB) CreateRound(ctx context.Context, r *review.Round, audit *policydes
 		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(number), 0) + 1 FROM rounds WHERE document_id = ?`, r.DocumentID).Scan(&r.Number); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO rounds (document_id, number, name, version, due, status, opened_by, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, r.DocumentID, r.Number, r.Name, r.Version, r.Due, r.Status, r.OpenedBy, formatTime(r.CreatedAt))
+		_, err := tx.ExecContext(ctx, `INSERT INTO rounds (document_id, number, name, version, due, status, opened_by, created_at, instructions)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.DocumentID, r.Number, r.Name, r.Version, r.Due, r.Status, r.OpenedBy, formatTime(r.CreatedAt), r.Instructions)
 		if err != nil {
 			return translate(err, "Round")
 		}
+		for _, rv := range r.Reviewers {
+			if err := insertReviewer(ctx, tx, r.DocumentID, r.Number, rv.UserID, r.CreatedAt); err != nil {
+				return err
+			}
+		}
+		nameInAudit(audit, int64(r.Number))
 		return appendAudit(ctx, tx, audit)
 	})
 }

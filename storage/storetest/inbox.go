@@ -54,7 +54,7 @@ func (w *inboxWorld) as(u *policydesk.User) context.Context {
 }
 
 func (w *inboxWorld) follower(holder string) *notify.Follower {
-	f := notify.NewFollower(w.db, notify.Sources{Comments: w.db, Documents: w.db, Users: w.db}, holder)
+	f := notify.NewFollower(w.db, notify.Sources{Comments: w.db, Documents: w.db, Users: w.db, Rounds: w.db}, holder)
 	f.Now = func() time.Time { return w.clock }
 	return f
 }
