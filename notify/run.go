@@ -13,10 +13,20 @@ import (
 // mails, so replicas do not race to choose a digest (keys would keep a
 // mail from going twice anyway). m may be nil: no mail is sent. Each step
 // is bounded by the lease, well within which a batch ends.
-func Run(ctx context.Context, f *Follower, m *Mailer, every time.Duration, log *slog.Logger) {
+//
+// rem, when not nil, reminds reviewers of due and overdue rounds (its own
+// lease makes one replica do it, once a day) before the mail goes.
+func Run(ctx context.Context, f *Follower, rem *Reminders, m *Mailer, every time.Duration, log *slog.Logger) {
 	tick := time.NewTicker(every)
 	defer tick.Stop()
 	for {
+		if rem != nil {
+			step, cancel := context.WithTimeout(ctx, rem.Lease/2)
+			if _, err := rem.Step(step); err != nil && ctx.Err() == nil && policydesk.ErrorCode(err) != policydesk.EConflict {
+				log.Warn("inbox: reminding reviewers failed; it will be retried", "err", err)
+			}
+			cancel()
+		}
 		if f.catchUp(ctx, log) && m != nil {
 			m.run(ctx, f.Lease/2, log)
 		}

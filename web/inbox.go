@@ -25,6 +25,7 @@ var itemSentenceKeys = map[string]string{
 	notify.KindComment: "inbox.item.comment", notify.KindReply: "inbox.item.reply",
 	notify.KindDecision: "inbox.item.decision", notify.KindMention: "inbox.item.mention",
 	notify.KindRoundOpened: "reviewers.item.round_opened", notify.KindRoundClosed: "reviewers.item.round_closed",
+	notify.KindRoundDueSoon: "reviewers.item.round_due_soon", notify.KindRoundOverdue: "reviewers.item.round_overdue",
 }
 
 // itemSentence is what happened in l's language.

@@ -49,6 +49,7 @@ var mailSubjectKeys = map[string]string{
 	notify.KindComment: "mail.subject.comment", notify.KindReply: "mail.subject.reply",
 	notify.KindDecision: "mail.subject.decision", notify.KindMention: "mail.subject.mention",
 	notify.KindRoundOpened: "reviewers.mail.round_opened", notify.KindRoundClosed: "reviewers.mail.round_closed",
+	notify.KindRoundDueSoon: "reviewers.mail.round_due_soon", notify.KindRoundOverdue: "reviewers.mail.round_overdue",
 }
 
 // mailLine is one item as the mail shows it.

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"policydesk/calendar"
 	"policydesk/notify"
 	"policydesk/web"
 )
@@ -17,7 +18,10 @@ import (
 func (a *App) startInbox(ctx context.Context, srv *web.Server) (stop func()) {
 	srv.Inbox = &notify.Inbox{Store: a.DB}
 	host, _ := os.Hostname()
-	f := notify.NewFollower(a.DB, notify.Sources{Comments: a.DB, Documents: a.DB, Users: a.DB, Rounds: a.DB}, host+":"+strconv.Itoa(os.Getpid()))
+	src := notify.Sources{Comments: a.DB, Documents: a.DB, Users: a.DB, Rounds: a.DB}
+	holder := host + ":" + strconv.Itoa(os.Getpid())
+	f := notify.NewFollower(a.DB, src, holder)
+	rem := notify.NewReminders(a.DB, a.DB, src, calendar.NewService(a.DB), a.Config.Location, holder)
 	m := &notify.Mailer{Store: a.DB, Queue: a.Mail, Now: time.Now, Zone: a.Config.Location, DigestHour: 8}
 	if a.Config.Mail.On() {
 		render, err := web.NewMailRenderer(a.Config.Mail.BaseURL, a.Config.Language, a.Config.Location)
@@ -31,7 +35,7 @@ func (a *App) startInbox(ctx context.Context, srv *web.Server) (stop func()) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		notify.Run(ctx, f, m, 2*time.Second, a.Logger)
+		notify.Run(ctx, f, rem, m, 2*time.Second, a.Logger)
 	}()
 	return func() { cancel(); <-done }
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"policydesk"
+	"policydesk/notify"
 	"policydesk/review"
 )
 
@@ -174,6 +175,32 @@ func (db *DB) FindWaitingRounds(ctx context.Context, userID int64, limit int) ([
 		rv.Settle()
 		w.Status = rv.Status
 		out = append(out, &w)
+	}
+	return out, rows.Err()
+}
+
+var _ notify.DueRounds = (*DB)(nil)
+
+// FindUnfinishedReviewers returns the reviewers not done of the open
+// rounds due on or before upto (YYYY-MM-DD), for the reminders. The number
+// of open rounds with a due date is what bounds it.
+func (db *DB) FindUnfinishedReviewers(ctx context.Context, upto string) ([]notify.UnfinishedReviewer, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT r.document_id, r.number, r.due, rr.user_id
+		FROM round_reviewers rr
+		JOIN rounds r ON r.document_id = rr.document_id AND r.number = rr.round
+		WHERE rr.done_at = '' AND r.status = 'open' AND r.due <> '' AND r.due <= ?
+		ORDER BY r.due, r.document_id, r.number, rr.user_id`, upto)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []notify.UnfinishedReviewer
+	for rows.Next() {
+		var u notify.UnfinishedReviewer
+		if err := rows.Scan(&u.DocumentID, &u.Round, &u.Due, &u.UserID); err != nil {
+			return nil, err
+		}
+		out = append(out, u)
 	}
 	return out, rows.Err()
 }
