@@ -28,7 +28,7 @@ func (s *Service) Reply(ctx context.Context, commentID int64, body string) (*Rep
 		return nil, err
 	}
 	u := policydesk.UserFromContext(ctx)
-	r := &Reply{CommentID: commentID, AuthorID: u.ID, Author: u.Login, Name: u.Name, Body: body, CreatedAt: s.Drafts.Now().UTC()}
+	r := &Reply{CommentID: commentID, AuthorID: u.ID, Author: u.Login, Name: u.Name, Organisation: u.Organisation, Body: body, CreatedAt: s.Drafts.Now().UTC()}
 	audit := s.Drafts.AuditEntry(ctx, "comment.reply", "comment", itoa(c.ID), "reply %d", NewID)
 	if err := s.Store.AddReply(ctx, r, audit); err != nil {
 		return nil, err

@@ -115,10 +115,10 @@ func TestReport(t *testing.T) {
 		t.Fatalf("CSV has %d records, want header + 3", len(records))
 	}
 	header := strings.Join(records[0], "|")
-	if header != "No.|Reviewer|Organisation|Article|Paragraph|Quoted text|Comment|Suggested wording|Decision|Reason|Received (Europe/Belgrade)" {
+	if header != "No.|Reviewer|Organisation|Article|Paragraph|Quoted text|Comment|Suggested wording|Decision|Reason|Received (Europe/Belgrade)|Replies|Applied in version" {
 		t.Errorf("header = %q", header)
 	}
-	want := []string{"1", "Vjosa Berisha", "Ministria e Drejtësisë", "1", "1.2", quote, "'" + c1.Body, "ushqim të larmishëm", "Accepted", "", timefmt.Format(c1.CreatedAt, timefmt.Kosovo())}
+	want := []string{"1", "Vjosa Berisha", "Ministria e Drejtësisë", "1", "1.2", quote, "'" + c1.Body, "ushqim të larmishëm", "Accepted", "", timefmt.Format(c1.CreatedAt, timefmt.Kosovo()), "", ""}
 	if strings.Join(records[1], "|") != strings.Join(want, "|") {
 		t.Errorf("row 1 = %q\nwant    %q", records[1], want)
 	}

@@ -91,13 +91,15 @@ type Comment struct {
 
 // Reply is an answer in a comment's thread.
 type Reply struct {
-	ID        int64     `json:"id"`
-	CommentID int64     `json:"-"`
-	AuthorID  int64     `json:"-"`
-	Author    string    `json:"author"`
-	Name      string    `json:"name"`
-	Body      string    `json:"body"`
-	CreatedAt time.Time `json:"created_at"`
+	ID        int64  `json:"id"`
+	CommentID int64  `json:"-"`
+	AuthorID  int64  `json:"-"`
+	Author    string `json:"author"`
+	Name      string `json:"name"`
+	// Organisation is the author's, from their account.
+	Organisation string    `json:"organisation,omitempty"`
+	Body         string    `json:"body"`
+	CreatedAt    time.Time `json:"created_at"`
 }
 
 // CommentFilter selects a document's comments; Round 0 means all.

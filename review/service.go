@@ -22,6 +22,11 @@ type Service struct {
 	// (an applied suggestion's version message) in the document's
 	// language; nil is English.
 	Translator policydesk.Translator
+	// Participants, when set, lists a round's named reviewers for its
+	// consultation report, who appear there even when they did not comment
+	// (Comments 0); the report adds everyone who commented or replied. Nil
+	// lists none.
+	Participants func(ctx context.Context, docID int64, round int) ([]Participant, error)
 
 	// redlines by "shaA/shaB": versions are immutable and a redline depends
 	// only on the two texts (its budget counts steps, not time).

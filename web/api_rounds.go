@@ -45,7 +45,7 @@ func (s *Server) apiReopenRound(r *http.Request, id int64, n int) (int, any, err
 }
 
 // apiReport answers a round's consultation report as an HTML page or, with
-// ?format=csv, as a CSV download.
+// ?format=csv, as a CSV download, or with ?format=json as JSON.
 func (s *Server) apiReport(r *http.Request, id int64, n int) (int, any, error) {
 	rep, err := s.Review.Report(r.Context(), id, n)
 	if err != nil {
@@ -54,9 +54,11 @@ func (s *Server) apiReport(r *http.Request, id int64, n int) (int, any, error) {
 	switch format := r.URL.Query().Get("format"); format {
 	case "csv":
 		return http.StatusOK, reportCSV(rep, s.zone(), s.reportCSVText(rep)), nil
+	case "json":
+		return http.StatusOK, s.reportJSON(rep), nil
 	case "html", "":
 		data, err := s.reportPage(r, rep)
 		return http.StatusOK, writeBody(func(w http.ResponseWriter) { s.render(w, r, http.StatusOK, "report", data) }), err
 	}
-	return 0, nil, policydesk.Errorf(policydesk.EInvalid, "format is csv or html.")
+	return 0, nil, policydesk.Errorf(policydesk.EInvalid, "format is csv, html or json.")
 }

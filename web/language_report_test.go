@@ -64,7 +64,7 @@ func TestReportInDocumentLanguage(t *testing.T) {
 				t.Errorf("%s: the links above the report are not in the reader's language", what)
 			}
 			section := find(doc, func(n *html.Node) bool { return hasClass(n, "report-body") })
-			if section == nil || attr(section, "lang") != c.doc || find(section, tagged("table")) != byID(doc, "report") {
+			if section == nil || attr(section, "lang") != c.doc || byID(section, "report") == nil {
 				t.Fatalf("%s: no section lang=%q holding table#report", what, c.doc)
 			}
 			checkReportWords(t, what, c.doc, section)

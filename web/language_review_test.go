@@ -66,7 +66,7 @@ func TestReviewPagesInAlbanianAndSerbian(t *testing.T) {
 		if err != nil || len(records) != 3 {
 			t.Fatalf("%s CSV: %d records (%v):\n%s", lang, len(records), err, res.Body)
 		}
-		head := strings.Join(records[0], "|")
+		head := strings.Join(records[0][:11], "|") // later columns: language_report_complete_test.go
 		if want := "Nr.|Shqyrtuesi|Organizata|Neni|Paragrafi|Teksti i cituar|Komenti|Formulimi i sugjeruar|Vendimi|Arsyeja|Pranuar më (Europe/Belgrade)"; head != want {
 			t.Errorf("%s: the CSV of an Albanian document has the headings\n%s\nwant\n%s", lang, head, want)
 		}

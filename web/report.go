@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"html/template"
 	"net/http"
 	"strconv"
@@ -44,6 +45,30 @@ func (s *Server) reportPage(r *http.Request, rep *review.Report) (map[string]any
 		// html/template escaped it as it rendered it.
 		"ReportBody": template.HTML(body.String()),
 	}, nil
+}
+
+// reportJSON is the report in the API: the document it is about and the
+// report, its words (decision_label, a suggestion that deletes the quoted
+// words) in the document's language like the HTML and the CSV.
+type reportJSON struct {
+	DocumentID int64  `json:"document_id"`
+	Title      string `json:"title"`
+	Language   string `json:"language"`
+	*review.Report
+}
+
+// reportJSON puts rep's words in the document's language.
+func (s *Server) reportJSON(rep *review.Report) reportJSON {
+	lang := s.documentLanguage(rep.Document)
+	l := s.catalog.For(lang)
+	for i := range rep.Rows {
+		row := &rep.Rows[i]
+		row.Decision = l.Label("decision", cmp.Or(row.DecisionCode, "undecided"))
+		if row.Deletes {
+			row.Suggestion = l.T("review.delete_words")
+		}
+	}
+	return reportJSON{DocumentID: rep.Document.ID, Title: rep.Document.Title, Language: lang, Report: rep}
 }
 
 // reportCSV writes the report as a CSV download, in text's words.

@@ -48,11 +48,14 @@ func marginText(l *i18n.Localizer) string {
 func (s *Server) reportCSVText(rep *review.Report) review.CSVText {
 	l := s.catalog.For(s.documentLanguage(rep.Document))
 	return review.CSVText{
-		Columns: [11]string{l.T("review.csv.no"), l.T("review.csv.reviewer"), l.T("review.csv.organisation"), l.T("review.article"),
+		Columns: [review.CSVColumns]string{l.T("review.csv.no"), l.T("review.csv.reviewer"), l.T("review.csv.organisation"), l.T("review.article"),
 			l.T("review.csv.paragraph"), l.T("review.csv.quote"), l.T("review.comment"), l.T("review.csv.suggestion"),
-			l.T("review.decision"), l.T("review.reason"), l.T("review.csv.received")},
+			l.T("review.decision"), l.T("review.reason"), l.T("review.csv.received"), l.T("report.csv.replies"), l.T("report.csv.applied")},
 		Decision: func(code string) string { return l.Label("decision", cmp.Or(code, "undecided")) },
 		Deleted:  l.T("review.delete_words"),
+		Reply: func(name, when, text string) string {
+			return l.T("report.csv.reply", "Name", name, "When", when, "Text", text)
+		},
 	}
 }
 

@@ -68,6 +68,7 @@ func (v *views) parseLanguage(l *i18n.Localizer) error {
 		"decisionLabel": func(k string) string { return l.Label("decision", cmp.Or(k, "undecided")) },
 		"date":          func(t time.Time) string { return timefmt.Format(t, v.zone()) },
 		"dueDate":       timefmt.ShowISODate,
+		"day":           func(t time.Time) string { return timefmt.FormatDate(t, v.zone()) },
 		"zoneName":      func() string { return v.zone().String() },
 		"auditAction":   func(a string) string { return actionPhrase(l, a) },
 		"isoTime":       func(t time.Time) string { return t.UTC().Format(time.RFC3339) },

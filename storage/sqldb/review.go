@@ -187,7 +187,7 @@ func (db *DB) attachReplies(ctx context.Context, comments []*review.Comment, con
 	for _, c := range comments {
 		byID[c.ID] = c
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT r.id, r.comment_id, r.author_id, u.login, u.name, r.body, r.created_at
+	rows, err := db.read.QueryContext(ctx, `SELECT r.id, r.comment_id, r.author_id, u.login, u.name, u.organisation, r.body, r.created_at
 		FROM replies r JOIN users u ON u.id = r.author_id WHERE `+cond+` ORDER BY r.id`, args...)
 	if err != nil {
 		return err
@@ -196,7 +196,7 @@ func (db *DB) attachReplies(ctx context.Context, comments []*review.Comment, con
 	for rows.Next() {
 		var r review.Reply
 		var created string
-		if err := rows.Scan(&r.ID, &r.CommentID, &r.AuthorID, &r.Author, &r.Name, &r.Body, &created); err != nil {
+		if err := rows.Scan(&r.ID, &r.CommentID, &r.AuthorID, &r.Author, &r.Name, &r.Organisation, &r.Body, &created); err != nil {
 			return err
 		}
 		r.CreatedAt = parseTime(created)
