@@ -98,11 +98,9 @@ func (s *Service) Report(ctx context.Context, docID int64, round int) (*Report, 
 	if err != nil {
 		return nil, err
 	}
-	var named []Participant
-	if s.Participants != nil {
-		if named, err = s.Participants(ctx, docID, round); err != nil {
-			return nil, err
-		}
+	named, err := s.namedParticipants(ctx, docID, round)
+	if err != nil {
+		return nil, err
 	}
 	rep := &Report{Document: doc, Round: r, Rows: make([]ReportRow, 0, len(comments)),
 		Period: Period{Opened: r.CreatedAt, Due: r.Due, Closed: r.ClosedAt}}
@@ -184,4 +182,26 @@ func (p *participants) comment(c *Comment) {
 	for _, r := range c.Replies {
 		p.find(r.AuthorID, r.Author, r.Name, r.Organisation).Replies++
 	}
+}
+
+// namedParticipants are the round's named reviewers, as Participants says
+// or, when it is nil, as the round's reviewers are stored, each with the
+// organisation of their account.
+func (s *Service) namedParticipants(ctx context.Context, docID int64, round int) ([]Participant, error) {
+	if s.Participants != nil {
+		return s.Participants(ctx, docID, round)
+	}
+	reviewers, err := s.Store.FindReviewers(ctx, docID, round)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Participant, 0, len(reviewers))
+	for _, r := range reviewers {
+		u, err := s.Drafts.Users.FindUserByLogin(ctx, r.Login)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Participant{UserID: r.UserID, Login: r.Login, Name: r.Name, Organisation: u.Organisation})
+	}
+	return out, nil
 }

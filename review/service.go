@@ -25,7 +25,7 @@ type Service struct {
 	// Participants, when set, lists a round's named reviewers for its
 	// consultation report, who appear there even when they did not comment
 	// (Comments 0); the report adds everyone who commented or replied. Nil
-	// lists none.
+	// lists the round's reviewers as stored.
 	Participants func(ctx context.Context, docID int64, round int) ([]Participant, error)
 
 	// redlines by "shaA/shaB": versions are immutable and a redline depends

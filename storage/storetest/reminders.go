@@ -2,6 +2,8 @@ package storetest
 
 import (
 	"context"
+	"fmt"
+	"maps"
 	"slices"
 	"testing"
 	"time"
@@ -16,7 +18,43 @@ func init() {
 	cases = append(cases, struct {
 		name string
 		test func(*testing.T, Opener)
-	}{"Reminders_DueAndOverdue", testReminders_DueAndOverdue})
+	}{"Reminders_DueAndOverdue", testReminders_DueAndOverdue}, struct {
+		name string
+		test func(*testing.T, Opener)
+	}{"Report_NamedReviewers", testReport_NamedReviewers})
+}
+
+// The consultation report lists a round's named reviewers as participants,
+// the one who never commented too, each once, with their comments.
+func testReport_NamedReviewers(t *testing.T, open Opener) {
+	w := newInboxWorld(t, open(t).DB)
+	r, err := w.rv.OpenRoundWith(w.as(w.editor), w.doc.ID, review.RoundSpec{Reviewers: []string{"vjosa", "dren"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := w.rv.AddComment(w.as(w.reviewer), w.doc.ID, review.NewComment{Round: r.Number, Version: r.Version, Quote: "ushqim", Body: "Cili ushqim?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.rv.Reply(w.as(w.editor), c.ID, "Ushqim i shëndetshëm."); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := w.rv.Report(w.as(w.editor), w.doc.ID, r.Number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, p := range rep.Participants {
+		if _, twice := got[p.Login]; twice {
+			t.Errorf("%s is listed twice", p.Login)
+		}
+		got[p.Login] = fmt.Sprintf("%d comments, commented %v", p.Comments, p.Commented)
+	}
+	// arta, the editor, only replied.
+	want := map[string]string{"vjosa": "1 comments, commented true", "dren": "0 comments, commented false", "arta": "0 comments, commented false"}
+	if !maps.Equal(got, want) {
+		t.Errorf("participants = %v, want %v", got, want)
+	}
 }
 
 // Reminders over the store: the reviewers not done of open rounds due
