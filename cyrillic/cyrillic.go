@@ -6,7 +6,8 @@
 // entities, text in straight double quotes (API names such as "base"),
 // web addresses and paths, and the Latin names and abbreviations Serbian
 // Cyrillic texts keep in Latin (Policy Desk, CSV, UTF-8, all-capital
-// abbreviations, words with q, w, x or y).
+// abbreviations, words with q, w, x or y, identifiers such as old_password,
+// and the values the API takes, such as accepted).
 package cyrillic
 
 import (
@@ -31,10 +32,15 @@ var digraphs = map[string]rune{"lj": 'љ', "nj": 'њ', "dž": 'џ'}
 // The number is the letters before the split.
 var notDigraph = map[string]int{"nadž": 3, "odž": 2, "podž": 3, "predž": 4, "injek": 2, "konjun": 3, "konjug": 3, "vanjez": 3}
 
-// Latin are the names and abbreviations that stay Latin; a word that
-// begins with one of them (JavaScripta) stays Latin whole.
-var Latin = []string{"Policy Desk", "JavaScript", "Markdown", "SHA-256", "UTF-8", "HTML", "JSON", "CSV", "PDF",
-	"MiB", "KiB", "KB", "MB", "API", "ID", "MoU", "URL", "e-mail"}
+// Latin are the names, abbreviations and values of the API (words a user
+// types as they are) that stay Latin.
+var Latin = []string{"Policy Desk", "SHA-256", "UTF-8", "HTML", "JSON", "CSV", "PDF", "MiB", "KiB", "KB", "MB",
+	"API", "ID", "MoU", "URL", "Authorization", "Bearer", "multipart/form-data",
+	"accepted", "partially", "rejected", "immediately", "digest", "off", "csv", "html"}
+
+// names are the Latin names that take Serbian case endings: a word that
+// begins with one (JavaScripta) stays Latin whole.
+var names = []string{"JavaScript", "Markdown"}
 
 // kept are the parts of a text written as they are, in the order tried.
 var kept = regexp.MustCompile(`^(?:` + strings.Join([]string{
@@ -44,6 +50,7 @@ var kept = regexp.MustCompile(`^(?:` + strings.Join([]string{
 	`&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);`, // HTML entity
 	`"[^"]*"`,                     // straight double quotes
 	`(?:https?|mailto):[^\s"<>]+`, // web address
+	`U\+`,                         // a code point (U+00A0)
 }, "|") + `)`)
 
 // path is a site path (/api/v1/documents) where a word could begin.
@@ -91,7 +98,7 @@ func isLatin(r rune) bool { return unicode.Is(unicode.Latin, r) }
 func word(s string) string {
 	end := len(s)
 	for i, r := range s {
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '_' {
 			end = i
 			break
 		}
@@ -105,16 +112,16 @@ func word(s string) string {
 func latinWord(rest string) (string, int) {
 	w := word(rest)
 	for _, l := range Latin {
-		if strings.HasPrefix(rest, l) {
-			if len(l) < len(w) {
-				return w, len(w) // JavaScripta
-			}
-			if !isWordRune(rest[len(l):]) {
-				return l, len(l)
-			}
+		if strings.HasPrefix(rest, l) && !isWordRune(rest[len(l):]) {
+			return l, len(l)
 		}
 	}
-	if abbreviation(w) || strings.ContainsAny(w, "qwxyQWXY") {
+	for _, n := range names {
+		if strings.HasPrefix(w, n) {
+			return w, len(w)
+		}
+	}
+	if abbreviation(w) || strings.ContainsAny(w, "qwxyQWXY_") {
 		return w, len(w)
 	}
 	return letterByLetter(w), len(w)

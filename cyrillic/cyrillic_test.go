@@ -25,7 +25,10 @@ func TestFromLatin(t *testing.T) {
 		{"Policy Desk čuva CSV, PDF, HTML i JSON u UTF-8", "Policy Desk чува CSV, PDF, HTML и JSON у UTF-8"},
 		{"SHA-256 zbir, 5 MiB, 20 KB, Markdown, API-ju, ID, MoU", "SHA-256 збир, 5 MiB, 20 KB, Markdown, API-ју, ID, MoU"},
 		{"CSV-a, potreban je JavaScript (bez JavaScripta)", "CSV-а, потребан је JavaScript (без JavaScripta)"},
-		{"NVO i OEBS", "NVO и OEBS"}, {"U dokumentu", "У документу"},
+		{"NVO i OEBS", "NVO и OEBS"}, {"Srpski i JavaScript-a", "Српски и JavaScript-а"},
+		{"Broj radnih dana (working_days), znak (U+%04X)", "Број радних дана (working_days), знак (U+%04X)"},
+		{"Odluka: accepted, partially ili rejected; idite", "Одлука: accepted, partially или rejected; идите"},
+		{"zaglavlje Authorization: Bearer <token> kao multipart/form-data", "заглавље Authorization: Bearer <token> као multipart/form-data"}, {"U dokumentu", "У документу"},
 		{"kao što su 123456789 ili qwertyuiop", "као што су 123456789 или qwertyuiop"},
 	} {
 		if got := FromLatin(c.in); got != c.want {
