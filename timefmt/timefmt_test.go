@@ -162,7 +162,7 @@ func TestLoadZone(t *testing.T) {
 
 func TestMonthNames(t *testing.T) {
 	at := time.Date(2026, 11, 30, 4, 21, 0, 0, time.UTC)
-	for lang, want := range map[string]string{"sq": "30 nëntor 2026", "sr": "30. novembar 2026.", "en": "30 November 2026", "de": "30 November 2026"} {
+	for lang, want := range map[string]string{"sq": "30 nëntor 2026", "sr": "30. novembar 2026.", "sr-Cyrl": "30. новембар 2026.", "en": "30 November 2026", "de": "30 November 2026"} {
 		if got := LongDate(at, Kosovo(), lang); got != want {
 			t.Errorf("LongDate in %s = %q, want %q", lang, got, want)
 		}
@@ -177,7 +177,8 @@ func TestMonthNames(t *testing.T) {
 			seen[n] = true
 		}
 	}
-	if MonthName(time.January, "sq") != "janar" || MonthName(time.December, "sr") != "decembar" {
+	if MonthName(time.January, "sq") != "janar" || MonthName(time.December, "sr") != "decembar" ||
+		MonthName(time.June, "sr-Cyrl") != "јун" || MonthName(time.September, "sr-Cyrl") != "септембар" {
 		t.Error("months are out of order")
 	}
 	// The last day of a month in Kosovo may be another month in UTC.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"policydesk"
 	"policydesk/web/i18n"
@@ -54,4 +55,13 @@ func (s *Server) pageSetLanguage(r *http.Request) (reply, error) {
 		return reply{}, err
 	}
 	return seeOther(backTo(r, "/documents", "")), nil
+}
+
+// menuCode is a language's short name on the menu's button, in the
+// language's own script: SQ, SR, СР (Serbian in Cyrillic), EN.
+func menuCode(lang string) string {
+	if lang == "sr-Cyrl" {
+		return "СР"
+	}
+	return strings.ToUpper(lang)
 }

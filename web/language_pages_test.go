@@ -141,7 +141,7 @@ func TestLanguageMenuForm(t *testing.T) {
 	}
 	ret := find(menu, func(n *html.Node) bool { return isElem(n, "input") && attr(n, "name") == "return" })
 	buttons := findAll(menu, func(n *html.Node) bool { return isElem(n, "button") && attr(n, "name") == "language" })
-	if ret == nil || attr(ret, "value") != "/documents?kind=mou" || len(buttons) != 3 {
+	if ret == nil || attr(ret, "value") != "/documents?kind=mou" || len(buttons) != 4 {
 		t.Fatalf("the menu returns to %q with %d buttons", attr(ret, "value"), len(buttons))
 	}
 	csrf := b.csrf("/documents")

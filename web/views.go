@@ -80,6 +80,7 @@ func (v *views) parseLanguage(l *i18n.Localizer) error {
 		},
 		"add":          func(a, b int) int { return a + b },
 		"upper":        strings.ToUpper,
+		"menuCode":     menuCode,
 		"retryURL":     problemRetryURL,
 		"bytes":        humanSize,
 		"kinds":        func() []string { return drafts.Kinds },

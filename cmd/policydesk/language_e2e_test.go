@@ -90,7 +90,7 @@ func checkLanguagePreference(t *testing.T, srv *testServer) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	for _, bad := range []any{"de", "", "SQ", "sr-Cyrl", 7} {
+	for _, bad := range []any{"de", "", "SQ", "sr-cyrl", "sr-Latn", 7} {
 		err := vesa.do(ctx, http.MethodPatch, "/api/v1/users/me", map[string]any{"language": bad}, nil)
 		var body struct {
 			Error struct{ Code, Message, Field string }
@@ -100,7 +100,7 @@ func checkLanguagePreference(t *testing.T, srv *testServer) {
 		}
 		if statusOfErr(err) != http.StatusUnprocessableEntity && !(bad == 7 && statusOfErr(err) == http.StatusBadRequest) {
 			t.Errorf("PATCH language %v: %v, want 422", bad, err)
-		} else if bad != 7 && (body.Error.Field != "language" || !strings.Contains(body.Error.Message, "sq (shqip), sr (serbisht) ose en (anglisht)")) {
+		} else if bad != 7 && (body.Error.Field != "language" || !strings.Contains(body.Error.Message, "sq (shqip), sr (serbisht), sr-Cyrl (serbisht me alfabet cirilik) ose en (anglisht)")) {
 			// vesa has no preference yet and the installation speaks
 			// Albanian: the API's message is in Albanian too.
 			t.Errorf("PATCH language %v: the error %+v does not say which languages there are", bad, body.Error)

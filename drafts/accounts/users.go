@@ -20,11 +20,11 @@ type NewUser struct {
 
 // Languages are the languages of the interface a user may choose: Albanian,
 // Serbian (Latin script) and English.
-var Languages = []string{"sq", "sr", "en"}
+var Languages = []string{"sq", "sr", "sr-Cyrl", "en"}
 
 func checkLanguage(lang string) error {
 	if !slices.Contains(Languages, lang) {
-		return policydesk.Errorf(policydesk.EInvalid, "The language must be sq (Albanian), sr (Serbian) or en (English), not %q.", lang).On("language")
+		return policydesk.Errorf(policydesk.EInvalid, "The language must be sq (Albanian), sr (Serbian), sr-Cyrl (Serbian in Cyrillic) or en (English), not %q.", lang).On("language")
 	}
 	return nil
 }

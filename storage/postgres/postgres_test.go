@@ -176,3 +176,15 @@ func TestIdentity_SettablePastCopiedIDs(t *testing.T) {
 		t.Fatalf("the next user got id %d, want 101", u.ID)
 	}
 }
+
+// TestUpgrade_UserLanguageCyrillic: migration 0018 widens the users'
+// language CHECK for sr-Cyrl on a database an older release made, keeping
+// every user's choice.
+func TestUpgrade_UserLanguageCyrillic(t *testing.T) {
+	url := pgtest.URL(t)
+	raw := mustConnect(t, url)
+	if err := sqldb.Migrate(context.Background(), raw, storetest.MigrationsBefore(t, "0018"), "migrations", ""); err != nil {
+		t.Fatal(err)
+	}
+	storetest.UpgradeKeepsLanguages(t, raw, func() *sqldb.DB { return mustOpen(t, url) })
+}

@@ -114,3 +114,22 @@ func TestOpen_Pragmas(t *testing.T) {
 		t.Fatalf("members = %d after refused insert", n)
 	}
 }
+
+// TestUpgrade_UserLanguageCyrillic: migration 0018 widens the users'
+// language CHECK for sr-Cyrl on a file an older release made, keeping
+// every user's choice.
+func TestUpgrade_UserLanguageCyrillic(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "policydesk.db")
+	raw := rawDB(t, path)
+	if err := sqldb.Migrate(context.Background(), raw, storetest.MigrationsBefore(t, "0018"), "migrations", ""); err != nil {
+		t.Fatal(err)
+	}
+	storetest.UpgradeKeepsLanguages(t, raw, func() *sqldb.DB {
+		db, err := sqlite.Open(context.Background(), path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return db
+	})
+}

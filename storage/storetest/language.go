@@ -12,7 +12,7 @@ import (
 // testUsers_Language: a user's interface language is stored at creation,
 // changed alone by SetUserLanguage (an UpdateUser of an older copy keeps
 // it), read on the session path every request takes, and the database
-// refuses a language that is none of sq, sr, en.
+// refuses a language that is none of sq, sr, sr-Cyrl, en.
 func testUsers_Language(t *testing.T, open Opener) {
 	ctx := context.Background()
 	db := open(t).DB
@@ -50,6 +50,12 @@ func testUsers_Language(t *testing.T, open Opener) {
 		t.Fatalf("FindUsers: %+v, %v", users, err)
 	}
 
+	if err := db.SetUserLanguage(ctx, plain.ID, "sr-Cyrl"); err != nil {
+		t.Fatalf("SetUserLanguage sr-Cyrl: %v", err)
+	}
+	if got, err := db.FindUserByID(ctx, plain.ID); err != nil || got.Language != "sr-Cyrl" {
+		t.Fatalf("after SetUserLanguage sr-Cyrl: %+v, %v", got, err)
+	}
 	if err := db.SetUserLanguage(ctx, u.ID, "de"); err == nil {
 		t.Fatal("SetUserLanguage accepted de")
 	}

@@ -30,6 +30,8 @@ import (
 	"github.com/BurntSushi/toml"
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
+
+	"policydesk/cyrillic"
 )
 
 //go:embed locales
@@ -39,8 +41,17 @@ var localeFS embed.FS
 const Default = "sq"
 
 // Languages are the interface's languages, in the order the language menu
-// lists them: Albanian, Serbian (Latin script), English.
-var Languages = []string{"sq", "sr", "en"}
+// lists them: Albanian, Serbian (Latin script), Serbian in Cyrillic,
+// English.
+var Languages = []string{"sq", "sr", "sr-Cyrl", "en"}
+
+// derived are the languages made at load from another one's catalogs, so
+// translators keep one: Serbian Cyrillic is the Serbian Latin catalog
+// transliterated (it has no locales directory of its own).
+var derived = map[string]struct {
+	from    string
+	convert func(string) string
+}{"sr-Cyrl": {"sr", cyrillic.FromLatin}}
 
 // Supported reports whether lang is one of Languages.
 func Supported(lang string) bool { return slices.Contains(Languages, lang) }
@@ -66,10 +77,13 @@ func Load() (*Catalog, error) {
 	for i, lang := range Languages {
 		tags[i] = language.MustParse(lang)
 		c.tags[lang] = tags[i]
-		if err := c.loadLanguage(lang, tags[i]); err != nil {
+		if d, ok := derived[lang]; ok {
+			if err := c.derive(lang, tags[i], d.from, d.convert); err != nil {
+				return nil, err
+			}
+		} else if err := c.loadLanguage(lang, tags[i]); err != nil {
 			return nil, err
-		}
-		if err := c.loadSentences(lang); err != nil {
+		} else if err := c.loadSentences(lang); err != nil {
 			return nil, err
 		}
 		c.localizers[lang] = &Localizer{lang: lang, loc: goi18n.NewLocalizer(c.bundle, lang)}
@@ -104,6 +118,33 @@ func (c *Catalog) loadLanguage(lang string, tag language.Tag) error {
 			}
 			c.messages[lang][m.ID] = m
 		}
+	}
+	return nil
+}
+
+// derive makes lang's messages and sentences from those of from (loaded
+// before it), each text passed through convert.
+func (c *Catalog) derive(lang string, tag language.Tag, from string, convert func(string) string) error {
+	c.messages[lang] = map[string]*goi18n.Message{}
+	msgs := make([]*goi18n.Message, 0, len(c.messages[from]))
+	for id, m := range c.messages[from] {
+		d := *m
+		for _, text := range []*string{&d.Description, &d.Zero, &d.One, &d.Two, &d.Few, &d.Many, &d.Other} {
+			*text = convert(*text)
+		}
+		c.messages[lang][id] = &d
+		msgs = append(msgs, &d)
+	}
+	if err := c.bundle.AddMessages(tag, msgs...); err != nil {
+		return fmt.Errorf("i18n: %s from %s: %w", lang, from, err)
+	}
+	c.sentences[lang] = map[string]Forms{}
+	for format, forms := range c.sentences[from] {
+		converted := Forms{}
+		for form, text := range forms {
+			converted[form] = convert(text)
+		}
+		c.sentences[lang][format] = converted
 	}
 	return nil
 }
@@ -169,7 +210,7 @@ type Localizer struct {
 	loc  *goi18n.Localizer
 }
 
-// Lang is the Localizer's language code (sq, sr, en).
+// Lang is the Localizer's language code (sq, sr, sr-Cyrl, en).
 func (l *Localizer) Lang() string { return l.lang }
 
 // T is the message key in the Localizer's language. args are name/value

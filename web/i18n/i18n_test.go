@@ -45,7 +45,7 @@ func TestCatalogsHaveTheSameKeys(t *testing.T) {
 // Albanian and English; one, few and other in Serbian.
 func TestPluralMessagesHaveEveryForm(t *testing.T) {
 	c := load(t)
-	want := map[string][]string{"sq": {"one", "other"}, "en": {"one", "other"}, "sr": {"one", "few", "other"}}
+	want := map[string][]string{"sq": {"one", "other"}, "en": {"one", "other"}, "sr": {"one", "few", "other"}, "sr-Cyrl": {"one", "few", "other"}}
 	plurals := 0
 	for _, key := range c.Keys("en") {
 		if c.PluralForms("en", key) == nil {
@@ -131,6 +131,11 @@ func TestMatch(t *testing.T) {
 		"sr-Latn-RS,sr;q=0.9":         "sr",
 		"sr-Latn":                     "sr",
 		"sr-RS":                       "sr",
+		"sr":                          "sr",
+		"sr-Cyrl":                     "sr-Cyrl",
+		"sr-Cyrl-RS":                  "sr-Cyrl",
+		"de,sr-Cyrl;q=0.5,sr;q=0.4":   "sr-Cyrl",
+		"sr;q=0.9,sr-Cyrl;q=0.5":      "sr",
 		"en-US,en;q=0.9":              "en",
 		"de-DE,de;q=0.9":              "en",
 		"de-DE,sr;q=0.5,en;q=0.4":     "sr",
