@@ -28,8 +28,8 @@ var allowed = map[string][]string{"sr": {"Status"}}
 // visibleText is what a reader of the page meets: its text and the
 // attributes shown or read aloud (placeholders, labels, titles, the phone
 // layout's data-label). User content is left out: elements marked with a
-// lang (titles and texts of documents), version messages and the user's
-// name.
+// lang (titles and texts of documents), version messages, the user's name
+// and the lists of users' names a field suggests (datalist).
 func visibleText(n *html.Node) string {
 	var sb strings.Builder
 	var walk func(*html.Node)
@@ -37,6 +37,8 @@ func visibleText(n *html.Node) string {
 		if n.Type == html.ElementNode {
 			switch {
 			case n.Data == "script" || n.Data == "style" || n.Data == "code" || n.Data == "title":
+				return
+			case n.Data == "datalist": // suggestions of users' names and logins: user content
 				return
 			case hasAttr(n, "lang") && n.Data != "html", hasClass(n, "message"), hasClass(n, "who"):
 				return
