@@ -18,6 +18,7 @@ var auditActionIDs = []string{
 	"member.remove", "member.set", "password.change", "password.change.failed",
 	"round.close", "round.open", "round.reopen", "session.delete", "session.renew", "session.replace",
 	"user.create", "user.update", "version.create", "version.restore",
+	"user.invite", "user.reinvite", "user.accept_invitation",
 }
 
 // knownAuditAction tells whether the log has the action id.
