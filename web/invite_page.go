@@ -28,11 +28,12 @@ func (s *Server) inInviteeLanguage(w http.ResponseWriter, r *http.Request, inv *
 // form to choose the password; a link no longer valid says why.
 func (s *Server) pageInvitation(w http.ResponseWriter, r *http.Request) {
 	inv, err := s.Accounts.OpenInvitation(r.Context(), mux.Vars(r)["token"])
+	r = s.inInviteeLanguage(w, r, inv)
 	if err != nil {
 		s.pageError(w, r, err)
 		return
 	}
-	s.renderInvitation(w, s.inInviteeLanguage(w, r, inv), http.StatusOK, inv, map[string]any{})
+	s.renderInvitation(w, r, http.StatusOK, inv, map[string]any{})
 }
 
 func (s *Server) renderInvitation(w http.ResponseWriter, r *http.Request, status int, inv *accounts.Invitation, data map[string]any) {
@@ -50,11 +51,11 @@ func (s *Server) pageAcceptInvitation(w http.ResponseWriter, r *http.Request) {
 	}
 	token := mux.Vars(r)["token"]
 	inv, err := s.Accounts.OpenInvitation(r.Context(), token)
+	r = s.inInviteeLanguage(w, r, inv)
 	if err != nil {
 		s.pageError(w, r, err)
 		return
 	}
-	r = s.inInviteeLanguage(w, r, inv)
 	if err := checkPreSessionForm(r, inviteCookie); err != nil {
 		s.renderInvitation(w, r, statusOf(err), inv, map[string]any{"Error": s.errorMessage(r, err)})
 		return

@@ -194,7 +194,9 @@ func (s *Service) PendingInvitations(ctx context.Context) ([]*Invitation, error)
 }
 
 // OpenInvitation returns the invitation of an invitation link's token
-// while it may be accepted, or the refusal that says why not.
+// while it may be accepted, or the refusal that says why not — with the
+// invitation when the link is known but spent or expired, so the refusal
+// can be said in the invitee's language.
 func (s *Service) OpenInvitation(ctx context.Context, token string) (*Invitation, error) {
 	if token == "" || len(token) > 200 {
 		return nil, ErrInvitationUnknown
@@ -206,9 +208,9 @@ func (s *Service) OpenInvitation(ctx context.Context, token string) (*Invitation
 	case err != nil:
 		return nil, err
 	case !inv.SpentAt.IsZero():
-		return nil, ErrInvitationUsed
+		return inv, ErrInvitationUsed
 	case !s.Now().Before(inv.ExpiresAt):
-		return nil, ErrInvitationExpired
+		return inv, ErrInvitationExpired
 	}
 	return inv, nil
 }
