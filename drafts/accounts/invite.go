@@ -308,3 +308,26 @@ func (s *Service) freeLogin(ctx context.Context, email string) (string, error) {
 	}
 	return "", policydesk.Errorf(policydesk.EConflict, "No free login could be made from %s; create the account by hand.", email)
 }
+
+// InviteReviewer is the reviewer named by e-mail when a round opens: the
+// account that already has the address (no invitation then, inv is nil),
+// else a new invited account with its link mailed (see Invite; role
+// reviewer whatever in.Role says). An account still invited gets a new
+// link. The same rules of who may invite apply.
+func (s *Service) InviteReviewer(ctx context.Context, in InviteInput) (*policydesk.User, *Invitation, error) {
+	if err := mayInvite(policydesk.UserFromContext(ctx)); err != nil {
+		return nil, nil, err
+	}
+	in.Role = policydesk.RoleReviewer
+	email := strings.ToLower(strings.TrimSpace(in.Email))
+	if u, err := s.Users.FindUserByEmail(ctx, email); err == nil && !u.Invited {
+		return u, nil, nil
+	} else if err != nil && policydesk.ErrorCode(err) != policydesk.ENotFound {
+		return nil, nil, err
+	}
+	inv, err := s.Invite(ctx, in)
+	if inv == nil {
+		return nil, nil, err
+	}
+	return inv.User, inv, err
+}

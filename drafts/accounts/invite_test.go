@@ -244,3 +244,29 @@ func TestInvite_MailFailureSaysSo(t *testing.T) {
 		t.Fatal("the saved invitation is not returned with the mail's failure")
 	}
 }
+
+// TestInviteReviewer: an address an account has names that account and
+// sends nothing; a new address is invited as reviewer and mailed; a
+// reviewer may not name anyone by e-mail.
+func TestInviteReviewer(t *testing.T) {
+	f, _, m := newInviteFixture(t)
+	editor := as(f.User("ana", policydesk.RoleEditor))
+	rita := f.User("rita", policydesk.RoleStaff)
+	if err := f.DB.SetMailSetting(context.Background(), rita.ID, "immediately", "rita@example.org"); err != nil {
+		t.Fatal(err)
+	}
+	u, inv, err := f.Accounts.InviteReviewer(editor, accounts.InviteInput{Email: "Rita@Example.org "})
+	if err != nil || u.ID != rita.ID || inv != nil || len(m.sent) != 0 {
+		t.Fatalf("an existing address: %+v, %+v, %v, %d mails", u, inv, err, len(m.sent))
+	}
+	u, inv, err = f.Accounts.InviteReviewer(editor, accounts.InviteInput{Email: "besa@example.org", Name: "Besa", Role: policydesk.RoleAdmin})
+	if err != nil || inv == nil || !u.Invited || u.Role != policydesk.RoleReviewer || len(m.sent) != 1 {
+		t.Fatalf("a new address: %+v, %v, %d mails", u, err, len(m.sent))
+	}
+	again, inv2, err := f.Accounts.InviteReviewer(editor, accounts.InviteInput{Email: "besa@example.org"})
+	if err != nil || again.ID != u.ID || inv2 == nil || inv2.Token == inv.Token {
+		t.Fatalf("an address still invited: %+v, %v", again, err)
+	}
+	_, _, err = f.Accounts.InviteReviewer(as(rita), accounts.InviteInput{Email: "x@example.org"})
+	assertCode(t, err, policydesk.EForbidden)
+}
