@@ -22,6 +22,9 @@ type User struct {
 	Role         string `json:"role"`
 	PasswordHash string `json:"-"`
 	Disabled     bool   `json:"disabled,omitempty"`
+	// Invited is an account made by an invitation whose invitee has not
+	// chosen a password yet; it cannot log in.
+	Invited bool `json:"invited,omitempty"`
 	// Language is the interface language the user chose (sq, sr, en); ""
 	// when they chose none and the browser's language decides.
 	Language  string    `json:"language,omitempty"`

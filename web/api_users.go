@@ -16,12 +16,14 @@ type userJSON struct {
 	Organisation string `json:"organisation,omitempty"`
 	Role         string `json:"role"`
 	Disabled     bool   `json:"disabled,omitempty"`
+	// Invited: made by an invitation not yet accepted; cannot log in.
+	Invited bool `json:"invited,omitempty"`
 	// Language is the interface language the user chose; "" when none.
 	Language string `json:"language,omitempty"`
 }
 
 func toUserJSON(u *policydesk.User) userJSON {
-	return userJSON{ID: u.ID, Login: u.Login, Name: u.Name, Organisation: u.Organisation, Role: u.Role, Disabled: u.Disabled, Language: u.Language}
+	return userJSON{ID: u.ID, Login: u.Login, Name: u.Name, Organisation: u.Organisation, Role: u.Role, Disabled: u.Disabled, Invited: u.Invited, Language: u.Language}
 }
 
 func (s *Server) apiUsers(r *http.Request) (int, any, error) {

@@ -19,6 +19,7 @@ var auditActionIDs = []string{
 	"round.close", "round.open", "round.reopen", "round.extend",
 	"round.reviewer.add", "round.reviewer.done", "round.reviewer.remove", "round.reviewer.undone", "session.delete", "session.renew", "session.replace",
 	"user.create", "user.update", "version.create", "version.restore",
+	"user.invite", "user.reinvite", "user.accept_invitation",
 }
 
 // knownAuditAction tells whether the log has the action id.

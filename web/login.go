@@ -35,13 +35,19 @@ func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, status int,
 }
 
 func (s *Server) loginToken(w http.ResponseWriter, r *http.Request) string {
-	if c, err := r.Cookie(loginCookie); err == nil && validLoginToken(c.Value) {
+	return s.preSessionToken(w, r, loginCookie, "/login")
+}
+
+// preSessionToken is the CSRF token of a form sent before there is a
+// session (double submit), kept in the cookie name on path.
+func (s *Server) preSessionToken(w http.ResponseWriter, r *http.Request, name, path string) string {
+	if c, err := r.Cookie(name); err == nil && validLoginToken(c.Value) {
 		return c.Value
 	}
 	b := make([]byte, 32)
 	rand.Read(b)
 	token := base64.RawURLEncoding.EncodeToString(b)
-	http.SetCookie(w, &http.Cookie{Name: loginCookie, Value: token, Path: "/login", MaxAge: int(accounts.SessionTTL.Seconds()),
+	http.SetCookie(w, &http.Cookie{Name: name, Value: token, Path: path, MaxAge: int(accounts.SessionTTL.Seconds()),
 		HttpOnly: true, Secure: s.SecureCookies, SameSite: http.SameSiteLaxMode})
 	return token
 }
@@ -90,11 +96,15 @@ func (s *Server) pageLoginSubmit(w http.ResponseWriter, r *http.Request) {
 // checkLoginForm refuses a login form that another site made the browser
 // send: the Origin (or, without one, the Referer) must name this host, and
 // the form's token must match the login cookie.
-func checkLoginForm(r *http.Request) error {
+func checkLoginForm(r *http.Request) error { return checkPreSessionForm(r, loginCookie) }
+
+// checkPreSessionForm is checkLoginForm for the form whose token is in
+// the cookie name.
+func checkPreSessionForm(r *http.Request, name string) error {
 	if err := checkOrigin(r); err != nil {
 		return err
 	}
-	c, err := r.Cookie(loginCookie)
+	c, err := r.Cookie(name)
 	if err != nil || !constantTimeEqual(r.PostFormValue("csrf_token"), c.Value) {
 		return errCSRF
 	}

@@ -16,6 +16,7 @@ func (s *Server) routes() {
 	api := s.router.PathPrefix("/api/v1").Subrouter()
 	api.Use(s.requireAPIUser)
 	s.accountRoutes(api, s.router)
+	s.invitationRoutes(api, s.router)
 	s.documentRoutes(api, s.router)
 	s.reviewRoutes(api, s.router)
 	s.attachmentRoutes(api, s.router)

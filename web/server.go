@@ -79,6 +79,10 @@ type Server struct {
 	Language string
 	// Calendar answers working days and due dates; nil answers 503 there.
 	Calendar *calendar.Service
+	// BaseURL is the installation's public address (POLICYDESK_BASE_URL),
+	// for the invitation links shown when mail is off; "" takes the
+	// request's host.
+	BaseURL string
 
 	router  *mux.Router
 	views   *views

@@ -29,6 +29,7 @@ func (a *App) startInbox(ctx context.Context, srv *web.Server) (stop func()) {
 			a.Logger.Error("inbox: mail is off", "err", err)
 		} else {
 			m.Render = render
+			a.Accounts.InvitationMail = &web.InvitationMailer{Render: render, Queue: a.Mail}
 		}
 	}
 	ctx, cancel := context.WithCancel(ctx)

@@ -354,6 +354,7 @@ func (a *App) newServer() (*web.Server, error) {
 	srv.SecureCookies = a.Config.SecureCookies
 	srv.Location = a.Config.Location
 	srv.Language = a.Config.Language
+	srv.BaseURL = a.Config.Mail.BaseURL
 	if srv.TrustedProxies, err = web.ParseTrustedProxies(a.Config.TrustedProxies); err != nil {
 		return nil, fmt.Errorf("POLICYDESK_TRUSTED_PROXIES: %w", err)
 	}

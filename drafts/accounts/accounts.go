@@ -25,6 +25,12 @@ type Service struct {
 	BcryptCost int
 	// LoginLimits throttle password guessing (DefaultLoginLimits).
 	LoginLimits LoginLimits
+	// InvitationTTL is how long an invitation link works
+	// (DefaultInvitationTTL).
+	InvitationTTL time.Duration
+	// InvitationMail sends the invitation mail; nil when mail is off, and
+	// the inviter passes the link on (Invitation.Token).
+	InvitationMail InvitationMailer
 
 	dummyOnce sync.Once
 	dummyHash []byte
@@ -32,7 +38,8 @@ type Service struct {
 
 // NewService wires the accounts service over its store.
 func NewService(users UserStore) *Service {
-	return &Service{Users: users, Now: time.Now, BcryptCost: bcrypt.DefaultCost, LoginLimits: DefaultLoginLimits}
+	return &Service{Users: users, Now: time.Now, BcryptCost: bcrypt.DefaultCost, LoginLimits: DefaultLoginLimits,
+		InvitationTTL: DefaultInvitationTTL}
 }
 
 // UserStore keeps accounts, sessions and the login throttle, and the audit
@@ -63,6 +70,7 @@ type UserStore interface {
 	// (a login, a failed attempt, a logout).
 	AppendAudit(ctx context.Context, e *policydesk.AuditEntry) error
 	ThrottleStore
+	InvitationStore
 }
 
 // dummy returns a hash at the service's cost, compared against when a login

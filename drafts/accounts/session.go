@@ -82,7 +82,7 @@ func (s *Service) checkPassword(ctx context.Context, login, password string) (*p
 	} else if err != nil {
 		return nil, err
 	}
-	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil || u.Disabled {
+	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil || u.Disabled || u.Invited {
 		return nil, bad
 	}
 	return u, nil
@@ -160,7 +160,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Session, *po
 	} else if err != nil {
 		return nil, nil, err
 	}
-	if !s.Now().Before(sess.ExpiresAt) || u.Disabled {
+	if !s.Now().Before(sess.ExpiresAt) || u.Disabled || u.Invited {
 		return nil, nil, unauth
 	}
 	return sess, u, nil

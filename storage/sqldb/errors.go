@@ -128,6 +128,7 @@ var thingNames = map[string]policydesk.Words{
 	"Attachment": policydesk.Say("Attachment"),
 	"Comment":    policydesk.Say("Comment"),
 	"Document":   policydesk.Say("Document"),
+	"Invitation": policydesk.Say("Invitation"),
 	"Member":     policydesk.Say("Member"),
 	"Reply":      policydesk.Say("Reply"),
 	"Round":      policydesk.Say("Round"),

@@ -15,12 +15,12 @@ var (
 	_ drafts.UserFinder  = (*DB)(nil)
 )
 
-const userColumns = `id, login, name, organisation, role, password_hash, disabled, created_at, language`
+const userColumns = `id, login, name, organisation, role, password_hash, disabled, created_at, language, invited`
 
 func scanUser(row interface{ Scan(...any) error }) (*policydesk.User, error) {
 	var u policydesk.User
 	var created string
-	if err := row.Scan(&u.ID, &u.Login, &u.Name, &u.Organisation, &u.Role, &u.PasswordHash, &u.Disabled, &created, &u.Language); err != nil {
+	if err := row.Scan(&u.ID, &u.Login, &u.Name, &u.Organisation, &u.Role, &u.PasswordHash, &u.Disabled, &created, &u.Language, &u.Invited); err != nil {
 		return nil, err
 	}
 	u.CreatedAt = parseTime(created)
@@ -149,11 +149,11 @@ func (db *DB) FindSessionUser(ctx context.Context, tokenHash string) (*accounts.
 	var u policydesk.User
 	var created, expires, userCreated string
 	err := db.read.QueryRowContext(ctx, `SELECT s.token_hash, s.user_id, s.csrf, s.created_at, s.expires_at,
-		u.id, u.login, u.name, u.organisation, u.role, u.password_hash, u.disabled, u.created_at, u.language
+		u.id, u.login, u.name, u.organisation, u.role, u.password_hash, u.disabled, u.created_at, u.language, u.invited
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND s.expires_at > ?`,
 		tokenHash, formatTime(time.Now())).
 		Scan(&s.TokenHash, &s.UserID, &s.CSRF, &created, &expires,
-			&u.ID, &u.Login, &u.Name, &u.Organisation, &u.Role, &u.PasswordHash, &u.Disabled, &userCreated, &u.Language)
+			&u.ID, &u.Login, &u.Name, &u.Organisation, &u.Role, &u.PasswordHash, &u.Disabled, &userCreated, &u.Language, &u.Invited)
 	if err != nil {
 		return nil, nil, translate(err, "Session")
 	}
