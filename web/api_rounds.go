@@ -29,8 +29,12 @@ func (s *Server) apiOpenRound(r *http.Request, id int64, in *newRoundJSON) (int,
 	if err != nil {
 		return 0, nil, err
 	}
+	reviewers, err := s.reviewersByMail(r, id, in.Reviewers)
+	if err != nil {
+		return 0, nil, err
+	}
 	round, err := s.Review.OpenRoundWith(r.Context(), id, review.RoundSpec{Name: in.Name, Version: in.Version, Due: due,
-		Reviewers: in.Reviewers, Instructions: in.Instructions})
+		Reviewers: reviewers, Instructions: in.Instructions})
 	return http.StatusCreated, round, err
 }
 

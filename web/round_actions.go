@@ -13,7 +13,11 @@ func (s *Server) pageOpenRound(r *http.Request, id int64) (reply, error) {
 	if err != nil {
 		return reply{}, inForm("open-round", err)
 	}
-	round, err := s.Review.OpenRoundWith(r.Context(), id, roundSpec(r, due))
+	spec := roundSpec(r, due)
+	if spec.Reviewers, err = s.reviewersByMail(r, id, spec.Reviewers); err != nil {
+		return reply{}, inForm("open-round", err)
+	}
+	round, err := s.Review.OpenRoundWith(r.Context(), id, spec)
 	if err != nil {
 		return reply{}, inForm("open-round", err)
 	}
