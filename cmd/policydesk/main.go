@@ -85,7 +85,7 @@ type Config struct {
 	RedlineCacheBytes int64
 	// RenderCacheBytes bounds the memory kept for rendered versions; 0 turns it off.
 	RenderCacheBytes int64
-	// Language is the installation's interface language (sq, sr or en), for
+	// Language is the installation's interface language (sq, sr, sr-Cyrl or en), for
 	// browsers whose user chose none and whose Accept-Language names none.
 	Language string
 	// Mail is the e-mail settings (mail.go); without an SMTP server mail is off.
@@ -120,7 +120,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", env("SECURE_COOKIES", "") == "true", "mark cookies Secure, behind HTTPS (POLICYDESK_SECURE_COOKIES=true)")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("TRUSTED_PROXIES", ""), "comma-separated IPs or CIDRs of proxies whose X-Forwarded-For names the client (POLICYDESK_TRUSTED_PROXIES)")
 	fs.BoolVar(&c.Demo, "demo", env("DEMO", "") == "true", "load the demo library and demo users on start if missing (POLICYDESK_DEMO=true)")
-	fs.StringVar(&c.Language, "language", env("LANGUAGE", i18n.Default), "the interface's language when neither the user nor the browser names one: sq, sr or en (POLICYDESK_LANGUAGE)")
+	fs.StringVar(&c.Language, "language", env("LANGUAGE", i18n.Default), "the interface's language when neither the user nor the browser names one: sq, sr, sr-Cyrl or en (POLICYDESK_LANGUAGE)")
 	fs.StringVar(&c.LogFormat, "log-format", env("LOG_FORMAT", "text"), "log format: text or json (POLICYDESK_LOG_FORMAT)")
 	fs.StringVar(&c.TimeZone, "timezone", env("TIMEZONE", timefmt.DefaultZone), "IANA time zone of the dates and times people see (POLICYDESK_TIMEZONE)")
 	fs.StringVar(&c.S3.Endpoint, "s3-endpoint", env("S3_ENDPOINT", ""), "S3/MinIO host:port; attachments go there instead of the data directory (POLICYDESK_S3_ENDPOINT)")
@@ -144,7 +144,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		return nil, nil, err
 	}
 	if !i18n.Supported(c.Language) {
-		return nil, nil, fmt.Errorf("POLICYDESK_LANGUAGE (-language) must be sq (Albanian), sr (Serbian) or en (English), not %q", c.Language)
+		return nil, nil, fmt.Errorf("POLICYDESK_LANGUAGE (-language) must be sq (Albanian), sr (Serbian, Latin script), sr-Cyrl (Serbian, Cyrillic script) or en (English), not %q", c.Language)
 	}
 	if c.RedlineCacheBytes < 0 {
 		return nil, nil, fmt.Errorf("-redline-cache-bytes must be 0 or more, not %d", c.RedlineCacheBytes)
