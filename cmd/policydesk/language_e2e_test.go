@@ -134,7 +134,7 @@ func TestLanguageSetting(t *testing.T) {
 		t.Errorf("the login page for an Albanian browser is %s", got)
 	}
 	out, err := runCommand(t, "serve", "-language", "de", "-data", t.TempDir(), "-addr", "127.0.0.1:0")
-	if err == nil || !strings.Contains(out, "sq (Albanian), sr (Serbian) or en (English)") {
+	if err == nil || !strings.Contains(out, "sq (Albanian), sr (Serbian, Latin script), sr-Cyrl (Serbian, Cyrillic script) or en (English)") {
 		t.Errorf("serve -language de: %v\n%s", err, out)
 	}
 }
