@@ -184,6 +184,11 @@ func TestLoginCSRF(t *testing.T) {
 	}
 
 	victim := e.browser() // never saw the login page: what a cross-site form meets
+	// A token one character off the real one (never equal to it).
+	wrong := "x" + cookie.Value[1:]
+	if wrong == cookie.Value {
+		wrong = "y" + cookie.Value[1:]
+	}
 	for _, c := range []struct {
 		name   string
 		b      *browser
@@ -194,7 +199,7 @@ func TestLoginCSRF(t *testing.T) {
 		{"cross-site form guessing a token", victim, creds(cookie.Value), map[string]string{"Origin": "https://evil.example"}},
 		{"no Origin, no cookie, token of another browser", victim, creds(cookie.Value), nil},
 		{"own cookie, no token", b, creds(""), map[string]string{"Origin": self}},
-		{"own cookie, wrong token", b, creds("x" + cookie.Value[1:]), map[string]string{"Origin": self}},
+		{"own cookie, wrong token", b, creds(wrong), map[string]string{"Origin": self}},
 		{"own cookie and token, foreign Origin", b, creds(cookie.Value), map[string]string{"Origin": "https://evil.example"}},
 		{"own cookie and token, Origin null", b, creds(cookie.Value), map[string]string{"Origin": "null"}},
 		{"own cookie and token, foreign Referer", b, creds(cookie.Value), map[string]string{"Referer": "https://evil.example/login"}},
