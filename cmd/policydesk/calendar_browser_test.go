@@ -27,6 +27,12 @@ func TestBrowserCalendar(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1366, 900)); err != nil {
 		t.Fatal(err)
 	}
+	// The calendar is in the header's Administration menu: open it, then
+	// follow the link.
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`nav .nav-admin summary`)),
+		chromedp.WaitVisible(chromedp.CSS(`nav a[href="/admin/calendar"]`))); err != nil {
+		t.Fatalf("opening the Administration menu: %v", err)
+	}
 	clickAndLoad(ctx, t, `nav a[href="/admin/calendar"]`)
 	year := time.Now().Year()
 	next := year + 1
