@@ -76,13 +76,7 @@ func TestPagesInSerbianCyrillic(t *testing.T) {
 	must(t, e.api("PATCH", "/api/v1/users/me", ed, map[string]string{"language": "sr-Cyrl"}), 200)
 	b := e.browser()
 	b.login("drita", userPassword, "")
-	for _, p := range []struct {
-		path   string
-		status int
-	}{
-		{"/documents", 200}, {page, 200}, {page + "?notice=version-saved&version=2", 200}, {page + "/versions/1", 200},
-		{"/account/password", 200}, {"/documents/99999", 404}, {"/no-such-page", 404}, {"/users", 403},
-	} {
+	for _, p := range translatedPages(page) {
 		checkCyrillic(t, p.path, must(t, b.get(p.path), p.status).Body)
 	}
 	csrf := b.csrf("/account/password")

@@ -110,13 +110,7 @@ func TestPagesInAlbanianAndSerbian(t *testing.T) {
 		must(t, e.api("PATCH", "/api/v1/users/me", ed, map[string]string{"language": lang}), 200)
 		b := e.browser()
 		b.login("drita", userPassword, "")
-		for _, p := range []struct {
-			path   string
-			status int
-		}{
-			{"/documents", 200}, {page, 200}, {page + "?notice=version-saved&version=2", 200}, {page + "/versions/1", 200},
-			{"/account/password", 200}, {"/documents/99999", 404}, {"/no-such-page", 404}, {"/users", 403},
-		} {
+		for _, p := range translatedPages(page) {
 			checkNoEnglish(t, lang, p.path, must(t, b.get(p.path), p.status).Body)
 		}
 		csrf := b.csrf("/account/password")
@@ -163,5 +157,21 @@ func TestLanguageMenuForm(t *testing.T) {
 	must(t, b.post("/account/language", url.Values{"language": {"en"}}), 403)
 	if lang() != "sq" {
 		t.Errorf("after refused choices the page is %s, want sq", lang())
+	}
+}
+
+// translatedPage is a page the language tests fetch, with its status.
+type translatedPage struct {
+	path   string
+	status int
+}
+
+// translatedPages are the pages a drafter meets around the document at
+// page, error pages included, that the language tests read in each
+// language.
+func translatedPages(page string) []translatedPage {
+	return []translatedPage{
+		{"/documents", 200}, {page, 200}, {page + "?notice=version-saved&version=2", 200}, {page + "/versions/1", 200},
+		{"/account/password", 200}, {"/documents/99999", 404}, {"/no-such-page", 404}, {"/users", 403},
 	}
 }
