@@ -11,13 +11,15 @@ GO ?= go
 # .tools/bin), POLICYDESK_REQUIRE_CADDY and POLICYDESK_REQUIRE_MC a missing
 # Caddy or mc (built there too) and POLICYDESK_REQUIRE_POSTGRES a missing
 # PostgreSQL (which `make deps` installs), POLICYDESK_REQUIRE_AXE a missing
-# axe-core (which `make deps` downloads into .tools/axe-core). The browser
+# axe-core (which `make deps` downloads into .tools/axe-core) and
+# POLICYDESK_REQUIRE_OFFICE a missing pandoc, soffice or pdftotext (which
+# `make deps` installs from Debian). The browser
 # tests save a screenshot of every page they visit into SCREENSHOTS.
 SCREENSHOTS = $(CURDIR)/test-artifacts/screenshots
 TESTENV = POLICYDESK_REQUIRE_BROWSER=1 POLICYDESK_REQUIRE_MINIO=1 POLICYDESK_MINIO_BIN=$(CURDIR)/.tools/bin/minio \
 	POLICYDESK_REQUIRE_CADDY=1 POLICYDESK_CADDY_BIN=$(CURDIR)/.tools/bin/caddy \
 	POLICYDESK_REQUIRE_MC=1 POLICYDESK_MC_BIN=$(CURDIR)/.tools/bin/mc \
-	POLICYDESK_REQUIRE_POSTGRES=1 \
+	POLICYDESK_REQUIRE_POSTGRES=1 POLICYDESK_REQUIRE_OFFICE=1 \
 	POLICYDESK_REQUIRE_AXE=1 POLICYDESK_AXE=$(CURDIR)/.tools/axe-core/axe.min.js \
 	POLICYDESK_SCREENSHOTS=$(SCREENSHOTS)
 test: deps

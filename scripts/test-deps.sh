@@ -7,7 +7,8 @@
 # the same way) for the tests of the Caddyfile in front of replicas and of
 # compose.yaml's MinIO setup, and axe-core (downloaded from the npm
 # registry, checked against its published sha512) for the accessibility
-# checks of the browser tests.
+# checks of the browser tests; pandoc, LibreOffice Writer and pdftotext
+# for the Word tests.
 # Idempotent and quiet when all is there.
 set -euo pipefail
 
@@ -34,6 +35,18 @@ if [ -z "$(pg_initdb)" ]; then
 	[ -n "$(pg_initdb)" ] || { echo "test-deps: postgresql is installed but initdb is not found" >&2; exit 1; }
 fi
 "$(pg_initdb)" --version >&2
+
+# Pandoc, LibreOffice Writer and poppler's pdftotext: the Word import and
+# export tests use them as independent readers and writers of .docx
+# (drafts/docx/docxtest); the service itself needs none of them.
+if ! command -v pandoc >/dev/null 2>&1 || ! command -v soffice >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1; then
+	echo "test-deps: installing Debian's pandoc, libreoffice-writer and poppler-utils for the Word tests (a few minutes the first time)" >&2
+	if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+	$SUDO apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends pandoc libreoffice-writer poppler-utils >/dev/null
+fi
+pandoc --version | head -n 1 >&2
+soffice --version >&2
 
 # MinIO, pinned. Bump MINIO_VERSION to upgrade; a binary of another version
 # is rebuilt.
