@@ -1,0 +1,136 @@
+package docxtest
+
+import (
+	"archive/zip"
+	"bytes"
+	"io"
+	"strings"
+	"testing"
+)
+
+// Namespaces Word declares on its parts.
+const (
+	NSWord = `xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"`
+	NSW14  = `xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml"`
+	NSW15  = `xmlns:w15="http://schemas.microsoft.com/office/word/2012/wordml"`
+)
+
+const (
+	ctComments   = "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"
+	ctCommentsEx = "application/vnd.openxmlformats-officedocument.wordprocessingml.commentsExtended+xml"
+	relComments  = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
+	relCommentEx = "http://schemas.microsoft.com/office/2011/relationships/commentsExtended"
+)
+
+// WordReview builds a .docx the way Word writes a reviewed document: body
+// is the content of w:body (paragraphs with w:ins, w:del,
+// w:commentRangeStart/End and w:commentReference), comments the content
+// of w:comments ("" for none) and extended the content of w15:commentsEx
+// ("" for none).
+func WordReview(t testing.TB, body, comments, extended string) []byte {
+	t.Helper()
+	types := `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
+		`<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>` +
+		`<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>`
+	root := `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
+		`<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>`
+	docRels := `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>`
+	doc := `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document ` + NSWord + ` ` + NSW14 + `><w:body>` + body + `</w:body></w:document>`
+	b := zipParts(t, map[string]string{"[Content_Types].xml": types, "_rels/.rels": root,
+		"word/_rels/document.xml.rels": docRels, "word/document.xml": doc}, nil)
+	return AddReview(t, b, nil, comments, extended)
+}
+
+// AddReview returns docx with its document.xml passed through edit (nil
+// keeps it) and, when comments or extended is not "", a comments part and
+// a commentsExtended part holding them, related to the main document as
+// Word relates them. The main document must be word/document.xml.
+func AddReview(t testing.TB, docx []byte, edit func(string) string, comments, extended string) []byte {
+	t.Helper()
+	parts, order := readParts(t, docx)
+	if edit != nil {
+		parts["word/document.xml"] = edit(parts["word/document.xml"])
+	}
+	addPart := func(name, ct, rel, content string) {
+		parts[name] = content
+		parts["[Content_Types].xml"] = strings.Replace(parts["[Content_Types].xml"], "</Types>",
+			`<Override PartName="/`+name+`" ContentType="`+ct+`"/></Types>`, 1)
+		rels := parts["word/_rels/document.xml.rels"]
+		if rels == "" {
+			rels = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>`
+		}
+		parts["word/_rels/document.xml.rels"] = strings.Replace(rels, "</Relationships>",
+			`<Relationship Id="rIdReview`+name[5:len(name)-4]+`" Type="`+rel+`" Target="`+name[5:]+`"/></Relationships>`, 1)
+	}
+	if comments != "" {
+		addPart("word/comments.xml", ctComments, relComments, `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:comments `+NSWord+` `+NSW14+`>`+comments+`</w:comments>`)
+	}
+	if extended != "" {
+		addPart("word/commentsExtended.xml", ctCommentsEx, relCommentEx, `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w15:commentsEx `+NSW15+`>`+extended+`</w15:commentsEx>`)
+	}
+	return zipParts(t, parts, order)
+}
+
+// DocumentXML returns the word/document.xml of a .docx.
+func DocumentXML(t testing.TB, docx []byte) string {
+	t.Helper()
+	parts, _ := readParts(t, docx)
+	return parts["word/document.xml"]
+}
+
+func readParts(t testing.TB, docx []byte) (map[string]string, []string) {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(docx), int64(len(docx)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := map[string]string{}
+	var order []string
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts[f.Name] = string(b)
+		order = append(order, f.Name)
+	}
+	return parts, order
+}
+
+// zipParts zips parts, those named in order first in that order.
+func zipParts(t testing.TB, parts map[string]string, order []string) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	w := zip.NewWriter(&b)
+	done := map[string]bool{}
+	write := func(name string) {
+		if done[name] {
+			return
+		}
+		done[name] = true
+		f, err := w.Create(name)
+		if err == nil {
+			_, err = io.WriteString(f, parts[name])
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, name := range order {
+		write(name)
+	}
+	for _, name := range []string{"[Content_Types].xml", "_rels/.rels", "word/_rels/document.xml.rels", "word/document.xml", "word/comments.xml", "word/commentsExtended.xml"} {
+		if _, ok := parts[name]; ok {
+			write(name)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
