@@ -110,10 +110,9 @@ func (w *wordItems) change(p int, text string, c docx.Change) {
 		w.unanchored(c.Kind, author, what)
 		return
 	}
-	suggestion := text[qa:min(c.Start, qb)] + c.Inserted + text[max(c.End, qa):qb]
-	if c.Start < qa { // spaces deleted before the words stay
-		suggestion = c.Inserted + text[max(c.End, qa):qb]
-	}
+	// The words around the change that the quote widened to stay; spaces
+	// the quote leaves out at its ends stay too.
+	suggestion := text[qa:min(max(c.Start, qa), qb)] + c.Inserted + text[min(max(c.End, qa), qb):qb]
 	cm := w.anchored(start, end, word(author, w.changeSentence(c.Kind)))
 	cm.Suggestion, cm.HasSuggestion = clean(suggestion, MaxCommentRunes), true
 	w.sum.Suggestions++
