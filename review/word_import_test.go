@@ -101,7 +101,7 @@ func TestImportWordReviewAsWordWritesIt(t *testing.T) {
 	want := []struct{ quote, suggestion, body string }{
 		{"mënyrën", "rregullat", "[Word: Vjosa B.] "},
 		{"shëndetshëm", "shëndetshëm dhe ujë të pijshëm", "[Word: Vjosa B.] "},
-		{"publike dhe", "", "[Word: Vjosa B.] "},
+		{"publike dhe private.", "private.", "[Word: Vjosa B.] "},
 		{"shtatë", "pesëmbëdhjetë", "[Word: Vjosa B.] "},
 		{"qendrave ditore", "", "[Word: Vjosa B.] Cilat qendra?"},
 		{"", "", "[Word: Vjosa B.] Ky mungon."},

@@ -96,7 +96,7 @@ func threadRoot(byID map[string]*docx.Comment, cm *docx.Comment) *docx.Comment {
 // touches, widened to whole words.
 func (w *wordItems) change(p int, text string, c docx.Change) {
 	author := cmp.Or(c.Author, "?")
-	qa, qb := wordSpan(text, c.Start, c.End)
+	qa, qb := changeSpan(text, c)
 	start, end, ok := 0, 0, qb > qa
 	if ok {
 		start, end, ok = w.al.bodySpan(p, qa, qb)
@@ -110,12 +110,28 @@ func (w *wordItems) change(p int, text string, c docx.Change) {
 		w.unanchored(c.Kind, author, what)
 		return
 	}
-	// The words around the change that the quote widened to stay; spaces
-	// the quote leaves out at its ends stay too.
+	// The words around the change that the quote widened to stay.
 	suggestion := text[qa:min(max(c.Start, qa), qb)] + c.Inserted + text[min(max(c.End, qa), qb):qb]
 	cm := w.anchored(start, end, word(author, w.changeSentence(c.Kind)))
 	cm.Suggestion, cm.HasSuggestion = clean(suggestion, MaxCommentRunes), true
 	w.sum.Suggestions++
+}
+
+// changeSpan is the quote of a change: its words widened to whole words,
+// and, when it deletes the space before (or after) them, the word before
+// (after) too, so that the suggestion can leave one space, not two.
+func changeSpan(text string, c docx.Change) (int, int) {
+	qa, qb := wordSpan(text, c.Start, c.End)
+	if c.Start < qa && c.Start > 0 {
+		if a, _ := wordSpan(text, c.Start, c.Start); a <= c.Start {
+			qa = a
+		}
+	} else if c.End > qb && c.End < len(text) {
+		if _, b := wordSpan(text, c.End, c.End); b >= c.End {
+			qb = b
+		}
+	}
+	return qa, qb
 }
 
 // changeSentence says in the document's language what kind of change a

@@ -1,0 +1,143 @@
+package review_test
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"policydesk/drafts"
+	"policydesk/drafts/docx/docxtest"
+	"policydesk/review"
+)
+
+// inText returns the offset of the first s in a document.xml that lies in
+// the text of one w:t.
+func inText(t *testing.T, xml, s string) int {
+	t.Helper()
+	for from := 0; ; {
+		i := strings.Index(xml[from:], s)
+		if i < 0 {
+			t.Fatalf("%q is not in the text of one run", s)
+		}
+		i += from
+		open := strings.LastIndex(xml[:i], "<w:t")
+		if open >= 0 && !strings.Contains(xml[strings.Index(xml[open:], ">")+open:i], "<") {
+			return i
+		}
+		from = i + len(s)
+	}
+}
+
+// splitRun ends the run at the offset, puts mark there and starts a new run.
+func splitRun(xml string, at, end int, mark string) string {
+	return xml[:at] + `</w:t></w:r>` + mark + `<w:r><w:t xml:space="preserve">` + xml[end:]
+}
+
+// tracked replaces old (in one run) by new as Word tracks it: a w:del and
+// a w:ins by the reviewer.
+func tracked(t *testing.T, xml, old, new string) string {
+	at := inText(t, xml, old)
+	mark := `<w:del w:id="901" ` + by + `><w:r><w:delText xml:space="preserve">` + old + `</w:delText></w:r></w:del>`
+	if old == "" {
+		mark = ""
+	}
+	if new != "" {
+		mark += `<w:ins w:id="902" ` + by + `><w:r><w:t xml:space="preserve">` + new + `</w:t></w:r></w:ins>`
+	}
+	return splitRun(xml, at, at+len(old), mark)
+}
+
+// insertedAfter tracks the insertion of new right after words.
+func insertedAfter(t *testing.T, xml, words, new string) string {
+	at := inText(t, xml, words) + len(words)
+	return splitRun(xml, at, at, `<w:ins w:id="903" `+by+`><w:r><w:t xml:space="preserve">`+new+`</w:t></w:r></w:ins>`)
+}
+
+// commented puts Word comment id on words.
+func commented(t *testing.T, xml, words string, id int) string {
+	at := inText(t, xml, words)
+	mark := fmt.Sprintf(`<w:commentRangeStart w:id="%d"/><w:r><w:t xml:space="preserve">%s</w:t></w:r><w:commentRangeEnd w:id="%[1]d"/><w:r><w:commentReference w:id="%[1]d"/></w:r>`, id, words)
+	return splitRun(xml, at, at+len(words), mark)
+}
+
+// reviewerEdits are what the reviewer does to the Day Care Centers
+// regulation in Word, and the comment each must become: the version's
+// words, the wording proposed and the article.
+var reviewerEdits = []struct {
+	edit                   func(t *testing.T, xml string) string
+	quote, suggestion, art string
+}{
+	{func(t *testing.T, x string) string { return tracked(t, x, "fushëveprimin", "fushën e veprimit") }, "fushëveprimin,", "fushën e veprimit,", "1"},
+	{func(t *testing.T, x string) string { return tracked(t, x, "cilësore dhe ", "") }, "cilësore dhe të", "të", "1"},
+	{func(t *testing.T, x string) string { return insertedAfter(t, x, "ashkali dhe egjiptian", ", goran") }, "egjiptian,", "egjiptian, goran,", "1"},
+	{func(t *testing.T, x string) string { return commented(t, x, "Plani Individual i Shërbimeve", 1) }, "Plani Individual i Shërbimeve", "", "3"},
+	{func(t *testing.T, x string) string {
+		return tracked(t, x, "pesëmbëdhjetë (15)", "tetëmbëdhjetë (18)")
+	}, "pesëmbëdhjetë (15)", "tetëmbëdhjetë (18)", "5"},
+	{func(t *testing.T, x string) string {
+		return tracked(t, x, " ose në rrezik për t’u gjendur në situatë rruge", "")
+	}, "rruge ose në rrezik për t'u gjendur në situatë rruge;", "rruge;", "5"},
+}
+
+// dayCare creates the demo Day Care Centers regulation (its last
+// version) and a round on it with vjosa as reviewer.
+func dayCare(t *testing.T, f *fixture) (*drafts.Document, *review.Round) {
+	body, err := os.ReadFile("../cmd/policydesk/demodata/rregullore-qendrat-ditore/v3.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, _, err := f.drafts.CreateDocument(f.as(f.editor), drafts.NewDocument{Title: "Qendrat Ditore", Kind: "regulation",
+		Language: "sq", Visibility: "internal", Body: string(body)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := f.svc.OpenRoundWith(f.as(f.editor), doc.ID, review.RoundSpec{Name: "Konsultimi", Reviewers: []string{"vjosa"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc, r
+}
+
+// TestImportWordReviewRoundTrip: the Day Care Centers regulation goes out
+// as .docx, the reviewer edits it in Word with tracked changes and a
+// comment, and the file comes back as suggestions and a comment on the
+// exact words of the version, in the right articles.
+func TestImportWordReviewRoundTrip(t *testing.T) {
+	f := newFixture(t)
+	doc, r := dayCare(t, f)
+	v, err := f.drafts.Version(f.as(f.editor), doc.ID, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := docxtest.PandocWrite(t, v.Body, "markdown")
+	comments := `<w:comment w:id="1" w:author="Vjosa B."><w:p>` + run("A është i detyrueshëm?") + `</w:p></w:comment>`
+	file := docxtest.AddReview(t, out, func(xml string) string {
+		for _, e := range reviewerEdits {
+			xml = e.edit(t, xml)
+		}
+		return xml
+	}, comments, "")
+	sum, err := f.svc.ImportWordReview(f.as(f.editor), doc.ID, r.Number, "vjosa", file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Comments != 1 || sum.Suggestions != 5 || len(sum.Unanchored) != 0 {
+		t.Fatalf("summary = %+v", sum)
+	}
+	cs, err := f.svc.Comments(f.as(f.editor), doc.ID, review.CommentFilter{Round: r.Number}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := byQuote(cs)
+	for _, e := range reviewerEdits {
+		c := got[e.quote]
+		if c == nil {
+			t.Errorf("no comment on %q; have %q", e.quote, quotes(got))
+			continue
+		}
+		if c.Suggestion != e.suggestion || c.ArticleNum != e.art || runes(v.Body, c.Anchor) != e.quote || c.Outdated {
+			t.Errorf("comment on %q: suggestion %q, article %q, anchored on %q", e.quote, c.Suggestion, c.ArticleNum, runes(v.Body, c.Anchor))
+		}
+	}
+}
