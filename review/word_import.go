@@ -78,8 +78,7 @@ func (s *Service) ImportWordReview(ctx context.Context, docID int64, number int,
 		if err != nil {
 			return err
 		}
-		items = s.newWordItems(ctx, doc, v, round, who, rv)
-		items.add(rv)
+		items = s.wordComments(doc, v, round, who, rv)
 		return ctx.Err()
 	})
 	if err != nil {
@@ -144,12 +143,19 @@ func (s *Service) importTarget(ctx context.Context, docID int64, number int, rev
 	return round, who, nil
 }
 
-// newWordItems prepares the comments of a review by who on version v.
-func (s *Service) newWordItems(ctx context.Context, doc *drafts.Document, v *drafts.Version, round *Round, who *policydesk.User, rv *docx.Review) *wordItems {
-	return &wordItems{
-		lang: doc.Language, t: cmp.Or(s.Translator, policydesk.English), v: v,
-		offsets: anchor.NewOffsets(v.Body), al: newWordAligner(newBodyIndex(v.Body), rv.Paragraphs),
-		base: Comment{DocumentID: doc.ID, Round: round.Number, Version: v.Number, AuthorID: who.ID, Author: who.Login,
-			AuthorName: who.Name, Organisation: who.Organisation, Status: "open", CreatedAt: s.Drafts.Now().UTC()},
-	}
+// wordComments makes the comments of review rv by who on the round's
+// version v.
+func (s *Service) wordComments(doc *drafts.Document, v *drafts.Version, round *Round, who *policydesk.User, rv *docx.Review) *wordItems {
+	base := Comment{DocumentID: doc.ID, Round: round.Number, Version: v.Number, AuthorID: who.ID, Author: who.Login,
+		AuthorName: who.Name, Organisation: who.Organisation, Status: "open", CreatedAt: s.Drafts.Now().UTC()}
+	return anchorWordReview(doc.Language, cmp.Or(s.Translator, policydesk.English), v, base, rv)
+}
+
+// anchorWordReview makes the comments of a review on version v, each a
+// copy of base, with sentences in lang. Pure: no I/O.
+func anchorWordReview(lang string, t policydesk.Translator, v *drafts.Version, base Comment, rv *docx.Review) *wordItems {
+	w := &wordItems{lang: lang, t: t, v: v, base: base,
+		offsets: anchor.NewOffsets(v.Body), al: newWordAligner(newBodyIndex(v.Body), rv.Paragraphs)}
+	w.add(rv)
+	return w
 }

@@ -53,22 +53,23 @@ func (n *normText) add(s string, base int) {
 		case f < 0:
 		case f == ' ':
 			if !n.space {
-				n.put(" ", at, at+size)
+				n.put(' ', at, at+size)
 				n.space = true
 			} else if len(n.srcEnd) > 0 {
 				n.srcEnd[len(n.srcEnd)-1] = int32(at + size)
 			}
 		default:
 			n.space = false
-			n.put(string(f), at, at+size)
+			n.put(f, at, at+size)
 		}
 	}
 }
 
 // put writes one normalised character standing for source [start,end).
-func (n *normText) put(s string, start, end int) {
-	n.text.WriteString(s)
-	for range len(s) {
+func (n *normText) put(r rune, start, end int) {
+	before := n.text.Len()
+	n.text.WriteRune(r)
+	for range n.text.Len() - before {
 		n.src, n.srcEnd = append(n.src, int32(start)), append(n.srcEnd, int32(end))
 	}
 }
@@ -76,7 +77,7 @@ func (n *normText) put(s string, start, end int) {
 // separate ends a block: one space between blocks.
 func (n *normText) separate(at int) {
 	if !n.space {
-		n.put(" ", at, at)
+		n.put(' ', at, at)
 		n.space = true
 	}
 }

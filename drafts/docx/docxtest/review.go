@@ -3,7 +3,9 @@ package docxtest
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/xml"
 	"io"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -133,4 +135,43 @@ func zipParts(t testing.TB, parts map[string]string, order []string) []byte {
 		t.Fatal(err)
 	}
 	return b.Bytes()
+}
+
+// TrackedParagraphs writes paragraphs as Word paragraphs for WordReview,
+// with a tracked replacement of the first word of every changeEvery-th
+// paragraph and a comment on the last word of every commentEvery-th (0:
+// none), both by author. It returns the body and the comments.
+func TrackedParagraphs(paras []string, changeEvery, commentEvery int, author string) (body, comments string) {
+	var b, c strings.Builder
+	attrs := `w:author="` + author + `" w:date="2026-11-20T10:00:00Z"`
+	text := func(s string) string {
+		return `<w:r><w:t xml:space="preserve">` + xmlEscape(s) + `</w:t></w:r>`
+	}
+	for i, p := range paras {
+		b.WriteString("<w:p>")
+		first, rest, _ := strings.Cut(p, " ")
+		if changeEvery > 0 && i%changeEvery == changeEvery-1 && rest != "" {
+			b.WriteString(`<w:del w:id="` + itoa(2*i) + `" ` + attrs + `><w:r><w:delText>` + xmlEscape(first) + `</w:delText></w:r></w:del>`)
+			b.WriteString(`<w:ins w:id="` + itoa(2*i+1) + `" ` + attrs + `>` + text("ndryshuar") + `</w:ins>`)
+			p = " " + rest
+		}
+		if commentEvery > 0 && i%commentEvery == commentEvery-1 {
+			cut := strings.LastIndexByte(p, ' ') + 1
+			id := itoa(i)
+			b.WriteString(text(p[:cut]) + `<w:commentRangeStart w:id="` + id + `"/>` + text(p[cut:]) + `<w:commentRangeEnd w:id="` + id + `"/><w:r><w:commentReference w:id="` + id + `"/></w:r>`)
+			c.WriteString(`<w:comment w:id="` + id + `" ` + attrs + `><w:p>` + text("Koment "+id) + `</w:p></w:comment>`)
+		} else {
+			b.WriteString(text(p))
+		}
+		b.WriteString("</w:p>")
+	}
+	return b.String(), c.String()
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func xmlEscape(s string) string {
+	var b strings.Builder
+	xml.EscapeText(&b, []byte(s))
+	return b.String()
 }
