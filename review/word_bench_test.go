@@ -97,3 +97,20 @@ func TestWordImportShapes(t *testing.T) {
 		}
 	}
 }
+
+// TestWordTextMentions: an imported text keeps a few mentions (they
+// notify as a typed comment's do) but one mentioning more people than a
+// comment may mentions no one.
+func TestWordTextMentions(t *testing.T) {
+	if got := Mentions(word("Arta", "Pyet @vjosa.")); len(got) != 1 || got[0] != "vjosa" {
+		t.Errorf("a mention was lost: %v", got)
+	}
+	var logins strings.Builder
+	for i := range MaxMentions + 1 {
+		fmt.Fprintf(&logins, "@u%d ", i)
+	}
+	many := word("Arta", logins.String())
+	if got := Mentions(many); len(got) != 0 || !strings.HasPrefix(many, "[Word: Arta] ＠u0") {
+		t.Errorf("%d mentions kept: %q", len(got), many[:40])
+	}
+}

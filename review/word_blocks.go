@@ -2,6 +2,8 @@ package review
 
 import (
 	"strings"
+
+	"policydesk/review/anchor"
 )
 
 // newBodyIndex splits a Markdown body into blocks and normalises them, in
@@ -43,7 +45,7 @@ func newBodyIndex(body string) *bodyIndex {
 			endBlock(lineStart)
 			x.tableRow(n, line, lineStart)
 		default:
-			m := blockMarkup(line)
+			m := anchor.LineMarkup(line)
 			if m > 0 || strings.HasPrefix(trimmed, "#") {
 				endBlock(lineStart)
 			}
@@ -130,43 +132,4 @@ func (x *bodyIndex) addInline(n *normText, s string, base int) {
 		n.add(s[:i], base)
 		s, base = s[i+end+1:], base+i+end+1
 	}
-}
-
-// blockMarkup is the length of the markup that starts a block at the
-// start of a line: indentation, "#"s, ">", a bullet or a number ("1.",
-// "1.1.", "1)"), with the spaces after it.
-func blockMarkup(s string) int {
-	i := 0
-	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
-		i++
-	}
-	start := i
-	switch {
-	case i < len(s) && (s[i] == '#' || s[i] == '>'):
-		for i < len(s) && (s[i] == '#' || s[i] == '>') {
-			i++
-		}
-	case i+1 < len(s) && (s[i] == '-' || s[i] == '+' || s[i] == '*') && s[i+1] == ' ':
-		i++
-	default:
-		k := i
-		for k < len(s) && (s[k] >= '0' && s[k] <= '9' || s[k] == '.' && k > i) {
-			k++
-		}
-		if k > i && k < len(s) && (s[k-1] == '.' || s[k] == ')') {
-			if s[k] == ')' {
-				k++
-			}
-			if k < len(s) && s[k] == ' ' {
-				i = k
-			}
-		}
-	}
-	if i == start {
-		return 0
-	}
-	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
-		i++
-	}
-	return i
 }

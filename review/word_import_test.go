@@ -13,7 +13,7 @@ import (
 const by = `w:author="Vjosa B." w:date="2026-11-20T10:00:00Z"`
 
 // run is a Word run of text.
-func run(s string) string { return `<w:r><w:t xml:space="preserve">` + s + `</w:t></w:r>` }
+func run(s string) string { return docxtest.Run(s) }
 
 func para(runs ...string) string { return `<w:p>` + strings.Join(runs, "") + `</w:p>` }
 

@@ -234,9 +234,16 @@ func (w *wordItems) unanchored(kind, author, what string) {
 	w.sum.Unanchored = append(w.sum.Unanchored, UnanchoredItem{Kind: kind, Text: clean(what, MaxCommentRunes), Author: author})
 }
 
-// word is an imported text with Word's author name kept in front.
+// word is an imported text with Word's author name kept in front. Its
+// @mentions notify like a typed comment's, but a text mentioning more
+// people than a comment may has its "@"s made full-width, mentioning no
+// one.
 func word(author, text string) string {
-	return clean(fmt.Sprintf("[Word: %s] %s", clean(author, 200), text), MaxCommentRunes)
+	s := clean(fmt.Sprintf("[Word: %s] %s", clean(author, 200), text), MaxCommentRunes)
+	if len(Mentions(s)) > MaxMentions {
+		s = strings.ReplaceAll(s, "@", "＠")
+	}
+	return s
 }
 
 // clean makes text from a file storable as a comment: line breaks made

@@ -9,21 +9,18 @@ import (
 	"policydesk/drafts/docx/docxtest"
 )
 
-// wordRun is a Word run of text.
-func wordRun(s string) string { return `<w:r><w:t xml:space="preserve">` + s + `</w:t></w:r>` }
-
 // wordReviewOfV2 is version 2 returned from Word with a replacement, a
 // comment, and a comment on words the version does not have.
 func wordReviewOfV2(t testing.TB, note string) []byte {
 	by := `w:author="Vjosa B." w:date="2026-11-20T10:00:00Z"`
-	body := `<w:p>` + wordRun("1.2. Çdo qendër siguron ushqim të ") +
-		`<w:del w:id="1" ` + by + `><w:r><w:delText>shëndetshëm</w:delText></w:r></w:del><w:ins w:id="2" ` + by + `>` + wordRun("larmishëm") + `</w:ins>` +
-		wordRun(" për çdo fëmijë.") + `</w:p>` +
-		`<w:p>` + wordRun("Rregullorja zbatohet për të gjitha ") + `<w:commentRangeStart w:id="0"/>` + wordRun("qendrat ditore") +
-		`<w:commentRangeEnd w:id="0"/><w:r><w:commentReference w:id="0"/></w:r>` + wordRun(" private.") + `</w:p>` +
-		`<w:p><w:commentRangeStart w:id="1"/>` + wordRun("Neni 9 që nuk ekziston.") + `<w:commentRangeEnd w:id="1"/><w:r><w:commentReference w:id="1"/></w:r></w:p>`
-	comments := `<w:comment w:id="0" ` + by + `><w:p>` + wordRun("Cilat qendra? "+note) + `</w:p></w:comment>` +
-		`<w:comment w:id="1" ` + by + `><w:p>` + wordRun("Ky nen mungon.") + `</w:p></w:comment>`
+	body := `<w:p>` + docxtest.Run("1.2. Çdo qendër siguron ushqim të ") +
+		`<w:del w:id="1" ` + by + `><w:r><w:delText>shëndetshëm</w:delText></w:r></w:del><w:ins w:id="2" ` + by + `>` + docxtest.Run("larmishëm") + `</w:ins>` +
+		docxtest.Run(" për çdo fëmijë.") + `</w:p>` +
+		`<w:p>` + docxtest.Run("Rregullorja zbatohet për të gjitha ") + `<w:commentRangeStart w:id="0"/>` + docxtest.Run("qendrat ditore") +
+		`<w:commentRangeEnd w:id="0"/><w:r><w:commentReference w:id="0"/></w:r>` + docxtest.Run(" private.") + `</w:p>` +
+		`<w:p><w:commentRangeStart w:id="1"/>` + docxtest.Run("Neni 9 që nuk ekziston.") + `<w:commentRangeEnd w:id="1"/><w:r><w:commentReference w:id="1"/></w:r></w:p>`
+	comments := `<w:comment w:id="0" ` + by + `><w:p>` + docxtest.Run("Cilat qendra? "+note) + `</w:p></w:comment>` +
+		`<w:comment w:id="1" ` + by + `><w:p>` + docxtest.Run("Ky nen mungon.") + `</w:p></w:comment>`
 	return docxtest.WordReview(t, body, comments, "")
 }
 

@@ -40,15 +40,10 @@ func (db *DB) ImportWordReview(ctx context.Context, imp *review.WordImport) erro
 
 // insertImported stores one imported comment and its replies.
 func insertImported(ctx context.Context, tx *sql.Tx, imp *review.WordImport, c *review.Comment) error {
-	id, err := insertID(ctx, tx, `INSERT INTO comments (document_id, round, version, start_pos, end_pos, quote, prefix, suffix,
-		body, suggestion, has_suggestion, article_id, article_num, paragraph, author_id, status, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		c.DocumentID, nullInt(c.Round), c.Version, c.Start, c.End, c.Quote, c.Prefix, c.Suffix,
-		c.Body, c.Suggestion, flag(c.HasSuggestion), c.ArticleID, c.ArticleNum, c.Paragraph, c.AuthorID, c.Status, formatTime(c.CreatedAt))
+	id, err := insertComment(ctx, tx, c)
 	if err != nil {
-		return translate(err, "Comment")
+		return err
 	}
-	c.ID = id
 	if err := auditImported(ctx, tx, imp.Audit(c, nil), id); err != nil {
 		return err
 	}

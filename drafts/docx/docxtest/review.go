@@ -144,9 +144,7 @@ func zipParts(t testing.TB, parts map[string]string, order []string) []byte {
 func TrackedParagraphs(paras []string, changeEvery, commentEvery int, author string) (body, comments string) {
 	var b, c strings.Builder
 	attrs := `w:author="` + author + `" w:date="2026-11-20T10:00:00Z"`
-	text := func(s string) string {
-		return `<w:r><w:t xml:space="preserve">` + xmlEscape(s) + `</w:t></w:r>`
-	}
+	text := Run
 	for i, p := range paras {
 		b.WriteString("<w:p>")
 		first, rest, _ := strings.Cut(p, " ")
@@ -166,6 +164,11 @@ func TrackedParagraphs(paras []string, changeEvery, commentEvery int, author str
 		b.WriteString("</w:p>")
 	}
 	return b.String(), c.String()
+}
+
+// Run is a Word run of text, spaces kept.
+func Run(text string) string {
+	return `<w:r><w:t xml:space="preserve">` + xmlEscape(text) + `</w:t></w:r>`
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
