@@ -39,8 +39,19 @@ func newWordAligner(x *bodyIndex, paras []docx.ReviewParagraph) *wordAligner {
 	return &wordAligner{x: x, paras: paras, aligned: map[int]*alignment{}, budget: searchBudget}
 }
 
+// alignAll finds every paragraph, in document order, so that a paragraph
+// whose text the version has twice is found after the one before it:
+// by its text for all, and by searching for those in need.
+func (w *wordAligner) alignAll(need map[int]bool) {
+	for p := range w.paras {
+		w.alignOne(p, need[p])
+	}
+}
+
 // align finds paragraph p, the first time it is asked for.
-func (w *wordAligner) align(p int) *alignment {
+func (w *wordAligner) align(p int) *alignment { return w.alignOne(p, true) }
+
+func (w *wordAligner) alignOne(p int, search bool) *alignment {
 	if a, ok := w.aligned[p]; ok {
 		return a
 	}
@@ -62,6 +73,9 @@ func (w *wordAligner) align(p int) *alignment {
 		}
 		start := w.x.blocks[b][0] + numberLen(w.x.norm[w.x.blocks[b][0]:w.x.blocks[b][1]])
 		a.delta, a.ok, w.next = start-a.from, true, b+1
+		return a
+	}
+	if !search {
 		return a
 	}
 	if at, ok := w.search(k); ok {

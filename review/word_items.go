@@ -55,6 +55,14 @@ type wordItems struct {
 
 // add makes the comments of every tracked change and every comment.
 func (w *wordItems) add(rv *docx.Review) {
+	need := map[int]bool{}
+	for p, para := range rv.Paragraphs {
+		need[p] = len(para.Changes) > 0
+	}
+	for _, cm := range rv.Comments {
+		need[cm.StartPara], need[cm.EndPara] = true, true
+	}
+	w.al.alignAll(need)
 	for p, para := range rv.Paragraphs {
 		for _, c := range para.Changes {
 			w.change(p, para.Original, c)
