@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"policydesk"
+	"policydesk/drafts"
 	"policydesk/drafts/docx/docxtest"
 	"policydesk/review"
 )
@@ -132,4 +133,32 @@ func quotes(cs map[string]*review.Comment) []string {
 		out = append(out, q)
 	}
 	return out
+}
+
+// TestImportWordReviewRepeatedSentence: a sentence the version has in two
+// articles is changed in the second; the suggestion is on the second.
+func TestImportWordReviewRepeatedSentence(t *testing.T) {
+	f := newFixture(t)
+	same := "Ministria mbikëqyr zbatimin e këtij neni."
+	body := "## Neni 1 – Një\n\n" + same + "\n\n## Neni 2 – Dy\n\n" + same + "\n"
+	doc, _, err := f.drafts.CreateDocument(f.as(f.editor), drafts.NewDocument{Title: "Dy nene", Kind: "regulation", Language: "sq", Visibility: "internal", Body: body})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := f.svc.OpenRoundWith(f.as(f.editor), doc.ID, review.RoundSpec{Name: "R", Reviewers: []string{"vjosa"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := docxtest.WordReview(t, para(run("Neni 1 – Një"))+para(run(same))+para(run("Neni 2 – Dy"))+
+		para(run("Ministria "), del("mbikëqyr"), ins("kontrollon"), run(" zbatimin e këtij neni.")), "", "")
+	if _, err := f.svc.ImportWordReview(f.as(f.reviewer), doc.ID, r.Number, "", file); err != nil {
+		t.Fatal(err)
+	}
+	cs, err := f.db.FindComments(context.Background(), review.CommentFilter{DocumentID: doc.ID})
+	if err != nil || len(cs) != 1 {
+		t.Fatalf("comments %v, %v", cs, err)
+	}
+	if c := cs[0]; c.Quote != "mbikëqyr" || c.ArticleNum != "2" || c.Suggestion != "kontrollon" {
+		t.Errorf("the suggestion is on %q in article %q: %q", c.Quote, c.ArticleNum, c.Suggestion)
+	}
 }
