@@ -197,11 +197,22 @@ func (c *Catalog) Match(acceptLanguage, fallback string) string {
 	if err != nil || len(prefs) == 0 {
 		return fallback
 	}
-	_, i, conf := c.matcher.Match(prefs...)
-	if conf == language.No {
-		return fallback
+	// The preferences are taken in the reader's order. Serbian is Latin
+	// unless the header names Cyrillic: x/text's matcher takes a bare or
+	// Latin "sr" for Cyrillic (CLDR's default script) and would answer
+	// sr-Cyrl to "sr-Latn-RS,sr-Cyrl;q=0.5".
+	for _, pref := range prefs {
+		if base, _ := pref.Base(); base.String() == "sr" {
+			if script, conf := pref.Script(); script.String() == "Cyrl" && conf == language.Exact {
+				return "sr-Cyrl"
+			}
+			return "sr"
+		}
+		if _, i, conf := c.matcher.Match(pref); conf != language.No {
+			return Languages[i]
+		}
 	}
-	return Languages[i]
+	return fallback
 }
 
 // Localizer says the catalog's messages in one language.
