@@ -278,3 +278,26 @@ func FromContext(ctx context.Context) *Localizer {
 	l, _ := ctx.Value(ctxKey{}).(*Localizer)
 	return l
 }
+
+// Size is a file size the way people read it, in the Localizer's language:
+// whole bytes with the plural form below a kilobyte, else KB, MB or GB with
+// the language's decimal mark ("1,5 MB" in Albanian and Serbian).
+func (l *Localizer) Size(n int64) string {
+	var v float64
+	var unit, format string
+	switch {
+	case n >= 1<<30:
+		v, unit, format = float64(n)/(1<<30), "GB", "%.1f"
+	case n >= 1<<20:
+		v, unit, format = float64(n)/(1<<20), "MB", "%.1f"
+	case n >= 1<<10:
+		v, unit, format = float64(n)/(1<<10), "KB", "%.0f"
+	default:
+		return l.T("size.bytes", "Count", n)
+	}
+	num := fmt.Sprintf(format, v)
+	if mark := l.T("size.decimal_mark"); mark != "size.decimal_mark" {
+		num = strings.Replace(num, ".", mark, 1)
+	}
+	return l.T("size.unit", "N", num, "Unit", unit)
+}
