@@ -26,6 +26,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/BurntSushi/toml"
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
@@ -69,8 +70,14 @@ type Catalog struct {
 	tags      map[string]language.Tag
 }
 
-// Load reads the embedded catalogs; a broken file fails the start.
-func Load() (*Catalog, error) {
+// Load returns the embedded catalogs, read once per process (the server,
+// the services and the mail renderer share them; a Catalog is read-only
+// once loaded); a broken file fails the start.
+func Load() (*Catalog, error) { return loadOnce() }
+
+var loadOnce = sync.OnceValues(load)
+
+func load() (*Catalog, error) {
 	c := &Catalog{bundle: goi18n.NewBundle(language.MustParse(Default)), messages: map[string]map[string]*goi18n.Message{},
 		localizers: map[string]*Localizer{}, sentences: map[string]map[string]Forms{}, tags: map[string]language.Tag{}}
 	tags := make([]language.Tag, len(Languages))
