@@ -1,65 +1,13 @@
 package review_test
 
 import (
-	"fmt"
 	"os"
-	"strings"
 	"testing"
 
 	"policydesk/drafts"
 	"policydesk/drafts/docx/docxtest"
 	"policydesk/review"
 )
-
-// inText returns the offset of the first s in a document.xml that lies in
-// the text of one w:t.
-func inText(t *testing.T, xml, s string) int {
-	t.Helper()
-	for from := 0; ; {
-		i := strings.Index(xml[from:], s)
-		if i < 0 {
-			t.Fatalf("%q is not in the text of one run", s)
-		}
-		i += from
-		open := strings.LastIndex(xml[:i], "<w:t")
-		if open >= 0 && !strings.Contains(xml[strings.Index(xml[open:], ">")+open:i], "<") {
-			return i
-		}
-		from = i + len(s)
-	}
-}
-
-// splitRun ends the run at the offset, puts mark there and starts a new run.
-func splitRun(xml string, at, end int, mark string) string {
-	return xml[:at] + `</w:t></w:r>` + mark + `<w:r><w:t xml:space="preserve">` + xml[end:]
-}
-
-// tracked replaces old (in one run) by new as Word tracks it: a w:del and
-// a w:ins by the reviewer.
-func tracked(t *testing.T, xml, old, new string) string {
-	at := inText(t, xml, old)
-	mark := `<w:del w:id="901" ` + by + `><w:r><w:delText xml:space="preserve">` + old + `</w:delText></w:r></w:del>`
-	if old == "" {
-		mark = ""
-	}
-	if new != "" {
-		mark += `<w:ins w:id="902" ` + by + `><w:r><w:t xml:space="preserve">` + new + `</w:t></w:r></w:ins>`
-	}
-	return splitRun(xml, at, at+len(old), mark)
-}
-
-// insertedAfter tracks the insertion of new right after words.
-func insertedAfter(t *testing.T, xml, words, new string) string {
-	at := inText(t, xml, words) + len(words)
-	return splitRun(xml, at, at, `<w:ins w:id="903" `+by+`><w:r><w:t xml:space="preserve">`+new+`</w:t></w:r></w:ins>`)
-}
-
-// commented puts Word comment id on words.
-func commented(t *testing.T, xml, words string, id int) string {
-	at := inText(t, xml, words)
-	mark := fmt.Sprintf(`<w:commentRangeStart w:id="%d"/><w:r><w:t xml:space="preserve">%s</w:t></w:r><w:commentRangeEnd w:id="%[1]d"/><w:r><w:commentReference w:id="%[1]d"/></w:r>`, id, words)
-	return splitRun(xml, at, at+len(words), mark)
-}
 
 // reviewerEdits are what the reviewer does to the Day Care Centers
 // regulation in Word, and the comment each must become: the version's
@@ -68,15 +16,23 @@ var reviewerEdits = []struct {
 	edit                   func(t *testing.T, xml string) string
 	quote, suggestion, art string
 }{
-	{func(t *testing.T, x string) string { return tracked(t, x, "fushëveprimin", "fushën e veprimit") }, "fushëveprimin,", "fushën e veprimit,", "1"},
-	{func(t *testing.T, x string) string { return tracked(t, x, "cilësore dhe ", "") }, "cilësore dhe të", "të", "1"},
-	{func(t *testing.T, x string) string { return insertedAfter(t, x, "ashkali dhe egjiptian", ", goran") }, "egjiptian,", "egjiptian, goran,", "1"},
-	{func(t *testing.T, x string) string { return commented(t, x, "Plani Individual i Shërbimeve", 1) }, "Plani Individual i Shërbimeve", "", "3"},
 	{func(t *testing.T, x string) string {
-		return tracked(t, x, "pesëmbëdhjetë (15)", "tetëmbëdhjetë (18)")
+		return docxtest.TrackedReplace(t, x, "fushëveprimin", "fushën e veprimit", "Vjosa B.")
+	}, "fushëveprimin,", "fushën e veprimit,", "1"},
+	{func(t *testing.T, x string) string {
+		return docxtest.TrackedReplace(t, x, "cilësore dhe ", "", "Vjosa B.")
+	}, "cilësore dhe të", "të", "1"},
+	{func(t *testing.T, x string) string {
+		return docxtest.TrackedInsert(t, x, "ashkali dhe egjiptian", ", goran", "Vjosa B.")
+	}, "egjiptian,", "egjiptian, goran,", "1"},
+	{func(t *testing.T, x string) string {
+		return docxtest.Commented(t, x, "Plani Individual i Shërbimeve", 1)
+	}, "Plani Individual i Shërbimeve", "", "3"},
+	{func(t *testing.T, x string) string {
+		return docxtest.TrackedReplace(t, x, "pesëmbëdhjetë (15)", "tetëmbëdhjetë (18)", "Vjosa B.")
 	}, "pesëmbëdhjetë (15)", "tetëmbëdhjetë (18)", "5"},
 	{func(t *testing.T, x string) string {
-		return tracked(t, x, " ose në rrezik për t’u gjendur në situatë rruge", "")
+		return docxtest.TrackedReplace(t, x, " ose në rrezik për t’u gjendur në situatë rruge", "", "Vjosa B.")
 	}, "rruge ose në rrezik për t'u gjendur në situatë rruge;", "rruge;", "5"},
 }
 

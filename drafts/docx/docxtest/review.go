@@ -178,3 +178,66 @@ func xmlEscape(s string) string {
 	xml.EscapeText(&b, []byte(s))
 	return b.String()
 }
+
+// Tracked edits of a document.xml, as Word writes them when a reviewer
+// edits with Track Changes on. Each finds its words in the text of one
+// w:t (the test fails if they are not) and splits the run there.
+
+// inText returns the offset of the first s in a document.xml that lies in
+// the text of one w:t.
+func inText(t testing.TB, xml, s string) int {
+	t.Helper()
+	for from := 0; ; {
+		i := strings.Index(xml[from:], s)
+		if i < 0 {
+			t.Fatalf("%q is not in the text of one run", s)
+		}
+		i += from
+		open := strings.LastIndex(xml[:i], "<w:t")
+		if open >= 0 && !strings.Contains(xml[strings.Index(xml[open:], ">")+open:i], "<") {
+			return i
+		}
+		from = i + len(s)
+	}
+}
+
+// splitRun ends the run at offset at, puts mark there and starts a new run
+// at end.
+func splitRun(xml string, at, end int, mark string) string {
+	return xml[:at] + `</w:t></w:r>` + mark + `<w:r><w:t xml:space="preserve">` + xml[end:]
+}
+
+func trackAttrs(id int, author string) string {
+	return `w:id="` + itoa(id) + `" w:author="` + author + `" w:date="2026-11-20T10:00:00Z"`
+}
+
+// TrackedReplace replaces old by new (either may be "") as a w:del and a
+// w:ins by author.
+func TrackedReplace(t testing.TB, xml, old, new, author string) string {
+	t.Helper()
+	at := inText(t, xml, old)
+	mark := ""
+	if old != "" {
+		mark = `<w:del ` + trackAttrs(9001, author) + `><w:r><w:delText xml:space="preserve">` + xmlEscape(old) + `</w:delText></w:r></w:del>`
+	}
+	if new != "" {
+		mark += `<w:ins ` + trackAttrs(9002, author) + `>` + Run(new) + `</w:ins>`
+	}
+	return splitRun(xml, at, at+len(old), mark)
+}
+
+// TrackedInsert inserts new right after words as a w:ins by author.
+func TrackedInsert(t testing.TB, xml, words, new, author string) string {
+	t.Helper()
+	at := inText(t, xml, words) + len(words)
+	return splitRun(xml, at, at, `<w:ins `+trackAttrs(9003, author)+`>`+Run(new)+`</w:ins>`)
+}
+
+// Commented puts the range of comment id (in the comments part) on words.
+func Commented(t testing.TB, xml, words string, id int) string {
+	t.Helper()
+	at := inText(t, xml, words)
+	n := itoa(id)
+	mark := `<w:commentRangeStart w:id="` + n + `"/>` + Run(words) + `<w:commentRangeEnd w:id="` + n + `"/><w:r><w:commentReference w:id="` + n + `"/></w:r>`
+	return splitRun(xml, at, at+len(words), mark)
+}
