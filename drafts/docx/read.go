@@ -56,8 +56,8 @@ type reader struct {
 	lists  numbering
 	links  map[string]string // relationship id → target, of the part being read
 	notes  map[string]string // "foo:id" / "end:id" → the note's text
-	order  map[string]int // "foo:id" / "end:id" → footnote number, by first reference
-	noted  []string       // the referenced notes in number order
+	order  map[string]int    // "foo:id" / "end:id" → footnote number, by first reference
+	noted  []string          // the referenced notes in number order
 	counts counts
 	size   int // bytes of text read, against max
 	max    int
