@@ -1,10 +1,11 @@
 package docx_test
 
 import (
+	"archive/zip"
 	"bytes"
-	"html"
 	"context"
 	"fmt"
+	"html"
 	"slices"
 	"strings"
 	"testing"
@@ -40,7 +41,21 @@ func wordDoc(t testing.TB, body string, extra ...string) []byte {
 	}
 	docRels.WriteString(`</Relationships>`)
 	parts = append(parts, "word/_rels/document.xml.rels", docRels.String())
-	return zipOf(t.(*testing.T), parts...)
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for i := 0; i+1 < len(parts); i += 2 {
+		f, err := zw.Create(parts[i])
+		if err == nil {
+			_, err = f.Write([]byte(parts[i+1]))
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
 }
 
 func p(style, text string) string {
