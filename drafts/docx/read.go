@@ -140,34 +140,20 @@ func (r *reader) readNotes(kind string) error {
 		return err
 	}
 	return r.readPart(name, func() error {
-		for {
-			tok, err := r.token()
-			if err != nil {
-				return err
+		return r.children(func(t xml.StartElement) (bool, error) {
+			if typ := attr(t, "type"); typ != "" && typ != "normal" {
+				return true, r.skip() // the separator lines
 			}
-			switch t := tok.(type) {
-			case xml.StartElement:
-				if typ := attr(t, "type"); typ != "" && typ != "normal" {
-					if err := r.skip(); err != nil {
-						return err
-					}
-					continue
+			var parts []string
+			err := r.blocks(func(b block) error {
+				if s := r.flat(b, false); s != "" {
+					parts = append(parts, s)
 				}
-				var parts []string
-				err := r.blocks(func(b block) error {
-					if s := r.flat(b, false); s != "" {
-						parts = append(parts, s)
-					}
-					return nil
-				})
-				if err != nil {
-					return err
-				}
-				r.notes[kind+":"+attr(t, "id")] = strings.Join(parts, " ")
-			case xml.EndElement:
 				return nil
-			}
-		}
+			})
+			r.notes[kind+":"+attr(t, "id")] = strings.Join(parts, " ")
+			return true, err
+		}, nil)
 	})
 }
 

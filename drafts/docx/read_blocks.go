@@ -15,99 +15,56 @@ type block struct {
 // passing each to emit. Content controls, custom XML and tracked
 // insertions are read through; tracked deletions are left out.
 func (r *reader) blocks(emit func(block) error) error {
-	depth := 0
-	for {
-		tok, err := r.token()
-		if err != nil {
-			return err
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			switch t.Name.Local {
-			case "p":
-				p, err := r.paragraph()
-				if err == nil {
-					err = emit(block{para: p})
-				}
-				if err != nil {
-					return err
-				}
-			case "tbl":
-				rows, err := r.table()
-				if err == nil {
-					err = emit(block{table: rows})
-				}
-				if err != nil {
-					return err
-				}
-			case "sectPr", "altChunk", "sdtPr", "tblPr", "tcPr":
-				if err := r.skip(); err != nil {
-					return err
-				}
-			case "del", "moveFrom":
-				r.counts.tracked++
-				if err := r.skip(); err != nil {
-					return err
-				}
-			case "ins", "moveTo":
-				r.counts.tracked++
-				depth++
-			default:
-				depth++
+	return r.children(func(t xml.StartElement) (bool, error) {
+		switch t.Name.Local {
+		case "p":
+			p, err := r.paragraph()
+			if err == nil {
+				err = emit(block{para: p})
 			}
-		case xml.EndElement:
-			if depth == 0 {
-				return nil
+			return true, err
+		case "tbl":
+			rows, err := r.table()
+			if err == nil {
+				err = emit(block{table: rows})
 			}
-			depth--
+			return true, err
+		case "sectPr", "altChunk", "sdtPr", "tblPr", "tcPr":
+			return true, r.skip()
+		case "del", "moveFrom":
+			r.counts.tracked++
+			return true, r.skip()
+		case "ins", "moveTo":
+			r.counts.tracked++
 		}
-	}
+		return false, nil
+	}, nil)
 }
 
 // table reads a w:tbl through its end: its rows of cells. A table inside a
 // cell is flattened into the cell's text.
 func (r *reader) table() ([][]string, error) {
 	var rows [][]string
-	depth := 0
-	for {
-		tok, err := r.token()
-		if err != nil {
-			return nil, err
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			switch t.Name.Local {
-			case "tr":
+	err := r.children(func(t xml.StartElement) (bool, error) {
+		switch t.Name.Local {
+		case "tr":
+			rows = append(rows, nil)
+		case "tc":
+			cell, err := r.cell()
+			if len(rows) == 0 {
 				rows = append(rows, nil)
-				depth++
-			case "tc":
-				cell, err := r.cell()
-				if err != nil {
-					return nil, err
-				}
-				if len(rows) == 0 {
-					rows = append(rows, nil)
-				}
-				rows[len(rows)-1] = append(rows[len(rows)-1], cell)
-			case "tblPr", "tblGrid", "trPr", "tblPrEx":
-				if err := r.skip(); err != nil {
-					return nil, err
-				}
-			case "del":
-				r.counts.tracked++
-				if err := r.skip(); err != nil {
-					return nil, err
-				}
-			default:
-				depth++
 			}
-		case xml.EndElement:
-			if depth == 0 {
-				return rows, nil
-			}
-			depth--
+			rows[len(rows)-1] = append(rows[len(rows)-1], cell)
+			return true, err
+		case "tblPr", "tblGrid", "trPr", "tblPrEx":
+			return true, r.skip()
+		case "del":
+			r.counts.tracked++
+			return true, r.skip()
 		}
-	}
+		return false, nil
+	}, nil)
+	return rows, err
 }
 
 // cell reads a w:tc through its end into one line of inline Markdown.

@@ -52,35 +52,14 @@ type paraState struct {
 	run    runProps
 	links  []string // hyperlinks open, innermost last
 	fields []*field
-	open   []string // elements open below the w:p, innermost last
 }
 
 // paragraph reads a w:p whose start element was just read, through its
 // end.
 func (r *reader) paragraph() (*para, error) {
 	st := &paraState{p: &para{outline: -1}}
-	for {
-		tok, err := r.token()
-		if err != nil {
-			return nil, err
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			consumed, err := r.inline(st, t)
-			if err != nil {
-				return nil, err
-			}
-			if !consumed {
-				st.open = append(st.open, t.Name.Local)
-			}
-		case xml.EndElement:
-			if len(st.open) == 0 {
-				return st.p, nil
-			}
-			st.closeElement(st.open[len(st.open)-1])
-			st.open = st.open[:len(st.open)-1]
-		}
-	}
+	err := r.children(func(t xml.StartElement) (bool, error) { return r.inline(st, t) }, st.closeElement)
+	return st.p, err
 }
 
 func (st *paraState) closeElement(name string) {

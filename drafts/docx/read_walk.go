@@ -27,6 +27,38 @@ func (r *reader) token() (xml.Token, error) {
 	return tok, err
 }
 
+// children reads the content of the element just started through its
+// end. Each element's start goes to enter, which says whether it read the
+// element through its end itself; leave, if set, is called with the name
+// of each element enter left open when it ends.
+func (r *reader) children(enter func(t xml.StartElement) (bool, error), leave func(name string)) error {
+	var open []string
+	for {
+		tok, err := r.token()
+		if err != nil {
+			return err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			consumed, err := enter(t)
+			if err != nil {
+				return err
+			}
+			if !consumed {
+				open = append(open, t.Name.Local)
+			}
+		case xml.EndElement:
+			if len(open) == 0 {
+				return nil
+			}
+			if leave != nil {
+				leave(open[len(open)-1])
+			}
+			open = open[:len(open)-1]
+		}
+	}
+}
+
 // skip reads through the end of the element just started.
 func (r *reader) skip() error {
 	return r.walk(func([]string, xml.StartElement) {})
@@ -36,22 +68,11 @@ func (r *reader) skip() error {
 // the path of each element below it.
 func (r *reader) walk(f func(path []string, t xml.StartElement)) error {
 	var path []string
-	for {
-		tok, err := r.token()
-		if err != nil {
-			return err
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			path = append(path, t.Name.Local)
-			f(path, t)
-		case xml.EndElement:
-			if len(path) == 0 {
-				return nil
-			}
-			path = path[:len(path)-1]
-		}
-	}
+	return r.children(func(t xml.StartElement) (bool, error) {
+		path = append(path, t.Name.Local)
+		f(path, t)
+		return false, nil
+	}, func(string) { path = path[:len(path)-1] })
 }
 
 // props reads a properties element (w:pPr, w:rPr) through its end.
