@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/json"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -166,5 +167,52 @@ func TestImportRefusalsSaveNothing(t *testing.T) {
 	must(t, e.importFile(docPath(id, "/versions/import"), ed, field("base", "1"), file("big.docx", big)), 413)
 	if docs, versions := importCounts(t, e, ed, id); docs != 1 || versions != 1 {
 		t.Fatalf("refused imports left %d documents, %d versions", docs, versions)
+	}
+}
+
+// TestImportVersionPages: the document page links to the import; the
+// upload shows the preview whose form saves through the editor's form
+// with the base it was uploaded on: version 2, then, from the same stale
+// preview, the merge page (409) and nothing saved.
+func TestImportVersionPages(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	id := e.doc(e.admin, "Rregullore", "internal", "## Neni 1\n\nTekst.")
+	b := e.adminBrowser()
+	page := parseHTML(t, must(t, b.get(docPathPage(id)), 200).Body)
+	if link := byID(page, "import-link"); link == nil || attr(link, "href") != docPathPage(id)+"/import" {
+		t.Fatal("the document page has no link to the import")
+	}
+	form := byID(parseHTML(t, must(t, b.get(docPathPage(id)+"/import"), 200).Body), "import-form")
+	base, _ := inputValue(form, "base")
+	csrf, _ := inputValue(form, "csrf_token")
+	if form == nil || attr(form, "action") != docPathPage(id)+"/import" || base != "1" {
+		t.Fatalf("import form action %q base %q", attr(form, "action"), base)
+	}
+	data := docxtest.PandocWrite(t, importFixture, "markdown")
+	// The token inside the body is required, as on every upload.
+	must(t, b.postMultipart(docPathPage(id)+"/import", field("base", base), file("v2.docx", data)), 403)
+	preview := parseHTML(t, must(t, b.postMultipart(docPathPage(id)+"/import", field("csrf_token", csrf), field("base", base), file("v2.docx", data)), 200).Body)
+	save := byID(preview, "import-save")
+	if save == nil || attr(save, "action") != docPathPage(id)+"/edit" {
+		t.Fatal("the preview has no form saving through the editor")
+	}
+	if got := textOf(byID(preview, "import-outline")); !strings.Contains(got, "Neni 2 – Tarifat") {
+		t.Errorf("outline %q", got)
+	}
+	values := url.Values{}
+	for _, name := range []string{"csrf_token", "base", "message"} {
+		v, _ := inputValue(save, name)
+		values.Set(name, v)
+	}
+	values.Set("body", textOf(byID(preview, "import-body")))
+	must(t, b.post(docPathPage(id)+"/edit", values), 303)
+	must(t, b.post(docPathPage(id)+"/edit", values), 409)
+	if _, versions := importCounts(t, e, e.admin, id); versions != 2 {
+		t.Fatalf("%d versions, want 2", versions)
+	}
+	v := must(t, e.api("GET", docPath(id, "/versions/2"), e.admin, nil), 200).object(t)
+	if !strings.Contains(v["body"].(string), "| Regjistrimi | 100 |") || v["message"] != "Imported from Word: v2.docx" {
+		t.Errorf("version 2: %v", v)
 	}
 }
