@@ -88,7 +88,6 @@ func Read(ctx context.Context, p *Package, maxBytes int) (*Imported, error) {
 	if err := r.readPart(p.Main, func() error { return r.blocks(w.block) }); err != nil {
 		return nil, err
 	}
-	w.flush()
 	w.footnotes()
 	out := &Imported{Markdown: strings.TrimSpace(w.b.String()) + "\n", TrackedChanges: r.counts.tracked}
 	if len(out.Markdown) > maxBytes {

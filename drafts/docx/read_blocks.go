@@ -29,7 +29,8 @@ func (r *reader) blocks(emit func(block) error) error {
 				err = emit(block{table: rows})
 			}
 			return true, err
-		case "sectPr", "altChunk", "sdtPr", "tblPr", "tcPr":
+		case "sectPr", "altChunk", "sdtPr", "tblPr", "tcPr", "Choice":
+			// mc:AlternateContent is read through its mc:Fallback only.
 			return true, r.skip()
 		case "del", "moveFrom":
 			r.counts.tracked++

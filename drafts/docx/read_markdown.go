@@ -30,9 +30,6 @@ func (w *mdWriter) block(b block) error {
 	return nil
 }
 
-// flush ends the text; footnotes follow it.
-func (w *mdWriter) flush() {}
-
 // paragraph returns one paragraph as Markdown: a heading, an article, a
 // numbered paragraph, a list item or text.
 func (w *mdWriter) paragraph(p *para) string {

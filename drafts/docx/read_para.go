@@ -126,7 +126,7 @@ func (r *reader) inline(st *paraState, t xml.StartElement) (bool, error) {
 	case "oMath", "oMathPara":
 		r.counts.equations++
 		return true, r.skip()
-	case "delText", "sym", "footnoteRef", "endnoteRef", "separator", "continuationSeparator":
+	case "delText", "sym", "footnoteRef", "endnoteRef", "separator", "continuationSeparator", "sdtPr":
 		return true, r.skip()
 	}
 	return false, nil
@@ -227,7 +227,7 @@ func keptLink(target string) string {
 // paraProps reads w:pPr: the style, the outline level and the numbering.
 // Tracked changes of the properties (w:pPrChange) are deeper and ignored.
 func (r *reader) paraProps(p *para) error {
-	return r.props(func(path []string, t xml.StartElement) {
+	return r.walk(func(path []string, t xml.StartElement) {
 		switch strings.Join(path, "/") {
 		case "pStyle":
 			p.style = attr(t, "val")
@@ -245,7 +245,7 @@ func (r *reader) paraProps(p *para) error {
 // runProps reads w:rPr: bold, italic, a character style and hidden text.
 func (r *reader) runProps(rp *runProps) error {
 	var b, i *bool
-	err := r.props(func(path []string, t xml.StartElement) {
+	err := r.walk(func(path []string, t xml.StartElement) {
 		if len(path) != 1 {
 			return
 		}

@@ -275,3 +275,15 @@ func TestReadRefusesTextBeyondTheLimit(t *testing.T) {
 }
 
 var _ = docxtest.Words
+
+// Content controls are read through, without their properties leaking
+// formatting; alternate content is read once, through its fallback.
+func TestReadContentControlsAndAlternateContent(t *testing.T) {
+	body := `<w:sdt><w:sdtPr><w:rPr><w:b/></w:rPr><w:alias w:val="Titulli"/></w:sdtPr><w:sdtContent>` + p("", "Brenda kontrollit") + `</w:sdtContent></w:sdt>` +
+		`<w:p><w:sdt><w:sdtPr><w:rPr><w:i/></w:rPr></w:sdtPr><w:sdtContent><w:r><w:t>fjala</w:t></w:r></w:sdtContent></w:sdt></w:p>` +
+		`<mc:AlternateContent><mc:Choice Requires="w14">` + p("", "Zgjedhja") + `</mc:Choice><mc:Fallback>` + p("", "Rezerva") + `</mc:Fallback></mc:AlternateContent>`
+	im := read(t, wordDoc(t, body))
+	if want := "Brenda kontrollit\n\nfjala\n\nRezerva\n"; im.Markdown != want {
+		t.Fatalf("got %q, want %q", im.Markdown, want)
+	}
+}

@@ -75,9 +75,6 @@ func (r *reader) walk(f func(path []string, t xml.StartElement)) error {
 	}, func(string) { path = path[:len(path)-1] })
 }
 
-// props reads a properties element (w:pPr, w:rPr) through its end.
-func (r *reader) props(f func(path []string, t xml.StartElement)) error { return r.walk(f) }
-
 // text reads the character data of a w:t or w:instrText through its end.
 func (r *reader) text() (string, error) {
 	var b strings.Builder
