@@ -41,9 +41,17 @@ type level struct {
 	defined bool
 }
 
-// list is one w:num: its levels and its counters.
+// list is one w:num: its levels and the counters it shares with the
+// other w:num of its abstract numbering, as Word counts them: a w:num
+// continues the numbers of the others unless it overrides a level's
+// start, which restarts that level where the w:num is first used.
 type list struct {
-	levels  [maxLevels]level
+	levels   [maxLevels]level
+	override [maxLevels]bool // w:startOverride not yet applied
+	*counters
+}
+
+type counters struct {
 	count   [maxLevels]int
 	started [maxLevels]bool
 }
@@ -66,8 +74,12 @@ func (p *Package) readNumbering() (numbering, error) {
 		abstract[a.ID] = a.Levels
 	}
 	out := numbering{}
+	shared := map[string]*counters{}
 	for _, n := range x.Nums {
-		l := &list{}
+		if shared[n.Abstract.Val] == nil {
+			shared[n.Abstract.Val] = &counters{}
+		}
+		l := &list{counters: shared[n.Abstract.Val]}
 		for _, lx := range abstract[n.Abstract.Val] {
 			l.set(lx)
 		}
@@ -78,6 +90,7 @@ func (p *Package) readNumbering() (numbering, error) {
 			}
 			if o.Start != nil && o.ILvl >= 0 && o.ILvl < maxLevels {
 				l.levels[o.ILvl].start = atoiOr(o.Start.Val, 1)
+				l.override[o.ILvl] = true
 			}
 		}
 		out[n.ID] = l
@@ -117,6 +130,9 @@ func (n numbering) next(numID, ilvl int) (label string, bullet bool) {
 	l := n[numID]
 	if l == nil || ilvl < 0 || ilvl >= maxLevels || !l.levels[ilvl].defined {
 		return "", false
+	}
+	if l.override[ilvl] {
+		l.override[ilvl], l.started[ilvl] = false, false
 	}
 	if l.started[ilvl] {
 		l.count[ilvl]++

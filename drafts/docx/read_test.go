@@ -107,7 +107,9 @@ func outlineOf(md string) []string {
 
 // Word's automatic numbering: a multilevel list whose level 0 is
 // "Neni %1" (on Heading 2), level 1 "%2." and level 2 "%2.%3.", a
-// separate "%1)" list of letters that restarts, and a bullet list.
+// separate "%1)" list of letters that restarts (a w:num with a start
+// override) and continues (another w:num of the same list), and a bullet
+// list.
 const numberingXML = `<?xml version="1.0"?><w:numbering ` + wNS + `>
 <w:abstractNum w:abstractNumId="0">
  <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="Neni %1"/></w:lvl>
@@ -120,6 +122,7 @@ const numberingXML = `<?xml version="1.0"?><w:numbering ` + wNS + `>
 <w:num w:numId="2"><w:abstractNumId w:val="1"/></w:num>
 <w:num w:numId="3"><w:abstractNumId w:val="1"/><w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>
 <w:num w:numId="4"><w:abstractNumId w:val="2"/></w:num>
+<w:num w:numId="5"><w:abstractNumId w:val="1"/></w:num>
 </w:numbering>`
 
 const stylesXML = `<?xml version="1.0"?><w:styles ` + wNS + `>
@@ -141,6 +144,7 @@ func TestReadWordAutomaticNumbering(t *testing.T) {
 		p("Neni", "Fushëveprimi") +
 		numbered(1, 1, "Zbatohet kudo:") +
 		numbered(3, 0, "rishtas nga a;") +
+		numbered(5, 0, "vazhdon me b.") +
 		numbered(4, 0, "një pikë") +
 		`<w:p><w:pPr><w:pStyle w:val="Neni"/></w:pPr></w:p>` +
 		numbered(1, 1, "Hyn në fuqi.")
@@ -151,7 +155,7 @@ func TestReadWordAutomaticNumbering(t *testing.T) {
 	}
 	for _, line := range []string{"# KAPITULLI I – DISPOZITAT E PËRGJITHSHME\n", "## Neni 1 – Qëllimi\n", "\n1. Kjo Rregullore",
 		"\n1.1. nën-paragrafi i parë;", "\n1.2. nën-paragrafi i dytë.", "\n2. Paragrafi i dytë:", "\na) shkronja e parë;",
-		"\nb) shkronja e dytë.", "## Neni 2 – Fushëveprimi\n", "\n1. Zbatohet kudo:", "\na) rishtas nga a;", "\n- një pikë", "## Neni 3\n", "\n1. Hyn në fuqi."} {
+		"\nb) shkronja e dytë.", "## Neni 2 – Fushëveprimi\n", "\n1. Zbatohet kudo:", "\na) rishtas nga a;", "\nb) vazhdon me b.", "\n- një pikë", "## Neni 3\n", "\n1. Hyn në fuqi."} {
 		if !strings.Contains(im.Markdown, line) {
 			t.Errorf("missing %q in\n%s", line, im.Markdown)
 		}
