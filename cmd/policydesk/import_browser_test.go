@@ -13,8 +13,10 @@ import (
 
 // TestBrowserImportWord: from the new-document page an expert uploads a
 // .docx, sees the Markdown, the article outline and what was left out,
-// saves, and lands on the new document; at a desktop and a phone width.
+// saves, and lands on the new document; at a desktop and a phone width,
+// with no serious or critical axe-core violation on the form or preview.
 func TestBrowserImportWord(t *testing.T) {
+	axe := axeScript(t)
 	srv := startServer(t, "")
 	ctx := newBrowser(t)
 	shots := screenshotDir(t)
@@ -40,6 +42,7 @@ func TestBrowserImportWord(t *testing.T) {
 			t.Fatalf("%s: opening the import form: %v", size.name, err)
 		}
 		saveScreenshot(ctx, t, shots, "import-form-"+size.name+".png")
+		checkAxe(t, "import form "+size.name, runAxe(ctx, t, axe))
 		err = chromedp.Do(ctx,
 			chromedp.Click(chromedp.ID("import-upload")),
 			chromedp.WaitVisible(chromedp.ID("import-save")),
@@ -48,6 +51,7 @@ func TestBrowserImportWord(t *testing.T) {
 			t.Fatalf("%s: uploading: %v", size.name, err)
 		}
 		saveScreenshot(ctx, t, shots, "import-preview-"+size.name+".png")
+		checkAxe(t, "import preview "+size.name, runAxe(ctx, t, axe))
 		got, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]any](`(() => ({
 			outline: [...document.querySelectorAll("#import-outline li")].map(li => li.textContent.trim()),
 			body: document.getElementById("import-body").value,
