@@ -98,11 +98,34 @@ func (w *mdWriter) table(rows [][]string) {
 	w.b.WriteString("\n")
 }
 
-// footnotes writes the notes the text refers to, in number order.
+// footnotes writes the notes the text refers to, in number order. The
+// renderer has no footnotes, so it reads "[^1]: Ibid." as a link
+// definition and would hide the note: a note shaped like one is written
+// as text.
 func (w *mdWriter) footnotes() {
 	for i, key := range w.r.noted {
-		w.b.WriteString("[^" + itoa(i+1) + "]: " + w.r.notes[key] + "\n\n")
+		text := w.r.notes[key]
+		if linkDefinitionShaped(text) {
+			w.b.WriteString(`\`)
+		}
+		w.b.WriteString("[^" + itoa(i+1) + "]: " + text + "\n\n")
 	}
+}
+
+// linkDefinitionShaped says whether "[^1]: " + text could be a CommonMark
+// link reference definition: one word, alone or followed by something
+// shaped like a title ("...", '...' or (...)). It may say yes too often,
+// never too rarely.
+func linkDefinitionShaped(text string) bool {
+	text = strings.TrimSpace(text)
+	i := strings.IndexFunc(text, unicode.IsSpace)
+	if i < 0 {
+		return text != ""
+	}
+	rest := strings.TrimSpace(text[i:])
+	closers := map[byte]byte{'"': '"', '\'': '\'', '(': ')'}
+	c, ok := closers[rest[0]]
+	return ok && len(rest) > 1 && rest[len(rest)-1] == c
 }
 
 // plainText is the paragraph's text without formatting.

@@ -194,10 +194,13 @@ func hasNote(im *docx.Imported, code string, n int) bool {
 func TestReadFootnotesLinksFieldsAndLeftOut(t *testing.T) {
 	footnotes := `<?xml version="1.0"?><w:footnotes ` + wNS + `>
 <w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>
+<w:footnote w:id="8"><w:p><w:r><w:t>Ibid.</w:t></w:r></w:p></w:footnote>
+<w:footnote w:id="9"><w:p><w:r><w:t xml:space="preserve">Shih (nenin 5)</w:t></w:r></w:p></w:footnote>
 <w:footnote w:id="7"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> Ligji Nr. 06/L-084, neni 3.</w:t></w:r></w:p></w:footnote>
 </w:footnotes>`
 	header := `<?xml version="1.0"?><w:hdr ` + wNS + `><w:p><w:r><w:t>Kreu i faqes</w:t></w:r></w:p></w:hdr>`
 	body := `<w:p><w:r><w:t>Shih ligjin</w:t></w:r><w:r><w:footnoteReference w:id="7"/></w:r>` +
+		`<w:r><w:footnoteReference w:id="8"/></w:r><w:r><w:footnoteReference w:id="9"/></w:r><w:r><w:footnoteReference w:id="7"/></w:r>` +
 		`<w:r><w:t xml:space="preserve"> në </w:t></w:r><w:hyperlink r:id="rLink"><w:r><w:t>Gazetën Zyrtare</w:t></w:r></w:hyperlink>` +
 		`<w:r><w:t xml:space="preserve"> dhe </w:t></w:r><w:hyperlink r:id="rBad"><w:r><w:t>këtë</w:t></w:r></w:hyperlink>` +
 		`<w:r><w:t xml:space="preserve">, faqe </w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> PAGE </w:instrText></w:r>` +
@@ -206,10 +209,17 @@ func TestReadFootnotesLinksFieldsAndLeftOut(t *testing.T) {
 		`<mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><w:txbxContent><w:p><w:r><w:t>Kuti</w:t></w:r></w:p></w:txbxContent></w:drawing></mc:Choice></mc:AlternateContent>` +
 		`<w:r><w:pict/></w:r></w:p>`
 	im := read(t, wordDoc(t, body, "footnotes.xml", footnotes, "header1.xml", header))
-	for _, want := range []string{"Shih ligjin[^1] në [Gazetën Zyrtare](https://gzk.rks-gov.net/a?b=1&c=%282%29) dhe këtë, faqe 4",
-		"[^1]: Ligji Nr. 06/L-084, neni 3."} {
+	for _, want := range []string{"Shih ligjin[^1][^2][^3][^1] në [Gazetën Zyrtare](https://gzk.rks-gov.net/a?b=1&c=%282%29) dhe këtë, faqe 4",
+		"\n[^1]: Ligji Nr. 06/L-084, neni 3.\n", "\n\\[^2]: Ibid.\n", "\n\\[^3]: Shih (nenin 5)\n"} {
 		if !strings.Contains(im.Markdown, want) {
 			t.Errorf("missing %q in\n%s", want, im.Markdown)
+		}
+	}
+	// The notes show in the rendering: none became a link definition.
+	html, _ := markdown.NewRenderer(0).Render(context.Background(), im.Markdown)
+	for _, want := range []string{"Ligji Nr. 06/L-084", "Ibid.", "Shih (nenin 5)"} {
+		if !strings.Contains(string(html), want) || strings.Contains(string(html), `href="Ibid.`) {
+			t.Errorf("the note %q does not show:\n%s", want, html)
 		}
 	}
 	for _, bad := range []string{"javascript", "PAGE", "Kuti", "Kreu"} {
