@@ -17,6 +17,7 @@ func (s *Server) routes() {
 	api.Use(s.requireAPIUser)
 	s.accountRoutes(api, s.router)
 	s.invitationRoutes(api, s.router)
+	s.importRoutes(api, s.router) // before documentRoutes: /documents/import is not a {id}
 	s.documentRoutes(api, s.router)
 	s.reviewRoutes(api, s.router)
 	s.attachmentRoutes(api, s.router)
