@@ -1,0 +1,372 @@
+package docx
+
+// The flow: a version's Markdown syntax tree flattened into the sequence
+// of runs and paragraph marks Word stores, each tied to the bytes of the
+// Markdown it comes from, so that the redline can say of each whether it
+// was inserted, deleted or kept.
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+
+	"github.com/yuin/goldmark/ast"
+	east "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/util"
+)
+
+type itemKind uint8
+
+const (
+	itemText     itemKind = iota // a run of text
+	itemBreak                    // a line break inside a paragraph (w:br)
+	itemNote                     // a footnote reference
+	itemPara                     // a paragraph mark, ending the paragraph before it
+	itemTable                    // a table starts
+	itemRow                      // a table row starts
+	itemCell                     // a table cell starts
+	itemTableEnd                 // the table ends
+)
+
+// format is a run's character formatting.
+type format uint8
+
+const (
+	fmtBold format = 1 << iota
+	fmtItalic
+	fmtStrike
+	fmtCode
+)
+
+// mark says whether an item is a tracked insertion or deletion.
+type mark uint8
+
+const (
+	markNone mark = iota
+	markInsert
+	markDelete
+)
+
+// item is one element of a flow. start and end are the Markdown bytes it
+// stands for (end == start for a paragraph mark, which stands for the
+// newline at start); start < 0 for items that stand for none.
+type item struct {
+	kind       itemKind
+	text       string
+	f          format
+	link       string // an allowed URL the run links to
+	note       int    // itemNote: the footnote's index in flow.notes
+	style      string // itemPara: the paragraph style; itemCell: "header" for a header cell
+	level      int    // itemPara: list nesting, for the indentation
+	cols       int    // itemTable: the number of columns
+	start, end int
+	exact      bool // the text is the source bytes start:end as they are
+	mark       mark
+}
+
+// flow is a version as Word paragraphs.
+type flow struct {
+	items []item
+	notes [][]item // footnote bodies, by index
+}
+
+// walker flattens a syntax tree into a flow.
+type walker struct {
+	src   []byte
+	out   flow
+	f     format
+	link  string
+	level int
+	notes map[int]int // goldmark footnote index → index in out.notes
+	items *[]item     // where items go: the body, or a footnote's
+	last  int         // the end of the last source bytes emitted
+}
+
+// subParagraph starts a numbered sub-paragraph or point on a line of its
+// own: "1.1. ", "2.3.1 ", "a) ".
+var subParagraph = regexp.MustCompile(`^(\d{1,3}(\.\d{1,3})+\.?|[a-zëç]\)|\(\w{1,4}\))\s`)
+
+// newFlow flattens doc, parsed from src.
+func newFlow(doc ast.Node, src []byte) *flow {
+	w := &walker{src: src, notes: map[int]int{}}
+	w.items = &w.out.items
+	w.blocks(doc)
+	return &w.out
+}
+
+func (w *walker) add(it item) { *w.items = append(*w.items, it) }
+
+// blocks writes the block children of n.
+func (w *walker) blocks(n ast.Node) {
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		w.block(c)
+	}
+}
+
+func (w *walker) block(n ast.Node) {
+	switch n := n.(type) {
+	case *ast.Heading:
+		w.paragraph(n, "Heading"+string(rune('0'+min(n.Level, 6))))
+	case *ast.Paragraph, *ast.TextBlock:
+		w.paragraph(n, w.listStyle())
+	case *ast.List:
+		w.level++
+		w.blocks(n)
+		w.level--
+	case *ast.ListItem:
+		w.listItem(n)
+	case *ast.Blockquote:
+		w.level++
+		w.blocks(n)
+		w.level--
+	case *ast.FencedCodeBlock, *ast.CodeBlock:
+		w.code(n)
+	case *ast.ThematicBreak, *ast.HTMLBlock, *east.FootnoteList:
+		if fl, ok := n.(*east.FootnoteList); ok {
+			w.footnotes(fl)
+		}
+	case *east.Table:
+		w.table(n)
+	default:
+		w.blocks(n)
+	}
+}
+
+func (w *walker) listStyle() string {
+	if w.level > 0 {
+		return "ListParagraph"
+	}
+	return ""
+}
+
+// paragraph writes an inline block and its mark. A soft line break before
+// a numbered sub-paragraph ("1.1. ", "a) ") starts a new paragraph, as the
+// drafter meant it.
+func (w *walker) paragraph(n ast.Node, style string) {
+	w.inlines(n, style)
+	w.add(item{kind: itemPara, style: style, level: w.level, start: w.markAt(n), end: w.markAt(n)})
+}
+
+// markAt is where the paragraph mark of block n stands in the source: the
+// newline after its last line, or the end of the text.
+func (w *walker) markAt(n ast.Node) int {
+	at := w.last
+	if lines := n.Lines(); lines != nil && lines.Len() > 0 {
+		at = max(at, lines.At(lines.Len()-1).Stop-1)
+	}
+	at = max(at, 0)
+	if i := bytes.IndexByte(w.src[min(at, len(w.src)):], '\n'); i >= 0 {
+		return at + i
+	}
+	return len(w.src)
+}
+
+// listItem writes an item's marker as written ("3.", "-") at the start of
+// its first paragraph.
+func (w *walker) listItem(n *ast.ListItem) {
+	first := n.FirstChild()
+	if first == nil || first.Lines() == nil || first.Lines().Len() == 0 {
+		w.blocks(n)
+		return
+	}
+	content := first.Lines().At(0).Start
+	end := content
+	for end > 0 && (w.src[end-1] == ' ' || w.src[end-1] == '\t') {
+		end--
+	}
+	start := end
+	for start > 0 && w.src[start-1] != ' ' && w.src[start-1] != '\t' && w.src[start-1] != '\n' && w.src[start-1] != '>' {
+		start--
+	}
+	marker := string(w.src[start:end])
+	text, exact := marker+" ", false
+	if marker == "-" || marker == "*" || marker == "+" {
+		text = "•\t"
+	} else if end < content {
+		text, exact = string(w.src[start:end+1]), true
+	}
+	w.add(item{kind: itemText, text: text, start: start, end: end + 1, exact: exact})
+	w.last = end + 1
+	w.blocks(n)
+}
+
+func (w *walker) code(n ast.Node) {
+	lines := n.Lines()
+	for i := 0; i < lines.Len(); i++ {
+		seg := lines.At(i)
+		line := strings.TrimRight(string(seg.Value(w.src)), "\n")
+		w.add(item{kind: itemText, text: line, f: fmtCode, start: seg.Start, end: seg.Start + len(line), exact: true})
+		w.last = seg.Start + len(line)
+		w.add(item{kind: itemPara, style: "Code", level: w.level, start: w.last, end: w.last})
+	}
+}
+
+func (w *walker) table(t *east.Table) {
+	w.add(item{kind: itemTable, cols: len(t.Alignments), start: -1, end: -1})
+	for row := t.FirstChild(); row != nil; row = row.NextSibling() {
+		w.add(item{kind: itemRow, start: -1, end: -1})
+		_, header := row.(*east.TableHeader)
+		for cell := row.FirstChild(); cell != nil; cell = cell.NextSibling() {
+			style := ""
+			if header {
+				style = "header"
+			}
+			w.add(item{kind: itemCell, style: style, start: -1, end: -1})
+			w.inlines(cell, "TableText")
+			at := w.last
+			w.add(item{kind: itemPara, style: "TableText", start: at, end: at})
+		}
+	}
+	w.add(item{kind: itemTableEnd, start: -1, end: -1})
+}
+
+// footnotes writes each footnote's paragraphs into its own item list.
+func (w *walker) footnotes(list *east.FootnoteList) {
+	body := w.items
+	for c := list.FirstChild(); c != nil; c = c.NextSibling() {
+		fn, ok := c.(*east.Footnote)
+		if !ok {
+			continue
+		}
+		k := w.note(fn.Index)
+		var items []item
+		w.items = &items
+		w.blocks(fn)
+		w.out.notes[k] = items
+	}
+	w.items = body
+}
+
+// note returns the flow's index of goldmark's footnote index.
+func (w *walker) note(index int) int {
+	if k, ok := w.notes[index]; ok {
+		return k
+	}
+	w.notes[index] = len(w.out.notes)
+	w.out.notes = append(w.out.notes, nil)
+	return len(w.out.notes) - 1
+}
+
+// inlines writes the inline children of n.
+func (w *walker) inlines(n ast.Node, style string) {
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		w.inline(c, style)
+	}
+}
+
+func (w *walker) inline(n ast.Node, style string) {
+	switch n := n.(type) {
+	case *ast.Text:
+		w.text(n, style)
+	case *ast.String:
+		w.add(item{kind: itemText, text: string(n.Value), f: w.f, link: w.link, start: w.last, end: w.last})
+	case *ast.CodeSpan:
+		w.styled(n, fmtCode, style)
+	case *ast.Emphasis:
+		f := fmtItalic
+		if n.Level >= 2 {
+			f = fmtBold
+		}
+		w.styled(n, f, style)
+	case *east.Strikethrough:
+		w.styled(n, fmtStrike, style)
+	case *ast.Link:
+		w.linked(n, string(n.Destination), style)
+	case *ast.AutoLink:
+		url := string(n.URL(w.src))
+		if n.AutoLinkType == ast.AutoLinkEmail && !strings.HasPrefix(strings.ToLower(url), "mailto:") {
+			url = "mailto:" + url
+		}
+		label := n.Label(w.src)
+		w.withLink(url, func() {
+			w.add(item{kind: itemText, text: string(label), f: w.f, link: w.link, start: w.last, end: w.last})
+		})
+	case *ast.Image:
+		w.inlines(n, style) // its alt text; images are not exported
+	case *east.FootnoteLink:
+		w.add(item{kind: itemNote, note: w.note(n.Index), start: w.last, end: w.last})
+	case *east.FootnoteBacklink, *ast.RawHTML:
+	default:
+		w.inlines(n, style)
+	}
+}
+
+func (w *walker) styled(n ast.Node, f format, style string) {
+	saved := w.f
+	w.f |= f
+	w.inlines(n, style)
+	w.f = saved
+}
+
+func (w *walker) linked(n ast.Node, url, style string) {
+	w.withLink(url, func() { w.inlines(n, style) })
+}
+
+// withLink runs write with runs linking to url when it is an http, https
+// or mailto URL; other links are text.
+func (w *walker) withLink(url string, write func()) {
+	saved := w.link
+	if u := string(util.URLEscape([]byte(url), true)); externalURL(u) {
+		w.link = u
+	}
+	write()
+	w.link = saved
+}
+
+// text writes a text node: its bytes as they are where they can be (so
+// the redline can split them), unescaped otherwise; its line break as a
+// space, a w:br, or a new paragraph before a sub-paragraph number.
+func (w *walker) text(n *ast.Text, style string) {
+	seg := n.Segment
+	raw := seg.Value(w.src)
+	text, exact := string(raw), true
+	if !n.IsRaw() && bytes.ContainsAny(raw, "\\&") {
+		text, exact = string(util.UnescapePunctuations(util.ResolveNumericReferences(util.ResolveEntityNames(raw)))), false
+	}
+	w.add(item{kind: itemText, text: text, f: w.f, link: w.link, start: seg.Start, end: seg.Stop, exact: exact})
+	w.last = seg.Stop
+	switch {
+	case n.HardLineBreak():
+		w.add(item{kind: itemBreak, start: w.newline(), end: w.newline()})
+	case n.SoftLineBreak():
+		nl := w.newline()
+		if next := w.nextLine(nl); subParagraph.Match(next) && style != "TableText" {
+			w.add(item{kind: itemPara, style: w.listStyle(), level: w.level, start: nl, end: nl})
+			return
+		}
+		w.add(item{kind: itemText, text: " ", f: w.f, start: nl, end: nl + 1})
+	}
+}
+
+// newline is where the line break after the last text is.
+func (w *walker) newline() int {
+	if i := bytes.IndexByte(w.src[w.last:], '\n'); i >= 0 {
+		return w.last + i
+	}
+	return len(w.src)
+}
+
+// nextLine is the line after the newline at nl, without its indentation.
+func (w *walker) nextLine(nl int) []byte {
+	if nl >= len(w.src) {
+		return nil
+	}
+	rest := w.src[nl+1:]
+	if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+		rest = rest[:i]
+	}
+	return bytes.TrimLeft(rest, " \t>")
+}
+
+// externalURL reports whether u may become a hyperlink in a document:
+// http, https or mailto, nothing else (no file:, no javascript:, no
+// relative path that Word would resolve against the file's place).
+func externalURL(u string) bool {
+	l := strings.ToLower(u)
+	for _, scheme := range []string{"http://", "https://", "mailto:"} {
+		if strings.HasPrefix(l, scheme) && len(l) > len(scheme) {
+			return !strings.ContainsAny(u, " \t\r\n\"<>")
+		}
+	}
+	return false
+}
