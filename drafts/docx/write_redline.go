@@ -1,0 +1,224 @@
+package docx
+
+// The redline as Word tracked changes. Both versions are flattened into
+// flows whose items know the Markdown bytes they come from; the redline's
+// ops say of every byte of the earlier version whether it was kept or
+// deleted, and of the later whether it was kept or inserted, and put all
+// of them in one order (equal, deleted, inserted, as the ops run). The
+// document is the later version's items, inserted ones as w:ins, with the
+// earlier version's deleted items (w:del) merged in by that order. Kept
+// items of the earlier version are left out: their twins in the later one
+// stand for them. A paragraph mark is an item too, standing for the
+// newline after its paragraph, so whole paragraphs and articles inserted
+// or deleted carry a tracked paragraph mark, and "Accept all" gives
+// exactly the later version's text, "Reject all" the earlier's.
+//
+// A moved article is deleted where it stood and inserted where it stands.
+// Footnote texts and table structure are not tracked: a table's cells
+// become paragraphs, and the footnotes of both versions are listed.
+
+import (
+	"context"
+	"sort"
+
+	"policydesk/review/redline"
+)
+
+// opSpan is one op's bytes: at a (or -1) in the earlier version, at b (or
+// -1) in the later, n bytes long, at m in the common order.
+type opSpan struct {
+	a, b, n, m int
+	deleted    bool // a's bytes are deleted (a delete op, or a moved article's old place)
+}
+
+// Redline writes the redline rl of versions a and b as a .docx with
+// tracked changes, each with meta.Author and meta.Modified: the later
+// version's author and date.
+func Redline(ctx context.Context, p Parser, a, b string, rl *redline.Redline, meta Meta) ([]byte, error) {
+	docA, srcA, err := p.Parse(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	docB, srcB, err := p.Parse(ctx, b)
+	if err != nil {
+		return nil, err
+	}
+	fa, fb := newFlow(docA, srcA), newFlow(docB, srcB)
+	spans := opSpans(rl)
+	items := mergeFlows(fa, fb, spans, len(srcA), len(srcB))
+	notes := append(fb.notes, fa.notes...)
+	x := newXMLWriter(meta.Author, meta.Modified)
+	return writeDocument(x, items, notes, meta, false)
+}
+
+// opSpans lists the ops of rl with their places, in the common order. A
+// moved article's earlier text is deleted after the article that preceded
+// it in a (or first), and its later text inserted where it stands.
+func opSpans(rl *redline.Redline) []opSpan {
+	host := make(map[int][]int) // article index → moved articles whose old place follows it
+	for k, art := range rl.Articles {
+		if art.Status != redline.StatusMoved {
+			continue
+		}
+		h, best := -1, -1
+		for j, o := range rl.Articles {
+			if o.Status != redline.StatusMoved && o.FromIndex >= 0 && o.FromIndex < art.FromIndex && o.FromIndex > best {
+				h, best = j, o.FromIndex
+			}
+		}
+		host[h] = append(host[h], k)
+	}
+	var spans []opSpan
+	m := 0
+	emit := func(art *redline.Article, keepA, keepB bool) {
+		a, b := art.FromStart, art.ToStart
+		for _, op := range art.Ops {
+			n := len(op.Text)
+			s := opSpan{a: -1, b: -1, n: n, m: m}
+			inA, inB := op.Op != redline.OpInsert, op.Op != redline.OpDelete
+			if inA && keepA {
+				s.a, s.deleted = a, op.Op == redline.OpDelete || !keepB
+			}
+			if inB && keepB {
+				s.b = b
+			}
+			if inA {
+				a += n
+			}
+			if inB {
+				b += n
+			}
+			if s.a >= 0 || s.b >= 0 {
+				spans = append(spans, s)
+				m += n
+			}
+		}
+	}
+	moved := func(h int) {
+		for _, k := range host[h] {
+			emit(&rl.Articles[k], true, false)
+		}
+	}
+	moved(-1)
+	for k := range rl.Articles {
+		art := &rl.Articles[k]
+		emit(art, art.Status != redline.StatusMoved, true)
+		moved(k)
+	}
+	return spans
+}
+
+// side finds the op span holding byte x of one version.
+type side struct {
+	spans []opSpan // those with bytes in this version, by their place in it
+	at    func(s opSpan) int
+	size  int // the version's length
+	end   int // the common order's end
+}
+
+func newSide(spans []opSpan, earlier bool, size, end int) *side {
+	s := &side{size: size, end: end, at: func(o opSpan) int { return o.b }}
+	if earlier {
+		s.at = func(o opSpan) int { return o.a }
+	}
+	for _, o := range spans {
+		if s.at(o) >= 0 {
+			s.spans = append(s.spans, o)
+		}
+	}
+	sort.SliceStable(s.spans, func(i, j int) bool { return s.at(s.spans[i]) < s.at(s.spans[j]) })
+	return s
+}
+
+// find returns the index of the span holding byte x, or -1 when none does
+// (x at the end of the text).
+func (s *side) find(x int) int {
+	i := sort.Search(len(s.spans), func(i int) bool { return s.at(s.spans[i])+s.spans[i].n > x })
+	if i < len(s.spans) && s.at(s.spans[i]) <= x {
+		return i
+	}
+	return -1
+}
+
+// placed is an item with its place in the common order.
+type placed struct {
+	item
+	m int
+}
+
+// place classifies one version's items: each text item cut where the ops
+// change, and each piece given its place and mark. Items of the earlier
+// version that were kept are dropped (keep says which to keep).
+func (s *side) place(items []item, earlier bool, notes int, out []placed) []placed {
+	for _, it := range items {
+		switch it.kind {
+		case itemTable, itemRow, itemCell, itemTableEnd:
+			continue
+		case itemNote:
+			it.note += notes
+		}
+		if !it.exact || it.end <= it.start {
+			out = s.placeWhole(it, earlier, out)
+			continue
+		}
+		for pos := it.start; pos < it.end; {
+			i := s.find(pos)
+			if i < 0 {
+				out = s.placeWhole(it, earlier, out)
+				break
+			}
+			sp := s.spans[i]
+			stop := min(it.end, s.at(sp)+sp.n)
+			piece := it
+			piece.text = it.text[pos-it.start : stop-it.start]
+			piece.start, piece.end = pos, stop
+			out = s.keep(piece, sp, pos, earlier, out)
+			pos = stop
+		}
+	}
+	return out
+}
+
+func (s *side) placeWhole(it item, earlier bool, out []placed) []placed {
+	i := s.find(max(it.start, 0))
+	if i < 0 {
+		if earlier {
+			return out
+		}
+		return append(out, placed{it, s.end})
+	}
+	return s.keep(it, s.spans[i], max(it.start, 0), earlier, out)
+}
+
+// keep appends it, at byte pos of span sp, marked: from the earlier
+// version only when deleted, from the later inserted when only it has the
+// bytes.
+func (s *side) keep(it item, sp opSpan, pos int, earlier bool, out []placed) []placed {
+	m := sp.m + pos - s.at(sp)
+	switch {
+	case earlier && !sp.deleted:
+		return out
+	case earlier:
+		it.mark = markDelete
+	case sp.a < 0:
+		it.mark = markInsert
+	}
+	return append(out, placed{it, m})
+}
+
+// mergeFlows merges the earlier version's deleted items into the later
+// version's, by their place in the common order, deletions first.
+func mergeFlows(fa, fb *flow, spans []opSpan, sizeA, sizeB int) []item {
+	end := 0
+	if n := len(spans); n > 0 {
+		end = spans[n-1].m + spans[n-1].n
+	}
+	del := newSide(spans, true, sizeA, end).place(fa.items, true, len(fb.notes), nil)
+	all := newSide(spans, false, sizeB, end).place(fb.items, false, 0, del)
+	sort.SliceStable(all, func(i, j int) bool { return all[i].m < all[j].m })
+	items := make([]item, len(all))
+	for i, p := range all {
+		items[i] = p.item
+	}
+	return items
+}
