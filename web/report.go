@@ -12,14 +12,18 @@ import (
 )
 
 // pageReport shows a round's consultation report, or downloads it as CSV
-// with ?format=csv.
+// with ?format=csv, as Word with ?format=docx.
 func (s *Server) pageReport(r *http.Request, id int64, n int) (reply, error) {
 	rep, err := s.Review.Report(r.Context(), id, n)
 	if err != nil {
 		return reply{}, err
 	}
-	if r.URL.Query().Get("format") == "csv" {
+	switch r.URL.Query().Get("format") {
+	case "csv":
 		return reply{write: reportCSV(rep, s.zone(), s.reportCSVText(rep))}, nil
+	case "docx":
+		w, err := s.reportDocx(rep)
+		return reply{write: w}, err
 	}
 	data, err := s.reportPage(r, rep)
 	if err != nil {

@@ -36,6 +36,8 @@ const (
 	fmtItalic
 	fmtStrike
 	fmtCode
+	fmtInserted // shown as inserted (underlined), in the comparative table
+	fmtDeleted  // shown as deleted (struck through)
 )
 
 // mark says whether an item is a tracked insertion or deletion.
@@ -59,6 +61,7 @@ type item struct {
 	style      string // itemPara: the paragraph style; itemCell: "header" for a header cell
 	level      int    // itemPara: list nesting, for the indentation
 	cols       int    // itemTable: the number of columns
+	widths     []int  // itemTable: the columns' shares of the width; nil for equal
 	start, end int
 	exact      bool // the text is the source bytes start:end as they are
 	mark       mark

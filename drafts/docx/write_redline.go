@@ -45,7 +45,7 @@ func Redline(ctx context.Context, p Parser, a, b string, rl *redline.Redline, me
 	}
 	fa, fb := newFlow(docA, srcA), newFlow(docB, srcB)
 	spans := opSpans(rl)
-	items := mergeFlows(fa, fb, spans, len(srcA), len(srcB))
+	items := mergeFlows(fa, fb, spans)
 	notes := append(fb.notes, fa.notes...)
 	x := newXMLWriter(meta.Author, meta.Modified)
 	return writeDocument(x, items, notes, meta, false)
@@ -112,12 +112,11 @@ func opSpans(rl *redline.Redline) []opSpan {
 type side struct {
 	spans []opSpan // those with bytes in this version, by their place in it
 	at    func(s opSpan) int
-	size  int // the version's length
 	end   int // the common order's end
 }
 
-func newSide(spans []opSpan, earlier bool, size, end int) *side {
-	s := &side{size: size, end: end, at: func(o opSpan) int { return o.b }}
+func newSide(spans []opSpan, earlier bool, end int) *side {
+	s := &side{end: end, at: func(o opSpan) int { return o.b }}
 	if earlier {
 		s.at = func(o opSpan) int { return o.a }
 	}
@@ -146,75 +145,80 @@ type placed struct {
 	m int
 }
 
-// place classifies one version's items: each text item cut where the ops
-// change, and each piece given its place and mark. Items of the earlier
-// version that were kept are dropped (keep says which to keep).
-func (s *side) place(items []item, earlier bool, notes int, out []placed) []placed {
+// cut calls f with each item, text items that are the source bytes as
+// they are cut where the ops change, with the op span holding the piece's
+// first byte at pos (nil when none does).
+func (s *side) cut(items []item, f func(it item, sp *opSpan, pos int)) {
 	for _, it := range items {
-		switch it.kind {
-		case itemTable, itemRow, itemCell, itemTableEnd:
-			continue
-		case itemNote:
-			it.note += notes
-		}
 		if !it.exact || it.end <= it.start {
-			out = s.placeWhole(it, earlier, out)
+			pos := max(it.start, 0)
+			if i := s.find(pos); i >= 0 {
+				f(it, &s.spans[i], pos)
+			} else {
+				f(it, nil, pos)
+			}
 			continue
 		}
 		for pos := it.start; pos < it.end; {
 			i := s.find(pos)
 			if i < 0 {
-				out = s.placeWhole(it, earlier, out)
+				piece := it
+				piece.text = it.text[pos-it.start:]
+				f(piece, nil, pos)
 				break
 			}
-			sp := s.spans[i]
-			stop := min(it.end, s.at(sp)+sp.n)
+			sp := &s.spans[i]
+			stop := min(it.end, s.at(*sp)+sp.n)
 			piece := it
 			piece.text = it.text[pos-it.start : stop-it.start]
 			piece.start, piece.end = pos, stop
-			out = s.keep(piece, sp, pos, earlier, out)
+			f(piece, sp, pos)
 			pos = stop
 		}
 	}
-	return out
 }
 
-func (s *side) placeWhole(it item, earlier bool, out []placed) []placed {
-	i := s.find(max(it.start, 0))
-	if i < 0 {
-		if earlier {
-			return out
+// place gives one version's items their place and mark: from the earlier
+// version only the deleted ones, from the later all, inserted ones marked
+// so. Footnote references of the earlier version move past the later's
+// notes; table structure is left out (cells become paragraphs).
+func (s *side) place(items []item, earlier bool, notes int, out []placed) []placed {
+	s.cut(items, func(it item, sp *opSpan, pos int) {
+		switch it.kind {
+		case itemTable, itemRow, itemCell, itemTableEnd:
+			return
+		case itemNote:
+			it.note += notes
 		}
-		return append(out, placed{it, s.end})
-	}
-	return s.keep(it, s.spans[i], max(it.start, 0), earlier, out)
-}
-
-// keep appends it, at byte pos of span sp, marked: from the earlier
-// version only when deleted, from the later inserted when only it has the
-// bytes.
-func (s *side) keep(it item, sp opSpan, pos int, earlier bool, out []placed) []placed {
-	m := sp.m + pos - s.at(sp)
-	switch {
-	case earlier && !sp.deleted:
-		return out
-	case earlier:
-		it.mark = markDelete
-	case sp.a < 0:
-		it.mark = markInsert
-	}
-	return append(out, placed{it, m})
+		m := s.end
+		switch {
+		case sp == nil && earlier:
+			return
+		case sp == nil:
+		case earlier && !sp.deleted:
+			return
+		case earlier:
+			it.mark, m = markDelete, sp.m+pos-s.at(*sp)
+		default:
+			if sp.a < 0 {
+				it.mark = markInsert
+			}
+			m = sp.m + pos - s.at(*sp)
+		}
+		out = append(out, placed{it, m})
+	})
+	return out
 }
 
 // mergeFlows merges the earlier version's deleted items into the later
 // version's, by their place in the common order, deletions first.
-func mergeFlows(fa, fb *flow, spans []opSpan, sizeA, sizeB int) []item {
+func mergeFlows(fa, fb *flow, spans []opSpan) []item {
 	end := 0
 	if n := len(spans); n > 0 {
 		end = spans[n-1].m + spans[n-1].n
 	}
-	del := newSide(spans, true, sizeA, end).place(fa.items, true, len(fb.notes), nil)
-	all := newSide(spans, false, sizeB, end).place(fb.items, false, 0, del)
+	del := newSide(spans, true, end).place(fa.items, true, len(fb.notes), nil)
+	all := newSide(spans, false, end).place(fb.items, false, 0, del)
 	sort.SliceStable(all, func(i, j int) bool { return all[i].m < all[j].m })
 	items := make([]item, len(all))
 	for i, p := range all {

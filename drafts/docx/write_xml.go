@@ -29,6 +29,8 @@ type xmlWriter struct {
 
 	textWidth             int // twips between the margins, for table columns
 	inRow, inCell, header bool
+	grid                  []int // the widths of the open table's columns
+	col                   int   // the next cell's column
 }
 
 func newXMLWriter(author string, date time.Time) *xmlWriter {
@@ -124,7 +126,7 @@ func (x *xmlWriter) runProps(it item) {
 	case it.f&fmtCode != 0:
 		style = "CodeChar"
 	}
-	if style == "" && it.f&(fmtBold|fmtItalic|fmtStrike) == 0 {
+	if style == "" && it.f&(fmtBold|fmtItalic|fmtStrike|fmtInserted|fmtDeleted) == 0 {
 		return
 	}
 	x.WriteString("<w:rPr>")
@@ -137,8 +139,14 @@ func (x *xmlWriter) runProps(it item) {
 	if it.f&fmtItalic != 0 {
 		x.WriteString("<w:i/>")
 	}
-	if it.f&fmtStrike != 0 {
+	if it.f&(fmtStrike|fmtDeleted) != 0 {
 		x.WriteString("<w:strike/>")
+	}
+	switch {
+	case it.f&fmtDeleted != 0:
+		x.WriteString(`<w:color w:val="C00000"/>`)
+	case it.f&fmtInserted != 0:
+		x.WriteString(`<w:color w:val="1F5FAF"/><w:u w:val="single"/>`)
 	}
 	x.WriteString("</w:rPr>")
 }
@@ -220,7 +228,7 @@ func (x *xmlWriter) items(items []item) {
 			x.WriteString("</w:p>")
 			para = para[:0]
 		case itemTable:
-			x.tableOpen(it.cols)
+			x.tableOpen(it.cols, it.widths)
 		case itemRow:
 			x.rowOpen()
 		case itemCell:
@@ -234,13 +242,23 @@ func (x *xmlWriter) items(items []item) {
 	}
 }
 
-// tableOpen starts a table of cols equal columns across the text width.
-func (x *xmlWriter) tableOpen(cols int) {
+// tableOpen starts a table of cols columns across the text width, as
+// wide as their shares in widths, or equal.
+func (x *xmlWriter) tableOpen(cols int, widths []int) {
 	cols = max(cols, 1)
 	x.WriteString(`<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="5000" w:type="pct"/><w:tblLayout w:type="fixed"/></w:tblPr><w:tblGrid>`)
-	width := strconv.Itoa(x.textWidth / cols)
-	for range cols {
-		x.WriteString(`<w:gridCol w:w="` + width + `"/>`)
+	total := 0
+	for _, w := range widths {
+		total += max(w, 0)
+	}
+	x.grid = x.grid[:0]
+	for k := range cols {
+		width := x.textWidth / cols
+		if len(widths) == cols && total > 0 {
+			width = x.textWidth * max(widths[k], 0) / total
+		}
+		x.grid = append(x.grid, width)
+		x.WriteString(`<w:gridCol w:w="` + strconv.Itoa(width) + `"/>`)
 	}
 	x.WriteString("</w:tblGrid>")
 	x.inRow, x.inCell = false, false
@@ -252,7 +270,7 @@ func (x *xmlWriter) rowOpen() {
 		x.WriteString("</w:tr>")
 	}
 	x.WriteString("<w:tr>")
-	x.inRow, x.header = true, false
+	x.inRow, x.header, x.col = true, false, 0
 }
 
 // cellOpen starts a cell; a header cell makes its row repeat on each page.
@@ -262,11 +280,16 @@ func (x *xmlWriter) cellOpen(header bool) {
 		x.WriteString(`<w:trPr><w:tblHeader/></w:trPr>`)
 		x.header = true
 	}
-	x.WriteString("<w:tc>")
-	if header {
-		x.WriteString(`<w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="E7E6E6"/></w:tcPr>`)
+	x.WriteString("<w:tc><w:tcPr>")
+	if x.col < len(x.grid) {
+		x.WriteString(`<w:tcW w:w="` + strconv.Itoa(x.grid[x.col]) + `" w:type="dxa"/>`)
 	}
+	if header {
+		x.WriteString(`<w:shd w:val="clear" w:color="auto" w:fill="E7E6E6"/>`)
+	}
+	x.WriteString("</w:tcPr>")
 	x.inCell = true
+	x.col++
 }
 
 func (x *xmlWriter) cellClose() {
