@@ -97,7 +97,21 @@ func newFlow(doc ast.Node, src []byte) *flow {
 	return &w.out
 }
 
-func (w *walker) add(it item) { *w.items = append(*w.items, it) }
+// add appends it, joining a text item to the one before when they are
+// adjacent source bytes with one format: goldmark cuts text at every
+// character that might open markup, and Word needs one run, not many.
+func (w *walker) add(it item) {
+	items := *w.items
+	if n := len(items); n > 0 && it.kind == itemText && it.exact {
+		last := &items[n-1]
+		if last.kind == itemText && last.exact && last.end == it.start && last.f == it.f && last.link == it.link {
+			last.text += it.text
+			last.end = it.end
+			return
+		}
+	}
+	*w.items = append(items, it)
+}
 
 // blocks writes the block children of n.
 func (w *walker) blocks(n ast.Node) {
@@ -122,9 +136,9 @@ func (w *walker) block(n ast.Node) {
 		w.level++
 		w.blocks(n)
 		w.level--
-	case *ast.FencedCodeBlock, *ast.CodeBlock:
+	case *ast.FencedCodeBlock, *ast.CodeBlock, *ast.HTMLBlock:
 		w.code(n)
-	case *ast.ThematicBreak, *ast.HTMLBlock, *east.FootnoteList:
+	case *ast.ThematicBreak, *east.FootnoteList:
 		if fl, ok := n.(*east.FootnoteList); ok {
 			w.footnotes(fl)
 		}
@@ -288,7 +302,15 @@ func (w *walker) inline(n ast.Node, style string) {
 		w.inlines(n, style) // its alt text; images are not exported
 	case *east.FootnoteLink:
 		w.add(item{kind: itemNote, note: w.note(n.Index), start: w.last, end: w.last})
-	case *east.FootnoteBacklink, *ast.RawHTML:
+	case *ast.RawHTML:
+		// Raw HTML is never markup in a document: it is the drafter's
+		// text, as written.
+		for i := 0; i < n.Segments.Len(); i++ {
+			seg := n.Segments.At(i)
+			w.add(item{kind: itemText, text: string(seg.Value(w.src)), f: w.f, link: w.link, start: seg.Start, end: seg.Stop, exact: true})
+			w.last = seg.Stop
+		}
+	case *east.FootnoteBacklink:
 	default:
 		w.inlines(n, style)
 	}

@@ -93,7 +93,7 @@ func TestVersionExportStructure(t *testing.T) {
 	doc := part(t, out, "word/document.xml")
 	for _, want := range []string{
 		`<w:pStyle w:val="Heading1"/>`, `<w:pStyle w:val="Heading3"/>`, `Neni 1 – Qëllimi`,
-		`>1. </w:t>`, `>1.1. fëmijët e moshës </w:t>`, `<w:b/>`, `<w:i/>`, `<w:tbl>`, `<w:tblHeader/>`,
+		`>1. Kjo Rregullore përcakton </w:t>`, `>1.1. fëmijët e moshës </w:t>`, `<w:b/>`, `<w:i/>`, `<w:tbl>`, `<w:tblHeader/>`,
 		`<w:footnoteReference w:id="1"/>`, `<w:hyperlink r:id="rIdL1">`, `këtij linku`,
 	} {
 		if !strings.Contains(doc, want) {
