@@ -37,10 +37,10 @@ func (r *Renderer) Parse(ctx context.Context, body string) (ast.Node, []byte, er
 var documentParser = sync.OnceValue(func() parser.Parser {
 	return parser.NewParser(
 		parser.WithBlockParsers(keepBlankLines(guardBlockParsers(append(parser.DefaultBlockParsers(),
-			util.Prioritized(extension.NewFootnoteBlockParser(), 999))))...),
+			util.Prioritized(countedNotes{extension.NewFootnoteBlockParser()}, 999))))...),
 		parser.WithInlineParsers(keepBlanks(guardInlineParsers(append(parser.DefaultInlineParsers(),
 			util.Prioritized(extension.NewStrikethroughParser(), 500),
-			util.Prioritized(extension.NewFootnoteParser(), 101))))...),
+			util.Prioritized(boundedNoteRefs{extension.NewFootnoteParser()}, 101))))...),
 		parser.WithParagraphTransformers(guardParagraphTransformers(append(parser.DefaultParagraphTransformers(),
 			util.Prioritized(extension.NewTableParagraphTransformer(), 200)))...),
 		parser.WithASTTransformers(
@@ -50,3 +50,33 @@ var documentParser = sync.OnceValue(func() parser.Parser {
 		),
 	)
 })
+
+// goldmark finds a footnote reference's definition by walking the list of
+// definitions, so n references to n definitions cost n² steps. The
+// definitions are counted as they open (countedNotes), and each reference
+// is charged their number against MaxReferenceWork, the bound of the like
+// quadratic link reference work; past it references stay text.
+var notesKey = parser.NewContextKey()
+
+type countedNotes struct{ parser.BlockParser }
+
+func (c countedNotes) Open(parent ast.Node, reader text.Reader, pc parser.Context) (ast.Node, parser.State) {
+	n, state := c.BlockParser.Open(parent, reader, pc)
+	if n != nil {
+		count, _ := pc.Get(notesKey).(int)
+		pc.Set(notesKey, count+1)
+	}
+	return n, state
+}
+
+type boundedNoteRefs struct{ parser.InlineParser }
+
+func (b boundedNoteRefs) Parse(parent ast.Node, block text.Reader, pc parser.Context) ast.Node {
+	g := guardOf(pc)
+	notes, _ := pc.Get(notesKey).(int)
+	if g.refs += notes; g.refs > g.lim.MaxReferenceWork {
+		g.defused++
+		return nil
+	}
+	return b.InlineParser.Parse(parent, block, pc)
+}
