@@ -12,9 +12,12 @@ import (
 	"bytes"
 	"context"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/yuin/goldmark/ast"
+
+	"policydesk"
 )
 
 // ContentType is the media type of a .docx.
@@ -48,16 +51,46 @@ type Parser interface {
 
 // Version writes body, a version's Markdown, as a .docx: headings as Word
 // headings, paragraphs with their numbers as written, bold, italic, lists,
-// tables, footnotes and links. Errors are p's: ETooComplex for a body
-// beyond the parser's bounds, EUnavailable when time runs out.
+// tables, footnotes and links. A body beyond the parser's bounds (saved
+// before they existed) is written as its lines, as the page shows it.
+// The error is p's EUnavailable when time runs out.
 func Version(ctx context.Context, p Parser, body string, meta Meta) ([]byte, error) {
-	doc, src, err := p.Parse(ctx, body)
+	fl, err := parseFlow(ctx, p, body)
 	if err != nil {
 		return nil, err
 	}
-	fl := newFlow(doc, src)
 	x := newXMLWriter(meta.Author, meta.Modified)
 	return writeDocument(x, fl.items, fl.notes, meta, false)
+}
+
+// parseFlow parses body into a flow; a body beyond p's bounds becomes a
+// flow of its lines, one paragraph each.
+func parseFlow(ctx context.Context, p Parser, body string) (*flow, error) {
+	doc, src, err := p.Parse(ctx, body)
+	switch {
+	case policydesk.ErrorCode(err) == policydesk.ETooComplex:
+		return plainFlow(body), nil
+	case err != nil:
+		return nil, err
+	}
+	return newFlow(doc, src), nil
+}
+
+// plainFlow is text as its lines.
+func plainFlow(text string) *flow {
+	fl := &flow{}
+	for at := 0; at < len(text); {
+		end := strings.IndexByte(text[at:], '\n')
+		if end < 0 {
+			end = len(text) - at
+		}
+		if end > 0 {
+			fl.items = append(fl.items, item{kind: itemText, text: text[at : at+end], start: at, end: at + end, exact: true})
+		}
+		fl.items = append(fl.items, item{kind: itemPara, start: at + end, end: at + end})
+		at += end + 1
+	}
+	return fl
 }
 
 // writeDocument writes the package of a document of items and footnotes.

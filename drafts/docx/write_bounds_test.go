@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"policydesk"
 	"policydesk/drafts/docx"
 	"policydesk/drafts/docx/docxtest"
 	"policydesk/drafts/draftstest"
@@ -91,13 +90,21 @@ func TestExportsAreSafe(t *testing.T) {
 	}
 }
 
-// TestExportRefusesWhatTheRendererRefuses: a body beyond the renderer's
-// limits is refused with its message, not written.
-func TestExportRefusesWhatTheRendererRefuses(t *testing.T) {
-	_, err := docx.Version(context.Background(), markdown.NewRenderer(0), strings.Repeat("> ", 100)+"a", meta())
-	if policydesk.ErrorCode(err) != policydesk.ETooComplex {
-		t.Fatalf("err = %v, want ETooComplex", err)
+// TestExportWritesTooComplexBodiesAsLines: a body saved beyond the
+// renderer's limits is written as its lines, as its page shows it, and
+// its redline still accepts and rejects to each version.
+func TestExportWritesTooComplexBodiesAsLines(t *testing.T) {
+	deep := strings.Repeat("> ", 100) + "thellë\n\nNeni i fundit.\n"
+	out := exportVersion(t, deep, meta())
+	if doc := part(t, out, "word/document.xml"); !strings.Contains(doc, "&gt; &gt; &gt; thellë") && !strings.Contains(doc, "> > > thellë") {
+		t.Errorf("the body is not written as its lines:\n%s", doc)
 	}
+	rl := redline.Compute(earlier, deep, nil, nil)
+	changes, err := docx.Redline(context.Background(), markdown.NewRenderer(0), earlier, deep, rl, redlineMeta())
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkAcceptReject(t, changes, earlier, deep)
 }
 
 // exportShapes are hostile to the writer rather than the parser: many

@@ -35,15 +35,14 @@ type opSpan struct {
 // tracked changes, each with meta.Author and meta.Modified: the later
 // version's author and date.
 func Redline(ctx context.Context, p Parser, a, b string, rl *redline.Redline, meta Meta) ([]byte, error) {
-	docA, srcA, err := p.Parse(ctx, a)
+	fa, err := parseFlow(ctx, p, a)
 	if err != nil {
 		return nil, err
 	}
-	docB, srcB, err := p.Parse(ctx, b)
+	fb, err := parseFlow(ctx, p, b)
 	if err != nil {
 		return nil, err
 	}
-	fa, fb := newFlow(docA, srcA), newFlow(docB, srcB)
 	spans := opSpans(rl)
 	items := mergeFlows(fa, fb, spans)
 	notes := append(fb.notes, fa.notes...)

@@ -8,7 +8,6 @@ import (
 	"context"
 	"strings"
 
-	"policydesk"
 	"policydesk/review/redline"
 )
 
@@ -28,7 +27,7 @@ type Comparison struct {
 
 // Comparative writes the comparative table as a .docx on landscape
 // pages. Each text is rendered from its Markdown as the version export
-// renders it; one beyond the parser's bounds is shown as its Markdown.
+// renders it; one beyond the parser's bounds is shown as its lines.
 func Comparative(ctx context.Context, p Parser, c Comparison, meta Meta) ([]byte, error) {
 	d := &Doc{}
 	for _, para := range c.Intro {
@@ -83,22 +82,13 @@ func columnItems(ctx context.Context, p Parser, ops []redline.Op, earlier bool) 
 		spans = append(spans, opSpan{a: text.Len(), b: -1, n: len(op.Text), deleted: op.Op == changed})
 		text.WriteString(op.Text)
 	}
-	var items []item
-	doc, src, err := p.Parse(ctx, text.String())
-	switch {
-	case policydesk.ErrorCode(err) == policydesk.ETooComplex:
-		for _, s := range spans {
-			items = append(items, item{kind: itemText, text: text.String()[s.a : s.a+s.n], start: s.a, end: s.a + s.n, exact: true})
-		}
-		items = append(items, item{kind: itemPara})
-	case err != nil:
+	fl, err := parseFlow(ctx, p, text.String())
+	if err != nil {
 		return nil, err
-	default:
-		items = newFlow(doc, src).items
 	}
 	var out []item
 	var para []item
-	newSide(spans, true, 0).cut(items, func(it item, sp *opSpan, _ int) {
+	newSide(spans, true, 0).cut(fl.items, func(it item, sp *opSpan, _ int) {
 		switch it.kind {
 		case itemTable, itemRow, itemCell, itemTableEnd, itemNote:
 		case itemPara:
