@@ -93,7 +93,22 @@ func newFlow(doc ast.Node, src []byte) *flow {
 	w := &walker{src: src, notes: map[int]int{}}
 	w.items = &w.out.items
 	w.blocks(doc)
+	w.fill(w.out.items)
+	for _, note := range w.out.notes {
+		w.fill(note)
+	}
 	return &w.out
+}
+
+// fill sets the text of the items that are source bytes as they are from
+// the source, once: joining adjacent ones by appending would copy a long
+// paragraph once per piece.
+func (w *walker) fill(items []item) {
+	for k := range items {
+		if it := &items[k]; it.kind == itemText && it.exact {
+			it.text = string(w.src[it.start:it.end])
+		}
+	}
 }
 
 // add appends it, joining a text item to the one before when they are
@@ -104,8 +119,7 @@ func (w *walker) add(it item) {
 	if n := len(items); n > 0 && it.kind == itemText && it.exact {
 		last := &items[n-1]
 		if last.kind == itemText && last.exact && last.end == it.start && last.f == it.f && last.link == it.link {
-			last.text += it.text
-			last.end = it.end
+			last.end = it.end // its text is taken from the source at the end (fill)
 			return
 		}
 	}
