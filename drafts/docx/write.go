@@ -9,8 +9,10 @@ package docx
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
 	"context"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -63,8 +65,8 @@ func Version(ctx context.Context, p Parser, body string, meta Meta) ([]byte, err
 	return writeDocument(x, fl.items, fl.notes, meta, false)
 }
 
-// parseFlow parses body into a flow; a body beyond p's bounds becomes a
-// flow of its lines, one paragraph each.
+// parseFlow parses body into a flow; a body beyond p's bounds becomes
+// its plain text.
 func parseFlow(ctx context.Context, p Parser, body string) (*flow, error) {
 	doc, src, err := p.Parse(ctx, body)
 	switch {
@@ -76,38 +78,56 @@ func parseFlow(ctx context.Context, p Parser, body string) (*flow, error) {
 	return newFlow(doc, src), nil
 }
 
-// plainFlow is text as its lines.
+// plainFlow is text as it is: a paragraph per block of lines, their
+// lines kept as line breaks. It is how a version beyond the parser's
+// bounds is written. After maxPlainParagraphs the rest is one paragraph,
+// so that no text makes more than that many.
 func plainFlow(text string) *flow {
 	fl := &flow{}
-	for at := 0; at < len(text); {
-		end := strings.IndexByte(text[at:], '\n')
-		if end < 0 {
-			end = len(text) - at
+	for at, k := 0, 0; at < len(text); k++ {
+		end := len(text)
+		if i := strings.Index(text[at:], "\n\n"); i >= 0 && k < maxPlainParagraphs {
+			end = at + i
+		} else if strings.HasSuffix(text, "\n") {
+			end--
 		}
-		if end > 0 {
-			fl.items = append(fl.items, item{kind: itemText, text: text[at : at+end], start: at, end: at + end, exact: true})
+		if end > at {
+			fl.items = append(fl.items, item{kind: itemText, text: text[at:end], start: at, end: end, exact: true})
 		}
-		fl.items = append(fl.items, item{kind: itemPara, start: at + end, end: at + end})
-		at += end + 1
+		fl.items = append(fl.items, item{kind: itemPara, start: end, end: end})
+		for at = end + 1; at < len(text) && text[at] == '\n'; at++ {
+		}
 	}
 	return fl
 }
 
+const maxPlainParagraphs = 10_000
+
 // writeDocument writes the package of a document of items and footnotes.
+// The XML goes straight into the zip's compressor: a document holds far
+// less compressed than as XML, the most memory a large one needs.
 func writeDocument(x *xmlWriter, items []item, notes [][]item, meta Meta, landscape bool) ([]byte, error) {
 	if landscape {
 		x.textWidth = landWidth
 	}
+	z := newZipWriter()
+	x.Writer = bufio.NewWriterSize(z.create("word/document.xml"), 32<<10)
 	x.WriteString(xmlHeader + `<w:document xmlns:w="` + nsW + `" xmlns:r="` + nsR + `"><w:body>`)
 	x.items(items)
 	x.section(landscape)
 	x.WriteString("</w:body></w:document>")
-	document := x.Bytes()
-	var footnotes []byte
 	if len(notes) > 0 {
-		footnotes = x.footnotesPart(notes)
+		if err := x.Flush(); err != nil {
+			return nil, err
+		}
+		x.Reset(z.create("word/footnotes.xml"))
+		x.footnotes(notes)
 	}
-	return writeParts(meta, document, footnotes, x.links)
+	if err := x.Flush(); err != nil {
+		return nil, err
+	}
+	writeParts(z, meta, len(notes) > 0, x.links)
+	return z.close()
 }
 
 // section writes the page size and margins: A4, portrait or landscape.
@@ -121,14 +141,11 @@ func (x *xmlWriter) section(landscape bool) {
 		`<w:pgMar w:top="` + m + `" w:right="` + m + `" w:bottom="` + m + `" w:left="` + m + `" w:header="709" w:footer="709" w:gutter="0"/></w:sectPr>`)
 }
 
-// footnotesPart writes the footnotes, each id its index + 1 (Word keeps
-// -1 and 0 for the separators). It writes to a new buffer but shares the
-// hyperlinks and change ids of x, the main document's writer: the
-// footnotes' links are relationships of the footnotes part, listed with
-// the document's, which is allowed as the ids do not clash.
-func (x *xmlWriter) footnotesPart(notes [][]item) []byte {
-	main := x.Buffer
-	x.Buffer = bytes.Buffer{}
+// footnotes writes the footnotes part, each id its index + 1 (Word keeps
+// -1 and 0 for the separators). It shares the hyperlinks and change ids
+// of the main document: the footnotes' links are relationships of the
+// footnotes part too, listed with the document's, as the ids do not clash.
+func (x *xmlWriter) footnotes(notes [][]item) {
 	x.WriteString(xmlHeader + `<w:footnotes xmlns:w="` + nsW + `" xmlns:r="` + nsR + `">` +
 		`<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>` +
 		`<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>`)
@@ -141,25 +158,46 @@ func (x *xmlWriter) footnotesPart(notes [][]item) []byte {
 		x.WriteString("</w:footnote>")
 	}
 	x.WriteString("</w:footnotes>")
-	part := bytes.Clone(x.Bytes())
-	x.Buffer = main
-	return part
 }
 
-// zipWriter collects parts into a .docx.
+// zipWriter collects parts into a .docx; its first error sticks.
 type zipWriter struct {
 	buf bytes.Buffer
 	zw  *zip.Writer
 	err error
 }
 
-func (z *zipWriter) part(name string, data []byte) {
+func newZipWriter() *zipWriter {
+	z := &zipWriter{}
+	z.zw = zip.NewWriter(&z.buf)
+	return z
+}
+
+// create starts a part and returns its writer.
+func (z *zipWriter) create(name string) io.Writer {
 	if z.err != nil {
-		return
+		return io.Discard
 	}
 	w, err := z.zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)})
-	if err == nil {
-		_, err = w.Write(data)
+	if err != nil {
+		z.err = err
+		return io.Discard
 	}
-	z.err = err
+	return w
+}
+
+func (z *zipWriter) part(name, data string) {
+	if _, err := io.WriteString(z.create(name), data); err != nil && z.err == nil {
+		z.err = err
+	}
+}
+
+func (z *zipWriter) close() ([]byte, error) {
+	if z.err != nil {
+		return nil, z.err
+	}
+	if err := z.zw.Close(); err != nil {
+		return nil, err
+	}
+	return z.buf.Bytes(), nil
 }

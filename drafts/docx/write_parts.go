@@ -4,7 +4,6 @@ package docx
 // settings and the document properties.
 
 import (
-	"archive/zip"
 	"strconv"
 	"strings"
 	"time"
@@ -23,30 +22,19 @@ func wordLanguage(lang string) string {
 	return "en-GB"
 }
 
-// writeParts zips the document part, the footnotes part (nil for none)
-// and the parts around them.
-func writeParts(meta Meta, document, footnotes []byte, links []string) ([]byte, error) {
-	z := &zipWriter{}
-	z.zw = zip.NewWriter(&z.buf)
-	z.part("[Content_Types].xml", []byte(contentTypes(footnotes != nil)))
-	z.part("_rels/.rels", []byte(packageRels))
-	z.part("docProps/core.xml", []byte(coreProps(meta)))
-	z.part("docProps/app.xml", []byte(appProps))
-	z.part("word/document.xml", document)
-	z.part("word/_rels/document.xml.rels", []byte(documentRels(links, true, footnotes != nil)))
-	z.part("word/styles.xml", []byte(styles(wordLanguage(meta.Language))))
-	z.part("word/settings.xml", []byte(settings(wordLanguage(meta.Language))))
-	if footnotes != nil {
-		z.part("word/footnotes.xml", footnotes)
-		z.part("word/_rels/footnotes.xml.rels", []byte(documentRels(links, false, false)))
+// writeParts adds the parts around the document part (and the footnotes
+// part, when there is one) to z.
+func writeParts(z *zipWriter, meta Meta, footnotes bool, links []string) {
+	z.part("[Content_Types].xml", contentTypes(footnotes))
+	z.part("_rels/.rels", packageRels)
+	z.part("docProps/core.xml", coreProps(meta))
+	z.part("docProps/app.xml", appProps)
+	z.part("word/_rels/document.xml.rels", documentRels(links, true, footnotes))
+	z.part("word/styles.xml", styles(wordLanguage(meta.Language)))
+	z.part("word/settings.xml", settings(wordLanguage(meta.Language)))
+	if footnotes {
+		z.part("word/_rels/footnotes.xml.rels", documentRels(links, false, false))
 	}
-	if z.err != nil {
-		return nil, z.err
-	}
-	if err := z.zw.Close(); err != nil {
-		return nil, err
-	}
-	return z.buf.Bytes(), nil
 }
 
 func contentTypes(footnotes bool) string {
@@ -82,24 +70,22 @@ func documentRels(links []string, main, footnotes bool) string {
 	if footnotes {
 		b.WriteString(`<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/>`)
 	}
-	x := &xmlWriter{}
 	for k, url := range links {
-		x.WriteString(`<Relationship Id="rIdL` + strconv.Itoa(k+1) + `" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"`)
-		x.attr("Target", url)
-		x.WriteString(` TargetMode="External"/>`)
+		b.WriteString(`<Relationship Id="rIdL` + strconv.Itoa(k+1) + `" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="`)
+		escape(&b, url)
+		b.WriteString(`" TargetMode="External"/>`)
 	}
-	b.Write(x.Bytes())
 	b.WriteString(`</Relationships>`)
 	return b.String()
 }
 
 // coreProps are the document properties Word shows under File, Info.
 func coreProps(m Meta) string {
-	x := &xmlWriter{}
+	var x strings.Builder
 	x.WriteString(xmlHeader + `<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">`)
 	element := func(name, value string) {
 		x.WriteString("<" + name + ">")
-		x.text(value)
+		escape(&x, value)
 		x.WriteString("</" + name + ">")
 	}
 	element("dc:title", m.Title)

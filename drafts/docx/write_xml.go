@@ -5,7 +5,7 @@ package docx
 // cleared of what XML 1.0 cannot hold.
 
 import (
-	"bytes"
+	"bufio"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -20,7 +20,7 @@ const (
 // xmlWriter writes one part's XML. Hyperlinks become relationships of the
 // part (links); tracked changes carry author and date.
 type xmlWriter struct {
-	bytes.Buffer
+	*bufio.Writer
 	links  []string       // relationship rIdL<n+1> → URL
 	linkID map[string]int // URL → its index in links
 	author string
@@ -37,33 +37,43 @@ func newXMLWriter(author string, date time.Time) *xmlWriter {
 	return &xmlWriter{linkID: map[string]int{}, textWidth: portraitWidth, author: author, date: date.UTC().Format("2006-01-02T15:04:05Z")}
 }
 
-// text writes s escaped, without the characters XML 1.0 forbids (controls
-// other than tab and newline, U+FFFE, U+FFFF, broken UTF-8).
-func (x *xmlWriter) text(s string) {
+// text writes s escaped.
+func (x *xmlWriter) text(s string) { escape(x.Writer, s) }
+
+// escape writes s escaped, without the characters XML 1.0 forbids
+// (controls other than tab and newline, C1 controls, U+FFFE, U+FFFF,
+// broken UTF-8).
+func escape(w interface{ WriteString(string) (int, error) }, s string) {
+	start := 0 // the first byte not yet written
 	for i := 0; i < len(s); {
 		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '<':
-				x.WriteString("&lt;")
-			case c == '>':
-				x.WriteString("&gt;")
-			case c == '&':
-				x.WriteString("&amp;")
-			case c == '"':
-				x.WriteString("&quot;")
-			case c == '\t' || c == '\n' || c >= 0x20 && c != 0x7f:
-				x.WriteByte(c)
-			}
+		n, keep := 1, ""
+		switch {
+		case c >= 0x20 && c < 0x7f && c != '<' && c != '>' && c != '&' && c != '"' || c == '\t' || c == '\n':
 			i++
 			continue
+		case c >= utf8.RuneSelf:
+			var r rune
+			r, n = utf8.DecodeRuneInString(s[i:])
+			if r != utf8.RuneError && r != 0xFFFE && r != 0xFFFF && (r < 0x80 || r > 0x9f) {
+				i += n
+				continue
+			}
+		case c == '<':
+			keep = "&lt;"
+		case c == '>':
+			keep = "&gt;"
+		case c == '&':
+			keep = "&amp;"
+		case c == '"':
+			keep = "&quot;"
 		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if r != utf8.RuneError && r != 0xFFFE && r != 0xFFFF && !(r >= 0x80 && r <= 0x9f) {
-			x.WriteString(s[i : i+n])
-		}
+		w.WriteString(s[start:i])
+		w.WriteString(keep)
 		i += n
+		start = i
 	}
+	w.WriteString(s[start:])
 }
 
 // attr writes ` name="value"`, escaped.
