@@ -57,7 +57,7 @@ func (d *Doc) Table(widths []int, header []string, rows [][]Cell) {
 	} else if cols == 0 && len(rows) > 0 {
 		cols = len(rows[0])
 	}
-	d.items = append(d.items, item{kind: itemTable, cols: cols, widths: widths})
+	d.items = append(d.items, item{kind: itemTable, table: &tableShape{cols: cols, widths: widths}})
 	if header != nil {
 		d.items = append(d.items, item{kind: itemRow})
 		for _, h := range header {

@@ -51,19 +51,28 @@ const (
 // item is one element of a flow. start and end are the Markdown bytes it
 // stands for (end == start for a paragraph mark, which stands for the
 // newline at start); start < 0 for items that stand for none.
+//
+// Fields are ordered, and the table's shape kept apart, so that an item
+// takes 88 bytes: a flow holds one or two per line of text.
 type item struct {
-	kind       itemKind
 	text       string
-	f          format
 	link       string // an allowed URL the run links to
-	note       int    // itemNote: the footnote's index in flow.notes
 	style      string // itemPara: the paragraph style; itemCell: "header" for a header cell
-	level      int    // itemPara: list nesting, for the indentation
-	cols       int    // itemTable: the number of columns
-	widths     []int  // itemTable: the columns' shares of the width; nil for equal
 	start, end int
-	exact      bool // the text is the source bytes start:end as they are
+	table      *tableShape // itemTable: its columns
+	note       int32       // itemNote: the footnote's index in flow.notes
+	level      int32       // itemPara: list nesting, for the indentation
+	kind       itemKind
+	f          format
 	mark       mark
+	exact      bool // the text is the source bytes start:end as they are
+}
+
+// tableShape is a table's number of columns and their shares of the
+// width (nil for equal columns).
+type tableShape struct {
+	cols   int
+	widths []int
 }
 
 // flow is a version as Word paragraphs.
@@ -91,6 +100,9 @@ var subParagraph = regexp.MustCompile(`^(\d{1,3}(\.\d{1,3})+\.?|[a-zëç]\)|\(\w
 // newFlow flattens doc, parsed from src.
 func newFlow(doc ast.Node, src []byte) *flow {
 	w := &walker{src: src, notes: map[int]int{}}
+	// About one item per 12 bytes of a draft: allocated at once, not
+	// grown by copying.
+	w.out.items = make([]item, 0, len(src)/12+16)
 	w.items = &w.out.items
 	w.blocks(doc)
 	w.fill(w.out.items)
@@ -102,11 +114,17 @@ func newFlow(doc ast.Node, src []byte) *flow {
 
 // fill sets the text of the items that are source bytes as they are from
 // the source, once: joining adjacent ones by appending would copy a long
-// paragraph once per piece.
+// paragraph once per piece. A newline inside is a soft line break, a
+// space, byte for byte.
 func (w *walker) fill(items []item) {
 	for k := range items {
 		if it := &items[k]; it.kind == itemText && it.exact {
-			it.text = string(w.src[it.start:it.end])
+			b := w.src[it.start:it.end]
+			if bytes.IndexByte(b, '\n') >= 0 {
+				it.text = string(bytes.ReplaceAll(b, []byte{'\n'}, []byte{' '}))
+			} else {
+				it.text = string(b)
+			}
 		}
 	}
 }
@@ -174,7 +192,7 @@ func (w *walker) listStyle() string {
 // drafter meant it.
 func (w *walker) paragraph(n ast.Node, style string) {
 	w.inlines(n, style)
-	w.add(item{kind: itemPara, style: style, level: w.level, start: w.markAt(n), end: w.markAt(n)})
+	w.add(item{kind: itemPara, style: style, level: int32(w.level), start: w.markAt(n), end: w.markAt(n)})
 }
 
 // markAt is where the paragraph mark of block n stands in the source: the
@@ -227,12 +245,12 @@ func (w *walker) code(n ast.Node) {
 		line := strings.TrimRight(string(seg.Value(w.src)), "\n")
 		w.add(item{kind: itemText, text: line, f: fmtCode, start: seg.Start, end: seg.Start + len(line), exact: true})
 		w.last = seg.Start + len(line)
-		w.add(item{kind: itemPara, style: "Code", level: w.level, start: w.last, end: w.last})
+		w.add(item{kind: itemPara, style: "Code", level: int32(w.level), start: w.last, end: w.last})
 	}
 }
 
 func (w *walker) table(t *east.Table) {
-	w.add(item{kind: itemTable, cols: len(t.Alignments), start: -1, end: -1})
+	w.add(item{kind: itemTable, table: &tableShape{cols: len(t.Alignments)}, start: -1, end: -1})
 	for row := t.FirstChild(); row != nil; row = row.NextSibling() {
 		w.add(item{kind: itemRow, start: -1, end: -1})
 		_, header := row.(*east.TableHeader)

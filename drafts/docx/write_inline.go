@@ -49,7 +49,7 @@ func (w *walker) inline(n ast.Node, style string) {
 	case *ast.Image:
 		w.inlines(n, style) // its alt text; images are not exported
 	case *east.FootnoteLink:
-		w.add(item{kind: itemNote, note: w.note(n.Index), start: w.last, end: w.last})
+		w.add(item{kind: itemNote, note: int32(w.note(n.Index)), start: w.last, end: w.last})
 	case *ast.RawHTML:
 		// Raw HTML is never markup in a document: it is the drafter's
 		// text, as written.
@@ -104,10 +104,11 @@ func (w *walker) text(n *ast.Text, style string) {
 	case n.SoftLineBreak():
 		nl := w.newline()
 		if next := w.nextLine(nl); subParagraph.Match(next) && style != "TableText" {
-			w.add(item{kind: itemPara, style: w.listStyle(), level: w.level, start: nl, end: nl})
+			w.add(item{kind: itemPara, style: w.listStyle(), level: int32(w.level), start: nl, end: nl})
 			return
 		}
-		w.add(item{kind: itemText, text: " ", f: w.f, start: nl, end: nl + 1})
+		// The newline is a space in the run it joins (see fill).
+		w.add(item{kind: itemText, text: " ", f: w.f, link: w.link, start: nl, end: nl + 1, exact: true})
 	}
 }
 

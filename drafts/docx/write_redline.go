@@ -187,7 +187,7 @@ func (s *side) place(items []item, earlier bool, notes int, out []placed) []plac
 		case itemTable, itemRow, itemCell, itemTableEnd:
 			return
 		case itemNote:
-			it.note += notes
+			it.note += int32(notes)
 		}
 		m := s.end
 		switch {

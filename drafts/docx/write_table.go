@@ -33,7 +33,7 @@ func Comparative(ctx context.Context, p Parser, c Comparison, meta Meta) ([]byte
 	for _, para := range c.Intro {
 		d.Paragraph(para)
 	}
-	d.items = append(d.items, item{kind: itemTable, cols: 4, widths: []int{12, 33, 33, 22}}, item{kind: itemRow})
+	d.items = append(d.items, item{kind: itemTable, table: &tableShape{cols: 4, widths: []int{12, 33, 33, 22}}}, item{kind: itemRow})
 	for _, h := range c.Columns {
 		d.items = append(d.items, item{kind: itemCell, style: "header"})
 		d.para(Para{{Text: h, Bold: true}}, "TableText")

@@ -113,7 +113,7 @@ func (x *xmlWriter) run(it item) {
 	case itemBreak:
 		x.WriteString("<w:br/>")
 	case itemNote:
-		x.WriteString(`<w:footnoteReference w:id="` + strconv.Itoa(it.note+1) + `"/>`)
+		x.WriteString(`<w:footnoteReference w:id="` + strconv.Itoa(int(it.note)+1) + `"/>`)
 	default:
 		x.runText(it.text, it.mark == markDelete)
 	}
@@ -212,7 +212,7 @@ func (x *xmlWriter) paraOpen(p item) {
 		x.WriteString(`<w:pStyle w:val="` + p.style + `"/>`)
 	}
 	if p.level > 0 {
-		x.WriteString(`<w:ind w:left="` + strconv.Itoa(360*p.level) + `"/>`)
+		x.WriteString(`<w:ind w:left="` + strconv.Itoa(360*int(p.level)) + `"/>`)
 	}
 	if p.mark != markNone {
 		x.WriteString("<w:rPr>")
@@ -238,7 +238,7 @@ func (x *xmlWriter) items(items []item) {
 			x.WriteString("</w:p>")
 			para = para[:0]
 		case itemTable:
-			x.tableOpen(it.cols, it.widths)
+			x.tableOpen(it.table)
 		case itemRow:
 			x.rowOpen()
 		case itemCell:
@@ -254,8 +254,11 @@ func (x *xmlWriter) items(items []item) {
 
 // tableOpen starts a table of cols columns across the text width, as
 // wide as their shares in widths, or equal.
-func (x *xmlWriter) tableOpen(cols int, widths []int) {
-	cols = max(cols, 1)
+func (x *xmlWriter) tableOpen(shape *tableShape) {
+	cols, widths := 1, []int(nil)
+	if shape != nil {
+		cols, widths = max(shape.cols, 1), shape.widths
+	}
 	x.WriteString(`<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="5000" w:type="pct"/><w:tblLayout w:type="fixed"/></w:tblPr><w:tblGrid>`)
 	total := 0
 	for _, w := range widths {
