@@ -63,7 +63,7 @@ func (s *Server) diffDocx(r *http.Request, id int64) (writeBody, error) {
 		c.Rows = append(c.Rows, docx.ComparisonRow{
 			Article: docx.Cell{docx.Text(redline.LabelIn(*art, words)), {{Text: words.Status(art.Status), Italic: true}}},
 			Ops:     art.Ops,
-			Reasons: reasons(l.Label, byArticle[art.ID]),
+			Reasons: docxReasons(l.Label, byArticle[art.ID]),
 		})
 	}
 	out, err := docx.Comparative(ctx, s.Drafts.Renderer, c, meta)
@@ -75,18 +75,18 @@ func (s *Server) diffDocx(r *http.Request, id int64) (writeBody, error) {
 
 // reasons is the explanation column of an article: each comment on it,
 // then its decision and reason when it has one.
-func reasons(label func(prefix, value string) string, comments []*review.Comment) docx.Cell {
+func docxReasons(label func(prefix, value string) string, comments []*review.Comment) docx.Cell {
 	var cell docx.Cell
 	for _, c := range comments {
 		cell = append(cell, docx.Para{{Text: c.AuthorName + ": ", Bold: true}, {Text: "“" + c.Quote + "” ", Italic: true}, {Text: c.Body}})
 		if c.Decision != "" || c.Reason != "" {
-			cell = append(cell, docx.Para{{Text: label("decision", cmp.Or(c.Decision, "undecided")), Bold: true}, {Text: prefixed(": ", c.Reason)}})
+			cell = append(cell, docx.Para{{Text: label("decision", cmp.Or(c.Decision, "undecided")), Bold: true}, {Text: docxPrefixed(": ", c.Reason)}})
 		}
 	}
 	return cell
 }
 
-func prefixed(prefix, s string) string {
+func docxPrefixed(prefix, s string) string {
 	if s == "" {
 		return ""
 	}

@@ -46,9 +46,9 @@ func (s *Server) reportDocx(rep *review.Report) (writeBody, error) {
 		closed = timefmt.FormatDate(rep.Period.Closed, zone)
 	}
 	d.Table([]int{1, 2}, nil, [][]docx.Cell{
-		{bold(l.T("report.opened")), text(timefmt.FormatDate(rep.Period.Opened, zone))},
-		{bold(l.T("report.due")), text(due)},
-		{bold(l.T("report.closed")), text(closed)},
+		{cellBold(l.T("report.opened")), cellText(timefmt.FormatDate(rep.Period.Opened, zone))},
+		{cellBold(l.T("report.due")), cellText(due)},
+		{cellBold(l.T("report.closed")), cellText(closed)},
 	})
 	d.Paragraph(docx.Text(l.T("report.zone", "Zone", zone.String())))
 
@@ -56,9 +56,9 @@ func (s *Server) reportDocx(rep *review.Report) (writeBody, error) {
 	decision := func(code string) string { return l.Label("decision", cmp.Or(code, "undecided")) }
 	c := rep.Counts
 	d.Table([]int{2, 1}, nil, [][]docx.Cell{
-		{bold(decision("accepted")), number(c.Accepted)}, {bold(decision("partially")), number(c.Partially)},
-		{bold(decision("rejected")), number(c.Rejected)}, {bold(decision("")), number(c.Undecided)},
-		{bold(l.T("report.total")), number(len(rep.Rows))}, {bold(l.T("report.replies")), number(c.Replies)},
+		{cellBold(decision("accepted")), cellNumber(c.Accepted)}, {cellBold(decision("partially")), cellNumber(c.Partially)},
+		{cellBold(decision("rejected")), cellNumber(c.Rejected)}, {cellBold(decision("")), cellNumber(c.Undecided)},
+		{cellBold(l.T("report.total")), cellNumber(len(rep.Rows))}, {cellBold(l.T("report.replies")), cellNumber(c.Replies)},
 	})
 	reportParticipants(d, l, rep)
 	reportComments(d, l, rep, zone)
@@ -83,7 +83,7 @@ func reportParticipants(d *docx.Doc, l *i18n.Localizer, rep *review.Report) {
 		if p.Commented {
 			yes = l.T("report.yes")
 		}
-		rows = append(rows, []docx.Cell{text(p.Name), text(p.Organisation), number(p.Comments), number(p.Replies), text(yes)})
+		rows = append(rows, []docx.Cell{cellText(p.Name), cellText(p.Organisation), cellNumber(p.Comments), cellNumber(p.Replies), cellText(yes)})
 	}
 	d.Table([]int{3, 3, 1, 1, 1}, []string{l.T("report.name"), l.T("review.csv.organisation"), l.T("report.comments"),
 		l.T("report.replies"), l.T("report.commented")}, rows)
@@ -124,19 +124,19 @@ func reportComments(d *docx.Doc, l *i18n.Localizer, rep *review.Report, loc *tim
 		if row.Applied() {
 			decision = append(decision, docx.Text(l.T("report.applied", "Number", row.AppliedVersion)))
 		}
-		rows = append(rows, []docx.Cell{number(row.No), reviewer, text(article), comment, text(suggestion), decision, text(row.Reason)})
+		rows = append(rows, []docx.Cell{cellNumber(row.No), reviewer, cellText(article), comment, cellText(suggestion), decision, cellText(row.Reason)})
 	}
 	d.Table([]int{1, 4, 3, 8, 5, 3, 5}, []string{l.T("review.csv.no"), l.T("review.reviewer_org"), l.T("review.article_paragraph"),
 		l.T("review.comment"), l.T("review.csv.suggestion"), l.T("review.decision"), l.T("review.reason")}, rows)
 }
 
-func text(s string) docx.Cell {
+func cellText(s string) docx.Cell {
 	if s == "" {
 		return nil
 	}
 	return docx.Cell{docx.Text(s)}
 }
 
-func bold(s string) docx.Cell { return docx.Cell{{{Text: s, Bold: true}}} }
+func cellBold(s string) docx.Cell { return docx.Cell{{{Text: s, Bold: true}}} }
 
-func number(n int) docx.Cell { return text(strconv.Itoa(n)) }
+func cellNumber(n int) docx.Cell { return cellText(strconv.Itoa(n)) }

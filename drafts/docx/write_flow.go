@@ -40,10 +40,10 @@ const (
 )
 
 // mark says whether an item is a tracked insertion or deletion.
-type mark uint8
+type tracking uint8
 
 const (
-	markNone mark = iota
+	markNone tracking = iota
 	markInsert
 	markDelete
 )
@@ -64,7 +64,7 @@ type item struct {
 	level      int32       // itemPara: list nesting, for the indentation
 	kind       itemKind
 	f          format
-	mark       mark
+	mark       tracking
 	exact      bool // the text is the source bytes start:end as they are
 }
 

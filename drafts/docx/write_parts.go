@@ -30,8 +30,8 @@ func writeParts(z *zipWriter, meta Meta, footnotes bool, links []string) {
 	z.part("docProps/core.xml", coreProps(meta))
 	z.part("docProps/app.xml", appProps)
 	z.part("word/_rels/document.xml.rels", documentRels(links, true, footnotes))
-	z.part("word/styles.xml", styles(wordLanguage(meta.Language)))
-	z.part("word/settings.xml", settings(wordLanguage(meta.Language)))
+	z.part("word/styles.xml", stylesPart(wordLanguage(meta.Language)))
+	z.part("word/settings.xml", settingsPart(wordLanguage(meta.Language)))
 	if footnotes {
 		z.part("word/_rels/footnotes.xml.rels", documentRels(links, false, false))
 	}
@@ -104,14 +104,14 @@ func coreProps(m Meta) string {
 
 const appProps = xmlHeader + `<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"><Application>Policy Desk</Application><DocSecurity>0</DocSecurity></Properties>`
 
-func settings(lang string) string {
+func settingsPart(lang string) string {
 	return xmlHeader + `<w:settings xmlns:w="` + nsW + `"><w:defaultTabStop w:val="567"/><w:characterSpacingControl w:val="doNotCompress"/>` +
 		`<w:themeFontLang w:val="` + lang + `"/><w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat></w:settings>`
 }
 
-// styles defines the paragraph and character styles the writer uses, and
+// stylesPart defines the paragraph and character styles the writer uses, and
 // the document's language as the default of every run.
-func styles(lang string) string {
+func stylesPart(lang string) string {
 	var b strings.Builder
 	b.WriteString(xmlHeader + `<w:styles xmlns:w="` + nsW + `"><w:docDefaults><w:rPrDefault><w:rPr>` +
 		`<w:rFonts w:ascii="Calibri" w:hAnsi="Calibri" w:eastAsia="Calibri" w:cs="Calibri"/><w:sz w:val="22"/><w:szCs w:val="22"/>` +

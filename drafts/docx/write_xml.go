@@ -84,14 +84,14 @@ func (x *xmlWriter) attr(name, value string) {
 }
 
 // changeOpen opens a w:ins or w:del with the change's author and date.
-func (x *xmlWriter) changeOpen(m mark) {
+func (x *xmlWriter) changeOpen(m tracking) {
 	x.change++
 	x.WriteString("<w:" + changeTag(m) + ` w:id="` + strconv.Itoa(x.change) + `"`)
 	x.attr("w:author", x.author)
 	x.WriteString(` w:date="` + x.date + `">`)
 }
 
-func changeTag(m mark) string {
+func changeTag(m tracking) string {
 	if m == markDelete {
 		return "del"
 	}
