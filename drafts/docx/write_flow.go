@@ -39,7 +39,7 @@ const (
 	fmtDeleted  // shown as deleted (struck through)
 )
 
-// mark says whether an item is a tracked insertion or deletion.
+// tracking says whether an item is a tracked insertion or deletion.
 type tracking uint8
 
 const (
