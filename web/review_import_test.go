@@ -144,3 +144,30 @@ func TestImportWordReviewPage(t *testing.T) {
 		t.Errorf("the round page does not show the imported comments")
 	}
 }
+
+// TestImportWordReviewOfTheExport: the round's version downloaded as .docx
+// (GET .../versions/2/docx), edited with a tracked change and a comment
+// and sent back, becomes a suggestion and a comment on those words.
+func TestImportWordReviewOfTheExport(t *testing.T) {
+	t.Parallel()
+	r := newReviewEnv(t)
+	round := r.roundWithVjosa()
+	out := must(t, r.api("GET", docPath(r.id, "/versions/2/docx"), r.reviewer, nil), 200).Body
+	edited := docxtest.AddReview(t, out, func(xml string) string {
+		xml = docxtest.TrackedReplace(t, xml, "shëndetshëm", "larmishëm", "Vjosa B.")
+		return docxtest.Commented(t, xml, "qendrat ditore", 0)
+	}, `<w:comment w:id="0" w:author="Vjosa B."><w:p>`+docxtest.Run("Cilat?")+`</w:p></w:comment>`, "")
+	sum := must(t, r.importWord(round, r.reviewer, file("v2.docx", edited)), 201).object(t)
+	if sum["comments"] != 1.0 || sum["suggestions"] != 1.0 || len(sum["unanchored"].([]any)) != 0 {
+		t.Fatalf("summary = %v", sum)
+	}
+	comments := must(t, r.api("GET", docPath(r.id, "/rounds/"+itoa(int64(round))+"/comments"), r.editor, nil), 200).object(t)["comments"].([]any)
+	got := map[string]string{}
+	for _, c := range comments {
+		c := c.(map[string]any)
+		got[c["quote"].(string)] = c["suggestion"].(string) + "|" + c["body"].(string)
+	}
+	if got["shëndetshëm"] != "larmishëm|[Word: Vjosa B.] Zëvendësim i gjurmuar në Word." || got["qendrat ditore"] != "|[Word: Vjosa B.] Cilat?" {
+		t.Errorf("comments = %v", got)
+	}
+}

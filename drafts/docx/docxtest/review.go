@@ -183,10 +183,12 @@ func xmlEscape(s string) string {
 // edits with Track Changes on. Each finds its words in the text of one
 // w:t (the test fails if they are not) and splits the run there.
 
-// inText returns the offset of the first s in a document.xml that lies in
-// the text of one w:t.
-func inText(t testing.TB, xml, s string) int {
+// inText returns the offset of the first s (with &, < and > escaped, as
+// every writer escapes them; quotes are written as they are) in a
+// document.xml that lies in the text of one w:t, and its length there.
+func inText(t testing.TB, xml, s string) (int, int) {
 	t.Helper()
+	s = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
 	for from := 0; ; {
 		i := strings.Index(xml[from:], s)
 		if i < 0 {
@@ -195,7 +197,7 @@ func inText(t testing.TB, xml, s string) int {
 		i += from
 		open := strings.LastIndex(xml[:i], "<w:t")
 		if open >= 0 && !strings.Contains(xml[strings.Index(xml[open:], ">")+open:i], "<") {
-			return i
+			return i, len(s)
 		}
 		from = i + len(s)
 	}
@@ -215,7 +217,7 @@ func trackAttrs(id int, author string) string {
 // w:ins by author.
 func TrackedReplace(t testing.TB, xml, old, new, author string) string {
 	t.Helper()
-	at := inText(t, xml, old)
+	at, n := inText(t, xml, old)
 	mark := ""
 	if old != "" {
 		mark = `<w:del ` + trackAttrs(9001, author) + `><w:r><w:delText xml:space="preserve">` + xmlEscape(old) + `</w:delText></w:r></w:del>`
@@ -223,21 +225,21 @@ func TrackedReplace(t testing.TB, xml, old, new, author string) string {
 	if new != "" {
 		mark += `<w:ins ` + trackAttrs(9002, author) + `>` + Run(new) + `</w:ins>`
 	}
-	return splitRun(xml, at, at+len(old), mark)
+	return splitRun(xml, at, at+n, mark)
 }
 
 // TrackedInsert inserts new right after words as a w:ins by author.
 func TrackedInsert(t testing.TB, xml, words, new, author string) string {
 	t.Helper()
-	at := inText(t, xml, words) + len(words)
-	return splitRun(xml, at, at, `<w:ins `+trackAttrs(9003, author)+`>`+Run(new)+`</w:ins>`)
+	at, n := inText(t, xml, words)
+	return splitRun(xml, at+n, at+n, `<w:ins `+trackAttrs(9003, author)+`>`+Run(new)+`</w:ins>`)
 }
 
 // Commented puts the range of comment id (in the comments part) on words.
 func Commented(t testing.TB, xml, words string, id int) string {
 	t.Helper()
-	at := inText(t, xml, words)
+	at, size := inText(t, xml, words)
 	n := itoa(id)
 	mark := `<w:commentRangeStart w:id="` + n + `"/>` + Run(words) + `<w:commentRangeEnd w:id="` + n + `"/><w:r><w:commentReference w:id="` + n + `"/></w:r>`
-	return splitRun(xml, at, at+len(words), mark)
+	return splitRun(xml, at, at+size, mark)
 }
