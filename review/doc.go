@@ -19,6 +19,10 @@
 //     wording saved as a new version): what happens to a comment afterwards.
 //   - validate.go: the limits and checks on what people type.
 //   - report.go: the consultation report of a round and its CSV.
+//   - word_import.go: a reviewer's .docx returned with tracked changes and
+//     comments, imported into a round (word_items.go makes the comments,
+//     word_anchor.go, word_match.go and word_blocks.go find Word's
+//     paragraphs in the version's Markdown).
 //
 // The pure parts are packages of their own: review/redline computes the
 // word-level, article-aware difference of two versions and review/anchor

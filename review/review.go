@@ -132,6 +132,7 @@ type Store interface {
 	FindComments(ctx context.Context, f CommentFilter) ([]*Comment, error)
 	AddReply(ctx context.Context, r *Reply, audit *policydesk.AuditEntry) error
 	RoundReviewerStore
+	WordImportStore
 	// UpdateComment writes status, decision, reason, decided_by/at and applied_version.
 	UpdateComment(ctx context.Context, c *Comment, audit *policydesk.AuditEntry) error
 }

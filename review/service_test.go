@@ -34,7 +34,7 @@ const (
 )
 
 type fixture struct {
-	t      *testing.T
+	t      testing.TB
 	db     *sqldb.DB
 	drafts *drafts.Service
 	svc    *review.Service
@@ -46,7 +46,7 @@ type fixture struct {
 // newFixture opens a real SQLite file and creates a restricted document
 // owned by an editor, shared with a reviewer (to comment) and with another
 // reviewer as reader.
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "policydesk.db"))

@@ -12,7 +12,7 @@ import (
 
 // uploadPath matches the routes that take a streamed multipart upload; only
 // they get a larger body limit and may carry the CSRF token inside the body.
-var uploadPath = regexp.MustCompile(`^/(api/v1/)?documents/[0-9]+/attachments$`)
+var uploadPath = regexp.MustCompile(`^/(api/v1/)?documents/[0-9]+/(attachments|rounds/[0-9]+/import)$`)
 
 func isUpload(r *http.Request) bool {
 	return r.Method == http.MethodPost && (uploadPath.MatchString(r.URL.Path) || importPath.MatchString(r.URL.Path))

@@ -91,6 +91,7 @@ func (s *Server) reviewRoutes(api, pages *mux.Router) {
 	api.HandleFunc("/documents/{id}/rounds", s.api(withJSON("id", s.apiOpenRound))).Methods(http.MethodPost)
 	api.HandleFunc("/documents/{id}/rounds/{r}/close", s.api(onNumber("r", s.apiCloseRound))).Methods(http.MethodPost)
 	s.reviewerRoutes(api, pages)
+	s.wordReviewRoutes(api, pages)
 	api.HandleFunc("/documents/{id}/rounds/{r}/reopen", s.api(onNumber("r", s.apiReopenRound))).Methods(http.MethodPost)
 	api.HandleFunc("/documents/{id}/rounds/{r}/report", s.api(onNumber("r", s.apiReport))).Methods(http.MethodGet)
 	api.HandleFunc("/documents/{id}/rounds/{r}/comments", s.api(onNumber("r", s.apiRoundComments))).Methods(http.MethodGet)

@@ -244,6 +244,11 @@ func newView(s string, mode viewMode) view {
 	return view{text: b.String(), src: src, srcLen: srcLen}
 }
 
+// LineMarkup is the length of the block markup that starts a line of
+// Markdown (see lineMarkup), for readers that match lines with other
+// renderings of the text.
+func LineMarkup(line string) int { return lineMarkup(line) }
+
 // lineMarkup returns the length of block markup at the start of a line:
 // indentation, "#"s, ">", "-", "+", "*" bullets and "1." / "1.1." / "1)"
 // list numbers, each with the spaces after it.

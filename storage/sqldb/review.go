@@ -132,21 +132,30 @@ func (db *DB) setRoundStatus(ctx context.Context, docID int64, number int, statu
 // CreateComment stores the comment and queues its document for search.
 func (db *DB) CreateComment(ctx context.Context, c *review.Comment, audit *policydesk.AuditEntry) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		id, err := insertID(ctx, tx, `INSERT INTO comments (document_id, round, version, start_pos, end_pos, quote, prefix, suffix,
-			body, suggestion, has_suggestion, article_id, article_num, paragraph, author_id, status, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			c.DocumentID, nullInt(c.Round), c.Version, c.Start, c.End, c.Quote, c.Prefix, c.Suffix,
-			c.Body, c.Suggestion, flag(c.HasSuggestion), c.ArticleID, c.ArticleNum, c.Paragraph, c.AuthorID, c.Status, formatTime(c.CreatedAt))
+		id, err := insertComment(ctx, tx, c)
 		if err != nil {
-			return translate(err, "Comment")
+			return err
 		}
-		c.ID = id
 		if err := enqueueSearch(ctx, tx, c.DocumentID, searchContent); err != nil {
 			return err
 		}
 		nameInAudit(audit, id)
 		return appendAudit(ctx, tx, audit)
 	})
+}
+
+// insertComment inserts c and sets its ID.
+func insertComment(ctx context.Context, tx *sql.Tx, c *review.Comment) (int64, error) {
+	id, err := insertID(ctx, tx, `INSERT INTO comments (document_id, round, version, start_pos, end_pos, quote, prefix, suffix,
+		body, suggestion, has_suggestion, article_id, article_num, paragraph, author_id, status, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.DocumentID, nullInt(c.Round), c.Version, c.Start, c.End, c.Quote, c.Prefix, c.Suffix,
+		c.Body, c.Suggestion, flag(c.HasSuggestion), c.ArticleID, c.ArticleNum, c.Paragraph, c.AuthorID, c.Status, formatTime(c.CreatedAt))
+	if err != nil {
+		return 0, translate(err, "Comment")
+	}
+	c.ID = id
+	return id, nil
 }
 
 const commentColumns = `c.id, c.document_id, COALESCE(c.round, 0), c.version, c.start_pos, c.end_pos, c.quote, c.prefix, c.suffix,

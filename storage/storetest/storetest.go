@@ -72,6 +72,7 @@ var cases = []struct {
 	{"ReviewStore_UpdateCommentPersistsDecision", testReviewStore_UpdateCommentPersistsDecision},
 	{"ReviewStore_ForeignKeys", testReviewStore_ForeignKeys},
 	{"ReviewStore_EveryChangeAudited", testReviewStore_EveryChangeAudited},
+	{"ReviewStore_WordImport", testReviewStore_WordImport},
 	{"SearchLog_NumbersFollowCommitOrder", testSearchLog_NumbersFollowCommitOrder},
 	{"SearchLog_RollbackGivesItsNumberBack", testSearchLog_RollbackGivesItsNumberBack},
 	{"SearchLog_AccessAndPrune", testSearchLog_AccessAndPrune},
