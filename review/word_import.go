@@ -99,6 +99,7 @@ func (s *Service) ImportWordReview(ctx context.Context, docID int64, number int,
 	if items.sum.Unanchored == nil {
 		items.sum.Unanchored = []UnanchoredItem{}
 	}
+	items.sum.Created = items.comments
 	return &items.sum, nil
 }
 

@@ -28,6 +28,9 @@ type WordImportSummary struct {
 	// Threads is false when the file had no reply threads (Word before
 	// 2013, LibreOffice): each comment was imported on its own.
 	Threads bool `json:"threads"`
+	// Created are the comments the import made (with their replies), in
+	// the file's order.
+	Created []*Comment `json:"-"`
 }
 
 // UnanchoredItem is an item of a Word review whose words were not found.

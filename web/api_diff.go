@@ -6,10 +6,20 @@ import (
 
 // apiDiff answers the redline between ?from= and ?to= (by default the head
 // against the version before it) as JSON, or with ?format=html as the
-// inline view's HTML, or with ?format=docx as Word (docx_diff.go).
+// inline view's HTML, or with ?format=docx as Word (docx_diff.go): the
+// tracked changes, or with view=table (format=table-docx, as API.md names
+// it) the comparative table.
 func (s *Server) apiDiff(r *http.Request, id int64) (int, any, error) {
-	if r.URL.Query().Get("format") == "docx" {
+	switch r.URL.Query().Get("format") {
+	case "docx":
 		return s.apiDiffDocx(r, id)
+	case "table-docx":
+		q := r.URL.Query()
+		q.Set("format", "docx")
+		q.Set("view", "table")
+		r2 := r.Clone(r.Context())
+		r2.URL.RawQuery = q.Encode()
+		return s.apiDiffDocx(r2, id)
 	}
 	from, to, err := s.diffRange(r, id)
 	if err != nil {

@@ -107,6 +107,10 @@ func TestReviewDocxExports(t *testing.T) {
 	if !strings.Contains(doc, `<w:pgSz w:w="16838" w:h="11906" w:orient="landscape"/>`) || strings.Count(doc, "<w:gridCol ") != 4 {
 		t.Errorf("the comparative table is not a four-column table on landscape pages")
 	}
+	// API.md names the same download format=table-docx.
+	if named := must(t, r.api("GET", docPath(r.id, "/diff?from=1&to=2&round=1&format=table-docx"), r.editor, nil), 200); docxPart(t, named.Body, "word/document.xml") != doc {
+		t.Errorf("format=table-docx is not the comparative table of format=docx&view=table")
+	}
 	pdf := strings.Join(strings.Fields(docxtest.PDFText(t, res.Body)), " ")
 	for _, want := range []string{"Arsyetimi", "Pranohet për qartësi.", "Të saktësohet menyja.", "çerdheve", "Neni 4 – Shfuqizimi"} {
 		if !strings.Contains(pdf, want) {

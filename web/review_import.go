@@ -100,7 +100,31 @@ func (s *Server) apiImportWordReview(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, sum)
+	writeJSON(w, http.StatusCreated, wordReviewJSON{Comments: sum.Created, Unanchored: len(sum.Unanchored),
+		Counts: wordReviewCounts{Comments: sum.Comments, Suggestions: sum.Suggestions, Replies: sum.Replies},
+		NotFound: sum.Unanchored, Threads: sum.Threads})
+}
+
+// wordReviewJSON is the API's answer to a Word review import, as API.md
+// states it: the comments made and the number of items whose words were
+// not found, with the counts by kind and those items.
+type wordReviewJSON struct {
+	Comments   []*review.Comment `json:"comments"`
+	Unanchored int               `json:"unanchored"`
+	Counts     wordReviewCounts  `json:"counts"`
+	// NotFound are the items counted in Unanchored; each became a comment
+	// on the document, with its text.
+	NotFound []review.UnanchoredItem `json:"not_found"`
+	// Threads is false when the file had no reply threads.
+	Threads bool `json:"threads"`
+}
+
+// wordReviewCounts count Word's comments (anchored or not), its tracked
+// changes (suggestions) and the replies in its comment threads.
+type wordReviewCounts struct {
+	Comments    int `json:"comments"`
+	Suggestions int `json:"suggestions"`
+	Replies     int `json:"replies"`
 }
 
 // pageImportWordReview imports from the round page's form and shows what

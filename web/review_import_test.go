@@ -71,9 +71,17 @@ func TestImportWordReviewAPI(t *testing.T) {
 	}
 	res := must(t, r.importWord(round, r.editor, field("reviewer", "vjosa"), file("r.docx", docx)), 201)
 	sum := res.object(t)
-	unanchored, _ := sum["unanchored"].([]any)
-	if sum["comments"] != 2.0 || sum["suggestions"] != 1.0 || sum["replies"] != 0.0 || len(unanchored) != 1 {
+	counts, _ := sum["counts"].(map[string]any)
+	unanchored, _ := sum["not_found"].([]any)
+	made, _ := sum["comments"].([]any)
+	if counts["comments"] != 2.0 || counts["suggestions"] != 1.0 || counts["replies"] != 0.0 || len(unanchored) != 1 ||
+		sum["unanchored"] != 1.0 || len(made) != 3 {
 		t.Fatalf("summary = %s", res.Body)
+	}
+	for _, c := range made {
+		if c := c.(map[string]any); c["id"] == nil || c["author"] != "vjosa" {
+			t.Errorf("a comment made by the import: %v", c)
+		}
 	}
 	if u := unanchored[0].(map[string]any); u["kind"] != "comment" || u["author"] != "Vjosa B." || !strings.Contains(u["text"].(string), "Ky nen mungon.") {
 		t.Errorf("unanchored = %v", u)
@@ -158,7 +166,7 @@ func TestImportWordReviewOfTheExport(t *testing.T) {
 		return docxtest.Commented(t, xml, "qendrat ditore", 0)
 	}, `<w:comment w:id="0" w:author="Vjosa B."><w:p>`+docxtest.Run("Cilat?")+`</w:p></w:comment>`, "")
 	sum := must(t, r.importWord(round, r.reviewer, file("v2.docx", edited)), 201).object(t)
-	if sum["comments"] != 1.0 || sum["suggestions"] != 1.0 || len(sum["unanchored"].([]any)) != 0 {
+	if counts := sum["counts"].(map[string]any); counts["comments"] != 1.0 || counts["suggestions"] != 1.0 || sum["unanchored"] != 0.0 || len(sum["comments"].([]any)) != 2 {
 		t.Fatalf("summary = %v", sum)
 	}
 	comments := must(t, r.api("GET", docPath(r.id, "/rounds/"+itoa(int64(round))+"/comments"), r.editor, nil), 200).object(t)["comments"].([]any)
