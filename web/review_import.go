@@ -101,7 +101,7 @@ func (s *Server) apiImportWordReview(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusCreated, wordReviewJSON{Comments: sum.Created, Unanchored: len(sum.Unanchored),
-		Counts: wordReviewCounts{Comments: sum.Comments, Suggestions: sum.Suggestions, Replies: sum.Replies},
+		Counts:   wordReviewCounts{Comments: sum.Comments, Suggestions: sum.Suggestions, Replies: sum.Replies},
 		NotFound: sum.Unanchored, Threads: sum.Threads})
 }
 
