@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"policydesk"
@@ -35,6 +36,12 @@ type Service struct {
 	OutboxLag interface {
 		OutboxLag(context.Context) (Lag, error)
 	}
+	// SynonymStore, when set, keeps the synonym groups admins change;
+	// without it the built-in groups serve. Now is the clock of their
+	// audit entries (nil: time.Now).
+	SynonymStore SynonymStore
+	Now          func() time.Time
+	syn          synonymCache
 }
 
 // Search runs q for the user in ctx.
@@ -60,7 +67,12 @@ func (s *Service) Search(ctx context.Context, q Query) (*Result, error) {
 	}
 	scope := policydesk.ReadScope(u)
 	q.All, q.Internal, q.Owner, q.UserID = scope.All, scope.Internal, scope.Owner, scope.UserID
-	return s.Index.Search(ctx, q)
+	_, q.Synonyms, _ = s.synonyms(ctx, false) // unreadable: the last groups read serve
+	res, err := s.Index.Search(ctx, q)
+	if err != nil || res.Total > 0 {
+		return res, err
+	}
+	return s.relax(ctx, q, res)
 }
 
 // Ready reports the engine's health and the backlog for /readyz: documents

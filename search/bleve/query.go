@@ -68,7 +68,7 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (*search.Result, er
 			counts[value] = int(n)
 		}
 	}
-	if offset >= int(c.total) {
+	if offset >= int(c.total) && (!q.Group || c.total == 0) {
 		return out, nil
 	}
 	var match search.WordMatcher
@@ -78,6 +78,12 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (*search.Result, er
 	keys, err := ix.order.keys(snap)
 	if err != nil {
 		return nil, ix.fail("search", err)
+	}
+	if q.Group {
+		if err := ix.searchGrouped(ctx, p, segs, st, c, keys, match, limit, offset, out); err != nil {
+			return nil, ix.fail("search", err)
+		}
+		return out, nil
 	}
 	top, err := p.top(ctx, segs, st, min(offset+limit, int(c.total)), c.buckets, keys)
 	if err != nil {
