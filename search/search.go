@@ -79,6 +79,8 @@ type Query struct {
 	Kind, Status, Language string
 	Year                   int
 	Limit, Offset          int
+	// Document, when set, keeps only the entries of that document.
+	Document int64
 
 	// Access, filled by the caller from the user's policydesk.ReadScope: All
 	// (admin) sees every entry; Internal (editor, staff) sees every internal

@@ -197,3 +197,10 @@ func (s *Service) now() time.Time {
 	}
 	return time.Now()
 }
+
+// HighlightWords is q with the other terms of its synonym groups, for a
+// page that marks the words a hit was found by.
+func (s *Service) HighlightWords(ctx context.Context, q string) string {
+	_, syn, _ := s.synonyms(ctx, false)
+	return HighlightQuery(q, syn)
+}

@@ -134,6 +134,9 @@ func (p *plan) restrict(q search.Query) {
 	if q.Year != 0 {
 		p.filters = append(p.filters, []fieldTerm{{fYear, strconv.Itoa(q.Year)}})
 	}
+	if q.Document != 0 {
+		p.filters = append(p.filters, []fieldTerm{{fDocumentID, strconv.FormatInt(q.Document, 10)}})
+	}
 	if q.All {
 		return
 	}

@@ -211,7 +211,7 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (*search.Result, er
 		if err := h.DecodeInto(&d); err != nil {
 			return nil, fmt.Errorf("meilisearch hit: %w", err)
 		}
-		hit, err := d.hit(markQuery(q))
+		hit, err := d.hit(search.HighlightQuery(q.Q, q.Synonyms))
 		if err != nil {
 			return nil, err
 		}
@@ -278,6 +278,9 @@ func Filter(q search.Query) (expr string, ok bool) {
 	}
 	if q.Year != 0 {
 		and = append(and, aYear+" = "+strconv.Itoa(q.Year))
+	}
+	if q.Document != 0 {
+		and = append(and, aDocumentID+" = "+strconv.FormatInt(q.Document, 10))
 	}
 	if !q.All {
 		var or []string

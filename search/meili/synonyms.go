@@ -40,27 +40,6 @@ func (ix *Index) currentSynonyms() map[string][]string {
 	return ix.synonyms
 }
 
-// markQuery is the query whose words snippets mark: the words typed and
-// the other terms of their synonym groups.
-func markQuery(q search.Query) string {
-	words := search.Words(q.Q)
-	folded := make([]string, len(words))
-	for i, w := range words {
-		folded[i] = search.Fold(w)
-	}
-	out := q.Q
-	for _, sp := range q.Synonyms.Match(folded) {
-		for _, alt := range sp.Alts {
-			for _, w := range alt {
-				if len(alt) == 1 || len([]rune(w)) > 2 {
-					out += " " + w
-				}
-			}
-		}
-	}
-	return out
-}
-
 // countPerDocument asks how many entries matching req (the page's query
 // and filter) each of the hits' documents holds.
 func (ix *Index) countPerDocument(ctx context.Context, req *ms.SearchRequest, hits []search.Hit) (map[int64]int, error) {
