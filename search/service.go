@@ -69,10 +69,13 @@ func (s *Service) Search(ctx context.Context, q Query) (*Result, error) {
 	q.All, q.Internal, q.Owner, q.UserID = scope.All, scope.Internal, scope.Owner, scope.UserID
 	_, q.Synonyms, _ = s.synonyms(ctx, false) // unreadable: the last groups read serve
 	res, err := s.Index.Search(ctx, q)
-	if err != nil || res.Total > 0 {
-		return res, err
+	if err == nil && res.Total == 0 {
+		res, err = s.relax(ctx, q, res)
 	}
-	return s.relax(ctx, q, res)
+	if err != nil {
+		return nil, err
+	}
+	return res, s.otherValues(ctx, q, res)
 }
 
 // Ready reports the engine's health and the backlog for /readyz: documents
