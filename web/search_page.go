@@ -47,7 +47,7 @@ func (s *Server) pageSearch(r *http.Request) (reply, error) {
 		next = "/search?" + v.Encode()
 	}
 	data["Query"], data["Total"], data["Hits"], data["Facets"], data["NextPage"] = q, res.Total, hits, facetValues(l, q, res), next
-	data["Grouped"], data["Chosen"], data["Relaxed"] = q.Group, chosenFacets(q), res.Relaxed
+	data["Grouped"], data["Chosen"], data["Relaxed"], data["Matched"] = q.Group, chosenFacets(q), res.Relaxed, hl
 	if res.Relaxed != nil {
 		data["Dropped"] = strings.Join(res.Relaxed.Dropped, " ")
 	}
