@@ -41,7 +41,10 @@ type Service struct {
 	// audit entries (nil: time.Now).
 	SynonymStore SynonymStore
 	Now          func() time.Time
-	syn          synonymCache
+	// SynonymsMaxAge is how long the groups read are used before they are
+	// read again (0: 5 s), so another replica's change shows within it.
+	SynonymsMaxAge time.Duration
+	syn            synonymCache
 }
 
 // Search runs q for the user in ctx.

@@ -69,10 +69,11 @@ func CheckSynonymGroup(g SynonymGroup) (SynonymGroup, error) {
 	var terms []string
 	seen := map[string]bool{}
 	for _, t := range g.Terms {
+		if !utf8.ValidString(t) || strings.IndexFunc(t, unicode.IsControl) >= 0 {
+			return g, policydesk.Errorf(policydesk.EInvalid, "A synonym is one line of text.").On("terms")
+		}
 		t = strings.Join(strings.Fields(t), " ")
 		switch {
-		case !utf8.ValidString(t) || strings.IndexFunc(t, unicode.IsControl) >= 0:
-			return g, policydesk.Errorf(policydesk.EInvalid, "A synonym is one line of text.").On("terms")
 		case t == "" || utf8.RuneCountInString(t) > MaxSynonymRunes:
 			return g, policydesk.Errorf(policydesk.EInvalid, "A synonym has 1 to %d characters.", MaxSynonymRunes).On("terms")
 		}

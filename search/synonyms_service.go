@@ -62,7 +62,11 @@ func (s *Service) synonyms(ctx context.Context, fresh bool) ([]SynonymGroup, *Sy
 	c := &s.syn
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.compiled != nil && !fresh && time.Since(c.read) < synonymsTTL {
+	ttl := s.SynonymsMaxAge
+	if ttl <= 0 {
+		ttl = synonymsTTL
+	}
+	if c.compiled != nil && !fresh && time.Since(c.read) < ttl {
 		return c.groups, c.compiled, nil
 	}
 	var stored []SynonymGroup
