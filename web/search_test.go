@@ -36,7 +36,7 @@ func newSearchEnv(t testing.TB) *searchEnv {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { index.Close() })
-		s.Search = &search.Service{Index: index, Outbox: db, OutboxLag: db}
+		s.Search = &search.Service{Index: index, Outbox: db, OutboxLag: db, SynonymStore: db}
 		lib := &search.Library{Docs: db, Comments: db, Attachments: db, IDs: db.DocumentIDs}
 		indexer = &search.Indexer{Index: index, Outbox: db, Source: lib}
 	})
