@@ -16,7 +16,7 @@ func (s *Service) otherValues(ctx context.Context, q Query, res *Result) error {
 	if res.Relaxed != nil {
 		q.Q = res.Relaxed.Query
 	}
-	q.Limit, q.Offset, q.Group = 1, 0, false
+	q.Limit, q.Offset = 1, 0 // grouped or not as q: the counts are of documents or of entries alike
 	for _, f := range Facets {
 		wider := q
 		switch f {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 
+	"github.com/RoaringBitmap/roaring/v2"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 
 	"policydesk/search"
@@ -54,13 +55,21 @@ func (p *plan) topDocuments(ctx context.Context, segs []*segState, st stats, buc
 
 // searchGrouped fills out with the page of documents; out.Total becomes
 // the number of matching documents.
-func (ix *Index) searchGrouped(ctx context.Context, p *plan, segs []*segState, st stats, c counts,
+func (ix *Index) searchGrouped(ctx context.Context, p *plan, segs []*segState, st stats, c counts, facetTerms []string,
 	keys map[segment.Segment][]uint64, match search.WordMatcher, limit, offset int, out *search.Result) error {
 	groups, err := p.topDocuments(ctx, segs, st, c.buckets, keys)
 	if err != nil {
 		return err
 	}
 	out.Total = len(groups)
+	facets, err := documentFacets(segs, facetTerms, keys)
+	if err != nil {
+		return err
+	}
+	for _, counts := range out.Facets {
+		clear(counts)
+	}
+	setFacets(out, facets)
 	if offset >= len(groups) {
 		return nil
 	}
@@ -73,4 +82,38 @@ func (ix *Index) searchGrouped(ctx context.Context, p *plan, segs []*segState, s
 		out.Hits = append(out.Hits, h)
 	}
 	return nil
+}
+
+// documentFacets counts, for each "facet=value" keyword, the documents
+// (not entries) among the matches that carry it: what a grouped result's
+// facets show beside its count of documents.
+func documentFacets(segs []*segState, facetTerms []string, keys map[segment.Segment][]uint64) (map[string]uint64, error) {
+	docs := make(map[string]map[uint64]struct{}, len(facetTerms))
+	for _, s := range segs {
+		cand := roaring.New()
+		for _, b := range s.buckets {
+			cand.Or(b)
+		}
+		sp := &segmentPostings{seg: s.ss.Segment(), deleted: s.ss.Deleted(), dicts: map[string]segment.TermDictionary{},
+			lists: map[fieldTerm]segment.PostingsList{}}
+		key := keys[s.ss.Segment()]
+		for _, t := range facetTerms {
+			b, err := sp.bitmap(fieldTerm{fFacets, t})
+			if err != nil {
+				return nil, err
+			}
+			b.And(cand)
+			for it := b.Iterator(); it.HasNext(); {
+				if docs[t] == nil {
+					docs[t] = map[uint64]struct{}{}
+				}
+				docs[t][key[it.Next()]>>32] = struct{}{}
+			}
+		}
+	}
+	out := make(map[string]uint64, len(docs))
+	for t, d := range docs {
+		out[t] = uint64(len(d))
+	}
+	return out, nil
 }

@@ -96,6 +96,9 @@ func testGrouped(t *testing.T, ix search.Index) {
 	if res.Total != 3 || len(res.Hits) != 3 {
 		t.Fatalf("grouped: total %d, %d hits, want 3 documents: %q", res.Total, len(res.Hits), ids(res))
 	}
+	if n := res.Facets[search.FacetKind]["regulation"]; n != 3 {
+		t.Errorf("grouped: the kind facet counts %d, want 3 documents", n)
+	}
 	more := map[int64]int{}
 	for _, h := range res.Hits {
 		if _, dup := more[h.DocumentID]; dup {
@@ -121,8 +124,8 @@ func testGrouped(t *testing.T, ix search.Index) {
 		t.Errorf("pages gave documents %v, want 21, 22, 23 once each", paged)
 	}
 	flat := find(t, ix, search.Query{Q: "licencimi", All: true})
-	if flat.Total != 6 {
-		t.Errorf("per entry: total %d, want 6", flat.Total)
+	if flat.Total != 6 || flat.Facets[search.FacetKind]["regulation"] != 6 {
+		t.Errorf("per entry: total %d, kind facet %v; want 6 entries", flat.Total, flat.Facets[search.FacetKind])
 	}
 	wantIDs(t, "document 21", find(t, ix, search.Query{Q: "licencimi", All: true, Document: 21}),
 		"doc:21:a1", "doc:21:a2", "doc:21:a3", "comment:25")
