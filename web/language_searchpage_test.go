@@ -50,7 +50,7 @@ func TestSynonymsPage(t *testing.T) {
 
 	for _, lang := range []string{"sq", "sr"} {
 		must(t, e.api("PATCH", "/api/v1/users/me", e.admin, map[string]string{"language": lang}), 200)
-		for _, p := range []string{"/admin/synonyms", "/search?q=MoU+Bonevet+zyrtar", "/search?q=bonevet&kind=mou", "/documents/1?hl=bonevet"} {
+		for _, p := range []string{"/admin/synonyms", "/search?q=MoU+Bonevet+zyrtar", "/search?q=bonevet&kind=mou", "/search?q=bonevet&document=1&group=article", "/documents/1?hl=bonevet"} {
 			checkEditPage(t, lang, p, must(t, b.get(p), 200).Body)
 		}
 	}

@@ -51,6 +51,9 @@ func (s *Server) pageSearch(r *http.Request) (reply, error) {
 	if res.Relaxed != nil {
 		data["Dropped"] = strings.Join(res.Relaxed.Dropped, " ")
 	}
+	if q.Document != 0 {
+		data["AllDocuments"] = "/search?" + url.Values{"q": {q.Q}}.Encode()
+	}
 	return show("search", data), nil
 }
 
