@@ -42,6 +42,13 @@ func (s *Service) SetMember(ctx context.Context, id int64, login, role string) (
 	return m, nil
 }
 
+// MemberAudit is the audit entry of making login a member of document id
+// with role, as SetMember writes it, for a store that shares a document
+// in the same write as something else (a round's reviewers).
+func (s *Service) MemberAudit(ctx context.Context, id int64, login, role string) *policydesk.AuditEntry {
+	return s.audit(ctx, "member.set", "document", itoa(id), "%s as %s", login, memberRoleWords[role])
+}
+
 // RemoveMember withdraws a user's access to a document.
 func (s *Service) RemoveMember(ctx context.Context, id int64, login string) error {
 	_, a, err := s.Document(ctx, id)

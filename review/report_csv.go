@@ -75,6 +75,34 @@ func (rep *Report) WriteCSVIn(w io.Writer, loc *time.Location, text CSVText) err
 	return cw.Flush()
 }
 
+// ParticipantsCSVText are the words of the participants CSV in one
+// language: its column headings (name, login, organisation, comments,
+// replies, commented) and the cells for having commented or not.
+type ParticipantsCSVText struct {
+	Columns [6]string
+	Yes, No string
+}
+
+// WriteParticipantsCSV writes the round's participants (see
+// Report.Participants), one row each, as a second CSV beside the comment
+// table: the regulation's report names who took part and whether they
+// commented, and a spreadsheet reads one table per file.
+func (rep *Report) WriteParticipantsCSV(w io.Writer, text ParticipantsCSVText) error {
+	cw, err := csvsafe.NewWriter(w)
+	if err != nil {
+		return err
+	}
+	cw.Write(text.Columns[:]...)
+	for _, p := range rep.Participants {
+		commented := text.No
+		if p.Commented {
+			commented = text.Yes
+		}
+		cw.Write(p.Name, p.Login, p.Organisation, strconv.Itoa(p.Comments), strconv.Itoa(p.Replies), commented)
+	}
+	return cw.Flush()
+}
+
 // repliesCell writes a comment's replies, one a paragraph, for one cell.
 func repliesCell(replies []*Reply, loc *time.Location, text CSVText) string {
 	var b strings.Builder

@@ -36,6 +36,11 @@ type Reviewer struct {
 	Comments int       `json:"comments"` // their comments in the round
 	OpenedAt time.Time `json:"opened_at,omitzero"`
 	DoneAt   time.Time `json:"done_at,omitzero"`
+	// Share, when set on a round being opened, makes the reviewer (who may
+	// not read the document yet) a reviewer member of it in the same write
+	// as the round, audited by this entry: a round refused leaves nobody
+	// shared.
+	Share *policydesk.AuditEntry `json:"-"`
 }
 
 // Settle sets Status from the times and the comment count.
@@ -57,7 +62,9 @@ func (r *Reviewer) Settle() {
 type RoundReviewerStore interface {
 	// AddReviewer makes the user a reviewer of an open round (nothing if
 	// they are one already).
-	AddReviewer(ctx context.Context, docID int64, number int, userID int64, at time.Time, audit *policydesk.AuditEntry) error
+	// AddReviewer adds rv (its UserID; its Share, if set, shares the
+	// document with them in the same write) to an open round.
+	AddReviewer(ctx context.Context, docID int64, number int, rv *Reviewer, at time.Time, audit *policydesk.AuditEntry) error
 	// RemoveReviewer is ENotFound when the user is not a reviewer.
 	RemoveReviewer(ctx context.Context, docID int64, number int, userID int64, audit *policydesk.AuditEntry) error
 	// FindReviewers returns a round's reviewers by login, settled.
@@ -99,12 +106,11 @@ func checkInstructions(s string) (string, error) {
 // sure each may read the document: one who may not is shared it as a
 // reviewer member when the caller manages the document, else refused.
 // Nothing is shared until every login is known.
-func (s *Service) reviewerUsers(ctx context.Context, docID int64, manage bool, logins []string) ([]*policydesk.User, error) {
+func (s *Service) reviewerUsers(ctx context.Context, docID int64, manage bool, logins []string) (users []*policydesk.User, unshared map[string]bool, err error) {
 	if len(logins) > MaxReviewers {
-		return nil, policydesk.Errorf(policydesk.EInvalid, "A round can have at most %d reviewers.", MaxReviewers).On("reviewers")
+		return nil, nil, policydesk.Errorf(policydesk.EInvalid, "A round can have at most %d reviewers.", MaxReviewers).On("reviewers")
 	}
-	var users []*policydesk.User
-	var unshared []string
+	unshared = map[string]bool{}
 	seen := map[string]bool{}
 	for _, login := range logins {
 		login = strings.TrimPrefix(strings.TrimSpace(login), "@")
@@ -114,22 +120,17 @@ func (s *Service) reviewerUsers(ctx context.Context, docID int64, manage bool, l
 		seen[strings.ToLower(login)] = true
 		u, reads, err := s.reader(ctx, docID, login)
 		if err != nil {
-			return nil, policydesk.OnField("reviewers", err)
+			return nil, nil, policydesk.OnField("reviewers", err)
 		}
 		if !reads {
 			if !manage {
-				return nil, policydesk.Errorf(policydesk.EForbidden, "%s may not read this document, and only its owner or its editors can share it; ask them to share it first.", u.Login).On("reviewers")
+				return nil, nil, policydesk.Errorf(policydesk.EForbidden, "%s may not read this document, and only its owner or its editors can share it; ask them to share it first.", u.Login).On("reviewers")
 			}
-			unshared = append(unshared, u.Login)
+			unshared[u.Login] = true
 		}
 		users = append(users, u)
 	}
-	for _, login := range unshared {
-		if _, err := s.Drafts.SetMember(ctx, docID, login, "reviewer"); err != nil {
-			return nil, policydesk.OnField("reviewers", err)
-		}
-	}
-	return users, nil
+	return users, unshared, nil
 }
 
 // reader finds the user of login and tells whether they may read the
@@ -157,7 +158,7 @@ func (s *Service) AddReviewer(ctx context.Context, docID int64, number int, logi
 	if err != nil {
 		return nil, err
 	}
-	users, err := s.reviewerUsers(ctx, docID, access.Manage, []string{login})
+	users, unshared, err := s.reviewerUsers(ctx, docID, access.Manage, []string{login})
 	if err != nil {
 		return nil, err
 	}
@@ -165,8 +166,12 @@ func (s *Service) AddReviewer(ctx context.Context, docID int64, number int, logi
 		return nil, policydesk.Errorf(policydesk.EInvalid, "Name the reviewer by their login.").On("reviewers")
 	}
 	u := users[0]
+	rv := &Reviewer{UserID: u.ID}
+	if unshared[u.Login] {
+		rv.Share = s.Drafts.MemberAudit(ctx, docID, u.Login, "reviewer")
+	}
 	audit := s.Drafts.AuditEntry(ctx, "round.reviewer.add", "document", itoa(docID), "round %d: %s", number, u.Login)
-	if err := s.Store.AddReviewer(ctx, docID, number, u.ID, s.Drafts.Now().UTC(), audit); err != nil {
+	if err := s.Store.AddReviewer(ctx, docID, number, rv, s.Drafts.Now().UTC(), audit); err != nil {
 		return nil, err
 	}
 	return s.RoundDetail(ctx, docID, number)

@@ -29,12 +29,16 @@ func (s *Service) OpenRoundWith(ctx context.Context, docID int64, spec RoundSpec
 	if err != nil {
 		return nil, err
 	}
-	users, err := s.reviewerUsers(ctx, docID, access.Manage, spec.Reviewers)
+	users, unshared, err := s.reviewerUsers(ctx, docID, access.Manage, spec.Reviewers)
 	if err != nil {
 		return nil, err
 	}
 	for _, u := range users {
-		r.Reviewers = append(r.Reviewers, &Reviewer{UserID: u.ID, Login: u.Login, Name: u.Name, Status: ReviewerInvited})
+		rv := &Reviewer{UserID: u.ID, Login: u.Login, Name: u.Name, Status: ReviewerInvited}
+		if unshared[u.Login] {
+			rv.Share = s.Drafts.MemberAudit(ctx, docID, u.Login, "reviewer")
+		}
+		r.Reviewers = append(r.Reviewers, rv)
 	}
 	r.OpenedBy, r.CreatedAt = policydesk.UserFromContext(ctx).ID, s.Drafts.Now().UTC()
 	// The store puts the round's number in place of NewRound.
@@ -43,6 +47,26 @@ func (s *Service) OpenRoundWith(ctx context.Context, docID int64, spec RoundSpec
 		return nil, err
 	}
 	return r, nil
+}
+
+// CheckRound checks, without writing anything, what OpenRoundWith would
+// check of spec: that the caller may open a round on the document, its
+// name, version, due date and instructions, and its reviewers. The web
+// checks a round so before it invites the reviewers named by e-mail
+// address, whom it leaves out of spec.
+func (s *Service) CheckRound(ctx context.Context, docID int64, spec RoundSpec) error {
+	doc, access, err := s.Drafts.Document(ctx, docID)
+	if err != nil {
+		return err
+	}
+	if !access.Edit {
+		return policydesk.Errorf(policydesk.EForbidden, "Only the document's legal experts can do this.")
+	}
+	if _, err = s.newRound(docID, doc.Head, spec); err != nil {
+		return err
+	}
+	_, _, err = s.reviewerUsers(ctx, docID, access.Manage, spec.Reviewers)
+	return err
 }
 
 // NewRound stands in a round.open audit detail for the number the store

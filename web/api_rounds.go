@@ -29,12 +29,11 @@ func (s *Server) apiOpenRound(r *http.Request, id int64, in *newRoundJSON) (int,
 	if err != nil {
 		return 0, nil, err
 	}
-	reviewers, err := s.reviewersByMail(r, id, in.Reviewers)
-	if err != nil {
+	spec := review.RoundSpec{Name: in.Name, Version: in.Version, Due: due, Reviewers: in.Reviewers, Instructions: in.Instructions}
+	if spec.Reviewers, err = s.reviewersByMail(r, id, spec); err != nil {
 		return 0, nil, err
 	}
-	round, err := s.Review.OpenRoundWith(r.Context(), id, review.RoundSpec{Name: in.Name, Version: in.Version, Due: due,
-		Reviewers: reviewers, Instructions: in.Instructions})
+	round, err := s.Review.OpenRoundWith(r.Context(), id, spec)
 	return http.StatusCreated, round, err
 }
 
@@ -57,7 +56,8 @@ func (s *Server) apiReport(r *http.Request, id int64, n int) (int, any, error) {
 	}
 	switch format := r.URL.Query().Get("format"); format {
 	case "csv":
-		return http.StatusOK, reportCSV(rep, s.zone(), s.reportCSVText(rep)), nil
+		write, err := s.reportCSV(r, rep)
+		return http.StatusOK, write, err
 	case "json":
 		return http.StatusOK, s.reportJSON(rep), nil
 	case "html", "":

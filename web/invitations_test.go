@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"cmp"
+	"golang.org/x/net/html"
 	"net/http"
 	"net/url"
 	"strings"
@@ -184,4 +185,26 @@ func TestInvitationsPage(t *testing.T) {
 	rb := e.browser()
 	rb.login("vjosa", userPassword, "/")
 	must(t, rb.get("/invitations"), 403)
+}
+
+// TestHeaderLinksToInvitations: whoever may invite finds the invitations
+// page in the header (a legal expert as a link, an administrator in the
+// Administration menu); a reviewer, who may not, has no such link.
+func TestHeaderLinksToInvitations(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.user("drita", "editor")
+	e.user("besa", "reviewer")
+	for login, want := range map[string]bool{"drita": true, "besa": false, "admin": true} {
+		b := e.browser()
+		b.login(login, map[bool]string{true: adminPassword, false: userPassword}[login == "admin"], "")
+		header := findAll(parseHTML(t, must(t, b.get("/documents"), 200).Body), tagged("header"))
+		if len(header) != 1 {
+			t.Fatalf("%s: %d headers", login, len(header))
+		}
+		links := findAll(header[0], func(n *html.Node) bool { return isElem(n, "a") && attr(n, "href") == "/invitations" })
+		if got := len(links) == 1; got != want {
+			t.Errorf("%s: a link to /invitations in the header: %v, want %v", login, got, want)
+		}
+	}
 }

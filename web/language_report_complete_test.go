@@ -74,6 +74,7 @@ func TestReportCompleteInThreeLanguages(t *testing.T) {
 		checkReportHTML(t, lang, page, today)
 		checkReportCSV(t, lang, must(t, r.api("GET", docPath(id, "/rounds/1/report?format=csv"), r.editor, nil), 200).Body)
 		checkReportJSON(t, lang, must(t, r.api("GET", docPath(id, "/rounds/1/report?format=json"), r.editor, nil), 200).Body)
+		checkParticipantsCSV(t, lang, must(t, r.api("GET", docPath(id, "/rounds/1/report?format=csv&table=participants"), r.editor, nil), 200).Body)
 		if lang != "sr" {
 			continue
 		}
@@ -82,6 +83,9 @@ func TestReportCompleteInThreeLanguages(t *testing.T) {
 		if got := textOf(byID(doc, "report-closed")); got != today {
 			t.Errorf("closed round: closed %q, want %q", got, today)
 		}
+	}
+	if res := r.api("GET", docPath(id, "/rounds/1/report?format=csv&table=votes"), r.editor, nil); res.Status != 422 || !strings.Contains(string(res.Body), "participants") {
+		t.Errorf("table=votes: %d %s", res.Status, res.Body)
 	}
 	res := r.api("GET", docPath(id, "/rounds/1/report?format=xml"), r.editor, nil)
 	if res.Status != 422 || !strings.Contains(string(res.Body), "json") {
@@ -124,6 +128,32 @@ func checkReportHTML(t *testing.T, lang string, page []byte, today string) {
 	replies := findAll(byID(doc, "report"), func(n *html.Node) bool { return hasClass(n, "report-replies") })
 	if len(replies) != 2 || !strings.Contains(textOf(replies[0]), "ARTA") || !strings.Contains(textOf(replies[1]), hostileReply) {
 		t.Errorf("%s: %d reply lists under the comments", lang, len(replies))
+	}
+}
+
+// checkParticipantsCSV: the participants CSV names each participant with
+// their counts and whether they commented, in the document's language, a
+// hostile name defused.
+func checkParticipantsCSV(t *testing.T, lang string, body []byte) {
+	t.Helper()
+	records, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(body, []byte("\ufeff")))).ReadAll()
+	if err != nil || len(records) != 4 {
+		t.Fatalf("%s: participants CSV of %d records: %v", lang, len(records), err)
+	}
+	name := map[string]string{"sq": "Emri", "sr": "Ime", "en": "Name"}[lang]
+	if h := records[0]; len(h) != 6 || h[0] != name {
+		t.Errorf("%s: participants CSV header %q", lang, h)
+	}
+	yes, no := map[string]string{"sq": "po", "sr": "da", "en": "yes"}[lang], map[string]string{"sq": "jo", "sr": "ne", "en": "no"}[lang]
+	var got []string
+	for _, row := range records[1:] {
+		got = append(got, strings.Join([]string{row[3], row[4], row[5]}, " "))
+	}
+	if want := []string{"2 0 " + yes, "0 1 " + no, "0 1 " + no}; strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("%s: participants CSV counts %q, want %q", lang, got, want)
+	}
+	if hostile := records[3][0]; strings.HasPrefix(hostile, "=") || !strings.Contains(hostile, "HYPERLINK") {
+		t.Errorf("%s: the hostile name in the participants CSV: %q", lang, hostile)
 	}
 }
 

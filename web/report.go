@@ -6,8 +6,8 @@ import (
 	"html/template"
 	"net/http"
 	"strconv"
-	"time"
 
+	"policydesk"
 	"policydesk/review"
 )
 
@@ -19,7 +19,8 @@ func (s *Server) pageReport(r *http.Request, id int64, n int) (reply, error) {
 		return reply{}, err
 	}
 	if r.URL.Query().Get("format") == "csv" {
-		return reply{write: reportCSV(rep, s.zone(), s.reportCSVText(rep))}, nil
+		write, err := s.reportCSV(r, rep)
+		return reply{write: write}, err
 	}
 	data, err := s.reportPage(r, rep)
 	if err != nil {
@@ -72,11 +73,23 @@ func (s *Server) reportJSON(rep *review.Report) reportJSON {
 }
 
 // reportCSV writes the report as a CSV download, in text's words.
-func reportCSV(rep *review.Report, loc *time.Location, text review.CSVText) writeBody {
-	return func(w http.ResponseWriter) {
-		name := "consultation-report-document-" + strconv.FormatInt(rep.Document.ID, 10) + "-round-" + strconv.Itoa(rep.Round.Number) + ".csv"
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-		rep.WriteCSVIn(w, loc, text)
+func (s *Server) reportCSV(r *http.Request, rep *review.Report) (writeBody, error) {
+	name := "consultation-report-document-" + strconv.FormatInt(rep.Document.ID, 10) + "-round-" + strconv.Itoa(rep.Round.Number)
+	var write func(http.ResponseWriter)
+	switch table := r.URL.Query().Get("table"); table {
+	case "", "comments":
+		text := s.reportCSVText(rep)
+		write = func(w http.ResponseWriter) { rep.WriteCSVIn(w, s.zone(), text) }
+	case "participants":
+		name += "-participants"
+		text := s.participantsCSVText(rep)
+		write = func(w http.ResponseWriter) { rep.WriteParticipantsCSV(w, text) }
+	default:
+		return nil, policydesk.Errorf(policydesk.EInvalid, "table is comments or participants.").On("table")
 	}
+	return func(w http.ResponseWriter) {
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
+		write(w)
+	}, nil
 }

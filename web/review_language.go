@@ -59,6 +59,17 @@ func (s *Server) reportCSVText(rep *review.Report) review.CSVText {
 	}
 }
 
+// participantsCSVText are the participants CSV's words in the document's
+// language.
+func (s *Server) participantsCSVText(rep *review.Report) review.ParticipantsCSVText {
+	l := s.catalog.For(s.documentLanguage(rep.Document))
+	return review.ParticipantsCSVText{
+		Columns: [6]string{l.T("report.name"), l.T("report.login"), l.T("review.csv.organisation"), l.T("report.comments"),
+			l.T("report.replies"), l.T("report.commented")},
+		Yes: l.T("report.yes"), No: l.T("report.no"),
+	}
+}
+
 // documentLanguage is the language text about doc is written in: the
 // document's own (the installation's default when it is none of the three).
 func (s *Server) documentLanguage(doc *drafts.Document) string {

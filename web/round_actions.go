@@ -14,7 +14,7 @@ func (s *Server) pageOpenRound(r *http.Request, id int64) (reply, error) {
 		return reply{}, inForm("open-round", err)
 	}
 	spec := roundSpec(r, due)
-	if spec.Reviewers, err = s.reviewersByMail(r, id, spec.Reviewers); err != nil {
+	if spec.Reviewers, err = s.reviewersByMail(r, id, spec); err != nil {
 		return reply{}, inForm("open-round", err)
 	}
 	round, err := s.Review.OpenRoundWith(r.Context(), id, spec)

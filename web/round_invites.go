@@ -6,6 +6,7 @@ import (
 
 	"policydesk"
 	"policydesk/drafts/accounts"
+	"policydesk/review"
 )
 
 // maxInvitedReviewers bounds the invitations one round opening sends.
@@ -14,20 +15,26 @@ const maxInvitedReviewers = 20
 // reviewersByMail turns the reviewers named by e-mail address (those with
 // an "@") into logins: the account with that address, else a new invited
 // reviewer whose link is mailed in the document's language (see
-// accounts.InviteReviewer). Logins pass through as they are; the round's
-// own checks follow.
-func (s *Server) reviewersByMail(r *http.Request, docID int64, reviewers []string) ([]string, error) {
-	var addresses int
+// accounts.InviteReviewer). Logins pass through as they are. Nobody is
+// invited for a round that would be refused: the round, with the reviewers
+// named by login, is checked first.
+func (s *Server) reviewersByMail(r *http.Request, docID int64, spec review.RoundSpec) ([]string, error) {
+	reviewers := spec.Reviewers
+	var logins []string
 	for _, rv := range reviewers {
-		if strings.Contains(rv, "@") {
-			addresses++
+		if !strings.Contains(rv, "@") {
+			logins = append(logins, rv)
 		}
 	}
-	if addresses == 0 {
+	if len(logins) == len(reviewers) {
 		return reviewers, nil
 	}
-	if addresses > maxInvitedReviewers {
+	if len(reviewers)-len(logins) > maxInvitedReviewers {
 		return nil, policydesk.Errorf(policydesk.EInvalid, "A round invites at most %d reviewers by e-mail at once.", maxInvitedReviewers).On("reviewers")
+	}
+	spec.Reviewers = logins
+	if err := s.Review.CheckRound(r.Context(), docID, spec); err != nil {
+		return nil, err
 	}
 	doc, _, err := s.Drafts.Document(r.Context(), docID)
 	if err != nil {

@@ -53,3 +53,45 @@ func TestOpenRoundInvitesByMail(t *testing.T) {
 		t.Errorf("an address with an account: %s (%d new mails)", detail2, len(q.mails)-before)
 	}
 }
+
+// TestRefusedRoundInvitesAndSharesNobody: a round refused (a version that
+// does not exist, or a reviewer login that does not exist) invites none
+// of the addresses it names and shares the document with none of its
+// reviewers; the same round, corrected, does both.
+func TestRefusedRoundInvitesAndSharesNobody(t *testing.T) {
+	t.Parallel()
+	q := &memQueue{}
+	e := inviteEnv(t, q)
+	ed := e.user("arta", "editor")
+	e.user("besa", "reviewer")
+	r := must(t, e.api("POST", "/api/v1/documents", ed, map[string]string{"title": "Udhëzim administrativ",
+		"kind": "administrative_instruction", "language": "sq", "visibility": "restricted", "body": "# Neni 1\n\nTeksti.\n", "message": "Draft"}), 201)
+	id := int64(r.object(t)["id"].(float64))
+	for _, body := range []map[string]any{
+		{"version": 7, "reviewers": []string{"besa", "new.reviewer@example.org"}},
+		{"reviewers": []string{"besa", "nobody-such", "new.reviewer@example.org"}},
+	} {
+		if got := e.api("POST", docPath(id, "/rounds"), ed, body); got.Status != 422 {
+			t.Fatalf("%v: %s, want 422", body, got)
+		}
+		members := string(must(t, e.api("GET", docPath(id, "/members"), ed, nil), 200).Body)
+		if strings.Contains(members, "besa") || strings.Contains(members, "new.reviewer") {
+			t.Errorf("%v: a refused round shared the document: %s", body, members)
+		}
+		if len(q.mails) != 0 {
+			t.Errorf("%v: a refused round sent %d invitations", body, len(q.mails))
+		}
+		if users := string(must(t, e.api("GET", "/api/v1/users", e.admin, nil), 200).Body); strings.Contains(users, "new.reviewer") {
+			t.Errorf("%v: a refused round made an account: %s", body, users)
+		}
+	}
+	must(t, e.api("POST", docPath(id, "/rounds"), ed, map[string]any{"reviewers": []string{"besa", "new.reviewer@example.org"}}), 201)
+	members := string(must(t, e.api("GET", docPath(id, "/members"), ed, nil), 200).Body)
+	if !strings.Contains(members, "besa") || !strings.Contains(members, "new.reviewer") || len(q.to("new.reviewer@example.org")) != 1 {
+		t.Errorf("the round shared %s and sent %d mails", members, len(q.mails))
+	}
+	audit := string(must(t, e.api("GET", "/api/v1/audit?action=member.set", e.admin, nil), 200).Body)
+	if !strings.Contains(audit, "besa") {
+		t.Errorf("sharing with besa is not in the audit log: %s", audit)
+	}
+}

@@ -82,7 +82,7 @@ func (v *views) parseLanguage(l *i18n.Localizer) error {
 		"upper":        strings.ToUpper,
 		"menuCode":     menuCode,
 		"retryURL":     problemRetryURL,
-		"bytes":        humanSize,
+		"bytes":        func(n int64) string { return l.Size(n) },
 		"kinds":        func() []string { return drafts.Kinds },
 		"statuses":     func() []string { return drafts.Statuses },
 		"langs":        func() []string { return drafts.Languages },
@@ -128,19 +128,6 @@ func (v *views) parseLanguage(l *i18n.Localizer) error {
 	}
 	v.pages[l.Lang()] = pages
 	return nil
-}
-
-// humanSize shows a file size the way people read it.
-func humanSize(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1f GB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.0f KB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d bytes", n)
 }
 
 // render executes a page into a buffer first, so a template error becomes a

@@ -50,10 +50,33 @@ func (db *DB) CreateRound(ctx context.Context, r *review.Round, audit *policydes
 			if err := insertReviewer(ctx, tx, r.DocumentID, r.Number, rv.UserID, r.CreatedAt); err != nil {
 				return err
 			}
+			if rv.Share != nil {
+				if err := shareWithReviewer(ctx, tx, r.DocumentID, rv); err != nil {
+					return err
+				}
+			}
 		}
 		nameInAudit(audit, int64(r.Number))
 		return appendAudit(ctx, tx, audit)
 	})
+}
+
+// shareWithReviewer makes a round's reviewer who could not read the
+// document a reviewer member of it, in the round's transaction. A member
+// row written meanwhile (say, as editor) is kept as it is.
+func shareWithReviewer(ctx context.Context, tx *sql.Tx, docID int64, rv *review.Reviewer) error {
+	res, err := tx.ExecContext(ctx, `INSERT INTO members (document_id, user_id, role) VALUES (?, ?, 'reviewer')
+		ON CONFLICT (document_id, user_id) DO NOTHING`, docID, rv.UserID)
+	if err != nil {
+		return translate(err, "Member")
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil
+	}
+	if err := enqueueSearch(ctx, tx, docID, searchAccess); err != nil {
+		return err
+	}
+	return appendAudit(ctx, tx, rv.Share)
 }
 
 func (db *DB) FindRound(ctx context.Context, docID int64, number int) (*review.Round, error) {

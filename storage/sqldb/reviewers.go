@@ -30,13 +30,18 @@ func (db *DB) openRoundTx(ctx context.Context, tx *sql.Tx, docID int64, number i
 	return due, nil
 }
 
-func (db *DB) AddReviewer(ctx context.Context, docID int64, number int, userID int64, at time.Time, audit *policydesk.AuditEntry) error {
+func (db *DB) AddReviewer(ctx context.Context, docID int64, number int, rv *review.Reviewer, at time.Time, audit *policydesk.AuditEntry) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := db.openRoundTx(ctx, tx, docID, number); err != nil {
 			return err
 		}
-		if err := insertReviewer(ctx, tx, docID, number, userID, at); err != nil {
+		if err := insertReviewer(ctx, tx, docID, number, rv.UserID, at); err != nil {
 			return err
+		}
+		if rv.Share != nil {
+			if err := shareWithReviewer(ctx, tx, docID, rv); err != nil {
+				return err
+			}
 		}
 		return appendAudit(ctx, tx, audit)
 	})

@@ -26,6 +26,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/BurntSushi/toml"
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
@@ -69,8 +70,14 @@ type Catalog struct {
 	tags      map[string]language.Tag
 }
 
-// Load reads the embedded catalogs; a broken file fails the start.
-func Load() (*Catalog, error) {
+// Load returns the embedded catalogs, read once per process (the server,
+// the services and the mail renderer share them; a Catalog is read-only
+// once loaded); a broken file fails the start.
+func Load() (*Catalog, error) { return loadOnce() }
+
+var loadOnce = sync.OnceValues(load)
+
+func load() (*Catalog, error) {
 	c := &Catalog{bundle: goi18n.NewBundle(language.MustParse(Default)), messages: map[string]map[string]*goi18n.Message{},
 		localizers: map[string]*Localizer{}, sentences: map[string]map[string]Forms{}, tags: map[string]language.Tag{}}
 	tags := make([]language.Tag, len(Languages))
@@ -197,11 +204,22 @@ func (c *Catalog) Match(acceptLanguage, fallback string) string {
 	if err != nil || len(prefs) == 0 {
 		return fallback
 	}
-	_, i, conf := c.matcher.Match(prefs...)
-	if conf == language.No {
-		return fallback
+	// The preferences are taken in the reader's order. Serbian is Latin
+	// unless the header names Cyrillic: x/text's matcher takes a bare or
+	// Latin "sr" for Cyrillic (CLDR's default script) and would answer
+	// sr-Cyrl to "sr-Latn-RS,sr-Cyrl;q=0.5".
+	for _, pref := range prefs {
+		if base, _ := pref.Base(); base.String() == "sr" {
+			if script, conf := pref.Script(); script.String() == "Cyrl" && conf == language.Exact {
+				return "sr-Cyrl"
+			}
+			return "sr"
+		}
+		if _, i, conf := c.matcher.Match(pref); conf != language.No {
+			return Languages[i]
+		}
 	}
-	return Languages[i]
+	return fallback
 }
 
 // Localizer says the catalog's messages in one language.
@@ -266,4 +284,27 @@ func NewContext(ctx context.Context, l *Localizer) context.Context {
 func FromContext(ctx context.Context) *Localizer {
 	l, _ := ctx.Value(ctxKey{}).(*Localizer)
 	return l
+}
+
+// Size is a file size the way people read it, in the Localizer's language:
+// whole bytes with the plural form below a kilobyte, else KB, MB or GB with
+// the language's decimal mark ("1,5 MB" in Albanian and Serbian).
+func (l *Localizer) Size(n int64) string {
+	var v float64
+	var unit, format string
+	switch {
+	case n >= 1<<30:
+		v, unit, format = float64(n)/(1<<30), "GB", "%.1f"
+	case n >= 1<<20:
+		v, unit, format = float64(n)/(1<<20), "MB", "%.1f"
+	case n >= 1<<10:
+		v, unit, format = float64(n)/(1<<10), "KB", "%.0f"
+	default:
+		return l.T("size.bytes", "Count", n)
+	}
+	num := fmt.Sprintf(format, v)
+	if mark := l.T("size.decimal_mark"); mark != "size.decimal_mark" {
+		num = strings.Replace(num, ".", mark, 1)
+	}
+	return l.T("size.unit", "N", num, "Unit", unit)
 }

@@ -136,6 +136,9 @@ func TestMatch(t *testing.T) {
 		"sr-Cyrl-RS":                  "sr-Cyrl",
 		"de,sr-Cyrl;q=0.5,sr;q=0.4":   "sr-Cyrl",
 		"sr;q=0.9,sr-Cyrl;q=0.5":      "sr",
+		"sr-Latn-RS,sr-Cyrl;q=0.5":    "sr",
+		"sr-Cyrl-RS,sr-Latn;q=0.5":    "sr-Cyrl",
+		"sr-Latn;q=0.4,sq;q=0.8":      "sq",
 		"en-US,en;q=0.9":              "en",
 		"de-DE,de;q=0.9":              "en",
 		"de-DE,sr;q=0.5,en;q=0.4":     "sr",
@@ -148,5 +151,24 @@ func TestMatch(t *testing.T) {
 	}
 	if got := c.Match("de", "sq"); got != "sq" {
 		t.Errorf("Match(de) with fallback sq = %q", got)
+	}
+}
+
+func TestSize(t *testing.T) {
+	c := load(t)
+	for _, tc := range []struct {
+		lang string
+		n    int64
+		want string
+	}{
+		{"en", 1, "1 byte"}, {"en", 512, "512 bytes"}, {"en", 1536 << 10, "1.5 MB"},
+		{"sq", 1, "1 bajt"}, {"sq", 512, "512 bajtë"}, {"sq", 1536 << 10, "1,5 MB"},
+		{"sr", 1, "1 bajt"}, {"sr", 3, "3 bajta"}, {"sr", 512, "512 bajtova"}, {"sr", 3 << 30, "3,0 GB"},
+		{"sr", 2048, "2 KB"},
+		{"sr-Cyrl", 3, "3 бајта"},
+	} {
+		if got := c.For(tc.lang).Size(tc.n); got != tc.want {
+			t.Errorf("%s Size(%d) = %q, want %q", tc.lang, tc.n, got, tc.want)
+		}
 	}
 }
