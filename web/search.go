@@ -44,8 +44,9 @@ func searchQuery(r *http.Request) (search.Query, error) {
 // runSearch answers the request's query with what the user may read.
 // The page groups by document unless asked not to (groupByDefault).
 func (s *Server) runSearch(r *http.Request, groupByDefault bool) (search.Query, *search.Result, error) {
-	if s.Search == nil {
-		return search.Query{}, nil, policydesk.Errorf(policydesk.EUnavailable, "Search is not configured on this server.")
+	svc, err := s.searchService()
+	if err != nil {
+		return search.Query{}, nil, err
 	}
 	q, err := searchQuery(r)
 	if err != nil {
@@ -54,7 +55,7 @@ func (s *Server) runSearch(r *http.Request, groupByDefault bool) (search.Query, 
 	if groupByDefault && !r.URL.Query().Has("group") {
 		q.Group = true
 	}
-	res, err := s.Search.Search(r.Context(), q)
+	res, err := svc.Search(r.Context(), q)
 	return q, res, err
 }
 

@@ -24,7 +24,7 @@ type docGroup struct {
 // group per document, best first.
 func (p *plan) topDocuments(ctx context.Context, segs []*segState, st stats, buckets []uint64,
 	keys map[segment.Segment][]uint64) ([]docGroup, error) {
-	groups := map[uint64]*docGroup{}
+	groups := make(map[uint64]*docGroup, 256)
 	push := func(r ranked) {
 		doc := r.key >> 32
 		g := groups[doc]
@@ -62,7 +62,7 @@ func (ix *Index) searchGrouped(ctx context.Context, p *plan, segs []*segState, s
 		return err
 	}
 	out.Total = len(groups)
-	facets, err := documentFacets(segs, facetTerms, keys)
+	facets, err := documentFacets(segs, groups, facetTerms)
 	if err != nil {
 		return err
 	}
@@ -86,34 +86,30 @@ func (ix *Index) searchGrouped(ctx context.Context, p *plan, segs []*segState, s
 
 // documentFacets counts, for each "facet=value" keyword, the documents
 // (not entries) among the matches that carry it: what a grouped result's
-// facets show beside its count of documents.
-func documentFacets(segs []*segState, facetTerms []string, keys map[segment.Segment][]uint64) (map[string]uint64, error) {
-	docs := make(map[string]map[uint64]struct{}, len(facetTerms))
-	for _, s := range segs {
-		cand := roaring.New()
-		for _, b := range s.buckets {
-			cand.Or(b)
+// facets show beside its count of documents. A document's entries share
+// its facet values, so its best entry stands for it.
+func documentFacets(segs []*segState, groups []docGroup, facetTerms []string) (map[string]uint64, error) {
+	bests := make([]*roaring.Bitmap, len(segs))
+	for _, g := range groups {
+		if bests[g.best.seg] == nil {
+			bests[g.best.seg] = roaring.New()
+		}
+		bests[g.best.seg].Add(uint32(g.best.num))
+	}
+	out := make(map[string]uint64, len(facetTerms))
+	for si, s := range segs {
+		if bests[si] == nil {
+			continue
 		}
 		sp := &segmentPostings{seg: s.ss.Segment(), deleted: s.ss.Deleted(), dicts: map[string]segment.TermDictionary{},
 			lists: map[fieldTerm]segment.PostingsList{}}
-		key := keys[s.ss.Segment()]
 		for _, t := range facetTerms {
 			b, err := sp.bitmap(fieldTerm{fFacets, t})
 			if err != nil {
 				return nil, err
 			}
-			b.And(cand)
-			for it := b.Iterator(); it.HasNext(); {
-				if docs[t] == nil {
-					docs[t] = map[uint64]struct{}{}
-				}
-				docs[t][key[it.Next()]>>32] = struct{}{}
-			}
+			out[t] += bests[si].AndCardinality(b)
 		}
-	}
-	out := make(map[string]uint64, len(docs))
-	for t, d := range docs {
-		out[t] = uint64(len(d))
 	}
 	return out, nil
 }
