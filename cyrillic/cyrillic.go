@@ -35,7 +35,7 @@ var notDigraph = map[string]int{"nadž": 3, "odž": 2, "podž": 3, "predž": 4, 
 // Latin are the names, abbreviations and values of the API (words a user
 // types as they are) that stay Latin.
 var Latin = []string{"Policy Desk", "SHA-256", "UTF-8", "HTML", "JSON", "CSV", "PDF", "MiB", "KiB", "KB", "MB",
-	"API", "ID", "MoU", "URL", "Authorization", "Bearer", "multipart/form-data",
+	"API", "ID", "MoU", "URL", "Authorization", "Bearer", "multipart/form-data", "Word",
 	"accepted", "partially", "rejected", "immediately", "digest", "off", "csv", "html"}
 
 // names are the Latin names that take Serbian case endings: a word that

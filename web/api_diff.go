@@ -6,8 +6,11 @@ import (
 
 // apiDiff answers the redline between ?from= and ?to= (by default the head
 // against the version before it) as JSON, or with ?format=html as the
-// inline view's HTML.
+// inline view's HTML, or with ?format=docx as Word (docx_diff.go).
 func (s *Server) apiDiff(r *http.Request, id int64) (int, any, error) {
+	if r.URL.Query().Get("format") == "docx" {
+		return s.apiDiffDocx(r, id)
+	}
 	from, to, err := s.diffRange(r, id)
 	if err != nil {
 		return 0, nil, err

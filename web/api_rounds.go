@@ -60,9 +60,12 @@ func (s *Server) apiReport(r *http.Request, id int64, n int) (int, any, error) {
 		return http.StatusOK, write, err
 	case "json":
 		return http.StatusOK, s.reportJSON(rep), nil
+	case "docx":
+		w, err := s.reportDocx(rep)
+		return http.StatusOK, w, err
 	case "html", "":
 		data, err := s.reportPage(r, rep)
 		return http.StatusOK, writeBody(func(w http.ResponseWriter) { s.render(w, r, http.StatusOK, "report", data) }), err
 	}
-	return 0, nil, policydesk.Errorf(policydesk.EInvalid, "format is csv, html or json.")
+	return 0, nil, policydesk.Errorf(policydesk.EInvalid, "format is csv, docx, html or json.")
 }

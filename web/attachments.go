@@ -15,7 +15,7 @@ import (
 var uploadPath = regexp.MustCompile(`^/(api/v1/)?documents/[0-9]+/attachments$`)
 
 func isUpload(r *http.Request) bool {
-	return r.Method == http.MethodPost && uploadPath.MatchString(r.URL.Path)
+	return r.Method == http.MethodPost && (uploadPath.MatchString(r.URL.Path) || importPath.MatchString(r.URL.Path))
 }
 
 func (s *Server) attachmentsOff() error {

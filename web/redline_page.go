@@ -12,6 +12,10 @@ import (
 // default the head against the version before it), optionally with one
 // round's comments (?round=).
 func (s *Server) pageDiff(r *http.Request, id int64) (reply, error) {
+	if r.URL.Query().Get("format") == "docx" {
+		w, err := s.diffDocx(r, id)
+		return reply{write: w}, err
+	}
 	from, to, err := s.diffRange(r, id)
 	if err != nil {
 		return reply{}, err

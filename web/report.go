@@ -12,15 +12,19 @@ import (
 )
 
 // pageReport shows a round's consultation report, or downloads it as CSV
-// with ?format=csv.
+// with ?format=csv, as Word with ?format=docx.
 func (s *Server) pageReport(r *http.Request, id int64, n int) (reply, error) {
 	rep, err := s.Review.Report(r.Context(), id, n)
 	if err != nil {
 		return reply{}, err
 	}
-	if r.URL.Query().Get("format") == "csv" {
+	switch r.URL.Query().Get("format") {
+	case "csv":
 		write, err := s.reportCSV(r, rep)
 		return reply{write: write}, err
+	case "docx":
+		w, err := s.reportDocx(rep)
+		return reply{write: w}, err
 	}
 	data, err := s.reportPage(r, rep)
 	if err != nil {
@@ -72,7 +76,9 @@ func (s *Server) reportJSON(rep *review.Report) reportJSON {
 	return reportJSON{DocumentID: rep.Document.ID, Title: rep.Document.Title, Language: lang, Report: rep}
 }
 
-// reportCSV writes the report as a CSV download, in text's words.
+// reportCSV writes the report as a CSV download in the document's
+// language: the comment table (table=comments, the default) or the
+// participants (table=participants).
 func (s *Server) reportCSV(r *http.Request, rep *review.Report) (writeBody, error) {
 	name := "consultation-report-document-" + strconv.FormatInt(rep.Document.ID, 10) + "-round-" + strconv.Itoa(rep.Round.Number)
 	var write func(http.ResponseWriter)

@@ -17,6 +17,7 @@ func (s *Server) routes() {
 	api.Use(s.requireAPIUser)
 	s.accountRoutes(api, s.router)
 	s.invitationRoutes(api, s.router)
+	s.importRoutes(api, s.router) // before documentRoutes: /documents/import is not a {id}
 	s.documentRoutes(api, s.router)
 	s.reviewRoutes(api, s.router)
 	s.attachmentRoutes(api, s.router)
@@ -64,6 +65,7 @@ func (s *Server) documentRoutes(api, pages *mux.Router) {
 	api.HandleFunc("/documents/{id}/versions/{n}", s.api(onNumber("n", s.apiVersion))).Methods(http.MethodGet)
 	api.HandleFunc("/documents/{id}/versions/{n}/html", s.api(onNumber("n", s.apiVersionHTML))).Methods(http.MethodGet)
 	api.HandleFunc("/documents/{id}/versions/{n}/restore", s.api(onNumber("n", s.apiRestoreVersion))).Methods(http.MethodPost)
+	api.HandleFunc("/documents/{id}/versions/{n}/docx", s.api(onNumber("n", s.apiVersionDocx))).Methods(http.MethodGet)
 	api.HandleFunc("/documents/{id}/outline", s.api(onID("id", s.apiOutline))).Methods(http.MethodGet)
 	api.HandleFunc("/preview", s.api(s.apiPreview)).Methods(http.MethodPost)
 
@@ -80,6 +82,7 @@ func (s *Server) documentRoutes(api, pages *mux.Router) {
 	pages.HandleFunc("/documents/{id}/merge", s.form(pageOnID("id", s.pageSaveMerge))).Methods(http.MethodPost)
 	pages.HandleFunc("/documents/{id}/versions/{n}", s.page(pageOnNumber("n", s.pageVersion))).Methods(http.MethodGet)
 	pages.HandleFunc("/documents/{id}/versions/{n}/restore", s.form(pageOnNumber("n", s.pageRestore))).Methods(http.MethodPost)
+	pages.HandleFunc("/documents/{id}/versions/{n}/docx", s.page(pageOnNumber("n", s.pageVersionDocx))).Methods(http.MethodGet)
 }
 
 // reviewRoutes: redlines, review rounds, comments and consultation reports.

@@ -206,14 +206,36 @@ func (r *Renderer) render(ctx context.Context, body string) (template.HTML, erro
 // renderGuarded renders under a fresh guard, which it returns so tests can
 // see the work counted.
 func (r *Renderer) renderGuarded(ctx context.Context, body string) (html template.HTML, g *guard, err error) {
+	g, err = r.guarded(ctx, len(body), func(pc parser.Context) error {
+		// strings.Builder hands its buffer to String without a copy; drafts
+		// render to about 1.3× their size, so one allocation usually
+		// suffices. The output is trusted as HTML here, and only here: it
+		// is safe by construction (see Renderer).
+		var b strings.Builder
+		b.Grow(len(body) + len(body)/2)
+		// goldmark only fails when the writer fails; strings.Builder does not.
+		err := r.md.Convert([]byte(body), &b, parser.WithContext(pc))
+		html = template.HTML(b.String())
+		return err
+	})
+	if err != nil {
+		return "", g, err
+	}
+	return html, g, nil
+}
+
+// guarded runs parse, a goldmark run over a text of size bytes, under a
+// fresh guard within r's timeout, on a slot when the text is large; a
+// bound crossed or the context ended become the errors Render returns.
+func (r *Renderer) guarded(ctx context.Context, size int, parse func(pc parser.Context) error) (g *guard, err error) {
 	if r.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, r.Timeout)
 		defer cancel()
 	}
-	if len(body) >= r.HeavyBytes {
+	if size >= r.HeavyBytes {
 		if err := r.Slots.Acquire(ctx, 1); err != nil {
-			return "", nil, policydesk.Errorf(policydesk.EUnavailable, "The service is busy with other large texts; try again in a moment.")
+			return nil, policydesk.Errorf(policydesk.EUnavailable, "The service is busy with other large texts; try again in a moment.")
 		}
 		defer r.Slots.Release(1)
 	}
@@ -224,24 +246,14 @@ func (r *Renderer) renderGuarded(ctx context.Context, body string) (html templat
 		switch p := recover().(type) {
 		case nil:
 		case refused:
-			html, err = "", p.err
+			err = p.err
 		case stopped:
-			html, err = "", policydesk.Errorf(policydesk.EUnavailable, "The text took too long to display; try again when the service is less busy.")
+			err = policydesk.Errorf(policydesk.EUnavailable, "The text took too long to display; try again when the service is less busy.")
 		default:
 			panic(p)
 		}
 	}()
-	// strings.Builder hands its buffer to String without a copy; drafts
-	// render to about 1.3× their size, so one allocation usually suffices.
-	// The output is trusted as HTML here, and only here: it is safe by
-	// construction (see Renderer).
-	var b strings.Builder
-	b.Grow(len(body) + len(body)/2)
-	if err := r.md.Convert([]byte(body), &b, parser.WithContext(pc)); err != nil {
-		// goldmark only fails when the writer fails; strings.Builder does not.
-		return "", g, err
-	}
-	return template.HTML(b.String()), g, nil
+	return g, parse(pc)
 }
 
 // plainText is how a stored body beyond the limits is shown: escaped, in a
