@@ -79,6 +79,8 @@ type Query struct {
 	Kind, Status, Language string
 	Year                   int
 	Limit, Offset          int
+	// Document, when set, keeps only the entries of that document.
+	Document int64
 
 	// Access, filled by the caller from the user's policydesk.ReadScope: All
 	// (admin) sees every entry; Internal (editor, staff) sees every internal
@@ -86,6 +88,13 @@ type Query struct {
 	// sees the entries whose Readers contain UserID.
 	All, Internal, Owner bool
 	UserID               int64
+
+	// Group asks for one hit per document (its best entry) with More set,
+	// Total counting documents.
+	Group bool
+	// Synonyms, set by the Service, expands the query's words; an engine
+	// with its own synonyms setting (SynonymSetter) ignores it.
+	Synonyms *Synonyms
 }
 
 // Hit is one result. Snippet is HTML: matches in <mark>, the rest escaped.
@@ -97,6 +106,8 @@ type Hit struct {
 	ArticleID, ArticleNum, Heading string
 	CommentID, AttachmentID        int64
 	Snippet                        string
+	// More counts the document's other matching entries, when grouped.
+	More int
 }
 
 // SnippetHTML is the snippet typed as the safe HTML it is, for templates:
@@ -112,6 +123,15 @@ type Result struct {
 	Total  int
 	Hits   []Hit
 	Facets map[string]map[string]int
+	// Relaxed is set when no entry has all the words and the hits are
+	// those of a shorter query (see Service.Search).
+	Relaxed *Relaxed
+}
+
+// Relaxed tells which words were left out of a query that matched nothing.
+type Relaxed struct {
+	Dropped []string `json:"dropped"`
+	Query   string   `json:"query"`
 }
 
 // Index is a full-text index. Every method returns EUNAVAILABLE

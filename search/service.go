@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"policydesk"
@@ -35,6 +36,15 @@ type Service struct {
 	OutboxLag interface {
 		OutboxLag(context.Context) (Lag, error)
 	}
+	// SynonymStore, when set, keeps the synonym groups admins change;
+	// without it the built-in groups serve. Now is the clock of their
+	// audit entries (nil: time.Now).
+	SynonymStore SynonymStore
+	Now          func() time.Time
+	// SynonymsMaxAge is how long the groups read are used before they are
+	// read again (0: 5 s), so another replica's change shows within it.
+	SynonymsMaxAge time.Duration
+	syn            synonymCache
 }
 
 // Search runs q for the user in ctx.
@@ -60,7 +70,15 @@ func (s *Service) Search(ctx context.Context, q Query) (*Result, error) {
 	}
 	scope := policydesk.ReadScope(u)
 	q.All, q.Internal, q.Owner, q.UserID = scope.All, scope.Internal, scope.Owner, scope.UserID
-	return s.Index.Search(ctx, q)
+	_, q.Synonyms, _ = s.synonyms(ctx, false) // unreadable: the last groups read serve
+	res, err := s.Index.Search(ctx, q)
+	if err == nil && res.Total == 0 {
+		res, err = s.relax(ctx, q, res)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return res, s.otherValues(ctx, q, res)
 }
 
 // Ready reports the engine's health and the backlog for /readyz: documents

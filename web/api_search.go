@@ -21,22 +21,43 @@ type hitJSON struct {
 	AttachmentID int64  `json:"attachment_id,omitempty"`
 	Snippet      string `json:"snippet"`
 	URL          string `json:"url"`
+	// More, in grouped results only: the document's other matches.
+	More *int `json:"more,omitempty"`
 }
 
-func toHitJSON(h search.Hit) hitJSON {
-	return hitJSON{Type: h.Type, ID: h.ID, DocumentID: h.DocumentID, Title: h.Title, Kind: h.Kind, Status: h.Status,
+// toHitJSON is a hit as the API answers it: its url is the article's, as
+// before highlighting existed (the page adds ?hl= itself).
+func toHitJSON(h search.Hit, grouped bool) hitJSON {
+	out := hitJSON{Type: h.Type, ID: h.ID, DocumentID: h.DocumentID, Title: h.Title, Kind: h.Kind, Status: h.Status,
 		Language: h.Language, Year: h.Year, ArticleNum: h.ArticleNum, Heading: h.Heading, CommentID: h.CommentID,
-		AttachmentID: h.AttachmentID, Snippet: h.Snippet, URL: hitURL(h)}
+		AttachmentID: h.AttachmentID, Snippet: h.Snippet, URL: hitURL(h, "")}
+	if grouped {
+		out.More = &h.More
+	}
+	return out
+}
+
+// matchedQuery is the query the hits answer: the shorter one when no
+// entry had all the words.
+func matchedQuery(q search.Query, res *search.Result) string {
+	if res.Relaxed != nil {
+		return res.Relaxed.Query
+	}
+	return q.Q
 }
 
 func (s *Server) apiSearch(r *http.Request) (int, any, error) {
-	_, res, err := s.runSearch(r)
+	q, res, err := s.runSearch(r, false)
 	if err != nil {
 		return 0, nil, err
 	}
 	hits := make([]hitJSON, len(res.Hits))
 	for i, h := range res.Hits {
-		hits[i] = toHitJSON(h)
+		hits[i] = toHitJSON(h, q.Group)
 	}
-	return http.StatusOK, map[string]any{"total": res.Total, "hits": hits, "facets": res.Facets}, nil
+	out := map[string]any{"total": res.Total, "hits": hits, "facets": res.Facets}
+	if res.Relaxed != nil {
+		out["relaxed"] = res.Relaxed
+	}
+	return http.StatusOK, out, nil
 }

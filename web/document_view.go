@@ -16,6 +16,7 @@ func (s *Server) pageDocument(r *http.Request, id int64) (reply, error) {
 		return reply{}, err
 	}
 	data["Notice"] = s.notice(r, doc.Head)
+	s.highlight(r, data)
 	data["ReviewerChoices"] = s.reviewerChoices(r, id, data["Access"].(policydesk.Access))
 	return show("document", data), nil
 }

@@ -25,6 +25,7 @@ func (s *Server) routes() {
 	s.adminRoutes(api, s.router)
 	s.inboxRoutes(api, s.router)
 	s.calendarRoutes(api, s.router)
+	s.synonymRoutes(api, s.router)
 }
 
 // inboxRoutes: the signed-in user's inbox (their home page).

@@ -2,7 +2,9 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 
 	"policydesk"
 	"policydesk/drafts/outline"
@@ -22,25 +24,48 @@ func searchQuery(r *http.Request) (search.Query, error) {
 			*dst = n
 		}
 	}
+	if s := v.Get("document"); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n <= 0 {
+			return q, policydesk.Errorf(policydesk.EInvalid, "The parameter %q must be a whole number.", "document")
+		}
+		q.Document = n
+	}
+	switch v.Get("group") {
+	case "", "article":
+	case "document":
+		q.Group = true
+	default:
+		return q, policydesk.Errorf(policydesk.EInvalid, "The parameter %q must be %q or %q.", "group", "document", "article")
+	}
 	return q, nil
 }
 
 // runSearch answers the request's query with what the user may read.
-func (s *Server) runSearch(r *http.Request) (search.Query, *search.Result, error) {
-	if s.Search == nil {
-		return search.Query{}, nil, policydesk.Errorf(policydesk.EUnavailable, "Search is not configured on this server.")
+// The page groups by document unless asked not to (groupByDefault).
+func (s *Server) runSearch(r *http.Request, groupByDefault bool) (search.Query, *search.Result, error) {
+	svc, err := s.searchService()
+	if err != nil {
+		return search.Query{}, nil, err
 	}
 	q, err := searchQuery(r)
 	if err != nil {
 		return q, nil, err
 	}
-	res, err := s.Search.Search(r.Context(), q)
+	if groupByDefault && !r.URL.Query().Has("group") {
+		q.Group = true
+	}
+	res, err := svc.Search(r.Context(), q)
 	return q, res, err
 }
 
-// hitURL links a hit to the exact article, comment or attachment.
-func hitURL(h search.Hit) string {
+// hitURL links a hit to the exact article, comment or attachment; hl,
+// when set, are the words the document page highlights.
+func hitURL(h search.Hit, hl string) string {
 	doc := docURL(h.DocumentID)
+	if hl = strings.TrimSpace(hl); hl != "" && h.Type == search.TypeDocument {
+		doc += "?" + url.Values{"hl": {hl}}.Encode()
+	}
 	switch {
 	case h.Type == search.TypeComment:
 		return doc + "/diff#comment-" + strconv.FormatInt(h.CommentID, 10)

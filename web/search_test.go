@@ -36,7 +36,7 @@ func newSearchEnv(t testing.TB) *searchEnv {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { index.Close() })
-		s.Search = &search.Service{Index: index, Outbox: db, OutboxLag: db}
+		s.Search = &search.Service{Index: index, Outbox: db, OutboxLag: db, SynonymStore: db}
 		lib := &search.Library{Docs: db, Comments: db, Attachments: db, IDs: db.DocumentIDs}
 		indexer = &search.Indexer{Index: index, Outbox: db, Source: lib}
 	})
@@ -450,14 +450,14 @@ func TestSearchPage(t *testing.T) {
 		if snip != nil && find(snip, tagged("b")) != nil {
 			t.Errorf("the snippet renders the text's HTML")
 		}
-		if a := find(h, tagged("a")); a != nil && attr(a, "href") == "/documents/"+itoa(id)+"#art-1" {
+		if a := find(h, tagged("a")); a != nil && attr(a, "href") == "/documents/"+itoa(id)+"?hl=qendrat#art-1" {
 			foundLink = true
 		}
 	}
 	if !foundLink {
-		t.Errorf("no hit links to /documents/%d#art-1", id)
+		t.Errorf("no hit links to /documents/%d?hl=qendrat#art-1", id)
 	}
-	if c := byID(doc, "result-count"); c == nil || !strings.Contains(textOf(c), "result") {
+	if c := byID(doc, "result-count"); c == nil || !strings.Contains(textOf(c), "document") {
 		t.Errorf("no result count")
 	}
 	facets := byID(doc, "facets")

@@ -51,7 +51,7 @@ func (a *App) startSearchWork(index search.Index) (*searchWork, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &searchWork{service: &search.Service{Index: index, Texts: a.DB, Problems: a.DB}}
+	w := &searchWork{service: &search.Service{Index: index, Texts: a.DB, Problems: a.DB, SynonymStore: a.DB}}
 	var run func(context.Context)
 	if fi, ok := index.(search.FollowedIndex); ok && a.Config.MeiliURL == "" {
 		f := &search.Follower{Index: fi, Log: a.DB, Source: a.newLibrary(), Problems: a.DB, Replica: replicaName(a.Config),

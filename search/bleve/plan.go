@@ -36,6 +36,9 @@ type word struct {
 	// scores: 1 for a completion or one typo, 1/2 for two.
 	typos  []uint8
 	boosts []float64
+	// alts are a synonym's other terms (synonyms.go), each matched as
+	// an entry holding all of its terms.
+	alts [][]fieldTerm
 }
 
 // plan is a query resolved against one snapshot.
@@ -82,17 +85,32 @@ func newPlan(snap *scorch.IndexSnapshot, q search.Query, terms []search.Term) (*
 	p := &plan{markWords: map[string]bool{}}
 	p.restrict(q)
 	seenWords := map[string]bool{}
-	for _, t := range terms {
+	folded := firstVariants(terms)
+	spans := q.Synonyms.Match(folded)
+	for i := 0; i < len(terms); i++ {
+		t := terms[i]
+		sp, isSyn := spanAt(spans, i)
+		key := t.Variants[0]
+		if isSyn {
+			key = spanKey(folded[sp.Start:sp.End])
+			i = sp.End - 1
+		}
 		// A word typed twice adds nothing: the earlier one is never the
 		// prefix (only the last word is), so it matches no more.
-		if seenWords[t.Variants[0]] {
+		if seenWords[key] {
 			continue
 		}
-		seenWords[t.Variants[0]] = true
+		seenWords[key] = true
 		if len(p.words) == maxQueryWords {
 			break
 		}
-		w, err := resolveWord(snap, t)
+		var w word
+		var err error
+		if isSyn {
+			w, err = synonymWord(snap, terms[sp.Start:sp.End], sp.Alts)
+		} else {
+			w, err = resolveWord(snap, t)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -115,6 +133,9 @@ func (p *plan) restrict(q search.Query) {
 	}
 	if q.Year != 0 {
 		p.filters = append(p.filters, []fieldTerm{{fYear, strconv.Itoa(q.Year)}})
+	}
+	if q.Document != 0 {
+		p.filters = append(p.filters, []fieldTerm{{fDocumentID, strconv.FormatInt(q.Document, 10)}})
 	}
 	if q.All {
 		return
@@ -177,6 +198,7 @@ func (p *plan) addWord(w word) {
 		}
 		p.scoring = append(p.scoring, scoreTerm{ft, w.boosts[i], w.typos[i]})
 	}
+	p.addAlts(w)
 }
 
 // sortOthers puts the word's expansions in term order. Their order is the

@@ -62,13 +62,8 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (*search.Result, er
 	for _, f := range search.Facets {
 		out.Facets[f] = map[string]int{}
 	}
-	for t, n := range c.facets {
-		name, value, ok := strings.Cut(t, "=")
-		if counts := out.Facets[name]; ok && counts != nil {
-			counts[value] = int(n)
-		}
-	}
-	if offset >= int(c.total) {
+	setFacets(out, c.facets)
+	if offset >= int(c.total) && (!q.Group || c.total == 0) {
 		return out, nil
 	}
 	var match search.WordMatcher
@@ -78,6 +73,12 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (*search.Result, er
 	keys, err := ix.order.keys(snap)
 	if err != nil {
 		return nil, ix.fail("search", err)
+	}
+	if q.Group {
+		if err := ix.searchGrouped(ctx, p, segs, st, c, ft, keys, match, limit, offset, out); err != nil {
+			return nil, ix.fail("search", err)
+		}
+		return out, nil
 	}
 	top, err := p.top(ctx, segs, st, min(offset+limit, int(c.total)), c.buckets, keys)
 	if err != nil {
@@ -121,6 +122,16 @@ func (ix *Index) snapshot() (*scorch.IndexSnapshot, func(), error) {
 		return fail(fmt.Errorf("unexpected index reader %T", r))
 	}
 	return snap, func() { r.Close(); ix.mu.RUnlock() }, nil
+}
+
+// setFacets puts the "facet=value" counts into the result's facets.
+func setFacets(out *search.Result, counts map[string]uint64) {
+	for t, n := range counts {
+		name, value, ok := strings.Cut(t, "=")
+		if facet := out.Facets[name]; ok && facet != nil && n > 0 {
+			facet[value] = int(n)
+		}
+	}
 }
 
 func hit(id string, f map[string]interface{}, match search.WordMatcher) search.Hit {

@@ -84,11 +84,6 @@ func (p *plan) top(ctx context.Context, segs []*segState, st stats, k int, bucke
 			break
 		}
 	}
-	weights := make([]float32, len(p.scoring))
-	for i, t := range p.scoring {
-		idf := 1 + math.Log(float64(st.docs)/float64(st.df[i]+1))
-		weights[i] = float32(t.boost * idf * idf)
-	}
 	h := make(worstFirst, 0, k)
 	push := func(r ranked) {
 		if len(h) < k {
@@ -98,11 +93,30 @@ func (p *plan) top(ctx context.Context, segs []*segState, st stats, k int, bucke
 			heap.Fix(&h, 0)
 		}
 	}
+	if err := p.rankAll(ctx, segs, st, last, keys, push); err != nil {
+		return nil, err
+	}
+	out := make([]ranked, len(h))
+	for i := len(h) - 1; i >= 0; i-- {
+		out[i] = heap.Pop(&h).(ranked)
+	}
+	return out, nil
+}
+
+// rankAll scores the buckets up to last of every segment and pushes their
+// entries.
+func (p *plan) rankAll(ctx context.Context, segs []*segState, st stats, last int,
+	keys map[segment.Segment][]uint64, push func(ranked)) error {
+	weights := make([]float32, len(p.scoring))
+	for i, t := range p.scoring {
+		idf := 1 + math.Log(float64(st.docs)/float64(st.df[i]+1))
+		weights[i] = float32(t.boost * idf * idf)
+	}
 	buf := scorePool.Get().(*[]float32)
 	defer scorePool.Put(buf)
 	for si, s := range segs {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return err
 		}
 		if uint64(cap(*buf)) < s.segmentCount {
 			*buf = make([]float32, s.segmentCount)
@@ -110,19 +124,15 @@ func (p *plan) top(ctx context.Context, segs []*segState, st stats, k int, bucke
 		scores := (*buf)[:s.segmentCount]
 		key := keys[s.ss.Segment()]
 		if uint64(len(key)) != s.segmentCount {
-			return nil, fmt.Errorf("order keys of a segment: %d for %d entries", len(key), s.segmentCount)
+			return fmt.Errorf("order keys of a segment: %d for %d entries", len(key), s.segmentCount)
 		}
 		err := p.rankSegment(si, s, scores, key, weights, last, push)
 		clear(scores)
 		if err != nil {
-			return nil, err
+			return err
 		}
 	}
-	out := make([]ranked, len(h))
-	for i := len(h) - 1; i >= 0; i-- {
-		out[i] = heap.Pop(&h).(ranked)
-	}
-	return out, nil
+	return nil
 }
 
 // rankSegment scores the segment's buckets up to last and pushes their

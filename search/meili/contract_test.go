@@ -399,3 +399,72 @@ func TestFilter(t *testing.T) {
 		}
 	}
 }
+
+// TestContractSynonyms: the groups go to the synonyms setting folded, each
+// term to the others, and an index Rebuild makes carries them.
+func TestContractSynonyms(t *testing.T) {
+	defer func(old func() time.Time) { now = old }(now)
+	now = func() time.Time { return time.Unix(1772359200, 0) }
+	tmp := "entries_1772359200000000000"
+	const synonymsJSON = `{"mou":["memorandum of understanding","memorandum i mirekuptimit"],
+		"memorandum of understanding":["mou","memorandum i mirekuptimit"],
+		"memorandum i mirekuptimit":["mou","memorandum of understanding"]}`
+	withSynonyms := strings.TrimSuffix(strings.TrimSpace(settingsJSON), "}") + `,"synonyms":` + synonymsJSON + "}"
+	ix := openFake(t,
+		exchange{method: "PUT", path: "/indexes/entries/settings/synonyms", body: synonymsJSON,
+			status: 202, reply: enqueued(3, "entries", "settingsUpdate")},
+		succeeded(3, "entries", "settingsUpdate"),
+		exchange{method: "POST", path: "/indexes", body: fmt.Sprintf(`{"uid":%q,"primaryKey":"id"}`, tmp),
+			status: 202, reply: enqueued(4, tmp, "indexCreation")},
+		succeeded(4, tmp, "indexCreation"),
+		exchange{method: "PATCH", path: "/indexes/" + tmp + "/settings", body: withSynonyms,
+			status: 202, reply: enqueued(5, tmp, "settingsUpdate")},
+		succeeded(5, tmp, "settingsUpdate"),
+		exchange{method: "DELETE", path: "/indexes/" + tmp, status: 202, reply: enqueued(6, tmp, "indexDeletion")},
+		succeeded(6, tmp, "indexDeletion"),
+	)
+	syn := search.CompileSynonyms([]search.SynonymGroup{{ID: "mou",
+		Terms: []string{"MoU", "Memorandum of Understanding", "Memorandum i Mirëkuptimit"}}})
+	if err := ix.SetSynonyms(context.Background(), syn); err != nil {
+		t.Fatalf("SetSynonyms: %v", err)
+	}
+	boom := errors.New("stop after the settings")
+	if err := ix.Rebuild(context.Background(), func(func([]search.Entry) error) error { return boom }); !errors.Is(err, boom) {
+		t.Fatalf("Rebuild = %v", err)
+	}
+}
+
+// TestContractSearchGrouped: group=document asks for distinct documents,
+// then counts each page document's matches with a document_id facet; the
+// snippets mark the synonyms' words too.
+func TestContractSearchGrouped(t *testing.T) {
+	ix := openFake(t,
+		exchange{method: "POST", path: "/indexes/entries/search", body: `{
+		"q":"mou","limit":20,"hybrid":null,"matchingStrategy":"all","distinct":"document_id",
+		"attributesToRetrieve":["id","type","document_id","title","kind","status","language","year",
+			"article_id","article_num","heading","comment_id","attachment_id","text"],
+		"facets":["kind","status","language","year"]}`,
+			status: 200, reply: `{
+		"hits":[{"id":"doc_c12_ca5","type":"document","document_id":12,"title":"Memorandum i Mirëkuptimit me Bonevet",
+			"kind":"mou","status":"adopted","language":"sq","year":2025,"article_id":"a5",
+			"article_num":"5","heading":"Neni 5","text":"Ky memorandum i mirëkuptimit hyn në fuqi."}],
+		"query":"mou","processingTimeMs":1,"limit":20,"offset":0,"estimatedTotalHits":1,
+		"facetDistribution":{"kind":{"mou":3},"status":{"adopted":3},"language":{"sq":3},"year":{"2025":3}}}`},
+		exchange{method: "POST", path: "/indexes/entries/search", body: `{
+		"q":"mou","hitsPerPage":0,"page":1,"hybrid":null,"matchingStrategy":"all",
+		"filter":"document_id IN [12]","facets":["document_id"]}`,
+			status: 200, reply: `{"hits":[],"query":"mou","processingTimeMs":1,"hitsPerPage":0,"page":1,
+		"totalPages":0,"totalHits":3,"facetDistribution":{"document_id":{"12":3}}}`},
+	)
+	syn := search.CompileSynonyms(search.BuiltinSynonyms)
+	res, err := ix.Search(context.Background(), search.Query{Q: "MoU", All: true, Group: true, Synonyms: syn})
+	if err != nil {
+		t.Fatalf("Search: %v", err)
+	}
+	if res.Total != 1 || len(res.Hits) != 1 || res.Hits[0].More != 2 {
+		t.Fatalf("grouped result %+v", res)
+	}
+	if want := "Ky <mark>memorandum</mark> i <mark>mirëkuptimit</mark> hyn në fuqi."; res.Hits[0].Snippet != want {
+		t.Errorf("snippet %q, want %q", res.Hits[0].Snippet, want)
+	}
+}

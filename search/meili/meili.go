@@ -52,6 +52,9 @@ type Index struct {
 	client    ms.ServiceManager
 	name      string
 	closeOnce sync.Once
+	// mu guards synonyms, the setting last given to SetSynonyms.
+	mu       sync.Mutex
+	synonyms map[string][]string
 }
 
 var _ search.Index = (*Index)(nil)
@@ -80,7 +83,9 @@ func (ix *Index) create(ctx context.Context, name string) error {
 	if task.Status != ms.TaskStatusSucceeded && task.Error.Code != ms.APIErrCodeIndexAlreadyExists {
 		return taskError(task)
 	}
-	info, err = ix.client.Index(name).UpdateSettings(ctx, settings())
+	set := settings()
+	set.Synonyms = ix.currentSynonyms()
+	info, err = ix.client.Index(name).UpdateSettings(ctx, set)
 	if err != nil {
 		return ix.fail("update settings", err)
 	}
@@ -191,6 +196,9 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (*search.Result, er
 	if filter != "" {
 		req.Filter = filter
 	}
+	if q.Group {
+		req.Distinct = aDocumentID
+	}
 	req.Query = foldQuery(q.Q)
 	resp, err := ix.client.Index(ix.name).Search(ctx, req.Query, req)
 	if err != nil {
@@ -203,11 +211,16 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (*search.Result, er
 		if err := h.DecodeInto(&d); err != nil {
 			return nil, fmt.Errorf("meilisearch hit: %w", err)
 		}
-		hit, err := d.hit(q.Q)
+		hit, err := d.hit(search.HighlightQuery(q.Q, q.Synonyms))
 		if err != nil {
 			return nil, err
 		}
 		out.Hits = append(out.Hits, hit)
+	}
+	if q.Group {
+		if err := ix.addMore(ctx, req, out.Hits); err != nil {
+			return nil, err
+		}
 	}
 	if len(resp.FacetDistribution) > 0 {
 		var dist map[string]map[string]int
@@ -221,6 +234,18 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (*search.Result, er
 		}
 	}
 	return out, nil
+}
+
+// addMore sets each grouped hit's More: its document's other matches.
+func (ix *Index) addMore(ctx context.Context, req *ms.SearchRequest, hits []search.Hit) error {
+	counts, err := ix.countPerDocument(ctx, req, hits)
+	if err != nil {
+		return err
+	}
+	for i := range hits {
+		hits[i].More = max(0, counts[hits[i].DocumentID]-1)
+	}
+	return nil
 }
 
 func emptyFacets() map[string]map[string]int {
@@ -253,6 +278,9 @@ func Filter(q search.Query) (expr string, ok bool) {
 	}
 	if q.Year != 0 {
 		and = append(and, aYear+" = "+strconv.Itoa(q.Year))
+	}
+	if q.Document != 0 {
+		and = append(and, aDocumentID+" = "+strconv.FormatInt(q.Document, 10))
 	}
 	if !q.All {
 		var or []string

@@ -22,6 +22,8 @@ func Run(t *testing.T, open func(t *testing.T) search.Index) {
 	t.Run("HitAndSnippet", func(t *testing.T) { testHitAndSnippet(t, mustOpen(t, open)) })
 	t.Run("FiltersFacetsPages", func(t *testing.T) { testFiltersFacetsPages(t, mustOpen(t, open)) })
 	t.Run("Access", func(t *testing.T) { testAccess(t, mustOpen(t, open)) })
+	t.Run("Synonyms", func(t *testing.T) { testSynonyms(t, mustOpen(t, open)) })
+	t.Run("Grouped", func(t *testing.T) { testGrouped(t, mustOpen(t, open)) })
 }
 
 func mustOpen(t *testing.T, open func(t *testing.T) search.Index) search.Index {
