@@ -56,8 +56,10 @@ func (s *Server) apiSearch(r *http.Request) (int, any, error) {
 		hits[i] = toHitJSON(h, q.Group)
 	}
 	out := map[string]any{"total": res.Total, "hits": hits, "facets": res.Facets}
+	// API.md: a response whose words were relaxed carries "relaxed", the
+	// words left out; "relaxed_query" is the query the hits are of.
 	if res.Relaxed != nil {
-		out["relaxed"] = res.Relaxed
+		out["relaxed"], out["relaxed_query"] = res.Relaxed.Dropped, res.Relaxed.Query
 	}
 	return http.StatusOK, out, nil
 }

@@ -149,12 +149,12 @@
 
   function draw(q, data) {
     results.textContent = "";
-    state.matched = data.relaxed ? data.relaxed.query : q;
+    state.matched = data.relaxed ? data.relaxed_query : q;
     if (data.relaxed) {
-      var note = el("p", "notice relaxed", (strings.relaxed || "").replace("{q}", data.relaxed.query) + " ");
+      var note = el("p", "notice relaxed", (strings.relaxed || "").replace("{q}", data.relaxed_query) + " ");
       note.id = "relaxed";
       note.setAttribute("role", "status");
-      note.appendChild(el("span", "muted", (strings.dropped || "").replace("{w}", data.relaxed.dropped.join(" "))));
+      note.appendChild(el("span", "muted", (strings.dropped || "").replace("{w}", data.relaxed.join(" "))));
       results.appendChild(note);
     }
     var count = el("p", "muted", plural(grouped() ? strings.documents : strings.results, data.total));
