@@ -83,7 +83,7 @@ func snippet(text string, match WordMatcher, maxRunes int) (string, int) {
 	if match != nil {
 		eachWord(runes, func(w span) {
 			var ok bool
-			if sb.fold, ok = matchesWord(sb.fold, runes[w.start:w.end], match); ok {
+			if sb.fold, ok = matchesWord(sb.fold, runes[w.start:w.end], match); ok && !isStopBytes(sb.fold) {
 				matches = append(matches, w)
 			}
 		})

@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
 
 	"policydesk/search"
+	"policydesk/search/stem"
 )
 
 // A query is answered in two steps on one snapshot of the index. First the
@@ -31,6 +33,9 @@ type fieldTerm struct{ field, term string }
 // the last word, the words it begins.
 type word struct {
 	exact, others []fieldTerm
+	// stems are the stems of its variants in each language's stems
+	// field: other forms of the word, matched without typos.
+	stems []fieldTerm
 	// typos counts the typos of each of others: 0 for a completion of the
 	// last word, else its edit distance (1 or 2); boosts weigh them in
 	// scores: 1 for a completion or one typo, 1/2 for two.
@@ -54,7 +59,11 @@ type plan struct {
 	// match whole, the indexed prefixes match a word's beginning.
 	markWords    map[string]bool
 	markPrefixes []string
+	markStems    []langStem
 }
+
+// langStem is a stem of a query word in one language.
+type langStem struct{ lang, stem string }
 
 // mark reports whether a folded text word is one the query matched.
 func (p *plan) mark(folded []byte) bool {
@@ -63,6 +72,14 @@ func (p *plan) mark(folded []byte) bool {
 	}
 	for _, pre := range p.markPrefixes {
 		if len(folded) >= len(pre) && string(folded[:len(pre)]) == pre {
+			return true
+		}
+	}
+	for _, s := range p.markStems {
+		// A stem keeps the first two letters of its word: only such
+		// words are worth stemming.
+		if len(folded) >= 2 && folded[0] == s.stem[0] && folded[1] == s.stem[1] &&
+			stem.Stem(s.lang, string(folded)) == s.stem {
 			return true
 		}
 	}
@@ -153,6 +170,14 @@ func resolveWord(snap *scorch.IndexSnapshot, t search.Term) (word, error) {
 		}
 	}
 	for _, v := range t.Variants {
+		for _, lang := range stem.Languages {
+			if ft := (fieldTerm{stemField(lang), stem.Stem(lang, v)}); !seen[ft] {
+				seen[ft] = true
+				w.stems = append(w.stems, ft)
+			}
+		}
+	}
+	for _, v := range t.Variants {
 		if err := expandVariant(snap, v, t.Prefix, other); err != nil {
 			return word{}, fmt.Errorf("expand %q: %w", v, err)
 		}
@@ -168,6 +193,12 @@ func (p *plan) addWord(w word) {
 		p.markWords[ft.term] = true
 		p.scoring = append(p.scoring, scoreTerm{ft, exactBoost, 0},
 			scoreTerm{fieldTerm{fTitle, ft.term}, titleBoost, 0})
+	}
+	for _, ft := range w.stems {
+		if len(ft.term) >= 2 {
+			p.markStems = append(p.markStems, langStem{strings.TrimPrefix(ft.field, stemField("")), ft.term})
+		}
+		p.scoring = append(p.scoring, scoreTerm{ft, stemBoost, 0})
 	}
 	for i, ft := range w.others {
 		if ft.field == fPrefixes {

@@ -18,6 +18,9 @@ import (
 const (
 	exactBoost = 2.0
 	titleBoost = 3.0
+	// stemBoost weighs another form of a word (same stem): half the word
+	// as typed, which an entry holding that form gets on top.
+	stemBoost = 1.0
 	// minPrefixRunes is the shortest last word matched as a prefix: a one-
 	// or two-letter prefix expands to a large share of the dictionary (and
 	// finds nearly everything anyway), so shorter words match exactly.
