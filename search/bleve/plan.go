@@ -65,8 +65,14 @@ type plan struct {
 // langStem is a stem of a query word in one language.
 type langStem struct{ lang, stem string }
 
+// markIn returns mark for a text in language lang: the other forms of
+// the query words it marks are that language's.
+func (p *plan) markIn(lang string) search.WordMatcher {
+	return func(folded []byte) bool { return p.mark(lang, folded) }
+}
+
 // mark reports whether a folded text word is one the query matched.
-func (p *plan) mark(folded []byte) bool {
+func (p *plan) mark(lang string, folded []byte) bool {
 	if p.markWords[string(folded)] {
 		return true
 	}
@@ -76,6 +82,9 @@ func (p *plan) mark(folded []byte) bool {
 		}
 	}
 	for _, s := range p.markStems {
+		if s.lang != lang {
+			continue
+		}
 		// A stem keeps the first two letters of its word: only such
 		// words are worth stemming.
 		if len(folded) >= 2 && folded[0] == s.stem[0] && folded[1] == s.stem[1] &&

@@ -74,9 +74,9 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (*search.Result, er
 	if offset >= int(c.total) {
 		return out, nil
 	}
-	var match search.WordMatcher
+	var match func(lang string) search.WordMatcher
 	if len(p.words) > 0 {
-		match = p.mark
+		match = p.markIn
 	}
 	keys, err := ix.order.keys(snap)
 	if err != nil {
@@ -126,10 +126,14 @@ func (ix *Index) snapshot() (*scorch.IndexSnapshot, func(), error) {
 	return snap, func() { r.Close(); ix.mu.RUnlock() }, nil
 }
 
-func hit(id string, f map[string]interface{}, match search.WordMatcher) search.Hit {
+func hit(id string, f map[string]interface{}, marker func(lang string) search.WordMatcher) search.Hit {
 	str := func(name string) string { s, _ := f[name].(string); return s }
 	num := func(name string) int64 { n, _ := strconv.ParseInt(str(name), 10, 64); return n }
 	year, _ := strconv.Atoi(str(fYear))
+	var match search.WordMatcher
+	if marker != nil {
+		match = marker(str(fLanguage))
+	}
 	return search.Hit{
 		ID: id, Type: str(fType), DocumentID: num(fDocumentID),
 		Title: str(fTitle), Kind: str(fKind), Status: str(fStatus), Language: str(fLanguage), Year: year,

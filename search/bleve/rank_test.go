@@ -14,8 +14,8 @@ import (
 	"github.com/RoaringBitmap/roaring/v2"
 
 	"policydesk/search"
-	"policydesk/search/stem"
 	"policydesk/search/searchtest"
+	"policydesk/search/stem"
 )
 
 // TestNormFromFieldLength checks that the table-driven norm agrees with

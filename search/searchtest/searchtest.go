@@ -22,6 +22,8 @@ func Run(t *testing.T, open func(t *testing.T) search.Index) {
 	t.Run("HitAndSnippet", func(t *testing.T) { testHitAndSnippet(t, mustOpen(t, open)) })
 	t.Run("FiltersFacetsPages", func(t *testing.T) { testFiltersFacetsPages(t, mustOpen(t, open)) })
 	t.Run("Access", func(t *testing.T) { testAccess(t, mustOpen(t, open)) })
+	t.Run("WordForms", func(t *testing.T) { testWordForms(t, mustOpen(t, open)) })
+	t.Run("StopWords", func(t *testing.T) { testStopWords(t, mustOpen(t, open)) })
 }
 
 func mustOpen(t *testing.T, open func(t *testing.T) search.Index) search.Index {
