@@ -2,6 +2,7 @@ package bleve
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"testing"
 
@@ -41,14 +42,7 @@ func TestRelevance(t *testing.T) {
 		t.Log(l)
 	}
 	t.Logf("%-4s %7s %9s %7s", "lang", "queries", "recall@10", "nDCG@10")
-	langs := slices.Sorted(func(yield func(string) bool) {
-		for l := range scores {
-			if !yield(l) {
-				return
-			}
-		}
-	})
-	for _, lang := range langs {
+	for _, lang := range slices.Sorted(maps.Keys(scores)) {
 		s := scores[lang]
 		t.Logf("%-4s %7d %9.3f %7.3f", lang, s.Queries, s.Recall, s.NDCG)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -75,24 +76,18 @@ func LoadRelevance() (*RelevanceSet, error) {
 		title, _, _ := strings.Cut(strings.TrimPrefix(string(body), "# "), "\n")
 		set.add(slug, title, "policy", lang, string(body))
 	}
+	known := map[string]bool{}
+	for _, slug := range set.Slugs {
+		known[slug] = true
+	}
 	for _, q := range set.Queries {
 		for slug := range q.Relevant {
-			if !slices.Contains(slices.Collect(mapValues(set.Slugs)), slug) {
+			if !known[slug] {
 				return nil, fmt.Errorf("relevance.json: query %q judges unknown document %q", q.Q, slug)
 			}
 		}
 	}
 	return set, nil
-}
-
-func mapValues(m map[int64]string) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for _, v := range m {
-			if !yield(v) {
-				return
-			}
-		}
-	}
 }
 
 func (set *RelevanceSet) addDemo(dir string) error {
@@ -196,14 +191,7 @@ func ndcgAt(docs []string, relevant map[string]int) float64 {
 	for i, d := range docs {
 		dcg += (math.Pow(2, float64(relevant[d])) - 1) / math.Log2(float64(i+2))
 	}
-	grades := slices.Collect(func(yield func(int) bool) {
-		for _, g := range relevant {
-			if !yield(g) {
-				return
-			}
-		}
-	})
-	slices.Sort(grades)
+	grades := slices.Sorted(maps.Values(relevant))
 	slices.Reverse(grades)
 	ideal := 0.0
 	for i, g := range grades[:min(10, len(grades))] {
