@@ -155,9 +155,6 @@ func (p *plan) typoBuckets(seg *segmentPostings, cand *roaring.Bitmap) ([]*roari
 		if err := seg.orTerms(byTypos[0], w.exact); err != nil {
 			return nil, err
 		}
-		if err := seg.orTerms(byTypos[0], w.stems); err != nil {
-			return nil, err
-		}
 		for i, ft := range w.others {
 			if err := seg.orInto(byTypos[w.typos[i]], ft); err != nil {
 				return nil, err

@@ -33,12 +33,10 @@ type fieldTerm struct{ field, term string }
 // the last word, the words it begins.
 type word struct {
 	exact, others []fieldTerm
-	// stems are the stems of its variants in each language's stems
-	// field: other forms of the word, matched without typos.
-	stems []fieldTerm
 	// typos counts the typos of each of others: 0 for a completion of the
-	// last word, else its edit distance (1 or 2); boosts weigh them in
-	// scores: 1 for a completion or one typo, 1/2 for two.
+	// last word, 1 for another form of the word (its stem, in a stems
+	// field), else its edit distance (1 or 2); boosts weigh them in
+	// scores: 1 for a completion, another form or one typo, 1/2 for two.
 	typos  []uint8
 	boosts []float64
 }
@@ -178,12 +176,11 @@ func resolveWord(snap *scorch.IndexSnapshot, t search.Term) (word, error) {
 			w.boosts = append(w.boosts, 1/float64(max(1, typos)))
 		}
 	}
+	// Another form of the word counts as a typo: the forms as typed rank
+	// first, and the others are scored only when a page reaches them.
 	for _, v := range t.Variants {
 		for _, lang := range stem.Languages {
-			if ft := (fieldTerm{stemField(lang), stem.Stem(lang, v)}); !seen[ft] {
-				seen[ft] = true
-				w.stems = append(w.stems, ft)
-			}
+			other(stemField(lang), stem.Stem(lang, v), stemTypos)
 		}
 	}
 	for _, v := range t.Variants {
@@ -203,14 +200,12 @@ func (p *plan) addWord(w word) {
 		p.scoring = append(p.scoring, scoreTerm{ft, exactBoost, 0},
 			scoreTerm{fieldTerm{fTitle, ft.term}, titleBoost, 0})
 	}
-	for _, ft := range w.stems {
-		if len(ft.term) >= 2 {
-			p.markStems = append(p.markStems, langStem{strings.TrimPrefix(ft.field, stemField("")), ft.term})
-		}
-		p.scoring = append(p.scoring, scoreTerm{ft, stemBoost, 0})
-	}
 	for i, ft := range w.others {
-		if ft.field == fPrefixes {
+		if lang, ok := strings.CutPrefix(ft.field, stemField("")); ok {
+			if len(ft.term) >= 2 {
+				p.markStems = append(p.markStems, langStem{lang, ft.term})
+			}
+		} else if ft.field == fPrefixes {
 			p.markPrefixes = append(p.markPrefixes, ft.term)
 		} else {
 			p.markWords[ft.term] = true

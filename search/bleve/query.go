@@ -18,9 +18,9 @@ import (
 const (
 	exactBoost = 2.0
 	titleBoost = 3.0
-	// stemBoost weighs another form of a word (same stem): half the word
-	// as typed, which an entry holding that form gets on top.
-	stemBoost = 1.0
+	// stemTypos is what another form of a word (the same stem) counts
+	// for in ranking: as much as a typo.
+	stemTypos = 1
 	// minPrefixRunes is the shortest last word matched as a prefix: a one-
 	// or two-letter prefix expands to a large share of the dictionary (and
 	// finds nearly everything anyway), so shorter words match exactly.

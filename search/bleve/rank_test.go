@@ -78,7 +78,7 @@ func bruteForce(e search.Entry, q search.Query) (match bool, typos int) {
 			words[v] = true
 		}
 	}
-	stems := map[string]bool{} // another form of a word matches without typos, in the entry's language
+	stems := map[string]bool{} // another form of a word, in the entry's language, counts as a typo
 	for w := range words {
 		if !search.IsStopWord(w) {
 			stems[stem.Stem(e.Language, w)] = true
@@ -87,8 +87,8 @@ func bruteForce(e search.Entry, q search.Query) (match bool, typos int) {
 	for _, t := range search.Terms(q.Q) {
 		best := -1
 		for _, v := range t.Variants {
-			if slices.Contains(stem.Languages, e.Language) && stems[stem.Stem(e.Language, v)] {
-				best = 0
+			if slices.Contains(stem.Languages, e.Language) && stems[stem.Stem(e.Language, v)] && (best < 0 || best > stemTypos) {
+				best = stemTypos
 			}
 			for w := range words {
 				d := editDistance([]rune(w), []rune(v))
