@@ -117,14 +117,15 @@ func runeCount(s string) int {
 var irregular = map[string]string{"children": "child", "women": "woman", "men": "man", "people": "person"}
 
 // englishStem applies Porter2 until the word stops changing: Porter2 is
-// not quite idempotent on its own ("generously" → "generous" → "generous"
-// is, but a few words move twice). Porter2 never lengthens a word, and
-// four passes are always enough in practice; the cap bounds the work.
+// not idempotent on its own (a word may lose a suffix at each pass). It
+// never lengthens a word, and a pass that changes it mostly shortens it,
+// so the passes are few; the cap, in the word's length, bounds the work
+// of the rare pass that changes a letter without shortening.
 func englishStem(w string) string {
 	if s, ok := irregular[w]; ok {
 		return s
 	}
-	for range 4 {
+	for range 2*len(w) + 2 {
 		env := snowballstem.NewEnv(w)
 		english.Stem(env)
 		next := env.Current()
