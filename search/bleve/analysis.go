@@ -104,10 +104,15 @@ type stemFilter struct{ lang string }
 func (f stemFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
 	out := input[:0]
 	for _, tok := range input {
-		if search.IsStopWord(string(tok.Term)) {
+		w := string(tok.Term)
+		if search.IsStopWord(w) {
 			continue
 		}
-		tok.Term = []byte(stem.Stem(f.lang, string(tok.Term)))
+		if s := stem.Stem(f.lang, w); len(s) < len(w) && w[:len(s)] == s {
+			tok.Term = tok.Term[:len(s)] // most stems begin their word: no copy
+		} else if s != w {
+			tok.Term = []byte(s)
+		}
 		out = append(out, tok)
 	}
 	return out
