@@ -138,10 +138,10 @@ type Term struct {
 	Prefix bool
 }
 
-// Terms splits a query into folded terms. The last term also matches as a
-// prefix.
+// Terms splits a query into folded terms, leaving out the stop words
+// (see queryWords). The last term also matches as a prefix.
 func Terms(q string) []Term {
-	words := Words(q)
+	words := queryWords(q)
 	terms := make([]Term, 0, len(words))
 	for i, w := range words {
 		v := FoldVariants(w)

@@ -38,13 +38,14 @@ func HighlightQuery(q string, syn *Synonyms) string {
 // in <mark>: the markup is copied as it is, each text node is decoded and
 // written again escaped, so nothing in q or the text can add markup.
 // Text inside elements that are not prose (script, style, textarea, mark)
-// is left as it is.
-func MarkHTML(page, q string) string {
+// is left as it is. Other forms of the words are marked as the stemmer of
+// lang finds them (every language's when lang is none of them).
+func MarkHTML(page, q, lang string) string {
 	terms := Terms(q)
 	if len(terms) == 0 {
 		return page
 	}
-	m := newMatcher(terms)
+	m := newMatcher(terms, lang)
 	z := xhtml.NewTokenizer(strings.NewReader(page))
 	var b strings.Builder
 	skip := 0

@@ -1,8 +1,11 @@
 package search
 
 import (
+	"slices"
 	"unicode"
 	"unicode/utf8"
+
+	"policydesk/search/stem"
 )
 
 // A snippet marks the words of a text that match the query: a text word
@@ -20,6 +23,7 @@ type WordMatcher func(folded []byte) bool
 // buffers from word to word: a snippet tests every word of the text.
 type matcher struct {
 	terms   []matchTerm
+	stems   []langStem
 	word    []rune
 	scratch []int
 }
@@ -31,10 +35,24 @@ type matchTerm struct {
 	prefix bool
 }
 
-func newMatcher(terms []Term) *matcher {
+// langStem is a stem of a query word in one language.
+type langStem struct{ lang, stem string }
+
+// newMatcher matches the terms; lang, when one of stem.Languages, limits
+// the other forms it marks to those of that language.
+func newMatcher(terms []Term, lang string) *matcher {
+	langs := stem.Languages
+	if slices.Contains(langs, lang) {
+		langs = []string{lang}
+	}
 	m := &matcher{}
 	for _, t := range terms {
 		for _, v := range t.Variants {
+			for _, lang := range langs {
+				if s := stem.Stem(lang, v); len(s) >= 2 && !slices.Contains(m.stems, langStem{lang, s}) {
+					m.stems = append(m.stems, langStem{lang, s})
+				}
+			}
 			r := []rune(v)
 			m.terms = append(m.terms, matchTerm{s: v, r: r, typos: Typos(len(r)), prefix: t.Prefix})
 		}
@@ -99,6 +117,18 @@ func (m *matcher) matchesFolded(w []byte) bool {
 			m.scratch = make([]int, need)
 		}
 		if distanceAtMost(wr, t.r, t.typos, m.scratch) {
+			return true
+		}
+	}
+	return m.matchesStem(w)
+}
+
+// matchesStem reports whether the folded word is another form of a query
+// word: the same stem in one of the languages. A stem keeps the first two
+// letters of its word, so only such words are stemmed.
+func (m *matcher) matchesStem(w []byte) bool {
+	for _, s := range m.stems {
+		if len(w) >= 2 && w[0] == s.stem[0] && w[1] == s.stem[1] && stem.Stem(s.lang, string(w)) == s.stem {
 			return true
 		}
 	}

@@ -17,9 +17,11 @@ func TestMatchesFolded(t *testing.T) {
 		{"ligji", "lgiji", false, true},          // transposition counts once
 		{"ligj", "ligi", false, false},           // 4 letters: no typo
 		{"administrative", "administrat", true, true},
-		{"administrative", "administrat", false, false},
+		{"administrativeness", "administrat", false, false}, // neither a completion nor another form
+		{"femijes", "femijeve", false, true},                // another form (same stem)
+		{"qendrim", "qendra", false, false},                 // another word
 	} {
-		m := newMatcher([]Term{{Variants: []string{c.term}, Prefix: c.prefix}})
+		m := newMatcher([]Term{{Variants: []string{c.term}, Prefix: c.prefix}}, "sq")
 		if got := m.matchesFolded([]byte(c.word)); got != c.want {
 			t.Errorf("matching %q with term %q (prefix %v) = %v, want %v", c.word, c.term, c.prefix, got, c.want)
 		}

@@ -20,7 +20,7 @@ import (
 func Snippet(text, q string, maxRunes int) string {
 	var match WordMatcher
 	if terms := Terms(q); len(terms) > 0 {
-		match = newMatcher(terms).matchesFolded
+		match = newMatcher(terms, "").matchesFolded
 	}
 	s, _ := snippet(text, match, maxRunes)
 	return s
@@ -30,11 +30,17 @@ func Snippet(text, q string, maxRunes int) string {
 // the text, then the heading, then the title), or of the first non-empty one
 // when none matches.
 func BestSnippet(q string, maxRunes int, texts ...string) string {
+	return BestSnippetIn("", q, maxRunes, texts...)
+}
+
+// BestSnippetIn is BestSnippet for texts in language lang: the other forms
+// of the query's words it marks are those of that language.
+func BestSnippetIn(lang, q string, maxRunes int, texts ...string) string {
 	terms := Terms(q)
 	if len(terms) == 0 {
 		return BestSnippetMatching(nil, maxRunes, texts...)
 	}
-	return BestSnippetMatching(newMatcher(terms).matchesFolded, maxRunes, texts...)
+	return BestSnippetMatching(newMatcher(terms, lang).matchesFolded, maxRunes, texts...)
 }
 
 // BestSnippetMatching is BestSnippet with the matching words told by match;
@@ -83,7 +89,7 @@ func snippet(text string, match WordMatcher, maxRunes int) (string, int) {
 	if match != nil {
 		eachWord(runes, func(w span) {
 			var ok bool
-			if sb.fold, ok = matchesWord(sb.fold, runes[w.start:w.end], match); ok {
+			if sb.fold, ok = matchesWord(sb.fold, runes[w.start:w.end], match); ok && !isStopBytes(sb.fold) {
 				matches = append(matches, w)
 			}
 		})

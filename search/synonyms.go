@@ -102,6 +102,23 @@ func foldedWords(term string) []string {
 	return words
 }
 
+// withoutStopWords leaves the stop words out of a term's folded words, as
+// queries leave them out (see Terms), so "memorandum of understanding"
+// typed is the term "memorandum of understanding"; a term of stop words
+// only keeps them.
+func withoutStopWords(words []string) []string {
+	kept := words[:0:0]
+	for _, w := range words {
+		if !stopWords[w] {
+			kept = append(kept, w)
+		}
+	}
+	if len(kept) == 0 {
+		return words
+	}
+	return kept
+}
+
 // EffectiveSynonyms merges the stored groups over the built-in ones: a
 // stored group replaces the built-in one of its ID, or hides it when
 // Removed. Groups come sorted by ID.
@@ -142,7 +159,7 @@ func CompileSynonyms(groups []SynonymGroup) *Synonyms {
 		gi := len(s.phrases)
 		var phrases [][]string
 		for _, t := range g.Terms {
-			words := foldedWords(t)
+			words := withoutStopWords(foldedWords(t))
 			if len(words) == 0 {
 				continue
 			}

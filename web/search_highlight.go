@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"unicode/utf8"
 
+	"policydesk/drafts"
 	"policydesk/search"
 )
 
@@ -23,6 +24,10 @@ func (s *Server) highlight(r *http.Request, data map[string]any) {
 		hl = string(runes[:search.MaxHighlightRunes])
 	}
 	words := s.Search.HighlightWords(r.Context(), hl)
-	data["HTML"] = template.HTML(search.MarkHTML(string(rendered), words))
+	lang := ""
+	if doc, ok := data["Doc"].(*drafts.Document); ok {
+		lang = doc.Language
+	}
+	data["HTML"] = template.HTML(search.MarkHTML(string(rendered), words, lang))
 	data["Highlighted"] = hl
 }

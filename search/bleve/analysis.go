@@ -10,6 +10,7 @@ import (
 	"github.com/blevesearch/bleve/v2/registry"
 
 	"policydesk/search"
+	"policydesk/search/stem"
 )
 
 // Names registered with bleve.
@@ -27,6 +28,14 @@ func init() {
 		func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) { return foldFilter{}, nil })
 	if err != nil {
 		panic(err)
+	}
+	for _, lang := range stem.Languages {
+		f := stemFilter{lang}
+		err := registry.RegisterTokenFilter(stemFilterName(lang),
+			func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) { return f, nil })
+		if err != nil {
+			panic(err)
+		}
 	}
 }
 
@@ -78,4 +87,49 @@ func addAnalyzer(m *mapping.IndexMappingImpl) error {
 		"tokenizer":     unicode.Name,
 		"token_filters": []string{lowercase.Name, foldFilterName, edgeFilterName},
 	})
+}
+
+// stemField names the field holding the stems of an entry in language
+// lang: stems_sq, stems_sr, stems_en.
+func stemField(lang string) string { return "stems_" + lang }
+
+func stemAnalyzer(lang string) string { return "policydesk_stems_" + lang }
+
+func stemFilterName(lang string) string { return "policydesk_stem_" + lang }
+
+// stemFilter replaces each folded token by its stem in one language and
+// drops the stop words, which a query looks up only as typed (in fAll).
+type stemFilter struct{ lang string }
+
+func (f stemFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
+	out := input[:0]
+	for _, tok := range input {
+		w := string(tok.Term)
+		if search.IsStopWord(w) {
+			continue
+		}
+		if s := stem.Stem(f.lang, w); len(s) < len(w) && w[:len(s)] == s {
+			tok.Term = tok.Term[:len(s)] // most stems begin their word: no copy
+		} else if s != w {
+			tok.Term = []byte(s)
+		}
+		out = append(out, tok)
+	}
+	return out
+}
+
+// addStemAnalyzers registers, per language with a stemmer, the analyzer of
+// its stems field: the text analyzer's words, stemmed, without stop words.
+func addStemAnalyzers(m *mapping.IndexMappingImpl) error {
+	for _, lang := range stem.Languages {
+		err := m.AddCustomAnalyzer(stemAnalyzer(lang), map[string]interface{}{
+			"type":          custom.Name,
+			"tokenizer":     unicode.Name,
+			"token_filters": []string{lowercase.Name, foldFilterName, stemFilterName(lang)},
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

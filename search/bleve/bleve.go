@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -27,6 +28,7 @@ import (
 
 	"policydesk"
 	"policydesk/search"
+	"policydesk/search/stem"
 )
 
 // Field names in the index.
@@ -67,7 +69,7 @@ var ErrOldLayout = errors.New("built by another version of policydesk; it must b
 // built with another one, which needs a reindex.
 const (
 	layoutKey = "policydesk_layout"
-	layout    = "4"
+	layout    = "5"
 )
 
 // storedFields are what a Hit needs.
@@ -150,6 +152,9 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	if err := addAnalyzer(m); err != nil {
 		return nil, fmt.Errorf("search analyzer: %w", err)
 	}
+	if err := addStemAnalyzers(m); err != nil {
+		return nil, fmt.Errorf("search stem analyzers: %w", err)
+	}
 	m.DefaultAnalyzer = analyzerName
 	m.StoreDynamic = false
 	m.IndexDynamic = false
@@ -201,6 +206,11 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	prefixes := textField(false)
 	prefixes.Analyzer = prefixAnalyzer
 	doc.AddFieldMappingsAt(fPrefixes, prefixes)
+	for _, lang := range stem.Languages {
+		stems := textField(false)
+		stems.Analyzer = stemAnalyzer(lang)
+		doc.AddFieldMappingsAt(stemField(lang), stems)
+	}
 	m.DefaultMapping = doc
 	m.DefaultMapping.Dynamic = false
 	return m, nil
@@ -224,6 +234,9 @@ func fields(e search.Entry) map[string]interface{} {
 		fAll:        e.Title + "\n" + e.Heading + "\n" + e.Text,
 	}
 	f[fPrefixes] = f[fAll]
+	if slices.Contains(stem.Languages, e.Language) {
+		f[stemField(e.Language)] = f[fAll] // the other forms of its words, in its language
+	}
 	facets := make([]string, 0, len(search.Facets))
 	for _, fv := range [...][2]string{{search.FacetKind, e.Kind}, {search.FacetStatus, e.Status},
 		{search.FacetLanguage, e.Language}, {search.FacetYear, yearString(e.Year)}} {

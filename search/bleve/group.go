@@ -56,7 +56,7 @@ func (p *plan) topDocuments(ctx context.Context, segs []*segState, st stats, buc
 // searchGrouped fills out with the page of documents; out.Total becomes
 // the number of matching documents.
 func (ix *Index) searchGrouped(ctx context.Context, p *plan, segs []*segState, st stats, c counts, facetTerms []string,
-	keys map[segment.Segment][]uint64, match search.WordMatcher, limit, offset int, out *search.Result) error {
+	keys map[segment.Segment][]uint64, match func(lang string) search.WordMatcher, limit, offset int, out *search.Result) error {
 	groups, err := p.topDocuments(ctx, segs, st, c.buckets, keys)
 	if err != nil {
 		return err

@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
 
 	"policydesk/search"
+	"policydesk/search/stem"
 )
 
 // A query is answered in two steps on one snapshot of the index. First the
@@ -32,8 +34,9 @@ type fieldTerm struct{ field, term string }
 type word struct {
 	exact, others []fieldTerm
 	// typos counts the typos of each of others: 0 for a completion of the
-	// last word, else its edit distance (1 or 2); boosts weigh them in
-	// scores: 1 for a completion or one typo, 1/2 for two.
+	// last word, 1 for another form of the word (its stem, in a stems
+	// field), else its edit distance (1 or 2); boosts weigh them in
+	// scores: 1 for a completion, another form or one typo, 1/2 for two.
 	typos  []uint8
 	boosts []float64
 	// alts are a synonym's other terms (synonyms.go), each matched as
@@ -57,15 +60,36 @@ type plan struct {
 	// match whole, the indexed prefixes match a word's beginning.
 	markWords    map[string]bool
 	markPrefixes []string
+	markStems    []langStem
+}
+
+// langStem is a stem of a query word in one language.
+type langStem struct{ lang, stem string }
+
+// markIn returns mark for a text in language lang: the other forms of
+// the query words it marks are that language's.
+func (p *plan) markIn(lang string) search.WordMatcher {
+	return func(folded []byte) bool { return p.mark(lang, folded) }
 }
 
 // mark reports whether a folded text word is one the query matched.
-func (p *plan) mark(folded []byte) bool {
+func (p *plan) mark(lang string, folded []byte) bool {
 	if p.markWords[string(folded)] {
 		return true
 	}
 	for _, pre := range p.markPrefixes {
 		if len(folded) >= len(pre) && string(folded[:len(pre)]) == pre {
+			return true
+		}
+	}
+	for _, s := range p.markStems {
+		if s.lang != lang {
+			continue
+		}
+		// A stem keeps the first two letters of its word: only such
+		// words are worth stemming.
+		if len(folded) >= 2 && folded[0] == s.stem[0] && folded[1] == s.stem[1] &&
+			stem.Stem(s.lang, string(folded)) == s.stem {
 			return true
 		}
 	}
@@ -173,6 +197,13 @@ func resolveWord(snap *scorch.IndexSnapshot, t search.Term) (word, error) {
 			w.boosts = append(w.boosts, 1/float64(max(1, typos)))
 		}
 	}
+	// Another form of the word counts as a typo: the forms as typed rank
+	// first, and the others are scored only when a page reaches them.
+	for _, v := range t.Variants {
+		for _, lang := range stem.Languages {
+			other(stemField(lang), stem.Stem(lang, v), stemTypos)
+		}
+	}
 	for _, v := range t.Variants {
 		if err := expandVariant(snap, v, t.Prefix, other); err != nil {
 			return word{}, fmt.Errorf("expand %q: %w", v, err)
@@ -191,7 +222,11 @@ func (p *plan) addWord(w word) {
 			scoreTerm{fieldTerm{fTitle, ft.term}, titleBoost, 0})
 	}
 	for i, ft := range w.others {
-		if ft.field == fPrefixes {
+		if lang, ok := strings.CutPrefix(ft.field, stemField("")); ok {
+			if len(ft.term) >= 2 {
+				p.markStems = append(p.markStems, langStem{lang, ft.term})
+			}
+		} else if ft.field == fPrefixes {
 			p.markPrefixes = append(p.markPrefixes, ft.term)
 		} else {
 			p.markWords[ft.term] = true

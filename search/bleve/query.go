@@ -18,6 +18,9 @@ import (
 const (
 	exactBoost = 2.0
 	titleBoost = 3.0
+	// stemTypos is what another form of a word (the same stem) counts
+	// for in ranking: as much as a typo.
+	stemTypos = 1
 	// minPrefixRunes is the shortest last word matched as a prefix: a one-
 	// or two-letter prefix expands to a large share of the dictionary (and
 	// finds nearly everything anyway), so shorter words match exactly.
@@ -66,9 +69,9 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (*search.Result, er
 	if offset >= int(c.total) && (!q.Group || c.total == 0) {
 		return out, nil
 	}
-	var match search.WordMatcher
+	var match func(lang string) search.WordMatcher
 	if len(p.words) > 0 {
-		match = p.mark
+		match = p.markIn
 	}
 	keys, err := ix.order.keys(snap)
 	if err != nil {
@@ -134,10 +137,14 @@ func setFacets(out *search.Result, counts map[string]uint64) {
 	}
 }
 
-func hit(id string, f map[string]interface{}, match search.WordMatcher) search.Hit {
+func hit(id string, f map[string]interface{}, marker func(lang string) search.WordMatcher) search.Hit {
 	str := func(name string) string { s, _ := f[name].(string); return s }
 	num := func(name string) int64 { n, _ := strconv.ParseInt(str(name), 10, 64); return n }
 	year, _ := strconv.Atoi(str(fYear))
+	var match search.WordMatcher
+	if marker != nil {
+		match = marker(str(fLanguage))
+	}
 	return search.Hit{
 		ID: id, Type: str(fType), DocumentID: num(fDocumentID),
 		Title: str(fTitle), Kind: str(fKind), Status: str(fStatus), Language: str(fLanguage), Year: year,

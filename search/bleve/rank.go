@@ -264,7 +264,7 @@ func norm(p segment.Posting) float32 {
 }
 
 // load reads a ranked entry's ID and stored fields into a Hit.
-func load(segs []*segState, r ranked, match search.WordMatcher) (search.Hit, error) {
+func load(segs []*segState, r ranked, match func(lang string) search.WordMatcher) (search.Hit, error) {
 	ss := segs[r.seg].ss
 	id, err := ss.DocID(r.num)
 	if err != nil {

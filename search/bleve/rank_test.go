@@ -15,6 +15,7 @@ import (
 
 	"policydesk/search"
 	"policydesk/search/searchtest"
+	"policydesk/search/stem"
 )
 
 // TestNormFromFieldLength checks that the table-driven norm agrees with
@@ -77,9 +78,18 @@ func bruteForce(e search.Entry, q search.Query) (match bool, typos int) {
 			words[v] = true
 		}
 	}
+	stems := map[string]bool{} // another form of a word, in the entry's language, counts as a typo
+	for w := range words {
+		if !search.IsStopWord(w) {
+			stems[stem.Stem(e.Language, w)] = true
+		}
+	}
 	for _, t := range search.Terms(q.Q) {
 		best := -1
 		for _, v := range t.Variants {
+			if slices.Contains(stem.Languages, e.Language) && stems[stem.Stem(e.Language, v)] && (best < 0 || best > stemTypos) {
+				best = stemTypos
+			}
 			for w := range words {
 				d := editDistance([]rune(w), []rune(v))
 				if w == v || (t.Prefix && len([]rune(v)) >= minPrefixRunes && strings.HasPrefix(w, v)) {

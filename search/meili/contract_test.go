@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -122,7 +123,7 @@ func task(uid int, index, typ, status, errJSON string) exchange {
 func succeeded(uid int, index, typ string) exchange { return task(uid, index, typ, "succeeded", "") }
 
 const settingsJSON = `{
-	"searchableAttributes": ["title_folded","heading_folded","text_folded","variants_folded"],
+	"searchableAttributes": ["title_folded","heading_folded","text_folded","variants_folded","forms_folded"],
 	"displayedAttributes": ["id","type","document_id","title","kind","status","language","year",
 		"article_id","article_num","heading","comment_id","attachment_id","text"],
 	"filterableAttributes": ["type","kind","status","language","visibility","year","document_id","readers","owner"],
@@ -164,7 +165,8 @@ const entryJSON = `{"id":"doc_c12_ca5","type":"document","document_id":12,"title
 	"kind":"administrative_instruction","status":"draft","language":"sq","visibility":"restricted","year":2026,
 	"article_id":"a5","article_num":"5","heading":"Neni 5 Đorđe","text":"Kujdesi ndaj fëmijëve.","readers":[2,4],"owner":9,
 	"title_folded":"udhezim per qendrat ditore","heading_folded":"neni 5 djordje","text_folded":"kujdesi ndaj femijeve.",
-	"variants_folded":"dorde"}`
+	"variants_folded":"dorde",
+	"forms_folded":"ditor ditora ditorat ditorave ditoren ditores ditoret ditoreve ditori ditorin ditorit ditoru ditorun ditorut ditorve djordj djordja djordjat djordjave djordjen djordjes djordjet djordjeve djordji djordjin djordjit djordju djordjun djordjut djordjve femij femija femijat femijave femije femijen femijes femijet femiji femijin femijit femiju femijun femijut femijve kujd kujda kujdat kujdave kujde kujden kujdes kujdet kujdeve kujdi kujdin kujdit kujdu kujdun kujdut kujdve nenia neniat neniave nenie nenien nenies neniet nenieve nenii neniin neniit neniu neniun neniut nenive qendr qendra qendrave qendre qendren qendres qendret qendreve qendri qendrin qendrit qendru qendrun qendrut qendrve udhezima udhezimat udhezimave udhezime udhezimen udhezimes udhezimet udhezimeve udhezimi udhezimin udhezimit udhezimu udhezimun udhezimut udhezimve"}`
 
 func TestContractOpenExistingIndex(t *testing.T) {
 	f := newFake(t,
@@ -406,9 +408,10 @@ func TestContractSynonyms(t *testing.T) {
 	defer func(old func() time.Time) { now = old }(now)
 	now = func() time.Time { return time.Unix(1772359200, 0) }
 	tmp := "entries_1772359200000000000"
-	const synonymsJSON = `{"mou":["memorandum of understanding","memorandum i mirekuptimit"],
-		"memorandum of understanding":["mou","memorandum i mirekuptimit"],
-		"memorandum i mirekuptimit":["mou","memorandum of understanding"]}`
+	// Stop words are left out of the terms as out of queries.
+	const synonymsJSON = `{"mou":["memorandum understanding","memorandum mirekuptimit"],
+		"memorandum understanding":["mou","memorandum mirekuptimit"],
+		"memorandum mirekuptimit":["mou","memorandum understanding"]}`
 	withSynonyms := strings.TrimSuffix(strings.TrimSpace(settingsJSON), "}") + `,"synonyms":` + synonymsJSON + "}"
 	ix := openFake(t,
 		exchange{method: "PUT", path: "/indexes/entries/settings/synonyms", body: synonymsJSON,
@@ -466,5 +469,46 @@ func TestContractSearchGrouped(t *testing.T) {
 	}
 	if want := "Ky <mark>memorandum</mark> i <mark>mirëkuptimit</mark> hyn në fuqi."; res.Hits[0].Snippet != want {
 		t.Errorf("snippet %q, want %q", res.Hits[0].Snippet, want)
+	}
+}
+
+// TestContractStemsAndStopWords: the forms attribute carries the other
+// forms of the words (the entry's own "fëmijëve" stands in text_folded,
+// "fëmijës" in forms_folded, so a search for either finds it, the form as
+// written ranking first by attribute order); the query goes without its
+// stop words; the snippet marks the other form and never the stop word.
+func TestContractStemsAndStopWords(t *testing.T) {
+	doc := toDoc(entry)
+	forms := strings.Fields(doc.Forms)
+	for _, f := range []string{"femijes", "femija", "femijen", "qendra", "qendres"} {
+		if !slices.Contains(forms, f) {
+			t.Errorf("forms_folded lacks %q: %s", f, doc.Forms)
+		}
+	}
+	for _, own := range []string{"femijeve", "qendrat", "ndaj"} {
+		if slices.Contains(forms, own) {
+			t.Errorf("forms_folded repeats %q, a word of the entry or a stop word", own)
+		}
+	}
+	if i, j := slices.Index(searchable, aTextFolded), slices.Index(searchable, aForms); i < 0 || j < i {
+		t.Errorf("searchable attributes %q: the forms must come after the text as written", searchable)
+	}
+	ix := openFake(t, exchange{method: "POST", path: "/indexes/entries/search", body: `{
+		"q":"mbrojtja femijes","limit":20,"hybrid":null,"matchingStrategy":"all",
+		"attributesToRetrieve":["id","type","document_id","title","kind","status","language","year",
+			"article_id","article_num","heading","comment_id","attachment_id","text"],
+		"facets":["kind","status","language","year"]}`,
+		status: 200, reply: `{
+		"hits":[{"id":"doc_c5_ca3","type":"document","document_id":5,"title":"Rregullore për mbrojtjen e fëmijëve",
+			"kind":"regulation","status":"draft","language":"sq","year":2026,"article_id":"a3",
+			"article_num":"3","heading":"Neni 3","text":"Mbrojtja e fëmijëve dhe e të rinjve."}],
+		"query":"mbrojtja femijes","processingTimeMs":1,"limit":20,"offset":0,"estimatedTotalHits":1,
+		"facetDistribution":{"kind":{"regulation":1},"status":{"draft":1},"language":{"sq":1},"year":{"2026":1}}}`})
+	res, err := ix.Search(context.Background(), search.Query{Q: "mbrojtja e fëmijës", All: true})
+	if err != nil {
+		t.Fatalf("Search: %v", err)
+	}
+	if len(res.Hits) != 1 || res.Hits[0].Snippet != "<mark>Mbrojtja</mark> e <mark>fëmijëve</mark> dhe e të rinjve." {
+		t.Errorf("hits %+v", res.Hits)
 	}
 }

@@ -26,7 +26,7 @@ const pollInterval = 20 * time.Millisecond
 
 // Settings of every index this package creates.
 var (
-	searchable = []string{aTitleFolded, aHeadFolded, aTextFolded, aVariants}
+	searchable = []string{aTitleFolded, aHeadFolded, aTextFolded, aVariants, aForms}
 	filterable = []string{aType, aKind, aStatus, aLanguage, aVisibility, aYear, aDocumentID, aReaders, aOwner}
 	displayed  = []string{aID, aType, aDocumentID, aTitle, aKind, aStatus, aLanguage, aYear,
 		aArticleID, aArticleNum, aHeading, aCommentID, aAttachmentID, aText}

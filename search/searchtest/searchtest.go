@@ -24,6 +24,8 @@ func Run(t *testing.T, open func(t *testing.T) search.Index) {
 	t.Run("Access", func(t *testing.T) { testAccess(t, mustOpen(t, open)) })
 	t.Run("Synonyms", func(t *testing.T) { testSynonyms(t, mustOpen(t, open)) })
 	t.Run("Grouped", func(t *testing.T) { testGrouped(t, mustOpen(t, open)) })
+	t.Run("WordForms", func(t *testing.T) { testWordForms(t, mustOpen(t, open)) })
+	t.Run("StopWords", func(t *testing.T) { testStopWords(t, mustOpen(t, open)) })
 }
 
 func mustOpen(t *testing.T, open func(t *testing.T) search.Index) search.Index {
