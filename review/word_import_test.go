@@ -162,3 +162,60 @@ func TestImportWordReviewRepeatedSentence(t *testing.T) {
 		t.Errorf("the suggestion is on %q in article %q: %q", c.Quote, c.ArticleNum, c.Suggestion)
 	}
 }
+
+// insPara is a paragraph the reviewer typed whole with tracking on: its
+// paragraph mark and its text are both inserted.
+func insPara(s string) string {
+	return `<w:p><w:pPr><w:rPr><w:ins w:id="5" ` + by + `/></w:rPr></w:pPr>` + ins(s) + `</w:p>`
+}
+
+// TestImportWordReviewNewParagraphs: paragraphs a reviewer adds whole
+// (two in a row after an article's paragraph, one before the first
+// paragraph) become suggestions on the neighbouring word, the one before
+// them or, at the start, the one after; applied one after the other, they
+// put the new paragraphs where the reviewer typed them.
+func TestImportWordReviewNewParagraphs(t *testing.T) {
+	f := newFixture(t)
+	body := "## Neni 1 – Qëllimi\n\nKjo rregullore përcakton rregullat.\n\n## Neni 2 – Hyrja në fuqi\n\nHyn në fuqi pas publikimit.\n"
+	doc, _, err := f.drafts.CreateDocument(f.as(f.editor), drafts.NewDocument{Title: "Paragrafë", Kind: "regulation", Language: "sq", Visibility: "internal", Body: body})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := f.svc.OpenRoundWith(f.as(f.editor), doc.ID, review.RoundSpec{Name: "R", Reviewers: []string{"vjosa"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := docxtest.WordReview(t, insPara("Hyrje e re.")+para(run("Neni 1 – Qëllimi"))+para(run("Kjo rregullore përcakton rregullat."))+
+		insPara("2. Paragraf i ri.")+insPara("3. Edhe një.")+para(run("Neni 2 – Hyrja në fuqi"))+para(run("Hyn në fuqi pas publikimit.")), "", "")
+	sum, err := f.svc.ImportWordReview(f.as(f.reviewer), doc.ID, r.Number, "", file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Suggestions != 2 || len(sum.Unanchored) != 0 {
+		t.Fatalf("summary %+v", sum)
+	}
+	byQ := byQuote(f.roundCommentsOf(doc.ID))
+	after, first := byQ["rregullat."], byQ["## Neni"]
+	if after == nil || after.Suggestion != "rregullat.\n\n2. Paragraf i ri.\n\n3. Edhe një." || after.ArticleNum != "1" {
+		t.Fatalf("the two new paragraphs: %+v", after)
+	}
+	if first == nil || first.Suggestion != "Hyrje e re.\n\n## Neni" {
+		t.Fatalf("the new opening paragraph: %+v (quotes %v)", first, byQ)
+	}
+	v, err := f.svc.Apply(f.as(f.editor), after.ID, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "## Neni 1 – Qëllimi\n\nKjo rregullore përcakton rregullat.\n\n2. Paragraf i ri.\n\n3. Edhe një.\n\n## Neni 2"; !strings.HasPrefix(v.Body, want) {
+		t.Errorf("applied:\n%s\nwant it to begin\n%s", v.Body, want)
+	}
+}
+
+func (f *fixture) roundCommentsOf(docID int64) []*review.Comment {
+	f.t.Helper()
+	cs, err := f.db.FindComments(context.Background(), review.CommentFilter{DocumentID: docID})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return cs
+}

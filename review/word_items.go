@@ -65,11 +65,21 @@ func (w *wordItems) add(rv *docx.Review) {
 	for _, cm := range rv.Comments {
 		need[cm.StartPara], need[cm.EndPara] = true, true
 	}
+	added := addedParagraphs(rv.Paragraphs)
+	for _, a := range added {
+		need[a.at] = true
+	}
 	w.al.alignAll(need)
 	for p, para := range rv.Paragraphs {
+		if insertedWhole(para) {
+			continue
+		}
 		for _, c := range para.Changes {
 			w.change(p, para.Original, c)
 		}
+	}
+	for _, a := range added {
+		w.addParagraphs(rv.Paragraphs, a)
 	}
 	byID := map[string]*Comment{}
 	words := make(map[string]*docx.Comment, len(rv.Comments))
