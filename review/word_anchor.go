@@ -6,7 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"policydesk/drafts/docx"
+	"policydesk/review/docx"
 )
 
 // searchBudget bounds the bytes of the version's text scanned for Word

@@ -11,7 +11,7 @@ import (
 
 	"policydesk"
 	"policydesk/drafts"
-	"policydesk/drafts/docx"
+	"policydesk/review/docx"
 	"policydesk/review/anchor"
 )
 

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"policydesk/drafts"
-	"policydesk/drafts/docx/docxtest"
+	"policydesk/review/docx/docxtest"
 	"policydesk/drafts/draftstest"
 	"policydesk/review"
 )

@@ -7,7 +7,7 @@ import (
 
 	"policydesk"
 	"policydesk/drafts"
-	"policydesk/drafts/docx/docxtest"
+	"policydesk/review/docx/docxtest"
 	"policydesk/review"
 )
 

@@ -9,7 +9,7 @@ import (
 
 	"policydesk"
 	"policydesk/drafts"
-	"policydesk/drafts/docx"
+	"policydesk/review/docx"
 	"policydesk/drafts/textkit"
 	"policydesk/review/anchor"
 )

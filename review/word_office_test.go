@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"policydesk/drafts/docx/docxtest"
+	"policydesk/review/docx/docxtest"
 	"policydesk/review"
 )
 

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"unicode"
 
-	"policydesk/drafts/docx"
+	"policydesk/review/docx"
 )
 
 // insertedWhole says whether a paragraph is new: the reviewer typed it

@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"policydesk"
-	"policydesk/drafts/docx"
-	"policydesk/drafts/docx/docxtest"
+	"policydesk/review/docx"
+	"policydesk/review/docx/docxtest"
 	"policydesk/review"
 )
 

@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"policydesk/drafts"
-	"policydesk/drafts/docx"
-	"policydesk/drafts/docx/docxtest"
+	"policydesk/review/docx"
+	"policydesk/review/docx/docxtest"
 	"policydesk/review"
 )
 

@@ -38,7 +38,7 @@ fi
 
 # Pandoc, LibreOffice Writer and poppler's pdftotext: the Word import and
 # export tests use them as independent readers and writers of .docx
-# (drafts/docx/docxtest); the service itself needs none of them.
+# (review/docx/docxtest); the service itself needs none of them.
 if ! command -v pandoc >/dev/null 2>&1 || ! command -v soffice >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1; then
 	echo "test-deps: installing Debian's pandoc, libreoffice-writer and poppler-utils for the Word tests (a few minutes the first time)" >&2
 	if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi

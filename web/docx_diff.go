@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"strconv"
 
-	"policydesk/drafts/docx"
+	"policydesk/review/docx"
 	"policydesk/review"
 	"policydesk/review/redline"
 )

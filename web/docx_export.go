@@ -7,7 +7,7 @@ import (
 	"unicode"
 
 	"policydesk/drafts"
-	"policydesk/drafts/docx"
+	"policydesk/review/docx"
 )
 
 // Word exports: a version, a redline with tracked changes, the

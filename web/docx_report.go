@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"policydesk/drafts/docx"
+	"policydesk/review/docx"
 	"policydesk/review"
 	"policydesk/timefmt"
 	"policydesk/web/i18n"

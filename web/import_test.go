@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"policydesk/drafts/docx/docxtest"
+	"policydesk/review/docx/docxtest"
 )
 
 const importFixture = `## Neni 1 – Qëllimi

@@ -13,7 +13,7 @@ import (
 
 	"policydesk"
 	"policydesk/drafts"
-	"policydesk/drafts/docx"
+	"policydesk/review/docx"
 )
 
 // MaxImportBytes bounds a Word file uploaded for import, as sent

@@ -3,7 +3,7 @@ package web_test
 import (
 	"testing"
 
-	"policydesk/drafts/docx/docxtest"
+	"policydesk/review/docx/docxtest"
 )
 
 // TestImportPagesInAlbanianAndSerbian: the upload forms, the preview with

@@ -6,7 +6,7 @@ import (
 
 	"golang.org/x/net/html"
 
-	"policydesk/drafts/docx/docxtest"
+	"policydesk/review/docx/docxtest"
 )
 
 // wordReviewOfV2 is version 2 returned from Word with a replacement, a

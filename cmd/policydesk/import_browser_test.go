@@ -8,7 +8,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"policydesk/drafts/docx/docxtest"
+	"policydesk/review/docx/docxtest"
 )
 
 // TestBrowserImportWord: from the new-document page an expert uploads a

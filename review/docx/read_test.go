@@ -11,8 +11,8 @@ import (
 	"testing"
 
 	"policydesk"
-	"policydesk/drafts/docx"
-	"policydesk/drafts/docx/docxtest"
+	"policydesk/review/docx"
+	"policydesk/review/docx/docxtest"
 	"policydesk/drafts/markdown"
 	"policydesk/drafts/outline"
 )

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"policydesk/drafts/docx"
-	"policydesk/drafts/docx/docxtest"
+	"policydesk/review/docx"
+	"policydesk/review/docx/docxtest"
 	"policydesk/drafts/markdown"
 	"policydesk/review/redline"
 )

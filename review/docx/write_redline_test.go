@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"policydesk/drafts/docx"
-	"policydesk/drafts/docx/docxtest"
+	"policydesk/review/docx"
+	"policydesk/review/docx/docxtest"
 	"policydesk/drafts/draftstest"
 	"policydesk/drafts/markdown"
 	"policydesk/drafts/outline"

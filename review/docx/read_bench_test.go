@@ -6,15 +6,15 @@ import (
 	"strings"
 	"testing"
 
-	"policydesk/drafts/docx"
-	"policydesk/drafts/docx/docxtest"
+	"policydesk/review/docx"
+	"policydesk/review/docx/docxtest"
 	"policydesk/drafts/draftstest"
 )
 
 // BenchmarkReadRegulation imports the 100-article, 60,000-word regulation
 // as pandoc writes it to .docx (target: under 200 ms on two cores).
 //
-//	go test -run '^$' -bench ReadRegulation -cpu 2 ./drafts/docx/
+//	go test -run '^$' -bench ReadRegulation -cpu 2 ./review/docx/
 func BenchmarkReadRegulation(b *testing.B) {
 	md := draftstest.Regulation(100, 60000, 1)
 	doc := docxtest.PandocWrite(b, md, "markdown")
@@ -72,7 +72,7 @@ func readString(s string) {
 // BenchmarkReadRatio reads each hostile shape at n and 8n units: a ratio
 // near 8 or below is linear.
 //
-//	go test -run '^$' -bench ReadRatio ./drafts/docx/
+//	go test -run '^$' -bench ReadRatio ./review/docx/
 func BenchmarkReadRatio(b *testing.B) {
 	const n = 4000
 	for _, s := range hostileShapes {

@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"policydesk"
-	"policydesk/drafts/docx"
-	"policydesk/drafts/docx/docxtest"
+	"policydesk/review/docx"
+	"policydesk/review/docx/docxtest"
 )
 
 // zipOf builds a zip of the given parts (name, content), in order.

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"testing"
 
-	"policydesk/drafts/docx"
-	"policydesk/drafts/docx/docxtest"
+	"policydesk/review/docx"
+	"policydesk/review/docx/docxtest"
 )
 
 const arta = `w:author="Arta Krasniqi" w:date="2026-11-20T10:00:00Z"`

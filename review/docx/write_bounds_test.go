@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"policydesk/drafts/docx"
-	"policydesk/drafts/docx/docxtest"
+	"policydesk/review/docx"
+	"policydesk/review/docx/docxtest"
 	"policydesk/drafts/draftstest"
 	"policydesk/drafts/markdown"
 	"policydesk/review/redline"
@@ -137,7 +137,7 @@ var exportShapes = []draftstest.Shape{
 // shape, the renderer's and the writer's, at an eighth of the body limit
 // and at the limit: a ratio near 8 or below is linear.
 //
-//	go test -run '^$' -bench VersionDocxRatio ./drafts/docx/
+//	go test -run '^$' -bench VersionDocxRatio ./review/docx/
 func BenchmarkVersionDocxRatio(b *testing.B) {
 	r := markdown.NewRenderer(0)
 	r.Timeout = 0

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"policydesk/drafts/docx/docxtest"
+	"policydesk/review/docx/docxtest"
 	"policydesk/drafts/draftstest"
 )
 
