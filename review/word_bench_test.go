@@ -7,10 +7,10 @@ import (
 
 	"policydesk"
 	"policydesk/drafts"
-	"policydesk/review/docx"
-	"policydesk/review/docx/docxtest"
 	"policydesk/drafts/draftstest"
 	"policydesk/drafts/outline"
+	"policydesk/review/docx"
+	"policydesk/review/docx/docxtest"
 )
 
 // wordShapes are hostile review files at a size n: the version's body and

@@ -11,8 +11,8 @@ import (
 
 	"policydesk"
 	"policydesk/drafts"
-	"policydesk/review/docx"
 	"policydesk/review/anchor"
+	"policydesk/review/docx"
 )
 
 // MaxWordReviewBytes bounds the .docx file of a review import; its parts

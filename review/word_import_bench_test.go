@@ -6,9 +6,9 @@ import (
 	"testing"
 
 	"policydesk/drafts"
-	"policydesk/review/docx/docxtest"
 	"policydesk/drafts/draftstest"
 	"policydesk/review"
+	"policydesk/review/docx/docxtest"
 )
 
 // markup is what starts a Markdown line and is not in Word's text.

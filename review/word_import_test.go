@@ -7,8 +7,8 @@ import (
 
 	"policydesk"
 	"policydesk/drafts"
-	"policydesk/review/docx/docxtest"
 	"policydesk/review"
+	"policydesk/review/docx/docxtest"
 )
 
 const by = `w:author="Vjosa B." w:date="2026-11-20T10:00:00Z"`

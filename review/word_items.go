@@ -9,9 +9,9 @@ import (
 
 	"policydesk"
 	"policydesk/drafts"
-	"policydesk/review/docx"
 	"policydesk/drafts/textkit"
 	"policydesk/review/anchor"
+	"policydesk/review/docx"
 )
 
 // WordImportSummary is what importing a review from Word made.

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"policydesk/review/docx/docxtest"
 	"policydesk/review"
+	"policydesk/review/docx/docxtest"
 )
 
 // TestImportWordReviewFromLibreOffice: a review written in LibreOffice

@@ -8,9 +8,9 @@ import (
 	"testing"
 
 	"policydesk"
+	"policydesk/review"
 	"policydesk/review/docx"
 	"policydesk/review/docx/docxtest"
-	"policydesk/review"
 )
 
 // reviewRound opens a round on version 1 with vjosa and dren as reviewers.

@@ -7,9 +7,9 @@ import (
 	"testing"
 
 	"policydesk/drafts"
+	"policydesk/review"
 	"policydesk/review/docx"
 	"policydesk/review/docx/docxtest"
-	"policydesk/review"
 )
 
 // reviewerEdits are what the reviewer does to the Day Care Centers

@@ -5,8 +5,8 @@ import (
 	"net/http"
 	"strconv"
 
-	"policydesk/review/docx"
 	"policydesk/review"
+	"policydesk/review/docx"
 	"policydesk/review/redline"
 )
 

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"policydesk/review/docx"
 	"policydesk/review"
+	"policydesk/review/docx"
 	"policydesk/timefmt"
 	"policydesk/web/i18n"
 )

@@ -7,8 +7,8 @@ import (
 
 	"policydesk"
 	"policydesk/drafts"
-	"policydesk/review/docx"
 	"policydesk/drafts/outline"
+	"policydesk/review/docx"
 )
 
 // importRoutes: Word documents imported as new documents or versions.

@@ -9,8 +9,8 @@ import (
 
 	"policydesk"
 	"policydesk/drafts"
-	"policydesk/review/docx"
 	"policydesk/drafts/outline"
+	"policydesk/review/docx"
 )
 
 // pageImportForm asks for a Word file to start a new document from.

@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"policydesk/drafts/draftstest"
 	"policydesk/review/docx"
 	"policydesk/review/docx/docxtest"
-	"policydesk/drafts/draftstest"
 )
 
 // BenchmarkReadRegulation imports the 100-article, 60,000-word regulation

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"policydesk/review/docx/docxtest"
 	"policydesk/drafts/draftstest"
+	"policydesk/review/docx/docxtest"
 )
 
 // fixtureMarkdown is a regulation as pandoc users write it.

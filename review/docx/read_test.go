@@ -11,10 +11,10 @@ import (
 	"testing"
 
 	"policydesk"
-	"policydesk/review/docx"
-	"policydesk/review/docx/docxtest"
 	"policydesk/drafts/markdown"
 	"policydesk/drafts/outline"
+	"policydesk/review/docx"
+	"policydesk/review/docx/docxtest"
 )
 
 const wNS = `xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"`

@@ -7,10 +7,10 @@ import (
 	"strings"
 	"testing"
 
-	"policydesk/review/docx"
-	"policydesk/review/docx/docxtest"
 	"policydesk/drafts/draftstest"
 	"policydesk/drafts/markdown"
+	"policydesk/review/docx"
+	"policydesk/review/docx/docxtest"
 	"policydesk/review/redline"
 )
 

@@ -9,11 +9,11 @@ import (
 	"testing"
 	"time"
 
-	"policydesk/review/docx"
-	"policydesk/review/docx/docxtest"
 	"policydesk/drafts/draftstest"
 	"policydesk/drafts/markdown"
 	"policydesk/drafts/outline"
+	"policydesk/review/docx"
+	"policydesk/review/docx/docxtest"
 	"policydesk/review/redline"
 )
 

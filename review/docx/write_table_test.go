@@ -5,9 +5,9 @@ import (
 	"strings"
 	"testing"
 
+	"policydesk/drafts/markdown"
 	"policydesk/review/docx"
 	"policydesk/review/docx/docxtest"
-	"policydesk/drafts/markdown"
 	"policydesk/review/redline"
 )
 

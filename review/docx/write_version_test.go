@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"policydesk/drafts/markdown"
 	"policydesk/review/docx"
 	"policydesk/review/docx/docxtest"
-	"policydesk/drafts/markdown"
 )
 
 // regulation is a short regulation with every construct the export writes.
