@@ -13,12 +13,14 @@ import (
 
 	"policydesk"
 	"policydesk/drafts"
+	"policydesk/review"
 	"policydesk/review/docx"
 )
 
-// MaxImportBytes bounds a Word file uploaded for import, as sent
-// (compressed); the docx package bounds what it holds uncompressed.
-const MaxImportBytes = 20 << 20
+// MaxImportBytes bounds a Word file uploaded for import, a document or a
+// review, as sent (compressed); the docx package bounds what it holds
+// uncompressed.
+const MaxImportBytes = review.MaxWordReviewBytes
 
 // importPath matches the routes that take a Word file: they stream their
 // multipart body like attachment uploads (isUpload), with their own limit.

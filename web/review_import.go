@@ -1,13 +1,10 @@
 package web
 
 import (
-	"errors"
-	"io"
 	"net/http"
 
 	"github.com/gorilla/mux"
 
-	"policydesk"
 	"policydesk/review"
 )
 
@@ -19,78 +16,18 @@ func (s *Server) wordReviewRoutes(api, pages *mux.Router) {
 	pages.HandleFunc("/documents/{id}/rounds/{r}/import", s.pageImportWordReview).Methods(http.MethodPost)
 }
 
-// wordUpload is what an import form sends: the file and the reviewer.
-type wordUpload struct {
-	file     []byte
-	reviewer string
-}
-
-// readWordUpload reads the multipart body of an import: "file" (at most
-// review.MaxWordReviewBytes), "reviewer" and, from a page, "csrf_token",
-// which is checked before anything is imported.
-func readWordUpload(w http.ResponseWriter, r *http.Request) (*wordUpload, error) {
-	r.Body = http.MaxBytesReader(w, r.Body, review.MaxWordReviewBytes+1<<20)
-	mr, err := r.MultipartReader()
-	if err != nil {
-		return nil, policydesk.Errorf(policydesk.EUnsupported, "Send the file as multipart/form-data in a field named \"file\".")
-	}
-	rs := sessionFrom(r.Context())
-	csrfOK := rs == nil || !rs.Cookie || rs.CSRFChecked
-	up := &wordUpload{}
-	seen := false
-	for {
-		part, err := mr.NextPart()
-		if err == io.EOF {
-			break
-		} else if err != nil {
-			return nil, uploadError(err)
-		}
-		switch part.FormName() {
-		case "csrf_token", "reviewer":
-			v, _ := io.ReadAll(io.LimitReader(part, 256))
-			if part.FormName() == "reviewer" {
-				up.reviewer = string(v)
-			} else {
-				csrfOK = csrfOK || rs != nil && constantTimeEqual(string(v), rs.Session.CSRF)
-			}
-		case "file":
-			if up.file, err = io.ReadAll(io.LimitReader(part, review.MaxWordReviewBytes+1)); err != nil {
-				return nil, uploadError(err)
-			}
-			seen = true
-		}
-		part.Close()
-	}
-	if !csrfOK {
-		return nil, errCSRF
-	}
-	if !seen {
-		return nil, policydesk.Errorf(policydesk.EInvalid, "The upload has no field named \"file\".")
-	}
-	return up, nil
-}
-
-// uploadError is a body that could not be read: too large, or broken.
-func uploadError(err error) error {
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		return policydesk.Errorf(policydesk.ETooLarge, "The file is larger than %d MB.", review.MaxWordReviewBytes>>20)
-	}
-	return bodyReadError(err)
-}
-
-// importWordReview reads the upload and imports it into the round named by
-// the route.
+// importWordReview reads the upload (readImport: "file", "reviewer" and a
+// page's CSRF token) and imports it into the round named by the route.
 func (s *Server) importWordReview(w http.ResponseWriter, r *http.Request) (int64, int, *review.WordImportSummary, error) {
 	id, n, err := numbered(r, "r")
 	if err != nil {
 		return 0, 0, nil, err
 	}
-	up, err := readWordUpload(w, r)
+	up, err := s.readImport(w, r)
 	if err != nil {
 		return 0, 0, nil, err
 	}
-	sum, err := s.Review.ImportWordReview(r.Context(), id, n, up.reviewer, up.file)
+	sum, err := s.Review.ImportWordReview(r.Context(), id, n, up.fields["reviewer"], up.data)
 	return id, n, sum, err
 }
 
